@@ -1,0 +1,309 @@
+// Iron condor evaluation (ENGINE.md §3): validation, marks, break-evens, max profit/loss,
+// probabilities, expected move and position greeks.
+import { daysBetween, isIsoDate, toDayNumber, yearsBetween, type IsoDate } from './dates.ts';
+import { pts } from './format.ts';
+import { normCdf } from './math/normal.ts';
+import { forwardAndDiscount, optionPrice, priceOption, type OptionType, type OptionValue } from './options.ts';
+import { isOnGrid, type Underlying } from './underlying.ts';
+import { volAtStrike, type VolInputs, type VolSource } from './volatility.ts';
+
+export type LegRole = 'longPut' | 'shortPut' | 'shortCall' | 'longCall';
+export const LEG_ROLES: readonly LegRole[] = ['longPut', 'shortPut', 'shortCall', 'longCall'];
+
+export interface CondorStrikes {
+  longPut: number;
+  shortPut: number;
+  shortCall: number;
+  longCall: number;
+}
+
+export interface Condor {
+  underlying: Underlying;
+  strikes: CondorStrikes;
+  /** Expiry date (New York). */
+  expiry: IsoDate;
+  /** Number of condors (contracts per leg). */
+  quantity: number;
+  /** Net credit received per share, in points. */
+  credit: number;
+}
+
+/** Everything the engine needs to know about the market at one instant. */
+export interface MarketState {
+  spot: number;
+  rate: number;
+  dividendYield: number;
+  vol: VolInputs;
+  /** The valuation instant (epoch ms) and its New York date. */
+  valuationMs: number;
+  valuationDate: IsoDate;
+}
+
+export const LEG_TYPE: Record<LegRole, OptionType> = { longPut: 'put', shortPut: 'put', shortCall: 'call', longCall: 'call' };
+/** +1 for a long leg, -1 for a short one. */
+export const LEG_SIDE: Record<LegRole, 1 | -1> = { longPut: 1, shortPut: -1, shortCall: -1, longCall: 1 };
+
+/** A broken condor rule: `rule` is a stable identifier, `message` one line with the values. */
+export class CondorRuleError extends Error {
+  readonly rule: string;
+  constructor(rule: string, message: string) {
+    super(message);
+    this.name = 'CondorRuleError';
+    this.rule = rule;
+  }
+}
+
+const strikeList = (s: CondorStrikes) => `${pts(s.longPut, 0)} / ${pts(s.shortPut, 0)} / ${pts(s.shortCall, 0)} / ${pts(s.longCall, 0)}`;
+
+/** Every rule a condor breaks, in order (empty when valid). `today` is the New York date. */
+export function condorViolations(condor: Condor, today: IsoDate): CondorRuleError[] {
+  const { strikes, underlying, credit, quantity, expiry } = condor;
+  const errors: CondorRuleError[] = [];
+  const values = [strikes.longPut, strikes.shortPut, strikes.shortCall, strikes.longCall];
+  if (!values.every((k) => Number.isFinite(k) && k > 0)) {
+    errors.push(new CondorRuleError('strike-positive', `strikes must be positive numbers; got ${values.join(' / ')}`));
+    return errors;
+  }
+  const offGrid = values.filter((k) => !isOnGrid(k, underlying.strikeStep));
+  if (offGrid.length) {
+    errors.push(new CondorRuleError('strike-grid', `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ${offGrid.length > 1 ? 'are' : 'is'} not`));
+  }
+  if (!(strikes.longPut < strikes.shortPut && strikes.shortPut <= strikes.shortCall && strikes.shortCall < strikes.longCall)) {
+    errors.push(new CondorRuleError('strike-order', `strikes must rise: long put < short put <= short call < long call; got ${strikeList(strikes)}`));
+  }
+  const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
+  if (!(Number.isFinite(credit) && credit > 0)) {
+    errors.push(new CondorRuleError('credit-positive', `the credit must be above 0 points; got ${credit}`));
+  } else if (widest > 0 && credit >= widest) {
+    errors.push(new CondorRuleError('credit-below-width', `the credit ${pts(credit)} must be below the widest wing ${pts(widest, 0)} (else the condor cannot lose)`));
+  }
+  if (!(Number.isInteger(quantity) && quantity >= 1)) {
+    errors.push(new CondorRuleError('quantity-integer', `the quantity must be a whole number of condors, 1 or more; got ${quantity}`));
+  }
+  if (!isIsoDate(expiry)) {
+    errors.push(new CondorRuleError('expiry-date', `the expiry must be a date (YYYY-MM-DD); got ${expiry}`));
+  } else if (toDayNumber(expiry) < toDayNumber(today)) {
+    errors.push(new CondorRuleError('expiry-past', `the expiry ${expiry} is in the past (today is ${today})`));
+  }
+  return errors;
+}
+
+/** Throws the first broken rule. */
+export function assertValidCondor(condor: Condor, today: IsoDate): void {
+  const [first] = condorViolations(condor, today);
+  if (first) throw first;
+}
+
+/** Payoff at expiry per share, in points: C − (K2−S)⁺ + (K1−S)⁺ − (S−K3)⁺ + (S−K4)⁺. */
+export function payoffAtExpiry(strikes: CondorStrikes, credit: number, spotAtExpiry: number): number {
+  const s = spotAtExpiry;
+  return (
+    credit -
+    Math.max(strikes.shortPut - s, 0) +
+    Math.max(strikes.longPut - s, 0) -
+    Math.max(s - strikes.shortCall, 0) +
+    Math.max(s - strikes.longCall, 0)
+  );
+}
+
+export interface LegValuation {
+  role: LegRole;
+  type: OptionType;
+  side: 'long' | 'short';
+  strike: number;
+  vol: number;
+  volSource: VolSource;
+  /** Per-share price and greeks of one option of this leg. */
+  value: OptionValue;
+}
+
+/** Position greeks in dollars: per-contract greeks × multiplier × quantity, signed (short = −). */
+export interface PositionGreeks {
+  deltaPerPoint: number;
+  gammaPerPoint2: number;
+  thetaPerDay: number;
+  vegaPerVolPoint: number;
+  rhoPerRatePoint: number;
+}
+
+export interface CondorEvaluation {
+  credit: number;
+  widthPut: number;
+  widthCall: number;
+  widestWing: number;
+  /** Dollars. */
+  maxProfit: number;
+  /** Dollars; also the position's margin and risk budget. */
+  maxLoss: number;
+  breakEvenLow: number;
+  breakEvenHigh: number;
+  returnOnRisk: number;
+  /** Model value of the four legs (cost to close), per share. */
+  mark: number;
+  /** (credit − mark) × multiplier × quantity, dollars. */
+  unrealizedPl: number;
+  probabilityOfProfit: number;
+  probabilityOfMaxProfit: number;
+  touchProbabilityShortPut: number;
+  touchProbabilityShortCall: number;
+  /** S σ_atm √τ, points. */
+  expectedMove: number;
+  atmVol: number;
+  years: number;
+  dte: number;
+  forward: number;
+  /** Distance from spot to the nearer break-even (≤ 0 once one is crossed), points. */
+  cushion: number;
+  greeks: PositionGreeks;
+  legs: LegValuation[];
+}
+
+export function strikeOf(strikes: CondorStrikes, role: LegRole): number {
+  return strikes[role];
+}
+
+/** Distance from spot to the nearer break-even, in points (the cushion reserve y of §5). */
+export function cushionOf(strikes: CondorStrikes, credit: number, spot: number): number {
+  return Math.min(spot - (strikes.shortPut - credit), strikes.shortCall + credit - spot);
+}
+
+/** Model value of the four legs at given per-leg vols (cost to close, per share). */
+export function condorMark(strikes: CondorStrikes, spot: number, years: number, vols: Record<LegRole, number>, rate: number, dividendYield: number): number {
+  let mark = 0;
+  for (const role of LEG_ROLES) {
+    mark -= LEG_SIDE[role] * optionPrice(LEG_TYPE[role], spot, strikes[role], years, vols[role], rate, dividendYield);
+  }
+  return mark;
+}
+
+/** Each leg's vol under a vol model. */
+export function legVols(strikes: CondorStrikes, vol: VolInputs, forward: number): Record<LegRole, { vol: number; source: VolSource }> {
+  return {
+    longPut: volAtStrike(vol, strikes.longPut, forward),
+    shortPut: volAtStrike(vol, strikes.shortPut, forward),
+    shortCall: volAtStrike(vol, strikes.shortCall, forward),
+    longCall: volAtStrike(vol, strikes.longCall, forward),
+  };
+}
+
+/** The vol at a level between the legs: linear in strike between the legs' vols, flat outside. */
+function volAtLevel(legs: LegValuation[], level: number): number {
+  const sorted = [...legs].sort((a, b) => a.strike - b.strike);
+  if (level <= sorted[0]!.strike) return sorted[0]!.vol;
+  for (let i = 1; i < sorted.length; i++) {
+    const left = sorted[i - 1]!;
+    const right = sorted[i]!;
+    if (level <= right.strike) {
+      const span = right.strike - left.strike;
+      return span > 0 ? left.vol + ((right.vol - left.vol) * (level - left.strike)) / span : right.vol;
+    }
+  }
+  return sorted[sorted.length - 1]!.vol;
+}
+
+/** Risk-neutral P(S_T > K) = N(d2(K)). */
+function probabilityAbove(forward: number, level: number, vol: number, years: number, spot: number): number {
+  if (!(level > 0)) return 1;
+  if (!(years > 0) || !(vol > 0)) return spot > level ? 1 : 0;
+  const s = vol * Math.sqrt(years);
+  return normCdf((Math.log(forward / level) - 0.5 * s * s) / s);
+}
+
+export interface EvaluateCondorInput {
+  condor: Condor;
+  market: MarketState;
+  /** The settlement instant of the expiry (PM: 16:00 New York; AM: 09:30), epoch ms. */
+  settlementMs: number;
+  /** A stored position may be valued after its expiry (it is then worth intrinsic). */
+  allowExpired?: boolean;
+}
+
+/** Metrics of ENGINE.md §3 for a (valid) condor under a market state. */
+export function evaluateCondor({ condor, market, settlementMs, allowExpired = false }: EvaluateCondorInput): CondorEvaluation {
+  const [broken] = condorViolations(condor, market.valuationDate).filter((error) => !(allowExpired && error.rule === 'expiry-past'));
+  if (broken) throw broken;
+  const { strikes, credit, quantity, underlying } = condor;
+  const { spot, rate, dividendYield } = market;
+  const size = underlying.multiplier * quantity;
+  const years = yearsBetween(market.valuationMs, settlementMs);
+  const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
+  const vols = legVols(strikes, market.vol, forward);
+  const legs: LegValuation[] = LEG_ROLES.map((role) => ({
+    role,
+    type: LEG_TYPE[role],
+    side: LEG_SIDE[role] > 0 ? 'long' : 'short',
+    strike: strikes[role],
+    vol: vols[role].vol,
+    volSource: vols[role].source,
+    value: priceOption({ type: LEG_TYPE[role], spot, strike: strikes[role], years, vol: vols[role].vol, rate, dividendYield }),
+  }));
+  const mark = legs.reduce((sum, leg) => sum - LEG_SIDE[leg.role] * leg.value.price, 0);
+  const greeks: PositionGreeks = { deltaPerPoint: 0, gammaPerPoint2: 0, thetaPerDay: 0, vegaPerVolPoint: 0, rhoPerRatePoint: 0 };
+  for (const leg of legs) {
+    const sign = LEG_SIDE[leg.role] * size;
+    greeks.deltaPerPoint += sign * leg.value.delta;
+    greeks.gammaPerPoint2 += sign * leg.value.gamma;
+    greeks.thetaPerDay += sign * leg.value.thetaPerDay;
+    greeks.vegaPerVolPoint += sign * leg.value.vegaPerVolPoint;
+    greeks.rhoPerRatePoint += sign * leg.value.rhoPerPoint;
+  }
+  const widthPut = strikes.shortPut - strikes.longPut;
+  const widthCall = strikes.longCall - strikes.shortCall;
+  const widestWing = Math.max(widthPut, widthCall);
+  const breakEvenLow = strikes.shortPut - credit;
+  const breakEvenHigh = strikes.shortCall + credit;
+  const atmVol = volAtStrike(market.vol, forward, forward).vol;
+  const above = (level: number) => probabilityAbove(forward, level, volAtLevel(legs, level), years, spot);
+  const beyondShortPut = 1 - above(strikes.shortPut);
+  const beyondShortCall = above(strikes.shortCall);
+  return {
+    credit,
+    widthPut,
+    widthCall,
+    widestWing,
+    maxProfit: credit * size,
+    maxLoss: (widestWing - credit) * size,
+    breakEvenLow,
+    breakEvenHigh,
+    returnOnRisk: credit / (widestWing - credit),
+    mark,
+    unrealizedPl: (credit - mark) * size,
+    probabilityOfProfit: Math.max(0, above(breakEvenLow) - above(breakEvenHigh)),
+    probabilityOfMaxProfit: Math.max(0, above(strikes.shortPut) - above(strikes.shortCall)),
+    touchProbabilityShortPut: Math.min(1, 2 * beyondShortPut),
+    touchProbabilityShortCall: Math.min(1, 2 * beyondShortCall),
+    expectedMove: spot * atmVol * Math.sqrt(years),
+    atmVol,
+    years,
+    dte: daysBetween(market.valuationDate, condor.expiry),
+    forward,
+    cushion: cushionOf(strikes, credit, spot),
+    greeks,
+    legs,
+  };
+}
+
+export interface PayoffPoint {
+  spot: number;
+  /** Dollars for the position. */
+  profitAtExpiry: number;
+  /** Model P/L today, dollars (with the legs' current vols). */
+  profitToday: number;
+}
+
+/** Points for the payoff chart: from below the long put to above the long call. */
+export function payoffCurve(condor: Condor, evaluation: CondorEvaluation, market: MarketState, steps = 200): PayoffPoint[] {
+  const { strikes, credit, underlying, quantity } = condor;
+  const size = underlying.multiplier * quantity;
+  const margin = Math.max(evaluation.widestWing, evaluation.expectedMove * 0.5, strikes.longCall - strikes.longPut) * 0.6;
+  const from = Math.max(0, Math.min(strikes.longPut, market.spot) - margin);
+  const to = Math.max(strikes.longCall, market.spot) + margin;
+  const vols = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
+  const points: PayoffPoint[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const spot = from + ((to - from) * i) / steps;
+    const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
+    points.push({ spot, profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size, profitToday: (credit - markThere) * size });
+  }
+  return points;
+}

@@ -1,0 +1,237 @@
+// One action per position (ENGINE.md §6), first rule that fires wins:
+//   1 CLOSE  2 TAKE_PROFIT  3 ROLL  4 HEDGE  5 TIGHTEN  6 HOLD
+// The cp policy reads the invariant's two breaches against the threshold T; the static-delta
+// policy (the backtest's comparison, and a user setting) rolls when a short leg's |delta|
+// reaches the trigger, with the same rules 1–2 and no hedges or tightening.
+import { evaluateCondor, type Condor, type CondorEvaluation, type MarketState } from './condor.ts';
+import { pct, pts, usd } from './format.ts';
+import { proposeHedge, type HedgeProposal } from './hedge.ts';
+import type { HolidayRule } from './expiries.ts';
+import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
+import type { RegimeReading } from './regime.ts';
+import { restrike, type RestrikeProposal } from './restrike.ts';
+import type { LegRole } from './condor.ts';
+import type { IsoDate } from './dates.ts';
+
+export type Action = 'CLOSE' | 'TAKE_PROFIT' | 'ROLL' | 'HEDGE' | 'TIGHTEN' | 'HOLD';
+export type Policy = 'cp' | 'delta';
+
+export interface PositionSettings {
+  /** Take profit when the mark is this share of the credit below it (0.5); null = off. */
+  profitTarget: number | null;
+  /** Close when the loss reaches this multiple of the credit (2.0). */
+  stopLoss: number;
+  /** Close at or below this many days to expiry (0 = off). */
+  exitDte: number;
+  /** Below this DTE a roll becomes a close (7). */
+  minRollDte: number;
+  thresholdMin: number;
+  thresholdMax: number;
+  policy: Policy;
+  /** |delta| of a short leg that triggers the static-delta roll (0.50). */
+  deltaTrigger: number;
+  maxHedgeLayers: number;
+}
+
+export const DEFAULT_SETTINGS: PositionSettings = {
+  profitTarget: 0.5,
+  stopLoss: 2.0,
+  exitDte: 0,
+  minRollDte: 7,
+  thresholdMin: 0.15,
+  thresholdMax: 0.2,
+  policy: 'cp',
+  deltaTrigger: 0.5,
+  maxHedgeLayers: 3,
+};
+
+export interface MacroEvent {
+  date: IsoDate;
+  kind: 'FOMC' | 'CPI' | 'PPI' | string;
+  title: string;
+}
+
+export interface PositionInput {
+  condor: Condor;
+  entry: EntrySnapshot;
+  settlementMs: number;
+  activeHedgeLayers: readonly number[];
+}
+
+export interface EvaluatePositionInput {
+  position: PositionInput;
+  market: MarketState;
+  regime: RegimeReading;
+  settings?: Partial<PositionSettings>;
+  vvix?: number | null;
+  vixFuture?: { expiry: IsoDate; price: number } | null;
+  isHoliday?: HolidayRule;
+  /** FOMC, CPI and PPI events in the next 3 trading days (the caller's calendar picks them). */
+  upcomingEvents?: readonly MacroEvent[];
+  /** True when the previous trading day had an FOMC decision. */
+  dayAfterFomc?: boolean;
+}
+
+export type Proposal =
+  | { kind: 'close'; debit: number; realizedPl: number }
+  | { kind: 'roll' | 'tighten'; restrike: RestrikeProposal }
+  | { kind: 'hedge'; hedge: HedgeProposal }
+  | { kind: 'none' };
+
+export interface TriggerDistance {
+  name: string;
+  /** Current value and the level that fires. */
+  value: number;
+  fireAt: number;
+  unit: 'fraction' | 'points' | 'days' | 'delta';
+}
+
+export interface PositionEvaluation {
+  action: Action;
+  reason: string;
+  policy: Policy;
+  threshold: number;
+  regime: RegimeReading;
+  invariant: InvariantReading;
+  condor: CondorEvaluation;
+  /** Unrealized P/L in dollars, on the calibrated mark x. */
+  unrealizedPl: number;
+  dte: number;
+  shortPutDelta: number;
+  shortCallDelta: number;
+  proposal: Proposal;
+  /** The full ALVH picture (also when the action is not HEDGE). */
+  hedge: HedgeProposal;
+  triggers: TriggerDistance[];
+  warnings: string[];
+}
+
+function legDelta(evaluation: CondorEvaluation, role: LegRole): number {
+  return evaluation.legs.find((leg) => leg.role === role)!.value.delta;
+}
+
+/** Evaluates a stored position and picks its one action. */
+export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluation {
+  const settings: PositionSettings = { ...DEFAULT_SETTINGS, ...input.settings };
+  const { position, market, regime } = input;
+  const { condor, entry, settlementMs } = position;
+  const credit = condor.credit;
+  const size = condor.underlying.multiplier * condor.quantity;
+  const evaluation = evaluateCondor({ condor, market, settlementMs, allowExpired: true });
+  const legVolsNow = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
+  const invariant = measureInvariant({ condor, entry, market, settlementMs, legVolsNow });
+  const threshold = settings.thresholdMin + (settings.thresholdMax - settings.thresholdMin) * ((regime.percentile ?? 50) / 100);
+  const x = invariant.premiumReserve;
+  const loss = x - credit;
+  const dte = evaluation.dte;
+  const shortPutDelta = legDelta(evaluation, 'shortPut');
+  const shortCallDelta = legDelta(evaluation, 'shortCall');
+  const hedge = proposeHedge({
+    premiumBreach: invariant.premiumBreach,
+    threshold,
+    activeLayers: position.activeHedgeLayers,
+    maxLayers: settings.maxHedgeLayers,
+    condorMaxLoss: evaluation.maxLoss,
+    condorExpiry: condor.expiry,
+    valuationDate: market.valuationDate,
+    vix: regime.vix,
+    vvix: input.vvix ?? null,
+    vixFuture: input.vixFuture ?? null,
+    regime: regime.regime,
+    rate: market.rate,
+    ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
+  });
+  const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
+  const restruck = () => restrike(condor, entry, market, evaluation.years, x);
+
+  let action: Action;
+  let reason: string;
+  let proposal: Proposal = { kind: 'none' };
+  const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
+  const nearerBreakEven = market.spot - evaluation.breakEvenLow <= evaluation.breakEvenHigh - market.spot ? 'put' : 'call';
+  const breakEven = nearerBreakEven === 'put' ? evaluation.breakEvenLow : evaluation.breakEvenHigh;
+  const deltaFires = Math.max(Math.abs(shortPutDelta), Math.abs(shortCallDelta)) >= settings.deltaTrigger;
+  const rollFires = settings.policy === 'cp' ? by >= threshold : deltaFires;
+
+  if (evaluation.years <= 0) {
+    action = 'CLOSE';
+    reason = `Expired: settles at intrinsic value, ${pts(x)} pts against the ${pts(credit)} credit.`;
+    proposal = closeProposal;
+  } else if (cushion <= 0) {
+    action = 'CLOSE';
+    reason = `Spot ${pts(market.spot)} is past the ${nearerBreakEven} break-even ${pts(breakEven)}: the cushion is gone (y = ${pts(cushion)} pts).`;
+    proposal = closeProposal;
+  } else if (loss >= settings.stopLoss * credit) {
+    action = 'CLOSE';
+    reason = `Loss ${pts(loss)} pts is ${pts(loss / credit)}× the ${pts(credit)} credit (stop at ${pts(settings.stopLoss, 1)}×).`;
+    proposal = closeProposal;
+  } else if (settings.exitDte > 0 && dte <= settings.exitDte) {
+    action = 'CLOSE';
+    reason = `${dte} days to expiry, at or below the ${settings.exitDte}-day exit.`;
+    proposal = closeProposal;
+  } else if (settings.profitTarget !== null && x <= (1 - settings.profitTarget) * credit) {
+    action = 'TAKE_PROFIT';
+    reason = `Mark ${pts(x)} is ${pct(1 - x / credit, 0)} below the ${pts(credit)} credit (target ${pct(settings.profitTarget, 0)}).`;
+    proposal = closeProposal;
+  } else if (rollFires) {
+    const why = settings.policy === 'cp'
+      ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion`
+      : `Short ${Math.abs(shortPutDelta) >= Math.abs(shortCallDelta) ? `put delta ${pts(shortPutDelta)}` : `call delta ${pts(shortCallDelta)}`} reached the ${pts(settings.deltaTrigger)} trigger`;
+    if (dte < settings.minRollDte) {
+      action = 'CLOSE';
+      reason = `${why}, but ${dte} days to expiry is under the ${settings.minRollDte}-day minimum for a roll: close instead.`;
+      proposal = closeProposal;
+    } else {
+      action = 'ROLL';
+      const roll = restruck();
+      reason = `${why}. Roll to ${roll.strikes.longPut}/${roll.strikes.shortPut}/${roll.strikes.shortCall}/${roll.strikes.longCall} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
+      proposal = { kind: 'roll', restrike: roll };
+    }
+  } else if (settings.policy === 'cp' && bx >= threshold && hedge.proposed.length > 0) {
+    action = 'HEDGE';
+    const layers = hedge.proposed.map((q) => q.layer).join(', ');
+    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts((bx * credit))} pts more than spot and time explain; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+    proposal = { kind: 'hedge', hedge };
+  } else if (settings.policy === 'cp' && bx <= -threshold) {
+    action = 'TIGHTEN';
+    const tighter = restruck();
+    reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${tighter.strikes.shortPut}/${tighter.strikes.shortCall} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
+    proposal = { kind: 'tighten', restrike: tighter };
+  } else {
+    action = 'HOLD';
+    reason = settings.policy === 'cp'
+      ? `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
+      : `Short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)} are inside the ${pts(settings.deltaTrigger)} trigger; P/L ${usd((credit - x) * size)}.`;
+  }
+
+  const triggers: TriggerDistance[] = [
+    { name: 'cushion breach b_y', value: by, fireAt: threshold, unit: 'fraction' },
+    { name: 'premium breach b_x', value: bx, fireAt: threshold, unit: 'fraction' },
+    { name: 'short put |delta|', value: Math.abs(shortPutDelta), fireAt: settings.deltaTrigger, unit: 'delta' },
+    { name: 'short call |delta|', value: Math.abs(shortCallDelta), fireAt: settings.deltaTrigger, unit: 'delta' },
+    { name: 'loss (× credit)', value: loss / credit, fireAt: settings.stopLoss, unit: 'fraction' },
+  ];
+  if (settings.profitTarget !== null) triggers.push({ name: 'mark for take-profit', value: x, fireAt: (1 - settings.profitTarget) * credit, unit: 'points' });
+
+  const warnings = (input.upcomingEvents ?? []).map((event) => `${event.kind} on ${event.date}: ${event.title}`);
+  if (input.dayAfterFomc && action !== 'HOLD') {
+    warnings.unshift('This action fires the day after an FOMC decision: moves and vol may still be settling.');
+  }
+  return {
+    action,
+    reason,
+    policy: settings.policy,
+    threshold,
+    regime,
+    invariant,
+    condor: evaluation,
+    unrealizedPl: (credit - x) * size,
+    dte,
+    shortPutDelta,
+    shortCallDelta,
+    proposal,
+    hedge,
+    triggers,
+    warnings,
+  };
+}
