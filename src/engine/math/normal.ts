@@ -1,3 +1,5 @@
+// Coefficients are kept with the digits Cody published; the compiler rounds them to doubles.
+/* eslint-disable no-loss-of-precision */
 // The normal distribution, accurate in the far tails.
 //
 // erfc and erfcx use W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev
