@@ -1,0 +1,53 @@
+// The command contract (ARCHITECTURE.md convention 1): a command is data plus a handler that
+// returns a platform-neutral Reply. It never calls a chat API, reads the environment or the clock
+// directly: everything comes through the context.
+import type { z } from 'zod';
+import type { Reply, Visibility } from './reply.ts';
+import type { CalendarPort, Caller, ChartsPort, Clock, EngineDefaults, Logger, MarketPort, Store, UserStore } from './ports.ts';
+import type { Services } from './services.ts';
+
+export interface CommandContext {
+  caller: Caller;
+  /** The caller's own positions and settings (scoped by construction). */
+  user: UserStore;
+  /** Cross-user parts (identities, subscriptions); never positions. */
+  directory: Pick<Store, 'users' | 'subscriptions'>;
+  market: MarketPort;
+  calendar: CalendarPort;
+  clock: Clock;
+  logger: Logger;
+  charts: ChartsPort;
+  defaults: EngineDefaults;
+  services: Services;
+  /** The registry, for /help. */
+  commands: readonly AnyCommand[];
+  /** For long commands: a progress line the platform shows while the user waits. */
+  progress?: (text: string) => Promise<void>;
+}
+
+export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
+  /** Words, e.g. 'condor eval' or 'market'; each word [a-z0-9_]{1,32}. */
+  name: string;
+  /** One line, at most 100 characters. */
+  description: string;
+  options: Options;
+  visibility: Visibility;
+  /** Takes long enough that Discord must be told to wait (deferReply). */
+  defer?: boolean;
+  /** Rate-limited per user (backtests, chain-priced evaluations). */
+  expensive?: boolean;
+  /** Full command lines that work, first one shown in errors and /help. */
+  examples: readonly string[];
+  run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;
+}
+
+// A registry holds commands of different option types; run() is only ever called with the
+// output of the command's own schema, so erasing the type here is sound.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandDefinition<any>;
+
+export function defineCommand<Options extends z.ZodObject>(definition: CommandDefinition<Options>): CommandDefinition<Options> {
+  return definition;
+}
+
+export const NAME_PATTERN = /^[a-z0-9_]{1,32}$/;

@@ -1,0 +1,299 @@
+// What a command may use (ARCHITECTURE.md): store, market, calendar, clock, logger, charts and
+// the caller. Each is an interface here; src/store, src/market and src/render implement them,
+// tests pass fakes or the real thing on a temp database.
+import type { CondorStrikes, EntrySnapshot, IsoDate, MacroEvent, PositionSettings } from '../engine/index.ts';
+
+// ---------------------------------------------------------------- who is asking, and where
+
+export type Platform = 'discord' | 'telegram' | 'console' | 'cli';
+
+export interface Chat {
+  platform: Platform;
+  /** Channel id (Discord), chat id (Telegram), 'console'. */
+  id: string;
+  kind: 'private' | 'group' | 'channel';
+  title?: string;
+  /** Discord guild id, when in a server. */
+  guildId?: string;
+  /** Whether the caller may manage this chat (Manage Channels / Guild, Telegram administrator). */
+  callerCanManage: boolean;
+}
+
+export interface Caller {
+  /** The internal user id: one user may have several platform identities (linked accounts). */
+  userId: string;
+  platform: Platform;
+  platformUserId: string;
+  displayName: string;
+  chat: Chat;
+}
+
+// ---------------------------------------------------------------- storage
+
+export type PositionStatus = 'open' | 'closed';
+
+export interface HedgeLayerRecord {
+  layer: number;
+  vixExpiry: IsoDate;
+  longStrike: number;
+  shortStrike: number;
+  debit: number;
+  contracts: number;
+  adoptedMs: number;
+}
+
+export interface StoredPosition {
+  id: string;
+  userId: string;
+  underlying: string;
+  strikes: CondorStrikes;
+  expiry: IsoDate;
+  settlement: 'PM' | 'AM';
+  settlementMs: number;
+  quantity: number;
+  credit: number;
+  note: string | null;
+  status: PositionStatus;
+  openedMs: number;
+  closedMs: number | null;
+  closeDebit: number | null;
+  /** Dollars, set when closed. */
+  realizedPl: number | null;
+  entry: EntrySnapshot;
+  /** Where the entry snapshot's market came from (cboe, demo, user ...). */
+  entrySource: string;
+  hedgeLayers: HedgeLayerRecord[];
+}
+
+export interface NewPosition {
+  underlying: string;
+  strikes: CondorStrikes;
+  expiry: IsoDate;
+  settlement: 'PM' | 'AM';
+  settlementMs: number;
+  quantity: number;
+  credit: number;
+  note: string | null;
+  openedMs: number;
+  entry: EntrySnapshot;
+  entrySource: string;
+}
+
+export type PositionEventKind = 'opened' | 'rolled' | 'hedged' | 'closed' | 'note';
+
+export interface PositionEvent {
+  positionId: string;
+  kind: PositionEventKind;
+  atMs: number;
+  detail: Record<string, unknown>;
+}
+
+/** A user's positions. Every query is scoped to the user the repository was made for. */
+export interface PositionRepository {
+  add(position: NewPosition): StoredPosition;
+  /** null when there is no such position for this user (whether it exists for another or not). */
+  get(id: string): StoredPosition | null;
+  list(status?: PositionStatus | 'all'): StoredPosition[];
+  close(id: string, close: { debit: number; closedMs: number; realizedPl: number }): StoredPosition;
+  addHedgeLayer(id: string, layer: HedgeLayerRecord): StoredPosition;
+  events(id: string): PositionEvent[];
+}
+
+export interface UserSettings extends PositionSettings {
+  /** Personal daily summary time HH:MM (New York), when subscribed. */
+  summaryTime: string | null;
+}
+
+export interface SettingsRepository {
+  /** The user's effective settings: defaults overlaid with what they changed. */
+  get(): UserSettings;
+  /** Only the changed keys are stored; null resets a key to the default. */
+  update(patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }>): UserSettings;
+}
+
+export interface UserStore {
+  userId: string;
+  positions: PositionRepository;
+  settings: SettingsRepository;
+}
+
+export interface Identity {
+  platform: Platform;
+  platformUserId: string;
+  displayName: string;
+  linkedMs: number;
+}
+
+export interface UserDirectory {
+  /** The user behind a platform identity, created on first sight. */
+  resolve(platform: Platform, platformUserId: string, displayName: string): string;
+  identities(userId: string): Identity[];
+  /** A one-time code for linking another platform (valid for ttlMs, single use). */
+  createLinkCode(userId: string, nowMs: number, ttlMs: number): string;
+  /**
+   * Redeems a code for `userId` (the identity typing it): merges the two users into one.
+   * Throws UserError for an unknown, expired, used or locked code.
+   */
+  redeemLinkCode(userId: string, code: string, nowMs: number): { userId: string; merged: { positions: number } };
+  unlink(userId: string, platform: Platform, nowMs: number): void;
+}
+
+export type SubscriptionKind = 'channel' | 'personal';
+
+export interface Subscription {
+  id: number;
+  kind: SubscriptionKind;
+  platform: Platform;
+  chatId: string;
+  /** For personal subscriptions, the user. */
+  userId: string | null;
+  /** HH:MM in the summary time zone. */
+  time: string;
+  active: boolean;
+  deactivatedReason: string | null;
+  createdMs: number;
+}
+
+export interface SubscriptionRepository {
+  upsert(input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null; time: string; nowMs: number }): Subscription;
+  remove(input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }): boolean;
+  forChat(platform: Platform, chatId: string): Subscription[];
+  active(): Subscription[];
+  deactivate(id: number, reason: string, nowMs: number): void;
+}
+
+export interface CachedQuote {
+  symbol: string;
+  value: number;
+  asOfMs: number;
+  fetchedMs: number;
+  source: string;
+  /** Extra numbers (previous close, change ...). */
+  extra?: Record<string, number>;
+}
+
+export interface QuoteCache {
+  put(quote: CachedQuote): void;
+  get(symbol: string): CachedQuote | null;
+}
+
+export interface Store {
+  users: UserDirectory;
+  /** The only way to positions and settings: a store scoped to one user. */
+  forUser(userId: string): UserStore;
+  subscriptions: SubscriptionRepository;
+  quotes: QuoteCache;
+  close(): void;
+}
+
+// ---------------------------------------------------------------- market data
+
+export interface Quote {
+  value: number;
+  asOfMs: number;
+  /** cboe, file, demo, cache, user. */
+  source: string;
+  previousClose?: number | null;
+}
+
+export interface ChainVolLookup {
+  /** The chain's implied vol at a strike for an expiry, interpolated across strikes; null when not listed. */
+  volAt(expiry: IsoDate, strike: number, type: 'call' | 'put'): number | null;
+  asOfMs: number;
+}
+
+export interface MarketSnapshot {
+  spot: Quote;
+  vix: Quote;
+  vix3m: Quote | null;
+  vvix: Quote | null;
+  /** Daily VIX closes before today, oldest first (for the percentile); empty when unknown. */
+  vixHistory: number[];
+  chain: ChainVolLookup | null;
+  /** True when any number shown came from the synthetic demo market. */
+  demo: boolean;
+  /** True when the data is older than the staleness limit. */
+  stale: boolean;
+  /** Oldest as-of among the numbers used. */
+  asOfMs: number;
+  /** Why a fallback happened, in plain words (also logged). */
+  notes: string[];
+  rate: number;
+  dividendYield: number;
+}
+
+export interface MarketPort {
+  snapshot(options?: { chain?: boolean }): Promise<MarketSnapshot>;
+}
+
+// ---------------------------------------------------------------- calendar
+
+export interface ListedExpiry {
+  expiry: IsoDate;
+  dte: number;
+  settlement: 'PM' | 'AM';
+  root: string;
+}
+
+export interface CalendarPort {
+  newYorkDate(epochMs: number): IsoDate;
+  isTradingDay(date: IsoDate): boolean;
+  isHoliday(date: IsoDate): boolean;
+  nextTradingDay(date: IsoDate): IsoDate;
+  previousTradingDay(date: IsoDate): IsoDate;
+  /** Epoch ms of the settlement of an expiry (PM 16:00 / AM 09:30 New York). */
+  settlementInstant(expiry: IsoDate, settlement: 'PM' | 'AM'): number;
+  /** Epoch ms of a New York wall-clock time on a date. */
+  newYorkInstant(date: IsoDate, time: string): number;
+  listedExpiryNearest(fromDate: IsoDate, targetDte: number): ListedExpiry;
+  /** FOMC/CPI/PPI events in the next `tradingDays` trading days from `date`. */
+  eventsWithin(date: IsoDate, tradingDays: number): MacroEvent[];
+  dayAfterFomc(date: IsoDate): boolean;
+}
+
+// ---------------------------------------------------------------- the rest
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  debug(object: Record<string, unknown>, message?: string): void;
+  info(object: Record<string, unknown>, message?: string): void;
+  warn(object: Record<string, unknown>, message?: string): void;
+  error(object: Record<string, unknown>, message?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface PayoffChartInput {
+  title: string;
+  points: { spot: number; profitAtExpiry: number; profitToday?: number }[];
+  breakEvens: number[];
+  spot: number;
+  strikes?: number[];
+  maxProfit?: number;
+  maxLoss?: number;
+  footer?: string;
+  demo?: boolean;
+}
+
+export interface EquityChartInput {
+  title: string;
+  series: { label: string; points: { date: string; equity: number }[] }[];
+  footer?: string;
+}
+
+export interface ChartsPort {
+  payoff(input: PayoffChartInput): Promise<Buffer>;
+  equity(input: EquityChartInput): Promise<Buffer>;
+}
+
+/** Operator-level engine defaults (from configuration). */
+export interface EngineDefaults {
+  rate: number;
+  dividendYield: number;
+  skewBeta: number;
+  underlying: string;
+  summaryTime: string;
+  summaryTimeZone: string;
+}

@@ -1,0 +1,64 @@
+// The platform-neutral answer of a command. Every string in it is plain text: adapters escape
+// it for their markup (Discord markdown, Telegram HTML) and never let it ping anyone.
+
+export type Visibility = 'caller' | 'channel';
+export type Tone = 'neutral' | 'good' | 'warn' | 'bad';
+
+export interface ReplyField {
+  label: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface ReplyTable {
+  columns: { label: string; align?: 'left' | 'right' }[];
+  rows: string[][];
+}
+
+export interface ReplyAttachment {
+  filename: string;
+  contentType: 'image/png' | 'text/csv';
+  data: Buffer;
+  /** Alt text / caption. */
+  description?: string;
+}
+
+/** A button runs a command as the person who presses it (so it can never act for someone else). */
+export interface ReplyButton {
+  label: string;
+  style: 'primary' | 'secondary' | 'danger' | 'success';
+  /** The chat command it runs, e.g. 'position close'. */
+  command: string;
+  options: Record<string, string | number | boolean>;
+}
+
+/** Asks the platform to open a discussion (Discord: thread + poll; Telegram: poll) where the reply lands. */
+export interface ReplyDiscussion {
+  threadName: string;
+  question: string;
+  answers: string[];
+  durationHours: number;
+  /** What adopting means, for the adapter that records votes/buttons. */
+  adopt: { command: string; options: Record<string, string | number | boolean> };
+}
+
+export interface Reply {
+  title: string;
+  visibility: Visibility;
+  tone?: Tone;
+  /** Paragraphs. */
+  lines?: string[];
+  fields?: ReplyField[];
+  table?: ReplyTable;
+  /** Small print: data age, source, disclaimers. */
+  footer?: string[];
+  attachments?: ReplyAttachment[];
+  buttons?: ReplyButton[];
+  discussion?: ReplyDiscussion;
+  /** The engine's numbers for --json and for tests: unrounded. */
+  data?: unknown;
+  /** Set on error replies. */
+  error?: { kind: 'user' | 'internal'; identifier: string; reference?: string };
+}
+
+export const NOT_ADVICE = 'Educational tool, not investment advice.';

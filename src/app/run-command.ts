@@ -1,0 +1,73 @@
+// runCommand: the one path from a raw option record to a Reply. The command's schema parses the
+// input once; a failure becomes a UserError whose line names the option, the rule and an example.
+// Expected refusals (UserError, a broken condor rule) come back as error replies; anything else is
+// logged with a reference id and the user sees only the reference.
+import type { z } from 'zod';
+import { CondorRuleError } from '../engine/index.ts';
+import type { AnyCommand, CommandContext } from './command.ts';
+import { errorReference, UserError } from './errors.ts';
+import { optionMeta } from './options.ts';
+import type { Reply } from './reply.ts';
+
+/** Turns the first zod issue into one line: "Option short_put must be a number (e.g. short_put=5665)." */
+export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue): UserError {
+  const names = Object.keys(command.options.shape);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    return new UserError('unknown-option', `Unknown option ${keys.join(', ')} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`);
+  }
+  const option = String(issue.path[0] ?? '');
+  const schema = (command.options.shape as Record<string, z.ZodType>)[option];
+  const meta = schema ? optionMeta(schema) : undefined;
+  const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+  const rule = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '');
+  const example = meta ? ` (e.g. ${option}=${/\s/.test(meta.example) ? `"${meta.example}"` : meta.example})` : '';
+  return new UserError(missing ? 'missing-option' : 'invalid-option', `Option ${option || '?'} ${rule}${example}. Usage: ${command.examples[0]}`, { option });
+}
+
+export function errorReply(error: UserError): Reply {
+  return { title: 'Not done', visibility: 'caller', tone: 'bad', lines: [error.message], error: { kind: 'user', identifier: error.identifier } };
+}
+
+export interface RunOptions {
+  /** Per-user limiter for expensive commands: returns seconds to wait, or 0. */
+  limiter?: (userId: string, command: AnyCommand) => number;
+}
+
+/** Parses, runs, and always returns a Reply. Logs one line per command (no user free text). */
+export async function runCommand(command: AnyCommand, raw: Record<string, unknown>, context: CommandContext, options: RunOptions = {}): Promise<Reply> {
+  const started = performance.now();
+  const { logger, caller } = context;
+  let outcome = 'ok';
+  let reply: Reply;
+  try {
+    const parsed = command.options.safeParse(raw);
+    if (!parsed.success) throw describeIssue(command, parsed.error.issues[0]!);
+    if (command.expensive && options.limiter) {
+      const wait = options.limiter(caller.userId, command);
+      if (wait > 0) throw new UserError('rate-limited', `/${command.name} is limited to protect the bot: try again in ${Math.ceil(wait)} s.`);
+    }
+    reply = await command.run(parsed.data, context);
+  } catch (error) {
+    if (error instanceof UserError) {
+      outcome = `refused:${error.identifier}`;
+      reply = errorReply(error);
+    } else if (error instanceof CondorRuleError) {
+      outcome = `refused:${error.rule}`;
+      reply = errorReply(new UserError(error.rule, `Condor rule ${error.rule}: ${error.message}.`));
+    } else {
+      const reference = errorReference();
+      outcome = 'error';
+      logger.error({ err: error, reference, command: command.name, platform: caller.platform }, 'command failed');
+      reply = {
+        title: 'Something went wrong',
+        visibility: 'caller',
+        tone: 'bad',
+        lines: [`This is a fault in the bot, not in your input. It is logged as ref ${reference}.`],
+        error: { kind: 'internal', identifier: 'internal', reference },
+      };
+    }
+  }
+  logger.info({ command: command.name, platform: caller.platform, durationMs: Math.round((performance.now() - started) * 10) / 10, outcome }, 'command handled');
+  return reply;
+}

@@ -1,0 +1,100 @@
+// Chat command lines as typed in Telegram and the console:
+//   /position add 5615 5665 6335 6385 2027-01-08 credit=14.2 note="iron fly hedge"
+// The command word (and subcommand word), then positionals in the schema's order, then key=value
+// (key:value also works, as in Discord's display). Quotes keep spaces; '@botname' after the
+// command is dropped. The result is a raw record for the command's schema: parsing stays in one place.
+import { UserError } from './errors.ts';
+import type { AnyCommand } from './command.ts';
+import type { Registry } from './registry.ts';
+
+/** Splits a line into words, honouring "double" and 'single' quotes and backslash escapes inside them. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quote) {
+      if (char === '\\' && i + 1 < line.length && (line[i + 1] === quote || line[i + 1] === '\\')) {
+        current += line[++i];
+      } else if (char === quote) {
+        quote = null;
+      } else {
+        current += char;
+      }
+    } else if (char === '"' || char === "'" || char === '“' || char === '”') {
+      quote = char === '“' ? '”' : char;
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) words.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (quote) throw new UserError('unclosed-quote', `A quote (${quote}) is not closed: close it, e.g. note="rolled early"`);
+  if (started) words.push(current);
+  return words;
+}
+
+export interface ParsedLine {
+  command: AnyCommand;
+  raw: Record<string, string>;
+}
+
+const KEY_VALUE = /^([a-z][a-z0-9_]{0,31})[=:](.*)$/is;
+
+/** Finds the command a line names, and builds its raw option record. */
+export function parseCommandLine(registry: Registry, line: string, botName?: string): ParsedLine {
+  const words = splitWords(line.trim());
+  if (!words.length) throw new UserError('empty', 'Type a command, e.g. /help');
+  let head = words.shift()!.replace(/^\//, '').toLowerCase();
+  const at = head.indexOf('@');
+  if (at >= 0) {
+    const target = head.slice(at + 1);
+    if (botName && target && target !== botName.toLowerCase()) throw new UserError('other-bot', `That command is for @${target}, not for this bot.`);
+    head = head.slice(0, at);
+  }
+  const members = registry.roots.get(head);
+  if (!members) throw new UserError('unknown-command', `Unknown command /${head}: type /help for the list.`);
+  let command = members.find((c) => c.name === head);
+  if (!command) {
+    const sub = (words.shift() ?? '').toLowerCase();
+    command = members.find((c) => c.name === `${head} ${sub}`);
+    if (!command) {
+      const choices = members.map((c) => c.name.split(' ')[1]).join(', ');
+      throw new UserError('unknown-subcommand', `/${head} needs one of: ${choices}; e.g. ${members[0]!.examples[0]}`);
+    }
+  }
+  return { command, raw: wordsToRecord(command, words) };
+}
+
+/** Positionals fill the options in the schema's order; key=value names one. */
+export function wordsToRecord(command: AnyCommand, words: readonly string[]): Record<string, string> {
+  const names = Object.keys(command.options.shape);
+  const raw: Record<string, string> = {};
+  const positionals: string[] = [];
+  for (const word of words) {
+    const match = KEY_VALUE.exec(word);
+    if (match && names.includes(match[1]!.toLowerCase())) {
+      const key = match[1]!.toLowerCase();
+      if (key in raw) throw new UserError('given-twice', `Option ${key} is given twice in /${command.name}; e.g. ${command.examples[0]}`);
+      raw[key] = match[2]!;
+    } else if (match) {
+      throw new UserError('unknown-option', `Unknown option ${match[1]} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`);
+    } else {
+      positionals.push(word);
+    }
+  }
+  const free = names.filter((name) => !(name in raw));
+  if (positionals.length > free.length) {
+    throw new UserError('too-many-values', `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`);
+  }
+  positionals.forEach((value, index) => {
+    raw[free[index]!] = value;
+  });
+  return raw;
+}
