@@ -1,0 +1,68 @@
+// /condor eval: the metrics of ENGINE.md §3, k₀ and a payoff chart for four strikes and an expiry.
+import { z } from 'zod';
+import { cushionOf, evaluateCondor, underlyingFor, UNDERLYINGS, LEG_SIDE, type Condor } from '../src/engine/index.ts';
+import { defineCommand } from '../src/app/command.ts';
+import { marketView, resolveExpiry } from '../src/app/market-view.ts';
+import { condorLabel, dollars, points } from '../src/app/format.ts';
+import { option, optional } from '../src/app/options.ts';
+import { NOT_ADVICE } from '../src/app/reply.ts';
+import { UserError } from '../src/app/errors.ts';
+import { expiryOption, quantityOption, strikeOptions, underlyingOption, whatIfSpot, whatIfVix } from './support/options.ts';
+import { condorFields, legsTable } from './support/describe.ts';
+import { payoffAttachment } from './support/payoff.ts';
+
+export default defineCommand({
+  name: 'condor eval',
+  description: 'Evaluate an iron condor: max profit/loss, break-evens, PoP, k0 and a payoff chart',
+  options: z.object({
+    ...strikeOptions,
+    expiry: expiryOption,
+    credit: optional(option.number({ description: 'Net credit per share in points (default: the model value)', example: 14.2, min: 0, exclusiveMin: true })),
+    qty: quantityOption,
+    spot: whatIfSpot,
+    vix: whatIfVix,
+    underlying: underlyingOption,
+  }).strict(),
+  visibility: 'caller',
+  defer: true,
+  examples: ['/condor eval 5615 5665 6335 6385 45', '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18'],
+  async run(input, context) {
+    const symbol = (input.underlying ?? 'spx').toUpperCase();
+    const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
+    if (symbol === 'SPY' && input.spot === undefined) {
+      throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
+    }
+    const view = await marketView(context, { spot: input.spot, vix: input.vix });
+    const today = view.state.valuationDate;
+    const { expiry, settlementMs } = resolveExpiry(context, input.expiry, today);
+    const spot = symbol === 'XSP' && input.spot === undefined ? view.state.spot / 10 : view.state.spot;
+    const state = { ...view.state, spot, vol: view.volFor(expiry) };
+    const strikes = { longPut: input.long_put, shortPut: input.short_put, shortCall: input.short_call, longCall: input.long_call };
+    const quantity = input.qty ?? 1;
+    let credit = input.credit;
+    const creditIsModel = credit === undefined;
+    if (credit === undefined) {
+      // No fill given: the model's fair value of the four legs is the credit.
+      const probe: Condor = { underlying, strikes, expiry, quantity, credit: Number.MIN_VALUE };
+      const fair = evaluateCondor({ condor: probe, market: state, settlementMs });
+      credit = fair.legs.reduce((sum, leg) => sum - LEG_SIDE[leg.role] * leg.value.price, 0);
+      if (!(credit > 0)) throw new UserError('no-credit', 'These strikes have no model value to collect: move the shorts closer to spot.');
+    }
+    const condor: Condor = { underlying, strikes, expiry, quantity, credit };
+    const evaluation = evaluateCondor({ condor, market: state, settlementMs });
+    const baselineK = credit * cushionOf(strikes, credit, spot);
+    const chart = await payoffAttachment(context, condor, evaluation, state, view.snapshot.demo);
+    return {
+      title: `${underlying.symbol} ${condorLabel(strikes)} · ${expiry} (${evaluation.dte} DTE)`,
+      visibility: 'caller',
+      lines: [
+        `Credit ${points(credit)} pts (${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
+      ],
+      fields: condorFields(condor, evaluation),
+      table: legsTable(evaluation),
+      attachments: [chart],
+      footer: [...view.footer, NOT_ADVICE],
+      data: { condor: { ...condor, underlying: underlying.symbol }, creditIsModel, baselineK, evaluation, market: { spot, vix: view.vix, valuationMs: state.valuationMs } },
+    };
+  },
+});

@@ -1,0 +1,53 @@
+// /condor suggest: the model condor of ENGINE.md §8 under today's market.
+import { z } from 'zod';
+import { modelCondor, UNDERLYINGS } from '../src/engine/index.ts';
+import { defineCommand } from '../src/app/command.ts';
+import { marketView } from '../src/app/market-view.ts';
+import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { option, optional } from '../src/app/options.ts';
+import { NOT_ADVICE } from '../src/app/reply.ts';
+import { condorFields, legsTable } from './support/describe.ts';
+import { whatIfSpot, whatIfVix } from './support/options.ts';
+
+export default defineCommand({
+  name: 'condor suggest',
+  description: 'The model condor for today: short strikes at a target delta, default wings',
+  options: z.object({
+    dte: optional(option.integer({ description: 'Target days to expiry (default 45; the nearest listed expiry)', example: 45, min: 1, max: 365 })),
+    delta: optional(option.number({ description: 'Target |delta| of each short strike (default 0.16)', example: 0.16, min: 0.01, max: 0.5 })),
+    wings: optional(option.number({ description: 'Wing width in points (default 50 for SPX)', example: 50, min: 5, max: 1000 })),
+    spot: whatIfSpot,
+    vix: whatIfVix,
+  }).strict(),
+  visibility: 'caller',
+  examples: ['/condor suggest', '/condor suggest dte=30 delta=0.10 wings=25'],
+  async run(input, context) {
+    const view = await marketView(context, { spot: input.spot, vix: input.vix });
+    const today = view.state.valuationDate;
+    const listed = context.calendar.listedExpiryNearest(today, input.dte ?? 45);
+    const settlementMs = context.calendar.settlementInstant(listed.expiry, listed.settlement);
+    const model = modelCondor({
+      underlying: UNDERLYINGS.SPX,
+      market: { ...view.state, vol: view.volFor(listed.expiry) },
+      expiry: listed.expiry,
+      settlementMs,
+      targetDelta: input.delta,
+      wingWidth: input.wings,
+      regime: view.regime,
+    });
+    const { condor, evaluation } = model;
+    return {
+      title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
+      visibility: 'caller',
+      lines: [
+        `Shorts at |delta| ${percent(model.targetDelta, 0).replace('%', '')}Δ target: put ${model.shortPutDelta.toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ${model.wingWidth} pts.`,
+        `Model credit ${points(condor.credit)} pts (${dollars(evaluation.maxProfit)}), k₀ = ${points(model.baselineK, 1)}.`,
+        `${view.regime.summary}.`,
+      ],
+      fields: condorFields(condor, evaluation),
+      table: legsTable(evaluation),
+      footer: [...view.footer, NOT_ADVICE],
+      data: { model: { ...model, condor: { ...condor, underlying: 'SPX' } }, regime: view.regime },
+    };
+  },
+});

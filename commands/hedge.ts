@@ -1,0 +1,90 @@
+// /hedge: the ALVH proposal for one position (ENGINE.md §7). adopt=N records layer N on the
+// position (a layer is never recorded twice); share=true posts the proposal to the channel and
+// asks the platform to open a discussion (Discord thread + poll, Telegram poll).
+import { z } from 'zod';
+import { defineCommand } from '../src/app/command.ts';
+import { UserError } from '../src/app/errors.ts';
+import { marketView } from '../src/app/market-view.ts';
+import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { option, optional } from '../src/app/options.ts';
+import { evaluateForCaller } from '../src/app/positions.ts';
+import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
+import { positionIdOption } from './support/options.ts';
+
+const STATUS = { active: 'active', proposed: 'FIRES NOW', waiting: 'waiting' } as const;
+
+export default defineCommand({
+  name: 'hedge',
+  description: 'ALVH VIX call-spread hedge layers for a position; share it or adopt a layer',
+  options: z.object({
+    id: positionIdOption,
+    share: optional(option.boolean({ description: 'Post the proposal to this channel and open a discussion', example: true })),
+    adopt: optional(option.integer({ description: 'Record that you bought this layer (1-5)', example: 1, min: 1, max: 5 })),
+  }).strict(),
+  visibility: 'caller',
+  defer: true,
+  examples: ['/hedge k3m9tq', '/hedge k3m9tq share=true', '/hedge k3m9tq adopt=1'],
+  async run(input, context) {
+    const position = context.user.positions.get(input.id);
+    if (!position) throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    if (position.status === 'closed') throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
+    const view = await marketView(context);
+    const evaluation = evaluateForCaller(context, position, view);
+    const hedge = evaluation.hedge;
+
+    if (input.adopt !== undefined) {
+      const quote = hedge.layers.find((layer) => layer.layer === input.adopt);
+      if (!quote) throw new UserError('no-such-layer', `Option adopt must be a layer from 1 to ${hedge.layers.length} (e.g. adopt=1).`);
+      if (quote.status === 'active') throw new UserError('layer-active', `Layer ${quote.layer} is already active on ${position.id}.`);
+      if (quote.contracts === 0) throw new UserError('layer-empty', `Layer ${quote.layer} has zero contracts: ${quote.note ?? 'nothing to buy'}.`);
+      const updated = context.user.positions.addHedgeLayer(position.id, {
+        layer: quote.layer, vixExpiry: hedge.vixExpiry, longStrike: quote.longStrike, shortStrike: quote.shortStrike, debit: quote.debit, contracts: quote.contracts, adoptedMs: context.clock.now(),
+      });
+      return {
+        title: `Hedge layer ${quote.layer} recorded on ${position.id}`,
+        visibility: 'caller',
+        tone: 'good',
+        lines: [
+          `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)} (${dollars(quote.cost)}).`,
+          quote.status === 'waiting' ? `Note: b_x ${percent(evaluation.invariant.premiumBreach)} had not reached this layer's trigger ${percent(quote.trigger)}.` : `It will not be proposed again.`,
+        ],
+        data: { position: updated, layer: quote },
+      };
+    }
+
+    const table = {
+      columns: [{ label: 'layer' }, { label: 'fires at b_x', align: 'right' as const }, { label: 'status' }, { label: 'budget', align: 'right' as const }, { label: 'contracts', align: 'right' as const }, { label: 'cost', align: 'right' as const }, { label: 'covers', align: 'right' as const }],
+      rows: hedge.layers.map((q) => [String(q.layer), percent(q.trigger), STATUS[q.status], dollars(q.budget), String(q.contracts), dollars(q.cost), percent(q.coverage, 0)]),
+    };
+    const lines = [
+      `${hedge.summary}.`,
+      `Premium breach b_x ${percent(evaluation.invariant.premiumBreach)}; threshold T ${percent(evaluation.threshold)} (${view.regime.regime}). Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : 'default 90%'}).`,
+      ...(hedge.futureIsEstimate ? [`The VIX future ${points(hedge.future)} is an estimate (θ 19.5, κ 5/yr): no futures quote is known.`] : []),
+      ...hedge.layers.filter((q) => q.note).map((q) => `Layer ${q.layer}: ${q.note}.`),
+    ];
+    const buttons: ReplyButton[] = hedge.proposed.filter((q) => q.contracts > 0).map((q) => ({ label: `Adopt layer ${q.layer}`, style: 'primary', command: 'hedge', options: { id: position.id, adopt: q.layer } }));
+    const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
+
+    if (input.share) {
+      if (context.caller.chat.kind === 'private') throw new UserError('share-in-channel', 'Option share works in a channel or group: run /hedge there with share=true.');
+      const first = hedge.proposed[0] ?? hedge.layers[0]!;
+      return {
+        title: `${context.caller.displayName} shares: ${title}`,
+        visibility: 'channel',
+        lines,
+        table,
+        buttons,
+        footer: [...view.footer, NOT_ADVICE],
+        discussion: {
+          threadName: `Hedge ${position.id} L${first.layer} VIX ${first.longStrike}/${first.shortStrike}`,
+          question: `Adopt ALVH layer ${first.layer} (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
+          answers: ['Adopt', 'Skip', 'Need more data'],
+          durationHours: 24,
+          adopt: { command: 'hedge', options: { id: position.id, adopt: first.layer } },
+        },
+        data: { hedge, positionId: position.id },
+      };
+    }
+    return { title, visibility: 'caller', lines, table, buttons, footer: [...view.footer, NOT_ADVICE], data: { hedge, positionId: position.id } };
+  },
+});

@@ -1,0 +1,57 @@
+// /link: join your Discord and Telegram accounts into one user. Without a code it gives a
+// one-time code (10 minutes, single use) and lists your links; with the code from the other
+// platform it merges the two, keeping positions and settings.
+import { z } from 'zod';
+import { defineCommand } from '../src/app/command.ts';
+import { option, optional } from '../src/app/options.ts';
+
+export const LINK_CODE_TTL_MS = 10 * 60_000;
+const PLATFORM_NAMES = { discord: 'Discord', telegram: 'Telegram', console: 'console', cli: 'command line' } as const;
+
+export default defineCommand({
+  name: 'link',
+  description: 'Link your Discord and Telegram accounts: get a code here, type it on the other',
+  options: z.object({
+    code: optional(option.string({ description: 'The code /link gave you on the other platform', example: 'K7QM-2XPA', maxLength: 16, pattern: /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, patternMessage: 'must be a code like K7QM-2XPA' })),
+    unlink: optional(option.choice(['discord', 'telegram'] as const, { description: 'Detach that platform from your user', example: 'telegram' })),
+  }).strict(),
+  visibility: 'caller',
+  examples: ['/link', '/link K7QM-2XPA', '/link unlink=telegram'],
+  run(input, context) {
+    const { users } = context.directory;
+    const { userId, platform } = context.caller;
+    const now = context.clock.now();
+    if (input.unlink) {
+      users.unlink(userId, input.unlink, now);
+      return { title: 'Unlinked', visibility: 'caller', lines: [`${PLATFORM_NAMES[input.unlink]} is no longer linked; your positions stay with the remaining account.`] };
+    }
+    if (input.code) {
+      const result = users.redeemLinkCode(userId, input.code, now);
+      const identities = users.identities(result.userId);
+      return {
+        title: 'Accounts linked',
+        visibility: 'caller',
+        tone: 'good',
+        lines: [
+          `Linked: ${identities.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(' + ')}. ${result.merged.positions} position${result.merged.positions === 1 ? '' : 's'} moved over; settings kept.`,
+          'You now see the same positions on both platforms.',
+        ],
+        data: { userId: result.userId, merged: result.merged },
+      };
+    }
+    const identities = users.identities(userId);
+    const code = users.createLinkCode(userId, now, LINK_CODE_TTL_MS);
+    const others = identities.filter((i) => i.platform !== platform);
+    return {
+      title: 'Link code',
+      visibility: 'caller',
+      lines: [
+        `Your one-time code: ${code} (valid 10 minutes, single use). On the other platform, type /link ${code}`,
+        others.length
+          ? `Already linked: ${others.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(', ')}. Undo with /link unlink=${others[0]!.platform}.`
+          : 'No other platform is linked yet.',
+      ],
+      data: { identities },
+    };
+  },
+});

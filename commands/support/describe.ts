@@ -1,0 +1,39 @@
+// Reply fields for a condor evaluation, shared by /condor eval, /condor suggest and /position show.
+import type { CondorEvaluation, Condor } from '../../src/engine/index.ts';
+import { dollars, percent, points, strike } from '../../src/app/format.ts';
+import type { ReplyField, ReplyTable } from '../../src/app/reply.ts';
+
+export function condorFields(condor: Condor, evaluation: CondorEvaluation): ReplyField[] {
+  const g = evaluation.greeks;
+  return [
+    { label: 'Max profit', value: dollars(evaluation.maxProfit), inline: true },
+    { label: 'Max loss', value: dollars(evaluation.maxLoss), inline: true },
+    { label: 'Return on risk', value: percent(evaluation.returnOnRisk), inline: true },
+    { label: 'Break-evens', value: `${points(evaluation.breakEvenLow)} – ${points(evaluation.breakEvenHigh)}`, inline: true },
+    { label: 'Cushion', value: `${points(evaluation.cushion, 1)} pts to the nearer break-even`, inline: true },
+    { label: 'Expected move', value: `±${points(evaluation.expectedMove, 0)} pts (${percent(evaluation.atmVol)} vol, ${evaluation.dte} d)`, inline: true },
+    { label: 'Probability of profit', value: percent(evaluation.probabilityOfProfit), inline: true },
+    { label: 'P(max profit)', value: percent(evaluation.probabilityOfMaxProfit), inline: true },
+    { label: 'P(touch) put / call', value: `${percent(evaluation.touchProbabilityShortPut, 0)} / ${percent(evaluation.touchProbabilityShortCall, 0)}`, inline: true },
+    {
+      label: `Greeks (position, $)`,
+      value: `Δ ${points(g.deltaPerPoint)}/pt · Γ ${points(g.gammaPerPoint2, 3)}/pt² · Θ ${dollars(g.thetaPerDay)}/day · Vega ${dollars(g.vegaPerVolPoint)}/vol pt`,
+    },
+    { label: 'Width', value: `put wing ${strike(evaluation.widthPut)}, call wing ${strike(evaluation.widthCall)} pts; x${condor.quantity}`, inline: true },
+  ];
+}
+
+export function legsTable(evaluation: CondorEvaluation): ReplyTable {
+  const names = { longPut: 'long put', shortPut: 'short put', shortCall: 'short call', longCall: 'long call' } as const;
+  return {
+    columns: [{ label: 'leg' }, { label: 'strike', align: 'right' }, { label: 'vol', align: 'right' }, { label: 'source' }, { label: 'price', align: 'right' }, { label: 'delta', align: 'right' }],
+    rows: evaluation.legs.map((leg) => [
+      names[leg.role],
+      strike(leg.strike),
+      percent(leg.vol),
+      leg.volSource,
+      points(leg.value.price),
+      leg.value.delta.toFixed(3),
+    ]),
+  };
+}
