@@ -1,0 +1,112 @@
+// A user's settings: only the keys they changed are stored; get() overlays them on the defaults.
+//
+// Writing a key's default value deletes its row (so "reset" and "set to the default" agree), and
+// null resets a key, with one exception: profitTarget null is a real value, "no profit target"
+// (PositionSettings), so it is stored; reset the profit target by setting the default, 0.5.
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { DEFAULT_SETTINGS } from '../engine/index.ts';
+import { UserError } from '../app/errors.ts';
+import type { SettingsRepository, UserSettings } from '../app/ports.ts';
+import { writeTransaction } from './transaction.ts';
+
+export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({ ...DEFAULT_SETTINGS, summaryTime: null });
+
+type Key = keyof UserSettings;
+
+interface Rule {
+  /** The name the user types (the /settings option). */
+  option: string;
+  schema: z.ZodType;
+  rule: string;
+  example: string;
+}
+
+const fraction = z.number().gt(0).lt(1);
+const days = z.number().int().min(0).max(365);
+
+const RULES: Record<Key, Rule> = {
+  profitTarget: { option: 'profit_target', schema: z.number().gt(0).lte(1).nullable(), rule: 'a share of the credit in (0, 1], or off', example: 'profit_target=0.5' },
+  stopLoss: { option: 'stop_loss', schema: z.number().gt(0).lte(10), rule: 'a multiple of the credit in (0, 10]', example: 'stop_loss=2' },
+  exitDte: { option: 'exit_dte', schema: days, rule: 'whole days from 0 to 365 (0 = off)', example: 'exit_dte=0' },
+  minRollDte: { option: 'min_roll_dte', schema: days, rule: 'whole days from 0 to 365', example: 'min_roll_dte=7' },
+  thresholdMin: { option: 'threshold_min', schema: fraction, rule: 'a fraction in (0, 1), at most threshold_max', example: 'threshold_min=0.15' },
+  thresholdMax: { option: 'threshold_max', schema: fraction, rule: 'a fraction in (0, 1), at least threshold_min', example: 'threshold_max=0.2' },
+  policy: { option: 'policy', schema: z.enum(['cp', 'delta']), rule: 'cp or delta', example: 'policy=cp' },
+  deltaTrigger: { option: 'delta_trigger', schema: fraction, rule: 'a delta in (0, 1)', example: 'delta_trigger=0.5' },
+  maxHedgeLayers: { option: 'max_hedge_layers', schema: z.number().int().min(1).max(5), rule: 'a whole number from 1 to 5', example: 'max_hedge_layers=3' },
+  summaryTime: { option: 'summary_time', schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), rule: 'a New York time HH:MM', example: 'summary_time=09:45' },
+};
+
+const isKey = (key: string): key is Key => Object.hasOwn(RULES, key);
+
+export const SETTING_OPTIONS: Readonly<Record<Key, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(RULES).map(([key, rule]) => [key, rule.option])) as Record<Key, string>,
+);
+
+export function prepareSettingsStatements(db: Database) {
+  return {
+    all: db.prepare('SELECT key, value_json FROM settings WHERE user_id = ?'),
+    put: db.prepare(`INSERT INTO settings (user_id, key, value_json) VALUES (?, ?, ?)
+      ON CONFLICT (user_id, key) DO UPDATE SET value_json = excluded.value_json`),
+    remove: db.prepare('DELETE FROM settings WHERE user_id = ? AND key = ?'),
+  };
+}
+
+export type SettingsStatements = ReturnType<typeof prepareSettingsStatements>;
+
+const invalid = (key: Key, value: unknown) => {
+  const { option, rule, example } = RULES[key];
+  return new UserError('setting-invalid', `${option} must be ${rule}, e.g. ${example} (got ${JSON.stringify(value)}).`, { setting: option });
+};
+
+export type SettingsPatch = Parameters<SettingsRepository['update']>[0];
+
+export function createSettingsRepository(db: Database, statements: SettingsStatements, userId: string): SettingsRepository {
+  const s = statements;
+
+  const get = (): UserSettings => {
+    const settings: Record<string, unknown> = { ...DEFAULT_USER_SETTINGS };
+    for (const row of s.all.all(userId) as { key: string; value_json: string }[]) {
+      // A stored value that today's rules refuse (a key renamed or narrowed) falls back to the default.
+      if (!isKey(row.key)) continue;
+      const parsed = RULES[row.key].schema.safeParse(JSON.parse(row.value_json));
+      if (parsed.success) settings[row.key] = parsed.data;
+    }
+    return settings as unknown as UserSettings;
+  };
+
+  // Validation reads the effective settings inside the write transaction, so a concurrent change
+  // of threshold_max cannot slip between the check and the write.
+  const update = writeTransaction(db, (patch: SettingsPatch): UserSettings => {
+    const changes: [Key, unknown][] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      if (!isKey(key)) {
+        throw new UserError('setting-unknown', `There is no setting ${key}; settings are ${Object.values(SETTING_OPTIONS).join(', ')}.`, { setting: key });
+      }
+      if (value === undefined) continue;
+      if (value === null && key !== 'profitTarget') {
+        changes.push([key, DEFAULT_USER_SETTINGS[key]]);
+        continue;
+      }
+      const parsed = RULES[key].schema.safeParse(value);
+      if (!parsed.success) throw invalid(key, value);
+      changes.push([key, parsed.data]);
+    }
+    const effective = { ...get(), ...Object.fromEntries(changes) } as UserSettings;
+    if (effective.thresholdMin > effective.thresholdMax) {
+      throw new UserError(
+        'setting-invalid',
+        `threshold_min (${effective.thresholdMin}) must be at most threshold_max (${effective.thresholdMax}), e.g. threshold_min=0.15 threshold_max=0.2.`,
+        { setting: 'threshold_min' },
+      );
+    }
+    for (const [key, value] of changes) {
+      if (value === DEFAULT_USER_SETTINGS[key]) s.remove.run(userId, key);
+      else s.put.run(userId, key, JSON.stringify(value));
+    }
+    return get();
+  });
+
+  return { get, update };
+}
