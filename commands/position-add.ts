@@ -8,7 +8,7 @@ import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
-import { expiryOption, quantityOption, strikeOptions, underlyingOption, whatIfSpot, whatIfVix } from './support/options.ts';
+import { expiryOption, quantityOption, strikeOptions, underlyingOption } from './support/options.ts';
 
 export default defineCommand({
   name: 'position add',

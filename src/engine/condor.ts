@@ -299,11 +299,14 @@ export function payoffCurve(condor: Condor, evaluation: CondorEvaluation, market
   const from = Math.max(0, Math.min(strikes.longPut, market.spot) - margin);
   const to = Math.max(strikes.longCall, market.spot) + margin;
   const vols = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
-  const points: PayoffPoint[] = [];
-  for (let i = 0; i <= steps; i++) {
-    const spot = from + ((to - from) * i) / steps;
-    const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
-    points.push({ spot, profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size, profitToday: (credit - markThere) * size });
+  // Even steps, plus the kinks (strikes, break-evens) and spot, so the lines bend exactly there.
+  const spots = new Set<number>();
+  for (let i = 0; i <= steps; i++) spots.add(from + ((to - from) * i) / steps);
+  for (const level of [strikes.longPut, strikes.shortPut, strikes.shortCall, strikes.longCall, evaluation.breakEvenLow, evaluation.breakEvenHigh, market.spot]) {
+    if (level > from && level < to) spots.add(level);
   }
-  return points;
+  return [...spots].sort((a, b) => a - b).map((spot) => {
+    const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
+    return { spot, profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size, profitToday: (credit - markThere) * size };
+  });
 }

@@ -1,0 +1,30 @@
+// Numbers a trader reads: rounded for reading, grouped, with units. The engine's numbers stay
+// unrounded in Reply.data.
+const grouped = (value: number, digits: number) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Index points with 2 decimals: 5,615.00. */
+export const points = (value: number, digits = 2) => (Number.isFinite(value) ? grouped(value, digits) : '—');
+/** A strike: 5,615 (no decimals unless it has them). */
+export const strike = (value: number) => (Number.isInteger(value) ? grouped(value, 0) : grouped(value, 2));
+/** Dollars: -$1,234 (cents only when asked). */
+export const dollars = (value: number, digits = 0) =>
+  Number.isFinite(value) ? `${value < 0 ? '-' : ''}$${grouped(Math.abs(value), digits)}` : '—';
+/** Signed dollars: +$1,234 / -$1,234. */
+export const signedDollars = (value: number) => (value > 0 ? `+${dollars(value)}` : dollars(value));
+/** A fraction as a percentage: 0.171 → 17.1%. */
+export const percent = (fraction: number, digits = 1) => (Number.isFinite(fraction) ? `${grouped(fraction * 100, digits)}%` : '—');
+/** A signed percentage: +2.3% / -1.7%. */
+export const signedPercent = (fraction: number, digits = 1) => `${fraction > 0 ? '+' : ''}${percent(fraction, digits)}`;
+export const condorLabel = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
+  `${strike(s.longPut)}/${strike(s.shortPut)}/${strike(s.shortCall)}/${strike(s.longCall)}`;
+
+/** "4 min", "2 h 5 min", "3 d" — the age of data. */
+export function age(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.floor(hours / 24)} d`;
+}

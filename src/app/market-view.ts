@@ -1,0 +1,89 @@
+// From the market port's snapshot (plus a trader's what-if overrides) to the engine's inputs,
+// with the footer lines every reply that uses market data carries: source, age, STALE, DEMO DATA.
+import {
+  classifyRegime, vixProxy, type IsoDate, type MarketState, type RegimeReading, type VolInputs,
+} from '../engine/index.ts';
+import type { CommandContext } from './command.ts';
+import { UserError } from './errors.ts';
+import { age, points } from './format.ts';
+import type { MarketSnapshot } from './ports.ts';
+
+export interface WhatIf {
+  spot?: number;
+  vix?: number;
+  /** Value as of this New York date (its 16:00 close; now if it is today). */
+  date?: IsoDate;
+}
+
+export interface MarketView {
+  snapshot: MarketSnapshot;
+  state: MarketState;
+  vix: number;
+  regime: RegimeReading;
+  /** The chain's vols for an expiry are used when available (not under a VIX override). */
+  volFor(expiry: IsoDate): VolInputs;
+  footer: string[];
+  overridden: boolean;
+}
+
+export async function marketView(context: CommandContext, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
+  const { clock, calendar, defaults } = context;
+  const settings = context.user.settings.get();
+  const snapshot = await context.market.snapshot(options);
+  const nowMs = clock.now();
+  const today = calendar.newYorkDate(nowMs);
+  let valuationMs = nowMs;
+  let valuationDate = today;
+  if (whatIf.date && whatIf.date !== today) {
+    valuationDate = whatIf.date;
+    valuationMs = calendar.newYorkInstant(whatIf.date, '16:00');
+  }
+  const spot = whatIf.spot ?? snapshot.spot.value;
+  const vix = whatIf.vix ?? snapshot.vix.value;
+  if (!(spot > 0) || !(vix > 0)) throw new UserError('no-market', 'No usable market data right now: give spot= and vix= to evaluate anyway.');
+  const regime = classifyRegime({
+    vix,
+    history: snapshot.vixHistory,
+    vix3m: snapshot.vix3m?.value ?? null,
+    band: { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax },
+  });
+  const baseVol = vixProxy(vix, defaults.skewBeta);
+  const useChain = snapshot.chain && whatIf.vix === undefined;
+  const volFor = (expiry: IsoDate): VolInputs =>
+    useChain
+      ? { ...baseVol, chainVolAt: (strike: number) => snapshot.chain!.volAt(expiry, strike, strike < spot ? 'put' : 'call') }
+      : baseVol;
+  const state: MarketState = { spot, rate: snapshot.rate, dividendYield: snapshot.dividendYield, vol: baseVol, valuationMs, valuationDate };
+  const overridden = whatIf.spot !== undefined || whatIf.vix !== undefined || whatIf.date !== undefined;
+  return { snapshot, state, vix, regime, volFor, footer: marketFooter(snapshot, nowMs, whatIf), overridden };
+}
+
+/** Source and age of the data, loudly labelled when demo or stale. */
+export function marketFooter(snapshot: MarketSnapshot, nowMs: number, whatIf: WhatIf = {}): string[] {
+  const lines: string[] = [];
+  if (snapshot.demo) lines.push('DEMO DATA: synthetic market, not real prices.');
+  const sources = [...new Set([snapshot.spot.source, snapshot.vix.source])].join(' + ');
+  const stale = snapshot.stale ? 'STALE: ' : '';
+  lines.push(`${stale}Data: ${sources}, as of ${age(nowMs - snapshot.asOfMs)} ago.`);
+  const ifs = [
+    whatIf.spot !== undefined ? `spot ${points(whatIf.spot)}` : null,
+    whatIf.vix !== undefined ? `VIX ${points(whatIf.vix)}` : null,
+    whatIf.date ? `date ${whatIf.date}` : null,
+  ].filter(Boolean);
+  if (ifs.length) lines.push(`What-if: ${ifs.join(', ')} (given, not market).`);
+  lines.push(...snapshot.notes);
+  return lines;
+}
+
+/** A condor expiry from an option: a date as given, or the listed expiry nearest a DTE. */
+export function resolveExpiry(context: CommandContext, expiry: { date: string } | { dte: number }, today: IsoDate): { expiry: IsoDate; settlement: 'PM' | 'AM'; settlementMs: number } {
+  if ('date' in expiry) {
+    const settlement: 'PM' | 'AM' = 'PM';
+    if (!context.calendar.isTradingDay(expiry.date)) {
+      throw new UserError('expiry-not-trading-day', `Option expiry ${expiry.date} is not a trading day: SPX options expire on trading days (e.g. expiry=${context.calendar.nextTradingDay(expiry.date)}).`);
+    }
+    return { expiry: expiry.date, settlement, settlementMs: context.calendar.settlementInstant(expiry.date, settlement) };
+  }
+  const listed = context.calendar.listedExpiryNearest(today, expiry.dte);
+  return { expiry: listed.expiry, settlement: listed.settlement, settlementMs: context.calendar.settlementInstant(listed.expiry, listed.settlement) };
+}

@@ -1,0 +1,108 @@
+// condor-xyk's entry point and composition root: `npm start` and `npm run cli -- <command>`.
+//   start                       the bots whose tokens are set, plus the scheduler; else the console
+//   run "<chat command>"        one chat command, as a platform would run it [--user ID] [--json]
+//   summary / backtest / data sync / register / backup FILE   (see --help)
+// Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (one line on stderr).
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createConfig, secretsOf, type Config } from './config.ts';
+import { buildApp } from './compose.ts';
+import { createLogger } from './logging.ts';
+import { runConsole } from './platforms/console/console.ts';
+import { runOnce } from './cli/run.ts';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+  start                                   start the bots (tokens in .env) or the console
+  run "<chat command>" [--user ID] [--json]   run one chat command, e.g. run "/market"
+  summary [--date YYYY-MM-DD] [--send] [--json]
+  backtest [--from] [--to] [--policy cp|delta|hold|all] [--spx FILE] [--vix FILE] [--json]
+  data sync                               download VIX/VIX3M/VVIX and SPX history
+  register                                publish slash commands (Discord) and the menu (Telegram)
+  backup FILE                             online backup of the database`;
+
+class UsageError extends Error {}
+
+function loadConfig(): Config {
+  // .env is read at start; variables already in the environment win. Tests never read it.
+  if (!process.env.CONDOR_XYK_TEST && existsSync('.env')) process.loadEnvFile('.env');
+  const result = createConfig(process.env);
+  if (!result.ok) {
+    process.stderr.write(`Configuration: ${result.error}\n`);
+    process.exit(2);
+  }
+  return result.config;
+}
+
+const localUserName = () => {
+  try {
+    return userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config), write: (line) => process.stderr.write(line) });
+  switch (command) {
+    case 'start': {
+      if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
+      const app = buildApp(config, logger);
+      try {
+        if (config.discordEnabled || config.telegramEnabled) {
+          throw new UsageError('The Discord and Telegram bots arrive in a later release: unset the tokens to use the console.');
+        }
+        const interactive = Boolean(process.stdin.isTTY);
+        const { failures, commands } = await runConsole({ deps: app.deps, input: process.stdin, output: process.stdout, attachmentsDir: config.CHARTS_DIR, interactive, userName: localUserName() });
+        // Piped input: a failed command is a bad-input exit for scripts.
+        return !interactive && commands > 0 && failures === commands ? 2 : 0;
+      } finally {
+        app.close();
+      }
+    }
+    case 'run': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { user: { type: 'string' }, json: { type: 'boolean' } } });
+      if (positionals.length !== 1) throw new UsageError('run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"');
+      const app = buildApp(config, logger);
+      try {
+        return await runOnce(app, positionals[0]!, { user: values.user, json: values.json, userName: localUserName() });
+      } finally {
+        app.close();
+      }
+    }
+    case 'backup': {
+      if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
+      const app = buildApp(config, logger);
+      try {
+        await app.store.db.backup(rest[0]!);
+        process.stdout.write(`Backed up ${config.DATABASE_PATH} to ${rest[0]}\n`);
+        return 0;
+      } finally {
+        app.close();
+      }
+    }
+    default:
+      throw new UsageError(`Unknown command ${command}.\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`condor-xyk failed: ${(error as Error)?.message ?? error}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
