@@ -49,7 +49,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config), write: (line) => process.stderr.write(line) });
+  // In the terminal (console, one-off CLI commands) JSON logs would bury the answers: warn and
+  // above unless LOG_LEVEL asks otherwise. The bots log at LOG_LEVEL.
+  const botsRun = command === 'start' && (config.discordEnabled || config.telegramEnabled);
+  const level = process.env.LOG_LEVEL || botsRun ? config.LOG_LEVEL : 'warn';
+  const logger = createLogger({ level, secrets: secretsOf(config), write: (line) => process.stderr.write(line) });
   switch (command) {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
