@@ -49,19 +49,21 @@ export interface OptionChain {
 // Above 300% the feed's IV is the deep-ITM nonsense of the field notes (4.1223), not a market.
 const MAX_IV = 3;
 
-const number = z.number().nullable().optional();
+// The quote fields stay unknown here: checkRow decides what is junk and counts it by reason.
+const numberOrNull = z.number().nullable().optional().catch(null);
 const rowSchema = z.object({
   option: z.string(),
   bid: z.unknown(),
   ask: z.unknown(),
   iv: z.unknown(),
-  delta: number.catch(null),
-  open_interest: number.catch(null),
+  delta: numberOrNull,
+  open_interest: numberOrNull,
 });
+type OptionRow = z.infer<typeof rowSchema>;
 
 const isQuotePrice = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-function checkRow(row: z.infer<typeof rowSchema>): string | null {
+function checkRow(row: OptionRow): string | null {
   if (typeof row.iv !== 'number' || !Number.isFinite(row.iv)) return 'iv missing';
   if (row.iv <= 0 || row.iv > MAX_IV) return 'iv out of range';
   if (!isQuotePrice(row.bid) || !isQuotePrice(row.ask)) return 'bad bid/ask';
@@ -82,31 +84,26 @@ export function parseCboeChain(body: string | unknown): ParseResult<OptionChain>
   const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
   const contracts = new Map<string, OptionContract>();
   for (const raw of rows) {
-    const row = rowSchema.safeParse(raw);
-    if (!row.success) {
+    const parsedRow = rowSchema.safeParse(raw);
+    if (!parsedRow.success) {
       drop('malformed row');
       continue;
     }
-    const symbol = parseOccSymbol(row.data.option);
+    const row = parsedRow.data;
+    const symbol = parseOccSymbol(row.option);
     if (!symbol.ok) {
       drop('bad symbol');
       continue;
     }
-    const junk = checkRow(row.data);
+    const junk = checkRow(row);
     if (junk) {
       drop(junk);
       continue;
     }
-    const { bid, ask, iv } = row.data as { bid: number; ask: number; iv: number };
-    contracts.set(symbol.value.symbol, {
-      ...symbol.value,
-      iv,
-      bid,
-      ask,
-      mid: (bid + ask) / 2,
-      delta: row.data.delta ?? null,
-      openInterest: row.data.open_interest ?? null,
-    });
+    const { bid, ask, iv } = row as { bid: number; ask: number; iv: number };
+    const { symbol: key, root, expiry, type, strike, settlement } = symbol.value;
+    // Built field by field: object spread costs several µs per row on Node 20, too much × 30k.
+    contracts.set(key, { symbol: key, root, expiry, type, strike, settlement, iv, bid, ask, mid: (bid + ask) / 2, delta: row.delta ?? null, openInterest: row.open_interest ?? null });
   }
   return success({
     underlying: underlying.value,
