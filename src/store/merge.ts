@@ -33,11 +33,10 @@ export function mergeUsers(s: MergeStatements, from: string, to: string): { posi
   const ids = { from, to };
   s.moveIdentities.run(ids);
   const positions = s.movePositions.run(ids).changes;
-  const ownerSettings = s.settingsOf.all(to) as { key: string }[];
-  const ownerKeys = new Set(ownerSettings.map((row) => row.key));
-  const ownerSetThresholds = ownerSettings.some((row) => THRESHOLD_KEYS.has(row.key));
+  const ownerSetThresholds = (s.settingsOf.all(to) as { key: string }[]).some((row) => THRESHOLD_KEYS.has(row.key));
   for (const row of s.settingsOf.all(from) as { key: string; value_json: string }[]) {
-    if (ownerKeys.has(row.key) || (ownerSetThresholds && THRESHOLD_KEYS.has(row.key))) continue;
+    if (ownerSetThresholds && THRESHOLD_KEYS.has(row.key)) continue;
+    // OR IGNORE: where the owner set the key too, the owner's value stays.
     s.addSetting.run(to, row.key, row.value_json);
   }
   s.moveSubscriptions.run(ids);

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DatabaseTooNewError, MIGRATIONS_DIR, migrate, openDatabase, readMigrations } from '../../src/store/index.ts';
+import { tempDbPath, tempDir } from './support.ts';
+
+const TABLES = [
+  'users', 'identities', 'link_codes', 'link_failures', 'positions', 'position_events', 'hedge_layers',
+  'settings', 'subscriptions', 'deliveries', 'hedge_discussions', 'quotes', 'store_meta',
+];
+
+const tablesOf = (db: BetterSqlite3.Database) =>
+  db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+function writeMigrations(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), sql);
+  return dir;
+}
+
+describe('migrations', () => {
+  it('bring an empty file to the latest version with every table, in WAL with foreign keys on', () => {
+    const file = tempDbPath();
+    const db = openDatabase(file);
+    try {
+      expect(fs.existsSync(file)).toBe(true);
+      expect(db.pragma('user_version', { simple: true })).toBe(readMigrations().length);
+      expect(tablesOf(db)).toEqual(expect.arrayContaining(TABLES));
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    } finally {
+      db.close();
+    }
+  });
+
+  it('apply nothing the second time and keep the data', () => {
+    const file = tempDbPath();
+    const first = openDatabase(file);
+    first.prepare('INSERT INTO users (id, created_ms) VALUES (?, ?)').run('u1', 1);
+    first.close();
+    const second = openDatabase(file);
+    try {
+      const result = migrate(second);
+      expect(result.applied).toEqual([]);
+      expect(result.from).toBe(result.to);
+      expect(second.prepare('SELECT id FROM users').pluck().all()).toEqual(['u1']);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('refuse a database newer than the code, and leave it untouched', () => {
+    const file = tempDbPath();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const raw = new BetterSqlite3(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
+    expect(() => openDatabase(file)).toThrow(/schema version 99, newer than this code knows/);
+    const after = new BetterSqlite3(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(99);
+    expect(tablesOf(after)).toEqual([]);
+    after.close();
+  });
+
+  it('apply files in number order, each in its own transaction: a failing one leaves no trace', () => {
+    const dir = writeMigrations({
+      '0002_second.sql': 'CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id));',
+      '0001_first.sql': 'CREATE TABLE a (id INTEGER PRIMARY KEY);',
+      '0003_broken.sql': 'CREATE TABLE c (id INTEGER); INSERT INTO nowhere VALUES (1);',
+    });
+    const file = tempDbPath();
+    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(/nowhere/);
+    const db = new BetterSqlite3(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(tablesOf(db)).toEqual(['a', 'b']);
+    db.close();
+  });
+
+  it('refuse gaps and badly named files', () => {
+    expect(() => readMigrations(writeMigrations({ '0001_a.sql': '', '0003_c.sql': '' }))).toThrow(/without gaps/);
+    expect(() => readMigrations(writeMigrations({ '1_a.sql': '' }))).toThrow(/NNNN_name\.sql/);
+  });
+
+  it('ship only well-named files and a README that says a shipped migration is never edited', () => {
+    const names = fs.readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql'));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^\d{4}_[a-z0-9_]+\.sql$/);
+    expect(fs.readFileSync(path.join(MIGRATIONS_DIR, 'README.md'), 'utf8')).toMatch(/shipped migration is never edited/i);
+  });
+
+  it('give every fresh database its own link-code salt', () => {
+    const salts = [tempDbPath(), tempDbPath()].map((file) => {
+      const db = openDatabase(file);
+      const salt = db.prepare("SELECT value FROM store_meta WHERE key = 'link_code_salt'").pluck().get();
+      db.close();
+      return salt;
+    });
+    expect(salts[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(salts[0]).not.toBe(salts[1]);
+  });
+});

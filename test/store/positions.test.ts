@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { createStore, POSITION_ID_ALPHABET } from '../../src/store/index.ts';
+import { UserError } from '../../src/app/errors.ts';
+import { entrySnapshot, hedgeLayer, newPosition, openTestStore, tempDbPath } from './support.ts';
+
+/** Every number of a value as its 64 bits, keyed by path: equal lists mean a bit-for-bit round trip. */
+function numberBits(value: unknown, at = '$', out: string[] = []): string[] {
+  if (typeof value === 'number') {
+    const bits = new DataView(new ArrayBuffer(8));
+    bits.setFloat64(0, value);
+    out.push(`${at}=${bits.getBigUint64(0).toString(16)}`);
+  } else if (value && typeof value === 'object') {
+    for (const key of Object.keys(value).sort()) numberBits((value as Record<string, unknown>)[key], `${at}.${key}`, out);
+  }
+  return out;
+}
+
+function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('positions', () => {
+  it('add then get returns the position with its entry snapshot bit for bit, also after reopening the file', () => {
+    const path = tempDbPath();
+    const entry = entrySnapshot();
+    let id: string;
+    {
+      const store = createStore({ path });
+      const userId = store.users.resolve('discord', '1001', 'Ann');
+      const added = store.forUser(userId).positions.add(newPosition({ entry }));
+      id = added.id;
+      expect(added).toMatchObject({
+        userId, underlying: 'SPX', expiry: '2027-01-08', settlement: 'PM', quantity: 2, credit: 14.2,
+        note: 'first fill', status: 'open', closedMs: null, closeDebit: null, realizedPl: null, entrySource: 'cboe', hedgeLayers: [],
+        strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 },
+      });
+      store.close();
+    }
+    const reopened = createStore({ path });
+    try {
+      const userId = reopened.users.resolve('discord', '1001', 'Ann');
+      const stored = reopened.forUser(userId).positions.get(id);
+      expect(stored).not.toBeNull();
+      expect(numberBits(stored!.entry)).toEqual(numberBits(entry));
+      expect(stored!.entry).toStrictEqual(entry);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('refuses a snapshot number JSON cannot hold instead of storing null', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    expect(() => positions.add(newPosition({ entry: entrySnapshot({ spot: Number.NaN }) }))).toThrow(/entry\.spot/);
+    expect(positions.list()).toEqual([]);
+  });
+
+  it('lists by status in opening order and closes with realized P/L and events', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('telegram', '77', 'Bo')).positions;
+    const first = positions.add(newPosition({ openedMs: 1000 }));
+    const second = positions.add(newPosition({ openedMs: 2000, note: null }));
+    const closed = positions.close(first.id, { debit: 4.1, closedMs: 5000, realizedPl: 2020 });
+    expect(closed).toMatchObject({ status: 'closed', closedMs: 5000, closeDebit: 4.1, realizedPl: 2020 });
+    expect(positions.list().map((p) => p.id)).toEqual([first.id, second.id]);
+    expect(positions.list('all').map((p) => p.id)).toEqual([first.id, second.id]);
+    expect(positions.list('open').map((p) => p.id)).toEqual([second.id]);
+    expect(positions.list('closed').map((p) => p.id)).toEqual([first.id]);
+    expect(positions.events(first.id).map((e) => [e.kind, e.atMs])).toEqual([['opened', 1000], ['closed', 5000]]);
+    expect(positions.events(first.id)[1]!.detail).toEqual({ debit: 4.1, realizedPl: 2020 });
+  });
+
+  it('refuses to close a position twice and leaves the first close as it was', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = positions.add(newPosition());
+    positions.close(id, { debit: 3, closedMs: 10, realizedPl: 100 });
+    const error = userError(() => positions.close(id, { debit: 9, closedMs: 20, realizedPl: -500 }));
+    expect(error.identifier).toBe('position-closed');
+    expect(error.message).toContain(id);
+    expect(positions.get(id)).toMatchObject({ closeDebit: 3, closedMs: 10, realizedPl: 100 });
+    expect(positions.events(id).filter((e) => e.kind === 'closed')).toHaveLength(1);
+  });
+
+  it('records hedge layers in order with a hedged event, once per layer', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = positions.add(newPosition());
+    positions.addHedgeLayer(id, hedgeLayer(2));
+    const after = positions.addHedgeLayer(id, hedgeLayer(1));
+    expect(after.hedgeLayers).toEqual([hedgeLayer(1), hedgeLayer(2)]);
+    expect(positions.list()[0]!.hedgeLayers).toEqual([hedgeLayer(1), hedgeLayer(2)]);
+    expect(positions.events(id).map((e) => e.kind)).toEqual(['opened', 'hedged', 'hedged']);
+    expect(positions.events(id)[1]!.detail).toMatchObject({ layer: 2, vixExpiry: '2026-02-18' });
+
+    const duplicate = userError(() => positions.addHedgeLayer(id, hedgeLayer(2, { debit: 9.99 })));
+    expect(duplicate.identifier).toBe('hedge-layer-exists');
+    expect(duplicate.message).toMatch(/Hedge layer 2 /);
+    expect(positions.get(id)!.hedgeLayers).toEqual([hedgeLayer(1), hedgeLayer(2)]);
+    expect(positions.events(id)).toHaveLength(3);
+  });
+
+  it('refuses a hedge on a closed position', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = positions.add(newPosition());
+    positions.close(id, { debit: 1, closedMs: 2, realizedPl: 3 });
+    expect(userError(() => positions.addHedgeLayer(id, hedgeLayer(1))).identifier).toBe('position-closed');
+    expect(positions.get(id)!.hedgeLayers).toEqual([]);
+  });
+
+  it('refuses impossible positions in SQLite itself (quantity, credit)', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    expect(() => positions.add(newPosition({ quantity: 0 }))).toThrow(/CHECK constraint/);
+    expect(() => positions.add(newPosition({ quantity: 1.5 }))).toThrow(/CHECK constraint/);
+    expect(() => positions.add(newPosition({ credit: 0 }))).toThrow(/CHECK constraint/);
+    expect(positions.list()).toEqual([]);
+  });
+
+  it('gives 2,000 positions distinct 6-character ids from the unambiguous alphabet', () => {
+    const store = openTestStore();
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    const ids = new Set<string>();
+    const pattern = new RegExp(`^[${POSITION_ID_ALPHABET}]{6}$`);
+    for (let i = 0; i < 2000; i++) {
+      const { id } = positions.add(newPosition({ openedMs: i }));
+      expect(id).toMatch(pattern);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(2000);
+    expect(POSITION_ID_ALPHABET).not.toMatch(/[01ilo]/);
+  });
+
+  it('draws another id on a collision', () => {
+    const queue = ['aaaaaa', 'aaaaaa', 'aaaaaa', 'bbbbbb'];
+    const store = openTestStore({ newPositionId: () => queue.shift()! });
+    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    expect(positions.add(newPosition()).id).toBe('aaaaaa');
+    expect(positions.add(newPosition()).id).toBe('bbbbbb');
+    expect(queue).toEqual([]);
+    expect(positions.list()).toHaveLength(2);
+  });
+});
