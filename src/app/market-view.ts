@@ -1,7 +1,7 @@
 // From the market port's snapshot (plus a trader's what-if overrides) to the engine's inputs,
 // with the footer lines every reply that uses market data carries: source, age, STALE, DEMO DATA.
 import {
-  classifyRegime, vixProxy, type IsoDate, type MarketState, type RegimeReading, type VolInputs,
+  classifyRegime, vixProxy, type IsoDate, type MarketState, type RegimeReading, type ThresholdBand, type VolInputs,
 } from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
 import { UserError } from './errors.ts';
@@ -26,10 +26,22 @@ export interface MarketView {
   overridden: boolean;
 }
 
+/** What a market view needs: the ports, the defaults and the threshold band of whoever asks. */
+export interface MarketViewDeps {
+  market: CommandContext['market'];
+  clock: CommandContext['clock'];
+  calendar: CommandContext['calendar'];
+  defaults: CommandContext['defaults'];
+}
+
 export async function marketView(context: CommandContext, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
-  const { clock, calendar, defaults } = context;
   const settings = context.user.settings.get();
-  const snapshot = await context.market.snapshot(options);
+  return marketViewFor(context, { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax }, whatIf, options);
+}
+
+export async function marketViewFor(deps: MarketViewDeps, band: ThresholdBand, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
+  const { clock, calendar, defaults } = deps;
+  const snapshot = await deps.market.snapshot(options);
   const nowMs = clock.now();
   const today = calendar.newYorkDate(nowMs);
   let valuationMs = nowMs;
@@ -41,12 +53,7 @@ export async function marketView(context: CommandContext, whatIf: WhatIf = {}, o
   const spot = whatIf.spot ?? snapshot.spot.value;
   const vix = whatIf.vix ?? snapshot.vix.value;
   if (!(spot > 0) || !(vix > 0)) throw new UserError('no-market', 'No usable market data right now: give spot= and vix= to evaluate anyway.');
-  const regime = classifyRegime({
-    vix,
-    history: snapshot.vixHistory,
-    vix3m: snapshot.vix3m?.value ?? null,
-    band: { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax },
-  });
+  const regime = classifyRegime({ vix, history: snapshot.vixHistory, vix3m: snapshot.vix3m?.value ?? null, band });
   const baseVol = vixProxy(vix, defaults.skewBeta);
   const useChain = snapshot.chain && whatIf.vix === undefined;
   const volFor = (expiry: IsoDate): VolInputs =>

@@ -1,0 +1,145 @@
+// Gathers what a summary shows, through the same ports and engine calls the commands use.
+// A channel follows a paper position — the model condor it was shown — so that the group sees
+// the invariant at work and a hedge layer that fires opens a discussion. That position belongs to
+// the channel's own user (identity "channel:<chat id>"); it is opened, closed and re-opened only
+// when a summary is actually delivered (apply = true), never by /signal on demand.
+import {
+  createEntrySnapshot, modelCondor, UNDERLYINGS, type HedgeLayerQuote, type PositionEvaluation,
+} from '../engine/index.ts';
+import type { AppDeps } from '../app/context.ts';
+import { condorLabel } from '../app/format.ts';
+import { marketViewFor, type MarketView } from '../app/market-view.ts';
+import { evaluateStored } from '../app/positions.ts';
+import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
+import type { Reply } from '../app/reply.ts';
+import { DEFAULT_THRESHOLD_BAND } from '../engine/index.ts';
+import { buildChannelSummary, buildPersonalSummary } from './summary.ts';
+
+export const MODEL_DTE = 45;
+
+export interface ChannelGathered {
+  reply: Reply;
+  /** Hedge layers that fired today on the channel's position: one discussion each. */
+  newLayers: { position: StoredPosition; layer: HedgeLayerQuote; vixExpiry: string }[];
+}
+
+export const channelIdentity = (platform: Platform, chatId: string) => ({ platform, platformUserId: `channel:${chatId}`, displayName: `channel ${chatId}` });
+
+const shortLabel = (p: StoredPosition) => `${condorLabel(p.strikes)} ${p.expiry}`;
+
+export async function marketForSummaries(deps: AppDeps): Promise<MarketView> {
+  return marketViewFor(deps, DEFAULT_THRESHOLD_BAND);
+}
+
+interface TodaysModel {
+  model: ReturnType<typeof modelCondor>;
+  listed: ReturnType<AppDeps['calendar']['listedExpiryNearest']>;
+  settlementMs: number;
+}
+
+function todaysModel(deps: AppDeps, view: MarketView): TodaysModel {
+  const listed = deps.calendar.listedExpiryNearest(view.state.valuationDate, MODEL_DTE);
+  const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
+  const model = modelCondor({ underlying: UNDERLYINGS.SPX, market: { ...view.state, vol: view.volFor(listed.expiry) }, expiry: listed.expiry, settlementMs, regime: view.regime });
+  return { model, listed, settlementMs };
+}
+
+function openModelPosition(deps: AppDeps, view: MarketView, userId: string, { model, listed, settlementMs }: TodaysModel): StoredPosition {
+  const market = { ...view.state, vol: view.volFor(listed.expiry) };
+  const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, vix: view.vix });
+  return deps.store.forUser(userId).positions.add({
+    underlying: 'SPX', strikes: model.condor.strikes, expiry: listed.expiry, settlement: listed.settlement, settlementMs,
+    quantity: 1, credit: model.condor.credit, note: 'channel model condor', openedMs: view.state.valuationMs, entry,
+    entrySource: view.snapshot.demo ? 'demo' : view.snapshot.spot.source,
+  });
+}
+
+/**
+ * The channel's paper position, managed by today's action when `manage` is set: closed on
+ * CLOSE / TAKE_PROFIT / ROLL and re-opened as today's model condor; hedge layers recorded as they
+ * fire (each then gets one discussion).
+ */
+function channelPosition(deps: AppDeps, subscription: Pick<Subscription, 'platform' | 'chatId'>, view: MarketView, today: TodaysModel, manage: boolean) {
+  const id = channelIdentity(subscription.platform, subscription.chatId);
+  const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
+  const user = deps.store.forUser(userId);
+  const settings = user.settings.get();
+  let position: StoredPosition | null = user.positions.list('open')[0] ?? null;
+  let evaluation: PositionEvaluation | null = position ? evaluateStored(position, view, settings, deps.calendar) : null;
+  const newLayers: ChannelGathered['newLayers'] = [];
+  if (!manage) return { position, evaluation, newLayers };
+  if (position && evaluation && ['CLOSE', 'TAKE_PROFIT', 'ROLL'].includes(evaluation.action)) {
+    user.positions.close(position.id, { debit: evaluation.invariant.premiumReserve, closedMs: view.state.valuationMs, realizedPl: evaluation.unrealizedPl });
+    position = null;
+  }
+  if (!position) {
+    position = openModelPosition(deps, view, userId, today);
+    evaluation = evaluateStored(position, view, settings, deps.calendar);
+  } else if (evaluation?.action === 'HEDGE') {
+    const vixExpiry = evaluation.hedge.vixExpiry;
+    for (const layer of evaluation.hedge.proposed.filter((q) => q.contracts > 0)) {
+      position = user.positions.addHedgeLayer(position.id, {
+        layer: layer.layer, vixExpiry, longStrike: layer.longStrike, shortStrike: layer.shortStrike,
+        debit: layer.debit, contracts: layer.contracts, adoptedMs: view.state.valuationMs,
+      });
+      newLayers.push({ position, layer, vixExpiry });
+    }
+  }
+  return { position, evaluation, newLayers };
+}
+
+/** The channel summary; with apply, the channel's paper position is managed by today's action. */
+export async function gatherChannel(deps: AppDeps, subscription: Pick<Subscription, 'platform' | 'chatId'> | null, view: MarketView, kind: 'morning' | 'review', apply: boolean): Promise<ChannelGathered> {
+  const today = view.state.valuationDate;
+  const todays = todaysModel(deps, view);
+  const { model, listed } = todays;
+  const channel = subscription ? channelPosition(deps, subscription, view, todays, apply && kind === 'morning') : null;
+  const position = channel?.position ?? null;
+  const evaluation = channel?.evaluation ?? null;
+  const newLayers = channel?.newLayers ?? [];
+  const discussions = position
+    ? position.hedgeLayers.map((l) => `Hedge ${position!.id} L${l.layer} VIX ${l.longStrike}/${l.shortStrike}`)
+    : [];
+  const reply = buildChannelSummary({
+    tradingDay: today,
+    kind,
+    spx: { value: view.snapshot.spot.value, previousClose: view.snapshot.spot.previousClose ?? null },
+    vix: { value: view.snapshot.vix.value, previousClose: view.snapshot.vix.previousClose ?? null },
+    regime: view.regime,
+    model,
+    modelExpiryDte: listed.dte,
+    events: deps.calendar.eventsWithin(today, 3),
+    channelPosition: position && evaluation ? { id: position.id, label: shortLabel(position), evaluation } : null,
+    discussions,
+    footer: view.footer,
+  });
+  return { reply, newLayers };
+}
+
+export function gatherPersonal(deps: AppDeps, userId: string, view: MarketView, kind: 'morning' | 'review'): Reply {
+  const user = deps.store.forUser(userId);
+  const settings = user.settings.get();
+  const positions = user.positions.list('open').map((position) => ({ id: position.id, label: shortLabel(position), evaluation: evaluateStored(position, view, settings, deps.calendar) }));
+  return buildPersonalSummary({ tradingDay: view.state.valuationDate, kind, positions, regime: view.regime, footer: view.footer });
+}
+
+/** The reply that opens a hedge discussion for a layer that fired on a channel's position. */
+export function discussionReply(item: ChannelGathered['newLayers'][number]): Reply {
+  const { position, layer, vixExpiry } = item;
+  return {
+    title: `Hedge layer ${layer.layer} fired on the channel position ${position.id}`,
+    visibility: 'channel',
+    tone: 'warn',
+    lines: [
+      `${condorLabel(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread x${layer.contracts} at ${layer.debit.toFixed(2)} (budget ${(layer.budgetShare * 100).toFixed(1)}% of max loss).`,
+      'Discuss here: would you add this hedge to a condor of your own?',
+    ],
+    discussion: {
+      threadName: `Hedge ${position.id} L${layer.layer} VIX ${layer.longStrike}/${layer.shortStrike}`,
+      question: `Add ALVH layer ${layer.layer} (VIX ${layer.longStrike}/${layer.shortStrike}, ${vixExpiry}) to your condor?`,
+      answers: ['Adopt', 'Skip', 'Need more data'],
+      durationHours: 24,
+      adopt: { command: 'position list', options: {} },
+    },
+  };
+}

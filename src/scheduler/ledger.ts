@@ -1,0 +1,129 @@
+// The delivery ledger: one row per (subscription, trading day, kind), moving
+//   pending → sending → sent | failed | skipped.
+// A row is claimed (pending → sending) by a single UPDATE inside a transaction, so two processes
+// on one database never both send it. A row found in `sending` after a crash is resolved by the
+// platform's idempotency where it has one (Discord: the same nonce with enforce_nonce returns the
+// first message) and otherwise counted and logged as ambiguous and skipped — never resent blindly.
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+
+export type DeliveryKind = 'morning' | 'review';
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface Delivery {
+  subscriptionId: number;
+  tradingDay: string;
+  kind: DeliveryKind;
+  state: DeliveryState;
+  attempts: number;
+  claimedBy: string | null;
+  claimedMs: number | null;
+  sentMs: number | null;
+  platformMessageId: string | null;
+  nonce: string;
+  error: string | null;
+}
+
+interface Row {
+  subscription_id: number;
+  trading_day: string;
+  kind: DeliveryKind;
+  state: DeliveryState;
+  attempts: number;
+  claimed_by: string | null;
+  claimed_ms: number | null;
+  sent_ms: number | null;
+  platform_message_id: string | null;
+  nonce: string | null;
+  error: string | null;
+}
+
+const toDelivery = (row: Row): Delivery => ({
+  subscriptionId: row.subscription_id,
+  tradingDay: row.trading_day,
+  kind: row.kind,
+  state: row.state,
+  attempts: row.attempts,
+  claimedBy: row.claimed_by,
+  claimedMs: row.claimed_ms,
+  sentMs: row.sent_ms,
+  platformMessageId: row.platform_message_id,
+  nonce: row.nonce ?? '',
+  error: row.error,
+});
+
+/** A Discord nonce is at most 25 characters; derived from the key so a retry reuses it. */
+export function nonceFor(subscriptionId: number, tradingDay: string, kind: DeliveryKind): string {
+  return `cx${subscriptionId.toString(36)}${tradingDay.replace(/-/g, '').slice(2)}${kind[0]}`.slice(0, 25);
+}
+
+export interface Ledger {
+  /** Identifies this process in claimed_by. */
+  readonly owner: string;
+  /** Creates the pending row if missing; returns the row. */
+  ensure(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery;
+  get(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery | null;
+  /** pending → sending for this owner; false when another process (or an earlier run) has it. */
+  claim(subscriptionId: number, tradingDay: string, kind: DeliveryKind, nowMs: number): boolean;
+  markSent(key: DeliveryKey, messageId: string | null, nowMs: number): void;
+  /** Back to pending after a transient failure (attempts + 1). */
+  release(key: DeliveryKey, error: string): void;
+  markFailed(key: DeliveryKey, error: string): void;
+  markSkipped(key: DeliveryKey, reason: string): void;
+  /** Rows left in `sending` by another owner (a crashed or running process). */
+  inFlight(tradingDay: string): Delivery[];
+  /** Takes over a `sending` row whose claim is older than staleMs (the owner is gone). */
+  reclaim(key: DeliveryKey, nowMs: number, staleMs: number): boolean;
+  forDay(tradingDay: string): Delivery[];
+  counts(tradingDay: string): Record<DeliveryState, number>;
+}
+
+export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
+
+export function createLedger(db: Database, owner = `${process.pid}-${randomUUID().slice(0, 8)}`): Ledger {
+  const insert = db.prepare('INSERT OR IGNORE INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES (?, ?, ?, \'pending\', ?)');
+  const select = db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? AND trading_day = ? AND kind = ?');
+  const claim = db.prepare("UPDATE deliveries SET state = 'sending', claimed_by = ?, claimed_ms = ?, attempts = attempts + 1 WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'pending'");
+  const sent = db.prepare("UPDATE deliveries SET state = 'sent', sent_ms = ?, platform_message_id = ?, error = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
+  const release = db.prepare("UPDATE deliveries SET state = 'pending', error = ?, claimed_by = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
+  const failed = db.prepare("UPDATE deliveries SET state = 'failed', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
+  const skipped = db.prepare("UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
+  const inFlight = db.prepare("SELECT * FROM deliveries WHERE trading_day = ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)");
+  const reclaim = db.prepare("UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?");
+  const forDay = db.prepare('SELECT * FROM deliveries WHERE trading_day = ? ORDER BY subscription_id, kind');
+  const counts = db.prepare('SELECT state, count(*) AS n FROM deliveries WHERE trading_day = ? GROUP BY state');
+  const claimTx = db.transaction((key: DeliveryKey, nowMs: number) => claim.run(owner, nowMs, key.subscriptionId, key.tradingDay, key.kind).changes === 1);
+  const args = (key: DeliveryKey) => [key.subscriptionId, key.tradingDay, key.kind] as const;
+  return {
+    owner,
+    ensure(subscriptionId, tradingDay, kind) {
+      insert.run(subscriptionId, tradingDay, kind, nonceFor(subscriptionId, tradingDay, kind));
+      return toDelivery(select.get(subscriptionId, tradingDay, kind) as Row);
+    },
+    get(subscriptionId, tradingDay, kind) {
+      const row = select.get(subscriptionId, tradingDay, kind) as Row | undefined;
+      return row ? toDelivery(row) : null;
+    },
+    claim: (subscriptionId, tradingDay, kind, nowMs) => claimTx.immediate({ subscriptionId, tradingDay, kind }, nowMs),
+    markSent(key, messageId, nowMs) {
+      sent.run(nowMs, messageId, ...args(key), owner);
+    },
+    release(key, error) {
+      release.run(error.slice(0, 500), ...args(key), owner);
+    },
+    markFailed(key, error) {
+      failed.run(error.slice(0, 500), ...args(key));
+    },
+    markSkipped(key, reason) {
+      skipped.run(reason.slice(0, 500), ...args(key));
+    },
+    inFlight: (tradingDay) => (inFlight.all(tradingDay, owner) as Row[]).map(toDelivery),
+    reclaim: (key, nowMs, staleMs) => reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs).changes === 1,
+    forDay: (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
+    counts(tradingDay) {
+      const out: Record<DeliveryState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+      for (const row of counts.all(tradingDay) as { state: DeliveryState; n: number }[]) out[row.state] = row.n;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// The schedule: node-cron fires the planner every minute in SUMMARY_TIMEZONE; the planner sends
+// what is due. One tick a minute (rather than one cron task per HH:MM) is what makes the DST rules
+// hold: a time that does not exist on spring-forward day is due at the next valid minute (luxon
+// moves it there) and runs once; the repeated hour in autumn finds the ledger row already sent.
+// noOverlap keeps a slow fan-out from stacking runs; the ledger keeps two processes apart.
+import cron, { type ScheduledTask } from 'node-cron';
+import { runDue, type PlannerOptions, type RunReport } from './planner.ts';
+
+export interface Scheduler {
+  start(): void;
+  /** Stops the schedule and waits for a run in progress, up to deadlineMs. */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Runs the planner now (startup catch-up, tests, `summary --send`). */
+  runNow(nowMs?: number): Promise<RunReport>;
+}
+
+export function createScheduler(options: PlannerOptions): Scheduler {
+  let task: ScheduledTask | null = null;
+  let running: Promise<RunReport> | null = null;
+  const run = (nowMs = options.deps.clock.now()) => {
+    if (running) return running;
+    running = runDue(options, nowMs)
+      .catch((error: unknown) => {
+        options.deps.logger.error({ err: error }, 'summary run failed');
+        return { tradingDay: null, due: 0, sent: 0, failed: 0, skipped: 0, deactivated: 0, ambiguous: 0, rateLimited: 0, discussions: 0 } satisfies RunReport;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  return {
+    start() {
+      if (task) return;
+      task = cron.schedule('* * * * *', async () => {
+        const report = await run();
+        if (report.due || report.skipped || report.ambiguous) options.deps.logger.info({ ...report }, 'summaries run');
+      }, { timezone: options.timeZone, name: 'daily-summaries', noOverlap: true });
+      void run(); // catch up at start
+    },
+    async stop(deadlineMs = 10_000) {
+      await task?.stop();
+      task = null;
+      if (running) await Promise.race([running, new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    },
+    runNow: (nowMs) => run(nowMs),
+  };
+}

@@ -1,0 +1,48 @@
+// What the scheduler needs from a platform: send a Reply to a chat, say how the send is paced,
+// and classify failures. The Discord and Telegram adapters provide one each (wired in main.ts).
+import type { Platform } from '../app/ports.ts';
+import type { Reply } from '../app/reply.ts';
+import type { BucketSpec } from './pacer.ts';
+
+export interface SendTarget {
+  chatId: string;
+  /** A personal summary goes to the user's private chat (chatId is then the platform user id). */
+  kind: 'channel' | 'personal';
+}
+
+export type SendOutcome =
+  | { ok: true; messageId: string | null }
+  | { ok: false; kind: 'rate-limited'; retryAfterMs: number; bucket?: string }
+  | { ok: false; kind: 'permanent'; code: string; reason: string }
+  | { ok: false; kind: 'transient'; reason: string };
+
+export interface ChatSender {
+  platform: Platform;
+  /** True when a retry with the same nonce cannot make a duplicate (Discord's enforce_nonce). */
+  idempotent: boolean;
+  /** The pacing buckets one send to this target uses. */
+  buckets(target: SendTarget): BucketSpec[];
+  send(target: SendTarget, reply: Reply, nonce: string): Promise<SendOutcome>;
+  /** Opens a hedge discussion (Discord thread + poll, Telegram poll) for a channel. */
+  openDiscussion?(target: SendTarget, reply: Reply): Promise<SendOutcome>;
+}
+
+/** Telegram: ~30 messages/s overall, 1/s per chat, 20/min per group (groups have negative ids). */
+export function telegramBuckets(perSecond: number) {
+  return (target: SendTarget): BucketSpec[] => {
+    const buckets: BucketSpec[] = [
+      { key: 'telegram:global', perSecond, burst: 1 },
+      { key: `telegram:chat:${target.chatId}`, perSecond: 1, burst: 1 },
+    ];
+    if (target.chatId.startsWith('-')) buckets.push({ key: `telegram:group:${target.chatId}`, perSecond: 20 / 60, burst: 1 });
+    return buckets;
+  };
+}
+
+/** Discord: 50 requests/s globally, 5 messages per 5 s per channel (the per-route bucket). */
+export function discordBuckets(perSecond: number) {
+  return (target: SendTarget): BucketSpec[] => [
+    { key: 'discord:global', perSecond, burst: 1 },
+    { key: `discord:channel:${target.chatId}`, perSecond: 1, burst: 5 },
+  ];
+}
