@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { createCalendar } from './market/calendar-port.ts';
 import { createMarket } from './market/index.ts';
 import { equityCurvePng, payoffChartPng } from './render/charts.ts';
+import { createSummaryService } from './scheduler/summary-service.ts';
 import { createStore, type SqliteStore } from './store/index.ts';
 
 export const charts: ChartsPort = { payoff: payoffChartPng, equity: equityCurvePng };
@@ -55,7 +56,7 @@ export function buildApp(config: Config, logger: Logger, overrides: BuildOverrid
       summaryTime: config.SUMMARY_TIME,
       summaryTimeZone: config.SUMMARY_TIMEZONE,
     },
-    services: overrides.services ?? {},
+    services: overrides.services ?? { summaries: createSummaryService(() => deps) },
     registry: createRegistry(commands),
     limiter: createLimiter(config.EXPENSIVE_COMMANDS_PER_MINUTE, clock),
   };

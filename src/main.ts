@@ -11,6 +11,7 @@ import { buildApp } from './compose.ts';
 import { createLogger } from './logging.ts';
 import { runConsole } from './platforms/console/console.ts';
 import { runOnce } from './cli/run.ts';
+import { summaryCli } from './cli/summary.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -76,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
       const app = buildApp(config, logger);
       try {
         return await runOnce(app, positionals[0]!, { user: values.user, json: values.json, userName: localUserName() });
+      } finally {
+        app.close();
+      }
+    }
+    case 'summary': {
+      const app = buildApp(config, logger);
+      try {
+        return await summaryCli(rest, { app, planner: null, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
       } finally {
         app.close();
       }
