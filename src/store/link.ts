@@ -1,11 +1,12 @@
 // /link codes: one live code per user, single use, merged on redemption.
 //
 // Brute force: a wrong code matches no row, so failures are counted per redeeming user
-// (link_failures). LINK_MAX_FAILURES wrong codes within LINK_FAILURE_WINDOW_MS lock that user out
-// of redeeming until the window has passed; while locked, even a right code is refused, and a live
-// code presented by a locked-out user is burnt (locked for everyone), because that is what a
-// successful guess looks like. With 31^8 ≈ 8.5e11 codes, one live code per user and 10-minute
-// lifetimes, an attacker needs about 1.7e11 accounts·windows per expected hit.
+// (link_failures); unknown, used and expired codes count, one's own code does not.
+// LINK_MAX_FAILURES wrong codes within LINK_FAILURE_WINDOW_MS lock that user out of redeeming until
+// the first of them is a window old. While locked, even a right code is refused, and a live code
+// presented by a locked-out user is burnt (locked for everyone): that is what a lucky guess looks
+// like. Each account thus gets 5 guesses per 10 minutes against 31^8 ≈ 8.5e11 codes; with 10 live
+// codes, 1,000 accounts guessing non-stop expect a hit after about 300 years.
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../app/errors.ts';
 import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from './link-code.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,6 +10,12 @@ const TABLES = [
   'users', 'identities', 'link_codes', 'link_failures', 'positions', 'position_events', 'hedge_layers',
   'settings', 'subscriptions', 'deliveries', 'hedge_discussions', 'quotes', 'store_meta',
 ];
+
+// Shipped migrations and their sha256: databases in the field ran exactly these bytes. A new
+// migration adds a line here when it ships; an edited one fails this test (add 0002_... instead).
+const SHIPPED: Record<string, string> = {
+  '0001_initial.sql': '9293846001199956eda9a7d87c9199a4507456961508812aa6d830309adec1c4',
+};
 
 const tablesOf = (db: BetterSqlite3.Database) =>
   db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
@@ -90,6 +97,20 @@ describe('migrations', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(name).toMatch(/^\d{4}_[a-z0-9_]+\.sql$/);
     expect(fs.readFileSync(path.join(MIGRATIONS_DIR, 'README.md'), 'utf8')).toMatch(/shipped migration is never edited/i);
+  });
+
+  it('leave shipped migrations byte for byte as they shipped', () => {
+    for (const [name, sha256] of Object.entries(SHIPPED)) {
+      const text = fs.readFileSync(path.join(MIGRATIONS_DIR, name));
+      expect(createHash('sha256').update(text).digest('hex'), `${name} was edited after shipping`).toBe(sha256);
+    }
+  });
+
+  it('open an in-memory database too, migrated', () => {
+    const db = openDatabase(':memory:');
+    expect(db.pragma('user_version', { simple: true })).toBe(readMigrations().length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
   });
 
   it('give every fresh database its own link-code salt', () => {
