@@ -1,0 +1,258 @@
+// The Discord bot: a discord.js v14 gateway client (Guilds intent only, nothing privileged) whose
+// interactions run the shared registry. Slash commands and buttons run a command as the person
+// who typed or pressed; caller-visible answers are ephemeral; commands marked `defer` (and any
+// command still running after autoDeferMs) defer within Discord's 3-second window and edit the
+// reply when done. An error boundary answers with the UserError's line or a reference id.
+import {
+  Client, Events, GatewayIntentBits, MessageFlags,
+  type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction,
+  type InteractionEditReplyOptions, type InteractionReplyOptions, type RepliableInteraction,
+} from 'discord.js';
+import { decodeButton } from '../../app/buttons.ts';
+import type { AnyCommand } from '../../app/command.ts';
+import { runFor, type AppDeps, type Identity } from '../../app/context.ts';
+import { errorReference, UserError } from '../../app/errors.ts';
+import { optionMeta } from '../../app/options.ts';
+import type { Logger } from '../../app/ports.ts';
+import type { Reply } from '../../app/reply.ts';
+import { escapeDiscordMarkdown, renderDiscordMessage, renderNotice, type DiscordMessage } from '../../render/discord.ts';
+import { positionChoices } from './autocomplete.ts';
+import { openHedgeDiscussion } from './discussion.ts';
+import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
+import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
+
+export interface DiscordBotConfig {
+  DISCORD_TOKEN?: string;
+  /** REST base, e.g. https://discord.com/api (tests: a loopback server). */
+  DISCORD_API_BASE?: string;
+}
+
+export interface DiscordBotOptions {
+  config: DiscordBotConfig;
+  logger: Logger;
+  deps: AppDeps;
+  /** A ready-made client (tests); by default one is created with the Guilds intent. */
+  client?: Client;
+  /** Defer a command that has not answered after this long (Discord allows 3 s). Default 2000. */
+  autoDeferMs?: number;
+  /** How long autocomplete waits for the market to show P/L. Default 1500. */
+  autocompleteMarketMs?: number;
+}
+
+export interface DiscordBot {
+  readonly client: Client;
+  /** Logs in (gateway) with DISCORD_TOKEN. */
+  start(): Promise<void>;
+  /** Waits for in-flight interactions (up to 10 s), then closes the gateway connection. */
+  stop(): Promise<void>;
+  /** Handles one interaction (what the interactionCreate listener calls); resolves when answered. */
+  handleInteraction(interaction: Interaction): Promise<void>;
+  /** Resolves when every interaction being handled has been answered. */
+  idle(): Promise<void>;
+}
+
+const EPHEMERAL = MessageFlags.Ephemeral;
+const NO_MENTIONS = { parse: [] as [] };
+
+/** A rendered message as discord.js interaction options (camelCase; embeds and components as API JSON). */
+export function toInteractionOptions(message: DiscordMessage): InteractionReplyOptions & InteractionEditReplyOptions {
+  const { body, files } = message;
+  return {
+    ...(body.content !== undefined ? { content: body.content } : {}),
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    files: files.map((file) => ({ attachment: file.data, name: file.name, ...(file.description ? { description: file.description } : {}) })),
+    allowedMentions: NO_MENTIONS,
+  };
+}
+
+/** How far an interaction has been answered, beyond what discord.js tracks. */
+interface Answer {
+  deferring: Promise<unknown> | null;
+  /** Edits (progress) in order; the final answer waits for them. */
+  edits: Promise<unknown>;
+  progressShown: boolean;
+  finalSent: boolean;
+}
+
+export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
+  const { deps, config } = options;
+  const logger = options.logger.child({ platform: 'discord' });
+  const autoDeferMs = options.autoDeferMs ?? 2000;
+  const client = options.client ?? new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    rest: config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {},
+  });
+  if (config.DISCORD_TOKEN) client.rest.setToken(config.DISCORD_TOKEN);
+  const inFlight = new Set<Promise<void>>();
+
+  const answerOf = (): Answer => ({ deferring: null, edits: Promise.resolve(), progressShown: false, finalSent: false });
+
+  function defer(interaction: RepliableInteraction, answer: Answer, ephemeral: boolean): Promise<unknown> {
+    if (!answer.deferring && !interaction.deferred && !interaction.replied) {
+      answer.deferring = interaction.deferReply(ephemeral ? { flags: EPHEMERAL } : {});
+    }
+    return answer.deferring ?? Promise.resolve();
+  }
+
+  /** Sends the final answer: reply, edit the deferred reply, or follow up (whichever is possible). */
+  async function respond(interaction: RepliableInteraction, answer: Answer, message: DiscordMessage, ephemeral: boolean): Promise<void> {
+    await answer.deferring;
+    await answer.edits.catch(() => {});
+    const payload = toInteractionOptions(message);
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
+    } else if (interaction.deferred && !answer.finalSent) {
+      if (Boolean(interaction.ephemeral) === ephemeral) {
+        await interaction.editReply({ ...payload, ...(answer.progressShown && payload.content === undefined ? { content: '' } : {}) });
+      } else {
+        // The deferral's visibility cannot change: replace it with a follow-up of the right kind.
+        await interaction.deleteReply().catch(() => {});
+        await interaction.followUp({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
+      }
+    } else {
+      await interaction.followUp({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
+    }
+    answer.finalSent = true;
+  }
+
+  /** Posts a shared proposal with its thread and poll, and tells the caller privately how it went. */
+  async function shareDiscussion(interaction: RepliableInteraction, answer: Answer, reply: Reply): Promise<void> {
+    const channelId = interaction.channelId!;
+    let text: string;
+    try {
+      const result = await openHedgeDiscussion(client.rest, channelId, reply, logger);
+      text = result.threadId
+        ? `Shared in <#${channelId}> with a discussion thread <#${result.threadId}>${result.pollMessageId ? ' and a poll' : ''}.`
+        : `Shared in <#${channelId}>.`;
+      if (result.missing.length) text += ` ${result.missing.join('. ')}.`;
+    } catch (error) {
+      if (!(error instanceof DiscordDeliveryError) || error.failure.kind !== 'permanent') throw error;
+      text = `${error.failure.reason}.`;
+    }
+    // Our own sentence with channel links: not escaped, still mention-free.
+    await respond(interaction, answer, { body: { content: text, allowed_mentions: { parse: [] } }, files: [] }, true);
+  }
+
+  async function execute(interaction: RepliableInteraction, name: string, command: AnyCommand | undefined, identity: Identity, raw: Record<string, unknown>): Promise<void> {
+    const answer = answerOf();
+    const callerOnly = (command?.visibility ?? 'caller') === 'caller';
+    if (command?.defer) await defer(interaction, answer, callerOnly);
+    const progress = async (text: string) => {
+      if (answer.finalSent) return;
+      await defer(interaction, answer, callerOnly);
+      answer.progressShown = true;
+      answer.edits = answer.edits.then(() => interaction.editReply({ content: escapeDiscordMarkdown(text).slice(0, 2000), allowedMentions: NO_MENTIONS })).catch((error: unknown) => {
+        logger.warn({ err: error, interactionId: interaction.id }, 'progress edit failed');
+      });
+      await answer.edits;
+    };
+    const running = runFor(deps, identity, name, raw, progress);
+    // A command not marked defer that runs long (a cold market fetch) is deferred before 3 s pass.
+    const timer = setTimeout(() => void defer(interaction, answer, callerOnly).catch(() => {}), autoDeferMs);
+    timer.unref?.();
+    let reply: Reply;
+    try {
+      reply = await running;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (reply.discussion && reply.visibility === 'channel' && interaction.guildId && interaction.channelId) {
+      await shareDiscussion(interaction, answer, reply);
+      return;
+    }
+    await respond(interaction, answer, renderDiscordMessage(reply), reply.visibility === 'caller');
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const name = commandNameOf(interaction);
+    await execute(interaction, name, deps.registry.get(name), identityOf(interaction), rawOptions(interaction.options.data));
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const decoded = decodeButton(interaction.customId);
+    if (!decoded) {
+      await interaction.reply({ ...toInteractionOptions(renderNotice('This button is not one of mine, or it is from an older version: run the command again.')), flags: EPHEMERAL });
+      return;
+    }
+    // The button's command runs as the presser, never as whoever posted it.
+    await execute(interaction, decoded.command, deps.registry.get(decoded.command), identityOf(interaction), decoded.options);
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = deps.registry.get(commandNameOf(interaction));
+    const focused = interaction.options.getFocused(true);
+    const schema = command ? (command.options.shape as Record<string, never>)[focused.name] : undefined;
+    if (!schema || optionMeta(schema)?.kind !== 'position-id') {
+      await interaction.respond([]);
+      return;
+    }
+    const choices = await positionChoices(deps, identityOf(interaction), String(focused.value ?? ''), { marketTimeoutMs: options.autocompleteMarketMs ?? 1500 });
+    await interaction.respond(choices);
+  }
+
+  async function boundary(interaction: Interaction, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const code = discordCode(error);
+      if (code === DISCORD_CODES.unknownInteraction) {
+        logger.warn({ interactionId: interaction.id }, 'interaction expired before it was answered');
+        return;
+      }
+      const reference = errorReference();
+      logger.error({ err: error, reference, interactionId: interaction.id, code }, 'discord interaction failed');
+      if (!interaction.isRepliable()) return;
+      const text = error instanceof UserError ? error.message : `Something went wrong on my side. It is logged as ref ${reference}.`;
+      const payload = toInteractionOptions(renderNotice(text));
+      try {
+        if (!interaction.deferred && !interaction.replied) await interaction.reply({ ...payload, flags: EPHEMERAL });
+        else if (interaction.deferred && !interaction.replied) await interaction.editReply(payload);
+        else await interaction.followUp({ ...payload, flags: EPHEMERAL });
+      } catch (secondError) {
+        logger.warn({ err: secondError, reference, interactionId: interaction.id }, 'could not tell the user about the failure');
+      }
+    }
+  }
+
+  function handleInteraction(interaction: Interaction): Promise<void> {
+    const work = interaction.isChatInputCommand()
+      ? () => onCommand(interaction)
+      : interaction.isAutocomplete()
+        ? () => onAutocomplete(interaction)
+        : interaction.isButton()
+          ? () => onButton(interaction)
+          : null;
+    if (!work) return Promise.resolve();
+    const handled = boundary(interaction, work);
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
+    return handled;
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.once(Events.ClientReady, (ready) => logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready'));
+
+  const idle = async () => {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+  };
+
+  return {
+    client,
+    handleInteraction,
+    idle,
+    async start() {
+      if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
+      await client.login(config.DISCORD_TOKEN);
+    },
+    async stop() {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([idle(), new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+      clearTimeout(timer);
+      await client.destroy();
+    },
+  };
+}

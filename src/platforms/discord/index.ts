@@ -1,0 +1,11 @@
+// The Discord platform's public entry: what main.ts and the scheduler use.
+export { createDiscordBot, toInteractionOptions } from './bot.ts';
+export type { DiscordBot, DiscordBotConfig, DiscordBotOptions } from './bot.ts';
+export { registerCommands, applicationCommands, payloadProblems } from './registration.ts';
+export type { RegisterOptions } from './registration.ts';
+export { createDiscordSender, createDiscordRest, discordNonce } from './sender.ts';
+export type { DiscordSender, DiscordSenderOptions } from './sender.ts';
+export { openHedgeDiscussion } from './discussion.ts';
+export type { DiscussionResult } from './discussion.ts';
+export { DiscordDeliveryError, classifyDiscordError, missingText, DISCORD_CODES } from './errors.ts';
+export type { DeliveryFailure } from './errors.ts';
