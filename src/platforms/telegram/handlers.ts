@@ -1,0 +1,191 @@
+// What the bot does with each kind of update: a command typed in a chat, a button pressed, a vote
+// on a hedge poll. Every command runs through the app (runLine / runFor) as the person who typed,
+// pressed or voted; this file only decides who that is, where the answer goes, and says so.
+import type { Context, Telegram } from 'telegraf';
+import type { Chat as TelegramChat, Message, PollAnswer, User } from 'telegraf/types';
+import { decodeButton } from '../../app/buttons.ts';
+import type { AnyCommand } from '../../app/command.ts';
+import { runFor, runLine, type AppDeps } from '../../app/context.ts';
+import { errorReference } from '../../app/errors.ts';
+import type { Logger } from '../../app/ports.ts';
+import type { Reply } from '../../app/reply.ts';
+import { parseCommandLine } from '../../app/words.ts';
+import { escapeHtml } from '../../render/telegram.ts';
+import { deliverReply, sendHtmlLine } from './deliver.ts';
+import { postDiscussion } from './discussion.ts';
+import { TelegramSendError } from './errors.ts';
+import { displayName, identityOf, isAnonymousSender, isChatAdministrator, isGroupChat, privateChatOf } from './identity.ts';
+import type { PollRegistry } from './polls.ts';
+
+export interface HandlerEnv {
+  deps: AppDeps;
+  logger: Logger;
+  polls: PollRegistry;
+  /** How long a 429 may be waited out while answering (ms). */
+  maxRateLimitWaitMs: number;
+  /** A pressed button whose command takes longer than this is acknowledged early (ms). */
+  callbackAnswerAfterMs: number;
+}
+
+type Where = 'chat' | 'private' | 'start-needed';
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/** "t.me/<bot>?start=hi" as a link: opens the private chat with a Start button. */
+export const startLink = (botName: string) => {
+  const url = `https://t.me/${botName}?start=hi`;
+  return `<a href="${escapeHtml(url)}">t.me/${escapeHtml(botName)}?start=hi</a>`;
+};
+
+/** The command a line names, if any (the real parse, with its errors, happens in runLine). */
+function commandOf(deps: AppDeps, text: string, botName: string): AnyCommand | null {
+  try {
+    return parseCommandLine(deps.registry, text, botName).command;
+  } catch {
+    return null;
+  }
+}
+
+export function createHandlers(env: HandlerEnv) {
+  const { deps, logger } = env;
+  const sendOptions = { maxRateLimitWaitMs: env.maxRateLimitWaitMs };
+
+  /** Logs an unexpected error with a reference, for the user to quote. */
+  function report(error: unknown, ctx: Context, what: string): string {
+    const reference = errorReference();
+    logger.error({ err: error, reference, updateId: ctx.update.update_id, updateType: ctx.updateType }, what);
+    return reference;
+  }
+
+  /**
+   * Sends a reply where it belongs: personal answers (visibility caller) typed in a group go to
+   * the private chat with the user; everything else to the chat, with a poll for a discussion.
+   */
+  async function answer(telegram: Telegram, reply: Reply, place: { chat: TelegramChat; user: User; replyTo?: number }): Promise<Where> {
+    const inGroup = place.chat.type !== 'private';
+    if (reply.visibility === 'channel' || !inGroup) {
+      await deliverReply(telegram, place.chat.id, reply, logger, { ...sendOptions, ...(place.replyTo !== undefined ? { replyTo: place.replyTo } : {}) });
+      if (reply.discussion && isGroupChat(place.chat)) {
+        const chatTitle = 'title' in place.chat ? place.chat.title : undefined;
+        await postDiscussion(telegram, { chatId: place.chat.id, ...(chatTitle ? { chatTitle } : {}) }, reply.discussion, { polls: env.polls, clock: deps.clock, logger, ...sendOptions });
+      }
+      return 'chat';
+    }
+    try {
+      await deliverReply(telegram, place.user.id, reply, logger, sendOptions);
+      return 'private';
+    } catch (error) {
+      // 403 before anything went out: the user never pressed Start (or blocked the bot).
+      if (error instanceof TelegramSendError && error.failure.kind === 'permanent' && error.failure.code === 403 && !error.sentMessageIds.length) return 'start-needed';
+      throw error;
+    }
+  }
+
+  async function onStart(ctx: Context): Promise<void> {
+    if (!ctx.chat || !ctx.from) return;
+    const html = [
+      `<b>Hello ${escapeHtml(displayName(ctx.from))}!</b>`,
+      'I evaluate SPX iron condors and watch your positions with the constant-product invariant (premium × cushion).',
+      'Type /help for the commands, e.g. /condor eval 5615 5665 6335 6385 45',
+      '<i>Educational tool, not investment advice.</i>',
+    ].join('\n');
+    await sendHtmlLine(ctx.telegram, ctx.chat.id, html, sendOptions);
+  }
+
+  async function onCommand(ctx: Context & { message: Message.TextMessage }): Promise<void> {
+    const message = ctx.message;
+    const from = message.from;
+    if (!from) return;
+    const botName = ctx.botInfo.username;
+    const command = commandOf(deps, message.text, botName);
+    const replyTo = message.message_id;
+    if (isAnonymousSender(from, message.sender_chat)) {
+      // One stand-in account for every anonymous admin: never let it hold personal data.
+      if (command?.visibility !== 'channel') {
+        await sendHtmlLine(ctx.telegram, message.chat.id, `Commands with personal data need your own account: turn off "Remain anonymous" or message me at ${startLink(botName)}.`, { ...sendOptions, replyTo });
+        return;
+      }
+    } else if (from.is_bot) {
+      return;
+    }
+    if (command?.defer) void ctx.telegram.sendChatAction(message.chat.id, 'typing').catch(() => {});
+    // Only /subscribe in a group depends on admin rights: ask Telegram only then.
+    const canManage = command?.name === 'subscribe' && isGroupChat(message.chat)
+      ? await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger)
+      : false;
+    const identity = identityOf(from, message.chat, canManage);
+    const { reply } = await runLine(deps, identity, message.text, { botName });
+    const where = await answer(ctx.telegram, reply, { chat: message.chat, user: from, replyTo });
+    const name = escapeHtml(displayName(from));
+    if (where === 'private') {
+      await sendHtmlLine(ctx.telegram, message.chat.id, `${name}: answered you in private.`, { ...sendOptions, replyTo });
+    } else if (where === 'start-needed') {
+      await sendHtmlLine(ctx.telegram, message.chat.id, `${name}, I answer this in private: open ${startLink(botName)}, press Start, then send the command again.`, { ...sendOptions, replyTo });
+    }
+  }
+
+  async function onButton(ctx: Context): Promise<void> {
+    const query = ctx.callbackQuery;
+    if (!query) return;
+    let answered = false;
+    const answerOnce = async (text?: string, extra: { url?: string; show_alert?: boolean } = {}) => {
+      if (answered) return;
+      answered = true;
+      await ctx.answerCbQuery(text === undefined ? undefined : clip(text, 200), extra).catch((error: unknown) => logger.warn({ err: error }, 'answerCallbackQuery failed'));
+    };
+    // Telegram shows a spinner until the query is answered; a slow command gets "working" first.
+    const early = setTimeout(() => void answerOnce('Working on it…'), env.callbackAnswerAfterMs);
+    try {
+      const decoded = 'data' in query && query.data ? decodeButton(query.data) : null;
+      if (!decoded) {
+        await answerOnce('This button no longer works: type the command instead.', { show_alert: true });
+        return;
+      }
+      const chat = query.message?.chat ?? privateChatOf(query.from);
+      const canManage = decoded.command === 'subscribe' && isGroupChat(chat) ? await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger) : false;
+      const reply = await runFor(deps, identityOf(query.from, chat, canManage), decoded.command, decoded.options);
+      const where = await answer(ctx.telegram, reply, { chat, user: query.from });
+      const botName = ctx.botInfo.username;
+      if (where === 'start-needed') {
+        await answerOnce('Start a private chat with me first, then press the button again.', { url: `https://t.me/${botName}?start=hi` });
+      } else {
+        const summary = reply.error ? (reply.lines?.[0] ?? reply.title) : reply.title;
+        await answerOnce(where === 'private' ? `${summary} (answered in private)` : summary, { show_alert: Boolean(reply.error) });
+      }
+    } catch (error) {
+      const reference = report(error, ctx, 'button failed');
+      await answerOnce(`Something went wrong (ref ${reference}).`, { show_alert: true });
+    } finally {
+      clearTimeout(early);
+    }
+  }
+
+  async function onPollAnswer(ctx: Context): Promise<void> {
+    const vote = (ctx.update as { poll_answer?: PollAnswer }).poll_answer;
+    const voter = vote?.user;
+    if (!vote || !voter || voter.is_bot) return;
+    const poll = env.polls.get(vote.poll_id, deps.clock.now());
+    if (!poll || !vote.option_ids.includes(poll.adoptOption)) return;
+    const result = await runFor(deps, identityOf(voter, privateChatOf(voter), true), poll.adopt.command, poll.adopt.options);
+    const reply: Reply = { ...result, visibility: 'caller', lines: [`Your Adopt vote${poll.chatTitle ? ` in ${poll.chatTitle}` : ''}:`, ...(result.lines ?? [])] };
+    try {
+      await deliverReply(ctx.telegram, voter.id, reply, logger, sendOptions);
+    } catch (error) {
+      if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403) throw error;
+      await sendHtmlLine(ctx.telegram, poll.chatId, `${escapeHtml(displayName(voter))}, I could not tell you what your Adopt vote did: open ${startLink(ctx.botInfo.username)}, press Start, then press Adopt under the poll.`, sendOptions);
+    }
+  }
+
+  /** bot.catch: log with a reference and tell the chat the reference; never rethrow. */
+  async function onError(error: unknown, ctx: Context): Promise<void> {
+    const reference = report(error, ctx, 'telegram update failed');
+    try {
+      if (ctx.callbackQuery) await ctx.answerCbQuery(`Something went wrong (ref ${reference}).`);
+      else if (ctx.chat) await ctx.telegram.sendMessage(ctx.chat.id, `Something went wrong on my side (ref ${reference}).`);
+    } catch (replyError) {
+      logger.warn({ err: replyError, reference }, 'could not tell the chat about the error');
+    }
+  }
+
+  return { onStart, onCommand, onButton, onPollAnswer, onError, answer };
+}
