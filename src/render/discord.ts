@@ -188,9 +188,8 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
   // The embed total is shared by all parts: trim fields from the end if still over.
   while (embedSize(embed) > DISCORD_LIMITS.embedTotal && embed.fields?.length) embed.fields.pop();
 
-  for (const attachment of reply.attachments ?? []) {
-    files.unshift({ name: safeFilename(attachment.filename), data: attachment.data, contentType: attachment.contentType, ...(attachment.description ? { description: attachment.description.slice(0, 1024) } : {}) });
-  }
+  // The reply's own attachments first, in order; the table file (if any) after them.
+  files.unshift(...(reply.attachments ?? []).map((attachment) => ({ name: safeFilename(attachment.filename), data: attachment.data, contentType: attachment.contentType, ...(attachment.description ? { description: attachment.description.slice(0, 1024) } : {}) })));
   const image = files.find((file) => file.contentType === 'image/png');
   if (image) embed.image = { url: `attachment://${image.name}` };
 
