@@ -96,7 +96,7 @@ async function readBody(request: IncomingMessage): Promise<{ body: unknown; file
     for (const [field, value] of form.entries()) {
       if (field === 'payload_json') body = JSON.parse(String(value));
       else if (typeof value !== 'string') {
-        const text = value.type.startsWith('text/') ? await value.text() : undefined;
+        const text = value.type.startsWith('text/') || /\.(csv|txt)$/.test(value.name) ? await value.text() : undefined;
         files.push({ field, filename: value.name, contentType: value.type, size: value.size, ...(text !== undefined ? { text } : {}) });
       }
     }
