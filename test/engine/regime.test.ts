@@ -78,7 +78,7 @@ describe('regime boundaries', () => {
   });
 
   it('places percentiles from classifyRegime on the same boundaries (200 closes: 50 below → 25 → normal)', () => {
-    expect(classifyRegime({ vix: 20, history: history(20, 49, 0, 151).slice(0, 200) }).regime).toBe('calm'); // 24.5
+    expect(classifyRegime({ vix: 20, history: history(20, 49, 0, 151) }).regime).toBe('calm'); // 24.5
     expect(classifyRegime({ vix: 20, history: history(20, 50, 0, 150) }).regime).toBe('normal'); // 25
     expect(classifyRegime({ vix: 20, history: history(20, 150, 0, 50) }).regime).toBe('elevated'); // 75
     expect(classifyRegime({ vix: 20, history: history(20, 190, 0, 10) }).regime).toBe('extreme'); // 95
