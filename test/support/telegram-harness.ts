@@ -86,6 +86,8 @@ export interface Harness {
   client(options: { userId: number; firstName?: string; chatId?: number; type?: 'private' | 'group' | 'supergroup'; chatTitle?: string }): TelegramClient;
   /** Types a command into the emulator, lets the bot fetch and handle it; returns the bot's API calls. */
   say(client: TelegramClient, text: string): Promise<FakeCall[]>;
+  /** Presses an inline button (callback_data) in the client's chat; returns the bot's API calls. */
+  press(client: TelegramClient, data: string): Promise<FakeCall[]>;
   /** Hands an update (callback query, poll answer) straight to the bot; returns its API calls. */
   deliver(update: Update): Promise<FakeCall[]>;
   close(): Promise<void>;
@@ -105,6 +107,14 @@ export async function startHarness(options: { clock?: ReturnType<typeof fakeCloc
     telegramOptions: { callbackAnswerAfterMs: 60_000, ...options.extras },
   });
   let nextUpdate = 0;
+  /** One round of polling by hand: the emulator's getUpdates does not long-poll. */
+  const pump = async () => {
+    const updates = await bot.telegraf.telegram.getUpdates(0, 100, nextUpdate, undefined);
+    for (const update of updates) {
+      nextUpdate = update.update_id + 1;
+      await bot.handleUpdate(update);
+    }
+  };
   const since = async (work: () => Promise<void>) => {
     const start = fake.calls.length;
     await work();
@@ -115,11 +125,11 @@ export async function startHarness(options: { clock?: ReturnType<typeof fakeCloc
     client: (o) => emulator.getClient(TOKEN, { firstName: 'Alice', userName: 'alice', chatId: o.userId, type: 'private', timeout: 2000, ...o }),
     say: (client, text) => since(async () => {
       await client.sendCommand(client.makeCommand(text));
-      const updates = await bot.telegraf.telegram.getUpdates(0, 100, nextUpdate, undefined);
-      for (const update of updates) {
-        nextUpdate = update.update_id + 1;
-        await bot.handleUpdate(update);
-      }
+      await pump();
+    }),
+    press: (client, data) => since(async () => {
+      await client.sendCallback(client.makeCallbackQuery(data));
+      await pump();
     }),
     deliver: (update) => since(() => bot.handleUpdate(update)),
     async close() {

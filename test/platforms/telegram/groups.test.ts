@@ -1,0 +1,221 @@
+// Groups: /command@bot, personal answers in private (or how to start a chat), the administrator rule
+// for /subscribe, hedge discussions as polls with an Adopt button and attributed votes, buttons run
+// as the presser, anonymous admins, and the error boundary.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiError } from '../../support/telegram-fake.ts';
+import { messagesIn, startHarness, type Harness } from '../../support/telegram-harness.ts';
+
+const GROUP = -9001;
+let h: Harness;
+
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+const inGroup = (userId: number, firstName = 'Bob') => h.client({ userId, firstName, chatId: GROUP, type: 'supergroup', chatTitle: 'Condor traders' });
+const privately = (userId: number, firstName = 'Bob') => h.client({ userId, firstName });
+
+async function recordPosition(userId: number): Promise<string> {
+  const calls = await h.say(privately(userId), '/position add 5615 5665 6335 6385 2027-01-08 credit=14.2');
+  return /Position ([a-z0-9]{6}) recorded/.exec(messagesIn(calls)[0]!.html)![1]!;
+}
+
+describe('commands in a group', () => {
+  it('takes /position@botname, answers in private and notes it in the group', async () => {
+    const calls = await h.say(inGroup(202), '/position@TestNameBot add 5615 5665 6335 6385 2027-01-08 credit=14.2');
+    const [answer, note, ...rest] = messagesIn(calls);
+    expect(rest).toEqual([]);
+    expect(answer!.chatId).toBe('202');
+    expect(answer!.html).toMatch(/^<b>✓ Position [a-z0-9]{6} recorded<\/b>/);
+    expect(note!.chatId).toBe(String(GROUP));
+    expect(note!.html).toBe('Bob: answered you in private.');
+    expect(note!.body.reply_parameters).toEqual({ message_id: expect.any(Number), allow_sending_without_reply: true });
+    const userId = h.app.store.users.resolve('telegram', '202', 'Bob');
+    expect(h.app.store.forUser(userId).positions.list('open')).toHaveLength(1);
+  });
+
+  it('ignores a command addressed to another bot', async () => {
+    const calls = await h.say(inGroup(202), '/position@SomeOtherBot list');
+    expect(calls).toEqual([]);
+  });
+
+  it('answers channel commands in the group itself, as a reply', async () => {
+    const calls = await h.say(inGroup(202), '/market@TestNameBot');
+    const [answer, ...rest] = messagesIn(calls);
+    expect(rest).toEqual([]);
+    expect(answer!.chatId).toBe(String(GROUP));
+    expect(answer!.html).toMatch(/^<b>Market · /);
+    expect(h.fake.callsTo('getChatMember')).toEqual([]);
+  });
+
+  it('tells the group how to start a private chat when the user never did (403), without leaking the answer', async () => {
+    h.fake.intercept('sendMessage', (call) => (String(call.body.chat_id) === '303' ? apiError(403, "Forbidden: bot can't initiate conversation with a user") : undefined));
+    const calls = await h.say(inGroup(303, 'Carol'), '/position list');
+    const sent = messagesIn(calls);
+    expect(sent.map((m) => m.chatId)).toEqual(['303', String(GROUP)]);
+    expect(sent[1]!.html).toBe('Carol, I answer this in private: open <a href="https://t.me/TestNameBot?start=hi">t.me/TestNameBot?start=hi</a>, press Start, then send the command again.');
+    expect(sent[1]!.html).not.toContain('positions');
+  });
+});
+
+describe('subscribing a group needs a chat administrator', () => {
+  const channelSubscriptions = () => h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
+
+  it('refuses a plain member, after asking Telegram', async () => {
+    const calls = await h.say(inGroup(404), '/subscribe@TestNameBot channel');
+    expect(h.fake.callsTo('getChatMember').map((c) => [c.body.chat_id, c.body.user_id])).toEqual([[GROUP, 404]]);
+    const [answer] = messagesIn(calls);
+    expect(answer!.chatId).toBe('404');
+    expect(answer!.html).toBe('<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.');
+    expect(channelSubscriptions()).toEqual([]);
+  });
+
+  it.each(['administrator', 'creator'])('subscribes the group for an %s', async (status) => {
+    h.fake.members.set(`${GROUP}:404`, status);
+    const calls = await h.say(inGroup(404), '/subscribe channel 09:30');
+    expect(messagesIn(calls)[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:30/);
+    expect(channelSubscriptions()).toEqual([expect.objectContaining({ chatId: String(GROUP), time: '09:30', platform: 'telegram' })]);
+  });
+
+  it('asks Telegram about rights only for /subscribe', async () => {
+    await h.say(inGroup(404), '/position list');
+    await h.say(inGroup(404), '/settings');
+    await h.say(privately(404), '/subscribe personal');
+    expect(h.fake.callsTo('getChatMember')).toEqual([]);
+  });
+});
+
+describe('hedge discussion', () => {
+  async function share(owner: number) {
+    const id = await recordPosition(owner);
+    const calls = await h.say(inGroup(owner, 'Dora'), `/hedge ${id} share=true`);
+    return { id, calls };
+  }
+
+  it('posts the proposal, then a non-anonymous poll with an Adopt button', async () => {
+    const { id, calls } = await share(505);
+    const [proposal] = messagesIn(calls);
+    expect(proposal!.chatId).toBe(String(GROUP));
+    expect(proposal!.html).toMatch(new RegExp(`^<b>Dora shares: ALVH for ${id}`));
+    const poll = calls.find((call) => call.method === 'sendPoll')!;
+    expect(calls.indexOf(poll)).toBeGreaterThan(calls.findIndex((call) => call.method === 'sendMessage'));
+    expect(poll.body.chat_id).toBe(GROUP);
+    expect(poll.body.question).toMatch(/^Adopt ALVH layer \d \(VIX \d+\/\d+ call spread, \d{4}-\d\d-\d\d\)\?$/);
+    expect(poll.body.options).toEqual(['Adopt', 'Skip', 'Need more data']);
+    expect(poll.body.is_anonymous).toBe(false);
+    const layer = /layer (\d)/.exec(String(poll.body.question))![1];
+    expect(poll.body.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}` }]] });
+    expect(h.bot.polls.size).toBe(1);
+  });
+
+  it('runs Adopt votes as the voter and tells them in private; ignores other answers', async () => {
+    const { id } = await share(505);
+    // The fake numbers its polls: this harness's first one.
+    const pollId = 'poll-1';
+    expect(h.bot.polls.get(pollId, h.clock.now())).toMatchObject({ chatId: String(GROUP), adoptOption: 0, adopt: { command: 'hedge' } });
+    const vote = (userId: number, options: number[]) => h.deliver({ update_id: 70_000 + userId, poll_answer: { poll_id: pollId, user: { id: userId, is_bot: false, first_name: userId === 505 ? 'Dora' : 'Eve' }, option_ids: options } });
+
+    expect(await vote(505, [1])).toEqual([]);
+    expect(await vote(505, [])).toEqual([]);
+
+    const [own] = messagesIn(await vote(505, [0]));
+    expect(own!.chatId).toBe('505');
+    expect(own!.html).toMatch(new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>\nYour Adopt vote in Condor traders:\nVIX `));
+    const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers.map((layer) => layer.layer)).toEqual([1]);
+    // A second Adopt vote does not record the layer twice.
+    expect(messagesIn(await vote(505, [0]))[0]!.html).toMatch(/^<b>✗ Not done<\/b>\nYour Adopt vote in Condor traders:\nLayer 1 is already active/);
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
+
+    // Someone else's vote runs as them: it cannot touch Dora's position, and says why.
+    const [other] = messagesIn(await vote(606, [0]));
+    expect(other!.chatId).toBe('606');
+    expect(other!.html).toBe(`<b>✗ Not done</b>\nYour Adopt vote in Condor traders:\nNo position ${id} in your positions; see /position list.`);
+  });
+
+  it('tells a voter who never started the bot, in the group', async () => {
+    await share(505);
+    h.fake.intercept('sendMessage', (call) => (String(call.body.chat_id) === '707' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined));
+    const calls = await h.deliver({ update_id: 80_001, poll_answer: { poll_id: 'poll-1', user: { id: 707, is_bot: false, first_name: 'Finn' }, option_ids: [0] } });
+    const sent = messagesIn(calls);
+    expect(sent.at(-1)!.chatId).toBe(String(GROUP));
+    expect(sent.at(-1)!.html).toMatch(/^Finn, I could not tell you what your Adopt vote did: open <a href="https:\/\/t\.me\/TestNameBot\?start=hi">/);
+  });
+
+  it('falls back to a plain message saying what was missing when polls are not allowed', async () => {
+    h.fake.intercept('sendPoll', () => apiError(400, 'Bad Request: not enough rights to send polls to the chat'));
+    const { id, calls } = await share(505);
+    const sent = messagesIn(calls);
+    const fallback = sent.at(-1)!;
+    expect(fallback.chatId).toBe(String(GROUP));
+    expect(fallback.html).toContain('I could not open a poll here (Bad Request: not enough rights to send polls to the chat).');
+    expect(fallback.body.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Adopt', callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d$`)) }]] });
+  });
+
+  it('does not open a poll in a private chat (share is for groups)', async () => {
+    const id = await recordPosition(505);
+    const calls = await h.say(privately(505), `/hedge ${id} share=true`);
+    expect(calls.some((call) => call.method === 'sendPoll')).toBe(false);
+    expect(messagesIn(calls)[0]!.html).toBe('<b>✗ Not done</b>\nOption share works in a channel or group: run /hedge there with share=true.');
+  });
+});
+
+describe('buttons', () => {
+  it('run the command as the person who presses them, then answer the callback', async () => {
+    const id = await recordPosition(505);
+    const eve = inGroup(606, 'Eve');
+    const calls = await h.press(eve, `cx:position show|id=${id}`);
+    const [answer] = messagesIn(calls);
+    expect(answer!.chatId).toBe('606');
+    expect(answer!.html).toBe(`<b>✗ Not done</b>\nNo position ${id} in your positions; see /position list.`);
+    const answered = calls.filter((call) => call.method === 'answerCallbackQuery');
+    expect(answered).toHaveLength(1);
+    expect(answered[0]!.body.text).toBe(`No position ${id} in your positions; see /position list. (answered in private)`);
+
+    const own = await h.press(inGroup(505, 'Dora'), `cx:position show|id=${id}`);
+    expect(messagesIn(own)[0]!.html).toMatch(new RegExp(`^<b>${id}: `));
+    expect(own.filter((call) => call.method === 'answerCallbackQuery')[0]!.body.text).toMatch(/\(answered in private\)$/);
+  });
+
+  it('answer a stale or foreign payload without running anything', async () => {
+    const calls = await h.press(privately(505), 'not-ours');
+    expect(calls.map((call) => call.method)).toEqual(['answerCallbackQuery']);
+    expect(calls[0]!.body).toMatchObject({ text: 'This button no longer works: type the command instead.', show_alert: true });
+  });
+});
+
+describe('anonymous admins and errors', () => {
+  const anonymous = (text: string) => ({
+    update_id: 90_000 + text.length,
+    message: {
+      message_id: 5, date: 1, text, entities: [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }],
+      chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
+      from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+      sender_chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
+    },
+  });
+
+  it('keeps personal commands away from the shared anonymous account', async () => {
+    const calls = await h.deliver(anonymous('/position list'));
+    const [line] = messagesIn(calls);
+    expect(line!.chatId).toBe(String(GROUP));
+    expect(line!.html).toMatch(/^Commands with personal data need your own account: turn off "Remain anonymous"/);
+    expect(messagesIn(await h.deliver(anonymous('/market')))[0]!.html).toMatch(/^<b>Market · /);
+  });
+
+  it('logs an unexpected failure with a reference and gives the chat only the reference', async () => {
+    let failed = false;
+    h.fake.intercept('sendMessage', () => {
+      if (failed) return undefined;
+      failed = true;
+      return apiError(500, 'Internal Server Error');
+    });
+    const calls = await h.say(privately(808), '/market');
+    const sent = messagesIn(calls);
+    expect(sent).toHaveLength(2);
+    const reference = /ref ([A-Z0-9]{6})/.exec(sent[1]!.html)![1];
+    expect(sent[1]!.html).toBe(`Something went wrong on my side (ref ${reference}).`);
+    expect(h.logger.entries.some((entry) => entry.level === 'error' && entry.object.reference === reference)).toBe(true);
+  });
+});
