@@ -2,7 +2,7 @@
 // to the loopback REST: the happy path and one bad input each, with the visibility Discord shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_ADVICE, type Reply } from '../../../src/app/reply.ts';
-import { ALICE, BOB } from '../../support/discord-interactions.ts';
+import { BOB } from '../../support/discord-interactions.ts';
 import { botFixture, slash, textOf, type Answer, type BotFixture } from './fixture.ts';
 
 let f: BotFixture;

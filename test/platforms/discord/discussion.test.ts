@@ -1,0 +1,143 @@
+// /hedge share=true: the proposal posted to the channel, a thread from it, a native poll and an
+// Adopt button in the thread; adopting runs as the presser; missing permissions degrade to one
+// plain message that says what was missing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ALICE, BOB, CHANNEL_ID, button } from '../../support/discord-interactions.ts';
+import { discordError } from '../../support/discord-rest.ts';
+import { answerTo, botFixture, slash, textOf, type BotFixture } from './fixture.ts';
+
+let f: BotFixture;
+let positionId = '';
+
+beforeAll(async () => {
+  f = await botFixture();
+  const added = await slash(f, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2026-04-24', credit: 14.2 });
+  positionId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
+});
+
+afterAll(async () => {
+  await f.close();
+});
+
+beforeEach(() => {
+  f.rest.reset();
+  f.logs.length = 0;
+});
+
+const channelPosts = () => f.rest.find('POST', /^\/channels\/\d+\/messages$/);
+
+describe('/hedge share=true', () => {
+  it('posts the proposal, opens a thread named after it, posts a 24 h poll and an Adopt button', async () => {
+    const answer = await slash(f, 'hedge', { id: positionId, share: true });
+    const [proposal, poll, adopt] = channelPosts();
+    // The proposal in the channel, public (a bot message, not the ephemeral deferral).
+    expect(proposal!.path).toBe(`/channels/${CHANNEL_ID}/messages`);
+    expect(proposal!.body.embeds[0].title).toMatch(new RegExp(`^alice shares: ALVH for ${positionId}`));
+    expect(proposal!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(proposal!.body.embeds[0].footer.text).toContain('Educational tool, not investment advice.');
+    // The thread, from that message.
+    const [thread] = f.rest.find('POST', /\/threads$/);
+    const messageId = thread!.path.split('/')[4];
+    expect(thread!.path).toBe(`/channels/${CHANNEL_ID}/messages/${messageId}/threads`);
+    expect(thread!.body).toEqual({ name: expect.stringMatching(new RegExp(`^Hedge ${positionId} L\\d VIX [\\d.]+/[\\d.]+$`)), auto_archive_duration: 1440 });
+    expect(thread!.body.name.length).toBeLessThanOrEqual(100);
+    // The poll in the thread.
+    expect(poll!.path).not.toBe(`/channels/${CHANNEL_ID}/messages`);
+    expect(poll!.body.poll).toEqual({
+      question: { text: expect.stringMatching(/^Adopt ALVH layer \d \(VIX [\d.]+\/[\d.]+ call spread, \d{4}-\d{2}-\d{2}\)\?$/) },
+      answers: [{ poll_media: { text: 'Adopt' } }, { poll_media: { text: 'Skip' } }, { poll_media: { text: 'Need more data' } }],
+      duration: 24,
+      allow_multiselect: false,
+      layout_type: 1,
+    });
+    expect(poll!.body.allowed_mentions).toEqual({ parse: [] });
+    // The Adopt button in the thread runs hedge adopt on this position.
+    expect(adopt!.path).toBe(poll!.path);
+    expect(adopt!.body.components[0].components[0]).toEqual({ type: 2, style: 3, label: 'Adopt', custom_id: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d$`)) });
+    // The caller is told privately where it went.
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.final.content).toMatch(new RegExp(`^Shared in <#${CHANNEL_ID}> with a discussion thread <#\\d+> and a poll\\.$`));
+    expect(answer.final.allowed_mentions).toEqual({ parse: [] });
+    expect(f.logs).toEqual([]);
+  });
+
+  it('the Adopt button records the layer for the owner, and tells anyone else it is not their position', async () => {
+    await slash(f, 'hedge', { id: positionId, share: true });
+    const customId = channelPosts()[2]!.body.components[0].components[0].custom_id as string;
+    const threadId = channelPosts()[2]!.path.split('/')[2];
+
+    const byBob = button(f.client, customId, BOB, { channelId: threadId });
+    await f.bot.handleInteraction(byBob);
+    const bobAnswer = answerTo(f.rest, byBob);
+    expect(bobAnswer.ephemeral).toBe(true);
+    expect(bobAnswer.final.embeds[0].description).toBe(`No position ${positionId} in your positions; see /position list.`);
+
+    const byAlice = button(f.client, customId, ALICE, { channelId: threadId });
+    await f.bot.handleInteraction(byAlice);
+    const aliceAnswer = answerTo(f.rest, byAlice);
+    expect(aliceAnswer.ephemeral).toBe(true);
+    expect(aliceAnswer.final.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${positionId}$`));
+
+    // Recorded on Alice's own position, and only once.
+    const userId = f.app.store.users.resolve('discord', ALICE.id, 'alice');
+    expect(f.app.store.forUser(userId).positions.get(positionId)!.hedgeLayers).toHaveLength(1);
+    const again = button(f.client, customId, ALICE, { channelId: threadId });
+    await f.bot.handleInteraction(again);
+    expect(answerTo(f.rest, again).final.embeds[0].description).toMatch(/is already active/);
+  });
+
+  it('without Create Public Threads, says so in the channel and to the caller', async () => {
+    f.rest.script('POST', /\/threads$/, discordError(403, 50013, 'Missing Permissions'));
+    const answer = await slash(f, 'hedge', { id: positionId, share: true });
+    const posts = channelPosts();
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.path).toBe(`/channels/${CHANNEL_ID}/messages`);
+    expect(posts[1]!.body.content).toMatch(/^I could not open a thread here: missing Create Public Threads permission\. /);
+    expect(posts[1]!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(answer.final.content).toBe(`Shared in <#${CHANNEL_ID}>. I could not open a thread here: missing Create Public Threads permission.`);
+    expect(answer.ephemeral).toBe(true);
+  });
+
+  it('without Send Polls, posts the Adopt button and says the poll was refused', async () => {
+    f.rest.script('POST', /^\/channels\/(?!700000000000000001)\d+\/messages$/, discordError(403, 50013, 'Missing Permissions'));
+    const answer = await slash(f, 'hedge', { id: positionId, share: true });
+    const inThread = channelPosts().filter((r) => !r.path.includes(CHANNEL_ID));
+    expect(inThread.map((r) => (r.body.poll ? 'poll' : r.body.components ? 'adopt' : 'notice'))).toEqual(['poll', 'adopt', 'notice']);
+    expect(inThread[2]!.body.content).toMatch(/^I could not post the poll in the thread: missing Send Polls permission\. /);
+    expect(answer.final.content).toMatch(/with a discussion thread <#\d+>\. I could not post the poll in the thread: missing Send Polls permission\.$/);
+  });
+
+  it('without Send Messages in Threads, says so in the channel', async () => {
+    f.rest.script('POST', /^\/channels\/(?!700000000000000001)\d+\/messages$/, discordError(403, 50013, 'Missing Permissions'), { sticky: true });
+    const answer = await slash(f, 'hedge', { id: positionId, share: true });
+    const notice = channelPosts().at(-1)!;
+    expect(notice.path).toBe(`/channels/${CHANNEL_ID}/messages`);
+    expect(notice.body.content).toContain('I could not post in the thread: missing Send Messages in Threads permission');
+    expect(notice.body.content).toContain('I could not post the poll in the thread: missing Send Polls (and Send Messages in Threads) permission');
+    expect(answer.final.content).toContain('missing Send Messages in Threads permission');
+  });
+
+  it('with no access to the channel, tells the caller exactly that (50001 Missing Access)', async () => {
+    f.rest.script('POST', /^\/channels\/700000000000000001\/messages$/, discordError(403, 50001, 'Missing Access'));
+    const answer = await slash(f, 'hedge', { id: positionId, share: true });
+    expect(f.rest.find('POST', /\/threads$/)).toEqual([]);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.final.content).toBe('I could not post in this channel: missing access to the channel (View Channel).');
+  });
+
+  it('in a DM, share is refused with the rule', async () => {
+    const answer = await slash(f, 'hedge', { id: positionId, share: true }, ALICE, { guildId: null });
+    expect(answer.final.embeds[0].description).toBe('Option share works in a channel or group: run /hedge there with share=true.');
+    expect(channelPosts()).toEqual([]);
+  });
+});
+
+describe('buttons', () => {
+  it('a payload that is not ours is answered privately, without running anything', async () => {
+    const press = button(f.client, 'someone-else:thing', BOB);
+    await f.bot.handleInteraction(press);
+    const answer = answerTo(f.rest, press);
+    expect(answer.ephemeral).toBe(true);
+    expect(textOf(answer.final)).toMatch(/not one of mine/);
+  });
+});
