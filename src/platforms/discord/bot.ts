@@ -4,7 +4,7 @@
 // command still running after autoDeferMs) defer within Discord's 3-second window and edit the
 // reply when done. An error boundary answers with the UserError's line or a reference id.
 import {
-  Client, Events, GatewayIntentBits, MessageFlags,
+  Client, Events, GatewayIntentBits, MessageFlags, Partials,
   type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction,
   type InteractionEditReplyOptions, type InteractionReplyOptions, type RepliableInteraction,
 } from 'discord.js';
@@ -20,6 +20,7 @@ import { positionChoices } from './autocomplete.ts';
 import { openHedgeDiscussion } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
 import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
+import { adoptFromPollVote, type PollVote } from './poll-votes.ts';
 
 export interface DiscordBotConfig {
   DISCORD_TOKEN?: string;
@@ -47,9 +48,18 @@ export interface DiscordBot {
   stop(): Promise<void>;
   /** Handles one interaction (what the interactionCreate listener calls); resolves when answered. */
   handleInteraction(interaction: Interaction): Promise<void>;
-  /** Resolves when every interaction being handled has been answered. */
+  /** Handles one poll vote (what the messagePollVoteAdd listener calls): an Adopt vote adopts as the voter. */
+  handlePollVote(vote: PollVote): Promise<void>;
+  /** Resolves when every interaction and vote being handled has been answered. */
   idle(): Promise<void>;
 }
+
+/**
+ * Gateway intents: Guilds (slash commands, threads) and GuildMessagePolls, so that an "Adopt" vote
+ * on a hedge poll can adopt the layer for the voter. Neither is privileged. Polls posted over REST
+ * are not in the client's cache, hence the Message/Poll/PollAnswer partials.
+ */
+export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessagePolls];
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 const NO_MENTIONS = { parse: [] as [] };
@@ -80,7 +90,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   const logger = options.logger.child({ platform: 'discord' });
   const autoDeferMs = options.autoDeferMs ?? 2000;
   const client = options.client ?? new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: DISCORD_INTENTS,
+    partials: [Partials.Channel, Partials.Message, Partials.Poll, Partials.PollAnswer],
     allowedMentions: NO_MENTIONS,
     rest: config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {},
   });
@@ -216,6 +227,22 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     }
   }
 
+  function track(work: Promise<void>): Promise<void> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+    return work;
+  }
+
+  function handlePollVote(vote: PollVote): Promise<void> {
+    return track((async () => {
+      try {
+        await adoptFromPollVote({ rest: client.rest, deps, logger, botUserId: client.user?.id ?? null }, vote);
+      } catch (error) {
+        logger.error({ err: error, reference: errorReference(), channelId: vote.channelId, messageId: vote.messageId }, 'poll vote failed');
+      }
+    })());
+  }
+
   function handleInteraction(interaction: Interaction): Promise<void> {
     const work = interaction.isChatInputCommand()
       ? () => onCommand(interaction)
@@ -225,13 +252,14 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
           ? () => onButton(interaction)
           : null;
     if (!work) return Promise.resolve();
-    const handled = boundary(interaction, work);
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
-    return handled;
+    return track(boundary(interaction, work));
   }
 
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
+  client.on(Events.MessagePollVoteAdd, (answer, userId) => {
+    const poll = answer.poll;
+    void handlePollVote({ userId, channelId: poll.channelId, messageId: poll.messageId, answerId: answer.id, guildId: poll.message.guildId });
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.once(Events.ClientReady, (ready) => logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready'));
@@ -243,6 +271,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   return {
     client,
     handleInteraction,
+    handlePollVote,
     idle,
     async start() {
       if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');

@@ -3,7 +3,7 @@
 // plain message that says what was missing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALICE, BOB, CHANNEL_ID, button } from '../../support/discord-interactions.ts';
-import { discordError } from '../../support/discord-rest.ts';
+import { BOT_USER, discordError } from '../../support/discord-rest.ts';
 import { answerTo, botFixture, slash, textOf, type BotFixture } from './fixture.ts';
 
 let f: BotFixture;
@@ -129,6 +129,51 @@ describe('/hedge share=true', () => {
     const answer = await slash(f, 'hedge', { id: positionId, share: true }, ALICE, { guildId: null });
     expect(answer.final.embeds[0].description).toBe('Option share works in a channel or group: run /hedge there with share=true.');
     expect(channelPosts()).toEqual([]);
+  });
+});
+
+describe('adopting through the poll', () => {
+  /** Shares a hedge, then makes the fake answer the reads a vote triggers (the poll, the messages after it, the voter). */
+  async function sharedPoll(id = positionId) {
+    await slash(f, 'hedge', { id, share: true });
+    const [, pollPost, adoptPost] = channelPosts();
+    const threadId = pollPost!.path.split('/')[2]!;
+    const pollId = '1500000000000000001';
+    const poll = { id: pollId, channel_id: threadId, author: BOT_USER, content: '', poll: { ...pollPost!.body.poll, answers: pollPost!.body.poll.answers.map((a: object, i: number) => ({ answer_id: i + 1, ...a })) } };
+    const adopt = { id: '1500000000000000002', channel_id: threadId, author: BOT_USER, content: adoptPost!.body.content, components: adoptPost!.body.components };
+    f.rest.script('GET', new RegExp(`^/channels/${threadId}/messages/${pollId}$`), { body: poll }, { sticky: true });
+    f.rest.script('GET', new RegExp(`^/channels/${threadId}/messages$`), { body: [adopt] }, { sticky: true });
+    f.rest.script('GET', /^\/users\/\d+$/, (request) => ({ body: { id: request.path.split('/')[2], username: request.path.endsWith(ALICE.id) ? 'alice' : 'bob', discriminator: '0', global_name: null } }), { sticky: true });
+    f.rest.requests.length = 0;
+    return { threadId, pollId };
+  }
+
+  it("an Adopt vote adopts the layer as the voter and tells them in a DM; another member's vote does not touch it", async () => {
+    // A fresh position, so no layer is active yet.
+    const added = await slash(f, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2026-04-24', credit: 14.2 });
+    const freshId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
+    const { threadId, pollId } = await sharedPoll(freshId);
+    await f.bot.handlePollVote({ userId: BOB.id, channelId: threadId, messageId: pollId, answerId: 1 });
+    await f.bot.handlePollVote({ userId: ALICE.id, channelId: threadId, messageId: pollId, answerId: 1 });
+    const reads = f.rest.requests.filter((r) => r.method === 'GET');
+    expect(reads.find((r) => r.path === `/channels/${threadId}/messages`)!.query).toBe(`?after=${pollId}&limit=5`);
+    const dms = f.rest.find('POST', /^\/users\/@me\/channels$/);
+    expect(dms.map((r) => r.body.recipient_id)).toEqual([BOB.id, ALICE.id]);
+    const told = f.rest.find('POST', /^\/channels\/\d+\/messages$/);
+    expect(told).toHaveLength(2);
+    expect(told[0]!.body.embeds[0].description).toBe(`You voted Adopt in a hedge discussion poll:\nNo position ${freshId} in your positions; see /position list.`);
+    expect(told[1]!.body.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${freshId}$`));
+    expect(told.every((r) => r.body.allowed_mentions.parse.length === 0)).toBe(true);
+    const userId = f.app.store.users.resolve('discord', ALICE.id, 'alice');
+    expect(f.app.store.forUser(userId).positions.get(freshId)!.hedgeLayers).toHaveLength(1);
+    expect(f.logs.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('Skip and Need more data votes do nothing', async () => {
+    const { threadId, pollId } = await sharedPoll();
+    await f.bot.handlePollVote({ userId: ALICE.id, channelId: threadId, messageId: pollId, answerId: 2 });
+    await f.bot.handlePollVote({ userId: ALICE.id, channelId: threadId, messageId: pollId, answerId: 3 });
+    expect(f.rest.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });
 
