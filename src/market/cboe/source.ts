@@ -1,0 +1,17 @@
+// CBOE as a quote source for the fallback chain (src/market/fallback.ts).
+import type { QuoteSource } from '../fallback.ts';
+import type { CboeClient } from './client.ts';
+
+export function createCboeSource(client: CboeClient): QuoteSource {
+  return {
+    name: 'cboe',
+    label: 'CBOE',
+    async quote(symbol) {
+      const quote = await client.quote(symbol);
+      return { value: quote.spot, asOfMs: quote.asOf, previousClose: quote.prevClose };
+    },
+    async chain() {
+      return (await client.chain()).lookup;
+    },
+  };
+}

@@ -1,0 +1,268 @@
+// The market port over a live source (CBOE, or the files): live → SQLite quote cache → demo.
+// Every successful quote is cached with its as-of time; a failed one is answered from the cache
+// with a note saying why and how old ("CBOE unreachable (timeout): cached quotes from 2 h ago");
+// with nothing cached for SPX or VIX the whole snapshot is the demo market, labelled. The logger
+// gets one warning per failure with the reason (never a body). Nothing here throws.
+//
+// The VIX percentile's history: the closes in MARKET_DATA_DIR/VIX_History.csv (`data sync`), then
+// the daily closes this cache has collected since (keys 'VIX@YYYY-MM-DD', one row a trading day).
+import type { ChainVolLookup, Clock, Logger, MarketPort, MarketSnapshot, Quote, QuoteCache } from '../app/ports.ts';
+import { age } from '../app/format.ts';
+import type { IsoDate } from '../engine/dates.ts';
+import { HISTORY_WINDOW, MIN_HISTORY } from '../engine/index.ts';
+import { isQuoteStale, isTradingDay, newYorkDate, previousTradingDay, tradingDaysBetween } from './calendar.ts';
+import { demoSnapshot } from './demo.ts';
+import { readHistoryFile } from './file-provider.ts';
+import { describeError } from './parsers/result.ts';
+import { HISTORY_FILES } from './sync.ts';
+
+export type MarketSymbol = 'SPX' | 'VIX' | 'VIX3M' | 'VVIX';
+const REQUIRED: readonly MarketSymbol[] = ['SPX', 'VIX'];
+const OPTIONAL: readonly MarketSymbol[] = ['VIX3M', 'VVIX'];
+
+export interface SourceQuote {
+  value: number;
+  asOfMs: number;
+  previousClose: number | null;
+}
+
+/** Why a source failed: a short reason for notes; unreachable (timeout, network, HTTP status) or unusable data. */
+export interface SourceFailure {
+  reason: string;
+  unreachable: boolean;
+  /** The source does not carry this symbol at all (an optional value left out): a short note, no warning. */
+  absent?: boolean;
+  detail?: string | null;
+  url?: string | null;
+}
+
+export interface QuoteSource {
+  /** Quote.source of its quotes: 'cboe', 'file'. */
+  name: string;
+  /** For notes: 'CBOE', 'Market data files'. */
+  label: string;
+  /** "CBOE unreachable (timeout)": how a failure reads in notes (default: label + unreachable / data unusable + reason). */
+  describeFailure?(failure: SourceFailure): string;
+  /** Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available. */
+  quote(symbol: MarketSymbol): Promise<SourceQuote>;
+  /** The option chain's vols, when the source has a chain. */
+  chain?(): Promise<ChainVolLookup>;
+}
+
+export interface FallbackMarketOptions {
+  source: QuoteSource;
+  quotes: QuoteCache;
+  clock: Clock;
+  logger: Logger;
+  rate: number;
+  dividendYield: number;
+  staleAfterMinutes: number;
+  /** MARKET_DATA_DIR: the VIX history CSV for the percentile. */
+  dataDir: string;
+  /** Fall back to (and fill) the quote cache; the file provider does not (default true). */
+  useCache?: boolean;
+}
+
+/** Any thrown value as a failure with a short reason. */
+export function toFailure(thrown: unknown): SourceFailure {
+  const value = thrown as Partial<SourceFailure> | null;
+  if (value && typeof value.reason === 'string') {
+    return { reason: value.reason, unreachable: Boolean(value.unreachable), absent: Boolean(value.absent), detail: value.detail ?? null, url: value.url ?? null };
+  }
+  return { reason: describeError(thrown), unreachable: false };
+}
+
+const defaultDescription = (label: string, failure: SourceFailure) => `${label} ${failure.unreachable ? 'unreachable' : 'data unusable'} (${failure.reason})`;
+
+export const dailyCloseKey = (symbol: string, date: IsoDate) => `${symbol}@${date}`;
+
+type Resolved = { quote: Quote; failure: SourceFailure | null } | { quote: null; failure: SourceFailure };
+
+export function createFallbackMarket(options: FallbackMarketOptions): MarketPort {
+  const { source, clock, logger } = options;
+  const useCache = options.useCache ?? true;
+  const log = logger.child({ module: 'market', source: source.name });
+  const describe = (failure: SourceFailure) => source.describeFailure?.(failure) ?? defaultDescription(source.label, failure);
+
+  // The cache must never take the reply down with it (a full disk, a closed database).
+  const cacheGet = (key: string) => {
+    try {
+      return options.quotes.get(key);
+    } catch (thrown) {
+      log.error({ err: describeError(thrown), key }, 'market data: quote cache read failed');
+      return null;
+    }
+  };
+  const cachePut = (symbol: string, quote: SourceQuote, fetchedMs: number) => {
+    try {
+      options.quotes.put({ symbol, value: quote.value, asOfMs: quote.asOfMs, fetchedMs, source: source.name, ...(quote.previousClose !== null ? { extra: { previousClose: quote.previousClose } } : {}) });
+    } catch (thrown) {
+      log.error({ err: describeError(thrown), symbol }, 'market data: quote cache write failed');
+    }
+  };
+
+  /** The VIX quote's day and the one before, kept as daily closes for the percentile. */
+  const rememberDailyVix = (quote: SourceQuote, fetchedMs: number) => {
+    const date = newYorkDate(quote.asOfMs);
+    if (isTradingDay(date)) cachePut(dailyCloseKey('VIX', date), { ...quote, previousClose: null }, fetchedMs);
+    if (quote.previousClose !== null) {
+      const before = previousTradingDay(date);
+      cachePut(dailyCloseKey('VIX', before), { value: quote.previousClose, asOfMs: quote.asOfMs, previousClose: null }, fetchedMs);
+    }
+  };
+
+  async function resolve(symbol: MarketSymbol, nowMs: number): Promise<Resolved> {
+    let failure: SourceFailure;
+    try {
+      const live = await source.quote(symbol);
+      if (useCache) {
+        cachePut(symbol, live, nowMs);
+        if (symbol === 'VIX') rememberDailyVix(live, nowMs);
+      }
+      return { quote: { value: live.value, asOfMs: live.asOfMs, source: source.name, previousClose: live.previousClose }, failure: null };
+    } catch (thrown) {
+      failure = toFailure(thrown);
+    }
+    const cached = useCache ? cacheGet(symbol) : null;
+    if (cached && Number.isFinite(cached.value) && cached.value > 0) {
+      return { quote: { value: cached.value, asOfMs: cached.asOfMs, source: 'cache', previousClose: cached.extra?.previousClose ?? null }, failure };
+    }
+    return { quote: null, failure };
+  }
+
+  function vixHistory(quoteDate: IsoDate): { closes: number[]; notes: string[] } {
+    const notes: string[] = [];
+    const read = readHistoryFile(options.dataDir, HISTORY_FILES.VIX);
+    if (!read.ok && !read.missing) {
+      notes.push(`VIX history file unusable (${read.error}).`);
+      log.warn({ file: read.file, reason: read.error }, 'market data: VIX history file unusable');
+    }
+    const days = new Map<IsoDate, number>();
+    if (read.ok) {
+      for (const bar of read.bars) if (bar.date < quoteDate && isTradingDay(bar.date)) days.set(bar.date, bar.close);
+    }
+    // Closes the cache collected after the file ends (or without a file), trading day by trading day.
+    if (useCache) {
+      const fileEnd = [...days.keys()].at(-1) ?? null;
+      let day = previousTradingDay(quoteDate);
+      for (let i = 0; i < HISTORY_WINDOW && (fileEnd === null || day > fileEnd); i++) {
+        const cached = cacheGet(dailyCloseKey('VIX', day));
+        if (cached && cached.value > 0) days.set(day, cached.value);
+        day = previousTradingDay(day);
+      }
+    }
+    const dates = [...days.keys()].sort().slice(-HISTORY_WINDOW);
+    const closes = dates.map((date) => days.get(date)!);
+    if (closes.length < MIN_HISTORY) {
+      notes.push(`VIX percentile unknown: ${closes.length} daily close${closes.length === 1 ? '' : 's'} of VIX history, ${MIN_HISTORY} needed (run \`npm run cli -- data sync\`).`);
+    } else {
+      // Trading days from the window's first close to the day before the quote that have no close.
+      const span = tradingDaysBetween(dates[0]!, quoteDate) - (isTradingDay(quoteDate) ? 1 : 0) + 1;
+      const missing = span - closes.length;
+      if (missing > 5) {
+        const fileText = read.ok ? `${HISTORY_FILES.VIX} ends ${read.bars.at(-1)?.date ?? '-'}` : `no ${HISTORY_FILES.VIX}`;
+        notes.push(`VIX history misses ${missing} of the last ${span} trading days (${fileText}): run \`npm run cli -- data sync\`.`);
+      }
+    }
+    return { closes, notes };
+  }
+
+  async function chainOf(): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
+    if (!source.chain) return { chain: null, failure: null };
+    try {
+      return { chain: await source.chain(), failure: null };
+    } catch (thrown) {
+      return { chain: null, failure: toFailure(thrown) };
+    }
+  }
+
+  return {
+    async snapshot(request = {}) {
+      const nowMs = clock.now();
+      const chainPending = request.chain ? chainOf() : null;
+      const symbols = [...REQUIRED, ...OPTIONAL];
+      const resolved = new Map<MarketSymbol, Resolved>();
+      await Promise.all(symbols.map(async (symbol) => resolved.set(symbol, await resolve(symbol, nowMs))));
+      const notes: string[] = [];
+
+      const missingRequired = REQUIRED.filter((symbol) => resolved.get(symbol)!.quote === null);
+      if (missingRequired.length) {
+        const failure = resolved.get(missingRequired[0]!)!.failure!;
+        const cacheWords = useCache ? ' and no cached quotes' : '';
+        const note = `${describe(failure)}${cacheWords}: showing demo data.`;
+        log.warn({ symbols: missingRequired, reason: failure.reason, detail: failure.detail ?? undefined, url: failure.url ?? undefined, fallback: 'demo' }, `market data: ${describe(failure)}, using demo data`);
+        await chainPending?.catch(() => undefined);
+        return demoSnapshot({ now: () => nowMs, rate: options.rate, dividendYield: options.dividendYield, note });
+      }
+
+      // One note (and one warning) per reason: "CBOE unreachable (timeout): cached quotes from 2 h ago."
+      const groups = new Map<string, { failure: SourceFailure; symbols: MarketSymbol[]; cached: MarketSymbol[]; oldestMs: number }>();
+      for (const symbol of symbols) {
+        const entry = resolved.get(symbol)!;
+        if (!entry.failure) continue;
+        const key = describe(entry.failure);
+        const group = groups.get(key) ?? { failure: entry.failure, symbols: [], cached: [], oldestMs: Infinity };
+        group.symbols.push(symbol);
+        if (entry.quote) {
+          group.cached.push(symbol);
+          group.oldestMs = Math.min(group.oldestMs, entry.quote.asOfMs);
+        }
+        groups.set(key, group);
+      }
+      const failedCount = [...groups.values()].reduce((sum, group) => sum + group.symbols.length, 0);
+      for (const [text, group] of groups) {
+        if (group.failure.absent && group.cached.length === 0) {
+          notes.push(`${group.symbols.join(', ')}: ${group.failure.reason} (unknown).`);
+          continue;
+        }
+        const prefix = failedCount === symbols.length ? '' : `${group.symbols.join(', ')}: `;
+        const parts: string[] = [];
+        if (group.cached.length) parts.push(`cached ${group.cached.length > 1 ? 'quotes' : 'quote'} from ${age(nowMs - group.oldestMs)} ago`);
+        const lost = group.symbols.filter((symbol) => !group.cached.includes(symbol));
+        if (lost.length) parts.push(`${lost.join(', ')} unknown${useCache ? ' (nothing cached)' : ''}`);
+        notes.push(`${prefix}${text}: ${parts.join('; ')}.`);
+        log.warn(
+          { symbols: group.symbols, reason: group.failure.reason, detail: group.failure.detail ?? undefined, url: group.failure.url ?? undefined, fallback: group.cached.length ? 'cache' : 'none' },
+          `market data: ${text}, ${group.cached.length ? 'using cached quotes' : 'no fallback'}`,
+        );
+      }
+
+      const spot = resolved.get('SPX')!.quote!;
+      const vix = resolved.get('VIX')!.quote!;
+      const asOfMs = Math.min(spot.asOfMs, vix.asOfMs);
+      const stale = isQuoteStale(asOfMs, nowMs, options.staleAfterMinutes);
+      const history = vixHistory(newYorkDate(vix.asOfMs));
+      notes.push(...history.notes);
+
+      let chain: ChainVolLookup | null = null;
+      if (chainPending) {
+        const result = await chainPending;
+        chain = result.chain;
+        if (result.failure) {
+          notes.push(`Option chain unavailable (${describe(result.failure)}): leg vols from the VIX proxy.`);
+          log.warn({ reason: result.failure.reason, detail: result.failure.detail ?? undefined, url: result.failure.url ?? undefined, fallback: 'vix-proxy' }, 'market data: option chain unavailable');
+        } else if (chain && isQuoteStale(chain.asOfMs, nowMs, options.staleAfterMinutes)) {
+          notes.push(`Option chain is stale (as of ${age(nowMs - chain.asOfMs)} ago).`);
+        } else if (!chain && source.chain === undefined) {
+          notes.push(`No option chain from ${source.label}: leg vols from the VIX proxy.`);
+        }
+      }
+
+      const snapshot: MarketSnapshot = {
+        spot,
+        vix,
+        vix3m: resolved.get('VIX3M')!.quote,
+        vvix: resolved.get('VVIX')!.quote,
+        vixHistory: history.closes,
+        chain,
+        demo: false,
+        stale,
+        asOfMs,
+        notes,
+        rate: options.rate,
+        dividendYield: options.dividendYield,
+      };
+      return snapshot;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// The usual setting for provider tests: a loopback CBOE serving four quotes stamped 15 minutes
+// before a fixed New York clock, a temp SQLite store and a temp MARKET_DATA_DIR.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Clock, Logger } from '../../src/app/ports.ts';
+import { newYorkDate, previousTradingDay } from '../../src/market/calendar.ts';
+import { createMarket, type MarketOptions } from '../../src/market/index.ts';
+import { createStore, type SqliteStore } from '../../src/store/index.ts';
+import { cboeOhlcCsv, quoteJson, recordingLogger, type Bar } from './cboe-fixtures.ts';
+import { quotePath, startCboeServer, type CboeServer } from './cboe-server.ts';
+
+/** Wednesday 2026-11-18 11:00 New York (EST, UTC-5): in market hours. */
+export const NOW = Date.parse('2026-11-18T16:00:00Z');
+export const LAST_TRADE = '2026-11-18T10:44:59';
+export const LAST_TRADE_MS = Date.parse('2026-11-18T15:44:59Z');
+export const FIXTURE = { SPX: 5800.1, VIX: 16.2, VIX3M: 17.9, VVIX: 92 } as const;
+export const PREVIOUS = { SPX: 5790.3, VIX: 15.8, VIX3M: 17.5, VVIX: 90 } as const;
+
+export function quoteRoutes(lastTradeTime = LAST_TRADE): Record<string, string> {
+  const routes: Record<string, string> = {};
+  for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX'] as const) {
+    routes[quotePath(symbol)] = quoteJson(symbol, { price: FIXTURE[symbol], prevClose: PREVIOUS[symbol], lastTradeTime });
+  }
+  return routes;
+}
+
+/** VIX closes for the `count` trading days before the New York date of `beforeMs`, oldest first: 14, 14.1, ... */
+export function vixHistoryBars(beforeMs: number, count = 260): Bar[] {
+  const bars: Bar[] = [];
+  let day = previousTradingDay(newYorkDate(beforeMs));
+  for (let i = 0; i < count; i++) {
+    bars.push({ date: day, close: 0 });
+    day = previousTradingDay(day);
+  }
+  return bars.reverse().map((bar, i) => ({ date: bar.date, close: Math.round((14 + (i % 40) * 0.1) * 100) / 100 }));
+}
+
+export function tempDir(prefix = 'condor-market-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Harness {
+  server: CboeServer;
+  store: SqliteStore;
+  clock: Clock & { set(ms: number): void; advance(ms: number): void };
+  logger: Logger & { entries: ReturnType<typeof recordingLogger>['entries'] };
+  dataDir: string;
+  sleeps: number[];
+  market(overrides?: Partial<MarketOptions>): ReturnType<typeof createMarket>;
+  close(): Promise<void>;
+}
+
+/** With `history` (default), MARKET_DATA_DIR holds a VIX_History.csv of 260 closes before `start`. */
+export async function harness(routes: Record<string, string> = quoteRoutes(), start = NOW, options: { history?: boolean } = {}): Promise<Harness> {
+  const server = await startCboeServer(routes);
+  let now = start;
+  const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
+  const store = createStore({ path: ':memory:', clock });
+  const logger = recordingLogger();
+  const data = tempDir();
+  if (options.history ?? true) writeFileSync(path.join(data.dir, 'VIX_History.csv'), cboeOhlcCsv(vixHistoryBars(start)));
+  const sleeps: number[] = [];
+  return {
+    server,
+    store,
+    clock,
+    logger,
+    dataDir: data.dir,
+    sleeps,
+    market: (overrides = {}) =>
+      createMarket({
+        kind: 'cboe',
+        clock,
+        logger,
+        store,
+        rate: 0.04,
+        dividendYield: 0.013,
+        cboeBaseUrl: server.url,
+        dataDir: data.dir,
+        staleAfterMinutes: 30,
+        httpOptions: { sleep: async (ms) => void sleeps.push(ms), timeoutMs: 2_000 },
+        cboe: { failureCooldownMs: 0, quoteTtlMs: 0 },
+        ...overrides,
+      }),
+    async close() {
+      await server.close();
+      store.close();
+      data.remove();
+    },
+  };
+}
