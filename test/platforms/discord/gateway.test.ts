@@ -1,0 +1,67 @@
+// start() and stop() of the real bot: a discord.js login against a loopback gateway and REST,
+// the intents it identifies with, an interaction pushed through the gateway, and a clean stop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatewayIntentBits } from 'discord.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp, type App } from '../../../src/compose.ts';
+import { createConfig } from '../../../src/config.ts';
+import { silentLogger } from '../../../src/logging.ts';
+import { createDiscordBot, type DiscordBot } from '../../../src/platforms/discord/bot.ts';
+import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../../support/discord-gateway.ts';
+import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../../support/discord-interactions.ts';
+import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../../support/discord-rest.ts';
+
+const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
+let dir: string;
+let app: App;
+let rest: FakeDiscordRest;
+let gateway: FakeGateway;
+let bot: DiscordBot;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'condor-gateway-'));
+  const result = createConfig({ DATABASE_PATH: join(dir, 'test.db'), MARKET_DATA: 'demo', DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID });
+  if (!result.ok) throw new Error(result.error);
+  app = buildApp(result.config, silentLogger);
+  rest = await startDiscordRest();
+  gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
+  rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+  bot = createDiscordBot({ config: { ...result.config, DISCORD_API_BASE: rest.url }, logger: silentLogger, deps: app.deps });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await rest.close();
+  app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('logs in with the token and non-privileged intents, answers an interaction from the gateway, and stops', async () => {
+  await bot.start();
+  await gateway.ready;
+  expect(rest.find('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe(`Bot ${TOKEN}`);
+  expect(gateway.identifies).toEqual([{ token: TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessagePolls }]);
+  // Neither intent is privileged (GuildMembers, GuildPresences, MessageContent are not asked for).
+  const privileged = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+  expect(gateway.identifies[0]!.intents & privileged).toBe(0);
+
+  const user = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null };
+  gateway.dispatch('INTERACTION_CREATE', {
+    id: '1600000000000000001', application_id: APPLICATION_ID, type: 2, token: 'gateway-token', version: 1,
+    data: { id: '100', name: 'help', type: 1 },
+    guild_id: GUILD_ID, channel: { id: CHANNEL_ID, type: 0 }, channel_id: CHANNEL_ID,
+    member: { user, roles: [], permissions: '0', nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
+    app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: {}, context: 0,
+  });
+  const callback = await rest.waitFor('POST', /^\/interactions\/1600000000000000001\/gateway-token\/callback$/);
+  expect(callback.body.type).toBe(4);
+  expect(callback.body.data.flags).toBe(64);
+  expect(callback.body.data.embeds[0].title).toBe('condor-xyk commands');
+  expect(callback.body.data.allowed_mentions).toEqual({ parse: [] });
+
+  await bot.stop();
+  await gateway.closed();
+  expect(bot.client.isReady()).toBe(false);
+});
