@@ -9,6 +9,7 @@ import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { AppDeps } from '../../app/context.ts';
 import type { Logger } from '../../app/ports.ts';
 import { createHandlers } from './handlers.ts';
+import { startPolling, type Poller } from './polling.ts';
 import { createPollRegistry, type PollRegistry } from './polls.ts';
 import { registerTelegramCommands } from './register.ts';
 import { createWebhookServer } from './webhook.ts';
@@ -55,7 +56,7 @@ export interface TelegramBot {
   readonly polls: PollRegistry;
   /** Handles one update and waits until everything it started is done. */
   handleUpdate(update: Update): Promise<void>;
-  /** Polling: deletes any webhook and starts polling. Webhook: listens, then setWebhook. */
+  /** Polling: deletes any webhook, then polls. Webhook: listens, then setWebhook. */
   start(): Promise<void>;
   /** Stops taking updates and waits (up to the deadline) for those in flight. */
   stop(reason?: string): Promise<void>;
@@ -114,7 +115,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   bot.on('poll_answer', (ctx) => handlers.onPollAnswer(ctx as Context));
   bot.catch((error, ctx) => handlers.onError(error, ctx));
 
-  let polling: Promise<void> | null = null;
+  let poller: Poller | null = null;
   let server: Server | null = null;
   let running = false;
 
@@ -123,17 +124,12 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     return bot.botInfo;
   }
 
-  async function startPolling(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      let launched = false;
-      polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false }, () => {
-        launched = true;
-        resolve();
-      });
-      polling.catch((error: unknown) => {
-        if (!launched) reject(error);
-        else logger.error({ err: error }, 'telegram polling stopped on an error');
-      });
+  async function beginPolling(): Promise<void> {
+    poller = await startPolling({
+      telegram: bot.telegram,
+      allowedUpdates: ALLOWED_UPDATES,
+      logger,
+      handle: (update) => bot.handleUpdate(update).catch((error: unknown) => logger.error({ err: error, updateId: update.update_id }, 'update failed')),
     });
   }
 
@@ -175,7 +171,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       if (running) return;
       const me = await ensureBotInfo();
       if (mode === 'webhook') await startWebhook(new URL(webhookUrl!), webhookPort!);
-      else await startPolling();
+      else await beginPolling();
       running = true;
       logger.info({ mode, bot: me.username }, 'telegram bot started');
     },
@@ -184,10 +180,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       running = false;
       const deadline = Date.now() + (extras.stopDeadlineMs ?? 10_000);
       const within = (work: Promise<unknown>) => Promise.race([work.then(() => 'done' as const, () => 'done' as const), timer(deadline - Date.now())]);
-      if (polling) {
-        bot.stop(reason);
-        await within(polling);
-        polling = null;
+      if (poller) {
+        poller.stop();
+        await within(poller.done);
+        poller = null;
       }
       if (server) {
         if (extras.deleteWebhookOnStop ?? true) {
