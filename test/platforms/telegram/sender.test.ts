@@ -50,6 +50,18 @@ describe('sendReply', () => {
     expect(calls.at(-1)!.files.photo!.filename).toBe('payoff.png');
   });
 
+  it('leaves out a button whose payload is over 64 bytes, and logs it', async () => {
+    await sender.sendReply(42, {
+      title: 'Buttons', visibility: 'caller',
+      buttons: [
+        { label: 'Close', style: 'danger', command: 'position close', options: { id: 'k3m9tq', debit: 6.1 } },
+        { label: 'Too long', style: 'secondary', command: 'position add', options: { note: 'n'.repeat(60) } },
+      ],
+    });
+    expect(fake.callsTo('sendMessage')[0]!.body.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Close', callback_data: 'cx:position close|id=k3m9tq|debit=6.1' }]] });
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: 'warn', object: expect.objectContaining({ button: 'Too long' }) }));
+  });
+
   it('maps a 429 to rate-limited with retry_after in ms, without retrying', async () => {
     fake.intercept('sendMessage', () => apiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }));
     const error = await failure(sender.sendReply(-100123, summary));
