@@ -61,6 +61,18 @@ it('logs in with the token and non-privileged intents, answers an interaction fr
   expect(callback.body.data.embeds[0].title).toBe('condor-xyk commands');
   expect(callback.body.data.allowed_mentions).toEqual({ parse: [] });
 
+  // An Adopt vote on a poll in a known thread reaches the vote handler, which reads the poll back.
+  const THREAD_ID = '1700000000000000001';
+  gateway.dispatch('GUILD_CREATE', {
+    id: GUILD_ID, name: 'Traders', icon: null, owner_id: '600000000000000003', features: [], roles: [], emojis: [], stickers: [], members: [], presences: [], voice_states: [],
+    channels: [{ id: CHANNEL_ID, type: 0, name: 'condors', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
+    threads: [{ id: THREAD_ID, type: 11, name: 'Hedge k3m9tq L1', guild_id: GUILD_ID, parent_id: CHANNEL_ID, owner_id: BOT_USER.id, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date(0).toISOString(), locked: false } }],
+    member_count: 3, large: false, unavailable: false,
+  });
+  rest.script('GET', new RegExp(`^/channels/${THREAD_ID}/messages/1800000000000000001$`), { body: { id: '1800000000000000001', channel_id: THREAD_ID, author: { ...BOT_USER, id: '1' }, content: 'not a poll' } });
+  gateway.dispatch('MESSAGE_POLL_VOTE_ADD', { user_id: user.id, channel_id: THREAD_ID, message_id: '1800000000000000001', guild_id: GUILD_ID, answer_id: 1 });
+  await rest.waitFor('GET', new RegExp(`^/channels/${THREAD_ID}/messages/1800000000000000001$`));
+
   await bot.stop();
   await gateway.closed();
   expect(bot.client.isReady()).toBe(false);
