@@ -84,7 +84,6 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const bot = new Telegraf(token, {
     // Answers must not ride on the webhook response: we need their message ids and errors.
     telegram: { webhookReply: false, ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}) },
-    handlerTimeout: 600_000,
   });
   if (extras.botInfo) bot.botInfo = extras.botInfo;
   const polls = extras.polls ?? createPollRegistry();

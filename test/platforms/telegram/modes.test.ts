@@ -1,8 +1,10 @@
 // The two ways updates arrive: a webhook server that checks Telegram's secret-token header, and
 // long polling against the emulator (kept short: its getUpdates answers at once).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createConfig } from '../../../src/config.ts';
+import { createTelegramBot } from '../../../src/platforms/telegram/index.ts';
 import { secretMatches } from '../../../src/platforms/telegram/webhook.ts';
-import { messagesIn, startHarness, type Harness } from '../../support/telegram-harness.ts';
+import { buildTestApp, memoryLogger, messagesIn, startHarness, TOKEN, type Harness } from '../../support/telegram-harness.ts';
 
 const SECRET = 'webhook-secret_0123456789abcdef';
 let h: Harness;
@@ -84,6 +86,24 @@ describe('webhook mode', () => {
     expect(secretMatches('short', SECRET)).toBe(false);
     expect(secretMatches(undefined, SECRET)).toBe(false);
     expect(secretMatches([SECRET], SECRET)).toBe(false);
+  });
+});
+
+describe('choosing the mode from the configuration', () => {
+  it('takes main.ts\'s Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling', () => {
+    const app = buildTestApp();
+    try {
+      const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: ':memory:' };
+      const webhook = createConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: '8443' });
+      const polling = createConfig(env);
+      if (!webhook.ok || !polling.ok) throw new Error('configuration refused');
+      expect(createTelegramBot({ config: webhook.config, logger: memoryLogger(), deps: app.deps }).mode).toBe('webhook');
+      expect(createTelegramBot({ config: polling.config, logger: memoryLogger(), deps: app.deps }).mode).toBe('polling');
+      expect(() => createTelegramBot({ config: {}, logger: memoryLogger(), deps: app.deps })).toThrow('TELEGRAM_BOT_TOKEN is not set');
+    } finally {
+      app.close();
+      app.removeFiles();
+    }
   });
 });
 
