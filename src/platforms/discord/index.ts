@@ -1,5 +1,7 @@
 // The Discord platform's public entry: what main.ts and the scheduler use.
-export { createDiscordBot, toInteractionOptions } from './bot.ts';
+export { createDiscordBot, toInteractionOptions, DISCORD_INTENTS } from './bot.ts';
+export { adoptFromPollVote } from './poll-votes.ts';
+export type { PollVote } from './poll-votes.ts';
 export type { DiscordBot, DiscordBotConfig, DiscordBotOptions } from './bot.ts';
 export { registerCommands, applicationCommands, payloadProblems } from './registration.ts';
 export type { RegisterOptions } from './registration.ts';
