@@ -1,7 +1,6 @@
 // Numbers a trader reads: rounded for reading, grouped, with units. The engine's numbers stay
 // unrounded in Reply.data.
-const grouped = (value: number, digits: number) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+import { groupDigits as grouped } from '../engine/format.ts';
 
 /** Index points with 2 decimals: 5,615.00. */
 export const points = (value: number, digits = 2) => (Number.isFinite(value) ? grouped(value, digits) : '—');

@@ -36,7 +36,7 @@ export function evaluateStored(position: StoredPosition, view: MarketView, setti
     regime: view.regime,
     settings,
     vvix: view.snapshot.vvix?.value ?? null,
-    isHoliday: (date) => calendar.isHoliday(date),
+    isHoliday: calendar.isHoliday, // a stable function: the engine remembers expiries per rule
     upcomingEvents: calendar.eventsWithin(today, 3),
     dayAfterFomc: calendar.dayAfterFomc(today),
   });

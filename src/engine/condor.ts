@@ -186,9 +186,8 @@ export function legVols(strikes: CondorStrikes, vol: VolInputs, forward: number)
   };
 }
 
-/** The vol at a level between the legs: linear in strike between the legs' vols, flat outside. */
-function volAtLevel(legs: LegValuation[], level: number): number {
-  const sorted = [...legs].sort((a, b) => a.strike - b.strike);
+/** The vol at a level between the legs (sorted by strike): linear in strike between their vols, flat outside. */
+function volAtLevel(sorted: readonly LegValuation[], level: number): number {
   if (level <= sorted[0]!.strike) return sorted[0]!.vol;
   for (let i = 1; i < sorted.length; i++) {
     const left = sorted[i - 1]!;
@@ -253,9 +252,11 @@ export function evaluateCondor({ condor, market, settlementMs, allowExpired = fa
   const breakEvenLow = strikes.shortPut - credit;
   const breakEvenHigh = strikes.shortCall + credit;
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
-  const above = (level: number) => probabilityAbove(forward, level, volAtLevel(legs, level), years, spot);
-  const beyondShortPut = 1 - above(strikes.shortPut);
-  const beyondShortCall = above(strikes.shortCall);
+  // Legs are in strike order already (long put < short put <= short call < long call).
+  const aboveBreakEvenLow = probabilityAbove(forward, breakEvenLow, volAtLevel(legs, breakEvenLow), years, spot);
+  const aboveBreakEvenHigh = probabilityAbove(forward, breakEvenHigh, volAtLevel(legs, breakEvenHigh), years, spot);
+  const aboveShortPut = probabilityAbove(forward, strikes.shortPut, volAtLevel(legs, strikes.shortPut), years, spot);
+  const aboveShortCall = probabilityAbove(forward, strikes.shortCall, volAtLevel(legs, strikes.shortCall), years, spot);
   return {
     credit,
     widthPut,
@@ -268,10 +269,10 @@ export function evaluateCondor({ condor, market, settlementMs, allowExpired = fa
     returnOnRisk: credit / (widestWing - credit),
     mark,
     unrealizedPl: (credit - mark) * size,
-    probabilityOfProfit: Math.max(0, above(breakEvenLow) - above(breakEvenHigh)),
-    probabilityOfMaxProfit: Math.max(0, above(strikes.shortPut) - above(strikes.shortCall)),
-    touchProbabilityShortPut: Math.min(1, 2 * beyondShortPut),
-    touchProbabilityShortCall: Math.min(1, 2 * beyondShortCall),
+    probabilityOfProfit: Math.max(0, aboveBreakEvenLow - aboveBreakEvenHigh),
+    probabilityOfMaxProfit: Math.max(0, aboveShortPut - aboveShortCall),
+    touchProbabilityShortPut: Math.min(1, 2 * (1 - aboveShortPut)),
+    touchProbabilityShortCall: Math.min(1, 2 * aboveShortCall),
     expectedMove: spot * atmVol * Math.sqrt(years),
     atmVol,
     years,

@@ -48,13 +48,21 @@ export function parseIsoDate(text: string): { year: number; month: number; day: 
 }
 
 export function isIsoDate(text: string): boolean {
-  return parseIsoDate(text) !== null;
+  return dayNumbers.has(text) || parseIsoDate(text) !== null;
 }
 
+// The same few dates are converted over and over (expiries, today): remember them.
+const dayNumbers = new Map<string, number>();
+
 export function toDayNumber(date: IsoDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   const parsed = parseIsoDate(date);
   if (!parsed) throw new RangeError(`not a date (YYYY-MM-DD): ${date}`);
-  return dayNumber(parsed.year, parsed.month, parsed.day);
+  const days = dayNumber(parsed.year, parsed.month, parsed.day);
+  if (dayNumbers.size > 50_000) dayNumbers.clear();
+  dayNumbers.set(date, days);
+  return days;
 }
 
 export function fromDayNumber(days: number): IsoDate {

@@ -35,8 +35,22 @@ export function vixExpiryForMonth(year: number, month: number, isHoliday: Holida
   return businessDayOnOrBefore(addDays(friday, -30), isHoliday);
 }
 
+// Remembered per holiday rule: every evaluation of a position asks for the same expiry again.
+const remembered = new WeakMap<HolidayRule, Map<IsoDate, IsoDate>>();
+
 /** The first VIX expiry on or after a date (the hedge for a condor expiring that day). */
 export function vixExpiryOnOrAfter(date: IsoDate, isHoliday: HolidayRule): IsoDate {
+  let known = remembered.get(isHoliday);
+  if (!known) remembered.set(isHoliday, (known = new Map()));
+  const hit = known.get(date);
+  if (hit) return hit;
+  const expiry = firstVixExpiryOnOrAfter(date, isHoliday);
+  if (known.size > 10_000) known.clear();
+  known.set(date, expiry);
+  return expiry;
+}
+
+function firstVixExpiryOnOrAfter(date: IsoDate, isHoliday: HolidayRule): IsoDate {
   const { year, month } = yearMonth(date);
   let candidate = { year, month };
   for (let guard = 0; guard < 3; guard++) {

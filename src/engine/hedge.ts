@@ -13,6 +13,8 @@ export const VIX_MULTIPLIER = 100;
 /** Long-run VIX level θ and mean-reversion speed κ (per year) for the futures estimate. */
 export const VIX_FUTURE_MODEL = { longRunLevel: 19.5, reversionPerYear: 5.0 } as const;
 export const DEFAULT_VOL_OF_VOL = 0.9;
+/** Weekends only: callers should pass the exchange's holidays (src/market/calendar.ts). */
+const NO_HOLIDAYS: HolidayRule = () => false;
 
 export interface HedgeInput {
   premiumBreach: number;
@@ -85,7 +87,7 @@ export function estimateVixFuture(vix: number, years: number): number {
 export function proposeHedge(input: HedgeInput): HedgeProposal {
   const maxLayers = input.maxLayers ?? 3;
   const budgets = input.layerBudgets ?? DEFAULT_LAYER_BUDGETS;
-  const isHoliday = input.isHoliday ?? (() => false);
+  const isHoliday = input.isHoliday ?? NO_HOLIDAYS;
   const vixExpiry = vixExpiryOnOrAfter(input.condorExpiry, isHoliday);
   const yearsToExpiry = Math.max(0, daysBetween(input.valuationDate, vixExpiry)) / 365;
   const quoted = input.vixFuture && input.vixFuture.expiry === vixExpiry && input.vixFuture.price > 0 ? input.vixFuture.price : null;

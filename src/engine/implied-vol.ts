@@ -131,7 +131,10 @@ export function impliedVolatility(input: ImpliedVolInput): ImpliedVolResult {
   if (!finite || !(spot > 0) || !(strike > 0) || !(years > 0) || !(price >= 0) || (type !== 'call' && type !== 'put')) {
     return { ok: false, reason: 'invalid-input' };
   }
-  const { forward, discount } = forwardAndDiscount(spot, years, rate, dividendYield);
+  const { forward, discount, carry } = forwardAndDiscount(spot, years, rate, dividendYield);
+  // The upper bound, checked on the raw price: a call is worth less than S e^{-qτ}, a put less
+  // than K e^{-rτ}; at the bound the vol is infinite.
+  if (price >= (type === 'call' ? spot * carry : strike * discount)) return { ok: false, reason: 'above-maximum' };
   let x = Math.log(forward / strike);
   if (type === 'put') x = -x;
   const normalised = price / (discount * Math.sqrt(forward * strike));
@@ -139,8 +142,10 @@ export function impliedVolatility(input: ImpliedVolInput): ImpliedVolResult {
   let timeValue = normalised - normalisedIntrinsic(x);
   if (x > 0) x = -x;
   if (timeValue < 0) {
-    // Rounding in the caller's intrinsic value may leave a few ulps below zero: that is zero.
-    if (timeValue >= -8 * EPSILON * normalised) timeValue = 0;
+    // A price computed as S e^{-qτ} N(d1) − K e^{-rτ} N(d2) carries rounding of the size of its
+    // larger term (e^{|x|/2} in normalised units), so deep in the money it can sit a few ulps
+    // below the intrinsic value: that is zero time value, not an impossible price.
+    if (timeValue >= -16 * EPSILON * (normalised + Math.exp(0.5 * Math.abs(x)))) timeValue = 0;
     else return { ok: false, reason: 'below-intrinsic' };
   }
   if (timeValue === 0) return { ok: true, vol: 0, iterations: 0 };

@@ -118,15 +118,17 @@ export interface MeasureInput {
   settlementMs: number;
   /** Today's per-leg vols (already resolved from the vol model). */
   legVolsNow: Record<LegRole, number>;
+  /** The raw model mark at today's spot and vols, when the caller has it already (saves 4 prices). */
+  modelMarkNow?: number;
 }
 
 /** Reads the invariant at a valuation instant. At entry it returns δ = 0 exactly. */
-export function measureInvariant({ condor, entry, market, settlementMs, legVolsNow }: MeasureInput): InvariantReading {
+export function measureInvariant({ condor, entry, market, settlementMs, legVolsNow, modelMarkNow }: MeasureInput): InvariantReading {
   const { strikes, credit } = condor;
   const { spot, rate, dividendYield } = market;
   const years = yearsBetween(market.valuationMs, settlementMs);
   const c = entry.calibration;
-  const modelMark = condorMark(strikes, spot, years, legVolsNow, rate, dividendYield);
+  const modelMark = modelMarkNow ?? condorMark(strikes, spot, years, legVolsNow, rate, dividendYield);
   const premiumReserve = c * modelMark;
   const premiumIfVolUnchanged = c * condorMark(strikes, spot, years, entry.legVols, rate, dividendYield);
   const premiumIfOnlyTime = c * condorMark(strikes, entry.spot, years, entry.legVols, entry.rate, entry.dividendYield);

@@ -84,7 +84,8 @@ export function classifyRegime({ vix, history, vix3m = null, band = DEFAULT_THRE
   }
   const previous = history.length ? history[history.length - 1]! : null;
   const change = previous && previous > 0 ? vix / previous - 1 : null;
-  const spike = change === null ? null : change >= 0.15;
+  // +15% exactly is a spike: 20 → 23 computes as 0.1499999999999999, so compare with a hair of room.
+  const spike = change === null ? null : change >= 0.15 - 1e-12;
   const vixToVix3m = vix3m && vix3m > 0 ? vix / vix3m : null;
   const termStructure = vixToVix3m === null ? null : vixToVix3m < 1 ? 'contango' : 'backwardation';
   const regime = regimeFor(vix, percentile);

@@ -3,7 +3,7 @@
 // The cp policy reads the invariant's two breaches against the threshold T; the static-delta
 // policy (the backtest's comparison, and a user setting) rolls when a short leg's |delta|
 // reaches the trigger, with the same rules 1–2 and no hedges or tightening.
-import { evaluateCondor, type Condor, type CondorEvaluation, type MarketState } from './condor.ts';
+import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
 import { pct, pts, usd } from './format.ts';
 import { proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
@@ -106,10 +106,6 @@ export interface PositionEvaluation {
   warnings: string[];
 }
 
-function legDelta(evaluation: CondorEvaluation, role: LegRole): number {
-  return evaluation.legs.find((leg) => leg.role === role)!.value.delta;
-}
-
 /** Evaluates a stored position and picks its one action. */
 export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluation {
   const settings: PositionSettings = { ...DEFAULT_SETTINGS, ...input.settings };
@@ -118,14 +114,15 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   const credit = condor.credit;
   const size = condor.underlying.multiplier * condor.quantity;
   const evaluation = evaluateCondor({ condor, market, settlementMs, allowExpired: true });
-  const legVolsNow = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
-  const invariant = measureInvariant({ condor, entry, market, settlementMs, legVolsNow });
+  const [longPut, shortPut, shortCall, longCall] = evaluation.legs as [LegValuation, LegValuation, LegValuation, LegValuation];
+  const legVolsNow: Record<LegRole, number> = { longPut: longPut.vol, shortPut: shortPut.vol, shortCall: shortCall.vol, longCall: longCall.vol };
+  const invariant = measureInvariant({ condor, entry, market, settlementMs, legVolsNow, modelMarkNow: evaluation.mark });
   const threshold = settings.thresholdMin + (settings.thresholdMax - settings.thresholdMin) * ((regime.percentile ?? 50) / 100);
   const x = invariant.premiumReserve;
   const loss = x - credit;
   const dte = evaluation.dte;
-  const shortPutDelta = legDelta(evaluation, 'shortPut');
-  const shortCallDelta = legDelta(evaluation, 'shortCall');
+  const shortPutDelta = shortPut.value.delta;
+  const shortCallDelta = shortCall.value.delta;
   const hedge = proposeHedge({
     premiumBreach: invariant.premiumBreach,
     threshold,

@@ -75,11 +75,36 @@ export function normalisedIntrinsic(x: number): number {
   return x > 0 ? 2 * Math.sinh(0.5 * x) : 0;
 }
 
-/** exp(-(h^2 + t^2)/2) with h = x/s, t = s/2: sqrt(2 pi) times the normalised vega. */
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's split for exact products without FMA
+
+/** a·b as hi + lo exactly (Dekker's two-product). */
+function twoProductError(a: number, b: number, product: number): number {
+  let c = SPLITTER * a;
+  const aHi = c - (c - a);
+  const aLo = a - aHi;
+  c = SPLITTER * b;
+  const bHi = c - (c - b);
+  const bLo = b - bHi;
+  return aLo * bLo - (((product - aHi * bHi) - aLo * bHi) - aHi * bLo);
+}
+
+/**
+ * exp(-(h^2 + t^2)/2) with h = x/s, t = s/2: sqrt(2 pi) times the normalised vega. Far out of the
+ * money the exponent is in the hundreds and its rounding becomes the result's relative error, so
+ * where it is large the exponent is carried in double-double (h = x/s with its remainder, h²
+ * exact, the sum with t² exact) and the tail applied as a first-order correction.
+ */
 export function blackKernel(x: number, s: number): number {
   const h = x / s;
   const t = 0.5 * s;
-  return Math.exp(-0.5 * (h * h + t * t));
+  const hh = h * h;
+  if (hh < 64) return Math.exp(-0.5 * (hh + t * t));
+  const hLow = (x - h * s - twoProductError(h, s, h * s)) / s; // x/s = h + hLow
+  const hhLow = twoProductError(h, h, hh) + 2 * h * hLow; // h² = hh + hhLow
+  const tt = t * t;
+  const sum = hh + tt;
+  const sumLow = tt - (sum - hh) + hhLow; // exact: hh ≥ tt here
+  return Math.exp(-0.5 * sum) * (1 - 0.5 * sumLow);
 }
 
 /**
