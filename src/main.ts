@@ -12,6 +12,7 @@ import { createLogger } from './logging.ts';
 import { runConsole } from './platforms/console/console.ts';
 import { runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
+import { dataSyncCli } from './market/sync.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -89,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
         app.close();
       }
     }
+    case 'data':
+      return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
       if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
       const app = buildApp(config, logger);
