@@ -13,6 +13,8 @@ import { runConsole } from './platforms/console/console.ts';
 import { runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
 import { dataSyncCli } from './market/sync.ts';
+import { createSenders, plannerOptions, startBots } from './bots.ts';
+import { registerCli } from './cli/register.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -60,10 +62,8 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
       const app = buildApp(config, logger);
+      if (config.discordEnabled || config.telegramEnabled) return runBots(app, logger);
       try {
-        if (config.discordEnabled || config.telegramEnabled) {
-          throw new UsageError('The Discord and Telegram bots arrive in a later release: unset the tokens to use the console.');
-        }
         const interactive = Boolean(process.stdin.isTTY);
         const { failures, commands } = await runConsole({ deps: app.deps, input: process.stdin, output: process.stdout, attachmentsDir: config.CHARTS_DIR, interactive, userName: localUserName() });
         // Piped input: a failed command is a bad-input exit for scripts.
@@ -85,11 +85,14 @@ async function main(argv: string[]): Promise<number> {
     case 'summary': {
       const app = buildApp(config, logger);
       try {
-        return await summaryCli(rest, { app, planner: null, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
+        const senders = createSenders(app, logger);
+        return await summaryCli(rest, { app, planner: senders.size ? plannerOptions(app, senders) : null, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
       } finally {
         app.close();
       }
     }
+    case 'register':
+      return registerCli(rest, { config, app: () => buildApp(config, logger), logger, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
     case 'data':
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
@@ -106,6 +109,19 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`Unknown command ${command}.\n${USAGE}`);
   }
+}
+
+/** Runs the bots and the scheduler until SIGINT or SIGTERM, then stops in order and exits 0. */
+async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<typeof createLogger>): Promise<number> {
+  const running = await startBots(app, logger);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  logger.info({}, 'shutting down');
+  await running.stop();
+  app.close();
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -41,7 +41,8 @@ export async function runCommand(command: AnyCommand, raw: Record<string, unknow
   let outcome = 'ok';
   let reply: Reply;
   try {
-    const parsed = command.options.safeParse(raw);
+    // reportInput: zod 4 only says what was received when asked, and 'missing' vs 'wrong' depends on it.
+    const parsed = command.options.safeParse(raw, { reportInput: true });
     if (!parsed.success) throw describeIssue(command, parsed.error.issues[0]!);
     if (command.expensive && options.limiter) {
       const wait = options.limiter(caller.userId, command);

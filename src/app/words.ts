@@ -6,6 +6,8 @@
 import { UserError } from './errors.ts';
 import type { AnyCommand } from './command.ts';
 import type { Registry } from './registry.ts';
+import type { z } from 'zod';
+import { optionMeta } from './options.ts';
 
 /** Splits a line into words, honouring "double" and 'single' quotes and backslash escapes inside them. */
 export function splitWords(line: string): string[] {
@@ -90,6 +92,12 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
     }
   }
   const free = names.filter((name) => !(name in raw));
+  // Extra words after the last free option join it when it takes text: "/help position add".
+  const last = free[free.length - 1];
+  const lastSchema = last ? (command.options.shape as Record<string, z.ZodType>)[last] : undefined;
+  if (positionals.length > free.length && free.length && lastSchema && optionMeta(lastSchema)?.kind === 'string') {
+    positionals.splice(free.length - 1, positionals.length, positionals.slice(free.length - 1).join(' '));
+  }
   if (positionals.length > free.length) {
     throw new UserError('too-many-values', `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`);
   }
