@@ -25,6 +25,7 @@ export default defineCommand({
   }).strict(),
   visibility: 'caller',
   defer: true,
+  expensive: 'chain',
   examples: ['/condor eval 5615 5665 6335 6385 45', '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18'],
   async run(input, context) {
     const symbol = (input.underlying ?? 'spx').toUpperCase();
@@ -32,7 +33,7 @@ export default defineCommand({
     if (symbol === 'SPY' && input.spot === undefined) {
       throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
     }
-    const view = await marketView(context, { spot: input.spot, vix: input.vix });
+    const view = await marketView(context, { spot: input.spot, vix: input.vix }, { chain: true });
     const today = view.state.valuationDate;
     const { expiry, settlementMs } = resolveExpiry(context, input.expiry, today);
     const spot = symbol === 'XSP' && input.spot === undefined ? view.state.spot / 10 : view.state.spot;

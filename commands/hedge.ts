@@ -23,12 +23,13 @@ export default defineCommand({
   }).strict(),
   visibility: 'caller',
   defer: true,
+  expensive: 'chain',
   examples: ['/hedge k3m9tq', '/hedge k3m9tq share=true', '/hedge k3m9tq adopt=1'],
   async run(input, context) {
     const position = context.user.positions.get(input.id);
     if (!position) throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed') throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
-    const view = await marketView(context);
+    const view = await marketView(context, {}, { chain: true });
     const evaluation = evaluateForCaller(context, position, view);
     const hedge = evaluation.hedge;
 

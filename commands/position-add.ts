@@ -25,6 +25,7 @@ export default defineCommand({
     underlying: underlyingOption,
   }).strict(),
   visibility: 'caller',
+  expensive: 'chain',
   examples: ['/position add 5615 5665 6335 6385 2027-01-08 credit=14.2', '/position add 5615 5665 6335 6385 45 credit=14.2 qty=2 note="Dec cycle"'],
   async run(input, context) {
     const symbol = (input.underlying ?? 'spx').toUpperCase();
@@ -36,7 +37,7 @@ export default defineCommand({
     if (openedPast && (input.spot === undefined || input.vix === undefined)) {
       throw new UserError('entry-market-required', `A position opened on ${input.opened} needs its entry market: give spot= and vix= of that day, e.g. spot=5800 vix=16.4.`);
     }
-    const view = await marketView(context, { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined });
+    const view = await marketView(context, { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined }, { chain: !openedPast });
     const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, view.state.valuationDate);
     const spot = symbol === 'XSP' && input.spot === undefined ? view.state.spot / 10 : view.state.spot;
     const state = { ...view.state, spot, vol: openedPast ? view.state.vol : view.volFor(expiry) };

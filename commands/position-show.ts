@@ -25,6 +25,7 @@ export default defineCommand({
   }).strict(),
   visibility: 'caller',
   defer: true,
+  expensive: 'chain',
   examples: ['/position show k3m9tq', '/position show k3m9tq spot=5700 vix=22'],
   async run(input, context) {
     const position = context.user.positions.get(input.id);
@@ -41,7 +42,7 @@ export default defineCommand({
     if (input.date && input.date < context.calendar.newYorkDate(position.openedMs)) {
       throw new UserError('date-before-entry', `Option date ${input.date} is before the position was opened; e.g. date=${today}.`);
     }
-    const view = await marketView(context, { spot: input.spot, vix: input.vix, date: input.date });
+    const view = await marketView(context, { spot: input.spot, vix: input.vix, date: input.date }, { chain: true });
     const evaluation = evaluateForCaller(context, position, view);
     const inv = evaluation.invariant;
     const condor = condorOf(position);

@@ -58,7 +58,7 @@ export function buildApp(config: Config, logger: Logger, overrides: BuildOverrid
     },
     services: overrides.services ?? { summaries: createSummaryService(() => deps) },
     registry: createRegistry(commands),
-    limiter: createLimiter(config.EXPENSIVE_COMMANDS_PER_MINUTE, clock),
+    limiter: createLimiter({ heavyPerMinute: config.EXPENSIVE_COMMANDS_PER_MINUTE, chainPerMinute: config.CHAIN_EVALUATIONS_PER_MINUTE }, clock),
   };
   return { deps, store, config, close: () => store.close() };
 }

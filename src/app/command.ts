@@ -34,8 +34,11 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
   visibility: Visibility;
   /** Takes long enough that Discord must be told to wait (deferReply). */
   defer?: boolean;
-  /** Rate-limited per user (backtests, chain-priced evaluations). */
-  expensive?: boolean;
+  /**
+   * Rate-limited per user: true for the heaviest (backtests, EXPENSIVE_COMMANDS_PER_MINUTE),
+   * 'chain' for evaluations priced from the option chain (CHAIN_EVALUATIONS_PER_MINUTE).
+   */
+  expensive?: boolean | 'chain';
   /** Full command lines that work, first one shown in errors and /help. */
   examples: readonly string[];
   run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;

@@ -53,6 +53,8 @@ export async function runConsole(options: ConsoleOptions): Promise<{ commands: n
   const lines = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive, historySize: 500 });
   let commands = 0;
   let failures = 0;
+  // Ctrl-C leaves cleanly (the caller closes the database).
+  lines.on('SIGINT', () => lines.close());
   if (interactive) {
     BANNER.forEach(print);
     lines.setPrompt('condor> ');
