@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { modelCondor, UNDERLYINGS } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { condorLabel, dollars, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 import { condorFields, legsTable } from './support/describe.ts';
@@ -40,7 +40,7 @@ export default defineCommand({
       title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
       visibility: 'caller',
       lines: [
-        `Shorts at |delta| ${percent(model.targetDelta, 0).replace('%', '')}Δ target: put ${model.shortPutDelta.toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ${model.wingWidth} pts.`,
+        `Short strikes nearest ${model.targetDelta.toFixed(2)} delta: put ${(-Math.abs(model.shortPutDelta)).toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ${model.wingWidth} pts.`,
         `Model credit ${points(condor.credit)} pts (${dollars(evaluation.maxProfit)}), k₀ = ${points(model.baselineK, 1)}.`,
         `${view.regime.summary}.`,
       ],

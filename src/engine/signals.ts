@@ -13,6 +13,9 @@ import { restrike, type RestrikeProposal } from './restrike.ts';
 import type { LegRole } from './condor.ts';
 import type { IsoDate } from './dates.ts';
 
+const strikeList = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
+  `${pts(s.longPut, 0)}/${pts(s.shortPut, 0)}/${pts(s.shortCall, 0)}/${pts(s.longCall, 0)}`;
+
 export type Action = 'CLOSE' | 'TAKE_PROFIT' | 'ROLL' | 'HEDGE' | 'TIGHTEN' | 'HOLD';
 export type Policy = 'cp' | 'delta';
 
@@ -172,7 +175,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     proposal = closeProposal;
   } else if (rollFires) {
     const why = settings.policy === 'cp'
-      ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion`
+      ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion left`
       : `Short ${Math.abs(shortPutDelta) >= Math.abs(shortCallDelta) ? `put delta ${pts(shortPutDelta)}` : `call delta ${pts(shortCallDelta)}`} reached the ${pts(settings.deltaTrigger)} trigger`;
     if (dte < settings.minRollDte) {
       action = 'CLOSE';
@@ -181,7 +184,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     } else {
       action = 'ROLL';
       const roll = restruck();
-      reason = `${why}. Roll to ${roll.strikes.longPut}/${roll.strikes.shortPut}/${roll.strikes.shortCall}/${roll.strikes.longCall} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
+      reason = `${why}. Roll to ${strikeList(roll.strikes)} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
       proposal = { kind: 'roll', restrike: roll };
     }
   } else if (settings.policy === 'cp' && bx >= threshold && hedge.proposed.length > 0) {
@@ -192,7 +195,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   } else if (settings.policy === 'cp' && bx <= -threshold) {
     action = 'TIGHTEN';
     const tighter = restruck();
-    reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${tighter.strikes.shortPut}/${tighter.strikes.shortCall} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
+    reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${strikeList(tighter.strikes)} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
     proposal = { kind: 'tighten', restrike: tighter };
   } else {
     action = 'HOLD';
