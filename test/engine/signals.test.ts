@@ -147,7 +147,8 @@ describe('ROLL', () => {
     expect(evaluation.reason).toContain('5,701.40');
     if (evaluation.proposal.kind !== 'roll') throw new Error('expected a roll proposal');
     const { strikes, netCredit, closeDebit } = evaluation.proposal.restrike;
-    expect(evaluation.reason).toContain(`${strikes.longPut}/${strikes.shortPut}/${strikes.shortCall}/${strikes.longCall}`);
+    const grouped = (n: number) => n.toLocaleString('en-US');
+    expect(evaluation.reason).toContain(`${grouped(strikes.longPut)}/${grouped(strikes.shortPut)}/${grouped(strikes.shortCall)}/${grouped(strikes.longCall)}`);
     expect(evaluation.reason).toContain(Math.abs(netCredit).toFixed(2));
     // Same wing widths, on the grid, shorts below the old ones after a fall.
     expect(strikes.shortPut - strikes.longPut).toBe(50);
@@ -201,7 +202,8 @@ describe('HEDGE and TIGHTEN', () => {
     // Lower vol puts the shorts closer to spot.
     expect(strikes.shortPut).toBeGreaterThan(MODEL.condor.strikes.shortPut);
     expect(strikes.shortCall).toBeLessThan(MODEL.condor.strikes.shortCall);
-    expect(evaluation.reason).toContain(`${strikes.shortPut}/${strikes.shortCall}`);
+    const grouped = (n: number) => n.toLocaleString('en-US');
+    expect(evaluation.reason).toContain(`${grouped(strikes.shortPut)}/${grouped(strikes.shortCall)}`);
     expect(evaluation.reason).toContain(Math.abs(netCredit).toFixed(2));
   });
 });
