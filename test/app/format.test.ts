@@ -1,0 +1,35 @@
+// The numbers a trader reads (src/app/format.ts): grouped, rounded, signed.
+import { describe, expect, it } from 'vitest';
+import { age, condorLabel, dollars, percent, points, signedDollars, signedPercent, strike } from '../../src/app/format.ts';
+
+describe('format', () => {
+  it('points, strikes, dollars and percentages', () => {
+    expect(points(5615)).toBe('5,615.00');
+    expect(points(14.2)).toBe('14.20');
+    expect(points(Number.NaN)).toBe('—');
+    expect(strike(5615)).toBe('5,615');
+    expect(strike(5612.5)).toBe('5,612.50');
+    expect(dollars(-1234.4)).toBe('-$1,234');
+    expect(dollars(1420)).toBe('$1,420');
+    expect(signedDollars(810)).toBe('+$810');
+    expect(signedDollars(-46)).toBe('-$46');
+    expect(percent(0.171)).toBe('17.1%');
+    expect(signedPercent(0.023)).toBe('+2.3%');
+    expect(signedPercent(-0.017)).toBe('-1.7%');
+    expect(condorLabel({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 })).toBe('5,615/5,665/6,335/6,385');
+  });
+
+  it('ages of data', () => {
+    expect(age(10_000)).toBe('under a minute');
+    expect(age(4 * 60_000)).toBe('4 min');
+    expect(age(125 * 60_000)).toBe('2 h 5 min');
+    expect(age(3 * 86_400_000)).toBe('3 d');
+  });
+
+  // BUG: dollars() in src/app/format.ts takes the sign before rounding, so an amount that rounds
+  // to zero prints as "-$0" (e.g. a P/L of -1.8e-13 from floating-point noise, or -$0.40).
+  it.fails('an amount that rounds to zero has no minus sign', () => {
+    expect(dollars(-1.8e-13)).toBe('$0');
+    expect(signedDollars(-0.4)).toBe('$0');
+  });
+});
