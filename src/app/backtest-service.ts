@@ -1,0 +1,138 @@
+// The /backtest service: replays the policies over the injected history and answers with the
+// table, the equity-curve PNG, the claim under test beside what the data says, and the footers.
+// Runs longer than a few seconds tell the user they are still going (context.progress).
+import {
+  BacktestInputError,
+  createEntryCache,
+  equitySeries,
+  methodLine,
+  PAST_RESULTS,
+  CLAIM_UNDER_TEST,
+  prepareHistory,
+  readClaim,
+  resultTable,
+  runBacktests,
+  type BacktestDay,
+  type BacktestPolicy,
+  type BacktestResult,
+  type PreparedHistory,
+} from '../engine/backtest/index.ts';
+import type { CommandContext } from './command.ts';
+import { UserError } from './errors.ts';
+import type { Clock } from './ports.ts';
+import { NOT_ADVICE, type Reply, type ReplyAttachment } from './reply.ts';
+import type { BacktestRequest, BacktestService } from './services.ts';
+
+export type LoadedDays = BacktestDay[] | { days: BacktestDay[]; notes?: string[] };
+
+export interface BacktestServiceOptions {
+  /** The joined SPX/VIX history (src/market/history-files.ts createHistoryLoader); no days = none yet. */
+  loadHistory: () => Promise<LoadedDays>;
+  /** Defaults to the context's clock. */
+  clock?: Clock;
+  /** A progress line is sent once the run has taken this long (default 2,000 ms). */
+  progressAfterMs?: number;
+}
+
+const NO_HISTORY = 'No SPX/VIX history yet: run `npm run cli -- data sync` on the host (or set MARKET_DATA_DIR to a folder with the history files).';
+const MAX_NOTES = 4;
+
+/** Lets the event loop run between policies (other chats keep being answered). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createBacktestService(options: BacktestServiceOptions): BacktestService {
+  const progressAfterMs = options.progressAfterMs ?? 2000;
+  // The prepared history is reused while the loader hands back the same days.
+  let prepared: { days: BacktestDay[]; history: PreparedHistory; cache: ReturnType<typeof createEntryCache> } | null = null;
+
+  return {
+    async run(request: BacktestRequest, context: CommandContext): Promise<Reply> {
+      const clock = options.clock ?? context.clock;
+      const started = clock.now();
+      let told = false;
+      const tell = async (text: string) => {
+        if (told || !context.progress || clock.now() - started < progressAfterMs) return;
+        told = true;
+        await context.progress(text);
+      };
+
+      const loaded = await options.loadHistory();
+      const days = Array.isArray(loaded) ? loaded : loaded.days;
+      const notes = Array.isArray(loaded) ? [] : (loaded.notes ?? []);
+      if (!days.length) throw new UserError('unavailable', notes[0] ?? NO_HISTORY);
+      await tell(`Read ${days.length.toLocaleString('en-US')} days of SPX and VIX history; replaying the policies…`);
+      if (prepared?.days !== days) prepared = { days, history: prepareHistory(days), cache: createEntryCache() };
+
+      const policies: BacktestPolicy[] = request.policy === 'all' ? ['cp', 'delta', 'hold'] : [request.policy];
+      const params = {
+        from: request.from,
+        to: request.to,
+        targetDte: request.dte,
+        targetDelta: request.delta,
+        wingWidth: request.wings ?? null,
+        rate: context.defaults.rate,
+        dividendYield: context.defaults.dividendYield,
+        skewBeta: context.defaults.skewBeta,
+      };
+      const runs: BacktestResult[] = [];
+      try {
+        for (const policy of policies) {
+          runs.push(runBacktests({ days: prepared.history, policies: [policy], params, entryCache: prepared.cache }));
+          await tell(`Replayed ${runs.length} of ${policies.length} policies…`);
+          await breathe();
+        }
+      } catch (error) {
+        if (error instanceof BacktestInputError) throw new UserError('invalid-option', `${error.message}.`);
+        throw error;
+      }
+      const result: BacktestResult = { ...runs[0]!, policies: runs.map((run) => run.policies[0]!) };
+      context.logger.info({ from: result.from, to: result.to, policies, ms: clock.now() - started }, 'backtest run');
+      return buildReply(result, notes, await equityChart(result, context));
+    },
+  };
+}
+
+async function equityChart(result: BacktestResult, context: CommandContext): Promise<ReplyAttachment | null> {
+  try {
+    const data = await context.charts.equity({
+      title: `Equity per policy, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
+      series: equitySeries(result),
+      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
+    });
+    return { filename: 'backtest-equity.png', contentType: 'image/png', data, description: `Cumulative P/L of ${result.policies.map((p) => p.policy).join(', ')} from ${result.from} to ${result.to}` };
+  } catch (error) {
+    context.logger.warn({ error: (error as Error)?.message }, 'backtest chart failed');
+    return null;
+  }
+}
+
+/** The reply: claim beside the result, the table, the chart, method and data notes, footers. */
+export function buildReply(result: BacktestResult, notes: readonly string[], chart: ReplyAttachment | null): Reply {
+  const claim = readClaim(result);
+  const lines = [`Claim under test: "${CLAIM_UNDER_TEST}".`];
+  if (claim) {
+    const difference = claim.differencePoints;
+    lines.push(`Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)}).`, claim.sentence);
+  } else {
+    lines.push('Measured: not in this run; it needs both cp and delta (policy=all).');
+  }
+  const tone = claim === null ? 'neutral' : claim.verdict === 'supported' || claim.verdict === 'larger' ? 'good' : claim.verdict === 'no-data' ? 'neutral' : 'warn';
+  const policies = result.policies.map(({ equity: _equity, campaignList: _campaigns, events: _events, ...figures }) => figures);
+  return {
+    title: `Backtest ${result.params.underlying} ${result.from} → ${result.to}: ${result.policies.map((p) => p.policy).join(' vs ')}`,
+    visibility: 'caller',
+    tone,
+    lines,
+    table: resultTable(result.policies),
+    footer: [
+      methodLine(result),
+      ...notes.slice(0, MAX_NOTES),
+      ...(notes.length > MAX_NOTES ? [`…and ${notes.length - MAX_NOTES} more data notes (npm run cli -- backtest shows them all).`] : []),
+      ...(chart ? [] : ['The equity chart could not be drawn here.']),
+      PAST_RESULTS,
+      NOT_ADVICE,
+    ],
+    ...(chart ? { attachments: [chart] } : {}),
+    data: { from: result.from, to: result.to, days: result.days, params: result.params, claim, policies },
+  };
+}
