@@ -35,7 +35,7 @@ export function resultTable(policies: readonly PolicyResult[]): ResultTable {
 export function methodLine(result: BacktestResult): string {
   const p = result.params;
   const target = p.profitTarget === null ? 'no profit target' : `profit target ${pct(p.profitTarget, 0)}`;
-  return `${result.from} → ${result.to}, ${result.days} trading days. ${p.targetDte}-DTE ${pts(p.targetDelta, 2)}Δ ${p.underlying} condors, wings ${pts(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it), ${target}, stop ${pts(p.stopLoss, 1)}× credit, $${pts(p.commissionPerContract)}/contract/leg, ${pts(p.slippagePerLeg)} pts slippage/leg; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; Sharpe of daily P/L × √252; rolls include re-strikes to tighten.`;
+  return `${result.from} → ${result.to}, ${pts(result.days, 0)} trading days. ${p.targetDte}-DTE ${pts(p.targetDelta, 2)}Δ ${p.underlying} condors, wings ${pts(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it), ${target}, stop ${pts(p.stopLoss, 1)}× credit, $${pts(p.commissionPerContract)}/contract/leg, ${pts(p.slippagePerLeg)} pts slippage/leg; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; Sharpe of daily P/L × √252; rolls include re-strikes to tighten.`;
 }
 
 export interface EquitySeries {
