@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cushionOf, evaluateCondor, underlyingFor, UNDERLYINGS, LEG_SIDE, type Condor } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
+import { marketFor } from '../src/app/positions.ts';
 import { condorLabel, dollars, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -36,8 +37,8 @@ export default defineCommand({
     const view = await marketView(context, { spot: input.spot, vix: input.vix }, { chain: true });
     const today = view.state.valuationDate;
     const { expiry, settlementMs } = resolveExpiry(context, input.expiry, today);
-    const spot = symbol === 'XSP' && input.spot === undefined ? view.state.spot / 10 : view.state.spot;
-    const state = { ...view.state, spot, vol: view.volFor(expiry) };
+    const state = marketFor(underlying.symbol, view, expiry);
+    const spot = state.spot;
     const strikes = { longPut: input.long_put, shortPut: input.short_put, shortCall: input.short_call, longCall: input.long_call };
     const quantity = input.qty ?? 1;
     let credit = input.credit;

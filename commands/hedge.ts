@@ -26,6 +26,7 @@ export default defineCommand({
   expensive: 'chain',
   examples: ['/hedge k3m9tq', '/hedge k3m9tq share=true', '/hedge k3m9tq adopt=1'],
   async run(input, context) {
+    if (input.share && input.adopt !== undefined) throw new UserError('share-or-adopt', 'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.');
     const position = context.user.positions.get(input.id);
     if (!position) throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed') throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);

@@ -5,6 +5,7 @@ import { assertValidCondor, createEntrySnapshot, underlyingFor, UNDERLYINGS, typ
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
+import { marketFor } from '../src/app/positions.ts';
 import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -39,12 +40,14 @@ export default defineCommand({
     }
     const view = await marketView(context, { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined }, { chain: !openedPast });
     const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, view.state.valuationDate);
-    const spot = symbol === 'XSP' && input.spot === undefined ? view.state.spot / 10 : view.state.spot;
-    const state = { ...view.state, spot, vol: openedPast ? view.state.vol : view.volFor(expiry) };
+    const state = openedPast ? { ...marketFor(underlying.symbol, view, expiry), vol: view.state.vol } : marketFor(underlying.symbol, view, expiry);
     const strikes = { longPut: input.long_put, shortPut: input.short_put, shortCall: input.short_call, longCall: input.long_call };
     const condor: Condor = { underlying, strikes, expiry, quantity: input.qty ?? 1, credit: input.credit };
     assertValidCondor(condor, view.state.valuationDate);
-    const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: view.vix });
+    const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, vix: view.vix });
+    // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
+    // known only for a position opened now (the market's SPX is today's).
+    const entry = underlying.symbol !== 'SPX' && !openedPast ? { ...snapshot, spxAtEntry: view.snapshot.spot.value } : snapshot;
     const source = input.spot !== undefined || input.vix !== undefined ? 'user' : view.snapshot.demo ? 'demo' : view.snapshot.spot.source;
     const stored = context.user.positions.add({
       underlying: underlying.symbol,

@@ -27,11 +27,12 @@ export default defineCommand({
     }
     const open = positions.filter((p) => p.status === 'open');
     const view = open.length ? await marketView(context) : null;
+    const settings = context.user.settings.get(); // once, not once per position
     const rows = positions.map((position) => {
       if (position.status === 'closed' || !view) {
         return { urgency: 9, row: [position.id, condorLabel(position.strikes), position.expiry, '—', signedDollars(position.realizedPl ?? 0), '—', 'CLOSED'], data: { position } };
       }
-      const evaluation = evaluateForCaller(context, position, view);
+      const evaluation = evaluateForCaller(context, position, view, settings);
       return {
         urgency: ACTION_URGENCY[evaluation.action] ?? 5,
         row: [position.id, condorLabel(position.strikes), position.expiry, String(evaluation.dte), signedDollars(evaluation.unrealizedPl), percent(evaluation.invariant.deviation), evaluation.action],

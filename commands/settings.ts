@@ -6,6 +6,7 @@ import { UserError } from '../src/app/errors.ts';
 import { percent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import type { UserSettings } from '../src/app/ports.ts';
+import { DEFAULT_SETTINGS } from '../src/engine/index.ts';
 
 const BAND = /^\s*(\d+(?:\.\d+)?)\s*[-–,/]\s*(\d+(?:\.\d+)?)\s*%?\s*$/;
 
@@ -38,7 +39,10 @@ export default defineCommand({
     const settings = context.user.settings;
     const patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }> = {};
     if (input.reset) {
-      for (const key of ['profitTarget', 'stopLoss', 'thresholdMin', 'thresholdMax', 'policy', 'deltaTrigger', 'exitDte', 'minRollDte'] as const) patch[key] = null;
+      // Writing the default value clears a key (null would mean "off" for the profit target).
+      for (const key of ['profitTarget', 'stopLoss', 'thresholdMin', 'thresholdMax', 'policy', 'deltaTrigger', 'exitDte', 'minRollDte'] as const) {
+        (patch as Record<string, unknown>)[key] = DEFAULT_SETTINGS[key];
+      }
     }
     if (input.profit_target !== undefined) {
       const text = input.profit_target.trim().toLowerCase();

@@ -11,6 +11,8 @@ import { createCalendar } from './market/calendar-port.ts';
 import { createMarket } from './market/index.ts';
 import { equityCurvePng, payoffChartPng } from './render/charts.ts';
 import { createSummaryService } from './scheduler/summary-service.ts';
+import { createBacktestService } from './app/backtest-service.ts';
+import { createHistoryLoader } from './market/history-files.ts';
 import { createStore, type SqliteStore } from './store/index.ts';
 
 export const charts: ChartsPort = { payoff: payoffChartPng, equity: equityCurvePng };
@@ -56,7 +58,10 @@ export function buildApp(config: Config, logger: Logger, overrides: BuildOverrid
       summaryTime: config.SUMMARY_TIME,
       summaryTimeZone: config.SUMMARY_TIMEZONE,
     },
-    services: overrides.services ?? { summaries: createSummaryService(() => deps) },
+    services: overrides.services ?? {
+      summaries: createSummaryService(() => deps),
+      backtests: createBacktestService({ loadHistory: createHistoryLoader({ dataDir: config.MARKET_DATA_DIR }) }),
+    },
     registry: createRegistry(commands),
     limiter: createLimiter({ heavyPerMinute: config.EXPENSIVE_COMMANDS_PER_MINUTE, chainPerMinute: config.CHAIN_EVALUATIONS_PER_MINUTE }, clock),
   };

@@ -15,6 +15,7 @@ import { summaryCli } from './cli/summary.ts';
 import { dataSyncCli } from './market/sync.ts';
 import { createSenders, plannerOptions, startBots } from './bots.ts';
 import { registerCli } from './cli/register.ts';
+import { backtestCli } from './cli/backtest.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -91,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
         app.close();
       }
     }
+    case 'backtest':
+      return backtestCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'register':
       return registerCli(rest, { config, app: () => buildApp(config, logger), logger, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
     case 'data':
@@ -107,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      throw new UsageError(`Unknown command ${command}.\n${USAGE}`);
+      throw new UsageError(`Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup).`);
   }
 }
 

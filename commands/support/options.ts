@@ -10,7 +10,7 @@ export const strikeOptions = {
 
 export const expiryOption = option.expiry({ description: 'Expiry date YYYY-MM-DD, or days to expiry (nearest listed)', example: '2027-01-08' });
 
-export const whatIfSpot = optional(option.number({ description: 'What-if: value with this SPX spot instead of the market', example: 5800, min: 1, max: 1_000_000 }));
+export const whatIfSpot = optional(option.number({ description: "What-if: this spot of the condor's underlying instead of the market", example: 5800, min: 1, max: 1_000_000 }));
 export const whatIfVix = optional(option.number({ description: 'What-if: value with this VIX level (vol = VIX/100)', example: 18.5, min: 1, max: 200 }));
 export const quantityOption = optional(option.integer({ description: 'Number of condors (default 1)', example: 2, min: 1, max: 10_000 }));
 export const underlyingOption = optional(option.choice(['spx', 'xsp', 'spy'] as const, { description: 'Underlying: spx (default), xsp or spy', example: 'spx' }));

@@ -7,10 +7,16 @@ export const points = (value: number, digits = 2) => (Number.isFinite(value) ? g
 /** A strike: 5,615 (no decimals unless it has them). */
 export const strike = (value: number) => (Number.isInteger(value) ? grouped(value, 0) : grouped(value, 2));
 /** Dollars: -$1,234 (cents only when asked). */
-export const dollars = (value: number, digits = 0) =>
-  Number.isFinite(value) ? `${value < 0 ? '-' : ''}$${grouped(Math.abs(value), digits)}` : '—';
-/** Signed dollars: +$1,234 / -$1,234. */
-export const signedDollars = (value: number) => (value > 0 ? `+${dollars(value)}` : dollars(value));
+export const dollars = (value: number, digits = 0) => {
+  if (!Number.isFinite(value)) return '—';
+  const text = grouped(value, digits); // the sign is decided after rounding: never "-$0"
+  return text.startsWith('-') ? `-$${text.slice(1)}` : `$${text}`;
+};
+/** Signed dollars: +$1,234 / -$1,234 / $0. */
+export const signedDollars = (value: number, digits = 0) => {
+  const text = dollars(value, digits);
+  return text.startsWith('-') || /^\$[0.,]+$/.test(text) ? text : `+${text}`;
+};
 /** A fraction as a percentage: 0.171 → 17.1%. */
 export const percent = (fraction: number, digits = 1) => (Number.isFinite(fraction) ? `${grouped(fraction * 100, digits)}%` : '—');
 /** A signed percentage: +2.3% / -1.7%. */

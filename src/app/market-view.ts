@@ -24,6 +24,8 @@ export interface MarketView {
   volFor(expiry: IsoDate): VolInputs;
   footer: string[];
   overridden: boolean;
+  /** True when spot= was given: it is then the position's own underlying's spot, not SPX's. */
+  spotGiven: boolean;
 }
 
 /** What a market view needs: the ports, the defaults and the threshold band of whoever asks. */
@@ -62,7 +64,7 @@ export async function marketViewFor(deps: MarketViewDeps, band: ThresholdBand, w
       : baseVol;
   const state: MarketState = { spot, rate: snapshot.rate, dividendYield: snapshot.dividendYield, vol: baseVol, valuationMs, valuationDate };
   const overridden = whatIf.spot !== undefined || whatIf.vix !== undefined || whatIf.date !== undefined;
-  return { snapshot, state, vix, regime, volFor, footer: marketFooter(snapshot, nowMs, whatIf), overridden };
+  return { snapshot, state, vix, regime, volFor, footer: marketFooter(snapshot, nowMs, whatIf), overridden, spotGiven: whatIf.spot !== undefined };
 }
 
 /** Source and age of the data, loudly labelled when demo or stale. */

@@ -7,6 +7,7 @@ import {
 import type { CommandContext } from './command.ts';
 import type { MarketView } from './market-view.ts';
 import type { CalendarPort, StoredPosition, UserSettings } from './ports.ts';
+import type { MarketState } from '../engine/index.ts';
 
 export function condorOf(position: StoredPosition): Condor {
   return {
@@ -18,9 +19,28 @@ export function condorOf(position: StoredPosition): Condor {
   };
 }
 
-/** Scales an SPX view to the position's underlying (XSP is SPX/10). */
-function spotFor(position: StoredPosition, view: MarketView): number {
-  return position.underlying === 'XSP' ? view.state.spot / 10 : view.state.spot;
+/** The entry snapshot as stored: the engine's, plus SPX at entry for positions on other underlyings. */
+export type StoredEntry = StoredPosition['entry'] & { spxAtEntry?: number };
+
+/**
+ * The market for an underlying from an SPX view. A spot given by the trader (spot=) is the
+ * underlying's own. Otherwise XSP is SPX/10 exactly (and prices with the SPX chain's vols at ten
+ * times its strikes); SPY follows SPX in the ratio they had at entry (SPY is not SPX/10: it pays
+ * dividends and trades on its own), or SPX/10 when that ratio is unknown.
+ */
+export function marketFor(underlying: string, view: MarketView, expiry: string, entry?: StoredEntry): MarketState {
+  const spx = view.state.spot;
+  const vol = view.volFor(expiry);
+  if (underlying === 'XSP') {
+    const chainVolAt = vol.chainVolAt;
+    return { ...view.state, spot: view.spotGiven ? spx : spx / 10, vol: chainVolAt ? { ...vol, chainVolAt: (strike: number) => chainVolAt(strike * 10) } : vol };
+  }
+  if (underlying === 'SPY') {
+    const ratio = entry?.spxAtEntry ? entry.spot / entry.spxAtEntry : 0.1;
+    const { chainVolAt: _ignored, ...proxy } = vol; // the SPX chain does not price SPY strikes
+    return { ...view.state, spot: view.spotGiven ? spx : spx * ratio, vol: proxy };
+  }
+  return { ...view.state, vol };
 }
 
 export function evaluateStored(position: StoredPosition, view: MarketView, settings: UserSettings, calendar: CalendarPort): PositionEvaluation {
@@ -32,7 +52,7 @@ export function evaluateStored(position: StoredPosition, view: MarketView, setti
       settlementMs: position.settlementMs,
       activeHedgeLayers: position.hedgeLayers.map((layer) => layer.layer),
     },
-    market: { ...view.state, spot: spotFor(position, view), vol: view.volFor(position.expiry) },
+    market: marketFor(position.underlying, view, position.expiry, position.entry as StoredEntry),
     regime: view.regime,
     settings,
     vvix: view.snapshot.vvix?.value ?? null,
@@ -42,8 +62,8 @@ export function evaluateStored(position: StoredPosition, view: MarketView, setti
   });
 }
 
-export function evaluateForCaller(context: CommandContext, position: StoredPosition, view: MarketView): PositionEvaluation {
-  return evaluateStored(position, view, context.user.settings.get(), context.calendar);
+export function evaluateForCaller(context: CommandContext, position: StoredPosition, view: MarketView, settings: UserSettings = context.user.settings.get()): PositionEvaluation {
+  return evaluateStored(position, view, settings, context.calendar);
 }
 
 /** Actions that want the trader's attention first. */

@@ -10,7 +10,7 @@ import { optionMeta } from './options.ts';
 import type { Reply } from './reply.ts';
 
 /** Turns the first zod issue into one line: "Option short_put must be a number (e.g. short_put=5665)." */
-export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue): UserError {
+export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue, raw: Record<string, unknown> = {}): UserError {
   const names = Object.keys(command.options.shape);
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys?: string[] }).keys ?? [];
@@ -19,7 +19,8 @@ export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue): Use
   const option = String(issue.path[0] ?? '');
   const schema = (command.options.shape as Record<string, z.ZodType>)[option];
   const meta = schema ? optionMeta(schema) : undefined;
-  const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+  // Missing means not given at all (whatever shape of schema complained about it).
+  const missing = option !== '' && (raw[option] === undefined || raw[option] === '');
   const rule = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '');
   const example = meta ? ` (e.g. ${option}=${/\s/.test(meta.example) ? `"${meta.example}"` : meta.example})` : '';
   return new UserError(missing ? 'missing-option' : 'invalid-option', `Option ${option || '?'} ${rule}${example}. Usage: ${command.examples[0]}`, { option });
@@ -43,8 +44,9 @@ export async function runCommand(command: AnyCommand, raw: Record<string, unknow
   try {
     // reportInput: zod 4 only says what was received when asked, and 'missing' vs 'wrong' depends on it.
     const parsed = command.options.safeParse(raw, { reportInput: true });
-    if (!parsed.success) throw describeIssue(command, parsed.error.issues[0]!);
-    if (command.expensive && options.limiter) {
+    if (!parsed.success) throw describeIssue(command, parsed.error.issues[0]!, raw);
+    // The limit protects a shared bot from one user; the local console and CLI have only one.
+    if (command.expensive && options.limiter && caller.platform !== 'console' && caller.platform !== 'cli') {
       const wait = options.limiter(caller.userId, command);
       if (wait > 0) throw new UserError('rate-limited', `/${command.name} is limited to protect the bot: try again in ${Math.ceil(wait)} s.`);
     }

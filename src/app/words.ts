@@ -74,6 +74,11 @@ export function parseCommandLine(registry: Registry, line: string, botName?: str
   return { command, raw: wordsToRecord(command, words) };
 }
 
+function skippable(command: AnyCommand, name: string, word: string): boolean {
+  const meta = optionMeta((command.options.shape as Record<string, z.ZodType>)[name]!);
+  return Boolean(meta && !meta.required && meta.kind === 'choice' && !meta.choices?.includes(word.toLowerCase()));
+}
+
 /** Positionals fill the options in the schema's order; key=value names one. */
 export function wordsToRecord(command: AnyCommand, words: readonly string[]): Record<string, string> {
   const names = Object.keys(command.options.shape);
@@ -101,8 +106,13 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
   if (positionals.length > free.length) {
     throw new UserError('too-many-values', `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`);
   }
-  positionals.forEach((value, index) => {
-    raw[free[index]!] = value;
-  });
+  // Positionals fill the free options in order; an optional choice a word does not match is
+  // skipped ("/subscribe 16:15" means time=16:15, not kind=16:15).
+  let slot = 0;
+  for (let index = 0; index < positionals.length; index++) {
+    const value = positionals[index]!;
+    while (slot < free.length - 1 && positionals.length - index <= free.length - slot - 1 && skippable(command, free[slot]!, value)) slot++;
+    raw[free[slot++]!] = value;
+  }
   return raw;
 }

@@ -26,9 +26,7 @@ describe('format', () => {
     expect(age(3 * 86_400_000)).toBe('3 d');
   });
 
-  // BUG: dollars() in src/app/format.ts takes the sign before rounding, so an amount that rounds
-  // to zero prints as "-$0" (e.g. a P/L of -1.8e-13 from floating-point noise, or -$0.40).
-  it.fails('an amount that rounds to zero has no minus sign', () => {
+  it('an amount that rounds to zero has no minus sign', () => {
     expect(dollars(-1.8e-13)).toBe('$0');
     expect(signedDollars(-0.4)).toBe('$0');
   });

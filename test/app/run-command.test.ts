@@ -124,50 +124,58 @@ describe('per-user limiter for expensive commands', () => {
     run: async (request) => ({ title: 'Backtest', visibility: 'caller', lines: [`policy ${request.policy}`], data: { request } }),
   };
 
+  // The limits protect a shared bot from one user: they apply on Discord and Telegram, not to the
+  // single local user of the console and CLI.
+  it('does not limit the local console', async () => {
+    const clock = fixedClock();
+    const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1' } });
+    for (let i = 0; i < 3; i++) expect((await t.run('/backtest', ALICE.console)).error).toBeUndefined();
+  });
+
   it('allows EXPENSIVE_COMMANDS_PER_MINUTE per user, then says "try again in N s", then allows again', async () => {
     const clock = fixedClock();
     const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '3' } });
     for (let i = 0; i < 3; i++) {
       clock.advance(1_000);
-      expect((await t.run('/backtest')).error).toBeUndefined();
+      expect((await t.run('/backtest', ALICE.discord)).error).toBeUndefined();
     }
     clock.advance(10_000);
-    const limited = await t.run('/backtest');
+    const limited = await t.run('/backtest', ALICE.discord);
     expect(limited.error).toEqual({ kind: 'user', identifier: 'rate-limited' });
     // The first of the three ran 12 s ago: 48 s left.
     expect(errorLine(limited)).toBe('/backtest is limited to protect the bot: try again in 48 s.');
     // Another user is not limited by Alice's use.
-    expect((await t.run('/backtest', BOB.console)).error).toBeUndefined();
+    expect((await t.run('/backtest', BOB.discord)).error).toBeUndefined();
     clock.advance(48_000);
-    expect((await t.run('/backtest')).error).toBeUndefined();
+    expect((await t.run('/backtest', ALICE.discord)).error).toBeUndefined();
   });
 
   it('does not count cheap commands, nor refused input', async () => {
     const clock = fixedClock();
     const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1' } });
-    for (let i = 0; i < 5; i++) expect((await t.run('/market')).error).toBeUndefined();
-    for (let i = 0; i < 3; i++) expect((await t.run('/backtest policy=nope')).error?.identifier).toBe('invalid-option');
-    expect((await t.run('/backtest')).error).toBeUndefined();
-    expect((await t.run('/backtest')).error?.identifier).toBe('rate-limited');
+    for (let i = 0; i < 5; i++) expect((await t.run('/market', ALICE.discord)).error).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect((await t.run('/backtest policy=nope', ALICE.discord)).error?.identifier).toBe('invalid-option');
+    expect((await t.run('/backtest', ALICE.discord)).error).toBeUndefined();
+    expect((await t.run('/backtest', ALICE.discord)).error?.identifier).toBe('rate-limited');
   });
 
   it('chain-priced evaluations have their own budget, apart from backtests', async () => {
     const clock = fixedClock();
     const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1', CHAIN_EVALUATIONS_PER_MINUTE: '2' } });
-    const id = await t.addPosition(); // 1 of 2
-    expect((await t.run(`/position show ${id}`)).error).toBeUndefined(); // 2 of 2
-    const limited = await t.run('/condor eval 5615 5665 6335 6385 45');
+    const id = await t.addPosition(undefined, ALICE.discord); // 1 of 2
+    expect((await t.run(`/position show ${id}`, ALICE.discord)).error).toBeUndefined(); // 2 of 2
+    const limited = await t.run('/condor eval 5615 5665 6335 6385 45', ALICE.discord);
     expect(limited.error?.identifier).toBe('rate-limited');
     expect(errorLine(limited)).toBe('/condor eval is limited to protect the bot: try again in 60 s.');
-    expect((await t.run(`/hedge ${id}`)).error?.identifier).toBe('rate-limited');
+    expect((await t.run(`/hedge ${id}`, ALICE.discord)).error?.identifier).toBe('rate-limited');
     // Backtests and cheap commands are not held back by it.
-    expect((await t.run('/backtest')).error).toBeUndefined();
-    expect((await t.run('/position list')).error).toBeUndefined();
-    expect((await t.run('/condor suggest')).error).toBeUndefined();
+    expect((await t.run('/backtest', ALICE.discord)).error).toBeUndefined();
+    expect((await t.run('/position list', ALICE.discord)).error).toBeUndefined();
+    expect((await t.run('/condor suggest', ALICE.discord)).error).toBeUndefined();
     // Nor is another user.
-    expect((await t.run('/condor eval 5615 5665 6335 6385 45', BOB.console)).error).toBeUndefined();
+    expect((await t.run('/condor eval 5615 5665 6335 6385 45', BOB.discord)).error).toBeUndefined();
     clock.advance(60_000);
-    expect((await t.run('/condor eval 5615 5665 6335 6385 45')).error).toBeUndefined();
+    expect((await t.run('/condor eval 5615 5665 6335 6385 45', ALICE.discord)).error).toBeUndefined();
   });
 
   it('createLimiter alone: a sliding minute per user and per budget', () => {

@@ -198,10 +198,7 @@ describe('how a bad value is described', () => {
     }
   });
 
-  // BUG: the same describeIssue: a missing expiry goes through the expiry preprocess into a union,
-  // whose issue is invalid_union, so it reads "Option expiry must be a date YYYY-MM-DD or days to
-  // expiry" with identifier invalid-option instead of "Option expiry is required".
-  it.fails('a missing expiry is "required"', async () => {
+  it('a missing expiry is "required"', async () => {
     const t = await freshApp();
     const reply = await t.run('/condor eval 5615 5665 6335 6385');
     expect(reply.error?.identifier).toBe('missing-option');

@@ -85,9 +85,7 @@ describe('/settings', () => {
     expect(reset).toMatchObject({ thresholdMin: 0.15, thresholdMax: 0.2, policy: 'cp', stopLoss: 2 });
   });
 
-  // BUG: commands/settings.ts sends profitTarget: null on reset, which the store keeps as "no
-  // profit target" (src/store/settings.ts): after /settings reset=true the profit target is off.
-  it.fails('reset=true brings the profit target back to the default 50%', async () => {
+  it('reset=true brings the profit target back to the default 50%', async () => {
     const t = makeApp();
     await t.run('/settings profit_target=60%');
     const reply = await t.run('/settings reset=true');

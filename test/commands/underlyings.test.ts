@@ -20,20 +20,18 @@ describe('XSP (a tenth of SPX)', () => {
     expect(evaluation.invariant.cushion).toBeCloseTo(xspCushion(demoClose(TODAY).spx / 10), 6);
   });
 
-  it('/position show spot= is the SPX level (its description says so): spot=6000 values XSP at 600', async () => {
+  // spot= is always the condor's own underlying's spot (the option says so): XSP at 600 is spot=600,
+  // in /position show, /condor eval and /position add alike.
+  it('/position show spot= is the XSP level: spot=600 values XSP at 600', async () => {
     const t = makeApp();
     const id = await t.addPosition('/position add 561 566 633 638 45 credit=1.42 underlying=xsp');
-    const { evaluation } = dataOf<ShowData>(await t.run(`/position show ${id} spot=6000`));
+    const { evaluation } = dataOf<ShowData>(await t.run(`/position show ${id} spot=600`));
     expect(evaluation.invariant.cushion).toBeCloseTo(xspCushion(600), 6);
   });
 
-  // BUG: commands/condor-eval.ts (and position-add.ts) use spot= unscaled for XSP, as the XSP
-  // level, while the option's description ("What-if: value with this SPX spot") and /position show
-  // read it as SPX. /condor eval 561 566 633 638 45 credit=1.42 underlying=xsp spot=6000 values the
-  // XSP condor at 6,000 (a max loss) instead of 600.
-  it.fails('/condor eval spot= means the same SPX level as in /position show', async () => {
+  it('/condor eval spot= means the same XSP level as in /position show', async () => {
     const t = makeApp();
-    const reply = await t.run('/condor eval 561 566 633 638 45 credit=1.42 underlying=xsp spot=6000');
+    const reply = await t.run('/condor eval 561 566 633 638 45 credit=1.42 underlying=xsp spot=600');
     expect((reply.data as { market: { spot: number } }).market.spot).toBeCloseTo(600, 9);
   });
 });
@@ -46,11 +44,8 @@ describe('SPY (its own spot, required)', () => {
     expect(t.app.store.forUser(t.app.store.users.resolve('console', 'local-alice', 'Alice')).positions.get(id)?.entry.spot).toBe(580);
   });
 
-  // BUG: src/app/positions.ts spotFor() scales XSP only; a SPY position is valued with the SPX
-  // level (5,997.75) as the SPY price. /position add 540 545 615 620 45 credit=1.2 underlying=spy
-  // spot=580, then /position show: expected HOLD with P/L ~0, got CLOSE with P/L -$387 (max loss);
-  // the same in /position list, /hedge and the personal summary.
-  it.fails('a SPY position added at spot 580 is not shown as a max loss the moment it is added', async () => {
+  // A SPY position follows SPX in the ratio they had at entry.
+  it('a SPY position added at spot 580 is not shown as a max loss the moment it is added', async () => {
     const t = makeApp();
     const id = await t.addPosition('/position add 540 545 615 620 45 credit=1.2 underlying=spy spot=580');
     const { evaluation } = dataOf<ShowData>(await t.run(`/position show ${id}`));
