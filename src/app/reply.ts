@@ -38,8 +38,11 @@ export interface ReplyDiscussion {
   question: string;
   answers: string[];
   durationHours: number;
-  /** What adopting means, for the adapter that records votes/buttons. */
-  adopt: { command: string; options: Record<string, string | number | boolean> };
+  /**
+   * What adopting means: the command an Adopt vote or button runs as the voter. Absent for a
+   * discussion-only poll (a channel's paper position: there is nothing of the voter's to record).
+   */
+  adopt?: { command: string; options: Record<string, string | number | boolean> };
 }
 
 export interface Reply {

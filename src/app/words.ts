@@ -74,9 +74,12 @@ export function parseCommandLine(registry: Registry, line: string, botName?: str
   return { command, raw: wordsToRecord(command, words) };
 }
 
-function skippable(command: AnyCommand, name: string, word: string): boolean {
-  const meta = optionMeta((command.options.shape as Record<string, z.ZodType>)[name]!);
-  return Boolean(meta && !meta.required && meta.kind === 'choice' && !meta.choices?.includes(word.toLowerCase()));
+/** An optional choice is skipped by a word that is not one of its choices but is a valid next option. */
+function skippable(command: AnyCommand, name: string, next: string, word: string): boolean {
+  const shape = command.options.shape as Record<string, z.ZodType>;
+  const meta = optionMeta(shape[name]!);
+  if (!meta || meta.required || meta.kind !== 'choice' || meta.choices?.includes(word.toLowerCase())) return false;
+  return shape[next]!.safeParse(word).success;
 }
 
 /** Positionals fill the options in the schema's order; key=value names one. */
@@ -111,7 +114,7 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
   let slot = 0;
   for (let index = 0; index < positionals.length; index++) {
     const value = positionals[index]!;
-    while (slot < free.length - 1 && positionals.length - index <= free.length - slot - 1 && skippable(command, free[slot]!, value)) slot++;
+    while (slot < free.length - 1 && positionals.length - index <= free.length - slot - 1 && skippable(command, free[slot]!, free[slot + 1]!, value)) slot++;
     raw[free[slot++]!] = value;
   }
   return raw;

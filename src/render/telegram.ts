@@ -285,11 +285,11 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
 export function renderPoll(discussion: ReplyDiscussion): TelegramPoll {
   const options = discussion.answers.slice(0, 10).map((answer) => clip(answer, TELEGRAM_LIMITS.pollOption));
   const adoptOption = Math.max(0, options.findIndex((answer) => /^adopt\b/i.test(answer)));
-  const made = inlineButton({ label: options[adoptOption] ?? 'Adopt', command: discussion.adopt.command, options: discussion.adopt.options });
+  const made = discussion.adopt ? inlineButton({ label: options[adoptOption] ?? 'Adopt', command: discussion.adopt.command, options: discussion.adopt.options }) : null;
   return {
     question: clip(discussion.question, TELEGRAM_LIMITS.pollQuestion),
     options,
     adoptOption,
-    adoptButton: isButton(made) ? made : null,
+    adoptButton: made && isButton(made) ? made : null,
   };
 }

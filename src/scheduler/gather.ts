@@ -37,7 +37,17 @@ interface TodaysModel {
   settlementMs: number;
 }
 
+// The model condor depends on the market view only: computed once per view (one fan-out run
+// shares a view), not once per channel.
+const modelByView = new WeakMap<MarketView, TodaysModel>();
+
 function todaysModel(deps: AppDeps, view: MarketView): TodaysModel {
+  let cached = modelByView.get(view);
+  if (!cached) modelByView.set(view, (cached = computeModel(deps, view)));
+  return cached;
+}
+
+function computeModel(deps: AppDeps, view: MarketView): TodaysModel {
   const listed = deps.calendar.listedExpiryNearest(view.state.valuationDate, MODEL_DTE);
   const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
   const model = modelCondor({ underlying: UNDERLYINGS.SPX, market: { ...view.state, vol: view.volFor(listed.expiry) }, expiry: listed.expiry, settlementMs, regime: view.regime });
@@ -139,7 +149,8 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
       question: `Add ALVH layer ${layer.layer} (VIX ${layer.longStrike}/${layer.shortStrike}, ${vixExpiry}) to your condor?`,
       answers: ['Adopt', 'Skip', 'Need more data'],
       durationHours: 24,
-      adopt: { command: 'position list', options: {} },
+      // No adopt: the channel's paper position is nobody's to record a layer on; members hedge
+      // their own positions with /hedge ID adopt=N.
     },
   };
 }

@@ -120,7 +120,7 @@ describe('/hedge', () => {
     const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
     const shared = await t.run(`/hedge ${id} share=true`, inTelegramGroup(ALICE.telegram, false));
     const before = t.rows('hedge_layers');
-    const byBob = await t.runFor(shared.discussion!.adopt.command, shared.discussion!.adopt.options, inTelegramGroup(BOB.telegram, false));
+    const byBob = await t.runFor(shared.discussion!.adopt!.command, shared.discussion!.adopt!.options, inTelegramGroup(BOB.telegram, false));
     expect(byBob.error?.identifier).toBe('position-not-found');
     expect(t.rows('hedge_layers')).toEqual(before);
   });

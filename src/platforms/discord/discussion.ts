@@ -72,11 +72,14 @@ export async function openHedgeDiscussion(rest: REST, channelId: string, reply: 
       if (!missingText('poll', error)) throw error;
       pollError = error;
     }
-    const adoptButton = renderButtons({ buttons: [{ label: 'Adopt', style: 'success', command: discussion.adopt.command, options: discussion.adopt.options }] });
-    const layer = discussion.adopt.options.adopt;
-    const positionId = discussion.adopt.options.id;
-    const adoptText = `Adopt records ${layer !== undefined ? `layer ${layer}` : 'this hedge'}${positionId !== undefined ? ` on position ${positionId}` : ''} for whoever presses it, if the position is theirs; the answer is private.`;
-    adoptMessageId = await attempt('thread-message', async () => postMessage(rest, threadId, { ...renderNotice(adoptText), body: { ...renderNotice(adoptText).body, components: adoptButton } }));
+    const adopt = discussion.adopt;
+    if (adopt) {
+      const adoptButton = renderButtons({ buttons: [{ label: 'Adopt', style: 'success', command: adopt.command, options: adopt.options }] });
+      const layer = adopt.options.adopt;
+      const positionId = adopt.options.id;
+      const adoptText = `Adopt records ${layer !== undefined ? `layer ${layer}` : 'this hedge'}${positionId !== undefined ? ` on position ${positionId}` : ''} for whoever presses it, if the position is theirs; the answer is private.`;
+      adoptMessageId = await attempt('thread-message', async () => postMessage(rest, threadId, { ...renderNotice(adoptText), body: { ...renderNotice(adoptText).body, components: adoptButton } }));
+    }
     if (pollError) {
       // If the button message went through, the thread is writable: the poll itself was refused.
       missing.push(adoptMessageId ? missingText('poll', pollError)! : missingText('poll', pollError)!.replace(/Send Polls/, 'Send Polls (and Send Messages in Threads)'));

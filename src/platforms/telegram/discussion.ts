@@ -27,7 +27,7 @@ export async function postDiscussion(
 ): Promise<PostedDiscussion> {
   const poll = renderPoll(discussion);
   const keyboard = poll.adoptButton ? [[poll.adoptButton]] : [];
-  if (!poll.adoptButton) parts.logger.warn({ command: discussion.adopt.command }, 'adopt button left out: payload over 64 bytes');
+  if (!poll.adoptButton && discussion.adopt) parts.logger.warn({ command: discussion.adopt.command }, 'adopt button left out: payload over 64 bytes');
   const maxWait = parts.maxRateLimitWaitMs ?? 0;
   try {
     const message = await callTelegram(() => telegram.sendPoll(target.chatId, poll.question, poll.options, {
@@ -36,15 +36,18 @@ export async function postDiscussion(
       ...(target.replyTo !== undefined ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } } : {}),
       ...keyboardMarkup(keyboard),
     }), maxWait);
-    parts.polls.remember({
-      pollId: message.poll.id,
-      chatId: String(target.chatId),
-      ...(target.chatTitle ? { chatTitle: target.chatTitle } : {}),
-      messageId: message.message_id,
-      adoptOption: poll.adoptOption,
-      adopt: discussion.adopt,
-      expiresMs: parts.clock.now() + discussion.durationHours * 3_600_000,
-    });
+    // A discussion-only poll (no adopt) needs no memory: its votes do nothing.
+    if (discussion.adopt) {
+      parts.polls.remember({
+        pollId: message.poll.id,
+        chatId: String(target.chatId),
+        ...(target.chatTitle ? { chatTitle: target.chatTitle } : {}),
+        messageId: message.message_id,
+        adoptOption: poll.adoptOption,
+        adopt: discussion.adopt,
+        expiresMs: parts.clock.now() + discussion.durationHours * 3_600_000,
+      });
+    }
     return { kind: 'poll', messageId: message.message_id, pollId: message.poll.id };
   } catch (error) {
     // Only a refusal of the poll itself degrades; a gone chat or a rate limit is the caller's.

@@ -165,7 +165,7 @@ export function createHandlers(env: HandlerEnv) {
     const voter = vote?.user;
     if (!vote || !voter || voter.is_bot) return;
     const poll = env.polls.get(vote.poll_id, deps.clock.now());
-    if (!poll || !vote.option_ids.includes(poll.adoptOption)) return;
+    if (!poll?.adopt || !vote.option_ids.includes(poll.adoptOption)) return;
     const result = await runFor(deps, identityOf(voter, privateChatOf(voter), true), poll.adopt.command, poll.adopt.options);
     const reply: Reply = { ...result, visibility: 'caller', lines: [`Your Adopt vote${poll.chatTitle ? ` in ${poll.chatTitle}` : ''}:`, ...(result.lines ?? [])] };
     try {
