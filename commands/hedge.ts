@@ -2,6 +2,7 @@
 // position (a layer is never recorded twice); share=true posts the proposal to the channel and
 // asks the platform to open a discussion (Discord thread + poll, Telegram poll).
 import { z } from 'zod';
+import { hedgeSummary } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
@@ -59,7 +60,7 @@ export default defineCommand({
       rows: hedge.layers.map((q) => [String(q.layer), percent(q.trigger), STATUS[q.status], dollars(q.budget), String(q.contracts), dollars(q.cost), percent(q.coverage, 0)]),
     };
     const lines = [
-      `${hedge.summary}.`,
+      `${hedgeSummary(hedge)}.`,
       `Premium breach b_x ${percent(evaluation.invariant.premiumBreach)}; threshold T ${percent(evaluation.threshold)} (${view.regime.regime}). Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : 'default 90%'}).`,
       ...(hedge.futureIsEstimate ? [`The VIX future ${points(hedge.future)} is an estimate (θ 19.5, κ 5/yr): no futures quote is known.`] : []),
       ...hedge.layers.filter((q) => q.note).map((q) => `Layer ${q.layer}: ${q.note}.`),

@@ -1,5 +1,5 @@
 // The engine's proposal in a trader's words, shared by /position show and the summaries.
-import type { PositionEvaluation } from '../../src/engine/index.ts';
+import { hedgeSummary, type PositionEvaluation } from '../../src/engine/index.ts';
 import { condorLabel, dollars, percent, points } from '../../src/app/format.ts';
 
 export function proposalLines(evaluation: PositionEvaluation): string[] {
@@ -17,7 +17,7 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
       ];
     }
     case 'hedge':
-      return [proposal.hedge.summary + '.', ...proposal.hedge.proposed.map((q) => `Layer ${q.layer}: ${q.contracts} spread${q.contracts === 1 ? '' : 's'} for ${dollars(q.cost)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)}), pays ${dollars(q.payoffAtShortStrike)} at ${q.shortStrike}+ = ${percent(q.coverage, 0)} of max loss${q.note ? `; ${q.note}` : ''}.`)];
+      return [hedgeSummary(proposal.hedge) + '.', ...proposal.hedge.proposed.map((q) => `Layer ${q.layer}: ${q.contracts} spread${q.contracts === 1 ? '' : 's'} for ${dollars(q.cost)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)}), pays ${dollars(q.payoffAtShortStrike)} at ${q.shortStrike}+ = ${percent(q.coverage, 0)} of max loss${q.note ? `; ${q.note}` : ''}.`)];
     default:
       return [];
   }

@@ -55,8 +55,22 @@ export class CondorRuleError extends Error {
 
 const strikeList = (s: CondorStrikes) => `${pts(s.longPut, 0)} / ${pts(s.shortPut, 0)} / ${pts(s.shortCall, 0)} / ${pts(s.longCall, 0)}`;
 
+const NO_VIOLATIONS: readonly CondorRuleError[] = Object.freeze([]);
+
+/** The common case, checked without building anything (evaluations run this on every call). */
+function plainlyValid({ strikes, underlying, credit, quantity, expiry }: Condor, today: IsoDate): boolean {
+  const { longPut, shortPut, shortCall, longCall } = strikes;
+  const step = underlying.strikeStep;
+  return longPut > 0 && Number.isFinite(longCall) && longPut < shortPut && shortPut <= shortCall && shortCall < longCall
+    && isOnGrid(longPut, step) && isOnGrid(shortPut, step) && isOnGrid(shortCall, step) && isOnGrid(longCall, step)
+    && credit > 0 && credit < Math.max(shortPut - longPut, longCall - shortCall)
+    && Number.isInteger(quantity) && quantity >= 1
+    && isIsoDate(expiry) && toDayNumber(expiry) >= toDayNumber(today);
+}
+
 /** Every rule a condor breaks, in order (empty when valid). `today` is the New York date. */
-export function condorViolations(condor: Condor, today: IsoDate): CondorRuleError[] {
+export function condorViolations(condor: Condor, today: IsoDate): readonly CondorRuleError[] {
+  if (plainlyValid(condor, today)) return NO_VIOLATIONS;
   const { strikes, underlying, credit, quantity, expiry } = condor;
   const errors: CondorRuleError[] = [];
   const values = [strikes.longPut, strikes.shortPut, strikes.shortCall, strikes.longCall];
@@ -90,7 +104,7 @@ export function condorViolations(condor: Condor, today: IsoDate): CondorRuleErro
 
 /** Throws the first broken rule. */
 export function assertValidCondor(condor: Condor, today: IsoDate): void {
-  const [first] = condorViolations(condor, today);
+  const first = condorViolations(condor, today)[0];
   if (first) throw first;
 }
 
@@ -219,24 +233,23 @@ export interface EvaluateCondorInput {
 
 /** Metrics of ENGINE.md §3 for a (valid) condor under a market state. */
 export function evaluateCondor({ condor, market, settlementMs, allowExpired = false }: EvaluateCondorInput): CondorEvaluation {
-  const [broken] = condorViolations(condor, market.valuationDate).filter((error) => !(allowExpired && error.rule === 'expiry-past'));
-  if (broken) throw broken;
+  for (const broken of condorViolations(condor, market.valuationDate)) {
+    if (!(allowExpired && broken.rule === 'expiry-past')) throw broken;
+  }
   const { strikes, credit, quantity, underlying } = condor;
   const { spot, rate, dividendYield } = market;
   const size = underlying.multiplier * quantity;
   const years = yearsBetween(market.valuationMs, settlementMs);
   const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
   const vols = legVols(strikes, market.vol, forward);
-  const legs: LegValuation[] = LEG_ROLES.map((role) => ({
-    role,
-    type: LEG_TYPE[role],
-    side: LEG_SIDE[role] > 0 ? 'long' : 'short',
-    strike: strikes[role],
-    vol: vols[role].vol,
-    volSource: vols[role].source,
-    value: priceOption({ type: LEG_TYPE[role], spot, strike: strikes[role], years, vol: vols[role].vol, rate, dividendYield }),
-  }));
-  const mark = legs.reduce((sum, leg) => sum - LEG_SIDE[leg.role] * leg.value.price, 0);
+  const legs: LegValuation[] = [];
+  let mark = 0;
+  for (const role of LEG_ROLES) {
+    const { vol, source } = vols[role];
+    const value = priceOption({ type: LEG_TYPE[role], spot, strike: strikes[role], years, vol, rate, dividendYield });
+    legs.push({ role, type: LEG_TYPE[role], side: LEG_SIDE[role] > 0 ? 'long' : 'short', strike: strikes[role], vol, volSource: source, value });
+    mark -= LEG_SIDE[role] * value.price;
+  }
   const greeks: PositionGreeks = { deltaPerPoint: 0, gammaPerPoint2: 0, thetaPerDay: 0, vegaPerVolPoint: 0, rhoPerRatePoint: 0 };
   for (const leg of legs) {
     const sign = LEG_SIDE[leg.role] * size;

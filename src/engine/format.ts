@@ -5,6 +5,11 @@
 /** 5615.5 → "5,615.50" (digits after the point, thousands grouped). */
 export function groupDigits(value: number, digits: number): string {
   if (!Number.isFinite(value)) return '—';
+  if (value > -999 && value < 999) {
+    // No thousands to group: toFixed alone, minus a sign that rounding left on a zero ("-0.00").
+    const short = value.toFixed(digits);
+    return value < 0 && Number(short) === 0 ? short.slice(1) : short;
+  }
   const fixed = Math.abs(value).toFixed(digits);
   const point = fixed.indexOf('.');
   const whole = point < 0 ? fixed : fixed.slice(0, point);

@@ -72,9 +72,10 @@ export interface HedgeProposal {
   volOfVolSource: 'vvix' | 'default';
   spreadWidth: number;
   layers: HedgeLayerQuote[];
+  /** b_x the proposal was made for. */
+  premiumBreach: number;
   /** The layers that fire now and are not active yet: what the engine proposes. */
   proposed: HedgeLayerQuote[];
-  summary: string;
 }
 
 /** F = θ + (VIX − θ) e^{−κτ}: the labelled estimate when no futures quote is known. */
@@ -96,8 +97,9 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
   const spreadWidth = input.regime === 'extreme' ? 10 : 5;
   const longStrike = Math.ceil(future - 1e-9);
   const shortStrike = longStrike + spreadWidth;
-  const price = (strike: number) => black76({ type: 'call', forward: future, strike, years: yearsToExpiry, vol: volOfVol, rate: input.rate }).price;
-  const debit = Math.max(0, price(longStrike) - price(shortStrike));
+  const longCall = black76({ type: 'call', forward: future, strike: longStrike, years: yearsToExpiry, vol: volOfVol, rate: input.rate }).price;
+  const shortCall = black76({ type: 'call', forward: future, strike: shortStrike, years: yearsToExpiry, vol: volOfVol, rate: input.rate }).price;
+  const debit = Math.max(0, longCall - shortCall);
   const active = new Set(input.activeLayers);
 
   const layers: HedgeLayerQuote[] = [];
@@ -130,9 +132,20 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
     });
   }
   const proposed = layers.filter((quote) => quote.status === 'proposed');
-  const futureLabel = `${quoted === null ? 'estimated ' : ''}VIX future ${pts(future)} for ${vixExpiry}`;
-  const summary = proposed.length
-    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${longStrike}/${shortStrike} call spread at ${pts(debit)} (${futureLabel})`
-    : `No layer to add: b_x ${pct(input.premiumBreach)} vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
-  return { vixExpiry, yearsToExpiry, future, futureIsEstimate: quoted === null, volOfVol, volOfVolSource: input.vvix && input.vvix > 0 ? 'vvix' : 'default', spreadWidth, layers, proposed, summary };
+  return { vixExpiry, yearsToExpiry, future, futureIsEstimate: quoted === null, volOfVol, volOfVolSource: input.vvix && input.vvix > 0 ? 'vvix' : 'default', spreadWidth, premiumBreach: input.premiumBreach, layers, proposed };
+}
+
+/**
+ * The proposal in one line ("Add layer 1: VIX 2027-01-20 21/26 call spread at 1.85 (estimated VIX
+ * future 20.40 for 2027-01-20)"). A function rather than a field: every position evaluation
+ * builds a proposal, few show this line.
+ */
+export function hedgeSummary(hedge: HedgeProposal): string {
+  const { proposed, layers, vixExpiry } = hedge;
+  const first = layers[0];
+  const futureLabel = `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${pts(hedge.future)} for ${vixExpiry}`;
+  return proposed.length && first
+    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${first.longStrike}/${first.shortStrike} call spread at ${pts(first.debit)} (${futureLabel})`
+    : `No layer to add: b_x ${pct(hedge.premiumBreach)} vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
+
 }

@@ -16,7 +16,7 @@ export { createEntrySnapshot, measureInvariant } from './invariant.ts';
 export type { EntrySnapshot, InvariantReading } from './invariant.ts';
 export { evaluatePosition, DEFAULT_SETTINGS } from './signals.ts';
 export type { Action, Policy, PositionSettings, PositionEvaluation, PositionInput, EvaluatePositionInput, Proposal, MacroEvent, TriggerDistance } from './signals.ts';
-export { proposeHedge, estimateVixFuture, DEFAULT_LAYER_BUDGETS, VIX_FUTURE_MODEL, DEFAULT_VOL_OF_VOL } from './hedge.ts';
+export { proposeHedge, hedgeSummary, estimateVixFuture, DEFAULT_LAYER_BUDGETS, VIX_FUTURE_MODEL, DEFAULT_VOL_OF_VOL } from './hedge.ts';
 export type { HedgeInput, HedgeProposal, HedgeLayerQuote, LayerStatus } from './hedge.ts';
 export { restrike } from './restrike.ts';
 export type { RestrikeProposal } from './restrike.ts';

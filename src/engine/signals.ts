@@ -142,7 +142,6 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
   });
   const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
-  const restruck = () => restrike(condor, entry, market, evaluation.years, x);
 
   let action: Action;
   let reason: string;
@@ -183,7 +182,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       proposal = closeProposal;
     } else {
       action = 'ROLL';
-      const roll = restruck();
+      const roll = restrike(condor, entry, market, evaluation.years, x);
       reason = `${why}. Roll to ${strikeList(roll.strikes)} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
       proposal = { kind: 'roll', restrike: roll };
     }
@@ -194,7 +193,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     proposal = { kind: 'hedge', hedge };
   } else if (settings.policy === 'cp' && bx <= -threshold) {
     action = 'TIGHTEN';
-    const tighter = restruck();
+    const tighter = restrike(condor, entry, market, evaluation.years, x);
     reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${strikeList(tighter.strikes)} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
     proposal = { kind: 'tighten', restrike: tighter };
   } else {

@@ -4,6 +4,9 @@
 // on one database never both send it. A row found in `sending` after a crash is resolved by the
 // platform's idempotency where it has one (Discord: the same nonce with enforce_nonce returns the
 // first message) and otherwise counted and logged as ambiguous and skipped — never resent blindly.
+// Every state change after the claim is conditional on the row still being ours (or still stale),
+// so a process that lost its claim, or two processes resolving one crash, cannot overwrite each
+// other. hedge_discussions is claimed the same way: one discussion per layer, ever.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
@@ -62,20 +65,47 @@ export interface Ledger {
   readonly owner: string;
   /** Creates the pending row if missing; returns the row. */
   ensure(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery;
+  /** ensure() for many keys in one transaction (one commit for a whole fan-out, not one per row). */
+  ensureAll(keys: readonly DeliveryKey[]): Delivery[];
   get(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery | null;
   /** pending → sending for this owner; false when another process (or an earlier run) has it. */
   claim(subscriptionId: number, tradingDay: string, kind: DeliveryKind, nowMs: number): boolean;
   markSent(key: DeliveryKey, messageId: string | null, nowMs: number): void;
+  /**
+   * Refreshes this owner's claim before another attempt (a long 429 wait must not look like a
+   * crash to another process); false when the row is no longer ours (another process resolved it
+   * as stale), and then the caller must not send.
+   */
+  touch(key: DeliveryKey, nowMs: number): boolean;
   /** Back to pending after a transient failure (attempts + 1). */
   release(key: DeliveryKey, error: string): void;
   markFailed(key: DeliveryKey, error: string): void;
   markSkipped(key: DeliveryKey, reason: string): void;
-  /** Rows left in `sending` by another owner (a crashed or running process). */
-  inFlight(tradingDay: string): Delivery[];
+  /** Rows of the trading days fromDay..toDay left in `sending` by another owner (a crashed or running process). */
+  inFlight(fromDay: string, toDay: string): Delivery[];
   /** Takes over a `sending` row whose claim is older than staleMs (the owner is gone). */
   reclaim(key: DeliveryKey, nowMs: number, staleMs: number): boolean;
+  /**
+   * Settles a `sending` row whose claim is older than staleMs as skipped (ambiguous), in one
+   * statement: false when it is no longer stale or no longer sending (another process got there).
+   */
+  abandon(key: DeliveryKey, nowMs: number, staleMs: number, reason: string): boolean;
   forDay(tradingDay: string): Delivery[];
   counts(tradingDay: string): Record<DeliveryState, number>;
+  /**
+   * Claims the one hedge discussion of a position's layer in a chat (hedge_discussions): true for
+   * the first caller ever, false when it was opened (or attempted) before, by any process.
+   */
+  claimDiscussion(key: DiscussionKey, tradingDay: string, nowMs: number): boolean;
+  /** Records the opened thread (Discord) or poll (Telegram) message id. */
+  recordDiscussion(key: DiscussionKey, messageId: string): void;
+}
+
+export interface DiscussionKey {
+  platform: string;
+  chatId: string;
+  positionId: string;
+  layer: number;
 }
 
 export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
@@ -88,10 +118,15 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
   const release = db.prepare("UPDATE deliveries SET state = 'pending', error = ?, claimed_by = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
   const failed = db.prepare("UPDATE deliveries SET state = 'failed', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
   const skipped = db.prepare("UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
-  const inFlight = db.prepare("SELECT * FROM deliveries WHERE trading_day = ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)");
+  const touch = db.prepare("UPDATE deliveries SET claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
+  const inFlight = db.prepare("SELECT * FROM deliveries WHERE trading_day BETWEEN ? AND ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?) ORDER BY trading_day, subscription_id, kind");
   const reclaim = db.prepare("UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?");
+  const abandon = db.prepare("UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?");
   const forDay = db.prepare('SELECT * FROM deliveries WHERE trading_day = ? ORDER BY subscription_id, kind');
   const counts = db.prepare('SELECT state, count(*) AS n FROM deliveries WHERE trading_day = ? GROUP BY state');
+  const claimDiscussion = db.prepare('INSERT OR IGNORE INTO hedge_discussions (platform, chat_id, position_id, layer, trading_day, created_ms) VALUES (?, ?, ?, ?, ?, ?)');
+  const recordThread = db.prepare('UPDATE hedge_discussions SET thread_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?');
+  const recordPoll = db.prepare('UPDATE hedge_discussions SET poll_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?');
   const claimTx = db.transaction((key: DeliveryKey, nowMs: number) => claim.run(owner, nowMs, key.subscriptionId, key.tradingDay, key.kind).changes === 1);
   const args = (key: DeliveryKey) => [key.subscriptionId, key.tradingDay, key.kind] as const;
   return {
@@ -100,6 +135,10 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
       insert.run(subscriptionId, tradingDay, kind, nonceFor(subscriptionId, tradingDay, kind));
       return toDelivery(select.get(subscriptionId, tradingDay, kind) as Row);
     },
+    ensureAll: db.transaction((keys: readonly DeliveryKey[]) => keys.map((key) => {
+      insert.run(key.subscriptionId, key.tradingDay, key.kind, nonceFor(key.subscriptionId, key.tradingDay, key.kind));
+      return toDelivery(select.get(key.subscriptionId, key.tradingDay, key.kind) as Row);
+    })),
     get(subscriptionId, tradingDay, kind) {
       const row = select.get(subscriptionId, tradingDay, kind) as Row | undefined;
       return row ? toDelivery(row) : null;
@@ -108,6 +147,7 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
     markSent(key, messageId, nowMs) {
       sent.run(nowMs, messageId, ...args(key), owner);
     },
+    touch: (key, nowMs) => touch.run(nowMs, ...args(key), owner).changes === 1,
     release(key, error) {
       release.run(error.slice(0, 500), ...args(key), owner);
     },
@@ -117,9 +157,14 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
     markSkipped(key, reason) {
       skipped.run(reason.slice(0, 500), ...args(key));
     },
-    inFlight: (tradingDay) => (inFlight.all(tradingDay, owner) as Row[]).map(toDelivery),
+    inFlight: (fromDay, toDay) => (inFlight.all(fromDay, toDay, owner) as Row[]).map(toDelivery),
     reclaim: (key, nowMs, staleMs) => reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs).changes === 1,
+    abandon: (key, nowMs, staleMs, reason) => abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs).changes === 1,
     forDay: (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
+    claimDiscussion: (key, tradingDay, nowMs) => claimDiscussion.run(key.platform, key.chatId, key.positionId, key.layer, tradingDay, nowMs).changes === 1,
+    recordDiscussion(key, messageId) {
+      (key.platform === 'discord' ? recordThread : recordPoll).run(messageId, key.platform, key.chatId, key.positionId, key.layer);
+    },
     counts(tradingDay) {
       const out: Record<DeliveryState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
       for (const row of counts.all(tradingDay) as { state: DeliveryState; n: number }[]) out[row.state] = row.n;

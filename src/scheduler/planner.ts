@@ -1,14 +1,15 @@
 // Runs what is due: every active subscription's summary whose time has come today (a NYSE
 // trading day), through the ledger, paced, once. The same run is the catch-up after a restart:
 // work missed by less than the catch-up window is delivered, older work is skipped with a reason.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { AppDeps } from '../app/context.ts';
 import type { Subscription } from '../app/ports.ts';
+import type { MarketView } from '../app/market-view.ts';
 import type { Reply } from '../app/reply.ts';
-import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries } from './gather.ts';
-import type { DeliveryKind, Ledger } from './ledger.ts';
+import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries, type ChannelGathered } from './gather.ts';
+import { nonceFor, type DeliveryKey, type DeliveryKind, type Ledger } from './ledger.ts';
 import type { Pacer } from './pacer.ts';
-import type { ChatSender, SendOutcome, SendTarget } from './senders.ts';
+import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type ChatSender, type SendOutcome, type SendTarget } from './senders.ts';
 
 export interface PlannerOptions {
   deps: AppDeps;
@@ -40,11 +41,41 @@ export interface RunReport {
   discussions: number;
 }
 
-/** The instant of HH:MM on a date in a zone; a time that does not exist that day (spring forward) moves to the next valid minute. */
+const MINUTE_MS = 60_000;
+
+/**
+ * The instant of HH:MM on a date in a zone. A time that does not exist that day (spring forward:
+ * 02:30 in New York on 2026-03-08) is due at the next valid minute, the first minute after the
+ * gap (03:00), not an hour later as luxon would place it (03:30). A time that occurs twice (fall
+ * back: 01:30 on 2026-11-01) is due at its first occurrence; the ledger makes it run once.
+ */
 export function scheduledInstant(date: string, time: string, zone: string): number {
-  const [hour, minute] = time.split(':').map(Number);
-  const [year, month, day] = date.split('-').map(Number);
-  return DateTime.fromObject({ year, month, day, hour, minute }, { zone }).toMillis();
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const iana = IANAZone.create(zone);
+  if (!iana.isValid) throw new RangeError(`not an IANA time zone: ${zone}`);
+  // The wall-clock time read as if it were UTC; the real instant is that minus the zone's offset.
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = [...new Set([iana.offset(wall - 86_400_000), iana.offset(wall), iana.offset(wall + 86_400_000)])];
+  const occurrences = offsets.map((offset) => wall - offset * MINUTE_MS).filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
+  if (occurrences.length) return Math.min(...occurrences);
+  // In a gap: the wall time read with the offset before it lands after the transition, the one
+  // read with the offset after it lands before; the transition (a whole minute) lies in between.
+  const before = Math.min(...offsets);
+  const after = Math.max(...offsets);
+  let lo = wall - after * MINUTE_MS; // still on the old offset
+  let hi = wall - before * MINUTE_MS; // already on the new offset
+  while (hi - lo > MINUTE_MS) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (iana.offset(mid) === after) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The calendar date of an instant in a zone (the summary's day is the zone's, not New York's). */
+export function dateIn(epochMs: number, zone: string): string {
+  return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
 }
 
 interface Job {
@@ -54,33 +85,52 @@ interface Job {
   target: SendTarget;
 }
 
+const emptyReport = (): RunReport => ({ tradingDay: null, due: 0, sent: 0, failed: 0, skipped: 0, deactivated: 0, ambiguous: 0, rateLimited: 0, discussions: 0 });
+
 export async function runDue(options: PlannerOptions, nowMs: number): Promise<RunReport> {
   const { deps, ledger } = options;
-  const report: RunReport = { tradingDay: null, due: 0, sent: 0, failed: 0, skipped: 0, deactivated: 0, ambiguous: 0, rateLimited: 0, discussions: 0 };
-  const today = deps.calendar.newYorkDate(nowMs);
+  const report = emptyReport();
+  // The day is the summary zone's: with SUMMARY_TIMEZONE east of New York, its morning is still
+  // New York's previous evening, and HH:MM must be read on the zone's own date.
+  const today = dateIn(nowMs, options.timeZone);
   if (!deps.calendar.isTradingDay(today)) return report;
   report.tradingDay = today;
-  await resolveInFlight(options, today, nowMs, report);
+  const subscriptions = deps.store.subscriptions.active();
+  await resolveInFlight(options, today, nowMs, subscriptions, report);
 
-  const jobs: Job[] = [];
-  for (const subscription of deps.store.subscriptions.active()) {
+  const rows = new Map(ledger.forDay(today).map((row) => [`${row.subscriptionId}/${row.kind}`, row]));
+  const dueAt = new Map<string, number>();
+  const due = (time: string) => {
+    let at = dueAt.get(time);
+    if (at === undefined) dueAt.set(time, (at = scheduledInstant(today, time, options.timeZone)));
+    return at;
+  };
+  // What is due now; rows missing for today are created in one transaction.
+  const candidates: { subscription: Subscription; sender: ChatSender; kind: DeliveryKind; dueMs: number }[] = [];
+  for (const subscription of subscriptions) {
     const sender = options.senders.get(subscription.platform);
     if (!sender) continue;
     const kinds: [DeliveryKind, string][] = [['morning', subscription.time]];
     if (options.reviewTime) kinds.push(['review', options.reviewTime]);
     for (const [kind, time] of kinds) {
-      const dueMs = scheduledInstant(today, time, options.timeZone);
-      if (nowMs < dueMs) continue;
-      const row = ledger.ensure(subscription.id, today, kind);
-      if (row.state !== 'pending') continue;
-      if (nowMs - dueMs > options.catchUpMs) {
-        ledger.markSkipped(row, `missed: due ${new Date(dueMs).toISOString()}, more than the catch-up window ago`);
-        report.skipped++;
-        deps.logger.warn({ subscriptionId: subscription.id, tradingDay: today, kind }, 'summary skipped: past the catch-up window');
-        continue;
-      }
-      jobs.push({ subscription, kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } });
+      const dueMs = due(time);
+      if (nowMs >= dueMs) candidates.push({ subscription, sender, kind, dueMs });
     }
+  }
+  const missing = candidates.filter((c) => !rows.has(`${c.subscription.id}/${c.kind}`)).map((c) => ({ subscriptionId: c.subscription.id, tradingDay: today, kind: c.kind }));
+  if (missing.length) for (const row of ledger.ensureAll(missing)) rows.set(`${row.subscriptionId}/${row.kind}`, row);
+
+  const jobs: Job[] = [];
+  for (const { subscription, sender, kind, dueMs } of candidates) {
+    const row = rows.get(`${subscription.id}/${kind}`)!;
+    if (row.state !== 'pending') continue;
+    if (nowMs - dueMs > options.catchUpMs) {
+      ledger.markSkipped(row, `missed: due ${new Date(dueMs).toISOString()}, more than the catch-up window ago`);
+      report.skipped++;
+      deps.logger.warn({ subscriptionId: subscription.id, tradingDay: today, kind }, 'summary skipped: past the catch-up window');
+      continue;
+    }
+    jobs.push({ subscription, kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } });
   }
   report.due = jobs.length;
   if (!jobs.length) return report;
@@ -102,12 +152,12 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
   const key = { subscriptionId: job.subscription.id, tradingDay: today, kind: job.kind };
   if (!ledger.claim(key.subscriptionId, today, job.kind, deps.clock.now())) return;
   let reply: Reply;
-  let discussions: ReturnType<typeof discussionReply>[] = [];
+  let newLayers: ChannelGathered['newLayers'] = [];
   try {
     if (job.subscription.kind === 'channel') {
       const gathered = await gatherChannel(deps, job.subscription, view, job.kind, true);
       reply = gathered.reply;
-      discussions = gathered.newLayers.map(discussionReply);
+      newLayers = gathered.newLayers;
     } else {
       reply = gatherPersonal(deps, job.subscription.userId!, view, job.kind);
     }
@@ -117,47 +167,85 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
     report.failed++;
     return;
   }
-  const row = ledger.get(key.subscriptionId, today, job.kind)!;
-  const outcome = await sendWithRetries(options, job, reply, row.nonce, report);
+  const outcome = await sendWithRetries(options, job, reply, nonceFor(key.subscriptionId, today, job.kind), report, key);
+  if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
     ledger.markSent(key, outcome.messageId, deps.clock.now());
     report.sent++;
-    for (const discussion of discussions) {
-      if (!job.sender.openDiscussion) break;
-      const opened = await sendWithRetries(options, job, discussion, `${row.nonce}d`, report, true);
-      if (opened.ok) report.discussions++;
+    if (job.sender.openDiscussion) {
+      for (const item of newLayers) {
+        // One discussion per layer, ever: hedge_discussions is claimed before it is opened.
+        const discussionKey = { platform: job.subscription.platform, chatId: job.subscription.chatId, positionId: item.position.id, layer: item.layer.layer };
+        if (!ledger.claimDiscussion(discussionKey, today, deps.clock.now())) continue;
+        const opened = await sendWithRetries(options, job, discussionReply(item), '', report, null, true);
+        if (opened !== LOST_CLAIM && opened.ok) {
+          report.discussions++;
+          if (opened.messageId) ledger.recordDiscussion(discussionKey, opened.messageId);
+        } else {
+          deps.logger.warn({ subscriptionId: key.subscriptionId, layer: item.layer.layer, outcome: opened === LOST_CLAIM ? 'lost claim' : opened }, 'hedge discussion could not be opened');
+        }
+      }
     }
     return;
   }
+  settleFailure(options, job.subscription, key, outcome, nowMs, report);
+}
+
+/** A failed send: permanent errors deactivate the subscription, the rest are recorded as failed. */
+function settleFailure(options: PlannerOptions, subscription: Subscription, key: DeliveryKey, outcome: Exclude<SendOutcome, { ok: true }>, nowMs: number, report: RunReport): void {
+  const { ledger, deps } = options;
+  report.failed++;
   if (outcome.kind === 'permanent') {
     ledger.markFailed(key, `${outcome.code}: ${outcome.reason}`);
-    deps.store.subscriptions.deactivate(job.subscription.id, `${outcome.code}: ${outcome.reason}`, nowMs);
+    deps.store.subscriptions.deactivate(subscription.id, `${outcome.code}: ${outcome.reason}`, nowMs);
     deps.logger.warn({ subscriptionId: key.subscriptionId, code: outcome.code }, 'subscription deactivated: permanent error');
-    report.failed++;
     report.deactivated++;
     return;
   }
   ledger.markFailed(key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
-  report.failed++;
 }
 
-async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, nonce: string, report: RunReport, discussion = false): Promise<SendOutcome> {
+/** A claim older than this is refreshed before the send. */
+const TOUCH_AFTER_MS = 10_000;
+
+/** The claim was taken over by another process while this one waited: it must not send. */
+const LOST_CLAIM = Symbol('lost claim');
+
+async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, nonce: string, report: RunReport, claim: DeliveryKey | null, discussion = false): Promise<SendOutcome | typeof LOST_CLAIM> {
   const maxAttempts = options.maxAttempts ?? 4;
   const random = options.random ?? Math.random;
+  const buckets = job.sender.buckets(job.target);
   let attempt = 0;
   let rateLimits = 0;
+  let claimedMs = options.deps.clock.now();
   for (;;) {
-    await options.pacer.take(job.sender.buckets(job.target));
-    const outcome = discussion && job.sender.openDiscussion
-      ? await job.sender.openDiscussion(job.target, reply)
-      : await job.sender.send(job.target, reply, nonce);
+    await options.pacer.take(buckets);
+    // After a wait (a retry, a long pacing delay), refresh the claim so it does not look abandoned,
+    // and stop if another process took it over as stale meanwhile. A first attempt right after the
+    // claim skips the write: a fan-out pays one write per message less.
+    const now = options.deps.clock.now();
+    if (claim && (attempt > 0 || rateLimits > 0 || now - claimedMs > TOUCH_AFTER_MS)) {
+      if (!options.ledger.touch(claim, now)) {
+        options.deps.logger.warn({ subscriptionId: claim.subscriptionId, tradingDay: claim.tradingDay }, 'claim taken over by another process: not sending');
+        return LOST_CLAIM;
+      }
+      claimedMs = now;
+    }
+    let outcome: SendOutcome;
+    try {
+      outcome = discussion && job.sender.openDiscussion
+        ? await job.sender.openDiscussion(job.target, reply)
+        : await job.sender.send(job.target, reply, nonce);
+    } catch (error) {
+      // An adapter that throws instead of answering an outcome: a network-like failure.
+      outcome = { ok: false, kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
+    }
     if (outcome.ok || outcome.kind === 'permanent') return outcome;
     if (outcome.kind === 'rate-limited') {
       // The platform said when: wait exactly that (not counted as an attempt), within reason.
       report.rateLimited++;
       if (++rateLimits > 20) return outcome;
-      const until = options.deps.clock.now() + outcome.retryAfterMs;
-      for (const bucket of job.sender.buckets(job.target)) if (!outcome.bucket || bucket.key === outcome.bucket) options.pacer.penalise(bucket.key, until);
+      for (const bucket of buckets) if (!outcome.bucket || bucket.key === outcome.bucket) options.pacer.penalise(bucket, outcome.retryAfterMs);
       await options.sleep(outcome.retryAfterMs);
       continue;
     }
@@ -167,32 +255,47 @@ async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, 
   }
 }
 
-/** Rows another process left in `sending`: resent under the same nonce where that is safe, else skipped as ambiguous. */
-async function resolveInFlight(options: PlannerOptions, today: string, nowMs: number, report: RunReport): Promise<void> {
+/**
+ * Rows another process left in `sending` (today's and the previous trading day's). One whose claim
+ * is fresh belongs to a live process and is left alone. A stale one (its process is gone) is resent
+ * under the same nonce where the platform recognises it — only today's, and only within the
+ * platform's idempotency window counted from the last attempt — and otherwise skipped as
+ * ambiguous: counted and logged, never sent a second time.
+ */
+async function resolveInFlight(options: PlannerOptions, today: string, nowMs: number, subscriptions: readonly Subscription[], report: RunReport): Promise<void> {
   const { ledger, deps } = options;
   const staleMs = options.staleClaimMs ?? 120_000;
-  for (const row of ledger.inFlight(today)) {
+  const rows = ledger.inFlight(deps.calendar.previousTradingDay(today), today);
+  if (!rows.length) return;
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  let view: MarketView | null = null;
+  for (const row of rows) {
     if (row.claimedMs !== null && nowMs - row.claimedMs < staleMs) continue; // another process is on it
-    const subscription = deps.store.subscriptions.active().find((s) => s.id === row.subscriptionId);
+    const subscription = byId.get(row.subscriptionId);
     const sender = subscription ? options.senders.get(subscription.platform) : undefined;
-    if (subscription && sender?.idempotent && ledger.reclaim(row, nowMs, staleMs)) {
+    const windowMs = sender?.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
+    const resendable = subscription && sender?.idempotent && row.tradingDay === today && row.claimedMs !== null && nowMs - row.claimedMs <= windowMs;
+    if (resendable) {
+      if (!ledger.reclaim(row, nowMs, staleMs)) continue; // another process took it over first
       // Discord: the same nonce with enforce_nonce returns the first message if it was created.
-      const view = await marketForSummaries(deps);
+      view ??= await marketForSummaries(deps);
       const reply = subscription.kind === 'channel'
         ? (await gatherChannel(deps, subscription, view, row.kind, false)).reply
         : gatherPersonal(deps, subscription.userId!, view, row.kind);
-      const outcome = await sendWithRetries(options, { subscription, kind: row.kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } }, reply, row.nonce, report);
+      const job = { subscription, kind: row.kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } };
+      const outcome = await sendWithRetries(options, job, reply, row.nonce, report, row);
+      if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
         ledger.markSent(row, outcome.messageId, deps.clock.now());
         report.sent++;
       } else {
-        ledger.markFailed(row, outcome.kind);
-        report.failed++;
+        settleFailure(options, subscription, row, outcome, nowMs, report);
       }
       continue;
     }
-    ledger.markSkipped(row, 'ambiguous: the process stopped during the send; not resent, to never send it twice');
+    const why = sender?.idempotent && subscription ? ' (too late for the platform to recognise the nonce)' : '';
+    if (!ledger.abandon(row, nowMs, staleMs, `ambiguous: the process stopped during the send; not resent, to never send it twice${why}`)) continue;
     report.ambiguous++;
-    deps.logger.warn({ subscriptionId: row.subscriptionId, tradingDay: today, kind: row.kind }, 'ambiguous delivery after a crash: counted, not resent');
+    deps.logger.warn({ subscriptionId: row.subscriptionId, tradingDay: row.tradingDay, kind: row.kind }, 'ambiguous delivery after a crash: counted, not resent');
   }
 }

@@ -39,9 +39,17 @@ export function createScheduler(options: PlannerOptions): Scheduler {
       void run(); // catch up at start
     },
     async stop(deadlineMs = 10_000) {
-      await task?.stop();
+      // destroy, not just stop: node-cron keeps every task in a global registry until destroyed.
+      await task?.destroy();
       task = null;
-      if (running) await Promise.race([running, new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+      if (!running) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+        timer.unref();
+      });
+      await Promise.race([running, deadline]);
+      clearTimeout(timer);
     },
     runNow: (nowMs) => run(nowMs),
   };

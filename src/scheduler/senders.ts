@@ -20,6 +20,11 @@ export interface ChatSender {
   platform: Platform;
   /** True when a retry with the same nonce cannot make a duplicate (Discord's enforce_nonce). */
   idempotent: boolean;
+  /**
+   * How long after a send a retry with the same nonce is still recognised: Discord checks the
+   * nonce "for uniqueness in the past few minutes" only. Default DEFAULT_IDEMPOTENCY_WINDOW_MS.
+   */
+  idempotencyWindowMs?: number;
   /** The pacing buckets one send to this target uses. */
   buckets(target: SendTarget): BucketSpec[];
   send(target: SendTarget, reply: Reply, nonce: string): Promise<SendOutcome>;
@@ -27,14 +32,27 @@ export interface ChatSender {
   openDiscussion?(target: SendTarget, reply: Reply): Promise<SendOutcome>;
 }
 
+/** Conservative reading of Discord's "past few minutes" for enforce_nonce. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 3 * 60_000;
+
+/**
+ * Pacing runs this share under each configured limit. The platform counts arrivals on its own
+ * clock: pacing exactly at the limit, the jitter between our send and its count (and the
+ * pacer's slack for late timers) tips a one-second window over the limit now and then, and each
+ * 429 then costs a whole retry_after. 2% is 20 ms of jitter per second absorbed.
+ */
+export const PACING_HEADROOM = 0.02;
+
+const paced = (perSecond: number) => perSecond * (1 - PACING_HEADROOM);
+
 /** Telegram: ~30 messages/s overall, 1/s per chat, 20/min per group (groups have negative ids). */
 export function telegramBuckets(perSecond: number) {
   return (target: SendTarget): BucketSpec[] => {
     const buckets: BucketSpec[] = [
-      { key: 'telegram:global', perSecond, burst: 1 },
-      { key: `telegram:chat:${target.chatId}`, perSecond: 1, burst: 1 },
+      { key: 'telegram:global', perSecond: paced(perSecond), burst: 1 },
+      { key: `telegram:chat:${target.chatId}`, perSecond: paced(1), burst: 1 },
     ];
-    if (target.chatId.startsWith('-')) buckets.push({ key: `telegram:group:${target.chatId}`, perSecond: 20 / 60, burst: 1 });
+    if (target.chatId.startsWith('-')) buckets.push({ key: `telegram:group:${target.chatId}`, perSecond: paced(20 / 60), burst: 1 });
     return buckets;
   };
 }
@@ -42,7 +60,7 @@ export function telegramBuckets(perSecond: number) {
 /** Discord: 50 requests/s globally, 5 messages per 5 s per channel (the per-route bucket). */
 export function discordBuckets(perSecond: number) {
   return (target: SendTarget): BucketSpec[] => [
-    { key: 'discord:global', perSecond, burst: 1 },
-    { key: `discord:channel:${target.chatId}`, perSecond: 1, burst: 5 },
+    { key: 'discord:global', perSecond: paced(perSecond), burst: 1 },
+    { key: `discord:channel:${target.chatId}`, perSecond: paced(1), burst: 5 },
   ];
 }

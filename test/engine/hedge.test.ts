@@ -1,7 +1,7 @@
 // ALVH, the adaptive layered VIX hedge (ENGINE.md §7): layer triggers and budgets, sizing, the
 // VIX future (quoted or estimated), strikes, vol-of-vol, and the VIX expiry calendar.
 import { describe, expect, it } from 'vitest';
-import { dates, estimateVixFuture, proposeHedge, vixExpiryForMonth, vixExpiryOnOrAfter, type HedgeInput } from '../../src/engine/index.ts';
+import { dates, estimateVixFuture, hedgeSummary, proposeHedge, vixExpiryForMonth, vixExpiryOnOrAfter, type HedgeInput } from '../../src/engine/index.ts';
 import { HEDGE_REFERENCE } from './reference/references.ts';
 import { relativeError } from './helpers.ts';
 
@@ -115,7 +115,7 @@ describe('the VIX call spread', () => {
     const quoted = proposeHedge(input({ vixFuture: { expiry: '2026-05-19', price: 23.4 } }));
     expect(quoted.future).toBe(23.4);
     expect(quoted.futureIsEstimate).toBe(false);
-    expect(quoted.summary).not.toMatch(/estimated/);
+    expect(hedgeSummary(quoted)).not.toMatch(/estimated/);
     const wrongExpiry = proposeHedge(input({ vixFuture: { expiry: '2026-06-17', price: 23.4 } }));
     expect(wrongExpiry.futureIsEstimate).toBe(true);
     expect(wrongExpiry.future).toBeCloseTo(Number(HEDGE_REFERENCE.future), 12);
@@ -126,7 +126,7 @@ describe('the VIX call spread', () => {
     expect(hedge.layers[0]!.longStrike).toBe(HEDGE_REFERENCE.longStrike);
     expect(hedge.layers[0]!.shortStrike).toBe(HEDGE_REFERENCE.shortStrike);
     expect(relativeError(hedge.layers[0]!.debit, Number(HEDGE_REFERENCE.debit))).toBeLessThan(1e-12);
-    expect(hedge.summary).toContain('estimated VIX future');
+    expect(hedgeSummary(hedge)).toContain('estimated VIX future');
   });
 
   it('rounds the future up to a whole point for the long strike, and the short is 5 above (10 when extreme)', () => {

@@ -1,0 +1,140 @@
+// Fan-out benchmark (issue 7): 3,000 Telegram personal subscriptions (private chats, distinct ids)
+// delivered by the scheduler's planner (runDue: ledger claim, summary build, GCRA pacing, HTTP send)
+// to a loopback fake Bot API in its own process that enforces 300 messages/s overall and 1/s per
+// chat, counted in sliding one-second windows, and answers 429 with retry_after beyond. The
+// scheduler's Telegram pacing is configured to 300/s. Prints figures; asserts nothing.
+//   npx tsx bench/fanout.ts                      (or: npm run bench -- fanout)
+//   npx tsx bench/fanout.ts --chats 3000 --rate 300 --concurrency 16 --limit window|gcra
+// Figures: delivered/ideal time (ideal = chats / rate; target ≤ 1.1), 429s received (target 0),
+// lost and duplicated messages (target 0), and the planner's own ceiling (the same fan-out with
+// pacing off against an unlimited server) to show how much of the time is pacing.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLedger } from '../src/scheduler/ledger.ts';
+import { createPacer } from '../src/scheduler/pacer.ts';
+import { runDue, type RunReport } from '../src/scheduler/planner.ts';
+import { makeTempDir, ny, openSchedulerApp, subscribeMany } from '../test/support/scheduler-app.ts';
+import type { FakeServerOptions, FakeServerStats } from '../test/support/scheduler-fake-server.ts';
+import { telegramHttpSender } from '../test/support/scheduler-http-sender.ts';
+
+const { values } = parseArgs({
+  options: {
+    chats: { type: 'string', default: '3000' },
+    rate: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '16' },
+    limit: { type: 'string', default: 'window' },
+    ceiling: { type: 'boolean', default: true },
+    /** The pacing rate given to the sender (default: --rate, as TELEGRAM_MESSAGES_PER_SECOND would be). */
+    pace: { type: 'string' },
+  },
+  allowNegative: true,
+});
+const CHATS = Number(values.chats);
+const RATE = Number(values.rate);
+const CONCURRENCY = Number(values.concurrency);
+const PACE = values.pace ? Number(values.pace) : RATE;
+const AT = ny('2026-11-23', '09:45');
+const root = path.resolve(import.meta.dirname, '..');
+
+interface ServerProcess {
+  url: string;
+  stats(): Promise<FakeServerStats>;
+  stop(): Promise<void>;
+}
+
+/** The fake Bot API in its own Node process, so its clock does not share our event loop. */
+async function startServer(options: FakeServerOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/scheduler-fake-server.ts'), JSON.stringify(options)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /LISTENING (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`fake server exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as FakeServerStats,
+    stop: () => new Promise<void>((resolve) => {
+      child.on('close', () => resolve());
+      child.stdin.end();
+    }),
+  };
+}
+
+interface Run {
+  report: RunReport;
+  ms: number;
+  stats: FakeServerStats;
+}
+
+async function fanOut(serverOptions: FakeServerOptions, pacing: number): Promise<Run> {
+  const dir = makeTempDir('condor-bench-fanout-');
+  const server = await startServer(serverOptions);
+  try {
+    const target = openSchedulerApp({ dbPath: path.join(dir, 'bench.db'), clock: { now: () => AT } });
+    subscribeMany(target, 'telegram', CHATS);
+    const sender = telegramHttpSender({ baseUrl: server.url, perSecond: pacing });
+    const options = {
+      deps: target.deps,
+      ledger: createLedger(target.app.store.db),
+      pacer: createPacer(),
+      senders: new Map([[sender.platform, sender]]),
+      timeZone: 'America/New_York',
+      reviewTime: null,
+      catchUpMs: 2 * 3_600_000,
+      concurrency: CONCURRENCY,
+      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    };
+    const started = performance.now();
+    const report = await runDue(options, AT);
+    const ms = performance.now() - started;
+    const stats = await server.stats();
+    target.close();
+    return { report, ms, stats };
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The most arrivals in any sliding one-second window. */
+function busiestSecond(arrivals: number[]): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+function delivery(stats: FakeServerStats) {
+  const counts = Object.values(stats.perChat);
+  return { lost: CHATS - counts.length, duplicated: counts.filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0) };
+}
+
+const limitMode = values.limit === 'gcra' ? 'gcra' : 'window';
+console.log(`${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (${limitMode === 'window' ? 'sliding 1 s windows' : 'GCRA buckets'}); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`);
+
+if (values.ceiling) {
+  // The planner alone: no pacing, no limits (what one message costs us: claim, build, HTTP, mark).
+  const ceiling = await fanOut({}, 1_000_000);
+  const { lost, duplicated } = delivery(ceiling.stats);
+  console.log(`ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`);
+}
+
+const run = await fanOut({ globalPerSecond: RATE, perChatPerSecond: 1, limitMode, globalBurst: 1, recordArrivals: true }, PACE);
+const { lost, duplicated } = delivery(run.stats);
+const ideal = (CHATS / RATE) * 1000;
+const span = run.stats.firstMs !== null && run.stats.lastMs !== null ? run.stats.lastMs - run.stats.firstMs : NaN;
+console.log(`paced fan-out: ${run.report.sent} sent, ${run.report.failed} failed in ${(run.ms / 1000).toFixed(2)} s (first→last message at the server ${(span / 1000).toFixed(2)} s)`);
+console.log(`delivered/ideal time: ${(run.ms / ideal).toFixed(3)} (ideal ${(ideal / 1000).toFixed(1)} s; target ≤ 1.1)`);
+console.log(`429s received: ${run.report.rateLimited} (server answered ${run.stats.rateLimited}; target 0)`);
+console.log(`lost: ${lost}, duplicated: ${duplicated} (target 0 and 0)`);
+console.log(`busiest second at the server: ${busiestSecond(run.stats.arrivals ?? [])} messages (limit ${RATE})`);

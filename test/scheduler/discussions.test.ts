@@ -1,0 +1,118 @@
+// Hedge discussions: a channel follows a paper position; when an ALVH layer of it fires, the
+// morning summary records the layer and opens one discussion (Discord thread + poll, Telegram poll)
+// for it — once: a second run the same day, the next day, or a review does not open it again; a
+// later layer opens its own.
+import { describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app/context.ts';
+import { createEntrySnapshot, vixProxy } from '../../src/engine/index.ts';
+import { channelIdentity } from '../../src/scheduler/gather.ts';
+import { runDue } from '../../src/scheduler/planner.ts';
+import { fixedMarket, memorySender, ny, plannerFor, subscribeChannel, vixHistory, type FixedMarketValues } from '../support/scheduler-app.ts';
+import { schedulerApp } from '../support/scheduler-harness.ts';
+
+const market = (vix: number): FixedMarketValues => ({ spx: 6000, spxPrevious: 5995, vix, vixPrevious: vix - 0.3, vix3m: vix + 1, history: vixHistory(12, 24, vix - 0.3) });
+
+/** The channel's paper position, opened when VIX was 15.5 (so a VIX of 17 is a premium breach). */
+function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', chatId: string, nowMs: number): string {
+  const id = channelIdentity(platform, chatId);
+  const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
+  const listed = deps.calendar.listedExpiryNearest(deps.calendar.newYorkDate(nowMs), 45);
+  const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
+  const strikes = { longPut: 5500, shortPut: 5550, shortCall: 6400, longCall: 6450 };
+  const state = { spot: 6000, rate: 0.04, dividendYield: 0.013, vol: vixProxy(15.5, 0), valuationMs: nowMs, valuationDate: deps.calendar.newYorkDate(nowMs) };
+  const condor = { underlying: { symbol: 'SPX', multiplier: 100 }, strikes, expiry: listed.expiry, quantity: 1, credit: 8 } as never;
+  const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: 15.5 });
+  return deps.store.forUser(userId).positions.add({ underlying: 'SPX', strikes, expiry: listed.expiry, settlement: listed.settlement, settlementMs, quantity: 1, credit: 8, note: 'channel model condor', openedMs: nowMs, entry, entrySource: 'test' }).id;
+}
+
+describe('hedge discussions', () => {
+  it('open once per layer: layer 1 on the day it fires, not again the same day or the next, later layers when they fire', async () => {
+    const values = market(17);
+    const t = schedulerApp(ny('2026-11-20', '09:45'));
+    const deps: AppDeps = { ...t.deps, market: fixedMarket(values, t.clock) };
+    const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now());
+    subscribeChannel(deps, 'telegram', '-100777');
+    subscribeChannel(deps, 'discord', '333333333333333333'); // no paper position yet: opens one, nothing fires
+    const telegram = memorySender({ platform: 'telegram' });
+    const discord = memorySender({ platform: 'discord' });
+    const { options } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time, reviewTime: '16:15' });
+
+    // Monday: VIX 17 against an entry at 15.5 — layer 1 fires.
+    t.clock.set(ny('2026-11-23', '09:45'));
+    const monday = await runDue(options, t.clock.now());
+    expect(monday).toMatchObject({ sent: 2, discussions: 1 });
+    expect(telegram.discussions).toHaveLength(1);
+    expect(discord.discussions).toHaveLength(0);
+    const opened = telegram.discussions[0]!.reply;
+    expect(opened.title).toBe(`Hedge layer 1 fired on the channel position ${positionId}`);
+    expect(opened.discussion).toMatchObject({ answers: ['Adopt', 'Skip', 'Need more data'], durationHours: 24 });
+    expect(opened.discussion!.threadName).toMatch(new RegExp(`^Hedge ${positionId} L1 VIX \\d+/\\d+$`));
+    const summary = telegram.sent.find((s) => s.chatId === '-100777')!.reply;
+    expect(summary.lines!.find((l) => l.startsWith(`Channel position ${positionId}`))).toMatch(/: HEDGE, /);
+    expect(summary.lines!.find((l) => l.startsWith('Hedge discussions: '))).toBe(`Hedge discussions: ${opened.discussion!.threadName}.`);
+    const channelUser = deps.store.users.resolve('telegram', 'channel:-100777', 'x');
+    expect(deps.store.forUser(channelUser).positions.get(positionId)!.hedgeLayers.map((l) => l.layer)).toEqual([1]);
+
+    // The same day again, and the post-close review: no second discussion.
+    expect(await runDue(options, t.clock.now() + 60_000)).toMatchObject({ due: 0, discussions: 0 });
+    t.clock.set(ny('2026-11-23', '16:15'));
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, discussions: 0 });
+
+    // Tuesday, the same breach: layer 1 is active, nothing new.
+    t.clock.set(ny('2026-11-24', '09:45'));
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, discussions: 0 });
+    expect(telegram.discussions).toHaveLength(1);
+
+    // Wednesday, VIX 19.5: the breach passes 3·T — layers 2 and 3 fire on the group's position, and
+    // layer 1 on the Discord channel's (opened Monday at VIX 17). Each opens once.
+    values.vix = 19.5;
+    values.vixPrevious = 17;
+    t.clock.set(ny('2026-11-25', '09:45'));
+    const wednesday = await runDue(options, t.clock.now());
+    expect(telegram.discussions.map((d) => d.reply.title)).toEqual([1, 2, 3].map((layer) => `Hedge layer ${layer} fired on the channel position ${positionId}`));
+    expect(discord.discussions.map((d) => d.reply.title)).toEqual([expect.stringMatching(/^Hedge layer 1 fired on the channel position /)]);
+    expect(wednesday.discussions).toBe(3);
+    expect(deps.store.forUser(channelUser).positions.get(positionId)!.hedgeLayers.map((l) => l.layer)).toEqual([1, 2, 3]);
+
+    // Friday (Thursday is Thanksgiving), the same market: every layer is active, nothing reopens.
+    t.clock.set(ny('2026-11-27', '09:45'));
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, discussions: 0 });
+    const titles = [...telegram.discussions, ...discord.discussions].map((d) => d.reply.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles).toHaveLength(4);
+    // Each is recorded once in hedge_discussions, with the poll (Telegram) or thread (Discord) id.
+    const rows = t.app.store.db.prepare('SELECT platform, chat_id, position_id, layer, trading_day, thread_id, poll_id FROM hedge_discussions ORDER BY platform DESC, layer').all() as { platform: string; layer: number; trading_day: string; thread_id: string | null; poll_id: string | null }[];
+    expect(rows.map((r) => `${r.platform} L${r.layer} ${r.trading_day}`)).toEqual(['telegram L1 2026-11-23', 'telegram L2 2026-11-25', 'telegram L3 2026-11-25', 'discord L1 2026-11-25']);
+    expect(rows.every((r) => (r.platform === 'discord' ? r.thread_id && !r.poll_id : r.poll_id && !r.thread_id))).toBe(true);
+  });
+
+  it('a layer whose discussion was opened before is not opened again, even if the layer is recorded anew', async () => {
+    const t = schedulerApp(ny('2026-11-23', '09:45'));
+    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(17), t.clock) };
+    const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
+    subscribeChannel(deps, 'telegram', '-100777');
+    const telegram = memorySender({ platform: 'telegram' });
+    const { options } = plannerFor({ ...t, deps }, [telegram], { time: t.time });
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 1, discussions: 1 });
+    // Another process (or a restore) loses the layer record: the next day fires layer 1 again.
+    t.app.store.db.prepare('DELETE FROM hedge_layers WHERE position_id = ?').run(positionId);
+    t.clock.set(ny('2026-11-24', '09:45'));
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 1, discussions: 0 });
+    expect(telegram.discussions).toHaveLength(1);
+  });
+
+  it('a platform without discussions still gets the summary; a failed discussion does not fail the summary', async () => {
+    const t = schedulerApp(ny('2026-11-23', '09:45'));
+    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(17), t.clock) };
+    seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
+    seedChannelPosition(deps, 'discord', '333333333333333333', t.clock.now() - 86_400_000);
+    subscribeChannel(deps, 'telegram', '-100777');
+    subscribeChannel(deps, 'discord', '333333333333333333');
+    const telegram = memorySender({ platform: 'telegram', discussions: false });
+    const discord = memorySender({ platform: 'discord', script: ({ discussion }) => (discussion ? { ok: false, kind: 'permanent', code: '50013', reason: 'Missing Permissions' } : null) });
+    const { options, ledger } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time });
+    expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, failed: 0, deactivated: 0, discussions: 0 });
+    expect(ledger.counts('2026-11-23')).toMatchObject({ sent: 2 });
+    expect(deps.store.subscriptions.active()).toHaveLength(2);
+  });
+});

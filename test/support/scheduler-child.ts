@@ -1,0 +1,43 @@
+// A separate process running one planner pass (runDue) over a shared SQLite file against the fake
+// chat server: the crash test kills it with SIGKILL in the middle of a fan-out and starts it again;
+// the two-process test runs two at once.
+//   node --import tsx test/support/scheduler-child.ts '<json ChildOptions>'
+// Its clock is clockStartMs plus the real time since start, so claims age as they would.
+// Prints `REPORT <json RunReport>` and exits 0.
+import { createLedger } from '../../src/scheduler/ledger.ts';
+import { createPacer } from '../../src/scheduler/pacer.ts';
+import { runDue } from '../../src/scheduler/planner.ts';
+import { openSchedulerApp } from './scheduler-app.ts';
+import { discordHttpSender, telegramHttpSender } from './scheduler-http-sender.ts';
+
+export interface ChildOptions {
+  dbPath: string;
+  baseUrl: string;
+  platform: 'telegram' | 'discord';
+  clockStartMs: number;
+  perSecond: number;
+  concurrency: number;
+  staleClaimMs?: number;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
+const started = performance.now();
+const clock = { now: () => options.clockStartMs + Math.round(performance.now() - started) };
+const target = openSchedulerApp({ dbPath: options.dbPath, clock });
+const sender = options.platform === 'telegram'
+  ? telegramHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond })
+  : discordHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond });
+const report = await runDue({
+  deps: target.deps,
+  ledger: createLedger(target.app.store.db),
+  pacer: createPacer(),
+  senders: new Map([[sender.platform, sender]]),
+  timeZone: 'America/New_York',
+  reviewTime: null,
+  catchUpMs: 2 * 3_600_000,
+  concurrency: options.concurrency,
+  ...(options.staleClaimMs !== undefined ? { staleClaimMs: options.staleClaimMs } : {}),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}, clock.now());
+target.close();
+process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
