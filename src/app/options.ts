@@ -34,6 +34,13 @@ function finish<T extends z.ZodType>(schema: T, meta: OptionMeta): T {
   return schema;
 }
 
+/**
+ * The dates the calendar and the engine can step around (a few trading days either side) and no
+ * trade needs more of: a date near 9999-12-31 would step into a five-digit year and crash them.
+ */
+export const DATE_RANGE = { first: '1900-01-01', last: '2199-12-31' } as const;
+const inDateRange = (text: string) => text >= DATE_RANGE.first && text <= DATE_RANGE.last;
+
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 
 /** '5,615' and '5615.0' are fine; '', '1e3', '12abc' are not. */
@@ -91,7 +98,9 @@ export const option = {
     return finish(schema, { kind: 'choice', description: spec.description, required: true, example: String(spec.example), choices });
   },
   date(spec: Spec) {
-    const schema = z.string({ error: 'must be a date YYYY-MM-DD' }).trim().refine(isIsoDate, { message: 'must be a date YYYY-MM-DD' });
+    const schema = z.string({ error: 'must be a date YYYY-MM-DD' }).trim()
+      .refine(isIsoDate, { message: 'must be a date YYYY-MM-DD', abort: true })
+      .refine(inDateRange, { message: `must be a date from ${DATE_RANGE.first} to ${DATE_RANGE.last}` });
     return finish(schema, { kind: 'date', description: spec.description, required: true, example: String(spec.example) });
   },
   /** A date (YYYY-MM-DD) or a number of days to expiry (45, 45d, 45dte). */
@@ -106,7 +115,7 @@ export const option = {
         return days ? { dte: Number(days[1]) } : value;
       },
       z.union([
-        z.object({ date: z.string() }),
+        z.object({ date: z.string().refine(inDateRange) }),
         z.object({ dte: z.number().int().min(0).max(3650) }),
       ], { error: 'must be a date YYYY-MM-DD or days to expiry (0-3650)' }),
     );
