@@ -7,7 +7,8 @@ export class UserError extends Error {
   readonly identifier: string;
   readonly context: Record<string, unknown>;
   constructor(identifier: string, message: string, context: Record<string, unknown> = {}) {
-    super(message.replace(/\s*\n\s*/g, ' '));
+    // One line whatever it quotes: \r, \v, \f, NEL and the Unicode line separators break lines too.
+    super(message.replace(/\s*[\n\r\v\f\u0085\u2028\u2029]\s*/g, ' '));
     this.name = 'UserError';
     this.identifier = identifier;
     this.context = context;
