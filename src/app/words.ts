@@ -49,6 +49,12 @@ export interface ParsedLine {
 
 const KEY_VALUE = /^([a-z][a-z0-9_]{0,31})[=:](.*)$/is;
 
+/** A word of the user's quoted back in an error, cut to a name's length (names are ≤ 32 characters). */
+function echo(word: string): string {
+  const chars = [...word];
+  return chars.length <= 32 ? word : `${chars.slice(0, 31).join('')}…`;
+}
+
 /** Finds the command a line names, and builds its raw option record. */
 export function parseCommandLine(registry: Registry, line: string, botName?: string): ParsedLine {
   const words = splitWords(line.trim());
@@ -57,11 +63,11 @@ export function parseCommandLine(registry: Registry, line: string, botName?: str
   const at = head.indexOf('@');
   if (at >= 0) {
     const target = head.slice(at + 1);
-    if (botName && target && target !== botName.toLowerCase()) throw new UserError('other-bot', `That command is for @${target}, not for this bot.`);
+    if (botName && target && target !== botName.toLowerCase()) throw new UserError('other-bot', `That command is for @${echo(target)}, not for this bot.`);
     head = head.slice(0, at);
   }
   const members = registry.roots.get(head);
-  if (!members) throw new UserError('unknown-command', `Unknown command /${head}: type /help for the list.`);
+  if (!members) throw new UserError('unknown-command', `Unknown command /${echo(head)}: type /help for the list.`);
   let command = members.find((c) => c.name === head);
   if (!command) {
     const sub = (words.shift() ?? '').toLowerCase();
