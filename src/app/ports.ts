@@ -160,6 +160,8 @@ export interface SubscriptionRepository {
   forChat(platform: Platform, chatId: string): Subscription[];
   active(): Subscription[];
   deactivate(id: number, reason: string, nowMs: number): void;
+  /** The chat changed id (a Telegram group upgraded to a supergroup): the subscription follows it. */
+  moveChat(id: number, chatId: string, nowMs: number): void;
 }
 
 export interface CachedQuote {

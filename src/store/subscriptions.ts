@@ -49,6 +49,7 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
     forChat: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id`),
     active: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE active = 1 ORDER BY id`),
     deactivate: db.prepare('UPDATE subscriptions SET active = 0, deactivated_reason = ?, deactivated_ms = ? WHERE id = ? AND active = 1'),
+    moveChat: db.prepare('UPDATE subscriptions SET chat_id = ? WHERE id = ?'),
   };
 
   const identity = (input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }) => {
@@ -75,6 +76,15 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
     },
     deactivate(id, reason, nowMs) {
       s.deactivate.run(reason, nowMs, id);
+    },
+    moveChat(id, chatId, nowMs) {
+      try {
+        s.moveChat.run(chatId, id);
+      } catch (error) {
+        // The new chat already has the same subscription: keep that one, retire this one.
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+        s.deactivate.run(`moved to chat ${chatId}, which was already subscribed`, nowMs, id);
+      }
     },
   };
 }
