@@ -4,7 +4,7 @@
 // chat, counted in sliding one-second windows, and answers 429 with retry_after beyond. The
 // scheduler's Telegram pacing is configured to 300/s. Prints figures; asserts nothing.
 //   npx tsx bench/fanout.ts                      (or: npm run bench -- fanout)
-//   npx tsx bench/fanout.ts --chats 3000 --rate 300 --concurrency 16 --limit window|gcra
+//   npx tsx bench/fanout.ts --chats 3000 --rate 300 --concurrency 16 [--pace N] [--no-ceiling]
 // Figures: delivered/ideal time (ideal = chats / rate; target ≤ 1.1), 429s received (target 0),
 // lost and duplicated messages (target 0), and the planner's own ceiling (the same fan-out with
 // pacing off against an unlimited server) to show how much of the time is pacing.
@@ -24,7 +24,6 @@ const { values } = parseArgs({
     chats: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '16' },
-    limit: { type: 'string', default: 'window' },
     ceiling: { type: 'boolean', default: true },
     /** The pacing rate given to the sender (default: --rate, as TELEGRAM_MESSAGES_PER_SECOND would be). */
     pace: { type: 'string' },
@@ -119,8 +118,7 @@ function delivery(stats: FakeServerStats) {
   return { lost: CHATS - counts.length, duplicated: counts.filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0) };
 }
 
-const limitMode = values.limit === 'gcra' ? 'gcra' : 'window';
-console.log(`${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (${limitMode === 'window' ? 'sliding 1 s windows' : 'GCRA buckets'}); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`);
+console.log(`${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (sliding 1 s windows); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`);
 
 if (values.ceiling) {
   // The planner alone: no pacing, no limits (what one message costs us: claim, build, HTTP, mark).
@@ -129,7 +127,7 @@ if (values.ceiling) {
   console.log(`ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`);
 }
 
-const run = await fanOut({ globalPerSecond: RATE, perChatPerSecond: 1, limitMode, globalBurst: 1, recordArrivals: true }, PACE);
+const run = await fanOut({ globalPerSecond: RATE, perChatPerSecond: 1, recordArrivals: true }, PACE);
 const { lost, duplicated } = delivery(run.stats);
 const ideal = (CHATS / RATE) * 1000;
 const span = run.stats.firstMs !== null && run.stats.lastMs !== null ? run.stats.lastMs - run.stats.firstMs : NaN;

@@ -6,12 +6,12 @@
 //     with enforce_nonce, a nonce seen before on that channel returns the first message and
 //     creates nothing (Discord's idempotency); 429 answers the Retry-After header and retry_after.
 // Limits (optional): `globalPerSecond` over every message, `perChatPerSecond` per chat, counted
-// in sliding one-second windows (or, with limitMode 'gcra', as buckets like the pacer's); a
-// message beyond them gets 429 and is not delivered.
+// in sliding one-second windows (the literal "N messages per second": never more than N within
+// any 1,000 ms); a message beyond them gets 429 and is not delivered.
 // `script` can refuse a chat (403 blocked, 400 chat not found, 404 Unknown Channel, 5xx...).
 // GET /stats returns the figures as JSON (for a server in another process).
 // Run alone (the benchmark starts it in its own process):
-//   node --import tsx test/support/scheduler-fake-server.ts '{"globalPerSecond":300}'
+//   node --import tsx test/support/scheduler-fake-server.ts '{"globalPerSecond":300,"perChatPerSecond":1}'
 // prints `LISTENING <port>` and serves until stdin closes or SIGTERM.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,15 +23,10 @@ export interface ScriptedAnswer {
 }
 
 export interface FakeServerOptions {
+  /** At most this many messages in any sliding second, over all chats. */
   globalPerSecond?: number;
-  /** Messages that may go back to back on the global bucket (GCRA tolerance); default 1. */
-  globalBurst?: number;
+  /** At most this many messages to one chat in any sliding second. */
   perChatPerSecond?: number;
-  /**
-   * How the limits are counted: 'window' (default) — at most N messages in any sliding second,
-   * the literal "N messages per second"; 'gcra' — a bucket refilled at N/s holding `globalBurst`.
-   */
-  limitMode?: 'window' | 'gcra';
   /** Answer delay in ms (network and platform latency). */
   latencyMs?: number;
   /** After this many delivered messages, stop answering (the requests hang until close). */
@@ -65,26 +60,12 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-class Gcra {
-  private readonly tat = new Map<string, number>();
-  /** ms until one more message fits the bucket (0: it fits now). */
-  wait(key: string, perSecond: number, burst: number, now: number): number {
-    const interval = 1000 / perSecond;
-    const allowedAt = Math.max(this.tat.get(key) ?? now, now) - (burst - 1) * interval;
-    return now < allowedAt - 1e-9 ? allowedAt - now : 0;
-  }
-  take(key: string, perSecond: number, now: number): void {
-    this.tat.set(key, Math.max(this.tat.get(key) ?? now, now) + 1000 / perSecond);
-  }
-}
-
 const now = () => performance.timeOrigin + performance.now();
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const perChat = new Map<string, number>();
   const calls = new Map<string, number>();
   const nonces = new Map<string, string>();
-  const limiter = new Gcra();
   const held: http.ServerResponse[] = [];
   let delivered = 0;
   let requests = 0;
@@ -121,18 +102,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     windows.set(key, times);
   };
 
-  /** ms to wait when a limit is reached; else 0, and the message is counted on every bucket. */
+  /** ms to wait when a limit is reached; else 0, and the message is counted in every window. */
   const limited = (platform: 'telegram' | 'discord', chatId: string, at: number): number => {
-    const buckets: [string, number, number][] = [];
-    if (options.globalPerSecond) buckets.push(['global', options.globalPerSecond, options.globalBurst ?? 1]);
-    if (options.perChatPerSecond) buckets.push([`chat:${platform}:${chatId}`, options.perChatPerSecond, 1]);
-    const gcra = options.limitMode === 'gcra';
-    const wait = Math.max(0, ...buckets.map(([key, perSecond, burst]) => (gcra ? limiter.wait(key, perSecond, burst, at) : windowWait(key, perSecond, at))));
+    const windows: [string, number][] = [];
+    if (options.globalPerSecond) windows.push(['global', options.globalPerSecond]);
+    if (options.perChatPerSecond) windows.push([`chat:${platform}:${chatId}`, options.perChatPerSecond]);
+    const wait = Math.max(0, ...windows.map(([key, perSecond]) => windowWait(key, perSecond, at)));
     if (wait > 0) return wait;
-    for (const [key, perSecond] of buckets) {
-      if (gcra) limiter.take(key, perSecond, at);
-      else windowTake(key, at);
-    }
+    for (const [key] of windows) windowTake(key, at);
     return 0;
   };
 
