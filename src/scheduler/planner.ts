@@ -172,6 +172,10 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
   if (outcome.ok) {
     ledger.markSent(key, outcome.messageId, deps.clock.now());
     report.sent++;
+    if (outcome.movedTo) {
+      deps.store.subscriptions.moveChat(job.subscription.id, outcome.movedTo, nowMs);
+      deps.logger.info({ subscriptionId: job.subscription.id }, 'chat moved to a new id: subscription follows it');
+    }
     if (job.sender.openDiscussion) {
       for (const item of newLayers) {
         // One discussion per layer, ever: hedge_discussions is claimed before it is opened.

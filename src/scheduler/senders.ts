@@ -11,7 +11,8 @@ export interface SendTarget {
 }
 
 export type SendOutcome =
-  | { ok: true; messageId: string | null }
+  /** movedTo: the chat has a new id now (a Telegram group became a supergroup); sent there. */
+  | { ok: true; messageId: string | null; movedTo?: string }
   | { ok: false; kind: 'rate-limited'; retryAfterMs: number; bucket?: string }
   | { ok: false; kind: 'permanent'; code: string; reason: string }
   | { ok: false; kind: 'transient'; reason: string };

@@ -30,6 +30,17 @@ export function telegramChatSender(sender: TelegramSender, messagesPerSecond: nu
         const { messageIds } = await sender.sendReply(target.chatId, reply);
         return { ok: true, messageId: messageIds.length ? String(messageIds[0]) : null };
       } catch (error) {
+        // A group upgraded to a supergroup has a new id: send there once, and say so.
+        const failed = error instanceof TelegramSendError ? error : null;
+        const movedTo = failed?.failure.kind === 'permanent' ? failed.failure.migrateToChatId : undefined;
+        if (movedTo !== undefined && !failed?.sentMessageIds.length) {
+          try {
+            const { messageIds } = await sender.sendReply(String(movedTo), reply);
+            return { ok: true, messageId: messageIds.length ? String(messageIds[0]) : null, movedTo: String(movedTo) };
+          } catch (retry) {
+            return outcomeOf(retry, logger, String(movedTo));
+          }
+        }
         return outcomeOf(error, logger, target.chatId);
       }
     },
