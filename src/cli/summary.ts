@@ -41,8 +41,11 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
       return 2;
     }
     // Today: what is due now. An earlier day: as of its latest due time, so all of it is due.
-    const dueTimes = deps.store.subscriptions.active().map((s) => scheduledInstant(day, s.time, config.SUMMARY_TIMEZONE));
-    const at = day === today ? deps.clock.now() : Math.max(deps.calendar.newYorkInstant(day, '16:00'), ...dueTimes);
+    // (the latest due time in the summary's own zone, so the planner reads the same day there).
+    const times = deps.store.subscriptions.active().map((s) => s.time);
+    if (config.REVIEW_TIME) times.push(config.REVIEW_TIME);
+    const dueTimes = times.map((time) => scheduledInstant(day, time, config.SUMMARY_TIMEZONE));
+    const at = day === today ? deps.clock.now() : dueTimes.length ? Math.max(...dueTimes) : deps.calendar.newYorkInstant(day, '16:00');
     const report = await createScheduler({ ...planner, catchUpMs: Number.MAX_SAFE_INTEGER }).runNow(at);
     out(values.json ? JSON.stringify(report, null, 2) : `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`);
     return report.failed ? 1 : 0;
