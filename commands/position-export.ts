@@ -8,7 +8,8 @@ const COLUMNS = ['id', 'status', 'underlying', 'long_put', 'short_put', 'short_c
 
 function cell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
+  // A number is data; text a spreadsheet would run as a formula gets a leading ' (even "-2+3+cmd|...").
+  if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
