@@ -60,9 +60,11 @@ for (;;) {
     user.positions.addHedgeLayer(position.id, { layer, vixExpiry: '2026-12-16', longStrike: 20 + layer, shortStrike: 30 + layer, debit: 0.8, contracts: layer, adoptedMs: now });
     say(`h ${position.id} ${layer}`);
   }
-  // Keep the working set small so every kind of write keeps happening.
-  if (open.length > 40) {
-    const position = open[0]!;
+  // Keep the working set small so every kind of write keeps happening (read again: the step above
+  // may have closed one).
+  const stillOpen = user.positions.list('open');
+  if (stillOpen.length > 40) {
+    const position = stillOpen[0]!;
     user.positions.close(position.id, { debit: 0, closedMs: ++now, realizedPl: position.credit * 100 * position.quantity });
     say(`x ${position.id}`);
   }
