@@ -43,6 +43,20 @@ export interface PositionEventRow {
   detail_json: string;
 }
 
+// An entry snapshot never changes once stored, and listing positions parses every one of them on
+// every call: remember the parsed (frozen) snapshots by their text.
+const parsedEntries = new Map<string, EntrySnapshot>();
+
+function parseEntry(text: string): EntrySnapshot {
+  let entry = parsedEntries.get(text);
+  if (!entry) {
+    if (parsedEntries.size >= 10_000) parsedEntries.clear();
+    entry = Object.freeze(JSON.parse(text) as EntrySnapshot);
+    parsedEntries.set(text, entry);
+  }
+  return entry;
+}
+
 export const toHedgeLayer = (row: HedgeLayerRow): HedgeLayerRecord => ({
   layer: row.layer,
   vixExpiry: row.vix_expiry,
@@ -78,7 +92,7 @@ export function toStoredPosition(row: PositionRow, hedgeLayers: HedgeLayerRecord
     closeDebit: row.close_debit,
     realizedPl: row.realized_pl,
     // JSON keeps doubles exactly: JSON.stringify writes the shortest text that reads back the same bits.
-    entry: JSON.parse(row.entry_json) as EntrySnapshot,
+    entry: parseEntry(row.entry_json),
     entrySource: row.entry_source,
     hedgeLayers,
   };
