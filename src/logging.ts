@@ -13,10 +13,11 @@ export interface LoggerOptions {
 
 const REDACT_PATHS = [
   'token', '*.token', 'config.DISCORD_TOKEN', 'config.TELEGRAM_BOT_TOKEN', 'config.TELEGRAM_WEBHOOK_SECRET',
-  'headers.authorization', '*.headers.authorization', 'headers["x-telegram-bot-api-secret-token"]', 'code', '*.code', 'linkCode',
+  'headers.authorization', '*.headers.authorization', 'headers["x-telegram-bot-api-secret-token"]', 'linkCode',
 ];
 
-// Link codes look like K7QM-2XPA: scrubbed from every line, whatever the field.
+// Link codes look like K7QM-2XPA: scrubbed from every line, whatever the field (so a field named
+// `code` can stay readable: Discord's 50013 and Telegram's 403 are what an operator needs).
 const LINK_CODE = /\b[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}\b/g;
 
 export function scrubber(secrets: readonly string[]): (text: string) => string {
