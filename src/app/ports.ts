@@ -65,19 +65,8 @@ export interface StoredPosition {
   hedgeLayers: HedgeLayerRecord[];
 }
 
-export interface NewPosition {
-  underlying: string;
-  strikes: CondorStrikes;
-  expiry: IsoDate;
-  settlement: 'PM' | 'AM';
-  settlementMs: number;
-  quantity: number;
-  credit: number;
-  note: string | null;
-  openedMs: number;
-  entry: EntrySnapshot;
-  entrySource: string;
-}
+/** What /position add stores: the position without what the store assigns or closing sets. */
+export type NewPosition = Omit<StoredPosition, 'id' | 'userId' | 'status' | 'closedMs' | 'closeDebit' | 'realizedPl' | 'hedgeLayers'>;
 
 export type PositionEventKind = 'opened' | 'rolled' | 'hedged' | 'closed' | 'note';
 
@@ -267,21 +256,50 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-export interface PayoffChartInput {
-  title: string;
-  points: { spot: number; profitAtExpiry: number; profitToday?: number }[];
-  breakEvens: number[];
+// The charts' inputs (src/render/charts draws them).
+export interface PayoffPoint {
   spot: number;
+  /** P/L of the whole position at expiry, in dollars. */
+  profitAtExpiry: number;
+  /** Model P/L of the position today, in dollars. */
+  profitToday?: number;
+}
+
+export interface PayoffChartInput {
+  /** e.g. "SPX 5615/5665/6335/6385 2027-01-08 x1" */
+  title: string;
+  /** Ascending spot; non-finite values are dropped. */
+  points: PayoffPoint[];
+  /** Spot levels where P/L at expiry crosses zero: dashed vertical lines with labels. */
+  breakEvens: number[];
+  /** Today's spot: a vertical line with a label. */
+  spot: number;
+  /** Faint vertical lines, unlabelled (the title carries the strikes). */
   strikes?: number[];
   maxProfit?: number;
   maxLoss?: number;
+  /** Small text at the bottom, e.g. the vol used by the model and a disclaimer. */
   footer?: string;
+  /** Marks the image "DEMO DATA" (a badge and a watermark). */
   demo?: boolean;
+}
+
+export interface EquityPoint {
+  /** 'YYYY-MM-DD'; other strings are dropped. */
+  date: string;
+  /** Cumulative P/L in dollars. */
+  equity: number;
+}
+
+export interface EquitySeries {
+  label: string;
+  points: EquityPoint[];
 }
 
 export interface EquityChartInput {
   title: string;
-  series: { label: string; points: { date: string; equity: number }[] }[];
+  /** One line per policy (e.g. cp, delta, hold). */
+  series: EquitySeries[];
   footer?: string;
 }
 

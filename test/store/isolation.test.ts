@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/app/errors.ts';
-import { hedgeLayer, newPosition, openTestStore } from './support.ts';
+import { hedgeLayer, newPosition, openTestStore, userErrorOf as refused } from './support.ts';
 
-function refused(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('one user cannot see or touch another user\'s positions', () => {
   const setUp = () => {

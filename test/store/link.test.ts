@@ -1,22 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/app/errors.ts';
 import { LINK_CODE_ALPHABET, LINK_FAILURE_WINDOW_MS } from '../../src/store/index.ts';
-import { countRows, failNext, hedgeLayer, newPosition, openTestStore, stopFailing } from './support.ts';
+import { countRows, failNext, hedgeLayer, newPosition, openTestStore, stopFailing, userErrorOf as refusal } from './support.ts';
 
 const TEN_MINUTES = 10 * 60_000;
 const T0 = 1_767_623_400_000;
 
-function refusal(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 const setUp = () => {
   const store = openTestStore();

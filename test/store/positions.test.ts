@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStore, POSITION_ID_ALPHABET } from '../../src/store/index.ts';
-import { UserError } from '../../src/app/errors.ts';
-import { entrySnapshot, hedgeLayer, newPosition, openTestStore, tempDbPath } from './support.ts';
+import { entrySnapshot, hedgeLayer, newPosition, openTestStore, tempDbPath, userErrorOf as userError } from './support.ts';
 
 /** Every number of a value as its 64 bits, keyed by path: equal lists mean a bit-for-bit round trip. */
 function numberBits(value: unknown, at = '$', out: string[] = []): string[] {
@@ -15,15 +14,6 @@ function numberBits(value: unknown, at = '$', out: string[] = []): string[] {
   return out;
 }
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('positions', () => {
   it('add then get returns the position with its entry snapshot bit for bit, also after reopening the file', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/engine/index.ts';
-import { UserError } from '../../src/app/errors.ts';
-import { openTestStore } from './support.ts';
+import { openTestStore, userErrorOf as refusal } from './support.ts';
 
 const setUp = () => {
   const store = openTestStore();
@@ -11,15 +10,6 @@ const setUp = () => {
   return { store, settings: store.forUser(userId).settings, storedKeys };
 };
 
-function refusal(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('settings', () => {
   it('start as the engine defaults with no summary time, storing nothing', () => {

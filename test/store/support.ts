@@ -1,4 +1,5 @@
 // Builders for the store tests: a real SQLite file in a fresh temp folder, and plain positions.
+import { UserError } from '../../src/app/errors.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,4 +98,15 @@ export function failNext(store: SqliteStore, table: string, operation: 'INSERT' 
 
 export function stopFailing(store: SqliteStore, table: string, operation: 'INSERT' | 'UPDATE' | 'DELETE' = 'INSERT'): void {
   store.db.exec(`DROP TRIGGER fail_${table}_${operation}`);
+}
+
+/** The UserError a call throws (fails the test when it throws nothing or something else). */
+export function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error('expected a UserError');
 }

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/app/errors.ts';
 import { createStore } from '../../src/store/index.ts';
-import { newPosition, openTestStore, tempDbPath } from './support.ts';
+import { newPosition, openTestStore, tempDbPath, userErrorOf as refusal } from './support.ts';
 
 const T0 = 1_767_623_400_000;
 
-function refusal(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('user directory', () => {
   it('creates a user on first sight, finds it afterwards and keeps the display name current', () => {
