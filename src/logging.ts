@@ -44,6 +44,20 @@ export function createLogger(options: LoggerOptions): Logger {
   ) as unknown as Logger;
 }
 
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/** A JSON log line as one line for a person: "warning: market data: CBOE unreachable ... (ref K7Q2M9)". */
+export function readableLogLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string; reference?: string; err?: { message?: string } };
+    const detail = entry.err?.message ? `: ${entry.err.message}` : '';
+    const reference = entry.reference ? ` (ref ${entry.reference})` : '';
+    return `${LEVEL_NAMES[entry.level ?? 30] ?? 'log'}: ${entry.msg ?? ''}${detail}${reference}\n`;
+  } catch {
+    return line;
+  }
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: Logger = {
   debug: () => {},

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createConfig, secretsOf, type Config } from './config.ts';
 import { buildApp } from './compose.ts';
-import { createLogger } from './logging.ts';
+import { createLogger, readableLogLine } from './logging.ts';
 import { runConsole } from './platforms/console/console.ts';
 import { runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
@@ -58,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   // above unless LOG_LEVEL asks otherwise. The bots log at LOG_LEVEL.
   const botsRun = command === 'start' && (config.discordEnabled || config.telegramEnabled);
   const level = process.env.LOG_LEVEL || botsRun ? config.LOG_LEVEL : 'warn';
-  const logger = createLogger({ level, secrets: secretsOf(config), write: (line) => process.stderr.write(line) });
+  // The bots write JSON lines for log collectors; a person at a terminal gets one readable line.
+  const write = botsRun || process.env.LOG_LEVEL ? (line: string) => process.stderr.write(line) : (line: string) => process.stderr.write(readableLogLine(line));
+  const logger = createLogger({ level, secrets: secretsOf(config), write });
   switch (command) {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
