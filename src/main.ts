@@ -118,11 +118,13 @@ async function main(argv: string[]): Promise<number> {
 
 /** Runs the bots and the scheduler until SIGINT or SIGTERM, then stops in order and exits 0. */
 async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<typeof createLogger>): Promise<number> {
-  const running = await startBots(app, logger);
-  await new Promise<void>((resolve) => {
+  // Listen before starting: a signal that arrives while the bots connect still stops them cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const running = await startBots(app, logger);
+  await stopRequested;
   logger.info({}, 'shutting down');
   await running.stop();
   app.close();
