@@ -9,7 +9,7 @@ import { condorLabel, dollars, percent, points, signedDollars } from '../src/app
 import { option, optional } from '../src/app/options.ts';
 import { condorOf, evaluateForCaller } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
-import { condorFields } from './support/describe.ts';
+import { condorFields, volSourceField } from './support/describe.ts';
 import { payoffAttachment } from './support/payoff.ts';
 import { positionIdOption, whatIfSpot, whatIfVix } from './support/options.ts';
 import { proposalLines } from './support/proposal.ts';
@@ -77,6 +77,7 @@ export default defineCommand({
         { label: 'Hedge layers', value: position.hedgeLayers.length ? position.hedgeLayers.map((l) => `#${l.layer} VIX ${l.longStrike}/${l.shortStrike} x${l.contracts}`).join(', ') : 'none active', inline: true },
         ...condorFields(condor, evaluation.condor).filter((field) => !['Width'].includes(field.label)),
         { label: 'Max loss', value: dollars(evaluation.condor.maxLoss), inline: true },
+        volSourceField(evaluation.condor),
       ].filter((field, index, all) => all.findIndex((f) => f.label === field.label) === index),
       attachments: [chart],
       buttons,

@@ -37,3 +37,15 @@ export function legsTable(evaluation: CondorEvaluation): ReplyTable {
     ]),
   };
 }
+
+const SOURCE_WORDS = { chain: 'option chain IV', 'vix-proxy': 'VIX proxy (VIX/100)', user: 'your vol' } as const;
+
+/** Which vol priced the legs: "option chain IV at each strike", or a mix with the VIX proxy. */
+export function volSourceField(evaluation: CondorEvaluation): ReplyField {
+  const counts = new Map<string, number>();
+  for (const leg of evaluation.legs) counts.set(leg.volSource, (counts.get(leg.volSource) ?? 0) + 1);
+  const value = counts.size === 1
+    ? `${SOURCE_WORDS[evaluation.legs[0]!.volSource]} for all four legs`
+    : [...counts].map(([source, n]) => `${SOURCE_WORDS[source as keyof typeof SOURCE_WORDS]} for ${n} leg${n === 1 ? '' : 's'}`).join(', ');
+  return { label: 'Vol source', value, inline: true };
+}
