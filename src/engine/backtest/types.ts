@@ -1,7 +1,7 @@
 // The backtest's inputs, parameters and results (ENGINE.md §9). Plain data only: results
 // serialise to the same JSON bytes for the same inputs (no Maps, fixed key order).
 import type { IsoDate } from '../dates.ts';
-import { DEFAULT_SETTINGS } from '../signals.ts';
+import { DEFAULT_SETTINGS, type PositionSettings } from '../signals.ts';
 import { UNDERLYINGS, type Underlying } from '../underlying.ts';
 
 /** One trading day: the SPX and VIX closes (VIX3M and VVIX when known). */
@@ -23,7 +23,8 @@ export const BACKTEST_POLICIES: readonly BacktestPolicy[] = ['cp', 'delta', 'hol
  */
 export type ExpiryRule = 'daily' | 'weekly';
 
-export interface BacktestParams {
+/** The position rules are the bot's own (ENGINE.md §6); the policy is chosen per run. */
+export interface BacktestParams extends Omit<PositionSettings, 'policy'> {
   /** First and last day of the run (inclusive); earlier days still feed the VIX percentile. */
   from?: IsoDate;
   to?: IsoDate;
@@ -43,14 +44,6 @@ export interface BacktestParams {
   rate: number;
   dividendYield: number;
   quantity: number;
-  profitTarget: number | null;
-  stopLoss: number;
-  exitDte: number;
-  minRollDte: number;
-  thresholdMin: number;
-  thresholdMax: number;
-  deltaTrigger: number;
-  maxHedgeLayers: number;
   /** Dollars per contract per leg, on every open, close, roll and hedge trade (1.00). */
   commissionPerContract: number;
   /** Points per leg against us on every trade (0.05): credits lower, debits higher. */
