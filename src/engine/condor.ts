@@ -172,10 +172,6 @@ export interface CondorEvaluation {
   legs: LegValuation[];
 }
 
-export function strikeOf(strikes: CondorStrikes, role: LegRole): number {
-  return strikes[role];
-}
-
 /** Distance from spot to the nearer break-even, in points (the cushion reserve y of §5). */
 export function cushionOf(strikes: CondorStrikes, credit: number, spot: number): number {
   return Math.min(spot - (strikes.shortPut - credit), strikes.shortCall + credit - spot);

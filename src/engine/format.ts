@@ -34,5 +34,3 @@ export const usd = (value: number, digits = 0) => {
   return `${value < 0 && text.replace(/[0.,]/g, '') !== '' ? '-' : ''}$${text}`;
 };
 
-/** A signed number of points: +3.10 / -3.10. */
-export const signedPts = (value: number, digits = 2) => `${value >= 0 ? '+' : '-'}${groupDigits(Math.abs(value), digits)}`;
