@@ -12,10 +12,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLedger } from '../src/scheduler/ledger.ts';
-import { createPacer } from '../src/scheduler/pacer.ts';
 import { runDue, type RunReport } from '../src/scheduler/planner.ts';
-import { makeTempDir, ny, openSchedulerApp, subscribeMany } from '../test/support/scheduler-app.ts';
+import { makeTempDir, ny, openSchedulerApp, plannerFor, subscribeMany } from '../test/support/scheduler-app.ts';
 import type { FakeServerOptions, FakeServerStats } from '../test/support/scheduler-fake-server.ts';
 import { telegramHttpSender } from '../test/support/scheduler-http-sender.ts';
 
@@ -79,17 +77,7 @@ async function fanOut(serverOptions: FakeServerOptions, pacing: number): Promise
     const target = openSchedulerApp({ dbPath: path.join(dir, 'bench.db'), clock: { now: () => AT } });
     subscribeMany(target, 'telegram', CHATS);
     const sender = telegramHttpSender({ baseUrl: server.url, perSecond: pacing });
-    const options = {
-      deps: target.deps,
-      ledger: createLedger(target.app.store.db),
-      pacer: createPacer(),
-      senders: new Map([[sender.platform, sender]]),
-      timeZone: 'America/New_York',
-      reviewTime: null,
-      catchUpMs: 2 * 3_600_000,
-      concurrency: CONCURRENCY,
-      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-    };
+    const { options } = plannerFor(target, [sender], { concurrency: CONCURRENCY, random: Math.random });
     const started = performance.now();
     const report = await runDue(options, AT);
     const ms = performance.now() - started;

@@ -89,26 +89,7 @@ export function inTelegramGroup(base: Identity, callerCanManage: boolean): Ident
 
 // ------------------------------------------------------------------ logging
 
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  object: Record<string, unknown>;
-  message?: string;
-}
-
-/** A Logger port that records every call (children share the record and add their bindings). */
-export function capturingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
-  const at = (level: LogEntry['level']) => (object: Record<string, unknown>, message?: string) => {
-    entries.push({ level, object: { ...bindings, ...object }, ...(message === undefined ? {} : { message }) });
-  };
-  return {
-    entries,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => capturingLogger(entries, { ...bindings, ...more }),
-  };
-}
+export { capturingLogger, type LogEntry } from './logger.ts';
 
 /** The real pino logger (createLogger), writing its JSON lines into an array. */
 export function pinoCapture(level = 'info', secrets: string[] = []): { logger: Logger; lines: string[] } {

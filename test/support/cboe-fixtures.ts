@@ -1,6 +1,5 @@
 // Bodies shaped like CBOE's (and FRED's) real files, per shared/formats: the same keys in the same
 // order, the same date formats. Numbers are made up for the tests: never market data.
-import type { Logger } from '../../src/app/ports.ts';
 
 /** The delayed-quotes /quotes/_X.json body. lastTradeTime: New York wall clock 'YYYY-MM-DDTHH:MM:SS'. */
 export function quoteJson(symbol: string, values: { price: number; prevClose?: number; lastTradeTime: string; timestamp?: string; iv30?: number }): string {
@@ -102,23 +101,5 @@ export function fredCsv(series: string, bars: readonly (Bar | { date: string; cl
 
 export const HTML_CHALLENGE = '<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing cdn.cboe.com. SECRET-BODY-MARKER</body></html>';
 
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  object: Record<string, unknown>;
-  message: string | undefined;
-}
-
-/** A logger that keeps what it is told (child bindings merged in). */
-export function recordingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
-  const at = (level: LogEntry['level']) => (object: Record<string, unknown>, message?: string) => {
-    entries.push({ level, object: { ...bindings, ...object }, message });
-  };
-  return {
-    entries,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
-  };
-}
+/** A logger that keeps what it is told (child bindings merged in): the one in app.ts. */
+export { capturingLogger as recordingLogger, type LogEntry } from './logger.ts';

@@ -34,15 +34,8 @@ export function movableClock(startMs: number): MovableClock {
   return { now: () => now, set: (ms) => (now = ms), advance: (ms) => (now += ms) };
 }
 
-/** A logger port that keeps its entries (children share them). */
-export interface LogEntry { level: string; object: Record<string, unknown>; message?: string }
-export function recordingLogger(entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
-  const at = (level: string) => (object: Record<string, unknown>, message?: string) => {
-    entries.push({ level, object, ...(message === undefined ? {} : { message }) });
-  };
-  const logger: Logger & { entries: LogEntry[] } = { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
-  return logger;
-}
+/** A logger port that keeps its entries (children share them): the one in app.ts. */
+export { capturingLogger as recordingLogger, type LogEntry } from './logger.ts';
 
 export interface SchedulerApp {
   app: App;

@@ -4,10 +4,8 @@
 //   node --import tsx test/support/scheduler-child.ts '<json ChildOptions>'
 // Its clock is clockStartMs plus the real time since start, so claims age as they would.
 // Prints `REPORT <json RunReport>` and exits 0.
-import { createLedger } from '../../src/scheduler/ledger.ts';
-import { createPacer } from '../../src/scheduler/pacer.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
-import { openSchedulerApp } from './scheduler-app.ts';
+import { openSchedulerApp, plannerFor } from './scheduler-app.ts';
 import { discordHttpSender, telegramHttpSender } from './scheduler-http-sender.ts';
 
 export interface ChildOptions {
@@ -27,17 +25,11 @@ const target = openSchedulerApp({ dbPath: options.dbPath, clock });
 const sender = options.platform === 'telegram'
   ? telegramHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond })
   : discordHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond });
-const report = await runDue({
-  deps: target.deps,
-  ledger: createLedger(target.app.store.db),
-  pacer: createPacer(),
-  senders: new Map([[sender.platform, sender]]),
-  timeZone: 'America/New_York',
-  reviewTime: null,
-  catchUpMs: 2 * 3_600_000,
+const planner = plannerFor(target, [sender], {
   concurrency: options.concurrency,
+  random: Math.random,
   ...(options.staleClaimMs !== undefined ? { staleClaimMs: options.staleClaimMs } : {}),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-}, clock.now());
+});
+const report = await runDue(planner.options, clock.now());
 target.close();
 process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
