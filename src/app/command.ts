@@ -6,12 +6,8 @@ import type { Reply, Visibility } from './reply.ts';
 import type { CalendarPort, Caller, ChartsPort, Clock, EngineDefaults, Logger, MarketPort, Store, UserStore } from './ports.ts';
 import type { Services } from './services.ts';
 
-export interface CommandContext {
-  caller: Caller;
-  /** The caller's own positions and settings (scoped by construction). */
-  user: UserStore;
-  /** Cross-user parts (identities, subscriptions); never positions. */
-  directory: Pick<Store, 'users' | 'subscriptions'>;
+/** The ports every caller shares: what a command's context and the adapters' dependencies have in common. */
+export interface SharedPorts {
   market: MarketPort;
   calendar: CalendarPort;
   clock: Clock;
@@ -19,6 +15,14 @@ export interface CommandContext {
   charts: ChartsPort;
   defaults: EngineDefaults;
   services: Services;
+}
+
+export interface CommandContext extends SharedPorts {
+  caller: Caller;
+  /** The caller's own positions and settings (scoped by construction). */
+  user: UserStore;
+  /** Cross-user parts (identities, subscriptions); never positions. */
+  directory: Pick<Store, 'users' | 'subscriptions'>;
   /** The registry, for /help. */
   commands: readonly AnyCommand[];
   /** For long commands: a progress line the platform shows while the user waits. */

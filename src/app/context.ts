@@ -1,23 +1,15 @@
 // Builds a command's context for one caller and runs a command for them: the single entry the
 // platform adapters (and the CLI) call. Adapters say who and where; everything else is injected.
-import type { AnyCommand, CommandContext } from './command.ts';
+import type { AnyCommand, CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
-import type { CalendarPort, Chat, ChartsPort, Clock, EngineDefaults, Logger, MarketPort, Platform, Store } from './ports.ts';
+import type { Chat, Platform, Store } from './ports.ts';
 import type { Registry } from './registry.ts';
 import { errorReply, runCommand } from './run-command.ts';
 import type { Reply } from './reply.ts';
-import type { Services } from './services.ts';
 import { parseCommandLine } from './words.ts';
 
-export interface AppDeps {
+export interface AppDeps extends SharedPorts {
   store: Store;
-  market: MarketPort;
-  calendar: CalendarPort;
-  clock: Clock;
-  logger: Logger;
-  charts: ChartsPort;
-  defaults: EngineDefaults;
-  services: Services;
   registry: Registry;
   /** Per-user limiter for expensive commands: seconds to wait, or 0. */
   limiter?: (userId: string, command: AnyCommand) => number;

@@ -3,7 +3,7 @@
 import {
   classifyRegime, vixProxy, type IsoDate, type MarketState, type RegimeReading, type ThresholdBand, type VolInputs,
 } from '../engine/index.ts';
-import type { CommandContext } from './command.ts';
+import type { CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
 import { age, points } from './format.ts';
 import type { MarketSnapshot } from './ports.ts';
@@ -29,12 +29,7 @@ export interface MarketView {
 }
 
 /** What a market view needs: the ports, the defaults and the threshold band of whoever asks. */
-export interface MarketViewDeps {
-  market: CommandContext['market'];
-  clock: CommandContext['clock'];
-  calendar: CommandContext['calendar'];
-  defaults: CommandContext['defaults'];
-}
+export type MarketViewDeps = Pick<SharedPorts, 'market' | 'clock' | 'calendar' | 'defaults'>;
 
 export async function marketView(context: CommandContext, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
   const settings = context.user.settings.get();
