@@ -1,6 +1,6 @@
 // /condor eval: the metrics of ENGINE.md §3, k₀ and a payoff chart for four strikes and an expiry.
 import { z } from 'zod';
-import { cushionOf, evaluateCondor, underlyingFor, UNDERLYINGS, LEG_SIDE, type Condor } from '../src/engine/index.ts';
+import { cushionOf, evaluateCondor, underlyingFor, UNDERLYINGS, type Condor } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
@@ -47,7 +47,7 @@ export default defineCommand({
       // No fill given: the model's fair value of the four legs is the credit.
       const probe: Condor = { underlying, strikes, expiry, quantity, credit: Number.MIN_VALUE };
       const fair = evaluateCondor({ condor: probe, market: state, settlementMs });
-      credit = fair.legs.reduce((sum, leg) => sum - LEG_SIDE[leg.role] * leg.value.price, 0);
+      credit = fair.mark;
       if (!(credit > 0)) throw new UserError('no-credit', 'These strikes have no model value to collect: move the shorts closer to spot.');
     }
     const condor: Condor = { underlying, strikes, expiry, quantity, credit };

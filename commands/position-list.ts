@@ -40,7 +40,7 @@ export default defineCommand({
       };
     });
     rows.sort((a, b) => a.urgency - b.urgency);
-    const needing = rows.filter((r) => r.urgency < 5 && r.urgency < 9).length;
+    const needing = rows.filter((r) => r.urgency < ACTION_URGENCY.HOLD!).length;
     return {
       title: `Your ${status === 'all' ? '' : `${status} `}positions (${positions.length})`,
       visibility: 'caller',

@@ -1,6 +1,6 @@
 // The daily model condor (ENGINE.md §8): for a target DTE, short strikes at a target |delta|
 // each side, wings of the default width, under today's vols. What the daily summary leads with.
-import { cushionOf, evaluateCondor, LEG_SIDE, type Condor, type CondorEvaluation, type CondorStrikes, type MarketState } from './condor.ts';
+import { cushionOf, evaluateCondor, type Condor, type CondorEvaluation, type CondorStrikes, type MarketState } from './condor.ts';
 import type { IsoDate } from './dates.ts';
 import { yearsBetween } from './dates.ts';
 import { forwardAndDiscount, priceOption } from './options.ts';
@@ -74,7 +74,7 @@ export function modelCondor(input: ModelCondorInput): ModelCondor {
   // The credit is the model's fair value: the mark of the four legs.
   const probe: Condor = { underlying, strikes, expiry, quantity: input.quantity ?? 1, credit: Number.MIN_VALUE };
   const fair = evaluateCondor({ condor: probe, market, settlementMs });
-  const credit = fair.legs.reduce((sum, leg) => sum - LEG_SIDE[leg.role] * leg.value.price, 0);
+  const credit = fair.mark;
   const condor: Condor = { ...probe, credit };
   const evaluation = evaluateCondor({ condor, market, settlementMs });
   return {

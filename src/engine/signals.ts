@@ -8,7 +8,7 @@ import { pct, pts, usd } from './format.ts';
 import { proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
 import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
-import type { RegimeReading } from './regime.ts';
+import { rebalanceThreshold, type RegimeReading } from './regime.ts';
 import { restrike, type RestrikeProposal } from './restrike.ts';
 import type { LegRole } from './condor.ts';
 import type { IsoDate } from './dates.ts';
@@ -120,7 +120,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   const [longPut, shortPut, shortCall, longCall] = evaluation.legs as [LegValuation, LegValuation, LegValuation, LegValuation];
   const legVolsNow: Record<LegRole, number> = { longPut: longPut.vol, shortPut: shortPut.vol, shortCall: shortCall.vol, longCall: longCall.vol };
   const invariant = measureInvariant({ condor, entry, market, settlementMs, legVolsNow, modelMarkNow: evaluation.mark });
-  const threshold = settings.thresholdMin + (settings.thresholdMax - settings.thresholdMin) * ((regime.percentile ?? 50) / 100);
+  const threshold = rebalanceThreshold(regime.percentile, settings);
   const x = invariant.premiumReserve;
   const loss = x - credit;
   const dte = evaluation.dte;
