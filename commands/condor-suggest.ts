@@ -1,8 +1,7 @@
 // /condor suggest: the model condor of ENGINE.md §8 under today's market.
 import { z } from 'zod';
-import { modelCondor, UNDERLYINGS } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
-import { marketView } from '../src/app/market-view.ts';
+import { marketView, modelCondorFor } from '../src/app/market-view.ts';
 import { condorLabel, dollars, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -23,18 +22,7 @@ export default defineCommand({
   examples: ['/condor suggest', '/condor suggest dte=30 delta=0.10 wings=25'],
   async run(input, context) {
     const view = await marketView(context, { spot: input.spot, vix: input.vix });
-    const today = view.state.valuationDate;
-    const listed = context.calendar.listedExpiryNearest(today, input.dte ?? 45);
-    const settlementMs = context.calendar.settlementInstant(listed.expiry, listed.settlement);
-    const model = modelCondor({
-      underlying: UNDERLYINGS.SPX,
-      market: { ...view.state, vol: view.volFor(listed.expiry) },
-      expiry: listed.expiry,
-      settlementMs,
-      targetDelta: input.delta,
-      wingWidth: input.wings,
-      regime: view.regime,
-    });
+    const { model, listed } = modelCondorFor(context.calendar, view, { dte: input.dte, delta: input.delta, wings: input.wings });
     const { condor, evaluation } = model;
     return {
       title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,

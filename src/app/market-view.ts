@@ -1,12 +1,12 @@
 // From the market port's snapshot (plus a trader's what-if overrides) to the engine's inputs,
 // with the footer lines every reply that uses market data carries: source, age, STALE, DEMO DATA.
 import {
-  classifyRegime, vixProxy, type IsoDate, type MarketState, type RegimeReading, type ThresholdBand, type VolInputs,
+  classifyRegime, modelCondor, vixProxy, UNDERLYINGS, type ModelCondor, type IsoDate, type MarketState, type RegimeReading, type ThresholdBand, type VolInputs,
 } from '../engine/index.ts';
 import type { CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
 import { age, points } from './format.ts';
-import type { MarketSnapshot } from './ports.ts';
+import type { ListedExpiry, MarketSnapshot } from './ports.ts';
 
 export interface WhatIf {
   spot?: number;
@@ -90,4 +90,30 @@ export function resolveExpiry(context: CommandContext, expiry: { date: string } 
   }
   const listed = context.calendar.listedExpiryNearest(today, expiry.dte);
   return { expiry: listed.expiry, settlement: listed.settlement, settlementMs: context.calendar.settlementInstant(listed.expiry, listed.settlement) };
+}
+
+export interface ViewModelCondor {
+  model: ModelCondor;
+  listed: ListedExpiry;
+  settlementMs: number;
+}
+
+/**
+ * The model condor of ENGINE.md §8 under a view: the listed expiry nearest the target DTE, its
+ * settlement, and the condor priced with that expiry's vols. Shared by /condor suggest and the
+ * daily summaries.
+ */
+export function modelCondorFor(calendar: SharedPorts['calendar'], view: MarketView, options: { dte?: number; delta?: number; wings?: number } = {}): ViewModelCondor {
+  const listed = calendar.listedExpiryNearest(view.state.valuationDate, options.dte ?? 45);
+  const settlementMs = calendar.settlementInstant(listed.expiry, listed.settlement);
+  const model = modelCondor({
+    underlying: UNDERLYINGS.SPX,
+    market: { ...view.state, vol: view.volFor(listed.expiry) },
+    expiry: listed.expiry,
+    settlementMs,
+    targetDelta: options.delta,
+    wingWidth: options.wings,
+    regime: view.regime,
+  });
+  return { model, listed, settlementMs };
 }

@@ -4,11 +4,11 @@
 // the channel's own user (identity "channel:<chat id>"); it is opened, closed and re-opened only
 // when a summary is actually delivered (apply = true), never by /signal on demand.
 import {
-  createEntrySnapshot, modelCondor, UNDERLYINGS, type HedgeLayerQuote, type PositionEvaluation,
+  createEntrySnapshot, type HedgeLayerQuote, type PositionEvaluation,
 } from '../engine/index.ts';
 import type { AppDeps } from '../app/context.ts';
 import { condorLabel } from '../app/format.ts';
-import { marketViewFor, type MarketView } from '../app/market-view.ts';
+import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
 import { evaluateStored } from '../app/positions.ts';
 import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
 import type { Reply } from '../app/reply.ts';
@@ -31,11 +31,7 @@ export async function marketForSummaries(deps: AppDeps): Promise<MarketView> {
   return marketViewFor(deps, DEFAULT_THRESHOLD_BAND);
 }
 
-interface TodaysModel {
-  model: ReturnType<typeof modelCondor>;
-  listed: ReturnType<AppDeps['calendar']['listedExpiryNearest']>;
-  settlementMs: number;
-}
+type TodaysModel = ViewModelCondor;
 
 // The model condor depends on the market view only: computed once per view (one fan-out run
 // shares a view), not once per channel.
@@ -43,15 +39,8 @@ const modelByView = new WeakMap<MarketView, TodaysModel>();
 
 function todaysModel(deps: AppDeps, view: MarketView): TodaysModel {
   let cached = modelByView.get(view);
-  if (!cached) modelByView.set(view, (cached = computeModel(deps, view)));
+  if (!cached) modelByView.set(view, (cached = modelCondorFor(deps.calendar, view, { dte: MODEL_DTE })));
   return cached;
-}
-
-function computeModel(deps: AppDeps, view: MarketView): TodaysModel {
-  const listed = deps.calendar.listedExpiryNearest(view.state.valuationDate, MODEL_DTE);
-  const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
-  const model = modelCondor({ underlying: UNDERLYINGS.SPX, market: { ...view.state, vol: view.volFor(listed.expiry) }, expiry: listed.expiry, settlementMs, regime: view.regime });
-  return { model, listed, settlementMs };
 }
 
 function openModelPosition(deps: AppDeps, view: MarketView, userId: string, { model, listed, settlementMs }: TodaysModel): StoredPosition {
