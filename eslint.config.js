@@ -15,7 +15,10 @@ export default tseslint.config(
     plugins: { boundaries },
     rules: {
       'boundaries/imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-console': 'error',
     },
   },
@@ -24,7 +27,10 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'Date', 'process', 'fetch', 'setTimeout', 'setInterval', 'performance'],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'the engine is deterministic: take a seed' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'the engine is deterministic: take a seed' },
+      ],
     },
   },
   {

@@ -8,7 +8,8 @@ const RUNS = 20;
 function payoffInput(): PayoffChartInput {
   const points: PayoffChartInput['points'] = [];
   for (let spot = 5400; spot <= 6600; spot += 2) {
-    const atExpiry = 12 - Math.max(0, 5665 - spot) + Math.max(0, 5615 - spot) - Math.max(0, spot - 6335) + Math.max(0, spot - 6385);
+    const atExpiry =
+      12 - Math.max(0, 5665 - spot) + Math.max(0, 5615 - spot) - Math.max(0, spot - 6335) + Math.max(0, spot - 6385);
     points.push({ spot, profitAtExpiry: atExpiry * 100, profitToday: 300 - ((spot - 6000) / 300) ** 2 * 1000 });
   }
   return {
@@ -48,11 +49,17 @@ async function measure(name: string, render: () => Promise<Buffer>): Promise<voi
   }
   times.sort((a, b) => a - b);
   const median = ((times[(RUNS - 1) >> 1] ?? 0) + (times[RUNS >> 1] ?? 0)) / 2;
-  console.log(`${name.padEnd(34)} median ${median.toFixed(1).padStart(6)} ms   min ${(times[0] ?? 0).toFixed(1).padStart(6)} ms   first ${cold.toFixed(0).padStart(4)} ms   ${(first.length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `${name.padEnd(34)} median ${median.toFixed(1).padStart(6)} ms   min ${(times[0] ?? 0).toFixed(1).padStart(6)} ms   first ${cold.toFixed(0).padStart(4)} ms   ${(first.length / 1024).toFixed(0)} KiB`,
+  );
 }
 
 const payoff = payoffInput();
-const equity = { title: 'Backtest 1990–2025', series: [series('cp', 9000, 10), series('delta', 9000, 6), series('hold', 9000, 2)], footer: 'Past results do not predict future ones.' };
+const equity = {
+  title: 'Backtest 1990–2025',
+  series: [series('cp', 9000, 10), series('delta', 9000, 6), series('hold', 9000, 2)],
+  footer: 'Past results do not predict future ones.',
+};
 
 await measure('payoff (601 points)', () => payoffChartPng(payoff));
 await measure('equity (3 series × 9,000 points)', () => equityCurvePng(equity));

@@ -9,8 +9,17 @@
 //   (c) evaluatePosition ≥ 200k/s on a stored position
 import os from 'node:os';
 import {
-  classifyRegime, createEntrySnapshot, evaluatePosition, impliedVolatility, modelCondor, priceOption, vixProxy,
-  UNDERLYINGS, type MarketState, type OptionInput, type OptionType,
+  classifyRegime,
+  createEntrySnapshot,
+  evaluatePosition,
+  impliedVolatility,
+  modelCondor,
+  priceOption,
+  vixProxy,
+  UNDERLYINGS,
+  type MarketState,
+  type OptionInput,
+  type OptionType,
 } from '../src/engine/index.ts';
 
 const MIN_SECONDS = 1;
@@ -18,7 +27,11 @@ const WARMUP_SECONDS = 0.5;
 
 const TRIALS = 3;
 
-interface Measured { perCpuSecond: number; perSecond: number; checksum: number }
+interface Measured {
+  perCpuSecond: number;
+  perSecond: number;
+  checksum: number;
+}
 
 /**
  * Runs `pass` (which does `count` operations) for at least `seconds`, TRIALS times after a
@@ -49,12 +62,21 @@ function rate(count: number, pass: () => number, seconds = MIN_SECONDS): Measure
 }
 
 const rows: { what: string; value: string; target: string }[] = [];
-const fmt1 = (perSecond: number) => (perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)}M/s` : `${(perSecond / 1e3).toFixed(0)}k/s`);
+const fmt1 = (perSecond: number) =>
+  perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)}M/s` : `${(perSecond / 1e3).toFixed(0)}k/s`;
 /** Per CPU second, with per wall-clock second in brackets. */
 const fmt = (measured: Measured) => `${fmt1(measured.perCpuSecond)} (${fmt1(measured.perSecond)})`;
 
 // ------------------------------------------------------------------ (a) price + greeks
-interface Grid { types: Uint8Array; strikes: Float64Array; years: Float64Array; vols: Float64Array; spot: number; rate: number; dividendYield: number }
+interface Grid {
+  types: Uint8Array;
+  strikes: Float64Array;
+  years: Float64Array;
+  vols: Float64Array;
+  spot: number;
+  rate: number;
+  dividendYield: number;
+}
 
 function spxChainGrid(): Grid {
   // Strikes ±20% around 5,800 on the 5-point grid (465), 1–365 DTE (every 4th day: 92), vols 10–80% (8): both types.
@@ -73,14 +95,32 @@ function spxChainGrid(): Grid {
       }
     }
   }
-  return { types: Uint8Array.from(out.types), strikes: Float64Array.from(out.strikes), years: Float64Array.from(out.years), vols: Float64Array.from(out.vols), spot: 5800, rate: 0.04, dividendYield: 0.013 };
+  return {
+    types: Uint8Array.from(out.types),
+    strikes: Float64Array.from(out.strikes),
+    years: Float64Array.from(out.years),
+    vols: Float64Array.from(out.vols),
+    spot: 5800,
+    rate: 0.04,
+    dividendYield: 0.013,
+  };
 }
 
 /** The §2 grid: ln(K/F) in [−1, 1], τ 1 day–3 years and σ 1%–400% log-spaced, calls and puts. */
 function section2Grid(points: { moneyness: number; years: number; vols: number }): Grid {
-  const spot = 5800, rateValue = 0.04, dividendYield = 0.013;
+  const spot = 5800,
+    rateValue = 0.04,
+    dividendYield = 0.013;
   const n = 2 * points.moneyness * points.years * points.vols;
-  const grid: Grid = { types: new Uint8Array(n), strikes: new Float64Array(n), years: new Float64Array(n), vols: new Float64Array(n), spot, rate: rateValue, dividendYield };
+  const grid: Grid = {
+    types: new Uint8Array(n),
+    strikes: new Float64Array(n),
+    years: new Float64Array(n),
+    vols: new Float64Array(n),
+    spot,
+    rate: rateValue,
+    dividendYield,
+  };
   let i = 0;
   for (let a = 0; a < points.moneyness; a++) {
     const m = -1 + (2 * a) / (points.moneyness - 1);
@@ -105,7 +145,15 @@ function section2Grid(points: { moneyness: number; years: number; vols: number }
 const TYPES: OptionType[] = ['call', 'put'];
 
 function pricePass(grid: Grid): () => number {
-  const input: OptionInput = { type: 'call', spot: grid.spot, strike: 0, years: 0, vol: 0, rate: grid.rate, dividendYield: grid.dividendYield };
+  const input: OptionInput = {
+    type: 'call',
+    spot: grid.spot,
+    strike: 0,
+    years: 0,
+    vol: 0,
+    rate: grid.rate,
+    dividendYield: grid.dividendYield,
+  };
   return () => {
     let sum = 0;
     for (let i = 0; i < grid.strikes.length; i++) {
@@ -134,30 +182,62 @@ function subset(grid: Grid, keep: (years: number) => boolean): Grid {
 
 const chain = spxChainGrid();
 const chainRate = rate(chain.strikes.length, pricePass(chain));
-rows.push({ what: `(a) priceOption, price + 5 greeks, SPX chain (${chain.strikes.length.toLocaleString('en-US')} options: K ±20% of 5,800, 1–365 DTE, σ 10–80%)`, value: fmt(chainRate), target: '≥ 5M/s' });
+rows.push({
+  what: `(a) priceOption, price + 5 greeks, SPX chain (${chain.strikes.length.toLocaleString('en-US')} options: K ±20% of 5,800, 1–365 DTE, σ 10–80%)`,
+  value: fmt(chainRate),
+  target: '≥ 5M/s',
+});
 // Where the time goes: short-dated wings take the small-s series of the normalised Black function.
 const shortDated = subset(chain, (years) => years < 30 / 365);
 const shortRate = rate(shortDated.strikes.length, pricePass(shortDated));
-rows.push({ what: `    of which 1–29 DTE (${shortDated.strikes.length.toLocaleString('en-US')} options)`, value: fmt(shortRate), target: '' });
+rows.push({
+  what: `    of which 1–29 DTE (${shortDated.strikes.length.toLocaleString('en-US')} options)`,
+  value: fmt(shortRate),
+  target: '',
+});
 const longDated = subset(chain, (years) => years >= 30 / 365);
 const longRate = rate(longDated.strikes.length, pricePass(longDated));
-rows.push({ what: `    of which 30–365 DTE (${longDated.strikes.length.toLocaleString('en-US')} options)`, value: fmt(longRate), target: '' });
+rows.push({
+  what: `    of which 30–365 DTE (${longDated.strikes.length.toLocaleString('en-US')} options)`,
+  value: fmt(longRate),
+  target: '',
+});
 const wide = section2Grid({ moneyness: 41, years: 61, vols: 61 });
 const wideRate = rate(wide.strikes.length, pricePass(wide));
-rows.push({ what: `(a) priceOption, price + 5 greeks, §2 grid (${wide.strikes.length.toLocaleString('en-US')} options: ln K/F ±1, 1 d–3 y, σ 1–400%)`, value: fmt(wideRate), target: '—' });
+rows.push({
+  what: `(a) priceOption, price + 5 greeks, §2 grid (${wide.strikes.length.toLocaleString('en-US')} options: ln K/F ±1, 1 d–3 y, σ 1–400%)`,
+  value: fmt(wideRate),
+  target: '—',
+});
 
 // ------------------------------------------------------------------ (b) implied vol
 const ivGrid = section2Grid({ moneyness: 50, years: 100, vols: 100 }); // 2 × 50 × 100 × 100 = 1,000,000
 const ivPrices = new Float64Array(ivGrid.strikes.length);
 for (let i = 0; i < ivPrices.length; i++) {
-  ivPrices[i] = priceOption({ type: TYPES[ivGrid.types[i]!]!, spot: ivGrid.spot, strike: ivGrid.strikes[i]!, years: ivGrid.years[i]!, vol: ivGrid.vols[i]!, rate: ivGrid.rate, dividendYield: ivGrid.dividendYield }).price;
+  ivPrices[i] = priceOption({
+    type: TYPES[ivGrid.types[i]!]!,
+    spot: ivGrid.spot,
+    strike: ivGrid.strikes[i]!,
+    years: ivGrid.years[i]!,
+    vol: ivGrid.vols[i]!,
+    rate: ivGrid.rate,
+    dividendYield: ivGrid.dividendYield,
+  }).price;
 }
 const solvedVols = new Float64Array(ivPrices.length);
 const iterationCounts = new Uint8Array(ivPrices.length);
 const failures = new Uint8Array(ivPrices.length);
 const ivPass = () => {
   let sum = 0;
-  const input = { type: 'call' as OptionType, spot: ivGrid.spot, strike: 0, years: 0, rate: ivGrid.rate, dividendYield: ivGrid.dividendYield, price: 0 };
+  const input = {
+    type: 'call' as OptionType,
+    spot: ivGrid.spot,
+    strike: 0,
+    years: 0,
+    rate: ivGrid.rate,
+    dividendYield: ivGrid.dividendYield,
+    price: 0,
+  };
   for (let i = 0; i < ivPrices.length; i++) {
     input.type = TYPES[ivGrid.types[i]!]!;
     input.strike = ivGrid.strikes[i]!;
@@ -185,29 +265,66 @@ for (let i = 0; i < ivPrices.length; i++) {
   const price = ivPrices[i]!;
   if (!(price > 1e-300)) continue;
   attainable++;
-  if (failures[i]) { failed++; continue; }
+  if (failures[i]) {
+    failed++;
+    continue;
+  }
   iterationSum += iterationCounts[i]!;
-  const repriced = priceOption({ type: TYPES[ivGrid.types[i]!]!, spot: ivGrid.spot, strike: ivGrid.strikes[i]!, years: ivGrid.years[i]!, vol: solvedVols[i]!, rate: ivGrid.rate, dividendYield: ivGrid.dividendYield }).price;
+  const repriced = priceOption({
+    type: TYPES[ivGrid.types[i]!]!,
+    spot: ivGrid.spot,
+    strike: ivGrid.strikes[i]!,
+    years: ivGrid.years[i]!,
+    vol: solvedVols[i]!,
+    rate: ivGrid.rate,
+    dividendYield: ivGrid.dividendYield,
+  }).price;
   const error = Math.abs(repriced - price) / price;
   if (error > worstRepricing) {
     worstRepricing = error;
     worstAt = `${TYPES[ivGrid.types[i]!]} K/F=${(ivGrid.strikes[i]! / (ivGrid.spot * Math.exp((ivGrid.rate - ivGrid.dividendYield) * ivGrid.years[i]!))).toPrecision(4)} τ=${ivGrid.years[i]!.toPrecision(3)} σ=${ivGrid.vols[i]!.toPrecision(3)}`;
   }
 }
-rows.push({ what: `(b) impliedVolatility, §2 grid (${ivPrices.length.toLocaleString('en-US')} prices)`, value: fmt(ivRate), target: '≥ 1M/s' });
-rows.push({ what: `(b) worst |reprice − price| / price over ${attainable.toLocaleString('en-US')} attainable prices (> 1e-300)`, value: worstRepricing.toExponential(2), target: '≤ 1e-12' });
-rows.push({ what: '(b) mean iterations; failures among attainable prices', value: `${(iterationSum / Math.max(1, attainable - failed)).toFixed(3)}; ${failed}`, target: '≤ 3; 0' });
+rows.push({
+  what: `(b) impliedVolatility, §2 grid (${ivPrices.length.toLocaleString('en-US')} prices)`,
+  value: fmt(ivRate),
+  target: '≥ 1M/s',
+});
+rows.push({
+  what: `(b) worst |reprice − price| / price over ${attainable.toLocaleString('en-US')} attainable prices (> 1e-300)`,
+  value: worstRepricing.toExponential(2),
+  target: '≤ 1e-12',
+});
+rows.push({
+  what: '(b) mean iterations; failures among attainable prices',
+  value: `${(iterationSum / Math.max(1, attainable - failed)).toFixed(3)}; ${failed}`,
+  target: '≤ 3; 0',
+});
 
 // ------------------------------------------------------------------ (c) evaluatePosition
 // A stored position: the 16-delta SPX model condor opened at 5,800 / VIX 16, 45 days out; valued
 // ten days later at 5,790 / VIX 16.5 with a year of VIX history (a HOLD: no re-strike is priced).
 const settlementMs = Date.parse('2026-05-15T20:00:00Z');
-const entryMarket: MarketState = { spot: 5800, rate: 0.04, dividendYield: 0.013, vol: vixProxy(16), valuationMs: Date.parse('2026-03-31T20:00:00Z'), valuationDate: '2026-03-31' };
+const entryMarket: MarketState = {
+  spot: 5800,
+  rate: 0.04,
+  dividendYield: 0.013,
+  vol: vixProxy(16),
+  valuationMs: Date.parse('2026-03-31T20:00:00Z'),
+  valuationDate: '2026-03-31',
+};
 const model = modelCondor({ underlying: UNDERLYINGS.SPX, market: entryMarket, expiry: '2026-05-15', settlementMs });
 const entry = createEntrySnapshot({ condor: model.condor, market: entryMarket, settlementMs, vix: 16 });
 const history = Array.from({ length: 252 }, (_, i) => 14 + 6 * Math.abs(Math.sin(i / 17)));
 const regime = classifyRegime({ vix: 16.5, history });
-const today: MarketState = { spot: 5790, rate: 0.04, dividendYield: 0.013, vol: vixProxy(16.5), valuationMs: Date.parse('2026-04-10T20:00:00Z'), valuationDate: '2026-04-10' };
+const today: MarketState = {
+  spot: 5790,
+  rate: 0.04,
+  dividendYield: 0.013,
+  vol: vixProxy(16.5),
+  valuationMs: Date.parse('2026-04-10T20:00:00Z'),
+  valuationDate: '2026-04-10',
+};
 const position = { condor: model.condor, entry, settlementMs, activeHedgeLayers: [] as number[] };
 const sample = evaluatePosition({ position, market: today, regime });
 const positionPass = () => {
@@ -216,11 +333,17 @@ const positionPass = () => {
   return sum;
 };
 const positionRate = rate(1000, positionPass);
-rows.push({ what: `(c) evaluatePosition, stored SPX condor ${model.condor.strikes.longPut}/${model.condor.strikes.shortPut}/${model.condor.strikes.shortCall}/${model.condor.strikes.longCall} (action ${sample.action})`, value: fmt(positionRate), target: '≥ 200k/s' });
+rows.push({
+  what: `(c) evaluatePosition, stored SPX condor ${model.condor.strikes.longPut}/${model.condor.strikes.shortPut}/${model.condor.strikes.shortCall}/${model.condor.strikes.longCall} (action ${sample.action})`,
+  value: fmt(positionRate),
+  target: '≥ 200k/s',
+});
 
 // ------------------------------------------------------------------ report
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`Node ${process.version} on ${cpu} (${os.platform()} ${os.arch()}), one core; each rate is the best of ${TRIALS} trials of ${MIN_SECONDS}s+ after a ${WARMUP_SECONDS}s warm-up, per second of CPU time (per wall-clock second in brackets)\n`);
+console.log(
+  `Node ${process.version} on ${cpu} (${os.platform()} ${os.arch()}), one core; each rate is the best of ${TRIALS} trials of ${MIN_SECONDS}s+ after a ${WARMUP_SECONDS}s warm-up, per second of CPU time (per wall-clock second in brackets)\n`,
+);
 const width = Math.max(...rows.map((r) => r.what.length));
 const valueWidth = Math.max(...rows.map((r) => r.value.length), 8);
 console.log(`${'measure'.padEnd(width)}  ${'result'.padStart(valueWidth)}  target`);
@@ -228,4 +351,14 @@ console.log(`${'-'.repeat(width)}  ${'-'.repeat(valueWidth)}  ------`);
 for (const row of rows) console.log(`${row.what.padEnd(width)}  ${row.value.padStart(valueWidth)}  ${row.target}`);
 if (worstAt) console.log(`\nworst repricing at ${worstAt}`);
 // Keeps the optimiser honest: the sums depend on every result.
-if (!Number.isFinite(chainRate.checksum + shortRate.checksum + longRate.checksum + wideRate.checksum + ivRate.checksum + positionRate.checksum)) console.log('(non-finite checksum)');
+if (
+  !Number.isFinite(
+    chainRate.checksum +
+      shortRate.checksum +
+      longRate.checksum +
+      wideRate.checksum +
+      ivRate.checksum +
+      positionRate.checksum,
+  )
+)
+  console.log('(non-finite checksum)');

@@ -43,7 +43,11 @@ interface ServerProcess {
 
 /** The fake Bot API in its own Node process, so its clock does not share our event loop. */
 async function startServer(options: FakeServerOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/scheduler-fake-server.ts'), JSON.stringify(options)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'test/support/scheduler-fake-server.ts'), JSON.stringify(options)],
+    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -57,10 +61,11 @@ async function startServer(options: FakeServerOptions): Promise<ServerProcess> {
   return {
     url,
     stats: async () => (await (await fetch(`${url}/stats`)).json()) as FakeServerStats,
-    stop: () => new Promise<void>((resolve) => {
-      child.on('close', () => resolve());
-      child.stdin.end();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.on('close', () => resolve());
+        child.stdin.end();
+      }),
   };
 }
 
@@ -106,21 +111,29 @@ function delivery(stats: FakeServerStats) {
   return { lost: CHATS - counts.length, duplicated: counts.filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0) };
 }
 
-console.log(`${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (sliding 1 s windows); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`);
+console.log(
+  `${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (sliding 1 s windows); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`,
+);
 
 if (values.ceiling) {
   // The planner alone: no pacing, no limits (what one message costs us: claim, build, HTTP, mark).
   const ceiling = await fanOut({}, 1_000_000);
   const { lost, duplicated } = delivery(ceiling.stats);
-  console.log(`ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`);
+  console.log(
+    `ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`,
+  );
 }
 
 const run = await fanOut({ globalPerSecond: RATE, perChatPerSecond: 1, recordArrivals: true }, PACE);
 const { lost, duplicated } = delivery(run.stats);
 const ideal = (CHATS / RATE) * 1000;
 const span = run.stats.firstMs !== null && run.stats.lastMs !== null ? run.stats.lastMs - run.stats.firstMs : NaN;
-console.log(`paced fan-out: ${run.report.sent} sent, ${run.report.failed} failed in ${(run.ms / 1000).toFixed(2)} s (first→last message at the server ${(span / 1000).toFixed(2)} s)`);
-console.log(`delivered/ideal time: ${(run.ms / ideal).toFixed(3)} (ideal ${(ideal / 1000).toFixed(1)} s; target ≤ 1.1)`);
+console.log(
+  `paced fan-out: ${run.report.sent} sent, ${run.report.failed} failed in ${(run.ms / 1000).toFixed(2)} s (first→last message at the server ${(span / 1000).toFixed(2)} s)`,
+);
+console.log(
+  `delivered/ideal time: ${(run.ms / ideal).toFixed(3)} (ideal ${(ideal / 1000).toFixed(1)} s; target ≤ 1.1)`,
+);
 console.log(`429s received: ${run.report.rateLimited} (server answered ${run.stats.rateLimited}; target 0)`);
 console.log(`lost: ${lost}, duplicated: ${duplicated} (target 0 and 0)`);
 console.log(`busiest second at the server: ${busiestSecond(run.stats.arrivals ?? [])} messages (limit ${RATE})`);

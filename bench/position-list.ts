@@ -40,7 +40,12 @@ const logger: Logger = {
 const dir = mkdtempSync(path.join(tmpdir(), 'condor-bench-'));
 try {
   // One fixed minute: the per-user budget of chain-priced evaluations (position add) is raised.
-  const config = createConfig({ DATABASE_PATH: path.join(dir, 'bench.db'), MARKET_DATA: 'demo', CHARTS_DIR: dir, CHAIN_EVALUATIONS_PER_MINUTE: '1000' });
+  const config = createConfig({
+    DATABASE_PATH: path.join(dir, 'bench.db'),
+    MARKET_DATA: 'demo',
+    CHARTS_DIR: dir,
+    CHAIN_EVALUATIONS_PER_MINUTE: '1000',
+  });
   if (!config.ok) throw new Error(config.error);
   const app = buildApp(config.config, logger, { clock });
   try {
@@ -64,7 +69,8 @@ try {
       const start = performance.now();
       const { reply } = await runLine(app.deps, identity, '/position list');
       const elapsed = performance.now() - start;
-      if (reply.error || (reply.data as { positions: unknown[] }).positions.length !== POSITIONS) throw new Error(`unexpected reply: ${reply.title}`);
+      if (reply.error || (reply.data as { positions: unknown[] }).positions.length !== POSITIONS)
+        throw new Error(`unexpected reply: ${reply.title}`);
       return { elapsed, actions: (reply.data as { positions: { action: string }[] }).positions.map((p) => p.action) };
     };
 
@@ -84,11 +90,24 @@ try {
     };
     const p50 = percentile(times, 50);
     const p99 = percentile(times, 99);
-    const counts = Object.entries(actions.reduce<Record<string, number>>((acc, a) => ((acc[a] = (acc[a] ?? 0) + 1), acc), {}))
-      .map(([action, n]) => `${action} ${n}`).join(', ');
-    console.log(`/position list, ${POSITIONS} open positions, ${RUNS} runs after ${WARMUP} warm-up (demo market, SQLite file)`);
-    console.log(`  runLine        p50 ${p50.toFixed(2).padStart(7)} ms   p99 ${p99.toFixed(2).padStart(7)} ms   max ${Math.max(...times).toFixed(2).padStart(7)} ms`);
-    console.log(`  runCommand     p50 ${percentile(handled, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(handled, 99).toFixed(1).padStart(7)} ms   (its own "command handled" durationMs)`);
+    const counts = Object.entries(
+      actions.reduce<Record<string, number>>((acc, a) => ((acc[a] = (acc[a] ?? 0) + 1), acc), {}),
+    )
+      .map(([action, n]) => `${action} ${n}`)
+      .join(', ');
+    console.log(
+      `/position list, ${POSITIONS} open positions, ${RUNS} runs after ${WARMUP} warm-up (demo market, SQLite file)`,
+    );
+    console.log(
+      `  runLine        p50 ${p50.toFixed(2).padStart(7)} ms   p99 ${p99.toFixed(2).padStart(7)} ms   max ${Math.max(
+        ...times,
+      )
+        .toFixed(2)
+        .padStart(7)} ms`,
+    );
+    console.log(
+      `  runCommand     p50 ${percentile(handled, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(handled, 99).toFixed(1).padStart(7)} ms   (its own "command handled" durationMs)`,
+    );
     console.log(`  actions        ${counts}`);
     console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);
   } finally {

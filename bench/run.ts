@@ -21,7 +21,10 @@ function resolveBench(name: string): string {
 const requested = process.argv.slice(2);
 const files = requested.length
   ? requested.map(resolveBench)
-  : readdirSync(here).filter((file) => file.endsWith('.ts') && file !== self).sort().map((file) => path.join(here, file));
+  : readdirSync(here)
+      .filter((file) => file.endsWith('.ts') && file !== self)
+      .sort()
+      .map((file) => path.join(here, file));
 
 let failed = 0;
 for (const file of files) {

@@ -15,21 +15,47 @@ const WARMUP = 200;
 const RUNS = 2000;
 
 const entry: EntrySnapshot = {
-  openedMs: 1_767_623_400_000, openedDate: '2026-01-05', spot: 5987.123456789012,
-  legVols: { longPut: 0.2345678901234567, shortPut: 0.1987654321098765, shortCall: 0.1234567890123456, longCall: 0.1111111111111111 },
+  openedMs: 1_767_623_400_000,
+  openedDate: '2026-01-05',
+  spot: 5987.123456789012,
+  legVols: {
+    longPut: 0.2345678901234567,
+    shortPut: 0.1987654321098765,
+    shortCall: 0.1234567890123456,
+    longCall: 0.1111111111111111,
+  },
   legVolSources: { longPut: 'chain', shortPut: 'chain', shortCall: 'chain', longCall: 'chain' },
-  atmVol: 0.1499999999999999, vix: 16.73, credit: 14.2, years: 0.0958904109589041, rate: 0.0425, dividendYield: 0.013,
-  cushion: 31.4, baselineK: 445.88, modelMark: 13.987654321, calibration: 1.0151, expectedMove: 175.3,
-  shortPutMoves: 1.8, shortCallMoves: 2.1,
+  atmVol: 0.1499999999999999,
+  vix: 16.73,
+  credit: 14.2,
+  years: 0.0958904109589041,
+  rate: 0.0425,
+  dividendYield: 0.013,
+  cushion: 31.4,
+  baselineK: 445.88,
+  modelMark: 13.987654321,
+  calibration: 1.0151,
+  expectedMove: 175.3,
+  shortPutMoves: 1.8,
+  shortCallMoves: 2.1,
 };
 
 const position = (i: number): NewPosition => ({
-  underlying: 'SPX', strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 }, expiry: '2027-01-08',
-  settlement: 'PM', settlementMs: 1_799_442_000_000, quantity: 1 + (i % 5), credit: 14.2, note: i % 3 ? null : `fill ${i}`,
-  openedMs: 1_767_623_400_000 + i * 60_000, entry, entrySource: 'cboe',
+  underlying: 'SPX',
+  strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 },
+  expiry: '2027-01-08',
+  settlement: 'PM',
+  settlementMs: 1_799_442_000_000,
+  quantity: 1 + (i % 5),
+  credit: 14.2,
+  note: i % 3 ? null : `fill ${i}`,
+  openedMs: 1_767_623_400_000 + i * 60_000,
+  entry,
+  entrySource: 'cboe',
 });
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condor-bench-'));
 const store = createStore({ path: path.join(dir, 'bench.db') });
@@ -42,7 +68,15 @@ try {
   for (let i = 0; i < POSITIONS; i++) {
     const { id } = trader.add(position(i));
     if (i % 2 === 0) {
-      trader.addHedgeLayer(id, { layer: 1, vixExpiry: '2026-02-18', longStrike: 25, shortStrike: 35, debit: 0.85, contracts: 3, adoptedMs: 1 });
+      trader.addHedgeLayer(id, {
+        layer: 1,
+        vixExpiry: '2026-02-18',
+        longStrike: 25,
+        shortStrike: 35,
+        debit: 0.85,
+        contracts: 3,
+        adoptedMs: 1,
+      });
     }
     if (i % 4 === 0) trader.close(id, { debit: 3.1, closedMs: 2, realizedPl: 1110 });
   }
@@ -63,7 +97,9 @@ try {
   console.log(`store.forUser(id).positions.list(): ${POSITIONS} positions of one user, ${OTHER_USERS * 20} of others`);
   measure(`list('all') → ${trader.list('all').length} positions`, () => trader.list('all'));
   measure(`list('open') → ${trader.list('open').length} positions`, () => trader.list('open'));
-  measure('forUser + list(\'open\')', () => store.forUser(store.users.resolve('discord', 'trader', 'Trader')).positions.list('open'));
+  measure("forUser + list('open')", () =>
+    store.forUser(store.users.resolve('discord', 'trader', 'Trader')).positions.list('open'),
+  );
   const one = trader.list()[0]!.id;
   measure('get(id)', () => trader.get(one));
 } finally {

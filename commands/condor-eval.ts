@@ -8,26 +8,45 @@ import { condorLabel, dollars, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 import { UserError } from '../src/app/errors.ts';
-import { expiryOption, quantityOption, strikeOptions, underlyingOption, whatIfSpot, whatIfVix } from './support/options.ts';
+import {
+  expiryOption,
+  quantityOption,
+  strikeOptions,
+  underlyingOption,
+  whatIfSpot,
+  whatIfVix,
+} from './support/options.ts';
 import { condorFields, legsTable } from './support/describe.ts';
 import { payoffAttachment } from './support/payoff.ts';
 
 export default defineCommand({
   name: 'condor eval',
   description: 'Evaluate an iron condor: max profit/loss, break-evens, PoP, k0 and a payoff chart',
-  options: z.object({
-    ...strikeOptions,
-    expiry: expiryOption,
-    credit: optional(option.number({ description: 'Net credit per share in points (default: the model value)', example: 14.2, min: 0, exclusiveMin: true })),
-    qty: quantityOption,
-    spot: whatIfSpot,
-    vix: whatIfVix,
-    underlying: underlyingOption,
-  }).strict(),
+  options: z
+    .object({
+      ...strikeOptions,
+      expiry: expiryOption,
+      credit: optional(
+        option.number({
+          description: 'Net credit per share in points (default: the model value)',
+          example: 14.2,
+          min: 0,
+          exclusiveMin: true,
+        }),
+      ),
+      qty: quantityOption,
+      spot: whatIfSpot,
+      vix: whatIfVix,
+      underlying: underlyingOption,
+    })
+    .strict(),
   visibility: 'caller',
   defer: true,
   expensive: 'chain',
-  examples: ['/condor eval 5615 5665 6335 6385 45', '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18'],
+  examples: [
+    '/condor eval 5615 5665 6335 6385 45',
+    '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
+  ],
   async run(input, context) {
     const symbol = (input.underlying ?? 'spx').toUpperCase();
     const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
@@ -39,7 +58,12 @@ export default defineCommand({
     const { expiry, settlementMs } = resolveExpiry(context, input.expiry, today);
     const state = marketFor(underlying.symbol, view, expiry);
     const spot = state.spot;
-    const strikes = { longPut: input.long_put, shortPut: input.short_put, shortCall: input.short_call, longCall: input.long_call };
+    const strikes = {
+      longPut: input.long_put,
+      shortPut: input.short_put,
+      shortCall: input.short_call,
+      longCall: input.long_call,
+    };
     const quantity = input.qty ?? 1;
     let credit = input.credit;
     const creditIsModel = credit === undefined;
@@ -48,7 +72,11 @@ export default defineCommand({
       const probe: Condor = { underlying, strikes, expiry, quantity, credit: Number.MIN_VALUE };
       const fair = evaluateCondor({ condor: probe, market: state, settlementMs });
       credit = fair.mark;
-      if (!(credit > 0)) throw new UserError('no-credit', 'These strikes have no model value to collect: move the shorts closer to spot.');
+      if (!(credit > 0))
+        throw new UserError(
+          'no-credit',
+          'These strikes have no model value to collect: move the shorts closer to spot.',
+        );
     }
     const condor: Condor = { underlying, strikes, expiry, quantity, credit };
     const evaluation = evaluateCondor({ condor, market: state, settlementMs });
@@ -64,7 +92,13 @@ export default defineCommand({
       table: legsTable(evaluation),
       attachments: [chart],
       footer: [...view.footer, NOT_ADVICE],
-      data: { condor: { ...condor, underlying: underlying.symbol }, creditIsModel, baselineK, evaluation, market: { spot, vix: view.vix, valuationMs: state.valuationMs } },
+      data: {
+        condor: { ...condor, underlying: underlying.symbol },
+        creditIsModel,
+        baselineK,
+        evaluation,
+        market: { spot, vix: view.vix, valuationMs: state.valuationMs },
+      },
     };
   },
 });

@@ -11,18 +11,40 @@ import { whatIfSpot, whatIfVix } from './support/options.ts';
 export default defineCommand({
   name: 'condor suggest',
   description: 'The model condor for today: short strikes at a target delta, default wings',
-  options: z.object({
-    dte: optional(option.integer({ description: 'Target days to expiry (default 45; the nearest listed expiry)', example: 45, min: 1, max: 365 })),
-    delta: optional(option.number({ description: 'Target |delta| of each short strike (default 0.16)', example: 0.16, min: 0.01, max: 0.5 })),
-    wings: optional(option.number({ description: 'Wing width in points (default 50 for SPX)', example: 50, min: 5, max: 1000 })),
-    spot: whatIfSpot,
-    vix: whatIfVix,
-  }).strict(),
+  options: z
+    .object({
+      dte: optional(
+        option.integer({
+          description: 'Target days to expiry (default 45; the nearest listed expiry)',
+          example: 45,
+          min: 1,
+          max: 365,
+        }),
+      ),
+      delta: optional(
+        option.number({
+          description: 'Target |delta| of each short strike (default 0.16)',
+          example: 0.16,
+          min: 0.01,
+          max: 0.5,
+        }),
+      ),
+      wings: optional(
+        option.number({ description: 'Wing width in points (default 50 for SPX)', example: 50, min: 5, max: 1000 }),
+      ),
+      spot: whatIfSpot,
+      vix: whatIfVix,
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/condor suggest', '/condor suggest dte=30 delta=0.10 wings=25'],
   async run(input, context) {
     const view = await marketView(context, { spot: input.spot, vix: input.vix });
-    const { model, listed } = modelCondorFor(context.calendar, view, { dte: input.dte, delta: input.delta, wings: input.wings });
+    const { model, listed } = modelCondorFor(context.calendar, view, {
+      dte: input.dte,
+      delta: input.delta,
+      wings: input.wings,
+    });
     const { condor, evaluation } = model;
     return {
       title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,

@@ -17,31 +17,58 @@ const STATUS = { active: 'active', proposed: 'FIRES NOW', waiting: 'waiting' } a
 export default defineCommand({
   name: 'hedge',
   description: 'ALVH VIX call-spread hedge layers for a position; share it or adopt a layer',
-  options: z.object({
-    id: positionIdOption,
-    share: optional(option.boolean({ description: 'Post the proposal to this channel and open a discussion', example: true })),
-    adopt: optional(option.integer({ description: 'Record that you bought this layer (1-5)', example: 1, min: 1, max: 5 })),
-  }).strict(),
+  options: z
+    .object({
+      id: positionIdOption,
+      share: optional(
+        option.boolean({ description: 'Post the proposal to this channel and open a discussion', example: true }),
+      ),
+      adopt: optional(
+        option.integer({ description: 'Record that you bought this layer (1-5)', example: 1, min: 1, max: 5 }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   defer: true,
   expensive: 'chain',
   examples: ['/hedge k3m9tq', '/hedge k3m9tq share=true', '/hedge k3m9tq adopt=1'],
   async run(input, context) {
-    if (input.share && input.adopt !== undefined) throw new UserError('share-or-adopt', 'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.');
+    if (input.share && input.adopt !== undefined)
+      throw new UserError(
+        'share-or-adopt',
+        'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.',
+      );
     const position = context.user.positions.get(input.id);
-    if (!position) throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
-    if (position.status === 'closed') throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
+    if (!position)
+      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    if (position.status === 'closed')
+      throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
     const view = await marketView(context, {}, { chain: true });
     const evaluation = evaluateForCaller(context, position, view);
     const hedge = evaluation.hedge;
 
     if (input.adopt !== undefined) {
       const quote = hedge.layers.find((layer) => layer.layer === input.adopt);
-      if (!quote) throw new UserError('no-such-layer', `Option adopt must be a layer from 1 to ${hedge.layers.length} (e.g. adopt=1).`);
-      if (quote.status === 'active') throw new UserError('layer-active', `Layer ${quote.layer} is already active on ${position.id}.`);
-      if (quote.contracts === 0) throw new UserError('layer-empty', `Layer ${quote.layer} has zero contracts: ${quote.note ?? 'nothing to buy'}.`);
+      if (!quote)
+        throw new UserError(
+          'no-such-layer',
+          `Option adopt must be a layer from 1 to ${hedge.layers.length} (e.g. adopt=1).`,
+        );
+      if (quote.status === 'active')
+        throw new UserError('layer-active', `Layer ${quote.layer} is already active on ${position.id}.`);
+      if (quote.contracts === 0)
+        throw new UserError(
+          'layer-empty',
+          `Layer ${quote.layer} has zero contracts: ${quote.note ?? 'nothing to buy'}.`,
+        );
       const updated = context.user.positions.addHedgeLayer(position.id, {
-        layer: quote.layer, vixExpiry: hedge.vixExpiry, longStrike: quote.longStrike, shortStrike: quote.shortStrike, debit: quote.debit, contracts: quote.contracts, adoptedMs: context.clock.now(),
+        layer: quote.layer,
+        vixExpiry: hedge.vixExpiry,
+        longStrike: quote.longStrike,
+        shortStrike: quote.shortStrike,
+        debit: quote.debit,
+        contracts: quote.contracts,
+        adoptedMs: context.clock.now(),
       });
       return {
         title: `Hedge layer ${quote.layer} recorded on ${position.id}`,
@@ -49,27 +76,58 @@ export default defineCommand({
         tone: 'good',
         lines: [
           `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)} (${dollars(quote.cost)}).`,
-          quote.status === 'waiting' ? `Note: b_x ${percent(evaluation.invariant.premiumBreach)} had not reached this layer's trigger ${percent(quote.trigger)}.` : `It will not be proposed again.`,
+          quote.status === 'waiting'
+            ? `Note: b_x ${percent(evaluation.invariant.premiumBreach)} had not reached this layer's trigger ${percent(quote.trigger)}.`
+            : `It will not be proposed again.`,
         ],
         data: { position: updated, layer: quote },
       };
     }
 
     const table = {
-      columns: [{ label: 'layer' }, { label: 'fires at b_x', align: 'right' as const }, { label: 'status' }, { label: 'budget', align: 'right' as const }, { label: 'contracts', align: 'right' as const }, { label: 'cost', align: 'right' as const }, { label: 'covers', align: 'right' as const }],
-      rows: hedge.layers.map((q) => [String(q.layer), percent(q.trigger), STATUS[q.status], dollars(q.budget), String(q.contracts), dollars(q.cost), percent(q.coverage, 0)]),
+      columns: [
+        { label: 'layer' },
+        { label: 'fires at b_x', align: 'right' as const },
+        { label: 'status' },
+        { label: 'budget', align: 'right' as const },
+        { label: 'contracts', align: 'right' as const },
+        { label: 'cost', align: 'right' as const },
+        { label: 'covers', align: 'right' as const },
+      ],
+      rows: hedge.layers.map((q) => [
+        String(q.layer),
+        percent(q.trigger),
+        STATUS[q.status],
+        dollars(q.budget),
+        String(q.contracts),
+        dollars(q.cost),
+        percent(q.coverage, 0),
+      ]),
     };
     const lines = [
       `${hedgeSummary(hedge)}.`,
       `Premium breach b_x ${percent(evaluation.invariant.premiumBreach)}; threshold T ${percent(evaluation.threshold)} (${view.regime.regime}). Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : 'default 90%'}).`,
-      ...(hedge.futureIsEstimate ? [`The VIX future ${points(hedge.future)} is an estimate (θ 19.5, κ 5/yr): no futures quote is known.`] : []),
+      ...(hedge.futureIsEstimate
+        ? [`The VIX future ${points(hedge.future)} is an estimate (θ 19.5, κ 5/yr): no futures quote is known.`]
+        : []),
       ...hedge.layers.filter((q) => q.note).map((q) => `Layer ${q.layer}: ${q.note}.`),
     ];
-    const buttons: ReplyButton[] = hedge.proposed.filter((q) => q.contracts > 0).map((q) => ({ label: `Adopt layer ${q.layer}`, style: 'primary', command: 'hedge', options: { id: position.id, adopt: q.layer } }));
+    const buttons: ReplyButton[] = hedge.proposed
+      .filter((q) => q.contracts > 0)
+      .map((q) => ({
+        label: `Adopt layer ${q.layer}`,
+        style: 'primary',
+        command: 'hedge',
+        options: { id: position.id, adopt: q.layer },
+      }));
     const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
 
     if (input.share) {
-      if (context.caller.chat.kind === 'private') throw new UserError('share-in-channel', 'Option share works in a channel or group: run /hedge there with share=true.');
+      if (context.caller.chat.kind === 'private')
+        throw new UserError(
+          'share-in-channel',
+          'Option share works in a channel or group: run /hedge there with share=true.',
+        );
       const first = hedge.proposed[0] ?? hedge.layers[0]!;
       return {
         title: `${context.caller.displayName} shares: ${title}`,
@@ -88,6 +146,14 @@ export default defineCommand({
         data: { hedge, positionId: position.id },
       };
     }
-    return { title, visibility: 'caller', lines, table, buttons, footer: [...view.footer, NOT_ADVICE], data: { hedge, positionId: position.id } };
+    return {
+      title,
+      visibility: 'caller',
+      lines,
+      table,
+      buttons,
+      footer: [...view.footer, NOT_ADVICE],
+      data: { hedge, positionId: position.id },
+    };
   },
 });

@@ -8,9 +8,17 @@ import { NOT_ADVICE } from '../src/app/reply.ts';
 export default defineCommand({
   name: 'help',
   description: 'Usage, with an example for every command',
-  options: z.object({
-    command: optional(option.string({ description: 'A command for its options, e.g. "position add"', example: 'position add', maxLength: 40 })),
-  }).strict(),
+  options: z
+    .object({
+      command: optional(
+        option.string({
+          description: 'A command for its options, e.g. "position add"',
+          example: 'position add',
+          maxLength: 40,
+        }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/help', '/help position add'],
   run(input, context) {
@@ -18,7 +26,8 @@ export default defineCommand({
     if (input.command) {
       const wanted = input.command.replace(/^\//, '').trim().toLowerCase().replace(/\s+/g, ' ');
       const matches = commands.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} `));
-      if (!matches.length) throw new UserError('unknown-command', `Unknown command ${input.command}: /help lists them all.`);
+      if (!matches.length)
+        throw new UserError('unknown-command', `Unknown command ${input.command}: /help lists them all.`);
       return {
         title: `Help: /${wanted}`,
         visibility: 'caller',

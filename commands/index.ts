@@ -18,7 +18,20 @@ import help from './help.ts';
 import type { AnyCommand } from '../src/app/command.ts';
 
 export const commands: readonly AnyCommand[] = [
-  condorEval, condorSuggest,
-  positionAdd, positionList, positionShow, positionClose, positionHistory, positionExport,
-  hedge, market, signal, subscribe, settings, link, backtest, help,
+  condorEval,
+  condorSuggest,
+  positionAdd,
+  positionList,
+  positionShow,
+  positionClose,
+  positionHistory,
+  positionExport,
+  hedge,
+  market,
+  signal,
+  subscribe,
+  settings,
+  link,
+  backtest,
+  help,
 ];

@@ -11,10 +11,25 @@ const PLATFORM_NAMES = { discord: 'Discord', telegram: 'Telegram', console: 'con
 export default defineCommand({
   name: 'link',
   description: 'Link your Discord and Telegram accounts: get a code here, type it on the other',
-  options: z.object({
-    code: optional(option.string({ description: 'The code /link gave you on the other platform', example: 'K7QM-2XPA', maxLength: 16, pattern: /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, patternMessage: 'must be a code like K7QM-2XPA' })),
-    unlink: optional(option.choice(['discord', 'telegram'] as const, { description: 'Detach that platform from your user', example: 'telegram' })),
-  }).strict(),
+  options: z
+    .object({
+      code: optional(
+        option.string({
+          description: 'The code /link gave you on the other platform',
+          example: 'K7QM-2XPA',
+          maxLength: 16,
+          pattern: /^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/,
+          patternMessage: 'must be a code like K7QM-2XPA',
+        }),
+      ),
+      unlink: optional(
+        option.choice(['discord', 'telegram'] as const, {
+          description: 'Detach that platform from your user',
+          example: 'telegram',
+        }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/link', '/link K7QM-2XPA', '/link unlink=telegram'],
   run(input, context) {
@@ -23,7 +38,11 @@ export default defineCommand({
     const now = context.clock.now();
     if (input.unlink) {
       users.unlink(userId, input.unlink, now);
-      return { title: 'Unlinked', visibility: 'caller', lines: [`${PLATFORM_NAMES[input.unlink]} is no longer linked; your positions stay with the remaining account.`] };
+      return {
+        title: 'Unlinked',
+        visibility: 'caller',
+        lines: [`${PLATFORM_NAMES[input.unlink]} is no longer linked; your positions stay with the remaining account.`],
+      };
     }
     if (input.code) {
       const result = users.redeemLinkCode(userId, input.code, now);

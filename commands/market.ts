@@ -16,24 +16,55 @@ export default defineCommand({
     const { snapshot, regime } = view;
     const today = view.state.valuationDate;
     const events = context.calendar.eventsWithin(today, 3);
-    const change = (value: number, previous: number | null | undefined) => (previous ? ` (${signedPercent(value / previous - 1, 2)})` : '');
+    const change = (value: number, previous: number | null | undefined) =>
+      previous ? ` (${signedPercent(value / previous - 1, 2)})` : '';
     return {
       title: `Market · ${today}`,
       visibility: 'channel',
       tone: regime.regime === 'extreme' || regime.spike ? 'warn' : 'neutral',
       lines: [`${regime.summary}.`],
       fields: [
-        { label: 'SPX', value: `${points(snapshot.spot.value)}${change(snapshot.spot.value, snapshot.spot.previousClose)}`, inline: true },
-        { label: 'VIX', value: `${points(snapshot.vix.value)}${change(snapshot.vix.value, snapshot.vix.previousClose)}${regime.spike ? ' SPIKE' : ''}`, inline: true },
-        { label: 'Percentile / rank', value: regime.percentile === null ? 'unknown (no history)' : `${percent(regime.percentile / 100, 0)} / ${percent((regime.rank ?? 0) / 100, 0)}`, inline: true },
+        {
+          label: 'SPX',
+          value: `${points(snapshot.spot.value)}${change(snapshot.spot.value, snapshot.spot.previousClose)}`,
+          inline: true,
+        },
+        {
+          label: 'VIX',
+          value: `${points(snapshot.vix.value)}${change(snapshot.vix.value, snapshot.vix.previousClose)}${regime.spike ? ' SPIKE' : ''}`,
+          inline: true,
+        },
+        {
+          label: 'Percentile / rank',
+          value:
+            regime.percentile === null
+              ? 'unknown (no history)'
+              : `${percent(regime.percentile / 100, 0)} / ${percent((regime.rank ?? 0) / 100, 0)}`,
+          inline: true,
+        },
         { label: 'Regime', value: regime.regime, inline: true },
-        { label: 'Term structure', value: regime.termStructure ? `${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(3)})` : 'unknown (no VIX3M)', inline: true },
+        {
+          label: 'Term structure',
+          value: regime.termStructure
+            ? `${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(3)})`
+            : 'unknown (no VIX3M)',
+          inline: true,
+        },
         { label: 'Threshold T', value: percent(regime.threshold), inline: true },
         ...(snapshot.vvix ? [{ label: 'VVIX', value: points(snapshot.vvix.value), inline: true }] : []),
-        { label: 'Next 3 trading days', value: events.length ? events.map((e) => `${e.date} ${e.kind}: ${e.title}`).join('; ') : 'no FOMC, CPI or PPI' },
+        {
+          label: 'Next 3 trading days',
+          value: events.length
+            ? events.map((e) => `${e.date} ${e.kind}: ${e.title}`).join('; ')
+            : 'no FOMC, CPI or PPI',
+        },
       ],
       footer: [...view.footer, NOT_ADVICE],
-      data: { snapshot: { ...snapshot, chain: snapshot.chain ? { asOfMs: snapshot.chain.asOfMs } : null }, regime, events },
+      data: {
+        snapshot: { ...snapshot, chain: snapshot.chain ? { asOfMs: snapshot.chain.asOfMs } : null },
+        regime,
+        events,
+      },
     };
   },
 });

@@ -1,7 +1,13 @@
 // /position add: records a fill with its entry snapshot (spot, per-leg vols, VIX, credit,
 // baseline k₀, calibration) so every later evaluation reads the invariant against it.
 import { z } from 'zod';
-import { assertValidCondor, createEntrySnapshot, underlyingFor, UNDERLYINGS, type Condor } from '../src/engine/index.ts';
+import {
+  assertValidCondor,
+  createEntrySnapshot,
+  underlyingFor,
+  UNDERLYINGS,
+  type Condor,
+} from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
@@ -14,41 +20,96 @@ import { expiryOption, quantityOption, strikeOptions, underlyingOption } from '.
 export default defineCommand({
   name: 'position add',
   description: 'Record an iron condor you opened, with its entry snapshot',
-  options: z.object({
-    ...strikeOptions,
-    expiry: expiryOption,
-    credit: option.number({ description: 'Net credit of your fill, per share in points', example: 14.2, min: 0, exclusiveMin: true }),
-    qty: quantityOption,
-    opened: optional(option.date({ description: 'Date you opened it (default today); snapshot uses spot=/vix= if given', example: '2026-11-20' })),
-    note: optional(option.string({ description: 'A note for yourself (up to 200 characters)', example: 'earnings week', maxLength: 200 })),
-    spot: optional(option.number({ description: 'Spot at entry (default: the market now)', example: 5800, min: 1, max: 1_000_000 })),
-    vix: optional(option.number({ description: 'VIX at entry (default: the market now)', example: 16.4, min: 1, max: 200 })),
-    underlying: underlyingOption,
-  }).strict(),
+  options: z
+    .object({
+      ...strikeOptions,
+      expiry: expiryOption,
+      credit: option.number({
+        description: 'Net credit of your fill, per share in points',
+        example: 14.2,
+        min: 0,
+        exclusiveMin: true,
+      }),
+      qty: quantityOption,
+      opened: optional(
+        option.date({
+          description: 'Date you opened it (default today); snapshot uses spot=/vix= if given',
+          example: '2026-11-20',
+        }),
+      ),
+      note: optional(
+        option.string({
+          description: 'A note for yourself (up to 200 characters)',
+          example: 'earnings week',
+          maxLength: 200,
+        }),
+      ),
+      spot: optional(
+        option.number({
+          description: 'Spot at entry (default: the market now)',
+          example: 5800,
+          min: 1,
+          max: 1_000_000,
+        }),
+      ),
+      vix: optional(
+        option.number({ description: 'VIX at entry (default: the market now)', example: 16.4, min: 1, max: 200 }),
+      ),
+      underlying: underlyingOption,
+    })
+    .strict(),
   visibility: 'caller',
   expensive: 'chain',
-  examples: ['/position add 5615 5665 6335 6385 2027-01-08 credit=14.2', '/position add 5615 5665 6335 6385 45 credit=14.2 qty=2 note="Dec cycle"'],
+  examples: [
+    '/position add 5615 5665 6335 6385 2027-01-08 credit=14.2',
+    '/position add 5615 5665 6335 6385 45 credit=14.2 qty=2 note="Dec cycle"',
+  ],
   async run(input, context) {
     const symbol = (input.underlying ?? 'spx').toUpperCase();
     const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
-    if (symbol === 'SPY' && input.spot === undefined) throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
+    if (symbol === 'SPY' && input.spot === undefined)
+      throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
     const today = context.calendar.newYorkDate(context.clock.now());
-    if (input.opened && input.opened > today) throw new UserError('opened-future', `Option opened ${input.opened} is in the future (today is ${today}); e.g. opened=${today}.`);
+    if (input.opened && input.opened > today)
+      throw new UserError(
+        'opened-future',
+        `Option opened ${input.opened} is in the future (today is ${today}); e.g. opened=${today}.`,
+      );
     const openedPast = input.opened !== undefined && input.opened < today;
     if (openedPast && (input.spot === undefined || input.vix === undefined)) {
-      throw new UserError('entry-market-required', `A position opened on ${input.opened} needs its entry market: give spot= and vix= of that day, e.g. spot=5800 vix=16.4.`);
+      throw new UserError(
+        'entry-market-required',
+        `A position opened on ${input.opened} needs its entry market: give spot= and vix= of that day, e.g. spot=5800 vix=16.4.`,
+      );
     }
-    const view = await marketView(context, { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined }, { chain: !openedPast });
+    const view = await marketView(
+      context,
+      { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined },
+      { chain: !openedPast },
+    );
     const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, view.state.valuationDate);
-    const state = openedPast ? { ...marketFor(underlying.symbol, view, expiry), vol: view.state.vol } : marketFor(underlying.symbol, view, expiry);
-    const strikes = { longPut: input.long_put, shortPut: input.short_put, shortCall: input.short_call, longCall: input.long_call };
+    const state = openedPast
+      ? { ...marketFor(underlying.symbol, view, expiry), vol: view.state.vol }
+      : marketFor(underlying.symbol, view, expiry);
+    const strikes = {
+      longPut: input.long_put,
+      shortPut: input.short_put,
+      shortCall: input.short_call,
+      longCall: input.long_call,
+    };
     const condor: Condor = { underlying, strikes, expiry, quantity: input.qty ?? 1, credit: input.credit };
     assertValidCondor(condor, view.state.valuationDate);
     const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, vix: view.vix });
     // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
     // known only for a position opened now (the market's SPX is today's).
-    const entry = underlying.symbol !== 'SPX' && !openedPast ? { ...snapshot, spxAtEntry: view.snapshot.spot.value } : snapshot;
-    const source = input.spot !== undefined || input.vix !== undefined ? 'user' : view.snapshot.demo ? 'demo' : view.snapshot.spot.source;
+    const entry =
+      underlying.symbol !== 'SPX' && !openedPast ? { ...snapshot, spxAtEntry: view.snapshot.spot.value } : snapshot;
+    const source =
+      input.spot !== undefined || input.vix !== undefined
+        ? 'user'
+        : view.snapshot.demo
+          ? 'demo'
+          : view.snapshot.spot.source;
     const stored = context.user.positions.add({
       underlying: underlying.symbol,
       strikes,

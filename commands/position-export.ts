@@ -4,7 +4,27 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import type { StoredPosition } from '../src/app/ports.ts';
 
-const COLUMNS = ['id', 'status', 'underlying', 'long_put', 'short_put', 'short_call', 'long_call', 'expiry', 'quantity', 'credit', 'opened', 'closed', 'close_debit', 'realized_pl', 'entry_spot', 'entry_vix', 'baseline_k', 'hedge_layers', 'note'] as const;
+const COLUMNS = [
+  'id',
+  'status',
+  'underlying',
+  'long_put',
+  'short_put',
+  'short_call',
+  'long_call',
+  'expiry',
+  'quantity',
+  'credit',
+  'opened',
+  'closed',
+  'close_debit',
+  'realized_pl',
+  'entry_spot',
+  'entry_vix',
+  'baseline_k',
+  'hedge_layers',
+  'note',
+] as const;
 
 function cell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
@@ -15,9 +35,25 @@ function cell(value: unknown): string {
 
 export function positionsCsv(positions: StoredPosition[], newYorkDate: (ms: number) => string): string {
   const rows = positions.map((p) => [
-    p.id, p.status, p.underlying, p.strikes.longPut, p.strikes.shortPut, p.strikes.shortCall, p.strikes.longCall, p.expiry, p.quantity, p.credit,
-    newYorkDate(p.openedMs), p.closedMs === null ? '' : newYorkDate(p.closedMs), p.closeDebit ?? '', p.realizedPl ?? '',
-    p.entry.spot, p.entry.vix, p.entry.baselineK, p.hedgeLayers.map((l) => l.layer).join(' '), p.note ?? '',
+    p.id,
+    p.status,
+    p.underlying,
+    p.strikes.longPut,
+    p.strikes.shortPut,
+    p.strikes.shortCall,
+    p.strikes.longCall,
+    p.expiry,
+    p.quantity,
+    p.credit,
+    newYorkDate(p.openedMs),
+    p.closedMs === null ? '' : newYorkDate(p.closedMs),
+    p.closeDebit ?? '',
+    p.realizedPl ?? '',
+    p.entry.spot,
+    p.entry.vix,
+    p.entry.baselineK,
+    p.hedgeLayers.map((l) => l.layer).join(' '),
+    p.note ?? '',
   ]);
   return [COLUMNS.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\r\n') + '\r\n';
 }
@@ -34,8 +70,17 @@ export default defineCommand({
     return {
       title: `Export: ${positions.length} position${positions.length === 1 ? '' : 's'}`,
       visibility: 'caller',
-      lines: [positions.length ? 'Your positions are attached as CSV.' : 'No positions yet; the file has the header only.'],
-      attachments: [{ filename: 'condor-positions.csv', contentType: 'text/csv', data: Buffer.from(csv, 'utf8'), description: 'positions' }],
+      lines: [
+        positions.length ? 'Your positions are attached as CSV.' : 'No positions yet; the file has the header only.',
+      ],
+      attachments: [
+        {
+          filename: 'condor-positions.csv',
+          contentType: 'text/csv',
+          data: Buffer.from(csv, 'utf8'),
+          description: 'positions',
+        },
+      ],
       data: { count: positions.length },
     };
   },

@@ -19,10 +19,26 @@ export default defineCommand({
     return {
       title: `Your history: ${closed.length} closed`,
       visibility: 'caller',
-      lines: [`Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`],
+      lines: [
+        `Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`,
+      ],
       table: {
-        columns: [{ label: 'id' }, { label: 'strikes' }, { label: 'closed' }, { label: 'credit', align: 'right' }, { label: 'debit', align: 'right' }, { label: 'P/L', align: 'right' }],
-        rows: closed.map((p) => [p.id, condorLabel(p.strikes), newYork(p.closedMs), points(p.credit), points(p.closeDebit ?? 0), signedDollars(p.realizedPl ?? 0)]),
+        columns: [
+          { label: 'id' },
+          { label: 'strikes' },
+          { label: 'closed' },
+          { label: 'credit', align: 'right' },
+          { label: 'debit', align: 'right' },
+          { label: 'P/L', align: 'right' },
+        ],
+        rows: closed.map((p) => [
+          p.id,
+          condorLabel(p.strikes),
+          newYork(p.closedMs),
+          points(p.credit),
+          points(p.closeDebit ?? 0),
+          signedDollars(p.realizedPl ?? 0),
+        ]),
       },
       data: { closed: closed.length, wins, winRate: wins / closed.length, totalPl: total, positions: closed },
     };

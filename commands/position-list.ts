@@ -9,10 +9,17 @@ import { NOT_ADVICE } from '../src/app/reply.ts';
 
 export default defineCommand({
   name: 'position list',
-  description: 'Your positions with P/L, CP deviation and today\'s action',
-  options: z.object({
-    status: optional(option.choice(['open', 'closed', 'all'] as const, { description: 'Which positions: open (default), closed or all', example: 'open' })),
-  }).strict(),
+  description: "Your positions with P/L, CP deviation and today's action",
+  options: z
+    .object({
+      status: optional(
+        option.choice(['open', 'closed', 'all'] as const, {
+          description: 'Which positions: open (default), closed or all',
+          example: 'open',
+        }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/position list', '/position list status=closed'],
   async run(input, context) {
@@ -22,7 +29,11 @@ export default defineCommand({
       return {
         title: 'Your positions',
         visibility: 'caller',
-        lines: [status === 'open' ? 'No open positions. Record one with /position add 5615 5665 6335 6385 2027-01-08 credit=14.2' : `No ${status} positions.`],
+        lines: [
+          status === 'open'
+            ? 'No open positions. Record one with /position add 5615 5665 6335 6385 2027-01-08 credit=14.2'
+            : `No ${status} positions.`,
+        ],
       };
     }
     const open = positions.filter((p) => p.status === 'open');
@@ -30,13 +41,40 @@ export default defineCommand({
     const settings = context.user.settings.get(); // once, not once per position
     const rows = positions.map((position) => {
       if (position.status === 'closed' || !view) {
-        return { urgency: 9, row: [position.id, condorLabel(position.strikes), position.expiry, '—', signedDollars(position.realizedPl ?? 0), '—', 'CLOSED'], data: { position } };
+        return {
+          urgency: 9,
+          row: [
+            position.id,
+            condorLabel(position.strikes),
+            position.expiry,
+            '—',
+            signedDollars(position.realizedPl ?? 0),
+            '—',
+            'CLOSED',
+          ],
+          data: { position },
+        };
       }
       const evaluation = evaluateForCaller(context, position, view, settings);
       return {
         urgency: ACTION_URGENCY[evaluation.action] ?? 5,
-        row: [position.id, condorLabel(position.strikes), position.expiry, String(evaluation.dte), signedDollars(evaluation.unrealizedPl), percent(evaluation.invariant.deviation), evaluation.action],
-        data: { id: position.id, action: evaluation.action, reason: evaluation.reason, unrealizedPl: evaluation.unrealizedPl, deviation: evaluation.invariant.deviation, dte: evaluation.dte },
+        row: [
+          position.id,
+          condorLabel(position.strikes),
+          position.expiry,
+          String(evaluation.dte),
+          signedDollars(evaluation.unrealizedPl),
+          percent(evaluation.invariant.deviation),
+          evaluation.action,
+        ],
+        data: {
+          id: position.id,
+          action: evaluation.action,
+          reason: evaluation.reason,
+          unrealizedPl: evaluation.unrealizedPl,
+          deviation: evaluation.invariant.deviation,
+          dte: evaluation.dte,
+        },
       };
     });
     rows.sort((a, b) => a.urgency - b.urgency);
@@ -44,9 +82,23 @@ export default defineCommand({
     return {
       title: `Your ${status === 'all' ? '' : `${status} `}positions (${positions.length})`,
       visibility: 'caller',
-      lines: view ? [needing ? `${needing} need${needing === 1 ? 's' : ''} action; details with /position show <id>.` : 'All on HOLD; details with /position show <id>.'] : [],
+      lines: view
+        ? [
+            needing
+              ? `${needing} need${needing === 1 ? 's' : ''} action; details with /position show <id>.`
+              : 'All on HOLD; details with /position show <id>.',
+          ]
+        : [],
       table: {
-        columns: [{ label: 'id' }, { label: 'strikes' }, { label: 'expiry' }, { label: 'DTE', align: 'right' }, { label: 'P/L', align: 'right' }, { label: 'δ', align: 'right' }, { label: 'action' }],
+        columns: [
+          { label: 'id' },
+          { label: 'strikes' },
+          { label: 'expiry' },
+          { label: 'DTE', align: 'right' },
+          { label: 'P/L', align: 'right' },
+          { label: 'δ', align: 'right' },
+          { label: 'action' },
+        ],
         rows: rows.map((r) => r.row),
       },
       footer: view ? [...view.footer, NOT_ADVICE] : [NOT_ADVICE],

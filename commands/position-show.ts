@@ -17,30 +17,43 @@ import { proposalLines } from './support/proposal.ts';
 export default defineCommand({
   name: 'position show',
   description: 'One position in full: invariant, action, proposal, payoff chart (what-if options)',
-  options: z.object({
-    id: positionIdOption,
-    spot: whatIfSpot,
-    vix: whatIfVix,
-    date: optional(option.date({ description: 'What-if: value as of this date (its 16:00 New York close)', example: '2026-12-18' })),
-  }).strict(),
+  options: z
+    .object({
+      id: positionIdOption,
+      spot: whatIfSpot,
+      vix: whatIfVix,
+      date: optional(
+        option.date({
+          description: 'What-if: value as of this date (its 16:00 New York close)',
+          example: '2026-12-18',
+        }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   defer: true,
   expensive: 'chain',
   examples: ['/position show k3m9tq', '/position show k3m9tq spot=5700 vix=22'],
   async run(input, context) {
     const position = context.user.positions.get(input.id);
-    if (!position) throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    if (!position)
+      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed') {
       return {
         title: `Position ${position.id} (closed)`,
         visibility: 'caller',
-        lines: [`${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: opened for ${points(position.credit)}, closed at ${points(position.closeDebit ?? 0)}, realized ${signedDollars(position.realizedPl ?? 0)}.`],
+        lines: [
+          `${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: opened for ${points(position.credit)}, closed at ${points(position.closeDebit ?? 0)}, realized ${signedDollars(position.realizedPl ?? 0)}.`,
+        ],
         data: { position },
       };
     }
     const today = context.calendar.newYorkDate(context.clock.now());
     if (input.date && input.date < context.calendar.newYorkDate(position.openedMs)) {
-      throw new UserError('date-before-entry', `Option date ${input.date} is before the position was opened; e.g. date=${today}.`);
+      throw new UserError(
+        'date-before-entry',
+        `Option date ${input.date} is before the position was opened; e.g. date=${today}.`,
+      );
     }
     const view = await marketView(context, { spot: input.spot, vix: input.vix, date: input.date }, { chain: true });
     const evaluation = evaluateForCaller(context, position, view);
@@ -50,17 +63,34 @@ export default defineCommand({
     const chart = await payoffAttachment(context, condor, evaluation.condor, state, view.snapshot.demo);
     const buttons: ReplyButton[] = [];
     if (evaluation.proposal.kind === 'close') {
-      buttons.push({ label: `Record close at ${points(evaluation.proposal.debit)}`, style: 'danger', command: 'position close', options: { id: position.id, debit: Number(evaluation.proposal.debit.toFixed(2)) } });
+      buttons.push({
+        label: `Record close at ${points(evaluation.proposal.debit)}`,
+        style: 'danger',
+        command: 'position close',
+        options: { id: position.id, debit: Number(evaluation.proposal.debit.toFixed(2)) },
+      });
     }
     if (evaluation.proposal.kind === 'hedge') {
       for (const layer of evaluation.proposal.hedge.proposed) {
-        buttons.push({ label: `Adopt hedge layer ${layer.layer}`, style: 'primary', command: 'hedge', options: { id: position.id, adopt: layer.layer } });
+        buttons.push({
+          label: `Adopt hedge layer ${layer.layer}`,
+          style: 'primary',
+          command: 'hedge',
+          options: { id: position.id, adopt: layer.layer },
+        });
       }
     }
     return {
       title: `${position.id}: ${evaluation.action} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`,
       visibility: 'caller',
-      tone: evaluation.action === 'HOLD' ? 'neutral' : evaluation.action === 'TAKE_PROFIT' ? 'good' : evaluation.action === 'TIGHTEN' ? 'neutral' : 'warn',
+      tone:
+        evaluation.action === 'HOLD'
+          ? 'neutral'
+          : evaluation.action === 'TAKE_PROFIT'
+            ? 'good'
+            : evaluation.action === 'TIGHTEN'
+              ? 'neutral'
+              : 'warn',
       lines: [
         evaluation.reason,
         ...proposalLines(evaluation),
@@ -68,13 +98,41 @@ export default defineCommand({
         ...(position.note ? [`Note: ${position.note}`] : []),
       ],
       fields: [
-        { label: 'P/L (calibrated mark)', value: `${signedDollars(evaluation.unrealizedPl)} · mark x ${points(inv.premiumReserve)} vs credit ${points(position.credit)}`, inline: true },
-        { label: 'k = x · y', value: `${points(inv.k, 1)} (target k̂ ${points(inv.kTarget, 1)}, k₀ ${points(inv.baselineK, 1)})`, inline: true },
+        {
+          label: 'P/L (calibrated mark)',
+          value: `${signedDollars(evaluation.unrealizedPl)} · mark x ${points(inv.premiumReserve)} vs credit ${points(position.credit)}`,
+          inline: true,
+        },
+        {
+          label: 'k = x · y',
+          value: `${points(inv.k, 1)} (target k̂ ${points(inv.kTarget, 1)}, k₀ ${points(inv.baselineK, 1)})`,
+          inline: true,
+        },
         { label: 'CP deviation δ', value: percent(inv.deviation), inline: true },
-        { label: 'Cushion y', value: `${points(inv.cushion, 1)} of ${points(inv.cushionAtEntry, 1)} pts · breach b_y ${percent(inv.cushionBreach)}`, inline: true },
-        { label: 'Premium x', value: `${points(inv.premiumReserve)} (vol unchanged ${points(inv.premiumIfVolUnchanged)}) · breach b_x ${percent(inv.premiumBreach)}`, inline: true },
-        { label: 'Threshold T', value: `${percent(evaluation.threshold)} · ${view.regime.regime} regime, VIX ${points(view.vix)}`, inline: true },
-        { label: 'Hedge layers', value: position.hedgeLayers.length ? position.hedgeLayers.map((l) => `#${l.layer} VIX ${l.longStrike}/${l.shortStrike} x${l.contracts}`).join(', ') : 'none active', inline: true },
+        {
+          label: 'Cushion y',
+          value: `${points(inv.cushion, 1)} of ${points(inv.cushionAtEntry, 1)} pts · breach b_y ${percent(inv.cushionBreach)}`,
+          inline: true,
+        },
+        {
+          label: 'Premium x',
+          value: `${points(inv.premiumReserve)} (vol unchanged ${points(inv.premiumIfVolUnchanged)}) · breach b_x ${percent(inv.premiumBreach)}`,
+          inline: true,
+        },
+        {
+          label: 'Threshold T',
+          value: `${percent(evaluation.threshold)} · ${view.regime.regime} regime, VIX ${points(view.vix)}`,
+          inline: true,
+        },
+        {
+          label: 'Hedge layers',
+          value: position.hedgeLayers.length
+            ? position.hedgeLayers
+                .map((l) => `#${l.layer} VIX ${l.longStrike}/${l.shortStrike} x${l.contracts}`)
+                .join(', ')
+            : 'none active',
+          inline: true,
+        },
         ...condorFields(condor, evaluation.condor).filter((field) => !['Width'].includes(field.label)),
         { label: 'Max loss', value: dollars(evaluation.condor.maxLoss), inline: true },
         volSourceField(evaluation.condor),

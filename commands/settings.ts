@@ -13,26 +13,76 @@ const BAND = /^\s*(\d+(?:\.\d+)?)\s*[-–,/]\s*(\d+(?:\.\d+)?)\s*%?\s*$/;
 /** "15-20" (percent) or "0.15-0.20" → [0.15, 0.20]. */
 export function parseThresholds(text: string): [number, number] {
   const match = BAND.exec(text);
-  if (!match) throw new UserError('invalid-option', 'Option thresholds must be a band like 15-20 (percent); e.g. thresholds=15-20.');
+  if (!match)
+    throw new UserError(
+      'invalid-option',
+      'Option thresholds must be a band like 15-20 (percent); e.g. thresholds=15-20.',
+    );
   let [low, high] = [Number(match[1]), Number(match[2])];
   if (low >= 1 || high >= 1) [low, high] = [low / 100, high / 100];
-  if (!(low > 0 && high < 1 && low <= high)) throw new UserError('invalid-option', 'Option thresholds must rise and stay between 0 and 100%; e.g. thresholds=15-20.');
+  if (!(low > 0 && high < 1 && low <= high))
+    throw new UserError(
+      'invalid-option',
+      'Option thresholds must rise and stay between 0 and 100%; e.g. thresholds=15-20.',
+    );
   return [low, high];
 }
 
 export default defineCommand({
   name: 'settings',
   description: 'Your engine settings: profit target, stop loss, thresholds, policy (cp or delta)',
-  options: z.object({
-    profit_target: optional(option.string({ description: 'Take profit at this share of the credit: 50%, 0.5, or off', example: '50%', maxLength: 8 })),
-    stop_loss: optional(option.number({ description: 'Close when the loss reaches this multiple of the credit (default 2)', example: 2, min: 0.1, max: 10 })),
-    thresholds: optional(option.string({ description: 'Rebalance threshold band T_min-T_max in percent (default 15-20)', example: '15-20', maxLength: 16 })),
-    policy: optional(option.choice(['cp', 'delta'] as const, { description: 'cp (constant-product, default) or delta (static 50-delta rule)', example: 'cp' })),
-    delta_trigger: optional(option.number({ description: 'Short |delta| that triggers a roll under the delta policy', example: 0.5, min: 0.05, max: 0.95 })),
-    exit_dte: optional(option.integer({ description: 'Close at this many days to expiry (0 = off)', example: 0, min: 0, max: 365 })),
-    min_roll_dte: optional(option.integer({ description: 'Below this DTE a roll becomes a close (default 7)', example: 7, min: 0, max: 365 })),
-    reset: optional(option.boolean({ description: 'Back to the defaults', example: true })),
-  }).strict(),
+  options: z
+    .object({
+      profit_target: optional(
+        option.string({
+          description: 'Take profit at this share of the credit: 50%, 0.5, or off',
+          example: '50%',
+          maxLength: 8,
+        }),
+      ),
+      stop_loss: optional(
+        option.number({
+          description: 'Close when the loss reaches this multiple of the credit (default 2)',
+          example: 2,
+          min: 0.1,
+          max: 10,
+        }),
+      ),
+      thresholds: optional(
+        option.string({
+          description: 'Rebalance threshold band T_min-T_max in percent (default 15-20)',
+          example: '15-20',
+          maxLength: 16,
+        }),
+      ),
+      policy: optional(
+        option.choice(['cp', 'delta'] as const, {
+          description: 'cp (constant-product, default) or delta (static 50-delta rule)',
+          example: 'cp',
+        }),
+      ),
+      delta_trigger: optional(
+        option.number({
+          description: 'Short |delta| that triggers a roll under the delta policy',
+          example: 0.5,
+          min: 0.05,
+          max: 0.95,
+        }),
+      ),
+      exit_dte: optional(
+        option.integer({ description: 'Close at this many days to expiry (0 = off)', example: 0, min: 0, max: 365 }),
+      ),
+      min_roll_dte: optional(
+        option.integer({
+          description: 'Below this DTE a roll becomes a close (default 7)',
+          example: 7,
+          min: 0,
+          max: 365,
+        }),
+      ),
+      reset: optional(option.boolean({ description: 'Back to the defaults', example: true })),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/settings', '/settings profit_target=50% stop_loss=2 thresholds=15-20 policy=cp'],
   run(input, context) {
@@ -40,7 +90,16 @@ export default defineCommand({
     const patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }> = {};
     if (input.reset) {
       // Writing the default value clears a key (null would mean "off" for the profit target).
-      for (const key of ['profitTarget', 'stopLoss', 'thresholdMin', 'thresholdMax', 'policy', 'deltaTrigger', 'exitDte', 'minRollDte'] as const) {
+      for (const key of [
+        'profitTarget',
+        'stopLoss',
+        'thresholdMin',
+        'thresholdMax',
+        'policy',
+        'deltaTrigger',
+        'exitDte',
+        'minRollDte',
+      ] as const) {
         (patch as Record<string, unknown>)[key] = DEFAULT_SETTINGS[key];
       }
     }
@@ -50,7 +109,11 @@ export default defineCommand({
       else {
         const match = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(text);
         const value = match ? Number(match[1]) / (match[2] || Number(match[1]) > 1 ? 100 : 1) : NaN;
-        if (!(value > 0 && value <= 1)) throw new UserError('invalid-option', 'Option profit_target must be a share of the credit above 0 and up to 100%, or off; e.g. profit_target=50%.');
+        if (!(value > 0 && value <= 1))
+          throw new UserError(
+            'invalid-option',
+            'Option profit_target must be a share of the credit above 0 and up to 100%, or off; e.g. profit_target=50%.',
+          );
         patch.profitTarget = value;
       }
     }
@@ -67,14 +130,33 @@ export default defineCommand({
       visibility: 'caller',
       tone: changed ? 'good' : 'neutral',
       fields: [
-        { label: 'Policy', value: current.policy === 'cp' ? 'cp: constant-product breaches' : `delta: roll at |delta| ≥ ${current.deltaTrigger}`, inline: true },
-        { label: 'Profit target', value: current.profitTarget === null ? 'off' : percent(current.profitTarget, 0), inline: true },
+        {
+          label: 'Policy',
+          value:
+            current.policy === 'cp'
+              ? 'cp: constant-product breaches'
+              : `delta: roll at |delta| ≥ ${current.deltaTrigger}`,
+          inline: true,
+        },
+        {
+          label: 'Profit target',
+          value: current.profitTarget === null ? 'off' : percent(current.profitTarget, 0),
+          inline: true,
+        },
         { label: 'Stop loss', value: `${current.stopLoss}× credit`, inline: true },
-        { label: 'Threshold band', value: `${percent(current.thresholdMin)} – ${percent(current.thresholdMax)}`, inline: true },
+        {
+          label: 'Threshold band',
+          value: `${percent(current.thresholdMin)} – ${percent(current.thresholdMax)}`,
+          inline: true,
+        },
         { label: 'Exit DTE', value: current.exitDte ? `${current.exitDte} days` : 'off', inline: true },
         { label: 'Minimum roll DTE', value: `${current.minRollDte} days`, inline: true },
       ],
-      lines: [changed ? 'These apply to your own evaluations only.' : 'Change any with /settings key=value, e.g. /settings profit_target=60%.'],
+      lines: [
+        changed
+          ? 'These apply to your own evaluations only.'
+          : 'Change any with /settings key=value, e.g. /settings profit_target=60%.',
+      ],
       data: { settings: current },
     };
   },

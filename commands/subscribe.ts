@@ -10,11 +10,26 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 export default defineCommand({
   name: 'subscribe',
   description: 'Daily summaries here (channel, admins) or to you (personal); off=true stops them',
-  options: z.object({
-    kind: optional(option.choice(['channel', 'personal'] as const, { description: 'channel (this channel/group) or personal (default in private chats)', example: 'channel' })),
-    time: optional(option.string({ description: 'Time HH:MM in New York, trading days (default 09:45)', example: '09:45', maxLength: 5, pattern: TIME, patternMessage: 'must be a time HH:MM (24 h)' })),
-    off: optional(option.boolean({ description: 'Stop the subscription', example: true })),
-  }).strict(),
+  options: z
+    .object({
+      kind: optional(
+        option.choice(['channel', 'personal'] as const, {
+          description: 'channel (this channel/group) or personal (default in private chats)',
+          example: 'channel',
+        }),
+      ),
+      time: optional(
+        option.string({
+          description: 'Time HH:MM in New York, trading days (default 09:45)',
+          example: '09:45',
+          maxLength: 5,
+          pattern: TIME,
+          patternMessage: 'must be a time HH:MM (24 h)',
+        }),
+      ),
+      off: optional(option.boolean({ description: 'Stop the subscription', example: true })),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/subscribe channel', '/subscribe personal 16:15', '/subscribe channel off=true'],
   run(input, context) {
@@ -22,28 +37,54 @@ export default defineCommand({
     const kind = input.kind ?? (chat.kind === 'private' ? 'personal' : 'channel');
     const zone = context.defaults.summaryTimeZone;
     if (kind === 'channel') {
-      if (chat.kind === 'private') throw new UserError('channel-in-private', 'Option kind=channel works in a channel or group; here use /subscribe personal.');
+      if (chat.kind === 'private')
+        throw new UserError(
+          'channel-in-private',
+          'Option kind=channel works in a channel or group; here use /subscribe personal.',
+        );
       if (!chat.callerCanManage) {
-        throw new UserError('not-admin', chat.platform === 'telegram'
-          ? 'Only a chat administrator can subscribe this group to daily summaries.'
-          : 'Only members with Manage Channels (or Manage Server) can subscribe this channel.');
+        throw new UserError(
+          'not-admin',
+          chat.platform === 'telegram'
+            ? 'Only a chat administrator can subscribe this group to daily summaries.'
+            : 'Only members with Manage Channels (or Manage Server) can subscribe this channel.',
+        );
       }
     }
-    const target = { kind, platform: chat.platform, // Personal summaries go to the user's private chat: Telegram's private chat id is the user id,
-    // and Discord opens a DM from the user id.
-    chatId: kind === 'personal' ? context.caller.platformUserId : chat.id, userId: kind === 'personal' ? userId : null } as const;
+    const target = {
+      kind,
+      platform: chat.platform, // Personal summaries go to the user's private chat: Telegram's private chat id is the user id,
+      // and Discord opens a DM from the user id.
+      chatId: kind === 'personal' ? context.caller.platformUserId : chat.id,
+      userId: kind === 'personal' ? userId : null,
+    } as const;
     if (input.off) {
       const removed = context.directory.subscriptions.remove(target);
-      return { title: removed ? 'Unsubscribed' : 'Nothing to stop', visibility: 'caller', lines: [removed ? `No more ${kind} daily summaries ${kind === 'channel' ? 'in this channel' : 'for you'}.` : `There was no ${kind} subscription here.`] };
+      return {
+        title: removed ? 'Unsubscribed' : 'Nothing to stop',
+        visibility: 'caller',
+        lines: [
+          removed
+            ? `No more ${kind} daily summaries ${kind === 'channel' ? 'in this channel' : 'for you'}.`
+            : `There was no ${kind} subscription here.`,
+        ],
+      };
     }
     const time = input.time ?? context.defaults.summaryTime;
     const subscription = context.directory.subscriptions.upsert({ ...target, time, nowMs: context.clock.now() });
-    const where = kind === 'channel' ? 'this channel' : chat.kind === 'private' ? 'this private chat' : 'your private chat with the bot (start one if you have not)';
+    const where =
+      kind === 'channel'
+        ? 'this channel'
+        : chat.kind === 'private'
+          ? 'this private chat'
+          : 'your private chat with the bot (start one if you have not)';
     return {
       title: 'Subscribed',
       visibility: 'caller',
       tone: 'good',
-      lines: [`Daily ${kind} summary at ${subscription.time} ${zone} on NYSE trading days, to ${where}. Stop with /subscribe ${kind} off=true.`],
+      lines: [
+        `Daily ${kind} summary at ${subscription.time} ${zone} on NYSE trading days, to ${where}. Stop with /subscribe ${kind} off=true.`,
+      ],
       data: { subscription },
     };
   },

@@ -7,7 +7,12 @@ import type { App } from './compose.ts';
 import type { Config } from './config.ts';
 import { createDiscordBot, createDiscordSender } from './platforms/discord/index.ts';
 import { discordChatSender } from './platforms/discord/chat-sender.ts';
-import { createPollRegistry, createTelegramBot, createTelegramSender, type PollRegistry } from './platforms/telegram/index.ts';
+import {
+  createPollRegistry,
+  createTelegramBot,
+  createTelegramSender,
+  type PollRegistry,
+} from './platforms/telegram/index.ts';
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
 import { createLedger } from './scheduler/ledger.ts';
 import { createPacer } from './scheduler/pacer.ts';
@@ -20,7 +25,11 @@ export interface Running {
 }
 
 /** The scheduler's senders for every platform whose token is set. */
-export function createSenders(app: App, logger: Logger, polls: PollRegistry = createPollRegistry()): Map<string, ChatSender> {
+export function createSenders(
+  app: App,
+  logger: Logger,
+  polls: PollRegistry = createPollRegistry(),
+): Map<string, ChatSender> {
   const { config } = app;
   const senders = new Map<string, ChatSender>();
   if (config.DISCORD_TOKEN) {
@@ -29,7 +38,13 @@ export function createSenders(app: App, logger: Logger, polls: PollRegistry = cr
   }
   if (config.TELEGRAM_BOT_TOKEN) {
     // The bot and the scheduler share one poll registry, so votes on scheduled polls are understood.
-    const sender = createTelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, logger, polls, clock: app.deps.clock });
+    const sender = createTelegramSender({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      logger,
+      polls,
+      clock: app.deps.clock,
+    });
     senders.set('telegram', telegramChatSender(sender, config.TELEGRAM_MESSAGES_PER_SECOND, logger));
   }
   return senders;
@@ -86,7 +101,10 @@ export async function startBots(app: App, logger: Logger): Promise<Running> {
       await scheduler.stop(deadlineMs);
       stopHeartbeat();
       for (const stop of stops.reverse()) {
-        await Promise.race([stop().catch((error: unknown) => logger.warn({ err: error }, 'bot stop failed')), new Promise((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+        await Promise.race([
+          stop().catch((error: unknown) => logger.warn({ err: error }, 'bot stop failed')),
+          new Promise((resolve) => setTimeout(resolve, deadlineMs).unref()),
+        ]);
       }
     },
   };

@@ -63,7 +63,10 @@ export function buildApp(config: Config, logger: Logger, overrides: BuildOverrid
       backtests: createBacktestService({ loadHistory: createHistoryLoader({ dataDir: config.MARKET_DATA_DIR }) }),
     },
     registry: createRegistry(commands),
-    limiter: createLimiter({ heavyPerMinute: config.EXPENSIVE_COMMANDS_PER_MINUTE, chainPerMinute: config.CHAIN_EVALUATIONS_PER_MINUTE }, clock),
+    limiter: createLimiter(
+      { heavyPerMinute: config.EXPENSIVE_COMMANDS_PER_MINUTE, chainPerMinute: config.CHAIN_EVALUATIONS_PER_MINUTE },
+      clock,
+    ),
   };
   return { deps, store, config, close: () => store.close() };
 }

@@ -5,11 +5,36 @@ import { z } from 'zod';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-const url = (what: string) => z.string().trim().url({ message: `must be a URL (${what})` });
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .url({ message: `must be a URL (${what})` });
 const number = (what: string, min: number, max: number) =>
-  z.string().trim().regex(/^-?\d+(\.\d+)?$/, { message: `must be a number (${what})` }).transform(Number).pipe(z.number().min(min, { message: `must be at least ${min} (${what})` }).max(max, { message: `must be at most ${max} (${what})` }));
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, { message: `must be a number (${what})` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `must be at least ${min} (${what})` })
+        .max(max, { message: `must be at most ${max} (${what})` }),
+    );
 const integer = (what: string, min: number, max: number) =>
-  z.string().trim().regex(/^\d+$/, { message: `must be a whole number (${what})` }).transform(Number).pipe(z.number().int().min(min, { message: `must be at least ${min} (${what})` }).max(max, { message: `must be at most ${max} (${what})` }));
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `must be a whole number (${what})` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min} (${what})` })
+        .max(max, { message: `must be at most ${max} (${what})` }),
+    );
 
 function validTimeZone(zone: string): boolean {
   try {
@@ -21,14 +46,34 @@ function validTimeZone(zone: string): boolean {
 }
 
 export const configSchema = z.object({
-  DISCORD_TOKEN: z.string().trim().min(20, { message: 'must be a Discord bot token (Developer Portal → Bot → Reset Token)' }).optional(),
-  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{15,22}$/, { message: 'must be the application id, a number of 15-22 digits' }).optional(),
-  DISCORD_GUILD_ID: z.string().trim().regex(/^\d{15,22}$/, { message: 'must be a server id, a number of 15-22 digits' }).optional(),
+  DISCORD_TOKEN: z
+    .string()
+    .trim()
+    .min(20, { message: 'must be a Discord bot token (Developer Portal → Bot → Reset Token)' })
+    .optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{15,22}$/, { message: 'must be the application id, a number of 15-22 digits' })
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{15,22}$/, { message: 'must be a server id, a number of 15-22 digits' })
+    .optional(),
   DISCORD_API_BASE: url('e.g. https://discord.com/api').optional(),
-  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'must be a token from @BotFather, like 123456:ABC-DEF...' }).optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'must be a token from @BotFather, like 123456:ABC-DEF...' })
+    .optional(),
   TELEGRAM_API_ROOT: url('e.g. https://api.telegram.org').optional(),
   TELEGRAM_WEBHOOK_URL: url('the public https URL Telegram posts updates to').optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16-256 characters of A-Z a-z 0-9 _ -' }).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16-256 characters of A-Z a-z 0-9 _ -' })
+    .optional(),
   PORT: integer('the HTTP port for webhooks and the health check', 1, 65535).optional(),
   DATABASE_PATH: z.string().trim().min(1).default('./data/condor-xyk.db'),
   MARKET_DATA: z.enum(['cboe', 'file', 'demo'], { message: 'must be cboe, file or demo' }).default('cboe'),
@@ -36,7 +81,11 @@ export const configSchema = z.object({
   MARKET_DATA_DIR: z.string().trim().min(1).default('./data/market'),
   SUMMARY_TIME: z.string().trim().regex(TIME, { message: 'must be a time HH:MM, e.g. 09:45' }).default('09:45'),
   REVIEW_TIME: z.string().trim().regex(TIME, { message: 'must be a time HH:MM, e.g. 16:15' }).optional(),
-  SUMMARY_TIMEZONE: z.string().trim().refine(validTimeZone, { message: 'must be an IANA time zone, e.g. America/New_York' }).default('America/New_York'),
+  SUMMARY_TIMEZONE: z
+    .string()
+    .trim()
+    .refine(validTimeZone, { message: 'must be an IANA time zone, e.g. America/New_York' })
+    .default('America/New_York'),
   CATCH_UP_HOURS: number('hours after a missed summary time within which it is still sent', 0, 24).default(2),
   STALE_AFTER_MINUTES: integer('minutes after which a quote is stale in market hours', 1, 1440).default(30),
   RISK_FREE_RATE: number('continuous risk-free rate, e.g. 0.04', -0.05, 0.5).default(0.04),
@@ -45,10 +94,18 @@ export const configSchema = z.object({
   EXTRA_EVENTS: z.string().trim().optional(),
   CHARTS_DIR: z.string().trim().min(1).default('./data/charts'),
   EXPENSIVE_COMMANDS_PER_MINUTE: integer('backtests per user per minute', 1, 1000).default(3),
-  CHAIN_EVALUATIONS_PER_MINUTE: integer('evaluations priced from the option chain per user per minute', 1, 1000).default(20),
+  CHAIN_EVALUATIONS_PER_MINUTE: integer(
+    'evaluations priced from the option chain per user per minute',
+    1,
+    1000,
+  ).default(20),
   TELEGRAM_MESSAGES_PER_SECOND: integer("Telegram's overall send pace", 1, 1000).default(30),
   DISCORD_REQUESTS_PER_SECOND: integer("Discord's global request pace", 1, 1000).default(50),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
 });
 
 export type Config = z.output<typeof configSchema> & {
@@ -62,7 +119,10 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; error: st
 /** Validates the environment; empty strings count as unset (as in most .env files). */
 export function createConfig(env: Record<string, string | undefined>): ConfigResult {
   const cleaned = Object.fromEntries(
-    Object.keys(configSchema.shape).map((key) => [key, env[key] === undefined || env[key]!.trim() === '' ? undefined : env[key]]),
+    Object.keys(configSchema.shape).map((key) => [
+      key,
+      env[key] === undefined || env[key]!.trim() === '' ? undefined : env[key],
+    ]),
   );
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -78,22 +138,50 @@ export function createConfig(env: Record<string, string | undefined>): ConfigRes
       if (!Array.isArray(value)) throw new Error('not a list');
       extraEvents = value;
     } catch {
-      return { ok: false, variable: 'EXTRA_EVENTS', error: 'EXTRA_EVENTS must be a JSON list like [{"date":"2026-12-09","kind":"FOMC","title":"FOMC decision"}]' };
+      return {
+        ok: false,
+        variable: 'EXTRA_EVENTS',
+        error: 'EXTRA_EVENTS must be a JSON list like [{"date":"2026-12-09","kind":"FOMC","title":"FOMC decision"}]',
+      };
     }
   }
   if (config.DISCORD_TOKEN && !config.DISCORD_APPLICATION_ID) {
-    return { ok: false, variable: 'DISCORD_APPLICATION_ID', error: 'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)' };
+    return {
+      ok: false,
+      variable: 'DISCORD_APPLICATION_ID',
+      error:
+        'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
+    };
   }
   if (config.TELEGRAM_WEBHOOK_URL && !config.PORT) {
-    return { ok: false, variable: 'PORT', error: 'PORT is required with TELEGRAM_WEBHOOK_URL (the port the webhook server listens on)' };
+    return {
+      ok: false,
+      variable: 'PORT',
+      error: 'PORT is required with TELEGRAM_WEBHOOK_URL (the port the webhook server listens on)',
+    };
   }
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
-    return { ok: false, variable: 'TELEGRAM_WEBHOOK_SECRET', error: 'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header on every update)' };
+    return {
+      ok: false,
+      variable: 'TELEGRAM_WEBHOOK_SECRET',
+      error:
+        'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header on every update)',
+    };
   }
-  return { ok: true, config: { ...config, extraEvents, discordEnabled: Boolean(config.DISCORD_TOKEN), telegramEnabled: Boolean(config.TELEGRAM_BOT_TOKEN) } };
+  return {
+    ok: true,
+    config: {
+      ...config,
+      extraEvents,
+      discordEnabled: Boolean(config.DISCORD_TOKEN),
+      telegramEnabled: Boolean(config.TELEGRAM_BOT_TOKEN),
+    },
+  };
 }
 
 /** Values that must never appear in logs or replies. */
 export function secretsOf(config: Config): string[] {
-  return [config.DISCORD_TOKEN, config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET].filter((value): value is string => Boolean(value));
+  return [config.DISCORD_TOKEN, config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET].filter(
+    (value): value is string => Boolean(value),
+  );
 }

@@ -12,8 +12,15 @@ export interface LoggerOptions {
 }
 
 const REDACT_PATHS = [
-  'token', '*.token', 'config.DISCORD_TOKEN', 'config.TELEGRAM_BOT_TOKEN', 'config.TELEGRAM_WEBHOOK_SECRET',
-  'headers.authorization', '*.headers.authorization', 'headers["x-telegram-bot-api-secret-token"]', 'linkCode',
+  'token',
+  '*.token',
+  'config.DISCORD_TOKEN',
+  'config.TELEGRAM_BOT_TOKEN',
+  'config.TELEGRAM_WEBHOOK_SECRET',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-telegram-bot-api-secret-token"]',
+  'linkCode',
 ];
 
 // Link codes look like K7QM-2XPA: scrubbed from every line, whatever the field (so a field named
@@ -44,7 +51,14 @@ export function createLogger(options: LoggerOptions): Logger {
   ) as unknown as Logger;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** A JSON log line as one line for a person: "warning: market data: CBOE unreachable ... (ref K7Q2M9)". */
 export function readableLogLine(line: string): string {

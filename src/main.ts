@@ -59,7 +59,10 @@ async function main(argv: string[]): Promise<number> {
   const botsRun = command === 'start' && (config.discordEnabled || config.telegramEnabled);
   const level = process.env.LOG_LEVEL || botsRun ? config.LOG_LEVEL : 'warn';
   // The bots write JSON lines for log collectors; a person at a terminal gets one readable line.
-  const write = botsRun || process.env.LOG_LEVEL ? (line: string) => process.stderr.write(line) : (line: string) => process.stderr.write(readableLogLine(line));
+  const write =
+    botsRun || process.env.LOG_LEVEL
+      ? (line: string) => process.stderr.write(line)
+      : (line: string) => process.stderr.write(readableLogLine(line));
   const logger = createLogger({ level, secrets: secretsOf(config), write });
   switch (command) {
     case 'start': {
@@ -68,7 +71,14 @@ async function main(argv: string[]): Promise<number> {
       if (config.discordEnabled || config.telegramEnabled) return runBots(app, logger);
       try {
         const interactive = Boolean(process.stdin.isTTY);
-        const { failures, commands } = await runConsole({ deps: app.deps, input: process.stdin, output: process.stdout, attachmentsDir: config.CHARTS_DIR, interactive, userName: localUserName() });
+        const { failures, commands } = await runConsole({
+          deps: app.deps,
+          input: process.stdin,
+          output: process.stdout,
+          attachmentsDir: config.CHARTS_DIR,
+          interactive,
+          userName: localUserName(),
+        });
         // Piped input: a failed command is a bad-input exit for scripts.
         return !interactive && commands > 0 && failures === commands ? 2 : 0;
       } finally {
@@ -76,8 +86,13 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'run': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { user: { type: 'string' }, json: { type: 'boolean' } } });
-      if (positionals.length !== 1) throw new UsageError('run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"');
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { user: { type: 'string' }, json: { type: 'boolean' } },
+      });
+      if (positionals.length !== 1)
+        throw new UsageError('run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"');
       const app = buildApp(config, logger);
       try {
         return await runOnce(app, positionals[0]!, { user: values.user, json: values.json, userName: localUserName() });
@@ -89,7 +104,12 @@ async function main(argv: string[]): Promise<number> {
       const app = buildApp(config, logger);
       try {
         const senders = createSenders(app, logger);
-        return await summaryCli(rest, { app, planner: senders.size ? plannerOptions(app, senders) : null, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
+        return await summaryCli(rest, {
+          app,
+          planner: senders.size ? plannerOptions(app, senders) : null,
+          out: (text) => process.stdout.write(`${text}\n`),
+          err: (text) => process.stderr.write(`${text}\n`),
+        });
       } finally {
         app.close();
       }
@@ -97,7 +117,13 @@ async function main(argv: string[]): Promise<number> {
     case 'backtest':
       return backtestCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'register':
-      return registerCli(rest, { config, app: () => buildApp(config, logger), logger, out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) });
+      return registerCli(rest, {
+        config,
+        app: () => buildApp(config, logger),
+        logger,
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${text}\n`),
+      });
     case 'data':
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
@@ -112,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      throw new UsageError(`Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup).`);
+      throw new UsageError(
+        `Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup).`,
+      );
   }
 }
 

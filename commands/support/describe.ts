@@ -9,24 +9,47 @@ export function condorFields(condor: Condor, evaluation: CondorEvaluation): Repl
     { label: 'Max profit', value: dollars(evaluation.maxProfit), inline: true },
     { label: 'Max loss', value: dollars(evaluation.maxLoss), inline: true },
     { label: 'Return on risk', value: percent(evaluation.returnOnRisk), inline: true },
-    { label: 'Break-evens', value: `${points(evaluation.breakEvenLow)} – ${points(evaluation.breakEvenHigh)}`, inline: true },
+    {
+      label: 'Break-evens',
+      value: `${points(evaluation.breakEvenLow)} – ${points(evaluation.breakEvenHigh)}`,
+      inline: true,
+    },
     { label: 'Cushion', value: `${points(evaluation.cushion, 1)} pts to the nearer break-even`, inline: true },
-    { label: 'Expected move', value: `±${points(evaluation.expectedMove, 0)} pts (${percent(evaluation.atmVol)} vol, ${evaluation.dte} d)`, inline: true },
+    {
+      label: 'Expected move',
+      value: `±${points(evaluation.expectedMove, 0)} pts (${percent(evaluation.atmVol)} vol, ${evaluation.dte} d)`,
+      inline: true,
+    },
     { label: 'Probability of profit', value: percent(evaluation.probabilityOfProfit), inline: true },
     { label: 'P(max profit)', value: percent(evaluation.probabilityOfMaxProfit), inline: true },
-    { label: 'P(touch) put / call', value: `${percent(evaluation.touchProbabilityShortPut, 0)} / ${percent(evaluation.touchProbabilityShortCall, 0)}`, inline: true },
+    {
+      label: 'P(touch) put / call',
+      value: `${percent(evaluation.touchProbabilityShortPut, 0)} / ${percent(evaluation.touchProbabilityShortCall, 0)}`,
+      inline: true,
+    },
     {
       label: `Greeks (position, $)`,
       value: `Δ ${points(g.deltaPerPoint)}/pt · Γ ${points(g.gammaPerPoint2, 3)}/pt² · Θ ${dollars(g.thetaPerDay)}/day · Vega ${dollars(g.vegaPerVolPoint)}/vol pt`,
     },
-    { label: 'Width', value: `put wing ${strike(evaluation.widthPut)}, call wing ${strike(evaluation.widthCall)} pts; x${condor.quantity}`, inline: true },
+    {
+      label: 'Width',
+      value: `put wing ${strike(evaluation.widthPut)}, call wing ${strike(evaluation.widthCall)} pts; x${condor.quantity}`,
+      inline: true,
+    },
   ];
 }
 
 export function legsTable(evaluation: CondorEvaluation): ReplyTable {
   const names = { longPut: 'long put', shortPut: 'short put', shortCall: 'short call', longCall: 'long call' } as const;
   return {
-    columns: [{ label: 'leg' }, { label: 'strike', align: 'right' }, { label: 'vol', align: 'right' }, { label: 'source' }, { label: 'price', align: 'right' }, { label: 'delta', align: 'right' }],
+    columns: [
+      { label: 'leg' },
+      { label: 'strike', align: 'right' },
+      { label: 'vol', align: 'right' },
+      { label: 'source' },
+      { label: 'price', align: 'right' },
+      { label: 'delta', align: 'right' },
+    ],
     rows: evaluation.legs.map((leg) => [
       names[leg.role],
       strike(leg.strike),
@@ -44,8 +67,13 @@ const SOURCE_WORDS = { chain: 'option chain IV', 'vix-proxy': 'VIX proxy (VIX/10
 export function volSourceField(evaluation: CondorEvaluation): ReplyField {
   const counts = new Map<string, number>();
   for (const leg of evaluation.legs) counts.set(leg.volSource, (counts.get(leg.volSource) ?? 0) + 1);
-  const value = counts.size === 1
-    ? `${SOURCE_WORDS[evaluation.legs[0]!.volSource]} for all four legs`
-    : [...counts].map(([source, n]) => `${SOURCE_WORDS[source as keyof typeof SOURCE_WORDS]} for ${n} leg${n === 1 ? '' : 's'}`).join(', ');
+  const value =
+    counts.size === 1
+      ? `${SOURCE_WORDS[evaluation.legs[0]!.volSource]} for all four legs`
+      : [...counts]
+          .map(
+            ([source, n]) => `${SOURCE_WORDS[source as keyof typeof SOURCE_WORDS]} for ${n} leg${n === 1 ? '' : 's'}`,
+          )
+          .join(', ');
   return { label: 'Vol source', value, inline: true };
 }

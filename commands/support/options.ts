@@ -2,16 +2,58 @@
 import { option, optional } from '../../src/app/options.ts';
 
 export const strikeOptions = {
-  long_put: option.number({ description: 'Long put strike (the lowest), index points', example: 5615, min: 0, exclusiveMin: true }),
-  short_put: option.number({ description: 'Short put strike, index points', example: 5665, min: 0, exclusiveMin: true }),
-  short_call: option.number({ description: 'Short call strike, index points', example: 6335, min: 0, exclusiveMin: true }),
-  long_call: option.number({ description: 'Long call strike (the highest), index points', example: 6385, min: 0, exclusiveMin: true }),
+  long_put: option.number({
+    description: 'Long put strike (the lowest), index points',
+    example: 5615,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  short_put: option.number({
+    description: 'Short put strike, index points',
+    example: 5665,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  short_call: option.number({
+    description: 'Short call strike, index points',
+    example: 6335,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  long_call: option.number({
+    description: 'Long call strike (the highest), index points',
+    example: 6385,
+    min: 0,
+    exclusiveMin: true,
+  }),
 };
 
-export const expiryOption = option.expiry({ description: 'Expiry date YYYY-MM-DD, or days to expiry (nearest listed)', example: '2027-01-08' });
+export const expiryOption = option.expiry({
+  description: 'Expiry date YYYY-MM-DD, or days to expiry (nearest listed)',
+  example: '2027-01-08',
+});
 
-export const whatIfSpot = optional(option.number({ description: "What-if: this spot of the condor's underlying instead of the market", example: 5800, min: 1, max: 1_000_000 }));
-export const whatIfVix = optional(option.number({ description: 'What-if: value with this VIX level (vol = VIX/100)', example: 18.5, min: 1, max: 200 }));
-export const quantityOption = optional(option.integer({ description: 'Number of condors (default 1)', example: 2, min: 1, max: 10_000 }));
-export const underlyingOption = optional(option.choice(['spx', 'xsp', 'spy'] as const, { description: 'Underlying: spx (default), xsp or spy', example: 'spx' }));
-export const positionIdOption = option.positionId({ description: 'Position id (see /position list)', example: 'k3m9tq' });
+export const whatIfSpot = optional(
+  option.number({
+    description: "What-if: this spot of the condor's underlying instead of the market",
+    example: 5800,
+    min: 1,
+    max: 1_000_000,
+  }),
+);
+export const whatIfVix = optional(
+  option.number({ description: 'What-if: value with this VIX level (vol = VIX/100)', example: 18.5, min: 1, max: 200 }),
+);
+export const quantityOption = optional(
+  option.integer({ description: 'Number of condors (default 1)', example: 2, min: 1, max: 10_000 }),
+);
+export const underlyingOption = optional(
+  option.choice(['spx', 'xsp', 'spy'] as const, {
+    description: 'Underlying: spx (default), xsp or spy',
+    example: 'spx',
+  }),
+);
+export const positionIdOption = option.positionId({
+  description: 'Position id (see /position list)',
+  example: 'k3m9tq',
+});

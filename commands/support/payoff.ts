@@ -4,7 +4,13 @@ import type { CommandContext } from '../../src/app/command.ts';
 import { condorLabel } from '../../src/app/format.ts';
 import type { ReplyAttachment } from '../../src/app/reply.ts';
 
-export async function payoffAttachment(context: CommandContext, condor: Condor, evaluation: CondorEvaluation, state: MarketState, demo: boolean): Promise<ReplyAttachment> {
+export async function payoffAttachment(
+  context: CommandContext,
+  condor: Condor,
+  evaluation: CondorEvaluation,
+  state: MarketState,
+  demo: boolean,
+): Promise<ReplyAttachment> {
   const points = payoffCurve(condor, evaluation, state);
   const png = await context.charts.payoff({
     title: `${condor.underlying.symbol} ${condorLabel(condor.strikes)} ${condor.expiry} x${condor.quantity}`,

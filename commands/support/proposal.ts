@@ -6,7 +6,9 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
   const proposal = evaluation.proposal;
   switch (proposal.kind) {
     case 'close':
-      return [`Close now: estimated debit ${points(proposal.debit)} pts, realized P/L ${dollars(proposal.realizedPl)}.`];
+      return [
+        `Close now: estimated debit ${points(proposal.debit)} pts, realized P/L ${dollars(proposal.realizedPl)}.`,
+      ];
     case 'roll':
     case 'tighten': {
       const r = proposal.restrike;
@@ -17,7 +19,13 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
       ];
     }
     case 'hedge':
-      return [hedgeSummary(proposal.hedge) + '.', ...proposal.hedge.proposed.map((q) => `Layer ${q.layer}: ${q.contracts} spread${q.contracts === 1 ? '' : 's'} for ${dollars(q.cost)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)}), pays ${dollars(q.payoffAtShortStrike)} at ${q.shortStrike}+ = ${percent(q.coverage, 0)} of max loss${q.note ? `; ${q.note}` : ''}.`)];
+      return [
+        hedgeSummary(proposal.hedge) + '.',
+        ...proposal.hedge.proposed.map(
+          (q) =>
+            `Layer ${q.layer}: ${q.contracts} spread${q.contracts === 1 ? '' : 's'} for ${dollars(q.cost)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)}), pays ${dollars(q.payoffAtShortStrike)} at ${q.shortStrike}+ = ${percent(q.coverage, 0)} of max loss${q.note ? `; ${q.note}` : ''}.`,
+        ),
+      ];
     default:
       return [];
   }

@@ -34,7 +34,8 @@ export interface BacktestServiceOptions {
   progressAfterMs?: number;
 }
 
-const NO_HISTORY = 'No SPX/VIX history yet: run `npm run cli -- data sync` on the host (or set MARKET_DATA_DIR to a folder with the history files).';
+const NO_HISTORY =
+  'No SPX/VIX history yet: run `npm run cli -- data sync` on the host (or set MARKET_DATA_DIR to a folder with the history files).';
 const MAX_NOTES = 4;
 
 /** Lets the event loop run between policies (other chats keep being answered). */
@@ -43,7 +44,8 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createBacktestService(options: BacktestServiceOptions): BacktestService {
   const progressAfterMs = options.progressAfterMs ?? 2000;
   // The prepared history is reused while the loader hands back the same days.
-  let prepared: { days: BacktestDay[]; history: PreparedHistory; cache: ReturnType<typeof createEntryCache> } | null = null;
+  let prepared: { days: BacktestDay[]; history: PreparedHistory; cache: ReturnType<typeof createEntryCache> } | null =
+    null;
 
   return {
     async run(request: BacktestRequest, context: CommandContext): Promise<Reply> {
@@ -99,7 +101,12 @@ async function equityChart(result: BacktestResult, context: CommandContext): Pro
       series: equitySeries(result),
       footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
     });
-    return { filename: 'backtest-equity.png', contentType: 'image/png', data, description: `Cumulative P/L of ${result.policies.map((p) => p.policy).join(', ')} from ${result.from} to ${result.to}` };
+    return {
+      filename: 'backtest-equity.png',
+      contentType: 'image/png',
+      data,
+      description: `Cumulative P/L of ${result.policies.map((p) => p.policy).join(', ')} from ${result.from} to ${result.to}`,
+    };
   } catch (error) {
     context.logger.warn({ error: (error as Error)?.message }, 'backtest chart failed');
     return null;
@@ -112,12 +119,24 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
   const lines = [`Claim under test: "${CLAIM_UNDER_TEST}".`];
   if (claim) {
     const difference = claim.differencePoints;
-    lines.push(`Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)}).`, claim.sentence);
+    lines.push(
+      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)}).`,
+      claim.sentence,
+    );
   } else {
     lines.push('Measured: not in this run; it needs both cp and delta (policy=all).');
   }
-  const tone = claim === null ? 'neutral' : claim.verdict === 'supported' || claim.verdict === 'larger' ? 'good' : claim.verdict === 'no-data' ? 'neutral' : 'warn';
-  const policies = result.policies.map(({ equity: _equity, campaignList: _campaigns, events: _events, ...figures }) => figures);
+  const tone =
+    claim === null
+      ? 'neutral'
+      : claim.verdict === 'supported' || claim.verdict === 'larger'
+        ? 'good'
+        : claim.verdict === 'no-data'
+          ? 'neutral'
+          : 'warn';
+  const policies = result.policies.map(
+    ({ equity: _equity, campaignList: _campaigns, events: _events, ...figures }) => figures,
+  );
   return {
     title: `Backtest ${result.params.underlying} ${result.from} → ${result.to}: ${result.policies.map((p) => p.policy).join(' vs ')}`,
     visibility: 'caller',
@@ -127,7 +146,9 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
     footer: [
       methodLine(result),
       ...notes.slice(0, MAX_NOTES),
-      ...(notes.length > MAX_NOTES ? [`…and ${notes.length - MAX_NOTES} more data notes (npm run cli -- backtest shows them all).`] : []),
+      ...(notes.length > MAX_NOTES
+        ? [`…and ${notes.length - MAX_NOTES} more data notes (npm run cli -- backtest shows them all).`]
+        : []),
       ...(chart ? [] : ['The equity chart could not be drawn here.']),
       PAST_RESULTS,
       NOT_ADVICE,

@@ -7,7 +7,10 @@ import type { ReplyButton } from './reply.ts';
 export const BUTTON_PREFIX = 'cx:';
 
 export function encodeButton(button: Pick<ReplyButton, 'command' | 'options'>): string {
-  const parts = [button.command, ...Object.entries(button.options).map(([key, value]) => `${key}=${String(value).replace(/[|=]/g, '')}`)];
+  const parts = [
+    button.command,
+    ...Object.entries(button.options).map(([key, value]) => `${key}=${String(value).replace(/[|=]/g, '')}`),
+  ];
   return BUTTON_PREFIX + parts.join('|');
 }
 

@@ -3,7 +3,17 @@
 // directly: everything comes through the context.
 import type { z } from 'zod';
 import type { Reply, Visibility } from './reply.ts';
-import type { CalendarPort, Caller, ChartsPort, Clock, EngineDefaults, Logger, MarketPort, Store, UserStore } from './ports.ts';
+import type {
+  CalendarPort,
+  Caller,
+  ChartsPort,
+  Clock,
+  EngineDefaults,
+  Logger,
+  MarketPort,
+  Store,
+  UserStore,
+} from './ports.ts';
 import type { Services } from './services.ts';
 
 /** The ports every caller shares: what a command's context and the adapters' dependencies have in common. */
@@ -53,7 +63,9 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCommand = CommandDefinition<any>;
 
-export function defineCommand<Options extends z.ZodObject>(definition: CommandDefinition<Options>): CommandDefinition<Options> {
+export function defineCommand<Options extends z.ZodObject>(
+  definition: CommandDefinition<Options>,
+): CommandDefinition<Options> {
   return definition;
 }
 

@@ -22,7 +22,11 @@ export interface Identity {
   chat: Chat;
 }
 
-export function contextFor(deps: AppDeps, identity: Identity, progress?: (text: string) => Promise<void>): CommandContext {
+export function contextFor(
+  deps: AppDeps,
+  identity: Identity,
+  progress?: (text: string) => Promise<void>,
+): CommandContext {
   const userId = deps.store.users.resolve(identity.platform, identity.platformUserId, identity.displayName);
   return {
     caller: { userId, ...identity },
@@ -41,14 +45,26 @@ export function contextFor(deps: AppDeps, identity: Identity, progress?: (text: 
 }
 
 /** Runs a command by name with a raw option record (Discord's typed options, a button's options). */
-export async function runFor(deps: AppDeps, identity: Identity, name: string, raw: Record<string, unknown>, progress?: (text: string) => Promise<void>): Promise<Reply> {
+export async function runFor(
+  deps: AppDeps,
+  identity: Identity,
+  name: string,
+  raw: Record<string, unknown>,
+  progress?: (text: string) => Promise<void>,
+): Promise<Reply> {
   const command = deps.registry.get(name);
-  if (!command) return errorReply(new UserError('unknown-command', `Unknown command /${name}: type /help for the list.`));
+  if (!command)
+    return errorReply(new UserError('unknown-command', `Unknown command /${name}: type /help for the list.`));
   return runCommand(command, raw, contextFor(deps, identity, progress), { limiter: deps.limiter });
 }
 
 /** Runs a typed line (Telegram, console, CLI). */
-export async function runLine(deps: AppDeps, identity: Identity, line: string, options: { botName?: string; progress?: (text: string) => Promise<void> } = {}): Promise<{ reply: Reply; command: AnyCommand | null }> {
+export async function runLine(
+  deps: AppDeps,
+  identity: Identity,
+  line: string,
+  options: { botName?: string; progress?: (text: string) => Promise<void> } = {},
+): Promise<{ reply: Reply; command: AnyCommand | null }> {
   let parsed;
   try {
     parsed = parseCommandLine(deps.registry, line, options.botName);
@@ -56,6 +72,8 @@ export async function runLine(deps: AppDeps, identity: Identity, line: string, o
     if (error instanceof UserError) return { reply: errorReply(error), command: null };
     throw error;
   }
-  const reply = await runCommand(parsed.command, parsed.raw, contextFor(deps, identity, options.progress), { limiter: deps.limiter });
+  const reply = await runCommand(parsed.command, parsed.raw, contextFor(deps, identity, options.progress), {
+    limiter: deps.limiter,
+  });
   return { reply, command: parsed.command };
 }

@@ -18,7 +18,8 @@ export const signedDollars = (value: number, digits = 0) => {
   return text.startsWith('-') || /^\$[0.,]+$/.test(text) ? text : `+${text}`;
 };
 /** A fraction as a percentage: 0.171 → 17.1%. */
-export const percent = (fraction: number, digits = 1) => (Number.isFinite(fraction) ? `${grouped(fraction * 100, digits)}%` : '—');
+export const percent = (fraction: number, digits = 1) =>
+  Number.isFinite(fraction) ? `${grouped(fraction * 100, digits)}%` : '—';
 /** A signed percentage: +2.3% / -1.7%. */
 export const signedPercent = (fraction: number, digits = 1) => `${fraction > 0 ? '+' : ''}${percent(fraction, digits)}`;
 export const condorLabel = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>

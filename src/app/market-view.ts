@@ -1,7 +1,16 @@
 // From the market port's snapshot (plus a trader's what-if overrides) to the engine's inputs,
 // with the footer lines every reply that uses market data carries: source, age, STALE, DEMO DATA.
 import {
-  classifyRegime, modelCondor, vixProxy, UNDERLYINGS, type ModelCondor, type IsoDate, type MarketState, type RegimeReading, type ThresholdBand, type VolInputs,
+  classifyRegime,
+  modelCondor,
+  vixProxy,
+  UNDERLYINGS,
+  type ModelCondor,
+  type IsoDate,
+  type MarketState,
+  type RegimeReading,
+  type ThresholdBand,
+  type VolInputs,
 } from '../engine/index.ts';
 import type { CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
@@ -31,12 +40,26 @@ export interface MarketView {
 /** What a market view needs: the ports, the defaults and the threshold band of whoever asks. */
 export type MarketViewDeps = Pick<SharedPorts, 'market' | 'clock' | 'calendar' | 'defaults'>;
 
-export async function marketView(context: CommandContext, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
+export async function marketView(
+  context: CommandContext,
+  whatIf: WhatIf = {},
+  options: { chain?: boolean } = {},
+): Promise<MarketView> {
   const settings = context.user.settings.get();
-  return marketViewFor(context, { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax }, whatIf, options);
+  return marketViewFor(
+    context,
+    { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax },
+    whatIf,
+    options,
+  );
 }
 
-export async function marketViewFor(deps: MarketViewDeps, band: ThresholdBand, whatIf: WhatIf = {}, options: { chain?: boolean } = {}): Promise<MarketView> {
+export async function marketViewFor(
+  deps: MarketViewDeps,
+  band: ThresholdBand,
+  whatIf: WhatIf = {},
+  options: { chain?: boolean } = {},
+): Promise<MarketView> {
   const { clock, calendar, defaults } = deps;
   const snapshot = await deps.market.snapshot(options);
   const nowMs = clock.now();
@@ -49,17 +72,37 @@ export async function marketViewFor(deps: MarketViewDeps, band: ThresholdBand, w
   }
   const spot = whatIf.spot ?? snapshot.spot.value;
   const vix = whatIf.vix ?? snapshot.vix.value;
-  if (!(spot > 0) || !(vix > 0)) throw new UserError('no-market', 'No usable market data right now: give spot= and vix= to evaluate anyway.');
+  if (!(spot > 0) || !(vix > 0))
+    throw new UserError('no-market', 'No usable market data right now: give spot= and vix= to evaluate anyway.');
   const regime = classifyRegime({ vix, history: snapshot.vixHistory, vix3m: snapshot.vix3m?.value ?? null, band });
   const baseVol = vixProxy(vix, defaults.skewBeta);
   const useChain = snapshot.chain && whatIf.vix === undefined;
   const volFor = (expiry: IsoDate): VolInputs =>
     useChain
-      ? { ...baseVol, chainVolAt: (strike: number) => snapshot.chain!.volAt(expiry, strike, strike < spot ? 'put' : 'call') }
+      ? {
+          ...baseVol,
+          chainVolAt: (strike: number) => snapshot.chain!.volAt(expiry, strike, strike < spot ? 'put' : 'call'),
+        }
       : baseVol;
-  const state: MarketState = { spot, rate: snapshot.rate, dividendYield: snapshot.dividendYield, vol: baseVol, valuationMs, valuationDate };
+  const state: MarketState = {
+    spot,
+    rate: snapshot.rate,
+    dividendYield: snapshot.dividendYield,
+    vol: baseVol,
+    valuationMs,
+    valuationDate,
+  };
   const overridden = whatIf.spot !== undefined || whatIf.vix !== undefined || whatIf.date !== undefined;
-  return { snapshot, state, vix, regime, volFor, footer: marketFooter(snapshot, nowMs, whatIf), overridden, spotGiven: whatIf.spot !== undefined };
+  return {
+    snapshot,
+    state,
+    vix,
+    regime,
+    volFor,
+    footer: marketFooter(snapshot, nowMs, whatIf),
+    overridden,
+    spotGiven: whatIf.spot !== undefined,
+  };
 }
 
 /** Source and age of the data, loudly labelled when demo or stale. */
@@ -80,16 +123,31 @@ export function marketFooter(snapshot: MarketSnapshot, nowMs: number, whatIf: Wh
 }
 
 /** A condor expiry from an option: a date as given, or the listed expiry nearest a DTE. */
-export function resolveExpiry(context: CommandContext, expiry: { date: string } | { dte: number }, today: IsoDate): { expiry: IsoDate; settlement: 'PM' | 'AM'; settlementMs: number } {
+export function resolveExpiry(
+  context: CommandContext,
+  expiry: { date: string } | { dte: number },
+  today: IsoDate,
+): { expiry: IsoDate; settlement: 'PM' | 'AM'; settlementMs: number } {
   if ('date' in expiry) {
     const settlement: 'PM' | 'AM' = 'PM';
     if (!context.calendar.isTradingDay(expiry.date)) {
-      throw new UserError('expiry-not-trading-day', `Option expiry ${expiry.date} is not a trading day: SPX options expire on trading days (e.g. expiry=${context.calendar.nextTradingDay(expiry.date)}).`);
+      throw new UserError(
+        'expiry-not-trading-day',
+        `Option expiry ${expiry.date} is not a trading day: SPX options expire on trading days (e.g. expiry=${context.calendar.nextTradingDay(expiry.date)}).`,
+      );
     }
-    return { expiry: expiry.date, settlement, settlementMs: context.calendar.settlementInstant(expiry.date, settlement) };
+    return {
+      expiry: expiry.date,
+      settlement,
+      settlementMs: context.calendar.settlementInstant(expiry.date, settlement),
+    };
   }
   const listed = context.calendar.listedExpiryNearest(today, expiry.dte);
-  return { expiry: listed.expiry, settlement: listed.settlement, settlementMs: context.calendar.settlementInstant(listed.expiry, listed.settlement) };
+  return {
+    expiry: listed.expiry,
+    settlement: listed.settlement,
+    settlementMs: context.calendar.settlementInstant(listed.expiry, listed.settlement),
+  };
 }
 
 export interface ViewModelCondor {
@@ -103,7 +161,11 @@ export interface ViewModelCondor {
  * settlement, and the condor priced with that expiry's vols. Shared by /condor suggest and the
  * daily summaries.
  */
-export function modelCondorFor(calendar: SharedPorts['calendar'], view: MarketView, options: { dte?: number; delta?: number; wings?: number } = {}): ViewModelCondor {
+export function modelCondorFor(
+  calendar: SharedPorts['calendar'],
+  view: MarketView,
+  options: { dte?: number; delta?: number; wings?: number } = {},
+): ViewModelCondor {
   const listed = calendar.listedExpiryNearest(view.state.valuationDate, options.dte ?? 45);
   const settlementMs = calendar.settlementInstant(listed.expiry, listed.settlement);
   const model = modelCondor({

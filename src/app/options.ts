@@ -69,39 +69,84 @@ function numberSchema(spec: Spec & { min?: number; max?: number; integer?: boole
 
 export const option = {
   number(spec: Spec & { min?: number; max?: number; exclusiveMin?: boolean }) {
-    return finish(numberSchema(spec), { kind: 'number', description: spec.description, required: true, example: String(spec.example), min: spec.min, max: spec.max });
+    return finish(numberSchema(spec), {
+      kind: 'number',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+      min: spec.min,
+      max: spec.max,
+    });
   },
   integer(spec: Spec & { min?: number; max?: number }) {
-    return finish(numberSchema({ ...spec, integer: true }), { kind: 'integer', description: spec.description, required: true, example: String(spec.example), min: spec.min, max: spec.max });
+    return finish(numberSchema({ ...spec, integer: true }), {
+      kind: 'integer',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+      min: spec.min,
+      max: spec.max,
+    });
   },
   string(spec: Spec & { maxLength?: number; pattern?: RegExp; patternMessage?: string }) {
     const maxLength = spec.maxLength ?? 200;
-    let schema = z.string({ error: 'must be text' }).trim().min(1, { message: 'must not be empty' }).max(maxLength, { message: `must be at most ${maxLength} characters` });
+    let schema = z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, { message: 'must not be empty' })
+      .max(maxLength, { message: `must be at most ${maxLength} characters` });
     if (spec.pattern) schema = schema.regex(spec.pattern, { message: spec.patternMessage ?? 'has the wrong form' });
-    return finish(schema, { kind: 'string', description: spec.description, required: true, example: String(spec.example), maxLength });
+    return finish(schema, {
+      kind: 'string',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+      maxLength,
+    });
   },
   boolean(spec: Spec) {
-    const schema = z.preprocess((value) => {
-      if (typeof value !== 'string') return value;
-      const text = value.trim().toLowerCase();
-      if (['true', 'yes', 'on', '1', 'y'].includes(text)) return true;
-      if (['false', 'no', 'off', '0', 'n'].includes(text)) return false;
-      return value;
-    }, z.boolean({ error: 'must be true or false' }));
-    return finish(schema, { kind: 'boolean', description: spec.description, required: true, example: String(spec.example) });
+    const schema = z.preprocess(
+      (value) => {
+        if (typeof value !== 'string') return value;
+        const text = value.trim().toLowerCase();
+        if (['true', 'yes', 'on', '1', 'y'].includes(text)) return true;
+        if (['false', 'no', 'off', '0', 'n'].includes(text)) return false;
+        return value;
+      },
+      z.boolean({ error: 'must be true or false' }),
+    );
+    return finish(schema, {
+      kind: 'boolean',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+    });
   },
   choice<const T extends readonly [string, ...string[]]>(choices: T, spec: Spec) {
     const schema = z.preprocess(
       (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
       z.enum(choices, { error: `must be one of ${choices.join(', ')}` }),
     );
-    return finish(schema, { kind: 'choice', description: spec.description, required: true, example: String(spec.example), choices });
+    return finish(schema, {
+      kind: 'choice',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+      choices,
+    });
   },
   date(spec: Spec) {
-    const schema = z.string({ error: 'must be a date YYYY-MM-DD' }).trim()
+    const schema = z
+      .string({ error: 'must be a date YYYY-MM-DD' })
+      .trim()
       .refine(isIsoDate, { message: 'must be a date YYYY-MM-DD', abort: true })
       .refine(inDateRange, { message: `must be a date from ${DATE_RANGE.first} to ${DATE_RANGE.last}` });
-    return finish(schema, { kind: 'date', description: spec.description, required: true, example: String(spec.example) });
+    return finish(schema, {
+      kind: 'date',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+    });
   },
   /** A date (YYYY-MM-DD) or a number of days to expiry (45, 45d, 45dte). */
   expiry(spec: Spec) {
@@ -114,16 +159,30 @@ export const option = {
         const days = /^(\d{1,4})\s*(d|dte|days?)?$/.exec(text);
         return days ? { dte: Number(days[1]) } : value;
       },
-      z.union([
-        z.object({ date: z.string().refine(inDateRange) }),
-        z.object({ dte: z.number().int().min(0).max(3650) }),
-      ], { error: 'must be a date YYYY-MM-DD or days to expiry (0-3650)' }),
+      z.union(
+        [z.object({ date: z.string().refine(inDateRange) }), z.object({ dte: z.number().int().min(0).max(3650) })],
+        { error: 'must be a date YYYY-MM-DD or days to expiry (0-3650)' },
+      ),
     );
-    return finish(schema, { kind: 'expiry', description: spec.description, required: true, example: String(spec.example) });
+    return finish(schema, {
+      kind: 'expiry',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+    });
   },
   positionId(spec: Spec) {
-    const schema = z.string({ error: 'must be a position id' }).trim().toLowerCase().regex(/^[a-z0-9]{4,12}$/, { message: 'must be a position id like k3m9tq (see /position list)' });
-    return finish(schema, { kind: 'position-id', description: spec.description, required: true, example: String(spec.example) });
+    const schema = z
+      .string({ error: 'must be a position id' })
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9]{4,12}$/, { message: 'must be a position id like k3m9tq (see /position list)' });
+    return finish(schema, {
+      kind: 'position-id',
+      description: spec.description,
+      required: true,
+      example: String(spec.example),
+    });
   },
 };
 

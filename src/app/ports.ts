@@ -66,7 +66,10 @@ export interface StoredPosition {
 }
 
 /** What /position add stores: the position without what the store assigns or closing sets. */
-export type NewPosition = Omit<StoredPosition, 'id' | 'userId' | 'status' | 'closedMs' | 'closeDebit' | 'realizedPl' | 'hedgeLayers'>;
+export type NewPosition = Omit<
+  StoredPosition,
+  'id' | 'userId' | 'status' | 'closedMs' | 'closeDebit' | 'realizedPl' | 'hedgeLayers'
+>;
 
 export type PositionEventKind = 'opened' | 'rolled' | 'hedged' | 'closed' | 'note';
 
@@ -144,7 +147,14 @@ export interface Subscription {
 }
 
 export interface SubscriptionRepository {
-  upsert(input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null; time: string; nowMs: number }): Subscription;
+  upsert(input: {
+    kind: SubscriptionKind;
+    platform: Platform;
+    chatId: string;
+    userId: string | null;
+    time: string;
+    nowMs: number;
+  }): Subscription;
   remove(input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }): boolean;
   forChat(platform: Platform, chatId: string): Subscription[];
   active(): Subscription[];

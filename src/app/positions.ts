@@ -1,9 +1,7 @@
 // Stored positions through the engine: the one place that turns a StoredPosition and a market
 // view into a PositionEvaluation, shared by /position list, /position show, /hedge and the
 // personal daily summary.
-import {
-  evaluatePosition, underlyingFor, UNDERLYINGS, type Condor, type PositionEvaluation,
-} from '../engine/index.ts';
+import { evaluatePosition, underlyingFor, UNDERLYINGS, type Condor, type PositionEvaluation } from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
 import type { MarketView } from './market-view.ts';
 import type { CalendarPort, StoredPosition, UserSettings } from './ports.ts';
@@ -33,7 +31,11 @@ export function marketFor(underlying: string, view: MarketView, expiry: string, 
   const vol = view.volFor(expiry);
   if (underlying === 'XSP') {
     const chainVolAt = vol.chainVolAt;
-    return { ...view.state, spot: view.spotGiven ? spx : spx / 10, vol: chainVolAt ? { ...vol, chainVolAt: (strike: number) => chainVolAt(strike * 10) } : vol };
+    return {
+      ...view.state,
+      spot: view.spotGiven ? spx : spx / 10,
+      vol: chainVolAt ? { ...vol, chainVolAt: (strike: number) => chainVolAt(strike * 10) } : vol,
+    };
   }
   if (underlying === 'SPY') {
     const ratio = entry?.spxAtEntry ? entry.spot / entry.spxAtEntry : 0.1;
@@ -43,7 +45,12 @@ export function marketFor(underlying: string, view: MarketView, expiry: string, 
   return { ...view.state, vol };
 }
 
-export function evaluateStored(position: StoredPosition, view: MarketView, settings: UserSettings, calendar: CalendarPort): PositionEvaluation {
+export function evaluateStored(
+  position: StoredPosition,
+  view: MarketView,
+  settings: UserSettings,
+  calendar: CalendarPort,
+): PositionEvaluation {
   const today = view.state.valuationDate;
   return evaluatePosition({
     position: {
@@ -62,9 +69,21 @@ export function evaluateStored(position: StoredPosition, view: MarketView, setti
   });
 }
 
-export function evaluateForCaller(context: CommandContext, position: StoredPosition, view: MarketView, settings: UserSettings = context.user.settings.get()): PositionEvaluation {
+export function evaluateForCaller(
+  context: CommandContext,
+  position: StoredPosition,
+  view: MarketView,
+  settings: UserSettings = context.user.settings.get(),
+): PositionEvaluation {
   return evaluateStored(position, view, settings, context.calendar);
 }
 
 /** Actions that want the trader's attention first. */
-export const ACTION_URGENCY: Record<string, number> = { CLOSE: 0, ROLL: 1, HEDGE: 2, TAKE_PROFIT: 3, TIGHTEN: 4, HOLD: 5 };
+export const ACTION_URGENCY: Record<string, number> = {
+  CLOSE: 0,
+  ROLL: 1,
+  HEDGE: 2,
+  TAKE_PROFIT: 3,
+  TIGHTEN: 4,
+  HOLD: 5,
+};

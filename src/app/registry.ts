@@ -19,7 +19,8 @@ export function definitionProblems(command: AnyCommand): string[] {
   if (words.length < 1 || words.length > 2 || !words.every((word) => NAME_PATTERN.test(word))) {
     problems.push(`${command.name}: names are one or two words of [a-z0-9_]{1,32}`);
   }
-  if (!command.description || command.description.length > LIMITS.description) problems.push(`${command.name}: description must be 1-100 characters`);
+  if (!command.description || command.description.length > LIMITS.description)
+    problems.push(`${command.name}: description must be 1-100 characters`);
   const entries = Object.entries(command.options.shape);
   if (entries.length > LIMITS.options) problems.push(`${command.name}: at most 25 options`);
   let optionalSeen = false;
@@ -30,9 +31,11 @@ export function definitionProblems(command: AnyCommand): string[] {
       problems.push(`${command.name}: option ${name} was not built with the option helpers`);
       continue;
     }
-    if (!meta.description || meta.description.length > LIMITS.description) problems.push(`${command.name}: option ${name} needs a description of 1-100 characters`);
+    if (!meta.description || meta.description.length > LIMITS.description)
+      problems.push(`${command.name}: option ${name} needs a description of 1-100 characters`);
     // Discord requires required options first; Telegram fills positionals in this order too.
-    if (meta.required && optionalSeen) problems.push(`${command.name}: required option ${name} comes after an optional one`);
+    if (meta.required && optionalSeen)
+      problems.push(`${command.name}: required option ${name} comes after an optional one`);
     if (!meta.required) optionalSeen = true;
   }
   if (!command.examples.length) problems.push(`${command.name}: needs at least one example`);

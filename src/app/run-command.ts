@@ -10,11 +10,18 @@ import { optionMeta } from './options.ts';
 import type { Reply } from './reply.ts';
 
 /** Turns the first zod issue into one line: "Option short_put must be a number (e.g. short_put=5665)." */
-export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue, raw: Record<string, unknown> = {}): UserError {
+export function describeIssue(
+  command: AnyCommand,
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown> = {},
+): UserError {
   const names = Object.keys(command.options.shape);
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys?: string[] }).keys ?? [];
-    return new UserError('unknown-option', `Unknown option ${keys.join(', ')} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`);
+    return new UserError(
+      'unknown-option',
+      `Unknown option ${keys.join(', ')} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`,
+    );
   }
   const option = String(issue.path[0] ?? '');
   const schema = (command.options.shape as Record<string, z.ZodType>)[option];
@@ -23,11 +30,21 @@ export function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue, raw:
   const missing = option !== '' && (raw[option] === undefined || raw[option] === '');
   const rule = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '');
   const example = meta ? ` (e.g. ${option}=${/\s/.test(meta.example) ? `"${meta.example}"` : meta.example})` : '';
-  return new UserError(missing ? 'missing-option' : 'invalid-option', `Option ${option || '?'} ${rule}${example}. Usage: ${command.examples[0]}`, { option });
+  return new UserError(
+    missing ? 'missing-option' : 'invalid-option',
+    `Option ${option || '?'} ${rule}${example}. Usage: ${command.examples[0]}`,
+    { option },
+  );
 }
 
 export function errorReply(error: UserError): Reply {
-  return { title: 'Not done', visibility: 'caller', tone: 'bad', lines: [error.message], error: { kind: 'user', identifier: error.identifier } };
+  return {
+    title: 'Not done',
+    visibility: 'caller',
+    tone: 'bad',
+    lines: [error.message],
+    error: { kind: 'user', identifier: error.identifier },
+  };
 }
 
 export interface RunOptions {
@@ -36,7 +53,12 @@ export interface RunOptions {
 }
 
 /** Parses, runs, and always returns a Reply. Logs one line per command (no user free text). */
-export async function runCommand(command: AnyCommand, raw: Record<string, unknown>, context: CommandContext, options: RunOptions = {}): Promise<Reply> {
+export async function runCommand(
+  command: AnyCommand,
+  raw: Record<string, unknown>,
+  context: CommandContext,
+  options: RunOptions = {},
+): Promise<Reply> {
   const started = performance.now();
   const { logger, caller } = context;
   let outcome = 'ok';
@@ -48,7 +70,11 @@ export async function runCommand(command: AnyCommand, raw: Record<string, unknow
     // The limit protects a shared bot from one user; the local console and CLI have only one.
     if (command.expensive && options.limiter && caller.platform !== 'console' && caller.platform !== 'cli') {
       const wait = options.limiter(caller.userId, command);
-      if (wait > 0) throw new UserError('rate-limited', `/${command.name} is limited to protect the bot: try again in ${Math.ceil(wait)} s.`);
+      if (wait > 0)
+        throw new UserError(
+          'rate-limited',
+          `/${command.name} is limited to protect the bot: try again in ${Math.ceil(wait)} s.`,
+        );
     }
     reply = await command.run(parsed.data, context);
   } catch (error) {
@@ -71,6 +97,14 @@ export async function runCommand(command: AnyCommand, raw: Record<string, unknow
       };
     }
   }
-  logger.info({ command: command.name, platform: caller.platform, durationMs: Math.round((performance.now() - started) * 10) / 10, outcome }, 'command handled');
+  logger.info(
+    {
+      command: command.name,
+      platform: caller.platform,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      outcome,
+    },
+    'command handled',
+  );
   return reply;
 }

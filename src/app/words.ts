@@ -37,7 +37,8 @@ export function splitWords(line: string): string[] {
       started = true;
     }
   }
-  if (quote) throw new UserError('unclosed-quote', `A quote (${quote}) is not closed: close it, e.g. note="rolled early"`);
+  if (quote)
+    throw new UserError('unclosed-quote', `A quote (${quote}) is not closed: close it, e.g. note="rolled early"`);
   if (started) words.push(current);
   return words;
 }
@@ -63,7 +64,8 @@ export function parseCommandLine(registry: Registry, line: string, botName?: str
   const at = head.indexOf('@');
   if (at >= 0) {
     const target = head.slice(at + 1);
-    if (botName && target && target !== botName.toLowerCase()) throw new UserError('other-bot', `That command is for @${echo(target)}, not for this bot.`);
+    if (botName && target && target !== botName.toLowerCase())
+      throw new UserError('other-bot', `That command is for @${echo(target)}, not for this bot.`);
     head = head.slice(0, at);
   }
   const members = registry.roots.get(head);
@@ -97,10 +99,17 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
     const match = KEY_VALUE.exec(word);
     if (match && names.includes(match[1]!.toLowerCase())) {
       const key = match[1]!.toLowerCase();
-      if (key in raw) throw new UserError('given-twice', `Option ${key} is given twice in /${command.name}; e.g. ${command.examples[0]}`);
+      if (key in raw)
+        throw new UserError(
+          'given-twice',
+          `Option ${key} is given twice in /${command.name}; e.g. ${command.examples[0]}`,
+        );
       raw[key] = match[2]!;
     } else if (match) {
-      throw new UserError('unknown-option', `Unknown option ${match[1]} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`);
+      throw new UserError(
+        'unknown-option',
+        `Unknown option ${match[1]} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`,
+      );
     } else {
       positionals.push(word);
     }
@@ -113,14 +122,22 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
     positionals.splice(free.length - 1, positionals.length, positionals.slice(free.length - 1).join(' '));
   }
   if (positionals.length > free.length) {
-    throw new UserError('too-many-values', `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`);
+    throw new UserError(
+      'too-many-values',
+      `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`,
+    );
   }
   // Positionals fill the free options in order; an optional choice a word does not match is
   // skipped ("/subscribe 16:15" means time=16:15, not kind=16:15).
   let slot = 0;
   for (let index = 0; index < positionals.length; index++) {
     const value = positionals[index]!;
-    while (slot < free.length - 1 && positionals.length - index <= free.length - slot - 1 && skippable(command, free[slot]!, free[slot + 1]!, value)) slot++;
+    while (
+      slot < free.length - 1 &&
+      positionals.length - index <= free.length - slot - 1 &&
+      skippable(command, free[slot]!, free[slot + 1]!, value)
+    )
+      slot++;
     raw[free[slot++]!] = value;
   }
   return raw;

@@ -57,18 +57,27 @@ class CliUsageError extends Error {}
 
 const POLICIES = ['all', 'cp', 'delta', 'hold'] as const;
 
-function numberOption(name: string, text: string | undefined, low: number, high: number, integer = false): number | undefined {
+function numberOption(
+  name: string,
+  text: string | undefined,
+  low: number,
+  high: number,
+  integer = false,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
-    throw new CliUsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${low} to ${high}; got ${text} (e.g. --${name} ${integer ? Math.round((low + high) / 2) : low})`);
+    throw new CliUsageError(
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${low} to ${high}; got ${text} (e.g. --${name} ${integer ? Math.round((low + high) / 2) : low})`,
+    );
   }
   return value;
 }
 
 function dateOption(name: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (!isIsoDate(text)) throw new CliUsageError(`--${name} must be a date YYYY-MM-DD; got ${text} (e.g. --${name} 2008-01-02)`);
+  if (!isIsoDate(text))
+    throw new CliUsageError(`--${name} must be a date YYYY-MM-DD; got ${text} (e.g. --${name} 2008-01-02)`);
   return text;
 }
 
@@ -100,11 +109,14 @@ function parse(args: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (positionals.length) throw new CliUsageError(`backtest takes options only; got ${positionals.join(' ')} (see --help)`);
+  if (positionals.length)
+    throw new CliUsageError(`backtest takes options only; got ${positionals.join(' ')} (see --help)`);
   const policy = values.policy ?? 'all';
-  if (!(POLICIES as readonly string[]).includes(policy)) throw new CliUsageError(`--policy must be all, cp, delta or hold; got ${policy}`);
+  if (!(POLICIES as readonly string[]).includes(policy))
+    throw new CliUsageError(`--policy must be all, cp, delta or hold; got ${policy}`);
   const expiries = values.expiries ?? 'daily';
-  if (expiries !== 'daily' && expiries !== 'weekly') throw new CliUsageError(`--expiries must be daily or weekly; got ${expiries}`);
+  if (expiries !== 'daily' && expiries !== 'weekly')
+    throw new CliUsageError(`--expiries must be daily or weekly; got ${expiries}`);
   const from = dateOption('from', values.from);
   const to = dateOption('to', values.to);
   if (from && to && from >= to) throw new CliUsageError(`--from ${from} must be before --to ${to}`);
@@ -116,7 +128,8 @@ function parse(args: string[]) {
     targetDte: numberOption('dte', values.dte, 1, 365, true),
     targetDelta: numberOption('delta', values.delta, 0.01, 0.49),
     wingWidth: numberOption('wings', values.wings, 1, 1000) ?? null,
-    profitTarget: profitText === 'off' || profitText === 'none' ? null : numberOption('profit-target', profitText, 0.01, 1),
+    profitTarget:
+      profitText === 'off' || profitText === 'none' ? null : numberOption('profit-target', profitText, 0.01, 1),
     stopLoss: numberOption('stop-loss', values['stop-loss'], 0.1, 100),
     deltaTrigger: numberOption('delta-trigger', values['delta-trigger'], 0.05, 1),
     skewBeta: numberOption('skew', values.skew, 0, 5),
@@ -129,13 +142,18 @@ function parse(args: string[]) {
 /** The text report: table, claim and reading, method, data notes, footers. */
 export function formatReport(result: BacktestResult, notes: readonly string[], seconds: number | null): string {
   const lines: string[] = [];
-  lines.push(`Backtest ${result.params.underlying} ${result.from} → ${result.to} (${result.days.toLocaleString('en-US')} trading days)`, '');
+  lines.push(
+    `Backtest ${result.params.underlying} ${result.from} → ${result.to} (${result.days.toLocaleString('en-US')} trading days)`,
+    '',
+  );
   lines.push(...tableLines(resultTable(result.policies)), '');
   lines.push(`Claim under test: "${CLAIM_UNDER_TEST}".`);
   const claim = readClaim(result);
   if (claim) {
     const difference = claim.differencePoints;
-    lines.push(`Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)} at two standard errors).`);
+    lines.push(
+      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)} at two standard errors).`,
+    );
     lines.push(`Verdict: ${claim.sentence}`);
   } else {
     lines.push('Measured: not in this run (it needs cp and delta: --policy all).');
@@ -183,7 +201,12 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
     result = runBacktests({
       days: loaded.value.days,
       policies,
-      params: { rate: deps.config.RISK_FREE_RATE, dividendYield: deps.config.DIVIDEND_YIELD, skewBeta: deps.config.SKEW_BETA, ...params },
+      params: {
+        rate: deps.config.RISK_FREE_RATE,
+        dividendYield: deps.config.DIVIDEND_YIELD,
+        skewBeta: deps.config.SKEW_BETA,
+        ...params,
+      },
     });
   } catch (error) {
     if (error instanceof BacktestInputError) {
@@ -196,12 +219,18 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
   deps.logger.debug({ seconds, days: result.days, policies }, 'backtest done');
   if (values.chart) {
     const { equityCurvePng } = await import('../render/charts.ts');
-    const png = await equityCurvePng({ title: `Equity, ${result.from} → ${result.to} (dollars per condor, marked to model)`, series: equitySeries(result), footer: `${PAST_RESULTS} ${NOT_ADVICE}` });
+    const png = await equityCurvePng({
+      title: `Equity, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
+      series: equitySeries(result),
+      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
+    });
     await writeFile(values.chart, png);
   }
   if (values.json) {
     const claim = readClaim(result);
-    deps.out.write(`${JSON.stringify({ claimUnderTest: CLAIM_UNDER_TEST, claim, result, data: { notes: loaded.value.notes, report: loaded.value.report, sources: loaded.value.sources }, footer: [PAST_RESULTS, NOT_ADVICE] })}\n`);
+    deps.out.write(
+      `${JSON.stringify({ claimUnderTest: CLAIM_UNDER_TEST, claim, result, data: { notes: loaded.value.notes, report: loaded.value.report, sources: loaded.value.sources }, footer: [PAST_RESULTS, NOT_ADVICE] })}\n`,
+    );
   } else {
     deps.out.write(formatReport(result, loaded.value.notes, seconds));
     if (values.chart) deps.out.write(`Equity chart: ${values.chart}\n`);

@@ -8,7 +8,16 @@ import { createTelegramBot } from '../platforms/telegram/index.ts';
 import type { App } from '../compose.ts';
 import type { Logger } from '../app/ports.ts';
 
-export async function registerCli(args: string[], { config, app, logger, out, err }: { config: Config; app: () => App; logger: Logger; out: (text: string) => void; err: (text: string) => void }): Promise<number> {
+export async function registerCli(
+  args: string[],
+  {
+    config,
+    app,
+    logger,
+    out,
+    err,
+  }: { config: Config; app: () => App; logger: Logger; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
   if (args.length) {
     err(`register takes no arguments; got ${args.join(' ')}`);
     return 2;
@@ -21,8 +30,16 @@ export async function registerCli(args: string[], { config, app, logger, out, er
   let failed = false;
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
     try {
-      const count = await registerCommands({ token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID, apiBase: config.DISCORD_API_BASE, registry });
-      out(`Discord: registered ${count} commands ${config.DISCORD_GUILD_ID ? `to server ${config.DISCORD_GUILD_ID} (instant)` : 'globally (may take up to an hour to appear)'}.`);
+      const count = await registerCommands({
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        guildId: config.DISCORD_GUILD_ID,
+        apiBase: config.DISCORD_API_BASE,
+        registry,
+      });
+      out(
+        `Discord: registered ${count} commands ${config.DISCORD_GUILD_ID ? `to server ${config.DISCORD_GUILD_ID} (instant)` : 'globally (may take up to an hour to appear)'}.`,
+      );
     } catch (error) {
       failed = true;
       err(`Discord: registration failed: ${(error as Error).message}`);

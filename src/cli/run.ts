@@ -8,11 +8,24 @@ import { CONSOLE_IDENTITY, saveAttachments } from '../platforms/console/console.
 import { replyToText } from '../render/text.ts';
 
 export function replyJson(reply: Reply): string {
-  const attachments = reply.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, bytes: a.data.length, description: a.description }));
-  return JSON.stringify({ ...reply, attachments }, (_key, value) => (typeof value === 'function' ? undefined : value), 2);
+  const attachments = reply.attachments?.map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    bytes: a.data.length,
+    description: a.description,
+  }));
+  return JSON.stringify(
+    { ...reply, attachments },
+    (_key, value) => (typeof value === 'function' ? undefined : value),
+    2,
+  );
 }
 
-export async function runOnce(app: App, line: string, options: { user?: string; json?: boolean; userName: string }): Promise<number> {
+export async function runOnce(
+  app: App,
+  line: string,
+  options: { user?: string; json?: boolean; userName: string },
+): Promise<number> {
   const identity = { ...CONSOLE_IDENTITY(options.userName), platformUserId: options.user ?? 'local' };
   const { reply } = await runLine(app.deps, identity, line.trim().startsWith('/') ? line.trim() : `/${line.trim()}`);
   if (reply.error?.kind === 'user') {

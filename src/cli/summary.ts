@@ -19,7 +19,10 @@ export interface SummaryCliDeps {
 }
 
 export async function summaryCli(args: string[], { app, planner, out, err }: SummaryCliDeps): Promise<number> {
-  const { values } = parseArgs({ args, options: { date: { type: 'string' }, send: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, send: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
   const { deps, config } = app;
   const today = deps.calendar.newYorkDate(deps.clock.now());
   const day = values.date ?? today;
@@ -45,19 +48,37 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
     const times = deps.store.subscriptions.active().map((s) => s.time);
     if (config.REVIEW_TIME) times.push(config.REVIEW_TIME);
     const dueTimes = times.map((time) => scheduledInstant(day, time, config.SUMMARY_TIMEZONE));
-    const at = day === today ? deps.clock.now() : dueTimes.length ? Math.max(...dueTimes) : deps.calendar.newYorkInstant(day, '16:00');
+    const at =
+      day === today
+        ? deps.clock.now()
+        : dueTimes.length
+          ? Math.max(...dueTimes)
+          : deps.calendar.newYorkInstant(day, '16:00');
     const report = await createScheduler({ ...planner, catchUpMs: Number.MAX_SAFE_INTEGER }).runNow(at);
-    out(values.json ? JSON.stringify(report, null, 2) : `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`);
+    out(
+      values.json
+        ? JSON.stringify(report, null, 2)
+        : `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`,
+    );
     return report.failed ? 1 : 0;
   }
   const view = await marketForSummaries(deps);
   const subscriptions = deps.store.subscriptions.active();
-  const replies = [{ target: 'channel summary (as /signal shows it)', reply: (await gatherChannel(deps, null, view, 'morning', false)).reply }];
+  const replies = [
+    {
+      target: 'channel summary (as /signal shows it)',
+      reply: (await gatherChannel(deps, null, view, 'morning', false)).reply,
+    },
+  ];
   for (const s of subscriptions) {
-    const reply = s.kind === 'channel' ? (await gatherChannel(deps, s, view, 'morning', false)).reply : gatherPersonal(deps, s.userId!, view, 'morning');
+    const reply =
+      s.kind === 'channel'
+        ? (await gatherChannel(deps, s, view, 'morning', false)).reply
+        : gatherPersonal(deps, s.userId!, view, 'morning');
     replies.push({ target: `${s.platform} ${s.kind} ${s.chatId} at ${s.time}`, reply });
   }
-  if (values.json) out(`[${replies.map((r) => `{"target":${JSON.stringify(r.target)},"reply":${replyJson(r.reply)}}`).join(',')}]`);
+  if (values.json)
+    out(`[${replies.map((r) => `{"target":${JSON.stringify(r.target)},"reply":${replyJson(r.reply)}}`).join(',')}]`);
   else out(replies.map((r) => `--- ${r.target}\n${replyToText(r.reply)}`).join('\n\n'));
   return 0;
 }

@@ -39,7 +39,12 @@ export interface MarketState {
   valuationDate: IsoDate;
 }
 
-export const LEG_TYPE: Record<LegRole, OptionType> = { longPut: 'put', shortPut: 'put', shortCall: 'call', longCall: 'call' };
+export const LEG_TYPE: Record<LegRole, OptionType> = {
+  longPut: 'put',
+  shortPut: 'put',
+  shortCall: 'call',
+  longCall: 'call',
+};
 /** +1 for a long leg, -1 for a short one. */
 export const LEG_SIDE: Record<LegRole, 1 | -1> = { longPut: 1, shortPut: -1, shortCall: -1, longCall: 1 };
 
@@ -53,7 +58,8 @@ export class CondorRuleError extends Error {
   }
 }
 
-const strikeList = (s: CondorStrikes) => `${pts(s.longPut, 0)} / ${pts(s.shortPut, 0)} / ${pts(s.shortCall, 0)} / ${pts(s.longCall, 0)}`;
+const strikeList = (s: CondorStrikes) =>
+  `${pts(s.longPut, 0)} / ${pts(s.shortPut, 0)} / ${pts(s.shortCall, 0)} / ${pts(s.longCall, 0)}`;
 
 const NO_VIOLATIONS: readonly CondorRuleError[] = Object.freeze([]);
 
@@ -61,11 +67,23 @@ const NO_VIOLATIONS: readonly CondorRuleError[] = Object.freeze([]);
 function plainlyValid({ strikes, underlying, credit, quantity, expiry }: Condor, today: IsoDate): boolean {
   const { longPut, shortPut, shortCall, longCall } = strikes;
   const step = underlying.strikeStep;
-  return longPut > 0 && Number.isFinite(longCall) && longPut < shortPut && shortPut <= shortCall && shortCall < longCall
-    && isOnGrid(longPut, step) && isOnGrid(shortPut, step) && isOnGrid(shortCall, step) && isOnGrid(longCall, step)
-    && credit > 0 && credit < Math.max(shortPut - longPut, longCall - shortCall)
-    && Number.isInteger(quantity) && quantity >= 1
-    && isIsoDate(expiry) && toDayNumber(expiry) >= toDayNumber(today);
+  return (
+    longPut > 0 &&
+    Number.isFinite(longCall) &&
+    longPut < shortPut &&
+    shortPut <= shortCall &&
+    shortCall < longCall &&
+    isOnGrid(longPut, step) &&
+    isOnGrid(shortPut, step) &&
+    isOnGrid(shortCall, step) &&
+    isOnGrid(longCall, step) &&
+    credit > 0 &&
+    credit < Math.max(shortPut - longPut, longCall - shortCall) &&
+    Number.isInteger(quantity) &&
+    quantity >= 1 &&
+    isIsoDate(expiry) &&
+    toDayNumber(expiry) >= toDayNumber(today)
+  );
 }
 
 /** Every rule a condor breaks, in order (empty when valid). `today` is the New York date. */
@@ -80,19 +98,43 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
   }
   const offGrid = values.filter((k) => !isOnGrid(k, underlying.strikeStep));
   if (offGrid.length) {
-    errors.push(new CondorRuleError('strike-grid', `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ${offGrid.length > 1 ? 'are' : 'is'} not`));
+    errors.push(
+      new CondorRuleError(
+        'strike-grid',
+        `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ${offGrid.length > 1 ? 'are' : 'is'} not`,
+      ),
+    );
   }
-  if (!(strikes.longPut < strikes.shortPut && strikes.shortPut <= strikes.shortCall && strikes.shortCall < strikes.longCall)) {
-    errors.push(new CondorRuleError('strike-order', `strikes must rise: long put < short put <= short call < long call; got ${strikeList(strikes)}`));
+  if (!(
+    strikes.longPut < strikes.shortPut &&
+    strikes.shortPut <= strikes.shortCall &&
+    strikes.shortCall < strikes.longCall
+  )) {
+    errors.push(
+      new CondorRuleError(
+        'strike-order',
+        `strikes must rise: long put < short put <= short call < long call; got ${strikeList(strikes)}`,
+      ),
+    );
   }
   const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
   if (!(Number.isFinite(credit) && credit > 0)) {
     errors.push(new CondorRuleError('credit-positive', `the credit must be above 0 points; got ${credit}`));
   } else if (widest > 0 && credit >= widest) {
-    errors.push(new CondorRuleError('credit-below-width', `the credit ${pts(credit)} must be below the widest wing ${pts(widest, 0)} (else the condor cannot lose)`));
+    errors.push(
+      new CondorRuleError(
+        'credit-below-width',
+        `the credit ${pts(credit)} must be below the widest wing ${pts(widest, 0)} (else the condor cannot lose)`,
+      ),
+    );
   }
   if (!(Number.isInteger(quantity) && quantity >= 1)) {
-    errors.push(new CondorRuleError('quantity-integer', `the quantity must be a whole number of condors, 1 or more; got ${quantity}`));
+    errors.push(
+      new CondorRuleError(
+        'quantity-integer',
+        `the quantity must be a whole number of condors, 1 or more; got ${quantity}`,
+      ),
+    );
   }
   if (!isIsoDate(expiry)) {
     errors.push(new CondorRuleError('expiry-date', `the expiry must be a date (YYYY-MM-DD); got ${expiry}`));
@@ -178,7 +220,14 @@ export function cushionOf(strikes: CondorStrikes, credit: number, spot: number):
 }
 
 /** Model value of the four legs at given per-leg vols (cost to close, per share). */
-export function condorMark(strikes: CondorStrikes, spot: number, years: number, vols: Record<LegRole, number>, rate: number, dividendYield: number): number {
+export function condorMark(
+  strikes: CondorStrikes,
+  spot: number,
+  years: number,
+  vols: Record<LegRole, number>,
+  rate: number,
+  dividendYield: number,
+): number {
   let mark = 0;
   for (const role of LEG_ROLES) {
     mark -= LEG_SIDE[role] * optionPrice(LEG_TYPE[role], spot, strikes[role], years, vols[role], rate, dividendYield);
@@ -187,7 +236,11 @@ export function condorMark(strikes: CondorStrikes, spot: number, years: number, 
 }
 
 /** Each leg's vol under a vol model. */
-export function legVols(strikes: CondorStrikes, vol: VolInputs, forward: number): Record<LegRole, { vol: number; source: VolSource }> {
+export function legVols(
+  strikes: CondorStrikes,
+  vol: VolInputs,
+  forward: number,
+): Record<LegRole, { vol: number; source: VolSource }> {
   return {
     longPut: volAtStrike(vol, strikes.longPut, forward),
     shortPut: volAtStrike(vol, strikes.shortPut, forward),
@@ -228,7 +281,12 @@ export interface EvaluateCondorInput {
 }
 
 /** Metrics of ENGINE.md §3 for a (valid) condor under a market state. */
-export function evaluateCondor({ condor, market, settlementMs, allowExpired = false }: EvaluateCondorInput): CondorEvaluation {
+export function evaluateCondor({
+  condor,
+  market,
+  settlementMs,
+  allowExpired = false,
+}: EvaluateCondorInput): CondorEvaluation {
   for (const broken of condorViolations(condor, market.valuationDate)) {
     if (!(allowExpired && broken.rule === 'expiry-past')) throw broken;
   }
@@ -243,10 +301,24 @@ export function evaluateCondor({ condor, market, settlementMs, allowExpired = fa
   for (const role of LEG_ROLES) {
     const { vol, source } = vols[role];
     const value = priceOption({ type: LEG_TYPE[role], spot, strike: strikes[role], years, vol, rate, dividendYield });
-    legs.push({ role, type: LEG_TYPE[role], side: LEG_SIDE[role] > 0 ? 'long' : 'short', strike: strikes[role], vol, volSource: source, value });
+    legs.push({
+      role,
+      type: LEG_TYPE[role],
+      side: LEG_SIDE[role] > 0 ? 'long' : 'short',
+      strike: strikes[role],
+      vol,
+      volSource: source,
+      value,
+    });
     mark -= LEG_SIDE[role] * value.price;
   }
-  const greeks: PositionGreeks = { deltaPerPoint: 0, gammaPerPoint2: 0, thetaPerDay: 0, vegaPerVolPoint: 0, rhoPerRatePoint: 0 };
+  const greeks: PositionGreeks = {
+    deltaPerPoint: 0,
+    gammaPerPoint2: 0,
+    thetaPerDay: 0,
+    vegaPerVolPoint: 0,
+    rhoPerRatePoint: 0,
+  };
   for (const leg of legs) {
     const sign = LEG_SIDE[leg.role] * size;
     greeks.deltaPerPoint += sign * leg.value.delta;
@@ -302,21 +374,41 @@ export interface PayoffPoint {
 }
 
 /** Points for the payoff chart: from below the long put to above the long call. */
-export function payoffCurve(condor: Condor, evaluation: CondorEvaluation, market: MarketState, steps = 200): PayoffPoint[] {
+export function payoffCurve(
+  condor: Condor,
+  evaluation: CondorEvaluation,
+  market: MarketState,
+  steps = 200,
+): PayoffPoint[] {
   const { strikes, credit, underlying, quantity } = condor;
   const size = underlying.multiplier * quantity;
-  const margin = Math.max(evaluation.widestWing, evaluation.expectedMove * 0.5, strikes.longCall - strikes.longPut) * 0.6;
+  const margin =
+    Math.max(evaluation.widestWing, evaluation.expectedMove * 0.5, strikes.longCall - strikes.longPut) * 0.6;
   const from = Math.max(0, Math.min(strikes.longPut, market.spot) - margin);
   const to = Math.max(strikes.longCall, market.spot) + margin;
   const vols = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
   // Even steps, plus the kinks (strikes, break-evens) and spot, so the lines bend exactly there.
   const spots = new Set<number>();
   for (let i = 0; i <= steps; i++) spots.add(from + ((to - from) * i) / steps);
-  for (const level of [strikes.longPut, strikes.shortPut, strikes.shortCall, strikes.longCall, evaluation.breakEvenLow, evaluation.breakEvenHigh, market.spot]) {
+  for (const level of [
+    strikes.longPut,
+    strikes.shortPut,
+    strikes.shortCall,
+    strikes.longCall,
+    evaluation.breakEvenLow,
+    evaluation.breakEvenHigh,
+    market.spot,
+  ]) {
     if (level > from && level < to) spots.add(level);
   }
-  return [...spots].sort((a, b) => a - b).map((spot) => {
-    const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
-    return { spot, profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size, profitToday: (credit - markThere) * size };
-  });
+  return [...spots]
+    .sort((a, b) => a - b)
+    .map((spot) => {
+      const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
+      return {
+        spot,
+        profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,
+        profitToday: (credit - markThere) * size,
+      };
+    });
 }

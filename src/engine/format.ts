@@ -16,7 +16,8 @@ export function groupDigits(value: number, digits: number): string {
   let grouped = whole;
   if (whole.length > 3) {
     grouped = '';
-    for (let end = whole.length; end > 0; end -= 3) grouped = whole.slice(Math.max(0, end - 3), end) + (grouped ? `,${grouped}` : '');
+    for (let end = whole.length; end > 0; end -= 3)
+      grouped = whole.slice(Math.max(0, end - 3), end) + (grouped ? `,${grouped}` : '');
   }
   const negative = value < 0 && Number(fixed) !== 0;
   return `${negative ? '-' : ''}${grouped}${point < 0 ? '' : fixed.slice(point)}`;
@@ -33,4 +34,3 @@ export const usd = (value: number, digits = 0) => {
   const text = groupDigits(Math.abs(value), digits);
   return `${value < 0 && text.replace(/[0.,]/g, '') !== '' ? '-' : ''}$${text}`;
 };
-

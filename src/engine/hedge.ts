@@ -91,14 +91,29 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
   const isHoliday = input.isHoliday ?? NO_HOLIDAYS;
   const vixExpiry = vixExpiryOnOrAfter(input.condorExpiry, isHoliday);
   const yearsToExpiry = Math.max(0, daysBetween(input.valuationDate, vixExpiry)) / 365;
-  const quoted = input.vixFuture && input.vixFuture.expiry === vixExpiry && input.vixFuture.price > 0 ? input.vixFuture.price : null;
+  const quoted =
+    input.vixFuture && input.vixFuture.expiry === vixExpiry && input.vixFuture.price > 0 ? input.vixFuture.price : null;
   const future = quoted ?? estimateVixFuture(input.vix, yearsToExpiry);
   const volOfVol = input.vvix && input.vvix > 0 ? input.vvix / 100 : DEFAULT_VOL_OF_VOL;
   const spreadWidth = input.regime === 'extreme' ? 10 : 5;
   const longStrike = Math.ceil(future - 1e-9);
   const shortStrike = longStrike + spreadWidth;
-  const longCall = black76({ type: 'call', forward: future, strike: longStrike, years: yearsToExpiry, vol: volOfVol, rate: input.rate }).price;
-  const shortCall = black76({ type: 'call', forward: future, strike: shortStrike, years: yearsToExpiry, vol: volOfVol, rate: input.rate }).price;
+  const longCall = black76({
+    type: 'call',
+    forward: future,
+    strike: longStrike,
+    years: yearsToExpiry,
+    vol: volOfVol,
+    rate: input.rate,
+  }).price;
+  const shortCall = black76({
+    type: 'call',
+    forward: future,
+    strike: shortStrike,
+    years: yearsToExpiry,
+    vol: volOfVol,
+    rate: input.rate,
+  }).price;
   const debit = Math.max(0, longCall - shortCall);
   const active = new Set(input.activeLayers);
 
@@ -124,15 +139,27 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
       cost: contracts * spreadCost,
       payoffAtShortStrike,
       coverage: input.condorMaxLoss > 0 ? payoffAtShortStrike / input.condorMaxLoss : 0,
-      note: contracts === 0
-        ? spreadCost > 0
-          ? `the ${pct(budgetShare)} budget (${usd(budget)}) buys less than one spread at ${usd(spreadCost)}`
-          : 'the spread has no value to buy at this future and vol'
-        : null,
+      note:
+        contracts === 0
+          ? spreadCost > 0
+            ? `the ${pct(budgetShare)} budget (${usd(budget)}) buys less than one spread at ${usd(spreadCost)}`
+            : 'the spread has no value to buy at this future and vol'
+          : null,
     });
   }
   const proposed = layers.filter((quote) => quote.status === 'proposed');
-  return { vixExpiry, yearsToExpiry, future, futureIsEstimate: quoted === null, volOfVol, volOfVolSource: input.vvix && input.vvix > 0 ? 'vvix' : 'default', spreadWidth, premiumBreach: input.premiumBreach, layers, proposed };
+  return {
+    vixExpiry,
+    yearsToExpiry,
+    future,
+    futureIsEstimate: quoted === null,
+    volOfVol,
+    volOfVolSource: input.vvix && input.vvix > 0 ? 'vvix' : 'default',
+    spreadWidth,
+    premiumBreach: input.premiumBreach,
+    layers,
+    proposed,
+  };
 }
 
 /**
@@ -147,5 +174,4 @@ export function hedgeSummary(hedge: HedgeProposal): string {
   return proposed.length && first
     ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${first.longStrike}/${first.shortStrike} call spread at ${pts(first.debit)} (${futureLabel})`
     : `No layer to add: b_x ${pct(hedge.premiumBreach)} vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
-
 }

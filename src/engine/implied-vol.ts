@@ -63,7 +63,7 @@ export function solveNormalisedVol(x: number, target: number): { s: number; iter
   } else {
     // The dominant term near the bound: e^{x/2} N(-(x/s + s/2)) ≈ gap (the two terms tie at x = 0).
     const share = x > -1e-3 ? 0.5 : 1;
-    const y = roughUpperTailInverse(Math.min(0.49, share * (expHalfX - target) / expHalfX));
+    const y = roughUpperTailInverse(Math.min(0.49, (share * (expHalfX - target)) / expHalfX));
     s = y + Math.sqrt(y * y - 2 * x);
     if (!(s > inflection)) s = inflection > 0 ? 1.5 * inflection : 0.5;
   }
@@ -127,7 +127,13 @@ export function solveNormalisedVol(x: number, target: number): { s: number; iter
 /** The volatility at which priceOption reproduces `price`, or why there is none. */
 export function impliedVolatility(input: ImpliedVolInput): ImpliedVolResult {
   const { type, spot, strike, years, rate, dividendYield, price } = input;
-  const finite = Number.isFinite(spot) && Number.isFinite(strike) && Number.isFinite(years) && Number.isFinite(rate) && Number.isFinite(dividendYield) && Number.isFinite(price);
+  const finite =
+    Number.isFinite(spot) &&
+    Number.isFinite(strike) &&
+    Number.isFinite(years) &&
+    Number.isFinite(rate) &&
+    Number.isFinite(dividendYield) &&
+    Number.isFinite(price);
   if (!finite || !(spot > 0) || !(strike > 0) || !(years > 0) || !(price >= 0) || (type !== 'call' && type !== 'put')) {
     return { ok: false, reason: 'invalid-input' };
   }

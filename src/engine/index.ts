@@ -6,17 +6,59 @@ export { impliedVolatility } from './implied-vol.ts';
 export type { ImpliedVolInput, ImpliedVolResult, ImpliedVolFailure } from './implied-vol.ts';
 export { normCdf, normPdf, erfc, erfcx } from './math/normal.ts';
 export {
-  evaluateCondor, condorViolations, assertValidCondor, payoffAtExpiry, payoffCurve, cushionOf, condorMark,
-  CondorRuleError, LEG_ROLES, LEG_TYPE, LEG_SIDE,
+  evaluateCondor,
+  condorViolations,
+  assertValidCondor,
+  payoffAtExpiry,
+  payoffCurve,
+  cushionOf,
+  condorMark,
+  CondorRuleError,
+  LEG_ROLES,
+  LEG_TYPE,
+  LEG_SIDE,
 } from './condor.ts';
-export type { Condor, CondorStrikes, CondorEvaluation, MarketState, LegRole, LegValuation, PositionGreeks, PayoffPoint } from './condor.ts';
-export { classifyRegime, rebalanceThreshold, regimeFor, DEFAULT_THRESHOLD_BAND, HISTORY_WINDOW, MIN_HISTORY } from './regime.ts';
+export type {
+  Condor,
+  CondorStrikes,
+  CondorEvaluation,
+  MarketState,
+  LegRole,
+  LegValuation,
+  PositionGreeks,
+  PayoffPoint,
+} from './condor.ts';
+export {
+  classifyRegime,
+  rebalanceThreshold,
+  regimeFor,
+  DEFAULT_THRESHOLD_BAND,
+  HISTORY_WINDOW,
+  MIN_HISTORY,
+} from './regime.ts';
 export type { RegimeReading, RegimeName, RegimeInput, ThresholdBand } from './regime.ts';
 export { createEntrySnapshot, measureInvariant } from './invariant.ts';
 export type { EntrySnapshot, InvariantReading } from './invariant.ts';
 export { evaluatePosition, DEFAULT_SETTINGS } from './signals.ts';
-export type { Action, Policy, PositionSettings, PositionEvaluation, PositionInput, EvaluatePositionInput, Proposal, MacroEvent, TriggerDistance } from './signals.ts';
-export { proposeHedge, hedgeSummary, estimateVixFuture, DEFAULT_LAYER_BUDGETS, VIX_FUTURE_MODEL, DEFAULT_VOL_OF_VOL } from './hedge.ts';
+export type {
+  Action,
+  Policy,
+  PositionSettings,
+  PositionEvaluation,
+  PositionInput,
+  EvaluatePositionInput,
+  Proposal,
+  MacroEvent,
+  TriggerDistance,
+} from './signals.ts';
+export {
+  proposeHedge,
+  hedgeSummary,
+  estimateVixFuture,
+  DEFAULT_LAYER_BUDGETS,
+  VIX_FUTURE_MODEL,
+  DEFAULT_VOL_OF_VOL,
+} from './hedge.ts';
 export type { HedgeInput, HedgeProposal, HedgeLayerQuote, LayerStatus } from './hedge.ts';
 export { restrike } from './restrike.ts';
 export type { RestrikeProposal } from './restrike.ts';

@@ -56,7 +56,10 @@ export function createEntrySnapshot({ condor, market, settlementMs, vix }: Creat
   const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
   const vols = legVols(strikes, market.vol, forward);
   const legVolValues = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].vol])) as Record<LegRole, number>;
-  const legVolSources = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].source])) as Record<LegRole, VolSource>;
+  const legVolSources = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].source])) as Record<
+    LegRole,
+    VolSource
+  >;
   const modelMark = condorMark(strikes, spot, years, legVolValues, rate, dividendYield);
   const cushion = cushionOf(strikes, credit, spot);
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
@@ -123,7 +126,14 @@ export interface MeasureInput {
 }
 
 /** Reads the invariant at a valuation instant. At entry it returns δ = 0 exactly. */
-export function measureInvariant({ condor, entry, market, settlementMs, legVolsNow, modelMarkNow }: MeasureInput): InvariantReading {
+export function measureInvariant({
+  condor,
+  entry,
+  market,
+  settlementMs,
+  legVolsNow,
+  modelMarkNow,
+}: MeasureInput): InvariantReading {
   const { strikes, credit } = condor;
   const { spot, rate, dividendYield } = market;
   const years = yearsBetween(market.valuationMs, settlementMs);

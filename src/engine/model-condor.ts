@@ -1,6 +1,13 @@
 // The daily model condor (ENGINE.md §8): for a target DTE, short strikes at a target |delta|
 // each side, wings of the default width, under today's vols. What the daily summary leads with.
-import { cushionOf, evaluateCondor, type Condor, type CondorEvaluation, type CondorStrikes, type MarketState } from './condor.ts';
+import {
+  cushionOf,
+  evaluateCondor,
+  type Condor,
+  type CondorEvaluation,
+  type CondorStrikes,
+  type MarketState,
+} from './condor.ts';
 import type { IsoDate } from './dates.ts';
 import { yearsBetween } from './dates.ts';
 import { forwardAndDiscount, priceOption } from './options.ts';
@@ -41,12 +48,28 @@ const MAX_STEPS = 4000;
  * Walks the strike grid outwards from the forward and returns the strike whose |delta| is
  * nearest the target (the first one past it, or the one before, whichever is closer).
  */
-function strikeAtDelta(type: 'put' | 'call', input: ModelCondorInput, years: number, forward: number, target: number): { strike: number; delta: number } {
+function strikeAtDelta(
+  type: 'put' | 'call',
+  input: ModelCondorInput,
+  years: number,
+  forward: number,
+  target: number,
+): { strike: number; delta: number } {
   const { market, underlying } = input;
   const step = underlying.strikeStep;
   const direction = type === 'put' ? -1 : 1;
   const deltaAt = (strike: number) =>
-    Math.abs(priceOption({ type, spot: market.spot, strike, years, vol: volAtStrike(market.vol, strike, forward).vol, rate: market.rate, dividendYield: market.dividendYield }).delta);
+    Math.abs(
+      priceOption({
+        type,
+        spot: market.spot,
+        strike,
+        years,
+        vol: volAtStrike(market.vol, strike, forward).vol,
+        rate: market.rate,
+        dividendYield: market.dividendYield,
+      }).delta,
+    );
   let strike = roundToGrid(forward, step, type === 'put' ? 'down' : 'up');
   let delta = deltaAt(strike);
   for (let i = 0; i < MAX_STEPS && delta > target; i++) {
@@ -54,7 +77,9 @@ function strikeAtDelta(type: 'put' | 'call', input: ModelCondorInput, years: num
     if (next <= 0) break;
     const nextDelta = deltaAt(next);
     if (nextDelta <= target) {
-      return Math.abs(nextDelta - target) <= Math.abs(delta - target) ? { strike: next, delta: nextDelta } : { strike, delta };
+      return Math.abs(nextDelta - target) <= Math.abs(delta - target)
+        ? { strike: next, delta: nextDelta }
+        : { strike, delta };
     }
     strike = next;
     delta = nextDelta;
@@ -70,7 +95,12 @@ export function modelCondor(input: ModelCondorInput): ModelCondor {
   const wingWidth = input.wingWidth ?? defaultWingWidth(underlying, market.spot);
   const put = strikeAtDelta('put', input, years, forward, targetDelta);
   const call = strikeAtDelta('call', input, years, forward, targetDelta);
-  const strikes: CondorStrikes = { longPut: put.strike - wingWidth, shortPut: put.strike, shortCall: call.strike, longCall: call.strike + wingWidth };
+  const strikes: CondorStrikes = {
+    longPut: put.strike - wingWidth,
+    shortPut: put.strike,
+    shortCall: call.strike,
+    longCall: call.strike + wingWidth,
+  };
   // The credit is the model's fair value: the mark of the four legs.
   const probe: Condor = { underlying, strikes, expiry, quantity: input.quantity ?? 1, credit: Number.MIN_VALUE };
   const fair = evaluateCondor({ condor: probe, market, settlementMs });

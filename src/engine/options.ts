@@ -38,7 +38,12 @@ const DAYS_PER_YEAR = 365;
  * agree to the last bit on x = ln(F/K), or far out of the money a one-ulp difference in x shows
  * up as a 1e-12 difference in price.
  */
-export function forwardAndDiscount(spot: number, years: number, rate: number, dividendYield: number): { forward: number; discount: number; carry: number } {
+export function forwardAndDiscount(
+  spot: number,
+  years: number,
+  rate: number,
+  dividendYield: number,
+): { forward: number; discount: number; carry: number } {
   const discount = Math.exp(-rate * years);
   const carry = Math.exp(-dividendYield * years);
   return { forward: (spot * carry) / discount, discount, carry };
@@ -49,7 +54,15 @@ export function forwardAndDiscount(spot: number, years: number, rate: number, di
  * priceOption, it takes the textbook difference when it loses at most 6 bits and the normalised
  * Black form otherwise, so both agree to ~1.4e-14.
  */
-export function optionPrice(type: OptionType, spot: number, strike: number, years: number, vol: number, rate: number, dividendYield: number): number {
+export function optionPrice(
+  type: OptionType,
+  spot: number,
+  strike: number,
+  years: number,
+  vol: number,
+  rate: number,
+  dividendYield: number,
+): number {
   if (!(years > 0)) return Math.max(type === 'call' ? spot - strike : strike - spot, 0);
   const { forward, discount, carry } = forwardAndDiscount(spot, years, rate, dividendYield);
   if (!(vol > 0)) return discount * Math.max(type === 'call' ? forward - strike : strike - forward, 0);
@@ -66,7 +79,14 @@ export function optionPrice(type: OptionType, spot: number, strike: number, year
 function expired({ type, spot, strike }: OptionInput): OptionValue {
   const intrinsic = Math.max(type === 'call' ? spot - strike : strike - spot, 0);
   const inTheMoney = intrinsic > 0 ? 1 : 0;
-  return { price: intrinsic, delta: type === 'call' ? inTheMoney : -inTheMoney, gamma: 0, thetaPerDay: 0, vegaPerVolPoint: 0, rhoPerPoint: 0 };
+  return {
+    price: intrinsic,
+    delta: type === 'call' ? inTheMoney : -inTheMoney,
+    gamma: 0,
+    thetaPerDay: 0,
+    vegaPerVolPoint: 0,
+    rhoPerPoint: 0,
+  };
 }
 
 /**
@@ -122,7 +142,12 @@ export function priceOption(input: OptionInput): OptionValue {
 }
 
 /** No uncertainty (vol 0): the discounted intrinsic value of the forward. */
-function deterministic({ type, strike, spot, years, rate, dividendYield }: OptionInput, discount: number, carry: number, forward: number): OptionValue {
+function deterministic(
+  { type, strike, spot, years, rate, dividendYield }: OptionInput,
+  discount: number,
+  carry: number,
+  forward: number,
+): OptionValue {
   const inTheMoney = type === 'call' ? forward > strike : strike > forward;
   const sign = type === 'call' ? 1 : -1;
   return {

@@ -71,7 +71,12 @@ const ordinal = (n: number) => {
 };
 
 /** Classifies today's VIX against its trailing history. */
-export function classifyRegime({ vix, history, vix3m = null, band = DEFAULT_THRESHOLD_BAND }: RegimeInput): RegimeReading {
+export function classifyRegime({
+  vix,
+  history,
+  vix3m = null,
+  band = DEFAULT_THRESHOLD_BAND,
+}: RegimeInput): RegimeReading {
   const window = history.slice(-HISTORY_WINDOW).filter((value) => Number.isFinite(value) && value > 0);
   const known = window.length >= MIN_HISTORY;
   let percentile: number | null = null;
@@ -90,9 +95,22 @@ export function classifyRegime({ vix, history, vix3m = null, band = DEFAULT_THRE
   const termStructure = vixToVix3m === null ? null : vixToVix3m < 1 ? 'contango' : 'backwardation';
   const regime = regimeFor(vix, percentile);
   const threshold = rebalanceThreshold(percentile, band);
-  const where = percentile === null
-    ? `percentile unknown (only ${window.length} closes of history, 20 needed): midpoint threshold`
-    : `at the ${ordinal(percentile)} percentile of ${window.length} closes`;
+  const where =
+    percentile === null
+      ? `percentile unknown (only ${window.length} closes of history, 20 needed): midpoint threshold`
+      : `at the ${ordinal(percentile)} percentile of ${window.length} closes`;
   const summary = `VIX ${pts(vix)} ${where}: ${regime}${spike ? ', SPIKE' : ''}; T = ${pct(threshold)}`;
-  return { vix, percentile, rank, regime, historyCount: window.length, spike, change, termStructure, vixToVix3m, threshold, summary };
+  return {
+    vix,
+    percentile,
+    rank,
+    regime,
+    historyCount: window.length,
+    spike,
+    change,
+    termStructure,
+    vixToVix3m,
+    threshold,
+    summary,
+  };
 }

@@ -1,6 +1,15 @@
 // The re-strike behind ROLL and TIGHTEN (ENGINE.md §6): new short strikes at the entry distance
 // measured in expected moves, under today's spot, vol and time, same wing widths, on the grid.
-import { condorMark, cushionOf, legVols, LEG_ROLES, type Condor, type CondorStrikes, type LegRole, type MarketState } from './condor.ts';
+import {
+  condorMark,
+  cushionOf,
+  legVols,
+  LEG_ROLES,
+  type Condor,
+  type CondorStrikes,
+  type LegRole,
+  type MarketState,
+} from './condor.ts';
 import { forwardAndDiscount } from './options.ts';
 import type { EntrySnapshot } from './invariant.ts';
 import { roundToGrid } from './underlying.ts';
@@ -24,7 +33,13 @@ export interface RestrikeProposal {
   expectedMove: number;
 }
 
-export function restrike(condor: Condor, entry: EntrySnapshot, market: MarketState, years: number, closeDebit: number): RestrikeProposal {
+export function restrike(
+  condor: Condor,
+  entry: EntrySnapshot,
+  market: MarketState,
+  years: number,
+  closeDebit: number,
+): RestrikeProposal {
   const { strikes, underlying, quantity } = condor;
   const { spot, rate, dividendYield } = market;
   const step = underlying.strikeStep;

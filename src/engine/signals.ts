@@ -117,9 +117,26 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   const credit = condor.credit;
   const size = condor.underlying.multiplier * condor.quantity;
   const evaluation = evaluateCondor({ condor, market, settlementMs, allowExpired: true });
-  const [longPut, shortPut, shortCall, longCall] = evaluation.legs as [LegValuation, LegValuation, LegValuation, LegValuation];
-  const legVolsNow: Record<LegRole, number> = { longPut: longPut.vol, shortPut: shortPut.vol, shortCall: shortCall.vol, longCall: longCall.vol };
-  const invariant = measureInvariant({ condor, entry, market, settlementMs, legVolsNow, modelMarkNow: evaluation.mark });
+  const [longPut, shortPut, shortCall, longCall] = evaluation.legs as [
+    LegValuation,
+    LegValuation,
+    LegValuation,
+    LegValuation,
+  ];
+  const legVolsNow: Record<LegRole, number> = {
+    longPut: longPut.vol,
+    shortPut: shortPut.vol,
+    shortCall: shortCall.vol,
+    longCall: longCall.vol,
+  };
+  const invariant = measureInvariant({
+    condor,
+    entry,
+    market,
+    settlementMs,
+    legVolsNow,
+    modelMarkNow: evaluation.mark,
+  });
   const threshold = rebalanceThreshold(regime.percentile, settings);
   const x = invariant.premiumReserve;
   const loss = x - credit;
@@ -147,7 +164,8 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   let reason: string;
   let proposal: Proposal = { kind: 'none' };
   const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
-  const nearerBreakEven = market.spot - evaluation.breakEvenLow <= evaluation.breakEvenHigh - market.spot ? 'put' : 'call';
+  const nearerBreakEven =
+    market.spot - evaluation.breakEvenLow <= evaluation.breakEvenHigh - market.spot ? 'put' : 'call';
   const breakEven = nearerBreakEven === 'put' ? evaluation.breakEvenLow : evaluation.breakEvenHigh;
   const deltaFires = Math.max(Math.abs(shortPutDelta), Math.abs(shortCallDelta)) >= settings.deltaTrigger;
   const rollFires = settings.policy === 'cp' ? by >= threshold : deltaFires;
@@ -173,9 +191,10 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     reason = `Mark ${pts(x)} is ${pct(1 - x / credit, 0)} below the ${pts(credit)} credit (target ${pct(settings.profitTarget, 0)}).`;
     proposal = closeProposal;
   } else if (rollFires) {
-    const why = settings.policy === 'cp'
-      ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion left`
-      : `Short ${Math.abs(shortPutDelta) >= Math.abs(shortCallDelta) ? `put delta ${pts(shortPutDelta)}` : `call delta ${pts(shortCallDelta)}`} reached the ${pts(settings.deltaTrigger)} trigger`;
+    const why =
+      settings.policy === 'cp'
+        ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion left`
+        : `Short ${Math.abs(shortPutDelta) >= Math.abs(shortCallDelta) ? `put delta ${pts(shortPutDelta)}` : `call delta ${pts(shortCallDelta)}`} reached the ${pts(settings.deltaTrigger)} trigger`;
     if (dte < settings.minRollDte) {
       action = 'CLOSE';
       reason = `${why}, but ${dte} days to expiry is under the ${settings.minRollDte}-day minimum for a roll: close instead.`;
@@ -189,7 +208,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   } else if (settings.policy === 'cp' && bx >= threshold && hedge.proposed.length > 0) {
     action = 'HEDGE';
     const layers = hedge.proposed.map((q) => q.layer).join(', ');
-    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts((bx * credit))} pts more than spot and time explain; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts(bx * credit)} pts more than spot and time explain; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
     proposal = { kind: 'hedge', hedge };
   } else if (settings.policy === 'cp' && bx <= -threshold) {
     action = 'TIGHTEN';
@@ -198,9 +217,10 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     proposal = { kind: 'tighten', restrike: tighter };
   } else {
     action = 'HOLD';
-    reason = settings.policy === 'cp'
-      ? `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
-      : `Short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)} are inside the ${pts(settings.deltaTrigger)} trigger; P/L ${usd((credit - x) * size)}.`;
+    reason =
+      settings.policy === 'cp'
+        ? `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
+        : `Short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)} are inside the ${pts(settings.deltaTrigger)} trigger; P/L ${usd((credit - x) * size)}.`;
   }
 
   const triggers: TriggerDistance[] = [
@@ -210,7 +230,13 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     { name: 'short call |delta|', value: Math.abs(shortCallDelta), fireAt: settings.deltaTrigger, unit: 'delta' },
     { name: 'loss (× credit)', value: loss / credit, fireAt: settings.stopLoss, unit: 'fraction' },
   ];
-  if (settings.profitTarget !== null) triggers.push({ name: 'mark for take-profit', value: x, fireAt: (1 - settings.profitTarget) * credit, unit: 'points' });
+  if (settings.profitTarget !== null)
+    triggers.push({
+      name: 'mark for take-profit',
+      value: x,
+      fireAt: (1 - settings.profitTarget) * credit,
+      unit: 'points',
+    });
 
   const warnings = (input.upcomingEvents ?? []).map((event) => `${event.kind} on ${event.date}: ${event.title}`);
   if (input.dayAfterFomc && action !== 'HOLD') {

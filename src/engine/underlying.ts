@@ -30,7 +30,12 @@ const GRID_TOLERANCE = 1e-9;
 /** Rounds a price to the strike grid. */
 export function roundToGrid(price: number, step: number, mode: 'nearest' | 'up' | 'down' = 'nearest'): number {
   const units = price / step;
-  const rounded = mode === 'up' ? Math.ceil(units - GRID_TOLERANCE) : mode === 'down' ? Math.floor(units + GRID_TOLERANCE) : Math.round(units);
+  const rounded =
+    mode === 'up'
+      ? Math.ceil(units - GRID_TOLERANCE)
+      : mode === 'down'
+        ? Math.floor(units + GRID_TOLERANCE)
+        : Math.round(units);
   return Number((rounded * step).toFixed(10));
 }
 

@@ -36,7 +36,10 @@ export function volAtStrike(inputs: VolInputs, strike: number, forward: number):
   if (user !== undefined && user > 0) return { vol: user, source: 'user' };
   const chain = inputs.chainVolAt?.(strike);
   if (chain !== null && chain !== undefined && chain > 0) return { vol: chain, source: 'chain' };
-  return { vol: skewedVol(inputs.atmVol, inputs.skewBeta ?? 0, strike, forward), source: inputs.atmSource === 'user' ? 'user' : 'vix-proxy' };
+  return {
+    vol: skewedVol(inputs.atmVol, inputs.skewBeta ?? 0, strike, forward),
+    source: inputs.atmSource === 'user' ? 'user' : 'vix-proxy',
+  };
 }
 
 /** A flat proxy from a VIX level in points. */

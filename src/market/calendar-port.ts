@@ -4,7 +4,13 @@ import type { CalendarPort } from '../app/ports.ts';
 import type { MacroEvent } from '../engine/index.ts';
 import { dayAfterFomc, eventsWithin, loadEvents, type MarketEvent } from './events.ts';
 import {
-  isHoliday, isTradingDay, newYorkDate, newYorkInstant, nextTradingDay, previousTradingDay, settlementInstant,
+  isHoliday,
+  isTradingDay,
+  newYorkDate,
+  newYorkInstant,
+  nextTradingDay,
+  previousTradingDay,
+  settlementInstant,
 } from './calendar.ts';
 import { listedExpiryNearest } from './expiry-calendar.ts';
 
@@ -36,7 +42,10 @@ export function createCalendar(extraEvents: readonly unknown[] = []): CalendarPo
       return { expiry: nearest.expiry, dte: nearest.dte, settlement: nearest.settlement, root: nearest.root };
     },
     // Asked once per position evaluated, with the same date: remembered per date.
-    eventsWithin: (date, tradingDays) => remember(upcoming, `${date}/${tradingDays}`, () => eventsWithin(date, tradingDays, events).map((e) => ({ date: e.date, kind: e.kind, title: e.title }))),
+    eventsWithin: (date, tradingDays) =>
+      remember(upcoming, `${date}/${tradingDays}`, () =>
+        eventsWithin(date, tradingDays, events).map((e) => ({ date: e.date, kind: e.kind, title: e.title })),
+      ),
     dayAfterFomc: (date) => remember(afterFomc, date, () => dayAfterFomc(date, events)),
   };
 }

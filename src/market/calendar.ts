@@ -90,10 +90,12 @@ function regularEarlyCloses(year: number): CalendarDay[] {
   const julyThirdDay = weekday(julyThird);
   // Day before Independence Day: Mon/Tue/Thu since 1995; a Wednesday only since 2013 (before, the
   // Friday after a Thursday July 4 closed early instead). A Friday July 3 is the observed holiday.
-  if (year >= 1995 && [1, 2, 4].includes(julyThirdDay)) days.push({ date: julyThird, name: 'day before Independence Day' });
+  if (year >= 1995 && [1, 2, 4].includes(julyThirdDay))
+    days.push({ date: julyThird, name: 'day before Independence Day' });
   if (year >= 2013 && julyThirdDay === 3) days.push({ date: julyThird, name: 'day before Independence Day' });
   const julyFifth = formatIsoDate(year, 7, 5);
-  if (year >= 1996 && year <= 2012 && weekday(julyFifth) === 5) days.push({ date: julyFifth, name: 'day after Independence Day' });
+  if (year >= 1996 && year <= 2012 && weekday(julyFifth) === 5)
+    days.push({ date: julyFifth, name: 'day after Independence Day' });
   if (year >= 1993) {
     days.push({ date: addDays(nthWeekday(year, 11, 4, 4), 1), name: 'day after Thanksgiving' });
     // A Friday Dec 24 is the observed Christmas holiday; weekends have no session anyway.
@@ -273,13 +275,23 @@ export function marketSession(epochMs: number): MarketSession {
   const nextOpenAfter = (day: IsoDate) => newYorkInstant(nextTradingDay(day), MARKET_OPEN);
   if (!isTradingDay(date)) {
     const lastCloseAt = closeOf(previousTradingDay(date));
-    return { state: 'closed', date, tradingDay: null, opensAt: null, closesAt: null, lastCloseAt, nextOpenAt: nextOpenAfter(date) };
+    return {
+      state: 'closed',
+      date,
+      tradingDay: null,
+      opensAt: null,
+      closesAt: null,
+      lastCloseAt,
+      nextOpenAt: nextOpenAfter(date),
+    };
   }
   const opensAt = newYorkInstant(date, MARKET_OPEN);
   const closesAt = closeOf(date);
   const base = { date, tradingDay: date, opensAt, closesAt };
-  if (epochMs < opensAt) return { ...base, state: 'pre', lastCloseAt: closeOf(previousTradingDay(date)), nextOpenAt: opensAt };
-  if (epochMs < closesAt) return { ...base, state: 'open', lastCloseAt: closeOf(previousTradingDay(date)), nextOpenAt: nextOpenAfter(date) };
+  if (epochMs < opensAt)
+    return { ...base, state: 'pre', lastCloseAt: closeOf(previousTradingDay(date)), nextOpenAt: opensAt };
+  if (epochMs < closesAt)
+    return { ...base, state: 'open', lastCloseAt: closeOf(previousTradingDay(date)), nextOpenAt: nextOpenAfter(date) };
   return { ...base, state: 'post', lastCloseAt: closesAt, nextOpenAt: nextOpenAfter(date) };
 }
 

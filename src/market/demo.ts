@@ -40,7 +40,12 @@ export function demoSnapshot(options: DemoOptions): MarketSnapshot {
   const day = isTradingDay(today) ? today : tradingDayOnOrBefore(today);
   const close = demoClose(day);
   const previous = demoClose(previousTradingDay(day));
-  const quote = (value: number, previousClose: number | null): Quote => ({ value, asOfMs: nowMs, source: DEMO_SOURCE, previousClose });
+  const quote = (value: number, previousClose: number | null): Quote => ({
+    value,
+    asOfMs: nowMs,
+    source: DEMO_SOURCE,
+    previousClose,
+  });
   return {
     spot: quote(close.spx, previous.spx),
     vix: quote(close.vix, previous.vix),

@@ -20,7 +20,11 @@ export const marketEventSchema = z
   .object({
     date: z.string({ error: DATE_RULE }).refine(isIsoDate, { error: DATE_RULE }),
     kind: z.enum(EVENT_KINDS, { error: `must be one of ${EVENT_KINDS.join(', ')}` }),
-    title: z.string({ error: 'must be text, e.g. "CPI release for Aug 2026"' }).trim().min(1, { error: 'must not be empty' }).max(200),
+    title: z
+      .string({ error: 'must be text, e.g. "CPI release for Aug 2026"' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(200),
     timeEt: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be HH:MM New York time, e.g. 14:00' })
@@ -100,7 +104,11 @@ export function loadEvents(extraEvents: readonly unknown[] = []): ParseResult<Ma
  * the market) to the N-th trading day counting `fromDate` as the first when it is one. On a weekend
  * the window starts on that day and covers the next N sessions.
  */
-export function eventsWithin(fromDate: IsoDate, tradingDays = 3, events: readonly MarketEvent[] = shippedEvents()): MarketEvent[] {
+export function eventsWithin(
+  fromDate: IsoDate,
+  tradingDays = 3,
+  events: readonly MarketEvent[] = shippedEvents(),
+): MarketEvent[] {
   if (tradingDays <= 0) return [];
   const first = tradingDayOnOrAfter(fromDate);
   const last = tradingDays === 1 ? first : tradingDaysAfter(first, tradingDays - 1).at(-1)!;
@@ -112,4 +120,3 @@ export function dayAfterFomc(date: IsoDate, events: readonly MarketEvent[] = shi
   const previous = previousTradingDay(date);
   return events.some((e) => e.kind === 'FOMC' && e.date === previous);
 }
-

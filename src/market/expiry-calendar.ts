@@ -118,7 +118,8 @@ export function listedExpiriesBetween(from: IsoDate, to: IsoDate): ListedExpiry[
  * what there was. Ties go to the later expiry: more time, never a shorter trade than asked for.
  */
 export function listedExpiryNearest(fromDate: IsoDate, targetDte: number): NearestExpiry {
-  if (!Number.isInteger(targetDte) || targetDte < 0) throw new RangeError(`targetDte must be a whole number ≥ 0, got ${targetDte}`);
+  if (!Number.isInteger(targetDte) || targetDte < 0)
+    throw new RangeError(`targetDte must be a whole number ≥ 0, got ${targetDte}`);
   // Listed expiries are never more than ~5 weeks apart, so the nearest sits within target + 40 days.
   const candidates = listedExpiriesBetween(fromDate, addDays(fromDate, targetDte + 40));
   let best: NearestExpiry | null = null;

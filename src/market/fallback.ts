@@ -67,12 +67,19 @@ export interface FallbackMarketOptions {
 export function toFailure(thrown: unknown): SourceFailure {
   const value = thrown as Partial<SourceFailure> | null;
   if (value && typeof value.reason === 'string') {
-    return { reason: value.reason, unreachable: Boolean(value.unreachable), absent: Boolean(value.absent), detail: value.detail ?? null, url: value.url ?? null };
+    return {
+      reason: value.reason,
+      unreachable: Boolean(value.unreachable),
+      absent: Boolean(value.absent),
+      detail: value.detail ?? null,
+      url: value.url ?? null,
+    };
   }
   return { reason: describeError(thrown), unreachable: false };
 }
 
-const defaultDescription = (label: string, failure: SourceFailure) => `${label} ${failure.unreachable ? 'unreachable' : 'data unusable'} (${failure.reason})`;
+const defaultDescription = (label: string, failure: SourceFailure) =>
+  `${label} ${failure.unreachable ? 'unreachable' : 'data unusable'} (${failure.reason})`;
 
 export const dailyCloseKey = (symbol: string, date: IsoDate) => `${symbol}@${date}`;
 
@@ -82,7 +89,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   const { source, clock, logger } = options;
   const useCache = options.useCache ?? true;
   const log = logger.child({ module: 'market', source: source.name });
-  const describe = (failure: SourceFailure) => source.describeFailure?.(failure) ?? defaultDescription(source.label, failure);
+  const describe = (failure: SourceFailure) =>
+    source.describeFailure?.(failure) ?? defaultDescription(source.label, failure);
 
   // The cache must never take the reply down with it (a full disk, a closed database).
   const cacheGet = (key: string) => {
@@ -95,7 +103,14 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   };
   const cachePut = (symbol: string, quote: SourceQuote, fetchedMs: number) => {
     try {
-      options.quotes.put({ symbol, value: quote.value, asOfMs: quote.asOfMs, fetchedMs, source: source.name, ...(quote.previousClose !== null ? { extra: { previousClose: quote.previousClose } } : {}) });
+      options.quotes.put({
+        symbol,
+        value: quote.value,
+        asOfMs: quote.asOfMs,
+        fetchedMs,
+        source: source.name,
+        ...(quote.previousClose !== null ? { extra: { previousClose: quote.previousClose } } : {}),
+      });
     } catch (thrown) {
       log.error({ err: describeError(thrown), symbol }, 'market data: quote cache write failed');
     }
@@ -107,7 +122,11 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     if (isTradingDay(date)) cachePut(dailyCloseKey('VIX', date), { ...quote, previousClose: null }, fetchedMs);
     if (quote.previousClose !== null) {
       const before = previousTradingDay(date);
-      cachePut(dailyCloseKey('VIX', before), { value: quote.previousClose, asOfMs: quote.asOfMs, previousClose: null }, fetchedMs);
+      cachePut(
+        dailyCloseKey('VIX', before),
+        { value: quote.previousClose, asOfMs: quote.asOfMs, previousClose: null },
+        fetchedMs,
+      );
     }
   };
 
@@ -119,13 +138,24 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         cachePut(symbol, live, nowMs);
         if (symbol === 'VIX') rememberDailyVix(live, nowMs);
       }
-      return { quote: { value: live.value, asOfMs: live.asOfMs, source: source.name, previousClose: live.previousClose }, failure: null };
+      return {
+        quote: { value: live.value, asOfMs: live.asOfMs, source: source.name, previousClose: live.previousClose },
+        failure: null,
+      };
     } catch (thrown) {
       failure = toFailure(thrown);
     }
     const cached = useCache ? cacheGet(symbol) : null;
     if (cached && Number.isFinite(cached.value) && cached.value > 0) {
-      return { quote: { value: cached.value, asOfMs: cached.asOfMs, source: 'cache', previousClose: cached.extra?.previousClose ?? null }, failure };
+      return {
+        quote: {
+          value: cached.value,
+          asOfMs: cached.asOfMs,
+          source: 'cache',
+          previousClose: cached.extra?.previousClose ?? null,
+        },
+        failure,
+      };
     }
     return { quote: null, failure };
   }
@@ -154,14 +184,20 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     const dates = [...days.keys()].sort().slice(-HISTORY_WINDOW);
     const closes = dates.map((date) => days.get(date)!);
     if (closes.length < MIN_HISTORY) {
-      notes.push(`VIX percentile unknown: ${closes.length} daily close${closes.length === 1 ? '' : 's'} of VIX history, ${MIN_HISTORY} needed (run \`npm run cli -- data sync\`).`);
+      notes.push(
+        `VIX percentile unknown: ${closes.length} daily close${closes.length === 1 ? '' : 's'} of VIX history, ${MIN_HISTORY} needed (run \`npm run cli -- data sync\`).`,
+      );
     } else {
       // Trading days from the window's first close to the day before the quote that have no close.
       const span = tradingDaysBetween(dates[0]!, quoteDate) - (isTradingDay(quoteDate) ? 1 : 0) + 1;
       const missing = span - closes.length;
       if (missing > 5) {
-        const fileText = read.ok ? `${HISTORY_FILES.VIX} ends ${read.bars.at(-1)?.date ?? '-'}` : `no ${HISTORY_FILES.VIX}`;
-        notes.push(`VIX history misses ${missing} of the last ${span} trading days (${fileText}): run \`npm run cli -- data sync\`.`);
+        const fileText = read.ok
+          ? `${HISTORY_FILES.VIX} ends ${read.bars.at(-1)?.date ?? '-'}`
+          : `no ${HISTORY_FILES.VIX}`;
+        notes.push(
+          `VIX history misses ${missing} of the last ${span} trading days (${fileText}): run \`npm run cli -- data sync\`.`,
+        );
       }
     }
     return { closes, notes };
@@ -190,13 +226,25 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         const failure = resolved.get(missingRequired[0]!)!.failure!;
         const cacheWords = useCache ? ' and no cached quotes' : '';
         const note = `${describe(failure)}${cacheWords}: showing demo data.`;
-        log.warn({ symbols: missingRequired, reason: failure.reason, detail: failure.detail ?? undefined, url: failure.url ?? undefined, fallback: 'demo' }, `market data: ${describe(failure)}, using demo data`);
+        log.warn(
+          {
+            symbols: missingRequired,
+            reason: failure.reason,
+            detail: failure.detail ?? undefined,
+            url: failure.url ?? undefined,
+            fallback: 'demo',
+          },
+          `market data: ${describe(failure)}, using demo data`,
+        );
         await chainPending?.catch(() => undefined);
         return demoSnapshot({ now: () => nowMs, rate: options.rate, dividendYield: options.dividendYield, note });
       }
 
       // One note (and one warning) per reason: "CBOE unreachable (timeout): cached quotes from 2 h ago."
-      const groups = new Map<string, { failure: SourceFailure; symbols: MarketSymbol[]; cached: MarketSymbol[]; oldestMs: number }>();
+      const groups = new Map<
+        string,
+        { failure: SourceFailure; symbols: MarketSymbol[]; cached: MarketSymbol[]; oldestMs: number }
+      >();
       for (const symbol of symbols) {
         const entry = resolved.get(symbol)!;
         if (!entry.failure) continue;
@@ -217,12 +265,19 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         }
         const prefix = failedCount === symbols.length ? '' : `${group.symbols.join(', ')}: `;
         const parts: string[] = [];
-        if (group.cached.length) parts.push(`cached ${group.cached.length > 1 ? 'quotes' : 'quote'} from ${age(nowMs - group.oldestMs)} ago`);
+        if (group.cached.length)
+          parts.push(`cached ${group.cached.length > 1 ? 'quotes' : 'quote'} from ${age(nowMs - group.oldestMs)} ago`);
         const lost = group.symbols.filter((symbol) => !group.cached.includes(symbol));
         if (lost.length) parts.push(`${lost.join(', ')} unknown${useCache ? ' (nothing cached)' : ''}`);
         notes.push(`${prefix}${text}: ${parts.join('; ')}.`);
         log.warn(
-          { symbols: group.symbols, reason: group.failure.reason, detail: group.failure.detail ?? undefined, url: group.failure.url ?? undefined, fallback: group.cached.length ? 'cache' : 'none' },
+          {
+            symbols: group.symbols,
+            reason: group.failure.reason,
+            detail: group.failure.detail ?? undefined,
+            url: group.failure.url ?? undefined,
+            fallback: group.cached.length ? 'cache' : 'none',
+          },
           `market data: ${text}, ${group.cached.length ? 'using cached quotes' : 'no fallback'}`,
         );
       }
@@ -240,7 +295,15 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         chain = result.chain;
         if (result.failure) {
           notes.push(`Option chain unavailable (${describe(result.failure)}): leg vols from the VIX proxy.`);
-          log.warn({ reason: result.failure.reason, detail: result.failure.detail ?? undefined, url: result.failure.url ?? undefined, fallback: 'vix-proxy' }, 'market data: option chain unavailable');
+          log.warn(
+            {
+              reason: result.failure.reason,
+              detail: result.failure.detail ?? undefined,
+              url: result.failure.url ?? undefined,
+              fallback: 'vix-proxy',
+            },
+            'market data: option chain unavailable',
+          );
         } else if (chain && isQuoteStale(chain.asOfMs, nowMs, options.staleAfterMinutes)) {
           notes.push(`Option chain is stale (as of ${age(nowMs - chain.asOfMs)} ago).`);
         } else if (!chain && source.chain === undefined) {

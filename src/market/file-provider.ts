@@ -56,7 +56,8 @@ function readMemo<T>(file: string, parse: (text: string) => T): T | null {
   return value;
 }
 
-export type HistoryFileResult = { ok: true; bars: DailyBar[]; file: string } | { ok: false; missing: boolean; error: string; file: string };
+export type HistoryFileResult =
+  { ok: true; bars: DailyBar[]; file: string } | { ok: false; missing: boolean; error: string; file: string };
 
 /** One of the history CSVs in a folder, parsed (ascending, de-duplicated bars). */
 export function readHistoryFile(dir: string, fileName: string): HistoryFileResult {
@@ -75,14 +76,22 @@ export function readHistoryFile(dir: string, fileName: string): HistoryFileResul
 }
 
 const positive = (name: string) =>
-  z.number({ error: (issue) => (issue.input === undefined ? `${name} is missing` : `${name} must be a number`) }).finite({ error: `${name} must be a finite number` }).positive({ error: `${name} must be a positive number` });
+  z
+    .number({ error: (issue) => (issue.input === undefined ? `${name} is missing` : `${name} must be a number`) })
+    .finite({ error: `${name} must be a finite number` })
+    .positive({ error: `${name} must be a positive number` });
 
 const quotesFileSchema = z.object({
   SPX: positive('SPX'),
   VIX: positive('VIX'),
   VIX3M: positive('VIX3M').optional(),
   VVIX: positive('VVIX').optional(),
-  asOf: z.string({ error: (issue) => (issue.input === undefined ? 'asOf is missing (e.g. "2026-11-20T16:00:00-05:00")' : 'asOf must be text like "2026-11-20T16:00:00-05:00"') }),
+  asOf: z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'asOf is missing (e.g. "2026-11-20T16:00:00-05:00")'
+        : 'asOf must be text like "2026-11-20T16:00:00-05:00"',
+  }),
   previousClose: z.record(z.string(), positive('previousClose')).optional(),
 });
 
@@ -115,7 +124,8 @@ function parseQuotesFile(text: string): ParseResult<QuotesFile> {
   }
   const data = checked.data;
   const asOfMs = parseAsOf(data.asOf);
-  if (asOfMs === null) return failure(`${QUOTES_FILE}: asOf '${data.asOf}' is not a date-time like 2026-11-20T16:00:00-05:00`);
+  if (asOfMs === null)
+    return failure(`${QUOTES_FILE}: asOf '${data.asOf}' is not a date-time like 2026-11-20T16:00:00-05:00`);
   const quotes: QuotesFile = {};
   for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX'] as const) {
     const value = data[symbol];
@@ -137,15 +147,28 @@ function quotesFromHistory(dir: string): { quotes: QuotesFile; errors: Partial<R
   const quotes: QuotesFile = {};
   const errors: Partial<Record<MarketSymbol, string>> = {};
   const spxFiles = [HISTORY_FILES.SPX, HISTORY_FILES.FRED_SP500].map((name) => readHistoryFile(dir, name));
-  const spx = spxFiles.flatMap((read) => (read.ok ? [latestOf(read.bars)] : [])).filter((q): q is SourceQuote => q !== null);
+  const spx = spxFiles
+    .flatMap((read) => (read.ok ? [latestOf(read.bars)] : []))
+    .filter((q): q is SourceQuote => q !== null);
   const newestSpx = spx.sort((a, b) => b.asOfMs - a.asOfMs)[0];
   if (newestSpx) quotes.SPX = newestSpx;
-  else errors.SPX = spxFiles.every((read) => !read.ok && read.missing) ? `no ${HISTORY_FILES.SPX} or ${HISTORY_FILES.FRED_SP500}` : spxFiles.map((read) => (read.ok ? '' : read.error)).filter(Boolean).join('; ');
+  else
+    errors.SPX = spxFiles.every((read) => !read.ok && read.missing)
+      ? `no ${HISTORY_FILES.SPX} or ${HISTORY_FILES.FRED_SP500}`
+      : spxFiles
+          .map((read) => (read.ok ? '' : read.error))
+          .filter(Boolean)
+          .join('; ');
   for (const symbol of ['VIX', 'VIX3M', 'VVIX'] as const) {
     const read = readHistoryFile(dir, HISTORY_FILES[symbol]);
     const quote = read.ok ? latestOf(read.bars) : null;
     if (quote) quotes[symbol] = quote;
-    else errors[symbol] = read.ok ? `${HISTORY_FILES[symbol]} has no rows` : read.missing ? `no ${HISTORY_FILES[symbol]}` : read.error;
+    else
+      errors[symbol] = read.ok
+        ? `${HISTORY_FILES[symbol]} has no rows`
+        : read.missing
+          ? `no ${HISTORY_FILES[symbol]}`
+          : read.error;
   }
   return { quotes, errors };
 }

@@ -23,7 +23,11 @@ export const HISTORY_FILES = {
 } as const;
 
 /** The names of ../shared/data, also looked for in the data directory. */
-export const SHARED_DATA_FILES = { spxLong: 'spx_close_1928_2023.csv', spxFred: 'spx_close_fred_2016_2026.csv', vix: 'vix_daily.csv' } as const;
+export const SHARED_DATA_FILES = {
+  spxLong: 'spx_close_1928_2023.csv',
+  spxFred: 'spx_close_fred_2016_2026.csv',
+  vix: 'vix_daily.csv',
+} as const;
 
 export const NO_HISTORY_HINT = 'run `npm run cli -- data sync` or pass --spx FILE --vix FILE';
 
@@ -38,7 +42,9 @@ export interface HistorySources {
 /** The history files present in a directory, or null when SPX or VIX is missing. */
 export function findHistoryFiles(dataDir: string): HistorySources | null {
   const present = (name: string) => (existsSync(path.join(dataDir, name)) ? path.join(dataDir, name) : null);
-  const spx = [SHARED_DATA_FILES.spxLong, HISTORY_FILES.spx, SHARED_DATA_FILES.spxFred, HISTORY_FILES.spxFred].map(present).filter((file): file is string => file !== null);
+  const spx = [SHARED_DATA_FILES.spxLong, HISTORY_FILES.spx, SHARED_DATA_FILES.spxFred, HISTORY_FILES.spxFred]
+    .map(present)
+    .filter((file): file is string => file !== null);
   const vix = present(HISTORY_FILES.vix) ?? present(SHARED_DATA_FILES.vix);
   if (!spx.length || !vix) return null;
   const vix3m = present(HISTORY_FILES.vix3m);
@@ -85,11 +91,17 @@ export interface LoadedHistory {
 }
 
 const isFredHeader = (text: string) => {
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!.trim().toLowerCase();
+  const header = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]!
+    .trim()
+    .toLowerCase();
   return header.startsWith('observation_date') || /(^|,)\s*sp500\s*$/.test(header);
 };
 
-async function readSeries(file: string): Promise<ParseResult<{ bars: DailyBar[]; report: SeriesReport; fred: boolean }>> {
+async function readSeries(
+  file: string,
+): Promise<ParseResult<{ bars: DailyBar[]; report: SeriesReport; fred: boolean }>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -102,8 +114,13 @@ async function readSeries(file: string): Promise<ParseResult<{ bars: DailyBar[];
 }
 
 /** Merges SPX sources: each file, in rising preference, replaces what it covers. */
-export function mergeSpx(sources: ReadonlyArray<{ file: string; fred: boolean; bars: readonly DailyBar[] }>): { bars: DailyBar[]; report: Omit<SpxMergeReport, 'sources'> } {
-  const order = sources.map((source, index) => ({ source, index })).sort((a, b) => Number(a.source.fred) - Number(b.source.fred) || a.index - b.index);
+export function mergeSpx(sources: ReadonlyArray<{ file: string; fred: boolean; bars: readonly DailyBar[] }>): {
+  bars: DailyBar[];
+  report: Omit<SpxMergeReport, 'sources'>;
+} {
+  const order = sources
+    .map((source, index) => ({ source, index }))
+    .sort((a, b) => Number(a.source.fred) - Number(b.source.fred) || a.index - b.index);
   let merged: DailyBar[] = [];
   let overlapDays = 0;
   const disagreements: SpxMergeReport['disagreements'] = [];
@@ -122,18 +139,35 @@ export function mergeSpx(sources: ReadonlyArray<{ file: string; fred: boolean; b
       const previous = inside.get(bar.date);
       if (!previous) continue;
       overlapDays++;
-      if (Math.abs(previous.close - bar.close) > 0.011) disagreements.push({ date: bar.date, kept: bar.close, replaced: previous.close, keptFile: path.basename(source.file) });
+      if (Math.abs(previous.close - bar.close) > 0.011)
+        disagreements.push({
+          date: bar.date,
+          kept: bar.close,
+          replaced: previous.close,
+          keptFile: path.basename(source.file),
+        });
       inside.delete(bar.date);
     }
     dropped.push(...inside.keys());
     merged = [...outside, ...source.bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
-  disagreements.sort((a, b) => Math.abs(b.kept - b.replaced) - Math.abs(a.kept - a.replaced) || (a.date < b.date ? -1 : 1));
-  return { bars: merged, report: { overlapDays, disagreements: disagreements.slice(0, 10), disagreementCount: disagreements.length, droppedInsidePreferred: dropped.sort() } };
+  disagreements.sort(
+    (a, b) => Math.abs(b.kept - b.replaced) - Math.abs(a.kept - a.replaced) || (a.date < b.date ? -1 : 1),
+  );
+  return {
+    bars: merged,
+    report: {
+      overlapDays,
+      disagreements: disagreements.slice(0, 10),
+      disagreementCount: disagreements.length,
+      droppedInsidePreferred: dropped.sort(),
+    },
+  };
 }
 
 const byDate = (bars: readonly DailyBar[]) => new Map(bars.map((bar) => [bar.date, bar.close]));
-const list = (dates: readonly string[], max = 5) => (dates.length > max ? `${dates.slice(0, max).join(', ')} and ${dates.length - max} more` : dates.join(', '));
+const list = (dates: readonly string[], max = 5) =>
+  dates.length > max ? `${dates.slice(0, max).join(', ')} and ${dates.length - max} more` : dates.join(', ');
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** Reads, merges and joins the given files. */
@@ -168,11 +202,19 @@ export async function readHistoryFiles(sources: HistorySources): Promise<ParseRe
   const sessionsWithoutSpx: IsoDate[] = [];
   if (days.length) {
     const have = new Set(days.map((day) => day.date));
-    for (let date = days[0]!.date; date <= days[days.length - 1]!.date; date = addDays(date, 1)) if (isTradingDay(date) && !have.has(date)) sessionsWithoutSpx.push(date);
+    for (let date = days[0]!.date; date <= days[days.length - 1]!.date; date = addDays(date, 1))
+      if (isTradingDay(date) && !have.has(date)) sessionsWithoutSpx.push(date);
   }
   const report: HistoryReport = {
     spx: {
-      sources: spxSeries.map((s) => ({ file: s.file, fred: s.fred, first: s.bars[0]?.date ?? '', last: s.bars.at(-1)?.date ?? '', closes: s.bars.length, ...s.report })),
+      sources: spxSeries.map((s) => ({
+        file: s.file,
+        fred: s.fred,
+        first: s.bars[0]?.date ?? '',
+        last: s.bars.at(-1)?.date ?? '',
+        closes: s.bars.length,
+        ...s.report,
+      })),
       ...merged.report,
     },
     vix: { file: sources.vix, ...vixSeries.value.report },
@@ -189,28 +231,52 @@ export async function readHistoryFiles(sources: HistorySources): Promise<ParseRe
 export function describeReport(report: HistoryReport, days: readonly BacktestDay[]): string[] {
   const notes: string[] = [];
   const { spx, vix, join } = report;
-  if (days.length) notes.push(`${count(days.length)} trading days, ${days[0]!.date} to ${days[days.length - 1]!.date}: SPX closes joined with VIX closes on SPX trading days.`);
-  const files = spx.sources.map((s) => `${path.basename(s.file)} (${s.first} to ${s.last}${s.fred ? ', FRED' : ''})`).join(', ');
+  if (days.length)
+    notes.push(
+      `${count(days.length)} trading days, ${days[0]!.date} to ${days[days.length - 1]!.date}: SPX closes joined with VIX closes on SPX trading days.`,
+    );
+  const files = spx.sources
+    .map((s) => `${path.basename(s.file)} (${s.first} to ${s.last}${s.fred ? ', FRED' : ''})`)
+    .join(', ');
   notes.push(`SPX from ${files}.`);
   if (spx.sources.length > 1 && spx.overlapDays) {
     const largest = spx.disagreements[0];
     notes.push(
       `Where SPX files overlap (${count(spx.overlapDays)} days) the preferred file's close is kept (FRED first); ${spx.disagreementCount} differed by more than 0.01` +
-        (largest ? `, most on ${largest.date} (${largest.kept} kept, ${largest.replaced} replaced)` : '') + '.',
+        (largest ? `, most on ${largest.date} (${largest.kept} kept, ${largest.replaced} replaced)` : '') +
+        '.',
     );
   }
-  if (spx.droppedInsidePreferred.length) notes.push(`${spx.droppedInsidePreferred.length} SPX days of a less preferred file that the preferred file has no close for were dropped: ${list(spx.droppedInsidePreferred)}.`);
+  if (spx.droppedInsidePreferred.length)
+    notes.push(
+      `${spx.droppedInsidePreferred.length} SPX days of a less preferred file that the preferred file has no close for were dropped: ${list(spx.droppedInsidePreferred)}.`,
+    );
   const missing = spx.sources.reduce((sum, s) => sum + s.missingValue, 0) + vix.missingValue;
   if (missing) notes.push(`${count(missing)} rows without a value (FRED's empty holiday rows) were dropped.`);
   const duplicates = spx.sources.reduce((sum, s) => sum + s.duplicates, 0) + vix.duplicates;
   if (duplicates) notes.push(`${duplicates} repeated dates: the last row was kept.`);
-  if (join.spxBeforeFirstVix) notes.push(`${count(join.spxBeforeFirstVix)} SPX days before the first VIX close are not used.`);
-  if (join.vixDroppedOnNonSpxDays.length) notes.push(`${join.vixDroppedOnNonSpxDays.length} VIX rows on days without an SPX close (holidays) were dropped: ${list(join.vixDroppedOnNonSpxDays)}.`);
-  if (join.vixOutsideSpxRange) notes.push(`${count(join.vixOutsideSpxRange)} VIX rows outside the SPX dates were not used.`);
-  if (join.vixCarriedForward.length) notes.push(`${join.vixCarriedForward.length} SPX days had no VIX row and carry the previous VIX close: ${list(join.vixCarriedForward)}.`);
-  if (vix.openOutsideRange) notes.push(`${vix.openOutsideRange} VIX rows have the open outside the high-low range; only the close is used.`);
-  if (report.spxOnClosedDays.length) notes.push(`${report.spxOnClosedDays.length} SPX closes fall on days the NYSE calendar lists as closed (kept): ${list(report.spxOnClosedDays)}.`);
-  if (report.sessionsWithoutSpx.length) notes.push(`${report.sessionsWithoutSpx.length} NYSE sessions have no SPX close in the files: ${list(report.sessionsWithoutSpx)}.`);
+  if (join.spxBeforeFirstVix)
+    notes.push(`${count(join.spxBeforeFirstVix)} SPX days before the first VIX close are not used.`);
+  if (join.vixDroppedOnNonSpxDays.length)
+    notes.push(
+      `${join.vixDroppedOnNonSpxDays.length} VIX rows on days without an SPX close (holidays) were dropped: ${list(join.vixDroppedOnNonSpxDays)}.`,
+    );
+  if (join.vixOutsideSpxRange)
+    notes.push(`${count(join.vixOutsideSpxRange)} VIX rows outside the SPX dates were not used.`);
+  if (join.vixCarriedForward.length)
+    notes.push(
+      `${join.vixCarriedForward.length} SPX days had no VIX row and carry the previous VIX close: ${list(join.vixCarriedForward)}.`,
+    );
+  if (vix.openOutsideRange)
+    notes.push(`${vix.openOutsideRange} VIX rows have the open outside the high-low range; only the close is used.`);
+  if (report.spxOnClosedDays.length)
+    notes.push(
+      `${report.spxOnClosedDays.length} SPX closes fall on days the NYSE calendar lists as closed (kept): ${list(report.spxOnClosedDays)}.`,
+    );
+  if (report.sessionsWithoutSpx.length)
+    notes.push(
+      `${report.sessionsWithoutSpx.length} NYSE sessions have no SPX close in the files: ${list(report.sessionsWithoutSpx)}.`,
+    );
   return notes;
 }
 
@@ -242,23 +308,34 @@ export async function loadHistory(options: LoadHistoryOptions): Promise<ParseRes
  * The loader the /backtest service takes: the days and the notes, read again only when a file
  * changed (size or modification time); no history gives no days and one note saying what to do.
  */
-export function createHistoryLoader(options: LoadHistoryOptions): () => Promise<{ days: BacktestDay[]; notes: string[] }> {
+export function createHistoryLoader(
+  options: LoadHistoryOptions,
+): () => Promise<{ days: BacktestDay[]; notes: string[] }> {
   let cached: { signature: string; value: { days: BacktestDay[]; notes: string[] } } | null = null;
   return async () => {
     const found = findHistoryFiles(options.dataDir);
-    const files = [...(options.spx ?? found?.spx ?? []), options.vix ?? found?.vix ?? '', options.vix3m ?? found?.vix3m ?? '', options.vvix ?? found?.vvix ?? ''].filter(Boolean);
-    const stamps = await Promise.all(files.map(async (file) => {
-      try {
-        const info = await stat(file);
-        return `${file}:${info.size}:${info.mtimeMs}`;
-      } catch {
-        return `${file}:missing`;
-      }
-    }));
+    const files = [
+      ...(options.spx ?? found?.spx ?? []),
+      options.vix ?? found?.vix ?? '',
+      options.vix3m ?? found?.vix3m ?? '',
+      options.vvix ?? found?.vvix ?? '',
+    ].filter(Boolean);
+    const stamps = await Promise.all(
+      files.map(async (file) => {
+        try {
+          const info = await stat(file);
+          return `${file}:${info.size}:${info.mtimeMs}`;
+        } catch {
+          return `${file}:missing`;
+        }
+      }),
+    );
     const signature = stamps.join('|');
     if (cached?.signature === signature) return cached.value;
     const loaded = await loadHistory(options);
-    const value = loaded.ok ? { days: loaded.value.days, notes: loaded.value.notes } : { days: [], notes: [loaded.error] };
+    const value = loaded.ok
+      ? { days: loaded.value.days, notes: loaded.value.notes }
+      : { days: [], notes: [loaded.error] };
     if (loaded.ok) cached = { signature, value };
     return value;
   };

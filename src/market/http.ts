@@ -82,7 +82,9 @@ export interface HttpClient {
 
 const RETRY_STATUSES = new Set([408, 425, 429]);
 const isRetryable = (error: HttpError) =>
-  error.kind === 'timeout' || error.kind === 'network' || (error.kind === 'status' && error.status !== null && (error.status >= 500 || RETRY_STATUSES.has(error.status)));
+  error.kind === 'timeout' ||
+  error.kind === 'network' ||
+  (error.kind === 'status' && error.status !== null && (error.status >= 500 || RETRY_STATUSES.has(error.status)));
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -94,10 +96,12 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 
 function describeFetchFailure(thrown: unknown, url: string, timeoutMs: number): HttpError {
   const name = (thrown as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new HttpError('timeout', 'timeout', url, null, `no complete answer within ${timeoutMs} ms`);
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new HttpError('timeout', 'timeout', url, null, `no complete answer within ${timeoutMs} ms`);
   // fetch() wraps socket errors: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
   const cause = (thrown as { cause?: { code?: string; message?: string; name?: string } } | null)?.cause;
-  if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') return new HttpError('timeout', 'timeout', url, null, `no complete answer within ${timeoutMs} ms`);
+  if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError')
+    return new HttpError('timeout', 'timeout', url, null, `no complete answer within ${timeoutMs} ms`);
   const code = cause?.code ?? (thrown as { code?: string } | null)?.code;
   const detail = code ?? describeError(cause ?? thrown);
   return new HttpError('network', code ? `network error ${code}` : 'network error', url, null, detail);
@@ -105,7 +109,13 @@ function describeFetchFailure(thrown: unknown, url: string, timeoutMs: number): 
 
 /** HTML instead of data: a bot challenge, a login wall or an error page served with 200. */
 export function looksLikeHtml(text: string, contentType: string): boolean {
-  return /\btext\/html\b/i.test(contentType) || text.replace(/^\uFEFF/, '').trimStart().startsWith('<');
+  return (
+    /\btext\/html\b/i.test(contentType) ||
+    text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('<')
+  );
 }
 
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
@@ -120,7 +130,11 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     let text: string;
     try {
       response = await fetchImpl(url, {
-        headers: { 'User-Agent': userAgent, Accept: 'application/json, text/csv, text/plain, */*', 'Accept-Language': 'en-US,en;q=0.9' },
+        headers: {
+          'User-Agent': userAgent,
+          Accept: 'application/json, text/csv, text/plain, */*',
+          'Accept-Language': 'en-US,en;q=0.9',
+        },
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
@@ -134,7 +148,13 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       throw new HttpError('status', `HTTP ${response.status}${statusText}`, url, response.status);
     }
     if (looksLikeHtml(text, contentType)) {
-      throw new HttpError('html', 'HTML challenge page', url, response.status, `HTML with status ${response.status} (${text.length} bytes) instead of data`);
+      throw new HttpError(
+        'html',
+        'HTML challenge page',
+        url,
+        response.status,
+        `HTML with status ${response.status} (${text.length} bytes) instead of data`,
+      );
     }
     if (text.trim() === '') throw new HttpError('empty', 'empty response', url, response.status);
     return { url, status: response.status, contentType, text };

@@ -24,7 +24,10 @@ export interface MarketOptions {
   http?: HttpClient;
   httpOptions?: HttpOptions;
   /** Tests: memo lifetimes and cool-down of the CBOE client. */
-  cboe?: Pick<CboeClientOptions, 'quoteTtlMs' | 'chainTtlMs' | 'failureCooldownMs' | 'quoteTimeoutMs' | 'chainTimeoutMs'>;
+  cboe?: Pick<
+    CboeClientOptions,
+    'quoteTtlMs' | 'chainTtlMs' | 'failureCooldownMs' | 'quoteTimeoutMs' | 'chainTimeoutMs'
+  >;
 }
 
 export function createMarket(options: MarketOptions): MarketPort {
@@ -39,16 +42,23 @@ export function createMarket(options: MarketOptions): MarketPort {
   };
   switch (options.kind) {
     case 'demo':
-      return createDemoMarket({ now: () => options.clock.now(), rate: options.rate, dividendYield: options.dividendYield });
+      return createDemoMarket({
+        now: () => options.clock.now(),
+        rate: options.rate,
+        dividendYield: options.dividendYield,
+      });
     case 'file':
       return createFallbackMarket({ ...common, source: createFileSource({ dir: options.dataDir }), useCache: false });
     case 'cboe': {
       const log = options.logger.child({ module: 'market', source: 'cboe' });
-      const http = options.http ?? createHttpClient({
-        timeoutMs: 5_000,
-        ...options.httpOptions,
-        onRetry: ({ url, attempt, delayMs, error }) => log.debug({ url, attempt, delayMs, reason: error.reason }, 'market data: retrying'),
-      });
+      const http =
+        options.http ??
+        createHttpClient({
+          timeoutMs: 5_000,
+          ...options.httpOptions,
+          onRetry: ({ url, attempt, delayMs, error }) =>
+            log.debug({ url, attempt, delayMs, reason: error.reason }, 'market data: retrying'),
+        });
       const client = createCboeClient({ baseUrl: options.cboeBaseUrl, http, clock: options.clock, ...options.cboe });
       return createFallbackMarket({ ...common, source: createCboeSource(client) });
     }

@@ -43,14 +43,21 @@ interface SeriesSpec {
   plausible: readonly [number, number];
 }
 
-const cboeCsv = (name: string) => (bases: { cboe: string }) => `${bases.cboe.replace(/\/+$/, '')}/api/global/us_indices/daily_prices/${name}`;
+const cboeCsv = (name: string) => (bases: { cboe: string }) =>
+  `${bases.cboe.replace(/\/+$/, '')}/api/global/us_indices/daily_prices/${name}`;
 
 export const SYNC_SERIES: readonly SeriesSpec[] = [
   { key: 'VIX', label: 'VIX (CBOE)', url: cboeCsv('VIX_History.csv'), required: 'VIX', plausible: [5, 150] },
   { key: 'VIX3M', label: 'VIX3M (CBOE)', url: cboeCsv('VIX3M_History.csv'), required: null, plausible: [5, 150] },
   { key: 'VVIX', label: 'VVIX (CBOE)', url: cboeCsv('VVIX_History.csv'), required: null, plausible: [20, 500] },
   { key: 'SPX', label: 'SPX (CBOE)', url: cboeCsv('SPX_History.csv'), required: 'SPX', plausible: [50, 100_000] },
-  { key: 'FRED_SP500', label: 'SPX (FRED SP500)', url: (bases) => `${bases.fred.replace(/\/+$/, '')}/graph/fredgraph.csv?id=SP500`, required: 'SPX', plausible: [50, 100_000] },
+  {
+    key: 'FRED_SP500',
+    label: 'SPX (FRED SP500)',
+    url: (bases) => `${bases.fred.replace(/\/+$/, '')}/graph/fredgraph.csv?id=SP500`,
+    required: 'SPX',
+    plausible: [50, 100_000],
+  },
 ];
 
 export interface SeriesResult {
@@ -109,14 +116,18 @@ export function refuseReason(spec: SeriesSpec, series: DailySeries, existing: Da
     const oldLast = existing.bars.at(-1)!.date;
     const newLast = series.bars.at(-1)!.date;
     if (newLast < oldLast) return `ends ${newLast}, before the existing file (${oldLast})`;
-    if (series.bars.length < existing.bars.length * 0.9) return `${series.bars.length} rows, far fewer than the existing file's ${existing.bars.length}`;
+    if (series.bars.length < existing.bars.length * 0.9)
+      return `${series.bars.length} rows, far fewer than the existing file's ${existing.bars.length}`;
   }
   return null;
 }
 
 /** Writes next to the target, flushes, then renames over it: readers see the old file or the new one, never half. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     const handle = await open(temp, 'w');
     try {
@@ -144,7 +155,10 @@ async function syncOne(spec: SeriesSpec, options: SyncOptions, http: HttpClient)
     text = (await http.getText(url, { timeoutMs: 60_000 })).text;
   } catch (thrown) {
     const error = asHttpError(thrown, url);
-    options.logger?.warn({ url, reason: error.reason, detail: error.detail ?? undefined }, `data sync: ${spec.label} download failed`);
+    options.logger?.warn(
+      { url, reason: error.reason, detail: error.detail ?? undefined },
+      `data sync: ${spec.label} download failed`,
+    );
     return { ...base, ok: false, error: error.reason, kept };
   }
   const parsed = parseHistoryCsv(text, name);
@@ -163,17 +177,28 @@ async function syncOne(spec: SeriesSpec, options: SyncOptions, http: HttpClient)
     return { ...base, ok: false, error: `could not write ${file}: ${describeError(thrown)}`, kept };
   }
   const bars = parsed.value.bars;
-  options.logger?.info({ file, rows: bars.length, from: bars[0]!.date, to: bars.at(-1)!.date }, `data sync: ${spec.label} saved`);
+  options.logger?.info(
+    { file, rows: bars.length, from: bars[0]!.date, to: bars.at(-1)!.date },
+    `data sync: ${spec.label} saved`,
+  );
   return { ...base, ok: true, rows: bars.length, from: bars[0]!.date, to: bars.at(-1)!.date };
 }
 
 /** Downloads, checks and saves every series; never throws for a source's failure. */
 export async function syncHistory(options: SyncOptions): Promise<SyncReport> {
   await mkdir(options.dir, { recursive: true });
-  const http = options.http ?? createHttpClient({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.sleep ? { sleep: options.sleep } : {}), timeoutMs: 60_000 });
+  const http =
+    options.http ??
+    createHttpClient({
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      timeoutMs: 60_000,
+    });
   const specs = SYNC_SERIES.filter((spec) => !options.only || options.only.includes(spec.key));
   const results = await Promise.all(specs.map((spec) => syncOne(spec, options, http)));
-  const groups = [...new Set(specs.map((spec) => spec.required).filter((group): group is 'VIX' | 'SPX' => group !== null))];
+  const groups = [
+    ...new Set(specs.map((spec) => spec.required).filter((group): group is 'VIX' | 'SPX' => group !== null)),
+  ];
   const missingRequired = groups.filter((group) => !results.some((result) => result.required === group && result.ok));
   return { dir: options.dir, results, missingRequired, ok: missingRequired.length === 0 };
 }
@@ -186,12 +211,17 @@ export function formatSyncReport(report: SyncReport): string[] {
   const lines = report.results.map((result) => {
     const label = result.label.padEnd(width);
     if (result.ok) return `${label}  ${count(result.rows!)} rows ${result.from}..${result.to} → ${result.file}`;
-    const kept = result.kept ? `kept the existing file, ${count(result.kept.rows)} rows to ${result.kept.to}` : 'no file saved';
+    const kept = result.kept
+      ? `kept the existing file, ${count(result.kept.rows)} rows to ${result.kept.to}`
+      : 'no file saved';
     const optional = result.required ? '' : ' (optional)';
     return `${label}  FAILED${optional}: ${result.error} (${kept}) ← ${result.url}`;
   });
   if (report.ok) lines.push(`History saved in ${report.dir}.`);
-  else lines.push(`Required history missing: ${report.missingRequired.map((group) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group)).join(', ')}.`);
+  else
+    lines.push(
+      `Required history missing: ${report.missingRequired.map((group) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group)).join(', ')}.`,
+    );
   return lines;
 }
 
@@ -208,14 +238,17 @@ export interface DataSyncDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const printer = (target: DataSyncDeps['out']) => (line: string) => (typeof target === 'function' ? target(line) : target.write(`${line}\n`));
+const printer = (target: DataSyncDeps['out']) => (line: string) =>
+  typeof target === 'function' ? target(line) : target.write(`${line}\n`);
 
 /** `data sync` for main.ts: args are what follows `data` (['sync']). Returns the exit code: 0, 1 (a required source failed) or 2 (usage). */
 export async function dataSyncCli(args: readonly string[], deps: DataSyncDeps): Promise<number> {
   const print = printer(deps.out);
   const words = args[0] === 'data' ? args.slice(1) : args;
   if (words.length !== 1 || words[0] !== 'sync') {
-    printer(deps.err ?? deps.out)(`Usage: npm run cli -- data sync   (downloads VIX, VIX3M, VVIX and SPX history into MARKET_DATA_DIR)${words.length ? `; got '${words.join(' ')}'` : ''}`);
+    printer(deps.err ?? deps.out)(
+      `Usage: npm run cli -- data sync   (downloads VIX, VIX3M, VVIX and SPX history into MARKET_DATA_DIR)${words.length ? `; got '${words.join(' ')}'` : ''}`,
+    );
     return 2;
   }
   let report: SyncReport;

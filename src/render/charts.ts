@@ -22,7 +22,8 @@ export { CHART_HEIGHT, CHART_WIDTH } from './charts/theme.ts';
 export async function payoffChartPng(input: PayoffChartInput): Promise<Buffer> {
   const rt = await loadChartRuntime();
   const series = cleanPayoffPoints(input.points);
-  if (series.expiry.length === 0) return renderNoData(rt, { title: input.title, footer: input.footer, demo: input.demo });
+  if (series.expiry.length === 0)
+    return renderNoData(rt, { title: input.title, footer: input.footer, demo: input.demo });
   return renderLineChart(rt, buildPayoffConfig(input, series, rt.fontFamily));
 }
 

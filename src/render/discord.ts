@@ -134,7 +134,12 @@ export function renderButtons(reply: Pick<Reply, 'buttons'>): DiscordActionRow[]
   for (const button of reply.buttons ?? []) {
     const customId = encodeButton(button);
     if (customId.length > DISCORD_LIMITS.customId) continue;
-    buttons.push({ type: 2, style: BUTTON_STYLES[button.style], label: truncate(button.label, DISCORD_LIMITS.buttonLabel), custom_id: customId });
+    buttons.push({
+      type: 2,
+      style: BUTTON_STYLES[button.style],
+      label: truncate(button.label, DISCORD_LIMITS.buttonLabel),
+      custom_id: customId,
+    });
   }
   const rows: DiscordActionRow[] = [];
   for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.rows; i += DISCORD_LIMITS.buttonsPerRow) {
@@ -144,7 +149,9 @@ export function renderButtons(reply: Pick<Reply, 'buttons'>): DiscordActionRow[]
 }
 
 const embedSize = (embed: DiscordEmbed) =>
-  embed.title.length + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) +
+  embed.title.length +
+  (embed.description?.length ?? 0) +
+  (embed.footer?.text.length ?? 0) +
   (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
 
 /** One embed for the reply; the table goes in the description as monospace, or to a text file when it does not fit. */
@@ -161,7 +168,8 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
     const hidden = fields.length - (DISCORD_LIMITS.fields - 1);
     fields = [...fields.slice(0, DISCORD_LIMITS.fields - 1), { name: '…', value: `${hidden} more not shown` }];
   }
-  const fixedSize = title.length + footerText.length + fields.reduce((sum, f) => sum + f.name.length + f.value.length, 0);
+  const fixedSize =
+    title.length + footerText.length + fields.reduce((sum, f) => sum + f.name.length + f.value.length, 0);
   const descriptionBudget = Math.max(0, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.embedTotal - fixedSize));
 
   const text = (reply.lines ?? []).map(escapeDiscordMarkdown).join('\n');
@@ -174,7 +182,12 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
       description = joined;
     } else {
       // Too big for the embed: the whole table as a text file, never a cut table.
-      files.push({ name: 'table.txt', data: Buffer.from(`${tableLines(reply.table).join('\n')}\n`, 'utf8'), contentType: 'text/plain', description: 'Full table' });
+      files.push({
+        name: 'table.txt',
+        data: Buffer.from(`${tableLines(reply.table).join('\n')}\n`, 'utf8'),
+        contentType: 'text/plain',
+        description: 'Full table',
+      });
       const note = 'The table is attached as table.txt.';
       description = text ? `${text}\n${note}` : note;
     }
@@ -189,27 +202,44 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
   while (embedSize(embed) > DISCORD_LIMITS.embedTotal && embed.fields?.length) embed.fields.pop();
 
   // The reply's own attachments first, in order; the table file (if any) after them.
-  files.unshift(...(reply.attachments ?? []).map((attachment) => ({ name: safeFilename(attachment.filename), data: attachment.data, contentType: attachment.contentType, ...(attachment.description ? { description: attachment.description.slice(0, 1024) } : {}) })));
+  files.unshift(
+    ...(reply.attachments ?? []).map((attachment) => ({
+      name: safeFilename(attachment.filename),
+      data: attachment.data,
+      contentType: attachment.contentType,
+      ...(attachment.description ? { description: attachment.description.slice(0, 1024) } : {}),
+    })),
+  );
   const image = files.find((file) => file.contentType === 'image/png');
   if (image) embed.image = { url: `attachment://${image.name}` };
 
   const body: DiscordMessageBody = { embeds: [embed], allowed_mentions: { parse: [] } };
   const components = renderButtons(reply);
   if (components.length) body.components = components;
-  if (files.length) body.attachments = files.map((file, id) => ({ id, filename: file.name, ...(file.description ? { description: file.description } : {}) }));
+  if (files.length)
+    body.attachments = files.map((file, id) => ({
+      id,
+      filename: file.name,
+      ...(file.description ? { description: file.description } : {}),
+    }));
   return { body, files };
 }
 
 /** A short plain message (notices, errors, progress), escaped and mention-free. */
 export function renderNotice(text: string): DiscordMessage {
-  return { body: { content: truncate(escapeDiscordMarkdown(text), DISCORD_LIMITS.content), allowed_mentions: { parse: [] } }, files: [] };
+  return {
+    body: { content: truncate(escapeDiscordMarkdown(text), DISCORD_LIMITS.content), allowed_mentions: { parse: [] } },
+    files: [],
+  };
 }
 
 /** A native poll (single choice) for a discussion. Poll text is not markdown: it is kept as is. */
 export function renderPoll(discussion: ReplyDiscussion): DiscordPoll {
   return {
     question: { text: truncate(discussion.question, DISCORD_LIMITS.pollQuestion) },
-    answers: discussion.answers.slice(0, DISCORD_LIMITS.pollAnswers).map((answer) => ({ poll_media: { text: truncate(answer, DISCORD_LIMITS.pollAnswer) } })),
+    answers: discussion.answers
+      .slice(0, DISCORD_LIMITS.pollAnswers)
+      .map((answer) => ({ poll_media: { text: truncate(answer, DISCORD_LIMITS.pollAnswer) } })),
     duration: Math.max(1, Math.min(DISCORD_LIMITS.pollMaxHours, Math.round(discussion.durationHours))),
     allow_multiselect: false,
     layout_type: 1,
@@ -217,4 +247,5 @@ export function renderPoll(discussion: ReplyDiscussion): DiscordPoll {
 }
 
 /** A thread name within Discord's 100 characters (thread names are plain text). */
-export const threadName = (name: string) => truncate(name.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName) || 'Discussion';
+export const threadName = (name: string) =>
+  truncate(name.replace(/\s+/g, ' ').trim(), DISCORD_LIMITS.threadName) || 'Discussion';

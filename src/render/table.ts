@@ -5,12 +5,24 @@ import type { ReplyTable } from '../app/reply.ts';
 const width = (text: string) => [...text].length;
 
 export function tableLines(table: ReplyTable, maxWidth = Infinity): string[] {
-  const widths = table.columns.map((column, index) => Math.max(width(column.label), ...table.rows.map((row) => width(row[index] ?? ''))));
+  const widths = table.columns.map((column, index) =>
+    Math.max(width(column.label), ...table.rows.map((row) => width(row[index] ?? ''))),
+  );
   const pad = (text: string, index: number) => {
     const gap = ' '.repeat(Math.max(0, widths[index]! - width(text)));
     return table.columns[index]!.align === 'right' ? gap + text : text + gap;
   };
-  const line = (cells: string[]) => cells.map((cell, index) => pad(cell ?? '', index)).join('  ').replace(/\s+$/, '');
-  const lines = [line(table.columns.map((c) => c.label)), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)];
-  return Number.isFinite(maxWidth) ? lines.map((l) => (width(l) > maxWidth ? [...l].slice(0, maxWidth - 1).join('') + '…' : l)) : lines;
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, index) => pad(cell ?? '', index))
+      .join('  ')
+      .replace(/\s+$/, '');
+  const lines = [
+    line(table.columns.map((c) => c.label)),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.rows.map(line),
+  ];
+  return Number.isFinite(maxWidth)
+    ? lines.map((l) => (width(l) > maxWidth ? [...l].slice(0, maxWidth - 1).join('') + '…' : l))
+    : lines;
 }

@@ -65,7 +65,10 @@ export interface TelegramRenderOptions {
 }
 
 type Style = 'b' | 'i';
-interface Span { text: string; style?: Style }
+interface Span {
+  text: string;
+  style?: Style;
+}
 type Line = Span[];
 type Block = { kind: 'line'; line: Line } | { kind: 'pre'; lines: string[] };
 
@@ -73,7 +76,8 @@ const MARKERS = { good: '✓ ', warn: '! ', bad: '✗ ', neutral: '' } as const;
 const PRE_OPEN = '<pre>';
 const PRE_CLOSE = '</pre>';
 
-const renderSpan = (span: Span) => (span.style ? `<${span.style}>${escapeHtml(span.text)}</${span.style}>` : escapeHtml(span.text));
+const renderSpan = (span: Span) =>
+  span.style ? `<${span.style}>${escapeHtml(span.text)}</${span.style}>` : escapeHtml(span.text);
 const renderLine = (line: Line) => line.map(renderSpan).join('');
 const spanOverhead = (span: Span) => (span.style ? 5 + 2 * span.style.length : 0);
 
@@ -162,7 +166,9 @@ function pack(blocks: Block[], limit: number): string[] {
       for (const piece of splitLine(block.line, limit)) addHtml(renderLine(piece));
       continue;
     }
-    const escaped = block.lines.flatMap((line) => line.split('\n')).flatMap((line) => chunkPlain(line, preRoom).map(escapeHtml));
+    const escaped = block.lines
+      .flatMap((line) => line.split('\n'))
+      .flatMap((line) => chunkPlain(line, preRoom).map(escapeHtml));
     const whole = PRE_OPEN + escaped.join('\n') + PRE_CLOSE;
     if (current.length + sep().length + whole.length <= limit) {
       current += sep() + whole;
@@ -190,7 +196,10 @@ function pack(blocks: Block[], limit: number): string[] {
 
 /** Splits ready-made lines of plain text into messages (for callers without a Reply). */
 export function splitPlainText(text: string, limit: number = TELEGRAM_LIMITS.message): string[] {
-  return pack(text.split('\n').map((line) => ({ kind: 'line', line: [{ text: line }] })), limit);
+  return pack(
+    text.split('\n').map((line) => ({ kind: 'line', line: [{ text: line }] })),
+    limit,
+  );
 }
 
 function replyBlocks(reply: Reply): Block[] {
@@ -221,17 +230,23 @@ export function replyHtmlParts(reply: Reply, options: TelegramRenderOptions = {}
 }
 
 /** An inline button, or the reason it cannot be one. */
-export function inlineButton(button: Pick<ReplyButton, 'label' | 'command' | 'options'>): TelegramInlineButton | DroppedButton {
+export function inlineButton(
+  button: Pick<ReplyButton, 'label' | 'command' | 'options'>,
+): TelegramInlineButton | DroppedButton {
   const payload = encodeButton(button);
   const bytes = payloadBytes(payload);
   if (bytes > TELEGRAM_LIMITS.callbackDataBytes) return { label: button.label, payload, bytes };
   return { text: button.label, callback_data: payload };
 }
 
-const isButton = (value: TelegramInlineButton | DroppedButton): value is TelegramInlineButton => 'callback_data' in value;
+const isButton = (value: TelegramInlineButton | DroppedButton): value is TelegramInlineButton =>
+  'callback_data' in value;
 
 /** Buttons two to a row; those whose payload is too long are returned as dropped. */
-export function inlineKeyboard(buttons: readonly ReplyButton[]): { keyboard: TelegramInlineButton[][]; dropped: DroppedButton[] } {
+export function inlineKeyboard(buttons: readonly ReplyButton[]): {
+  keyboard: TelegramInlineButton[][];
+  dropped: DroppedButton[];
+} {
   const kept: TelegramInlineButton[] = [];
   const dropped: DroppedButton[] = [];
   for (const button of buttons) {
@@ -284,8 +299,17 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
 /** A hedge discussion as a native poll (plain text: polls take no HTML). */
 export function renderPoll(discussion: ReplyDiscussion): TelegramPoll {
   const options = discussion.answers.slice(0, 10).map((answer) => clip(answer, TELEGRAM_LIMITS.pollOption));
-  const adoptOption = Math.max(0, options.findIndex((answer) => /^adopt\b/i.test(answer)));
-  const made = discussion.adopt ? inlineButton({ label: options[adoptOption] ?? 'Adopt', command: discussion.adopt.command, options: discussion.adopt.options }) : null;
+  const adoptOption = Math.max(
+    0,
+    options.findIndex((answer) => /^adopt\b/i.test(answer)),
+  );
+  const made = discussion.adopt
+    ? inlineButton({
+        label: options[adoptOption] ?? 'Adopt',
+        command: discussion.adopt.command,
+        options: discussion.adopt.options,
+      })
+    : null;
   return {
     question: clip(discussion.question, TELEGRAM_LIMITS.pollQuestion),
     options,

@@ -26,15 +26,20 @@ export function replyToText(reply: Reply, options: TextOptions = {}): string {
   if (reply.buttons?.length) {
     out.push('');
     for (const button of reply.buttons) {
-      const args = Object.entries(button.options).map(([k, v]) => `${k}=${v}`).join(' ');
+      const args = Object.entries(button.options)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       out.push(`[${button.label}] → /${button.command} ${args}`);
     }
   }
   for (const attachment of reply.attachments ?? []) {
     const saved = options.savedAttachments?.[attachment.filename];
-    out.push(`Attachment: ${saved ?? attachment.filename}${attachment.description ? ` (${attachment.description})` : ''}`);
+    out.push(
+      `Attachment: ${saved ?? attachment.filename}${attachment.description ? ` (${attachment.description})` : ''}`,
+    );
   }
-  if (reply.discussion) out.push(`Discussion: "${reply.discussion.question}" (${reply.discussion.answers.join(' / ')})`);
+  if (reply.discussion)
+    out.push(`Discussion: "${reply.discussion.question}" (${reply.discussion.answers.join(' / ')})`);
   if (reply.footer?.length) {
     out.push('');
     for (const line of reply.footer) out.push(line);

@@ -3,9 +3,7 @@
 // the invariant at work and a hedge layer that fires opens a discussion. That position belongs to
 // the channel's own user (identity "channel:<chat id>"); it is opened, closed and re-opened only
 // when a summary is actually delivered (apply = true), never by /signal on demand.
-import {
-  createEntrySnapshot, type HedgeLayerQuote, type PositionEvaluation,
-} from '../engine/index.ts';
+import { createEntrySnapshot, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
 import type { AppDeps } from '../app/context.ts';
 import { condorLabel } from '../app/format.ts';
 import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
@@ -23,7 +21,11 @@ export interface ChannelGathered {
   newLayers: { position: StoredPosition; layer: HedgeLayerQuote; vixExpiry: string }[];
 }
 
-export const channelIdentity = (platform: Platform, chatId: string) => ({ platform, platformUserId: `channel:${chatId}`, displayName: `channel ${chatId}` });
+export const channelIdentity = (platform: Platform, chatId: string) => ({
+  platform,
+  platformUserId: `channel:${chatId}`,
+  displayName: `channel ${chatId}`,
+});
 
 const shortLabel = (p: StoredPosition) => `${condorLabel(p.strikes)} ${p.expiry}`;
 
@@ -43,12 +45,25 @@ function todaysModel(deps: AppDeps, view: MarketView): TodaysModel {
   return cached;
 }
 
-function openModelPosition(deps: AppDeps, view: MarketView, userId: string, { model, listed, settlementMs }: TodaysModel): StoredPosition {
+function openModelPosition(
+  deps: AppDeps,
+  view: MarketView,
+  userId: string,
+  { model, listed, settlementMs }: TodaysModel,
+): StoredPosition {
   const market = { ...view.state, vol: view.volFor(listed.expiry) };
   const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, vix: view.vix });
   return deps.store.forUser(userId).positions.add({
-    underlying: 'SPX', strikes: model.condor.strikes, expiry: listed.expiry, settlement: listed.settlement, settlementMs,
-    quantity: 1, credit: model.condor.credit, note: 'channel model condor', openedMs: view.state.valuationMs, entry,
+    underlying: 'SPX',
+    strikes: model.condor.strikes,
+    expiry: listed.expiry,
+    settlement: listed.settlement,
+    settlementMs,
+    quantity: 1,
+    credit: model.condor.credit,
+    note: 'channel model condor',
+    openedMs: view.state.valuationMs,
+    entry,
     entrySource: view.snapshot.demo ? 'demo' : view.snapshot.spot.source,
   });
 }
@@ -58,7 +73,13 @@ function openModelPosition(deps: AppDeps, view: MarketView, userId: string, { mo
  * CLOSE / TAKE_PROFIT / ROLL and re-opened as today's model condor; hedge layers recorded as they
  * fire (each then gets one discussion).
  */
-function channelPosition(deps: AppDeps, subscription: Pick<Subscription, 'platform' | 'chatId'>, view: MarketView, today: TodaysModel, manage: boolean) {
+function channelPosition(
+  deps: AppDeps,
+  subscription: Pick<Subscription, 'platform' | 'chatId'>,
+  view: MarketView,
+  today: TodaysModel,
+  manage: boolean,
+) {
   const id = channelIdentity(subscription.platform, subscription.chatId);
   const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
   const user = deps.store.forUser(userId);
@@ -68,7 +89,11 @@ function channelPosition(deps: AppDeps, subscription: Pick<Subscription, 'platfo
   const newLayers: ChannelGathered['newLayers'] = [];
   if (!manage) return { position, evaluation, newLayers };
   if (position && evaluation && ['CLOSE', 'TAKE_PROFIT', 'ROLL'].includes(evaluation.action)) {
-    user.positions.close(position.id, { debit: evaluation.invariant.premiumReserve, closedMs: view.state.valuationMs, realizedPl: evaluation.unrealizedPl });
+    user.positions.close(position.id, {
+      debit: evaluation.invariant.premiumReserve,
+      closedMs: view.state.valuationMs,
+      realizedPl: evaluation.unrealizedPl,
+    });
     position = null;
   }
   if (!position) {
@@ -78,8 +103,13 @@ function channelPosition(deps: AppDeps, subscription: Pick<Subscription, 'platfo
     const vixExpiry = evaluation.hedge.vixExpiry;
     for (const layer of evaluation.hedge.proposed.filter((q) => q.contracts > 0)) {
       position = user.positions.addHedgeLayer(position.id, {
-        layer: layer.layer, vixExpiry, longStrike: layer.longStrike, shortStrike: layer.shortStrike,
-        debit: layer.debit, contracts: layer.contracts, adoptedMs: view.state.valuationMs,
+        layer: layer.layer,
+        vixExpiry,
+        longStrike: layer.longStrike,
+        shortStrike: layer.shortStrike,
+        debit: layer.debit,
+        contracts: layer.contracts,
+        adoptedMs: view.state.valuationMs,
       });
       newLayers.push({ position, layer, vixExpiry });
     }
@@ -88,7 +118,13 @@ function channelPosition(deps: AppDeps, subscription: Pick<Subscription, 'platfo
 }
 
 /** The channel summary; with apply, the channel's paper position is managed by today's action. */
-export async function gatherChannel(deps: AppDeps, subscription: Pick<Subscription, 'platform' | 'chatId'> | null, view: MarketView, kind: 'morning' | 'review', apply: boolean): Promise<ChannelGathered> {
+export async function gatherChannel(
+  deps: AppDeps,
+  subscription: Pick<Subscription, 'platform' | 'chatId'> | null,
+  view: MarketView,
+  kind: 'morning' | 'review',
+  apply: boolean,
+): Promise<ChannelGathered> {
   const today = view.state.valuationDate;
   const todays = todaysModel(deps, view);
   const { model, listed } = todays;
@@ -118,8 +154,18 @@ export async function gatherChannel(deps: AppDeps, subscription: Pick<Subscripti
 export function gatherPersonal(deps: AppDeps, userId: string, view: MarketView, kind: 'morning' | 'review'): Reply {
   const user = deps.store.forUser(userId);
   const settings = user.settings.get();
-  const positions = user.positions.list('open').map((position) => ({ id: position.id, label: shortLabel(position), evaluation: evaluateStored(position, view, settings, deps.calendar) }));
-  return buildPersonalSummary({ tradingDay: view.state.valuationDate, kind, positions, regime: view.regime, footer: view.footer });
+  const positions = user.positions.list('open').map((position) => ({
+    id: position.id,
+    label: shortLabel(position),
+    evaluation: evaluateStored(position, view, settings, deps.calendar),
+  }));
+  return buildPersonalSummary({
+    tradingDay: view.state.valuationDate,
+    kind,
+    positions,
+    regime: view.regime,
+    footer: view.footer,
+  });
 }
 
 /** The reply that opens a hedge discussion for a layer that fired on a channel's position. */

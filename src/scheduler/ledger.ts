@@ -111,23 +111,52 @@ export interface DiscussionKey {
 export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
 
 export function createLedger(db: Database, owner = `${process.pid}-${randomUUID().slice(0, 8)}`): Ledger {
-  const insert = db.prepare('INSERT OR IGNORE INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES (?, ?, ?, \'pending\', ?)');
+  const insert = db.prepare(
+    "INSERT OR IGNORE INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES (?, ?, ?, 'pending', ?)",
+  );
   const select = db.prepare('SELECT * FROM deliveries WHERE subscription_id = ? AND trading_day = ? AND kind = ?');
-  const claim = db.prepare("UPDATE deliveries SET state = 'sending', claimed_by = ?, claimed_ms = ?, attempts = attempts + 1 WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'pending'");
-  const sent = db.prepare("UPDATE deliveries SET state = 'sent', sent_ms = ?, platform_message_id = ?, error = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
-  const release = db.prepare("UPDATE deliveries SET state = 'pending', error = ?, claimed_by = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
-  const failed = db.prepare("UPDATE deliveries SET state = 'failed', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
-  const skipped = db.prepare("UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')");
-  const touch = db.prepare("UPDATE deliveries SET claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?");
-  const inFlight = db.prepare("SELECT * FROM deliveries WHERE trading_day BETWEEN ? AND ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?) ORDER BY trading_day, subscription_id, kind");
-  const reclaim = db.prepare("UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?");
-  const abandon = db.prepare("UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?");
+  const claim = db.prepare(
+    "UPDATE deliveries SET state = 'sending', claimed_by = ?, claimed_ms = ?, attempts = attempts + 1 WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'pending'",
+  );
+  const sent = db.prepare(
+    "UPDATE deliveries SET state = 'sent', sent_ms = ?, platform_message_id = ?, error = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?",
+  );
+  const release = db.prepare(
+    "UPDATE deliveries SET state = 'pending', error = ?, claimed_by = NULL WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?",
+  );
+  const failed = db.prepare(
+    "UPDATE deliveries SET state = 'failed', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')",
+  );
+  const skipped = db.prepare(
+    "UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state IN ('pending', 'sending')",
+  );
+  const touch = db.prepare(
+    "UPDATE deliveries SET claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_by = ?",
+  );
+  const inFlight = db.prepare(
+    "SELECT * FROM deliveries WHERE trading_day BETWEEN ? AND ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?) ORDER BY trading_day, subscription_id, kind",
+  );
+  const reclaim = db.prepare(
+    "UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?",
+  );
+  const abandon = db.prepare(
+    "UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?",
+  );
   const forDay = db.prepare('SELECT * FROM deliveries WHERE trading_day = ? ORDER BY subscription_id, kind');
   const counts = db.prepare('SELECT state, count(*) AS n FROM deliveries WHERE trading_day = ? GROUP BY state');
-  const claimDiscussion = db.prepare('INSERT OR IGNORE INTO hedge_discussions (platform, chat_id, position_id, layer, trading_day, created_ms) VALUES (?, ?, ?, ?, ?, ?)');
-  const recordThread = db.prepare('UPDATE hedge_discussions SET thread_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?');
-  const recordPoll = db.prepare('UPDATE hedge_discussions SET poll_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?');
-  const claimTx = db.transaction((key: DeliveryKey, nowMs: number) => claim.run(owner, nowMs, key.subscriptionId, key.tradingDay, key.kind).changes === 1);
+  const claimDiscussion = db.prepare(
+    'INSERT OR IGNORE INTO hedge_discussions (platform, chat_id, position_id, layer, trading_day, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const recordThread = db.prepare(
+    'UPDATE hedge_discussions SET thread_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?',
+  );
+  const recordPoll = db.prepare(
+    'UPDATE hedge_discussions SET poll_id = ? WHERE platform = ? AND chat_id = ? AND position_id = ? AND layer = ?',
+  );
+  const claimTx = db.transaction(
+    (key: DeliveryKey, nowMs: number) =>
+      claim.run(owner, nowMs, key.subscriptionId, key.tradingDay, key.kind).changes === 1,
+  );
   const args = (key: DeliveryKey) => [key.subscriptionId, key.tradingDay, key.kind] as const;
   return {
     owner,
@@ -135,10 +164,17 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
       insert.run(subscriptionId, tradingDay, kind, nonceFor(subscriptionId, tradingDay, kind));
       return toDelivery(select.get(subscriptionId, tradingDay, kind) as Row);
     },
-    ensureAll: db.transaction((keys: readonly DeliveryKey[]) => keys.map((key) => {
-      insert.run(key.subscriptionId, key.tradingDay, key.kind, nonceFor(key.subscriptionId, key.tradingDay, key.kind));
-      return toDelivery(select.get(key.subscriptionId, key.tradingDay, key.kind) as Row);
-    })),
+    ensureAll: db.transaction((keys: readonly DeliveryKey[]) =>
+      keys.map((key) => {
+        insert.run(
+          key.subscriptionId,
+          key.tradingDay,
+          key.kind,
+          nonceFor(key.subscriptionId, key.tradingDay, key.kind),
+        );
+        return toDelivery(select.get(key.subscriptionId, key.tradingDay, key.kind) as Row);
+      }),
+    ),
     get(subscriptionId, tradingDay, kind) {
       const row = select.get(subscriptionId, tradingDay, kind) as Row | undefined;
       return row ? toDelivery(row) : null;
@@ -159,11 +195,19 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
     },
     inFlight: (fromDay, toDay) => (inFlight.all(fromDay, toDay, owner) as Row[]).map(toDelivery),
     reclaim: (key, nowMs, staleMs) => reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs).changes === 1,
-    abandon: (key, nowMs, staleMs, reason) => abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs).changes === 1,
+    abandon: (key, nowMs, staleMs, reason) =>
+      abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs).changes === 1,
     forDay: (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
-    claimDiscussion: (key, tradingDay, nowMs) => claimDiscussion.run(key.platform, key.chatId, key.positionId, key.layer, tradingDay, nowMs).changes === 1,
+    claimDiscussion: (key, tradingDay, nowMs) =>
+      claimDiscussion.run(key.platform, key.chatId, key.positionId, key.layer, tradingDay, nowMs).changes === 1,
     recordDiscussion(key, messageId) {
-      (key.platform === 'discord' ? recordThread : recordPoll).run(messageId, key.platform, key.chatId, key.positionId, key.layer);
+      (key.platform === 'discord' ? recordThread : recordPoll).run(
+        messageId,
+        key.platform,
+        key.chatId,
+        key.positionId,
+        key.layer,
+      );
     },
     counts(tradingDay) {
       const out: Record<DeliveryState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };

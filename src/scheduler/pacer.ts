@@ -65,7 +65,12 @@ export function createPacer(clock: PacerClock = realPacerClock, options: PacerOp
     for (const [key, hold] of held) if (hold.untilMs <= now) held.delete(key);
   };
   /** GCRA: the earliest instant ≥ now every bucket allows (with `slack` more tolerance). */
-  const allowedAt = (table: Map<string, number>, buckets: readonly BucketSpec[], now: number, slack: number): number => {
+  const allowedAt = (
+    table: Map<string, number>,
+    buckets: readonly BucketSpec[],
+    now: number,
+    slack: number,
+  ): number => {
     let start = now;
     for (const bucket of buckets) {
       const interval = 1000 / bucket.perSecond;
@@ -75,12 +80,14 @@ export function createPacer(clock: PacerClock = realPacerClock, options: PacerOp
     return start;
   };
   const advance = (table: Map<string, number>, buckets: readonly BucketSpec[], at: number) => {
-    for (const bucket of buckets) table.set(bucket.key, Math.max(table.get(bucket.key) ?? at, at) + 1000 / bucket.perSecond);
+    for (const bucket of buckets)
+      table.set(bucket.key, Math.max(table.get(bucket.key) ?? at, at) + 1000 / bucket.perSecond);
   };
-  const heldBack = (buckets: readonly BucketSpec[], reservedAt: number, now: number) => buckets.some((bucket) => {
-    const hold = held.get(bucket.key);
-    return hold !== undefined && hold.sinceMs >= reservedAt && hold.untilMs > now;
-  });
+  const heldBack = (buckets: readonly BucketSpec[], reservedAt: number, now: number) =>
+    buckets.some((bucket) => {
+      const hold = held.get(bucket.key);
+      return hold !== undefined && hold.sinceMs >= reservedAt && hold.untilMs > now;
+    });
   return {
     async take(buckets) {
       for (;;) {

@@ -57,7 +57,9 @@ export function scheduledInstant(date: string, time: string, zone: string): numb
   // The wall-clock time read as if it were UTC; the real instant is that minus the zone's offset.
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const offsets = [...new Set([iana.offset(wall - 86_400_000), iana.offset(wall), iana.offset(wall + 86_400_000)])];
-  const occurrences = offsets.map((offset) => wall - offset * MINUTE_MS).filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
+  const occurrences = offsets
+    .map((offset) => wall - offset * MINUTE_MS)
+    .filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
   if (occurrences.length) return Math.min(...occurrences);
   // In a gap: the wall time read with the offset before it lands after the transition, the one
   // read with the offset after it lands before; the transition (a whole minute) lies in between.
@@ -85,7 +87,17 @@ interface Job {
   target: SendTarget;
 }
 
-const emptyReport = (): RunReport => ({ tradingDay: null, due: 0, sent: 0, failed: 0, skipped: 0, deactivated: 0, ambiguous: 0, rateLimited: 0, discussions: 0 });
+const emptyReport = (): RunReport => ({
+  tradingDay: null,
+  due: 0,
+  sent: 0,
+  failed: 0,
+  skipped: 0,
+  deactivated: 0,
+  ambiguous: 0,
+  rateLimited: 0,
+  discussions: 0,
+});
 
 export async function runDue(options: PlannerOptions, nowMs: number): Promise<RunReport> {
   const { deps, ledger } = options;
@@ -117,7 +129,9 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
       if (nowMs >= dueMs) candidates.push({ subscription, sender, kind, dueMs });
     }
   }
-  const missing = candidates.filter((c) => !rows.has(`${c.subscription.id}/${c.kind}`)).map((c) => ({ subscriptionId: c.subscription.id, tradingDay: today, kind: c.kind }));
+  const missing = candidates
+    .filter((c) => !rows.has(`${c.subscription.id}/${c.kind}`))
+    .map((c) => ({ subscriptionId: c.subscription.id, tradingDay: today, kind: c.kind }));
   if (missing.length) for (const row of ledger.ensureAll(missing)) rows.set(`${row.subscriptionId}/${row.kind}`, row);
 
   const jobs: Job[] = [];
@@ -127,7 +141,10 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
     if (nowMs - dueMs > options.catchUpMs) {
       ledger.markSkipped(row, `missed: due ${new Date(dueMs).toISOString()}, more than the catch-up window ago`);
       report.skipped++;
-      deps.logger.warn({ subscriptionId: subscription.id, tradingDay: today, kind }, 'summary skipped: past the catch-up window');
+      deps.logger.warn(
+        { subscriptionId: subscription.id, tradingDay: today, kind },
+        'summary skipped: past the catch-up window',
+      );
       continue;
     }
     jobs.push({ subscription, kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } });
@@ -147,7 +164,14 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   return report;
 }
 
-async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnType<typeof marketForSummaries>>, today: string, nowMs: number, report: RunReport): Promise<void> {
+async function deliver(
+  options: PlannerOptions,
+  job: Job,
+  view: Awaited<ReturnType<typeof marketForSummaries>>,
+  today: string,
+  nowMs: number,
+  report: RunReport,
+): Promise<void> {
   const { ledger, deps } = options;
   const key = { subscriptionId: job.subscription.id, tradingDay: today, kind: job.kind };
   if (!ledger.claim(key.subscriptionId, today, job.kind, deps.clock.now())) return;
@@ -167,7 +191,14 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
     report.failed++;
     return;
   }
-  const outcome = await sendWithRetries(options, job, reply, nonceFor(key.subscriptionId, today, job.kind), report, key);
+  const outcome = await sendWithRetries(
+    options,
+    job,
+    reply,
+    nonceFor(key.subscriptionId, today, job.kind),
+    report,
+    key,
+  );
   if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
     ledger.markSent(key, outcome.messageId, deps.clock.now());
@@ -179,14 +210,26 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
     if (job.sender.openDiscussion) {
       for (const item of newLayers) {
         // One discussion per layer, ever: hedge_discussions is claimed before it is opened.
-        const discussionKey = { platform: job.subscription.platform, chatId: job.subscription.chatId, positionId: item.position.id, layer: item.layer.layer };
+        const discussionKey = {
+          platform: job.subscription.platform,
+          chatId: job.subscription.chatId,
+          positionId: item.position.id,
+          layer: item.layer.layer,
+        };
         if (!ledger.claimDiscussion(discussionKey, today, deps.clock.now())) continue;
         const opened = await sendWithRetries(options, job, discussionReply(item), '', report, null, true);
         if (opened !== LOST_CLAIM && opened.ok) {
           report.discussions++;
           if (opened.messageId) ledger.recordDiscussion(discussionKey, opened.messageId);
         } else {
-          deps.logger.warn({ subscriptionId: key.subscriptionId, layer: item.layer.layer, outcome: opened === LOST_CLAIM ? 'lost claim' : opened }, 'hedge discussion could not be opened');
+          deps.logger.warn(
+            {
+              subscriptionId: key.subscriptionId,
+              layer: item.layer.layer,
+              outcome: opened === LOST_CLAIM ? 'lost claim' : opened,
+            },
+            'hedge discussion could not be opened',
+          );
         }
       }
     }
@@ -196,13 +239,23 @@ async function deliver(options: PlannerOptions, job: Job, view: Awaited<ReturnTy
 }
 
 /** A failed send: permanent errors deactivate the subscription, the rest are recorded as failed. */
-function settleFailure(options: PlannerOptions, subscription: Subscription, key: DeliveryKey, outcome: Exclude<SendOutcome, { ok: true }>, nowMs: number, report: RunReport): void {
+function settleFailure(
+  options: PlannerOptions,
+  subscription: Subscription,
+  key: DeliveryKey,
+  outcome: Exclude<SendOutcome, { ok: true }>,
+  nowMs: number,
+  report: RunReport,
+): void {
   const { ledger, deps } = options;
   report.failed++;
   if (outcome.kind === 'permanent') {
     ledger.markFailed(key, `${outcome.code}: ${outcome.reason}`);
     deps.store.subscriptions.deactivate(subscription.id, `${outcome.code}: ${outcome.reason}`, nowMs);
-    deps.logger.warn({ subscriptionId: key.subscriptionId, code: outcome.code }, 'subscription deactivated: permanent error');
+    deps.logger.warn(
+      { subscriptionId: key.subscriptionId, code: outcome.code },
+      'subscription deactivated: permanent error',
+    );
     report.deactivated++;
     return;
   }
@@ -215,7 +268,15 @@ const TOUCH_AFTER_MS = 10_000;
 /** The claim was taken over by another process while this one waited: it must not send. */
 const LOST_CLAIM = Symbol('lost claim');
 
-async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, nonce: string, report: RunReport, claim: DeliveryKey | null, discussion = false): Promise<SendOutcome | typeof LOST_CLAIM> {
+async function sendWithRetries(
+  options: PlannerOptions,
+  job: Job,
+  reply: Reply,
+  nonce: string,
+  report: RunReport,
+  claim: DeliveryKey | null,
+  discussion = false,
+): Promise<SendOutcome | typeof LOST_CLAIM> {
   const maxAttempts = options.maxAttempts ?? 4;
   const random = options.random ?? Math.random;
   const buckets = job.sender.buckets(job.target);
@@ -230,16 +291,20 @@ async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, 
     const now = options.deps.clock.now();
     if (claim && (attempt > 0 || rateLimits > 0 || now - claimedMs > TOUCH_AFTER_MS)) {
       if (!options.ledger.touch(claim, now)) {
-        options.deps.logger.warn({ subscriptionId: claim.subscriptionId, tradingDay: claim.tradingDay }, 'claim taken over by another process: not sending');
+        options.deps.logger.warn(
+          { subscriptionId: claim.subscriptionId, tradingDay: claim.tradingDay },
+          'claim taken over by another process: not sending',
+        );
         return LOST_CLAIM;
       }
       claimedMs = now;
     }
     let outcome: SendOutcome;
     try {
-      outcome = discussion && job.sender.openDiscussion
-        ? await job.sender.openDiscussion(job.target, reply)
-        : await job.sender.send(job.target, reply, nonce);
+      outcome =
+        discussion && job.sender.openDiscussion
+          ? await job.sender.openDiscussion(job.target, reply)
+          : await job.sender.send(job.target, reply, nonce);
     } catch (error) {
       // An adapter that throws instead of answering an outcome: a network-like failure.
       outcome = { ok: false, kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
@@ -249,13 +314,14 @@ async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, 
       // The platform said when: wait exactly that (not counted as an attempt), within reason.
       report.rateLimited++;
       if (++rateLimits > 20) return outcome;
-      for (const bucket of buckets) if (!outcome.bucket || bucket.key === outcome.bucket) options.pacer.penalise(bucket, outcome.retryAfterMs);
+      for (const bucket of buckets)
+        if (!outcome.bucket || bucket.key === outcome.bucket) options.pacer.penalise(bucket, outcome.retryAfterMs);
       await options.sleep(outcome.retryAfterMs);
       continue;
     }
     if (++attempt >= maxAttempts) return outcome;
     const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1));
-    await options.sleep(backoff / 2 + random() * backoff / 2);
+    await options.sleep(backoff / 2 + (random() * backoff) / 2);
   }
 }
 
@@ -266,7 +332,13 @@ async function sendWithRetries(options: PlannerOptions, job: Job, reply: Reply, 
  * platform's idempotency window counted from the last attempt — and otherwise skipped as
  * ambiguous: counted and logged, never sent a second time.
  */
-async function resolveInFlight(options: PlannerOptions, today: string, nowMs: number, subscriptions: readonly Subscription[], report: RunReport): Promise<void> {
+async function resolveInFlight(
+  options: PlannerOptions,
+  today: string,
+  nowMs: number,
+  subscriptions: readonly Subscription[],
+  report: RunReport,
+): Promise<void> {
   const { ledger, deps } = options;
   const staleMs = options.staleClaimMs ?? 120_000;
   const rows = ledger.inFlight(deps.calendar.previousTradingDay(today), today);
@@ -278,15 +350,26 @@ async function resolveInFlight(options: PlannerOptions, today: string, nowMs: nu
     const subscription = byId.get(row.subscriptionId);
     const sender = subscription ? options.senders.get(subscription.platform) : undefined;
     const windowMs = sender?.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
-    const resendable = subscription && sender?.idempotent && row.tradingDay === today && row.claimedMs !== null && nowMs - row.claimedMs <= windowMs;
+    const resendable =
+      subscription &&
+      sender?.idempotent &&
+      row.tradingDay === today &&
+      row.claimedMs !== null &&
+      nowMs - row.claimedMs <= windowMs;
     if (resendable) {
       if (!ledger.reclaim(row, nowMs, staleMs)) continue; // another process took it over first
       // Discord: the same nonce with enforce_nonce returns the first message if it was created.
       view ??= await marketForSummaries(deps);
-      const reply = subscription.kind === 'channel'
-        ? (await gatherChannel(deps, subscription, view, row.kind, false)).reply
-        : gatherPersonal(deps, subscription.userId!, view, row.kind);
-      const job = { subscription, kind: row.kind, sender, target: { chatId: subscription.chatId, kind: subscription.kind } };
+      const reply =
+        subscription.kind === 'channel'
+          ? (await gatherChannel(deps, subscription, view, row.kind, false)).reply
+          : gatherPersonal(deps, subscription.userId!, view, row.kind);
+      const job = {
+        subscription,
+        kind: row.kind,
+        sender,
+        target: { chatId: subscription.chatId, kind: subscription.kind },
+      };
       const outcome = await sendWithRetries(options, job, reply, row.nonce, report, row);
       if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
@@ -298,8 +381,19 @@ async function resolveInFlight(options: PlannerOptions, today: string, nowMs: nu
       continue;
     }
     const why = sender?.idempotent && subscription ? ' (too late for the platform to recognise the nonce)' : '';
-    if (!ledger.abandon(row, nowMs, staleMs, `ambiguous: the process stopped during the send; not resent, to never send it twice${why}`)) continue;
+    if (
+      !ledger.abandon(
+        row,
+        nowMs,
+        staleMs,
+        `ambiguous: the process stopped during the send; not resent, to never send it twice${why}`,
+      )
+    )
+      continue;
     report.ambiguous++;
-    deps.logger.warn({ subscriptionId: row.subscriptionId, tradingDay: row.tradingDay, kind: row.kind }, 'ambiguous delivery after a crash: counted, not resent');
+    deps.logger.warn(
+      { subscriptionId: row.subscriptionId, tradingDay: row.tradingDay, kind: row.kind },
+      'ambiguous delivery after a crash: counted, not resent',
+    );
   }
 }

@@ -22,7 +22,17 @@ export function createScheduler(options: PlannerOptions): Scheduler {
     running = runDue(options, nowMs)
       .catch((error: unknown) => {
         options.deps.logger.error({ err: error }, 'summary run failed');
-        return { tradingDay: null, due: 0, sent: 0, failed: 0, skipped: 0, deactivated: 0, ambiguous: 0, rateLimited: 0, discussions: 0 } satisfies RunReport;
+        return {
+          tradingDay: null,
+          due: 0,
+          sent: 0,
+          failed: 0,
+          skipped: 0,
+          deactivated: 0,
+          ambiguous: 0,
+          rateLimited: 0,
+          discussions: 0,
+        } satisfies RunReport;
       })
       .finally(() => {
         running = null;
@@ -32,10 +42,15 @@ export function createScheduler(options: PlannerOptions): Scheduler {
   return {
     start() {
       if (task) return;
-      task = cron.schedule('* * * * *', async () => {
-        const report = await run();
-        if (report.due || report.skipped || report.ambiguous) options.deps.logger.info({ ...report }, 'summaries run');
-      }, { timezone: options.timeZone, name: 'daily-summaries', noOverlap: true });
+      task = cron.schedule(
+        '* * * * *',
+        async () => {
+          const report = await run();
+          if (report.due || report.skipped || report.ambiguous)
+            options.deps.logger.info({ ...report }, 'summaries run');
+        },
+        { timezone: options.timeZone, name: 'daily-summaries', noOverlap: true },
+      );
       void run(); // catch up at start
     },
     async stop(deadlineMs = 10_000) {

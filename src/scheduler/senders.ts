@@ -53,7 +53,8 @@ export function telegramBuckets(perSecond: number) {
       { key: 'telegram:global', perSecond: paced(perSecond), burst: 1 },
       { key: `telegram:chat:${target.chatId}`, perSecond: paced(1), burst: 1 },
     ];
-    if (target.chatId.startsWith('-')) buckets.push({ key: `telegram:group:${target.chatId}`, perSecond: paced(20 / 60), burst: 1 });
+    if (target.chatId.startsWith('-'))
+      buckets.push({ key: `telegram:group:${target.chatId}`, perSecond: paced(20 / 60), burst: 1 });
     return buckets;
   };
 }

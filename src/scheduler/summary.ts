@@ -21,7 +21,8 @@ export interface ChannelSummaryInput {
   footer: readonly string[];
 }
 
-const change = (value: number, previous: number | null) => (previous ? ` (${signedPercent(value / previous - 1, 2)})` : '');
+const change = (value: number, previous: number | null) =>
+  previous ? ` (${signedPercent(value / previous - 1, 2)})` : '';
 
 export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   const { regime, model } = input;
@@ -33,9 +34,15 @@ export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   ];
   if (input.channelPosition) {
     const e = input.channelPosition.evaluation;
-    lines.push(`Channel position ${input.channelPosition.id} ${input.channelPosition.label}: ${e.action}, P/L ${signedDollars(e.unrealizedPl)}, δ ${percent(e.invariant.deviation)}. ${e.reason}`);
+    lines.push(
+      `Channel position ${input.channelPosition.id} ${input.channelPosition.label}: ${e.action}, P/L ${signedDollars(e.unrealizedPl)}, δ ${percent(e.invariant.deviation)}. ${e.reason}`,
+    );
   }
-  lines.push(input.events.length ? `Next 3 trading days: ${input.events.map((e) => `${e.kind} ${e.date}`).join(', ')}.` : 'No FOMC, CPI or PPI in the next 3 trading days.');
+  lines.push(
+    input.events.length
+      ? `Next 3 trading days: ${input.events.map((e) => `${e.kind} ${e.date}`).join(', ')}.`
+      : 'No FOMC, CPI or PPI in the next 3 trading days.',
+  );
   if (input.discussions.length) lines.push(`Hedge discussions: ${input.discussions.join('; ')}.`);
   return {
     title: `${input.kind === 'morning' ? 'Daily signal' : 'Post-close review'} · ${input.tradingDay}`,
@@ -43,7 +50,13 @@ export function buildChannelSummary(input: ChannelSummaryInput): Reply {
     tone: regime.regime === 'extreme' || regime.spike ? 'warn' : 'neutral',
     lines,
     footer: [...input.footer, NOT_ADVICE],
-    data: { tradingDay: input.tradingDay, regime, model, events: input.events, channelPosition: input.channelPosition?.id ?? null },
+    data: {
+      tradingDay: input.tradingDay,
+      regime,
+      model,
+      events: input.events,
+      channelPosition: input.channelPosition?.id ?? null,
+    },
   };
 }
 
@@ -56,13 +69,20 @@ export interface PersonalSummaryInput {
 }
 
 export function buildPersonalSummary(input: PersonalSummaryInput): Reply {
-  const sorted = [...input.positions].sort((a, b) => (ACTION_URGENCY[a.evaluation.action] ?? 9) - (ACTION_URGENCY[b.evaluation.action] ?? 9) || a.id.localeCompare(b.id));
+  const sorted = [...input.positions].sort(
+    (a, b) =>
+      (ACTION_URGENCY[a.evaluation.action] ?? 9) - (ACTION_URGENCY[b.evaluation.action] ?? 9) ||
+      a.id.localeCompare(b.id),
+  );
   const needing = sorted.filter((p) => p.evaluation.action !== 'HOLD').length;
   const total = sorted.reduce((sum, p) => sum + p.evaluation.unrealizedPl, 0);
   const lines = sorted.length
     ? [
         `${sorted.length} open position${sorted.length === 1 ? '' : 's'}, ${needing ? `${needing} need${needing === 1 ? 's' : ''} action` : 'all on HOLD'}; P/L ${signedDollars(total)}. ${input.regime.summary}.`,
-        ...sorted.map((p) => `${p.evaluation.action} ${p.id} ${p.label}: ${p.evaluation.reason} P/L ${signedDollars(p.evaluation.unrealizedPl)}, δ ${percent(p.evaluation.invariant.deviation)}.`),
+        ...sorted.map(
+          (p) =>
+            `${p.evaluation.action} ${p.id} ${p.label}: ${p.evaluation.reason} P/L ${signedDollars(p.evaluation.unrealizedPl)}, δ ${percent(p.evaluation.invariant.deviation)}.`,
+        ),
       ]
     : ['No open positions. Record one with /position add.'];
   return {
@@ -71,6 +91,15 @@ export function buildPersonalSummary(input: PersonalSummaryInput): Reply {
     tone: needing ? 'warn' : 'neutral',
     lines,
     footer: [...input.footer, NOT_ADVICE],
-    data: { tradingDay: input.tradingDay, positions: sorted.map((p) => ({ id: p.id, action: p.evaluation.action, reason: p.evaluation.reason, unrealizedPl: p.evaluation.unrealizedPl, deviation: p.evaluation.invariant.deviation })) },
+    data: {
+      tradingDay: input.tradingDay,
+      positions: sorted.map((p) => ({
+        id: p.id,
+        action: p.evaluation.action,
+        reason: p.evaluation.reason,
+        unrealizedPl: p.evaluation.unrealizedPl,
+        deviation: p.evaluation.invariant.deviation,
+      })),
+    },
   };
 }

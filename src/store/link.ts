@@ -33,8 +33,12 @@ export function prepareLinkStatements(db: Database) {
     pruneCodes: db.prepare('DELETE FROM link_codes WHERE expires_ms < ?'),
     dropUnused: db.prepare('DELETE FROM link_codes WHERE user_id = ? AND used_ms IS NULL'),
     insertCode: db.prepare('INSERT INTO link_codes (code_hash, user_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)'),
-    findCode: db.prepare('SELECT code_hash, user_id, created_ms, expires_ms, used_ms, locked FROM link_codes WHERE code_hash = ?'),
-    markUsed: db.prepare('UPDATE link_codes SET used_ms = ?, used_by = ? WHERE code_hash = ? AND used_ms IS NULL AND locked = 0'),
+    findCode: db.prepare(
+      'SELECT code_hash, user_id, created_ms, expires_ms, used_ms, locked FROM link_codes WHERE code_hash = ?',
+    ),
+    markUsed: db.prepare(
+      'UPDATE link_codes SET used_ms = ?, used_by = ? WHERE code_hash = ? AND used_ms IS NULL AND locked = 0',
+    ),
     burn: db.prepare('UPDATE link_codes SET attempts = attempts + 1, locked = 1 WHERE code_hash = ?'),
     failures: db.prepare('SELECT count(*) FROM link_failures WHERE user_id = ? AND at_ms > ?').pluck(),
     addFailure: db.prepare('INSERT INTO link_failures (user_id, at_ms) VALUES (?, ?)'),
@@ -102,13 +106,21 @@ export function createLinking(db: Database) {
       }
       if (!row) throw failed(userId, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
       if (row.user_id === userId) {
-        throw new UserError('link-self', 'That code is your own: type it with the account you want to link, on the other platform.');
+        throw new UserError(
+          'link-self',
+          'That code is your own: type it with the account you want to link, on the other platform.',
+        );
       }
       if (row.locked) throw locked();
       if (row.used_ms !== null) throw failed(userId, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
       if (row.expires_ms <= nowMs) {
         const minutes = Math.round((row.expires_ms - row.created_ms) / 60_000);
-        throw failed(userId, nowMs, 'link-expired', `That code has expired (codes last ${minutes} minutes): ${ASK_AGAIN}`);
+        throw failed(
+          userId,
+          nowMs,
+          'link-expired',
+          `That code has expired (codes last ${minutes} minutes): ${ASK_AGAIN}`,
+        );
       }
       return complete(row.code_hash, row.user_id, userId, nowMs);
     },

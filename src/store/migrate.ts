@@ -32,14 +32,20 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`Migrations in ${dir} must be numbered 0001, 0002, ... without gaps; found ${migration.name} at position ${index + 1}`);
+      throw new Error(
+        `Migrations in ${dir} must be numbered 0001, 0002, ... without gaps; found ${migration.name} at position ${index + 1}`,
+      );
     }
   });
   return migrations;
 }
 
 export class DatabaseTooNewError extends Error {
-  constructor(readonly databaseVersion: number, readonly codeVersion: number, file: string) {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+    file: string,
+  ) {
     super(
       `Database ${file} has schema version ${databaseVersion}, newer than this code knows (${codeVersion}): ` +
         'run the newer condor-xyk that wrote it, or restore a backup. Nothing was changed.',

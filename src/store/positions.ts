@@ -2,10 +2,22 @@
 // made for, so another user's position is indistinguishable from a missing one.
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../app/errors.ts';
-import type { HedgeLayerRecord, NewPosition, PositionEventKind, PositionRepository, PositionStatus, StoredPosition } from '../app/ports.ts';
+import type {
+  HedgeLayerRecord,
+  NewPosition,
+  PositionEventKind,
+  PositionRepository,
+  PositionStatus,
+  StoredPosition,
+} from '../app/ports.ts';
 import {
-  entryJson, toHedgeLayer, toPositionEvent, toStoredPosition,
-  type HedgeLayerRow, type PositionEventRow, type PositionRow,
+  entryJson,
+  toHedgeLayer,
+  toPositionEvent,
+  toStoredPosition,
+  type HedgeLayerRow,
+  type PositionEventRow,
+  type PositionRow,
 } from './position-rows.ts';
 import { isConstraintError, writeTransaction } from './transaction.ts';
 
@@ -23,8 +35,11 @@ export function preparePositionStatements(db: Database) {
     listByStatus: db.prepare('SELECT * FROM positions WHERE user_id = ? AND status = ? ORDER BY opened_ms, id'),
     layersOf: db.prepare(`SELECT h.* ${LAYER_JOIN} WHERE p.user_id = ? AND h.position_id = ? ORDER BY h.layer`),
     layersAll: db.prepare(`SELECT h.* ${LAYER_JOIN} WHERE p.user_id = ? ORDER BY h.position_id, h.layer`),
-    layersByStatus: db.prepare(`SELECT h.* ${LAYER_JOIN} WHERE p.user_id = ? AND p.status = ? ORDER BY h.position_id, h.layer`),
-    close: db.prepare(`UPDATE positions SET status = 'closed', closed_ms = @closedMs, close_debit = @debit, realized_pl = @realizedPl
+    layersByStatus: db.prepare(
+      `SELECT h.* ${LAYER_JOIN} WHERE p.user_id = ? AND p.status = ? ORDER BY h.position_id, h.layer`,
+    ),
+    close:
+      db.prepare(`UPDATE positions SET status = 'closed', closed_ms = @closedMs, close_debit = @debit, realized_pl = @realizedPl
       WHERE id = @id AND user_id = @userId AND status = 'open'`),
     insertLayer: db.prepare(`INSERT INTO hedge_layers
       (position_id, layer, vix_expiry, long_strike, short_strike, debit, contracts, adopted_ms)
@@ -100,16 +115,29 @@ export function createPositionRepository(
       entrySource: position.entrySource,
     });
     recordEvent(id, 'opened', position.openedMs, {
-      strikes: position.strikes, expiry: position.expiry, quantity: position.quantity, credit: position.credit,
+      strikes: position.strikes,
+      expiry: position.expiry,
+      quantity: position.quantity,
+      credit: position.credit,
     });
     return require(id);
   });
 
   const close = writeTransaction(db, (id: string, input: { debit: number; closedMs: number; realizedPl: number }) => {
-    const result = s.close.run({ id, userId, closedMs: input.closedMs, debit: input.debit, realizedPl: input.realizedPl });
+    const result = s.close.run({
+      id,
+      userId,
+      closedMs: input.closedMs,
+      debit: input.debit,
+      realizedPl: input.realizedPl,
+    });
     if (result.changes !== 1) {
       require(id);
-      throw new UserError('position-closed', `Position ${id} is already closed; nothing changed (see /position history).`, { id });
+      throw new UserError(
+        'position-closed',
+        `Position ${id} is already closed; nothing changed (see /position history).`,
+        { id },
+      );
     }
     recordEvent(id, 'closed', input.closedMs, { debit: input.debit, realizedPl: input.realizedPl });
     return require(id);
@@ -118,14 +146,29 @@ export function createPositionRepository(
   const addHedgeLayer = writeTransaction(db, (id: string, layer: HedgeLayerRecord) => {
     const position = require(id);
     if (position.status !== 'open') {
-      throw new UserError('position-closed', `Position ${id} is closed: a hedge can only be recorded on an open position.`, { id });
+      throw new UserError(
+        'position-closed',
+        `Position ${id} is closed: a hedge can only be recorded on an open position.`,
+        { id },
+      );
     }
     if (position.hedgeLayers.some((existing) => existing.layer === layer.layer)) {
-      throw new UserError('hedge-layer-exists', `Hedge layer ${layer.layer} is already recorded on position ${id}; each layer is adopted once.`, { id, layer: layer.layer });
+      throw new UserError(
+        'hedge-layer-exists',
+        `Hedge layer ${layer.layer} is already recorded on position ${id}; each layer is adopted once.`,
+        { id, layer: layer.layer },
+      );
     }
     s.insertLayer.run({
-      id, userId, layer: layer.layer, vixExpiry: layer.vixExpiry, longStrike: layer.longStrike,
-      shortStrike: layer.shortStrike, debit: layer.debit, contracts: layer.contracts, adoptedMs: layer.adoptedMs,
+      id,
+      userId,
+      layer: layer.layer,
+      vixExpiry: layer.vixExpiry,
+      longStrike: layer.longStrike,
+      shortStrike: layer.shortStrike,
+      debit: layer.debit,
+      contracts: layer.contracts,
+      adoptedMs: layer.adoptedMs,
     });
     recordEvent(id, 'hedged', layer.adoptedMs, { ...layer });
     return require(id);
@@ -136,7 +179,9 @@ export function createPositionRepository(
     get: find,
     list(status: PositionStatus | 'all' = 'all') {
       const rows = (status === 'all' ? s.listAll.all(userId) : s.listByStatus.all(userId, status)) as PositionRow[];
-      const layerRows = (status === 'all' ? s.layersAll.all(userId) : s.layersByStatus.all(userId, status)) as HedgeLayerRow[];
+      const layerRows = (
+        status === 'all' ? s.layersAll.all(userId) : s.layersByStatus.all(userId, status)
+      ) as HedgeLayerRow[];
       const layersByPosition = new Map<string, HedgeLayerRecord[]>();
       for (const row of layerRows) {
         const layers = layersByPosition.get(row.position_id) ?? [];

@@ -21,7 +21,8 @@ export function createQuoteCache(db: Database): QuoteCache {
   };
   return {
     put(quote) {
-      if (!Number.isFinite(quote.value)) throw new Error(`Quote ${quote.symbol} is not a finite number: ${quote.value}`);
+      if (!Number.isFinite(quote.value))
+        throw new Error(`Quote ${quote.symbol} is not a finite number: ${quote.value}`);
       s.put.run({
         symbol: quote.symbol,
         value: quote.value,
@@ -34,7 +35,13 @@ export function createQuoteCache(db: Database): QuoteCache {
     get(symbol) {
       const row = s.get.get(symbol) as QuoteRow | undefined;
       if (!row) return null;
-      const quote: CachedQuote = { symbol: row.symbol, value: row.value, asOfMs: row.as_of_ms, fetchedMs: row.fetched_ms, source: row.source };
+      const quote: CachedQuote = {
+        symbol: row.symbol,
+        value: row.value,
+        asOfMs: row.as_of_ms,
+        fetchedMs: row.fetched_ms,
+        source: row.source,
+      };
       if (row.extra_json !== null) quote.extra = JSON.parse(row.extra_json) as Record<string, number>;
       return quote;
     },

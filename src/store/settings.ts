@@ -26,16 +26,46 @@ const fraction = z.number().gt(0).lt(1);
 const days = z.number().int().min(0).max(365);
 
 const RULES: Record<Key, Rule> = {
-  profitTarget: { option: 'profit_target', schema: z.number().gt(0).lte(1).nullable(), rule: 'a share of the credit in (0, 1], or off', example: 'profit_target=0.5' },
-  stopLoss: { option: 'stop_loss', schema: z.number().gt(0).lte(10), rule: 'a multiple of the credit in (0, 10]', example: 'stop_loss=2' },
+  profitTarget: {
+    option: 'profit_target',
+    schema: z.number().gt(0).lte(1).nullable(),
+    rule: 'a share of the credit in (0, 1], or off',
+    example: 'profit_target=0.5',
+  },
+  stopLoss: {
+    option: 'stop_loss',
+    schema: z.number().gt(0).lte(10),
+    rule: 'a multiple of the credit in (0, 10]',
+    example: 'stop_loss=2',
+  },
   exitDte: { option: 'exit_dte', schema: days, rule: 'whole days from 0 to 365 (0 = off)', example: 'exit_dte=0' },
   minRollDte: { option: 'min_roll_dte', schema: days, rule: 'whole days from 0 to 365', example: 'min_roll_dte=7' },
-  thresholdMin: { option: 'threshold_min', schema: fraction, rule: 'a fraction in (0, 1), at most threshold_max', example: 'threshold_min=0.15' },
-  thresholdMax: { option: 'threshold_max', schema: fraction, rule: 'a fraction in (0, 1), at least threshold_min', example: 'threshold_max=0.2' },
+  thresholdMin: {
+    option: 'threshold_min',
+    schema: fraction,
+    rule: 'a fraction in (0, 1), at most threshold_max',
+    example: 'threshold_min=0.15',
+  },
+  thresholdMax: {
+    option: 'threshold_max',
+    schema: fraction,
+    rule: 'a fraction in (0, 1), at least threshold_min',
+    example: 'threshold_max=0.2',
+  },
   policy: { option: 'policy', schema: z.enum(['cp', 'delta']), rule: 'cp or delta', example: 'policy=cp' },
   deltaTrigger: { option: 'delta_trigger', schema: fraction, rule: 'a delta in (0, 1)', example: 'delta_trigger=0.5' },
-  maxHedgeLayers: { option: 'max_hedge_layers', schema: z.number().int().min(1).max(5), rule: 'a whole number from 1 to 5', example: 'max_hedge_layers=3' },
-  summaryTime: { option: 'summary_time', schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), rule: 'a New York time HH:MM', example: 'summary_time=09:45' },
+  maxHedgeLayers: {
+    option: 'max_hedge_layers',
+    schema: z.number().int().min(1).max(5),
+    rule: 'a whole number from 1 to 5',
+    example: 'max_hedge_layers=3',
+  },
+  summaryTime: {
+    option: 'summary_time',
+    schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    rule: 'a New York time HH:MM',
+    example: 'summary_time=09:45',
+  },
 };
 
 const isKey = (key: string): key is Key => Object.hasOwn(RULES, key);
@@ -57,12 +87,20 @@ export type SettingsStatements = ReturnType<typeof prepareSettingsStatements>;
 
 const invalid = (key: Key, value: unknown) => {
   const { option, rule, example } = RULES[key];
-  return new UserError('setting-invalid', `${option} must be ${rule}, e.g. ${example} (got ${JSON.stringify(value)}).`, { setting: option });
+  return new UserError(
+    'setting-invalid',
+    `${option} must be ${rule}, e.g. ${example} (got ${JSON.stringify(value)}).`,
+    { setting: option },
+  );
 };
 
 export type SettingsPatch = Parameters<SettingsRepository['update']>[0];
 
-export function createSettingsRepository(db: Database, statements: SettingsStatements, userId: string): SettingsRepository {
+export function createSettingsRepository(
+  db: Database,
+  statements: SettingsStatements,
+  userId: string,
+): SettingsRepository {
   const s = statements;
 
   const get = (): UserSettings => {
@@ -82,7 +120,11 @@ export function createSettingsRepository(db: Database, statements: SettingsState
     const changes: [Key, unknown][] = [];
     for (const [key, value] of Object.entries(patch)) {
       if (!isKey(key)) {
-        throw new UserError('setting-unknown', `There is no setting ${key}; settings are ${Object.values(SETTING_OPTIONS).join(', ')}.`, { setting: key });
+        throw new UserError(
+          'setting-unknown',
+          `There is no setting ${key}; settings are ${Object.values(SETTING_OPTIONS).join(', ')}.`,
+          { setting: key },
+        );
       }
       if (value === undefined) continue;
       if (value === null && key !== 'profitTarget') {

@@ -32,7 +32,8 @@ const toSubscription = (row: SubscriptionRow): Subscription => ({
 });
 
 const COLUMNS = 'id, kind, platform, chat_id, user_id, time, active, deactivated_reason, created_ms';
-const IDENTITY = "kind = @kind AND platform = @platform AND chat_id = @chatId AND coalesce(user_id, '') = coalesce(@userId, '')";
+const IDENTITY =
+  "kind = @kind AND platform = @platform AND chat_id = @chatId AND coalesce(user_id, '') = coalesce(@userId, '')";
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const REMOVED_REASON = 'unsubscribed';
@@ -44,26 +45,39 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
       ON CONFLICT (kind, platform, chat_id, coalesce(user_id, '')) DO UPDATE SET
         time = excluded.time, active = 1, deactivated_reason = NULL, deactivated_ms = NULL
       RETURNING ${COLUMNS}`),
-    remove: db.prepare(`UPDATE subscriptions SET active = 0, deactivated_reason = '${REMOVED_REASON}', deactivated_ms = @nowMs
+    remove:
+      db.prepare(`UPDATE subscriptions SET active = 0, deactivated_reason = '${REMOVED_REASON}', deactivated_ms = @nowMs
       WHERE ${IDENTITY} AND active = 1`),
     forChat: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id`),
     active: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE active = 1 ORDER BY id`),
-    deactivate: db.prepare('UPDATE subscriptions SET active = 0, deactivated_reason = ?, deactivated_ms = ? WHERE id = ? AND active = 1'),
+    deactivate: db.prepare(
+      'UPDATE subscriptions SET active = 0, deactivated_reason = ?, deactivated_ms = ? WHERE id = ? AND active = 1',
+    ),
     moveChat: db.prepare('UPDATE subscriptions SET chat_id = ? WHERE id = ?'),
   };
 
   const identity = (input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }) => {
     if (input.kind === 'personal' && !input.userId) throw new Error('A personal subscription needs a user');
     // A channel subscription belongs to the chat, not to the admin who made it.
-    return { kind: input.kind, platform: input.platform, chatId: input.chatId, userId: input.kind === 'channel' ? null : input.userId };
+    return {
+      kind: input.kind,
+      platform: input.platform,
+      chatId: input.chatId,
+      userId: input.kind === 'channel' ? null : input.userId,
+    };
   };
 
   return {
     upsert(input) {
       if (!TIME.test(input.time)) {
-        throw new UserError('subscription-time', `time must be HH:MM in New York time, e.g. time=09:45 (got ${JSON.stringify(input.time)}).`);
+        throw new UserError(
+          'subscription-time',
+          `time must be HH:MM in New York time, e.g. time=09:45 (got ${JSON.stringify(input.time)}).`,
+        );
       }
-      return toSubscription(s.upsert.get({ ...identity(input), time: input.time, nowMs: input.nowMs }) as SubscriptionRow);
+      return toSubscription(
+        s.upsert.get({ ...identity(input), time: input.time, nowMs: input.nowMs }) as SubscriptionRow,
+      );
     },
     remove(input) {
       return s.remove.run({ ...identity(input), nowMs: clock.now() }).changes > 0;

@@ -19,7 +19,8 @@ export function prepareUserStatements(db: Database) {
     rename: db.prepare('UPDATE identities SET display_name = ? WHERE platform = ? AND platform_user_id = ?'),
     insertUser: db.prepare('INSERT INTO users (id, created_ms) VALUES (?, ?)'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
-    insertIdentity: db.prepare(`INSERT OR IGNORE INTO identities (platform, platform_user_id, user_id, display_name, linked_ms)
+    insertIdentity:
+      db.prepare(`INSERT OR IGNORE INTO identities (platform, platform_user_id, user_id, display_name, linked_ms)
       VALUES (?, ?, ?, ?, ?)`),
     identitiesOf: db.prepare(`SELECT platform, platform_user_id, display_name, linked_ms FROM identities
       WHERE user_id = ? ORDER BY linked_ms, platform, platform_user_id`),
@@ -69,7 +70,11 @@ export function createUserDirectory(db: Database, clock: Clock): UserDirectory {
       throw new UserError('unlink-not-linked', `No ${platform} account is linked to you; see /link.`, { platform });
     }
     if (leaving.length === identities.length) {
-      throw new UserError('unlink-last', `Your ${platform} account is the only one you have: there is nothing to unlink it from.`, { platform });
+      throw new UserError(
+        'unlink-last',
+        `Your ${platform} account is the only one you have: there is nothing to unlink it from.`,
+        { platform },
+      );
     }
     // The leaving identity starts over as a new, empty user; positions and settings stay. Personal
     // subscriptions on that platform go with it, or its chat would keep receiving these positions.

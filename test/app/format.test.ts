@@ -1,6 +1,15 @@
 // The numbers a trader reads (src/app/format.ts): grouped, rounded, signed.
 import { describe, expect, it } from 'vitest';
-import { age, condorLabel, dollars, percent, points, signedDollars, signedPercent, strike } from '../../src/app/format.ts';
+import {
+  age,
+  condorLabel,
+  dollars,
+  percent,
+  points,
+  signedDollars,
+  signedPercent,
+  strike,
+} from '../../src/app/format.ts';
 
 describe('format', () => {
   it('points, strikes, dollars and percentages', () => {
@@ -16,7 +25,9 @@ describe('format', () => {
     expect(percent(0.171)).toBe('17.1%');
     expect(signedPercent(0.023)).toBe('+2.3%');
     expect(signedPercent(-0.017)).toBe('-1.7%');
-    expect(condorLabel({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 })).toBe('5,615/5,665/6,335/6,385');
+    expect(condorLabel({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 })).toBe(
+      '5,615/5,665/6,335/6,385',
+    );
   });
 
   it('ages of data', () => {

@@ -15,7 +15,13 @@ const SECRET_DETAIL = 'database password is hunter2';
 const boom = defineCommand({
   name: 'boom',
   description: 'Throws an unexpected error (tests only)',
-  options: z.object({ kind: optional(option.choice(['error', 'string', 'type'] as const, { description: 'what to throw', example: 'error' })) }).strict(),
+  options: z
+    .object({
+      kind: optional(
+        option.choice(['error', 'string', 'type'] as const, { description: 'what to throw', example: 'error' }),
+      ),
+    })
+    .strict(),
   visibility: 'caller',
   examples: ['/boom'],
   run(input) {
@@ -52,7 +58,9 @@ describe('runCommand error boundary', () => {
     const t = makeApp({ logger, extraCommands: [boom] });
     const reply = await t.run('/boom');
     const reference = reply.error!.reference!;
-    const errorLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.level === 50);
+    const errorLines = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.level === 50);
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]!.reference).toBe(reference);
     expect((errorLines[0]!.err as { stack: string }).stack).toContain(SECRET_DETAIL);
@@ -84,7 +92,9 @@ describe('runCommand error boundary', () => {
     const reply = await t.run('/position close k3m9tq 6.1');
     expect(reply.error).toEqual({ kind: 'user', identifier: 'position-not-found' });
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(0);
-    expect(logger.entries.find((e) => e.message === 'command handled')?.object.outcome).toBe('refused:position-not-found');
+    expect(logger.entries.find((e) => e.message === 'command handled')?.object.outcome).toBe(
+      'refused:position-not-found',
+    );
   });
 
   it('never logs the free text a user typed (a note) in the per-command line', async () => {
@@ -98,9 +108,16 @@ describe('runCommand error boundary', () => {
 describe('runFor with typed (Discord) options', () => {
   it('accepts numbers, booleans and a numeric expiry as typed values', async () => {
     const t = makeApp();
-    const reply = await t.runFor('condor eval', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: 45, credit: 14.2, qty: 2 }, ALICE.discord);
+    const reply = await t.runFor(
+      'condor eval',
+      { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: 45, credit: 14.2, qty: 2 },
+      ALICE.discord,
+    );
     expect(reply.error).toBeUndefined();
-    expect((reply.data as { condor: { quantity: number; credit: number } }).condor).toMatchObject({ quantity: 2, credit: 14.2 });
+    expect((reply.data as { condor: { quantity: number; credit: number } }).condor).toMatchObject({
+      quantity: 2,
+      credit: 14.2,
+    });
   });
 
   it('refuses a value of the wrong type with one line naming the option', async () => {
@@ -121,7 +138,12 @@ describe('runFor with typed (Discord) options', () => {
 
 describe('per-user limiter for expensive commands', () => {
   const backtests: BacktestService = {
-    run: async (request) => ({ title: 'Backtest', visibility: 'caller', lines: [`policy ${request.policy}`], data: { request } }),
+    run: async (request) => ({
+      title: 'Backtest',
+      visibility: 'caller',
+      lines: [`policy ${request.policy}`],
+      data: { request },
+    }),
   };
 
   // The limits protect a shared bot from one user: they apply on Discord and Telegram, not to the
@@ -154,14 +176,19 @@ describe('per-user limiter for expensive commands', () => {
     const clock = fixedClock();
     const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1' } });
     for (let i = 0; i < 5; i++) expect((await t.run('/market', ALICE.discord)).error).toBeUndefined();
-    for (let i = 0; i < 3; i++) expect((await t.run('/backtest policy=nope', ALICE.discord)).error?.identifier).toBe('invalid-option');
+    for (let i = 0; i < 3; i++)
+      expect((await t.run('/backtest policy=nope', ALICE.discord)).error?.identifier).toBe('invalid-option');
     expect((await t.run('/backtest', ALICE.discord)).error).toBeUndefined();
     expect((await t.run('/backtest', ALICE.discord)).error?.identifier).toBe('rate-limited');
   });
 
   it('chain-priced evaluations have their own budget, apart from backtests', async () => {
     const clock = fixedClock();
-    const t = makeApp({ clock, services: { backtests }, env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1', CHAIN_EVALUATIONS_PER_MINUTE: '2' } });
+    const t = makeApp({
+      clock,
+      services: { backtests },
+      env: { EXPENSIVE_COMMANDS_PER_MINUTE: '1', CHAIN_EVALUATIONS_PER_MINUTE: '2' },
+    });
     const id = await t.addPosition(undefined, ALICE.discord); // 1 of 2
     expect((await t.run(`/position show ${id}`, ALICE.discord)).error).toBeUndefined(); // 2 of 2
     const limited = await t.run('/condor eval 5615 5665 6335 6385 45', ALICE.discord);

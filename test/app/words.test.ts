@@ -25,7 +25,11 @@ describe('splitWords', () => {
   });
 
   it('keeps spaces inside double, single and typographic quotes, and drops the quotes', () => {
-    expect(splitWords(`note="Dec cycle" b='two words' c=“curly one”`)).toEqual(['note=Dec cycle', 'b=two words', 'c=curly one']);
+    expect(splitWords(`note="Dec cycle" b='two words' c=“curly one”`)).toEqual([
+      'note=Dec cycle',
+      'b=two words',
+      'c=curly one',
+    ]);
   });
 
   it('honours backslash escapes of the quote and of the backslash inside quotes', () => {
@@ -48,12 +52,28 @@ describe('parseCommandLine', () => {
   it('finds a group command by its two words and fills positionals in the schema order', () => {
     const parsed = parse('/position add 5615 5665 6335 6385 2027-01-08 14.2');
     expect(parsed.command.name).toBe('position add');
-    expect(parsed.raw).toEqual({ long_put: '5615', short_put: '5665', short_call: '6335', long_call: '6385', expiry: '2027-01-08', credit: '14.2' });
+    expect(parsed.raw).toEqual({
+      long_put: '5615',
+      short_put: '5665',
+      short_call: '6335',
+      long_call: '6385',
+      expiry: '2027-01-08',
+      credit: '14.2',
+    });
   });
 
   it('reads key=value and key:value alike, in any order, and leaves values as text', () => {
     const parsed = parse('/position add credit:14.2 5615 5665 expiry=45 6335 6385 note="Dec cycle" qty:2');
-    expect(parsed.raw).toEqual({ long_put: '5615', short_put: '5665', short_call: '6335', long_call: '6385', expiry: '45', credit: '14.2', note: 'Dec cycle', qty: '2' });
+    expect(parsed.raw).toEqual({
+      long_put: '5615',
+      short_put: '5665',
+      short_call: '6335',
+      long_call: '6385',
+      expiry: '45',
+      credit: '14.2',
+      note: 'Dec cycle',
+      qty: '2',
+    });
   });
 
   it('lower-cases the command words and the keys, not the values', () => {
@@ -73,7 +93,7 @@ describe('parseCommandLine', () => {
     expect(parse('/position@condor_xyk_bot list status=all', 'condor_xyk_bot').raw).toEqual({ status: 'all' });
   });
 
-  it("refuses a command addressed to another bot", () => {
+  it('refuses a command addressed to another bot', () => {
     const error = refusal(() => parse('/market@other_bot', 'condor_xyk_bot'));
     expect(error.identifier).toBe('other-bot');
     expect(error.message).toContain('@other_bot');

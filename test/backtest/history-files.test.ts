@@ -4,7 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHistoryLoader, findHistoryFiles, HISTORY_FILES, loadHistory, mergeSpx } from '../../src/market/history-files.ts';
+import {
+  createHistoryLoader,
+  findHistoryFiles,
+  HISTORY_FILES,
+  loadHistory,
+  mergeSpx,
+} from '../../src/market/history-files.ts';
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'condor-history-'));
 const write = (dir: string, name: string, text: string) => {
@@ -14,8 +20,25 @@ const write = (dir: string, name: string, text: string) => {
 
 // Thanksgiving week 2024. The long file (Yahoo-like float noise) runs to 11-27 and has a bogus
 // row on the holiday; FRED starts 11-25, has an empty holiday row, and disagrees on 11-26.
-const LONG = ['Date,Close', '2024-11-20,5917.109999999', '2024-11-21,5948.7099999', '2024-11-22,5969.3399999', '2024-11-25,5987.3700001', '2024-11-26,6011.63', '2024-11-27,5998.7399999', '2024-11-28,5998.74'].join('\n');
-const FRED = ['observation_date,SP500', '2024-11-25,5987.37', '2024-11-26,6021.63', '2024-11-27,5998.74', '2024-11-28,', '2024-11-29,6032.38', '2024-12-02,6047.15'].join('\n');
+const LONG = [
+  'Date,Close',
+  '2024-11-20,5917.109999999',
+  '2024-11-21,5948.7099999',
+  '2024-11-22,5969.3399999',
+  '2024-11-25,5987.3700001',
+  '2024-11-26,6011.63',
+  '2024-11-27,5998.7399999',
+  '2024-11-28,5998.74',
+].join('\n');
+const FRED = [
+  'observation_date,SP500',
+  '2024-11-25,5987.37',
+  '2024-11-26,6021.63',
+  '2024-11-27,5998.74',
+  '2024-11-28,',
+  '2024-11-29,6032.38',
+  '2024-12-02,6047.15',
+].join('\n');
 // CBOE VIX: a row on the holiday (11-28), none on 11-26, an open above the high on 12-02.
 const VIX = [
   'DATE,OPEN,HIGH,LOW,CLOSE',
@@ -38,19 +61,30 @@ describe('finding history files', () => {
     write(dir, HISTORY_FILES.spxFred, FRED);
     write(dir, 'spx_close_1928_2023.csv', LONG);
     write(dir, HISTORY_FILES.vvix, 'DATE,VVIX\n11/22/2024,90.5\n');
-    expect(findHistoryFiles(dir)).toEqual({ spx: [path.join(dir, 'spx_close_1928_2023.csv'), path.join(dir, HISTORY_FILES.spxFred)], vix: path.join(dir, HISTORY_FILES.vix), vvix: path.join(dir, HISTORY_FILES.vvix) });
+    expect(findHistoryFiles(dir)).toEqual({
+      spx: [path.join(dir, 'spx_close_1928_2023.csv'), path.join(dir, HISTORY_FILES.spxFred)],
+      vix: path.join(dir, HISTORY_FILES.vix),
+      vvix: path.join(dir, HISTORY_FILES.vvix),
+    });
   });
 
   it('says what to do when there is no history', async () => {
     const result = await loadHistory({ dataDir: temp() });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(/^No SPX and VIX history in .*: run `npm run cli -- data sync` or pass --spx FILE --vix FILE\.$/);
+    if (!result.ok)
+      expect(result.error).toMatch(
+        /^No SPX and VIX history in .*: run `npm run cli -- data sync` or pass --spx FILE --vix FILE\.$/,
+      );
   });
 });
 
 describe('reading and joining', () => {
   const dir = temp();
-  const files = { spx: [write(dir, 'long.csv', LONG), write(dir, 'fred.csv', FRED)], vix: write(dir, 'vix.csv', VIX), vvix: write(dir, 'vvix.csv', 'DATE,VVIX\n11/22/2024,90.5\n11/25/2024,88\n') };
+  const files = {
+    spx: [write(dir, 'long.csv', LONG), write(dir, 'fred.csv', FRED)],
+    vix: write(dir, 'vix.csv', VIX),
+    vvix: write(dir, 'vvix.csv', 'DATE,VVIX\n11/22/2024,90.5\n11/25/2024,88\n'),
+  };
 
   it('merges SPX with FRED preferred, drops VIX holiday rows, carries missing VIX days, counts the quirks', async () => {
     const loaded = await loadHistory({ dataDir: dir, ...files });
@@ -68,9 +102,19 @@ describe('reading and joining', () => {
     ]);
     expect(report.spx.overlapDays).toBe(3);
     expect(report.spx.disagreementCount).toBe(1);
-    expect(report.spx.disagreements[0]).toEqual({ date: '2024-11-26', kept: 6021.63, replaced: 6011.63, keptFile: 'fred.csv' });
+    expect(report.spx.disagreements[0]).toEqual({
+      date: '2024-11-26',
+      kept: 6021.63,
+      replaced: 6011.63,
+      keptFile: 'fred.csv',
+    });
     expect(report.spx.droppedInsidePreferred).toEqual(['2024-11-28']);
-    expect(report.spx.sources[1]).toMatchObject({ fred: true, missingValue: 1, first: '2024-11-25', last: '2024-12-02' });
+    expect(report.spx.sources[1]).toMatchObject({
+      fred: true,
+      missingValue: 1,
+      first: '2024-11-25',
+      last: '2024-12-02',
+    });
     expect(report.join.vixDroppedOnNonSpxDays).toEqual(['2024-11-28']);
     expect(report.join.vixCarriedForward).toEqual(['2024-11-26']);
     expect(report.vix.openOutsideRange).toBe(1);
@@ -78,7 +122,9 @@ describe('reading and joining', () => {
     expect(report.sessionsWithoutSpx).toEqual([]);
     const text = notes.join('\n');
     expect(text).toContain('1 differed by more than 0.01, most on 2024-11-26 (6021.63 kept, 6011.63 replaced)');
-    expect(text).toContain('1 SPX days of a less preferred file that the preferred file has no close for were dropped: 2024-11-28');
+    expect(text).toContain(
+      '1 SPX days of a less preferred file that the preferred file has no close for were dropped: 2024-11-28',
+    );
     expect(text).toContain("1 rows without a value (FRED's empty holiday rows) were dropped");
     expect(text).toContain('1 VIX rows on days without an SPX close (holidays) were dropped: 2024-11-28');
     expect(text).toContain('1 SPX days had no VIX row and carry the previous VIX close: 2024-11-26');
@@ -87,10 +133,32 @@ describe('reading and joining', () => {
 
   it('takes any listed order: FRED wins whether it comes first or last', () => {
     const bars = (pairs: [string, number][]) => pairs.map(([date, close]) => ({ date, close }));
-    const long = { file: 'long.csv', fred: false, bars: bars([['2024-01-02', 1], ['2024-01-03', 2], ['2024-01-04', 3]]) };
-    const fred = { file: 'fred.csv', fred: true, bars: bars([['2024-01-03', 20], ['2024-01-05', 50]]) };
-    const expected = [['2024-01-02', 1], ['2024-01-03', 20], ['2024-01-05', 50]];
-    for (const order of [[long, fred], [fred, long]]) {
+    const long = {
+      file: 'long.csv',
+      fred: false,
+      bars: bars([
+        ['2024-01-02', 1],
+        ['2024-01-03', 2],
+        ['2024-01-04', 3],
+      ]),
+    };
+    const fred = {
+      file: 'fred.csv',
+      fred: true,
+      bars: bars([
+        ['2024-01-03', 20],
+        ['2024-01-05', 50],
+      ]),
+    };
+    const expected = [
+      ['2024-01-02', 1],
+      ['2024-01-03', 20],
+      ['2024-01-05', 50],
+    ];
+    for (const order of [
+      [long, fred],
+      [fred, long],
+    ]) {
       const merged = mergeSpx(order);
       expect(merged.bars.map((bar) => [bar.date, bar.close])).toEqual(expected);
       expect(merged.report.droppedInsidePreferred).toEqual(['2024-01-04']);
@@ -101,7 +169,8 @@ describe('reading and joining', () => {
     const bad = write(dir, 'bad.csv', '<html>blocked</html>');
     const result = await loadHistory({ dataDir: dir, spx: [bad], vix: files.vix });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toBe(`${bad}: history: got an HTML page instead of data (blocked or an error page)`);
+    if (!result.ok)
+      expect(result.error).toBe(`${bad}: history: got an HTML page instead of data (blocked or an error page)`);
   });
 
   it('the loader for the chat command reads again only when a file changes', async () => {

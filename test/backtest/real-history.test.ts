@@ -9,9 +9,15 @@ import { loadHistory } from '../../src/market/history-files.ts';
 import { tableLines } from '../../src/render/table.ts';
 
 const SHARED = process.env.CONDOR_XYK_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data');
-const FILES = { spx: [path.join(SHARED, 'spx_close_1928_2023.csv'), path.join(SHARED, 'spx_close_fred_2016_2026.csv')], vix: path.join(SHARED, 'vix_daily.csv') };
+const FILES = {
+  spx: [path.join(SHARED, 'spx_close_1928_2023.csv'), path.join(SHARED, 'spx_close_fred_2016_2026.csv')],
+  vix: path.join(SHARED, 'vix_daily.csv'),
+};
 const present = [...FILES.spx, FILES.vix].every((file) => existsSync(file));
-if (!present) console.log(`real-history tests skipped: ${SHARED} has no spx_close_1928_2023.csv, spx_close_fred_2016_2026.csv and vix_daily.csv (set CONDOR_XYK_SHARED_DATA to run them)`);
+if (!present)
+  console.log(
+    `real-history tests skipped: ${SHARED} has no spx_close_1928_2023.csv, spx_close_fred_2016_2026.csv and vix_daily.csv (set CONDOR_XYK_SHARED_DATA to run them)`,
+  );
 
 describe.skipIf(!present)('the real 1990–2026 history (../shared/data)', async () => {
   const loaded = present ? await loadHistory({ dataDir: SHARED, ...FILES }) : null;
@@ -23,7 +29,9 @@ describe.skipIf(!present)('the real 1990–2026 history (../shared/data)', async
     expect(days[0]!.date).toBe('1990-01-02');
     expect(days.at(-1)!.date).toBe('2026-02-11');
     expect(report.join.vixCarriedForward).toEqual(['1991-03-01', '1997-01-31', '1997-11-26', '1999-12-31']);
-    expect(report.join.vixDroppedOnNonSpxDays).toEqual(expect.arrayContaining(['2022-05-30', '2022-07-04', '2023-05-29', '2024-11-28', '2025-07-04']));
+    expect(report.join.vixDroppedOnNonSpxDays).toEqual(
+      expect.arrayContaining(['2022-05-30', '2022-07-04', '2023-05-29', '2024-11-28', '2025-07-04']),
+    );
     expect(report.vix.openOutsideRange).toBe(47);
     expect(report.spx.overlapDays).toBe(1849);
     expect(report.spx.disagreementCount).toBe(7);
@@ -53,6 +61,8 @@ describe.skipIf(!present)('the real 1990–2026 history (../shared/data)', async
     const result = runBacktests({ days: history!.days });
     for (const line of tableLines(resultTable(result.policies)).slice(2)) expect(evidence).toContain(line);
     const claim = readClaim(result)!;
-    expect(evidence).toContain(`${claim.differencePoints >= 0 ? '+' : '−'}${Math.abs(claim.differencePoints).toFixed(1)} points`);
+    expect(evidence).toContain(
+      `${claim.differencePoints >= 0 ? '+' : '−'}${Math.abs(claim.differencePoints).toFixed(1)} points`,
+    );
   });
 });

@@ -11,18 +11,38 @@ function market(count: number) {
   const random = lcg(5);
   let spx = 3000;
   let vix = 18;
-  return path('2019-01-07', () => (spx = Math.round(spx * (1 + (random() - 0.5) * 0.03) * 100) / 100), () => (vix = Math.round(Math.min(60, Math.max(10, vix * (1 + (random() - 0.5) * 0.15))) * 100) / 100), count);
+  return path(
+    '2019-01-07',
+    () => (spx = Math.round(spx * (1 + (random() - 0.5) * 0.03) * 100) / 100),
+    () => (vix = Math.round(Math.min(60, Math.max(10, vix * (1 + (random() - 0.5) * 0.15))) * 100) / 100),
+    count,
+  );
 }
 
 function fakeContext(options: { step?: number; chartFails?: boolean } = {}) {
   let now = 0;
   const progress: string[] = [];
   const charts: EquityChartInput[] = [];
-  const logger = { debug() {}, info() {}, warn() {}, error() {}, child() { return logger; } };
+  const logger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
+    child() {
+      return logger;
+    },
+  };
   const context = {
     clock: { now: () => (now += options.step ?? 0) },
     logger,
-    defaults: { rate: 0.04, dividendYield: 0.013, skewBeta: 0, underlying: 'SPX', summaryTime: '09:45', summaryTimeZone: 'America/New_York' },
+    defaults: {
+      rate: 0.04,
+      dividendYield: 0.013,
+      skewBeta: 0,
+      underlying: 'SPX',
+      summaryTime: '09:45',
+      summaryTimeZone: 'America/New_York',
+    },
     charts: {
       payoff: async () => Buffer.from(''),
       equity: async (input: EquityChartInput) => {
@@ -42,18 +62,25 @@ describe('the backtest service', () => {
   const days = market(400);
 
   it('answers with the table of the three policies, the chart, the claim and the footers', async () => {
-    const service = createBacktestService({ loadHistory: async () => ({ days, notes: ['400 trading days, 2019-01-07 to 2020-07-17.'] }) });
+    const service = createBacktestService({
+      loadHistory: async () => ({ days, notes: ['400 trading days, 2019-01-07 to 2020-07-17.'] }),
+    });
     const { context, progress, charts } = fakeContext();
     const reply = await service.run({ policy: 'all' }, context);
     expect(reply.title).toBe('Backtest SPX 2019-01-07 → 2020-07-17: cp vs delta vs hold');
     expect(reply.table!.rows.map((row) => row[0])).toEqual(['cp (invariant)', 'delta (static 50Δ)', 'hold']);
-    expect(reply.lines![0]).toBe('Claim under test: "constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule".');
+    expect(reply.lines![0]).toBe(
+      'Claim under test: "constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule".',
+    );
     expect(reply.lines![1]).toMatch(/^Measured: cp − delta win rate = [+−]\d+\.\d points/);
     expect(reply.attachments![0]).toMatchObject({ filename: 'backtest-equity.png', contentType: 'image/png' });
     expect(charts[0]!.series.map((s) => s.label)).toEqual(['cp (invariant)', 'delta (static 50Δ)', 'hold']);
     expect(charts[0]!.series[0]!.points).toHaveLength(400);
     expect(reply.footer).toContain('400 trading days, 2019-01-07 to 2020-07-17.');
-    expect(reply.footer!.slice(-2)).toEqual(['Past results do not predict future ones.', 'Educational tool, not investment advice.']);
+    expect(reply.footer!.slice(-2)).toEqual([
+      'Past results do not predict future ones.',
+      'Educational tool, not investment advice.',
+    ]);
     expect(progress).toEqual([]); // a quick run says nothing in between
     const data = reply.data as { policies: Record<string, unknown>[] };
     expect(Object.keys(data.policies[0]!)).not.toContain('equity');
@@ -62,10 +89,19 @@ describe('the backtest service', () => {
   it('passes the options through (dates, DTE, short delta, wings) and the operator defaults', async () => {
     const service = createBacktestService({ loadHistory: async () => days });
     const { context } = fakeContext();
-    const reply = await service.run({ policy: 'delta', from: '2019-03-01', to: '2020-03-31', dte: 30, delta: 0.2, wings: 100 }, context);
+    const reply = await service.run(
+      { policy: 'delta', from: '2019-03-01', to: '2020-03-31', dte: 30, delta: 0.2, wings: 100 },
+      context,
+    );
     const data = reply.data as { from: string; to: string; params: Record<string, unknown> };
     expect([data.from, data.to]).toEqual(['2019-03-01', '2020-03-31']);
-    expect(data.params).toMatchObject({ targetDte: 30, targetDelta: 0.2, wingWidthAtReference: 100, rate: 0.04, dividendYield: 0.013 });
+    expect(data.params).toMatchObject({
+      targetDte: 30,
+      targetDelta: 0.2,
+      wingWidthAtReference: 100,
+      rate: 0.04,
+      dividendYield: 0.013,
+    });
     expect(reply.table!.rows).toHaveLength(1);
     expect(reply.lines![1]).toBe('Measured: not in this run; it needs both cp and delta (policy=all).');
   });
@@ -84,16 +120,29 @@ describe('the backtest service', () => {
 
   it('without history: a UserError saying to run data sync (or the loader’s own line)', async () => {
     const { context } = fakeContext();
-    await expect(createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context)).rejects.toThrow(UserError);
-    await expect(createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context)).rejects.toThrow(/npm run cli -- data sync/);
-    await expect(createBacktestService({ loadHistory: async () => ({ days: [], notes: ['No SPX history in ./data/market: run it.'] }) }).run({ policy: 'all' }, context)).rejects.toThrow('No SPX history in ./data/market: run it.');
+    await expect(
+      createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context),
+    ).rejects.toThrow(UserError);
+    await expect(
+      createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context),
+    ).rejects.toThrow(/npm run cli -- data sync/);
+    await expect(
+      createBacktestService({
+        loadHistory: async () => ({ days: [], notes: ['No SPX history in ./data/market: run it.'] }),
+      }).run({ policy: 'all' }, context),
+    ).rejects.toThrow('No SPX history in ./data/market: run it.');
   });
 
   it('a range with no trading day is the user’s mistake, said in one line', async () => {
     const { context } = fakeContext();
-    const run = createBacktestService({ loadHistory: async () => days }).run({ policy: 'all', from: '2030-01-02' }, context);
+    const run = createBacktestService({ loadHistory: async () => days }).run(
+      { policy: 'all', from: '2030-01-02' },
+      context,
+    );
     await expect(run).rejects.toThrow(UserError);
-    await expect(createBacktestService({ loadHistory: async () => days }).run({ policy: 'all', from: '2030-01-02' }, context)).rejects.toThrow(/no trading day between 2030-01-02/);
+    await expect(
+      createBacktestService({ loadHistory: async () => days }).run({ policy: 'all', from: '2030-01-02' }, context),
+    ).rejects.toThrow(/no trading day between 2030-01-02/);
   });
 
   it('still answers when the chart cannot be drawn', async () => {

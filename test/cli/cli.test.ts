@@ -10,8 +10,16 @@ import { runMain, tempDir } from '../support/app.ts';
 
 function setup() {
   const dir = tempDir('condor-cli-');
-  const env = { MARKET_DATA: 'demo', DATABASE_PATH: path.join(dir, 'data', 'condor.db'), CHARTS_DIR: path.join(dir, 'charts') };
-  return { dir, env, run: (args: string[], extraEnv: Record<string, string> = {}) => runMain(args, { env: { ...env, ...extraEnv } }) };
+  const env = {
+    MARKET_DATA: 'demo',
+    DATABASE_PATH: path.join(dir, 'data', 'condor.db'),
+    CHARTS_DIR: path.join(dir, 'charts'),
+  };
+  return {
+    dir,
+    env,
+    run: (args: string[], extraEnv: Record<string, string> = {}) => runMain(args, { env: { ...env, ...extraEnv } }),
+  };
 }
 
 const stderrLines = (stderr: string) => stderr.split('\n').filter((line) => line !== '');
@@ -25,7 +33,12 @@ describe('cli run', CHILD, () => {
     const result = await run(['run', '/market', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const reply = JSON.parse(result.stdout) as Reply & { data: { snapshot: { spot: { value: number }; vix: { value: number }; demo: boolean }; regime: { threshold: number; regime: string; percentile: number } } };
+    const reply = JSON.parse(result.stdout) as Reply & {
+      data: {
+        snapshot: { spot: { value: number }; vix: { value: number }; demo: boolean };
+        regime: { threshold: number; regime: string; percentile: number };
+      };
+    };
     const today = newYorkDate(Date.now());
     const close = demoClose(isTradingDay(today) ? today : tradingDayOnOrBefore(today));
     expect(reply.title).toBe(`Market · ${today}`);
@@ -42,7 +55,9 @@ describe('cli run', CHILD, () => {
     const { run } = setup();
     const result = await run(['run', '/condor eval 1 2 3']);
     expect(result.code).toBe(2);
-    expect(stderrLines(result.stderr)).toEqual(['Option long_call is required (e.g. long_call=6385). Usage: /condor eval 5615 5665 6335 6385 45']);
+    expect(stderrLines(result.stderr)).toEqual([
+      'Option long_call is required (e.g. long_call=6385). Usage: /condor eval 5615 5665 6335 6385 45',
+    ]);
     expect(result.stdout).toBe('');
   });
 
@@ -60,7 +75,9 @@ describe('cli run', CHILD, () => {
     expect(added.code).toBe(0);
     const id = (JSON.parse(added.stdout) as { data: { position: { id: string; credit: number } } }).data.position.id;
     const mine = await run(['run', '/position list', '--json']);
-    expect((JSON.parse(mine.stdout) as { data: { positions: { id: string }[] } }).data.positions.map((p) => p.id)).toEqual([id]);
+    expect(
+      (JSON.parse(mine.stdout) as { data: { positions: { id: string }[] } }).data.positions.map((p) => p.id),
+    ).toEqual([id]);
     const theirs = await run(['run', '/position list', '--user', 'someone-else']);
     expect(theirs.code).toBe(0);
     expect(theirs.stdout).toContain('No open positions');
@@ -82,7 +99,9 @@ describe('cli usage errors: exit 2 with one line on stderr', CHILD, () => {
     const { run } = setup();
     const result = await run(['run']);
     expect(result.code).toBe(2);
-    expect(stderrLines(result.stderr)).toEqual(['run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"']);
+    expect(stderrLines(result.stderr)).toEqual([
+      'run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"',
+    ]);
   });
 
   it('run with an unknown flag', async () => {

@@ -23,7 +23,16 @@ async function startAndStop(signal: 'SIGTERM' | 'SIGINT') {
   const database = path.join(dir, 'condor.db');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: root,
-    env: { ...process.env, CONDOR_XYK_TEST: '1', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_PATH: database, MARKET_DATA: 'demo', LOG_LEVEL: 'info', DISCORD_TOKEN: '' },
+    env: {
+      ...process.env,
+      CONDOR_XYK_TEST: '1',
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_PATH: database,
+      MARKET_DATA: 'demo',
+      LOG_LEVEL: 'info',
+      DISCORD_TOKEN: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -46,7 +55,10 @@ describe('graceful shutdown', () => {
     it(`${signal}: stops the bot and the scheduler, closes the database, exits 0`, async () => {
       const { code, stderr, database, dir } = await startAndStop(signal);
       expect(code).toBe(0);
-      const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string });
       const messages = lines.map((line) => line.msg);
       expect(messages).toContain('Telegram bot started');
       expect(messages.indexOf('shutting down')).toBeGreaterThan(messages.indexOf('scheduler started'));

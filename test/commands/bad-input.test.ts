@@ -37,17 +37,34 @@ function badValues(meta: OptionMeta): BadValue[] {
   ];
   switch (meta.kind) {
     case 'number':
-      return [wrong('abc', 'a word for a number'), wrong('12abc', 'digits then letters'), wrong('1e3', 'exponent notation'), ...limits(false)];
+      return [
+        wrong('abc', 'a word for a number'),
+        wrong('12abc', 'digits then letters'),
+        wrong('1e3', 'exponent notation'),
+        ...limits(false),
+      ];
     case 'integer':
-      return [wrong('abc', 'a word for a whole number'), range('1.5', 'a fraction for a whole number'), ...limits(true)];
+      return [
+        wrong('abc', 'a word for a whole number'),
+        range('1.5', 'a fraction for a whole number'),
+        ...limits(true),
+      ];
     case 'boolean':
       return [wrong('maybe', "'maybe' for a boolean")];
     case 'choice':
       return [range('nope', 'an unknown choice')];
     case 'date':
-      return [range('2026-13-45', 'a month 13'), range('2026-02-30', 'February 30'), range('tomorrow', 'a word for a date')];
+      return [
+        range('2026-13-45', 'a month 13'),
+        range('2026-02-30', 'February 30'),
+        range('tomorrow', 'a word for a date'),
+      ];
     case 'expiry':
-      return [range('soon', 'a word for an expiry'), range('2026-02-30', 'February 30'), range('4000', 'more than 3650 days')];
+      return [
+        range('soon', 'a word for an expiry'),
+        range('2026-02-30', 'February 30'),
+        range('4000', 'more than 3650 days'),
+      ];
     case 'position-id':
       return [range('k3!9tq', 'a character outside the id alphabet'), range('ab', 'too short')];
     case 'string':
@@ -59,7 +76,9 @@ const quote = (value: string) => (/[\s"]/.test(value) || value === '' ? `"${valu
 
 /** key=value words for the required options, from their examples: a line the schema accepts. */
 const requiredWords = (command: AnyCommand, except?: string) =>
-  optionsOf(command).filter((o) => o.meta.required && o.name !== except).map((o) => `${o.name}=${quote(o.meta.example)}`);
+  optionsOf(command)
+    .filter((o) => o.meta.required && o.name !== except)
+    .map((o) => `${o.name}=${quote(o.meta.example)}`);
 
 async function freshApp(): Promise<TestApp> {
   const t = makeApp();
@@ -117,7 +136,11 @@ for (const command of registry.commands) {
 
     it('an unknown option as a typed (Discord) option', async () => {
       const t = await freshApp();
-      const raw = Object.fromEntries(optionsOf(command).filter((o) => o.meta.required).map((o) => [o.name, o.meta.example]));
+      const raw = Object.fromEntries(
+        optionsOf(command)
+          .filter((o) => o.meta.required)
+          .map((o) => [o.name, o.meta.example]),
+      );
       const reply = await t.runFor(command.name, { ...raw, bogus: 1 });
       expect(reply.error?.identifier).toBe('unknown-option');
       expectOneLineUserError(reply, 'bogus');
@@ -143,8 +166,13 @@ for (const command of registry.commands) {
     for (const { name, meta } of optionsOf(command)) {
       it(`${name}: a typed value of the wrong type`, async () => {
         const t = await freshApp();
-        const raw = Object.fromEntries(optionsOf(command).filter((o) => o.meta.required && o.name !== name).map((o) => [o.name, o.meta.example]));
-        const wrongType = meta.kind === 'number' || meta.kind === 'integer' ? true : meta.kind === 'boolean' ? 5 : { nested: 1 };
+        const raw = Object.fromEntries(
+          optionsOf(command)
+            .filter((o) => o.meta.required && o.name !== name)
+            .map((o) => [o.name, o.meta.example]),
+        );
+        const wrongType =
+          meta.kind === 'number' || meta.kind === 'integer' ? true : meta.kind === 'boolean' ? 5 : { nested: 1 };
         const before = t.rowCounts();
         const reply = await t.runFor(command.name, { ...raw, [name]: wrongType });
         expectOneLineUserError(reply, name);
@@ -156,10 +184,17 @@ for (const command of registry.commands) {
 
 describe('how a bad value is described', () => {
   const wrongKinds = registry.commands.flatMap((command) =>
-    optionsOf(command).flatMap(({ name, meta }) => badValues(meta).filter((b) => b.wrongKind).map((bad) => ({ command, name, bad }))));
+    optionsOf(command).flatMap(({ name, meta }) =>
+      badValues(meta)
+        .filter((b) => b.wrongKind)
+        .map((bad) => ({ command, name, bad })),
+    ),
+  );
 
   it('covers numbers, whole numbers and booleans', () => {
-    expect(new Set(wrongKinds.map((c) => optionsOf(c.command).find((o) => o.name === c.name)!.meta.kind))).toEqual(new Set(['number', 'integer', 'boolean']));
+    expect(new Set(wrongKinds.map((c) => optionsOf(c.command).find((o) => o.name === c.name)!.meta.kind))).toEqual(
+      new Set(['number', 'integer', 'boolean']),
+    );
   });
 
   // Was a bug (describeIssue read issue.input, which zod 4 leaves out unless reportInput is on):
@@ -167,7 +202,9 @@ describe('how a bad value is described', () => {
   it('a value of the wrong kind is called invalid, not missing', async () => {
     const t = await freshApp();
     for (const { command, name, bad } of wrongKinds) {
-      const reply = await t.run(`/${command.name} ${[...requiredWords(command, name), `${name}=${quote(bad.value)}`].join(' ')}`);
+      const reply = await t.run(
+        `/${command.name} ${[...requiredWords(command, name), `${name}=${quote(bad.value)}`].join(' ')}`,
+      );
       expect(reply.error?.identifier, `/${command.name} ${name}=${bad.value}`).toBe('invalid-option');
       expect(reply.lines?.[0], `/${command.name} ${name}=${bad.value}`).toMatch(new RegExp(`^Option ${name} must be `));
     }
@@ -175,16 +212,28 @@ describe('how a bad value is described', () => {
 
   it('a word for a number or a boolean: the rule it breaks', async () => {
     const t = await freshApp();
-    expect((await t.run('/position close k3m9tq debit=abc')).lines?.[0]).toBe('Option debit must be a number (e.g. debit=6.1). Usage: /position close k3m9tq 6.10');
-    expect((await t.run('/settings reset=maybe')).lines?.[0]).toBe('Option reset must be true or false (e.g. reset=true). Usage: /settings');
+    expect((await t.run('/position close k3m9tq debit=abc')).lines?.[0]).toBe(
+      'Option debit must be a number (e.g. debit=6.1). Usage: /position close k3m9tq 6.10',
+    );
+    expect((await t.run('/settings reset=maybe')).lines?.[0]).toBe(
+      'Option reset must be true or false (e.g. reset=true). Usage: /settings',
+    );
   });
 
   it('a value out of range names the limit', async () => {
     const t = await freshApp();
-    expect((await t.run('/condor eval 5615 5665 6335 6385 45 vix=500')).lines?.[0]).toBe('Option vix must be at most 200 (e.g. vix=18.5). Usage: /condor eval 5615 5665 6335 6385 45');
-    expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=0')).lines?.[0]).toBe('Option credit must be above 0 (e.g. credit=14.2). Usage: /condor eval 5615 5665 6335 6385 45');
-    expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=-3')).lines?.[0]).toMatch(/^Option credit must be above 0/);
-    expect((await t.run('/position list status=pending')).lines?.[0]).toBe('Option status must be one of open, closed, all (e.g. status=open). Usage: /position list');
+    expect((await t.run('/condor eval 5615 5665 6335 6385 45 vix=500')).lines?.[0]).toBe(
+      'Option vix must be at most 200 (e.g. vix=18.5). Usage: /condor eval 5615 5665 6335 6385 45',
+    );
+    expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=0')).lines?.[0]).toBe(
+      'Option credit must be above 0 (e.g. credit=14.2). Usage: /condor eval 5615 5665 6335 6385 45',
+    );
+    expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=-3')).lines?.[0]).toMatch(
+      /^Option credit must be above 0/,
+    );
+    expect((await t.run('/position list status=pending')).lines?.[0]).toBe(
+      'Option status must be one of open, closed, all (e.g. status=open). Usage: /position list',
+    );
   });
 
   it('every required option, missing, is "required"', async () => {

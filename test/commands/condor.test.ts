@@ -1,7 +1,13 @@
 // /condor eval and /condor suggest through runLine on the real app (demo market, fixed clock,
 // temp SQLite), and the condor rules as /condor eval and /position add refuse them.
 import { describe, expect, it } from 'vitest';
-import { evaluateCondor, UNDERLYINGS, vixProxy, type CondorEvaluation, type MarketState } from '../../src/engine/index.ts';
+import {
+  evaluateCondor,
+  UNDERLYINGS,
+  vixProxy,
+  type CondorEvaluation,
+  type MarketState,
+} from '../../src/engine/index.ts';
 import { settlementInstant } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
 import { ALICE, errorLine, HOLIDAY, makeApp, MONDAY_10_NY, SATURDAY, TODAY } from '../support/app.ts';
@@ -20,7 +26,15 @@ interface EvalData {
 /** The market the demo provider shows on the test's Monday, as the engine's input. */
 function demoState(overrides: Partial<MarketState> = {}): MarketState {
   const close = demoClose(TODAY);
-  return { spot: close.spx, rate: 0.04, dividendYield: 0.013, vol: vixProxy(close.vix, 0), valuationMs: MONDAY_10_NY, valuationDate: TODAY, ...overrides };
+  return {
+    spot: close.spx,
+    rate: 0.04,
+    dividendYield: 0.013,
+    vol: vixProxy(close.vix, 0),
+    valuationMs: MONDAY_10_NY,
+    valuationDate: TODAY,
+    ...overrides,
+  };
 }
 
 describe('/condor eval', () => {
@@ -29,7 +43,13 @@ describe('/condor eval', () => {
     const reply = await t.run('/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2');
     expect(reply.error).toBeUndefined();
     const data = reply.data as EvalData;
-    expect(data.condor).toMatchObject({ underlying: 'SPX', strikes: STRIKES, expiry: '2027-01-08', quantity: 2, credit: 14.2 });
+    expect(data.condor).toMatchObject({
+      underlying: 'SPX',
+      strikes: STRIKES,
+      expiry: '2027-01-08',
+      quantity: 2,
+      credit: 14.2,
+    });
     expect(data.creditIsModel).toBe(false);
     const e = data.evaluation;
     expect(e.maxProfit).toBeCloseTo(14.2 * 100 * 2, 9);
@@ -78,7 +98,9 @@ describe('/condor eval', () => {
     expect(byDte.condor.expiry).toBe('2027-01-07');
     expect(byDte.evaluation.dte).toBe(45);
     for (const spelling of ['45d', '45dte', '45 days', 'expiry=45']) {
-      const line = spelling.includes('=') ? `/condor eval 5615 5665 6335 6385 ${spelling} credit=14.2` : `/condor eval 5615 5665 6335 6385 "${spelling}" credit=14.2`;
+      const line = spelling.includes('=')
+        ? `/condor eval 5615 5665 6335 6385 ${spelling} credit=14.2`
+        : `/condor eval 5615 5665 6335 6385 "${spelling}" credit=14.2`;
       expect((await t.run(line)).data, spelling).toMatchObject({ condor: { expiry: '2027-01-07' } });
     }
     const byDate = (await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=10')).data as EvalData;
@@ -132,7 +154,16 @@ describe('/condor suggest', () => {
     const t = makeApp();
     const reply = await t.run('/condor suggest');
     expect(reply.error).toBeUndefined();
-    const model = (reply.data as { model: { condor: { strikes: typeof STRIKES; expiry: string; credit: number }; shortPutDelta: number; shortCallDelta: number; wingWidth: number } }).model;
+    const model = (
+      reply.data as {
+        model: {
+          condor: { strikes: typeof STRIKES; expiry: string; credit: number };
+          shortPutDelta: number;
+          shortCallDelta: number;
+          wingWidth: number;
+        };
+      }
+    ).model;
     expect(model.condor.expiry).toBe('2027-01-07');
     expect(model.wingWidth).toBe(50);
     expect(model.condor.strikes.shortPut - model.condor.strikes.longPut).toBe(50);
@@ -150,7 +181,16 @@ describe('/condor suggest', () => {
   it('dte, delta and wings change the model', async () => {
     const t = makeApp();
     const reply = await t.run('/condor suggest dte=30 delta=0.10 wings=25');
-    const model = (reply.data as { model: { condor: { strikes: typeof STRIKES; expiry: string }; shortPutDelta: number; wingWidth: number; targetDelta: number } }).model;
+    const model = (
+      reply.data as {
+        model: {
+          condor: { strikes: typeof STRIKES; expiry: string };
+          shortPutDelta: number;
+          wingWidth: number;
+          targetDelta: number;
+        };
+      }
+    ).model;
     expect(model.wingWidth).toBe(25);
     expect(model.targetDelta).toBe(0.1);
     expect(model.condor.strikes.shortPut - model.condor.strikes.longPut).toBe(25);
@@ -164,14 +204,42 @@ describe('condor rules, each refused with one line naming the rule', () => {
   const cases: { name: string; args: string; pattern: RegExp }[] = [
     { name: 'strike order', args: '5665 5615 6335 6385 45 credit=14.2', pattern: /strike-order.*strikes must rise/ },
     { name: 'calls below puts', args: '6335 6385 5615 5665 45 credit=14.2', pattern: /strike-order/ },
-    { name: 'off-grid strike', args: '5617 5665 6335 6385 45 credit=14.2', pattern: /strike-grid.*multiples of 5.*5617/ },
-    { name: 'credit equal to the width', args: '5615 5665 6335 6385 45 credit=50', pattern: /credit-below-width.*widest wing 50/ },
+    {
+      name: 'off-grid strike',
+      args: '5617 5665 6335 6385 45 credit=14.2',
+      pattern: /strike-grid.*multiples of 5.*5617/,
+    },
+    {
+      name: 'credit equal to the width',
+      args: '5615 5665 6335 6385 45 credit=50',
+      pattern: /credit-below-width.*widest wing 50/,
+    },
     { name: 'credit above the width', args: '5615 5665 6335 6385 45 credit=60', pattern: /credit-below-width/ },
-    { name: 'quantity not an integer', args: '5615 5665 6335 6385 45 credit=14.2 qty=1.5', pattern: /^Option qty must be a whole number.*e\.g\. qty=2/ },
-    { name: 'quantity zero', args: '5615 5665 6335 6385 45 credit=14.2 qty=0', pattern: /^Option qty must be at least 1/ },
-    { name: 'expiry in the past', args: '5615 5665 6335 6385 2026-11-20 credit=14.2', pattern: /expiry-past.*2026-11-20 is in the past/ },
-    { name: 'expiry on a holiday', args: `5615 5665 6335 6385 ${HOLIDAY} credit=14.2`, pattern: new RegExp(`expiry ${HOLIDAY} is not a trading day.*e\\.g\\. expiry=2026-11-27`) },
-    { name: 'expiry on a weekend', args: `5615 5665 6335 6385 ${SATURDAY} credit=14.2`, pattern: new RegExp(`expiry ${SATURDAY} is not a trading day.*e\\.g\\. expiry=2026-11-30`) },
+    {
+      name: 'quantity not an integer',
+      args: '5615 5665 6335 6385 45 credit=14.2 qty=1.5',
+      pattern: /^Option qty must be a whole number.*e\.g\. qty=2/,
+    },
+    {
+      name: 'quantity zero',
+      args: '5615 5665 6335 6385 45 credit=14.2 qty=0',
+      pattern: /^Option qty must be at least 1/,
+    },
+    {
+      name: 'expiry in the past',
+      args: '5615 5665 6335 6385 2026-11-20 credit=14.2',
+      pattern: /expiry-past.*2026-11-20 is in the past/,
+    },
+    {
+      name: 'expiry on a holiday',
+      args: `5615 5665 6335 6385 ${HOLIDAY} credit=14.2`,
+      pattern: new RegExp(`expiry ${HOLIDAY} is not a trading day.*e\\.g\\. expiry=2026-11-27`),
+    },
+    {
+      name: 'expiry on a weekend',
+      args: `5615 5665 6335 6385 ${SATURDAY} credit=14.2`,
+      pattern: new RegExp(`expiry ${SATURDAY} is not a trading day.*e\\.g\\. expiry=2026-11-30`),
+    },
   ];
 
   for (const command of ['condor eval', 'position add']) {

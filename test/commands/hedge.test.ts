@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import type { HedgeLayerQuote, HedgeProposal } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
-import { ALICE, BOB, dataOf, errorLine, inDiscordChannel, inTelegramGroup, makeApp, MONDAY_10_NY } from '../support/app.ts';
+import {
+  ALICE,
+  BOB,
+  dataOf,
+  errorLine,
+  inDiscordChannel,
+  inTelegramGroup,
+  makeApp,
+  MONDAY_10_NY,
+} from '../support/app.ts';
 
 /** Opened when VIX was 10: at today's demo VIX 15.49 its premium is far above what spot and time explain. */
 const HEDGE_LINE = '/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10';
@@ -23,7 +32,9 @@ describe('/hedge', () => {
     expect(hedge.proposed.map((l) => l.layer)).toEqual([1, 2, 3]);
     expect(hedge.layers[0]!.longStrike).toBeLessThan(hedge.layers[0]!.shortStrike);
     expect(reply.table?.rows.map((r) => r[2])).toEqual(['FIRES NOW', 'FIRES NOW', 'FIRES NOW']);
-    expect(reply.buttons?.map((b) => [b.command, b.options])).toEqual([1, 2, 3].map((layer) => ['hedge', { id, adopt: layer }]));
+    expect(reply.buttons?.map((b) => [b.command, b.options])).toEqual(
+      [1, 2, 3].map((layer) => ['hedge', { id, adopt: layer }]),
+    );
     expect(reply.discussion).toBeUndefined();
   });
 
@@ -45,14 +56,26 @@ describe('/hedge', () => {
     expect(adopted.title).toBe(`Hedge layer 1 recorded on ${id}`);
     const { position, layer } = dataOf<{ position: StoredPosition; layer: HedgeLayerQuote }>(adopted);
     expect(layer.layer).toBe(1);
-    expect(position.hedgeLayers).toEqual([{
-      layer: 1, vixExpiry: proposal.vixExpiry, longStrike: proposal.layers[0]!.longStrike, shortStrike: proposal.layers[0]!.shortStrike,
-      debit: proposal.layers[0]!.debit, contracts: proposal.layers[0]!.contracts, adoptedMs: MONDAY_10_NY + 5_000,
-    }]);
+    expect(position.hedgeLayers).toEqual([
+      {
+        layer: 1,
+        vixExpiry: proposal.vixExpiry,
+        longStrike: proposal.layers[0]!.longStrike,
+        shortStrike: proposal.layers[0]!.shortStrike,
+        debit: proposal.layers[0]!.debit,
+        contracts: proposal.layers[0]!.contracts,
+        adoptedMs: MONDAY_10_NY + 5_000,
+      },
+    ]);
     const rows = t.rows('hedge_layers') as { position_id: string; layer: number; contracts: number }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ position_id: id, layer: 1, contracts: proposal.layers[0]!.contracts });
-    expect(t.app.store.db.prepare("SELECT count(*) FROM position_events WHERE position_id = ? AND kind = 'hedged'").pluck().get(id)).toBe(1);
+    expect(
+      t.app.store.db
+        .prepare("SELECT count(*) FROM position_events WHERE position_id = ? AND kind = 'hedged'")
+        .pluck()
+        .get(id),
+    ).toBe(1);
 
     const before = t.rowCounts();
     const again = await t.run(`/hedge ${id} adopt=1`);
@@ -111,16 +134,22 @@ describe('/hedge', () => {
     // Discord channel too; share=yes and share=1 are booleans as well.
     const discordId = await t.addPosition(HEDGE_LINE, ALICE.discord);
     for (const value of ['yes', '1', 'TRUE']) {
-      expect((await t.run(`/hedge ${discordId} share=${value}`, inDiscordChannel(ALICE.discord, false))).visibility).toBe('channel');
+      expect(
+        (await t.run(`/hedge ${discordId} share=${value}`, inDiscordChannel(ALICE.discord, false))).visibility,
+      ).toBe('channel');
     }
   });
 
-  it('the discussion adopt, run by someone else in the group, cannot touch the sharer\'s position', async () => {
+  it("the discussion adopt, run by someone else in the group, cannot touch the sharer's position", async () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
     const shared = await t.run(`/hedge ${id} share=true`, inTelegramGroup(ALICE.telegram, false));
     const before = t.rows('hedge_layers');
-    const byBob = await t.runFor(shared.discussion!.adopt!.command, shared.discussion!.adopt!.options, inTelegramGroup(BOB.telegram, false));
+    const byBob = await t.runFor(
+      shared.discussion!.adopt!.command,
+      shared.discussion!.adopt!.options,
+      inTelegramGroup(BOB.telegram, false),
+    );
     expect(byBob.error?.identifier).toBe('position-not-found');
     expect(t.rows('hedge_layers')).toEqual(before);
   });
@@ -129,7 +158,9 @@ describe('/hedge', () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE);
     const before = t.rowCounts();
-    expect(errorLine(await t.run(`/hedge ${id} share=true`))).toBe('Option share works in a channel or group: run /hedge there with share=true.');
+    expect(errorLine(await t.run(`/hedge ${id} share=true`))).toBe(
+      'Option share works in a channel or group: run /hedge there with share=true.',
+    );
     const telegramId = await t.addPosition(HEDGE_LINE, ALICE.telegram);
     expect((await t.run(`/hedge ${telegramId} share=true`, ALICE.telegram)).error?.identifier).toBe('share-in-channel');
     const discordId = await t.addPosition(HEDGE_LINE, ALICE.discord);

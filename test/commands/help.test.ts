@@ -9,7 +9,17 @@ import { errorLine, makeApp } from '../support/app.ts';
 const registry = createRegistry(commands);
 
 /** Refusals that mean the line itself is wrong (not the state it meets, like an unknown position id). */
-const PARSE_REFUSALS = ['invalid-option', 'missing-option', 'unknown-option', 'too-many-values', 'given-twice', 'unknown-subcommand', 'unknown-command', 'unclosed-quote', 'empty'];
+const PARSE_REFUSALS = [
+  'invalid-option',
+  'missing-option',
+  'unknown-option',
+  'too-many-values',
+  'given-twice',
+  'unknown-subcommand',
+  'unknown-command',
+  'unclosed-quote',
+  'empty',
+];
 
 describe('/help', () => {
   it('lists every command with an example', async () => {
@@ -18,13 +28,32 @@ describe('/help', () => {
     expect(reply.error).toBeUndefined();
     expect(reply.table?.rows).toEqual(registry.commands.map((c) => [`/${c.name}`, c.examples[0]]));
     expect(reply.table?.rows.map((r) => r[0])).toEqual([
-      '/condor eval', '/condor suggest', '/position add', '/position list', '/position show', '/position close', '/position history',
-      '/position export', '/hedge', '/market', '/signal', '/subscribe', '/settings', '/link', '/backtest', '/help',
+      '/condor eval',
+      '/condor suggest',
+      '/position add',
+      '/position list',
+      '/position show',
+      '/position close',
+      '/position history',
+      '/position export',
+      '/hedge',
+      '/market',
+      '/signal',
+      '/subscribe',
+      '/settings',
+      '/link',
+      '/backtest',
+      '/help',
     ]);
     for (const row of reply.table!.rows) expect(row[1]!.startsWith(row[0]!)).toBe(true);
   });
 
-  for (const spelling of ['/help "position add"', '/help command="position add"', '/help "command:/position add"', "/help 'POSITION   ADD'"]) {
+  for (const spelling of [
+    '/help "position add"',
+    '/help command="position add"',
+    '/help "command:/position add"',
+    "/help 'POSITION   ADD'",
+  ]) {
     it(`${spelling} lists the options of /position add with an example each`, async () => {
       const t = makeApp();
       const reply = await t.run(spelling);
@@ -55,7 +84,12 @@ describe('/help', () => {
     const t = makeApp();
     const position = await t.run('/help position');
     expect(position.lines?.filter((l) => l.startsWith('/')).map((l) => l.split(':')[0])).toEqual([
-      '/position add', '/position list', '/position show', '/position close', '/position history', '/position export',
+      '/position add',
+      '/position list',
+      '/position show',
+      '/position close',
+      '/position history',
+      '/position export',
     ]);
     expect((await t.run('/help /hedge')).title).toBe('Help: /hedge');
     expect((await t.run('/help market')).lines?.[0]).toBe(`/market: ${registry.get('market')!.description}`);

@@ -16,14 +16,20 @@ async function twoUsers(alice: Identity, bob: Identity) {
   await t.run(`/hedge ${hedgeable} adopt=1`, alice);
   const bobsOwn = await t.addPosition('/position add 5500 5550 6450 6500 2027-01-15 credit=9', bob);
   const snapshot = () => ({
-    positions: t.app.store.db.prepare('SELECT * FROM positions WHERE id IN (?, ?, ?) ORDER BY id').all(open, hedgeable, closed),
-    layers: t.app.store.db.prepare('SELECT * FROM hedge_layers WHERE position_id IN (?, ?, ?) ORDER BY position_id, layer').all(open, hedgeable, closed),
-    events: t.app.store.db.prepare('SELECT * FROM position_events WHERE position_id IN (?, ?, ?) ORDER BY id').all(open, hedgeable, closed),
+    positions: t.app.store.db
+      .prepare('SELECT * FROM positions WHERE id IN (?, ?, ?) ORDER BY id')
+      .all(open, hedgeable, closed),
+    layers: t.app.store.db
+      .prepare('SELECT * FROM hedge_layers WHERE position_id IN (?, ?, ?) ORDER BY position_id, layer')
+      .all(open, hedgeable, closed),
+    events: t.app.store.db
+      .prepare('SELECT * FROM position_events WHERE position_id IN (?, ?, ?) ORDER BY id')
+      .all(open, hedgeable, closed),
   });
   return { t, ids: [open, hedgeable, closed], open, hedgeable, closed, bobsOwn, snapshot };
 }
 
-describe('two users cannot see or touch each other\'s positions', () => {
+describe("two users cannot see or touch each other's positions", () => {
   for (const [label, alice, bob] of [
     ['console', ALICE.console, BOB.console],
     ['discord and telegram', ALICE.discord, BOB.telegram],
@@ -40,7 +46,9 @@ describe('two users cannot see or touch each other\'s positions', () => {
         for (const id of ids) expect(text, status).not.toContain(id);
         expect(text).not.toContain('5,615/5,665');
       }
-      expect(dataOf<{ positions: { id: string }[] }>(await t.run('/position list', bob)).positions.map((p) => p.id)).toEqual([bobsOwn]);
+      expect(
+        dataOf<{ positions: { id: string }[] }>(await t.run('/position list', bob)).positions.map((p) => p.id),
+      ).toEqual([bobsOwn]);
 
       // show, close, hedge (plain, adopt, share) with Alice's ids
       for (const id of ids) {
@@ -73,7 +81,9 @@ describe('two users cannot see or touch each other\'s positions', () => {
 
       // Alice's rows are exactly as they were, and she still sees all of hers.
       expect(snapshot()).toEqual(before);
-      const aliceAll = dataOf<{ positions: { id?: string; position?: { id: string } }[] }>(await t.run('/position list status=all', alice)).positions;
+      const aliceAll = dataOf<{ positions: { id?: string; position?: { id: string } }[] }>(
+        await t.run('/position list status=all', alice),
+      ).positions;
       expect(aliceAll.map((p) => p.id ?? p.position?.id).sort()).toEqual([open, hedgeable, closed].sort());
       expect(replyText(await t.run('/position list status=all', alice))).not.toContain(bobsOwn);
       expect((await t.run(`/position show ${bobsOwn}`, alice)).error?.identifier).toBe('position-not-found');

@@ -6,13 +6,17 @@ import { ALICE, BOB, capturingLogger, dataOf, errorLine, makeApp, replyText, typ
 
 async function linkCode(t: TestApp, who: Identity): Promise<string> {
   const reply = await t.run('/link', who);
-  const match = /one-time code: ([A-Z0-9]{4}-[A-Z0-9]{4}) \(valid 10 minutes, single use\)/.exec(reply.lines?.[0] ?? '');
+  const match = /one-time code: ([A-Z0-9]{4}-[A-Z0-9]{4}) \(valid 10 minutes, single use\)/.exec(
+    reply.lines?.[0] ?? '',
+  );
   if (!match) throw new Error(`no code in ${JSON.stringify(reply.lines)}`);
   return match[1]!;
 }
 
 const listIds = async (t: TestApp, who: Identity) =>
-  dataOf<{ positions: { id: string }[] }>(await t.run('/position list', who)).positions.map((p) => p.id).sort();
+  dataOf<{ positions: { id: string }[] }>(await t.run('/position list', who))
+    .positions.map((p) => p.id)
+    .sort();
 
 describe('/link', () => {
   for (const first of [ALICE.console, ALICE.discord]) {
@@ -36,11 +40,18 @@ describe('/link', () => {
       // Both identities now belong to one user.
       const userOf = (who: Identity) => t.app.store.users.resolve(who.platform, who.platformUserId, who.displayName);
       expect(userOf(first)).toBe(userOf(ALICE.telegram));
-      expect(t.app.store.users.identities(userOf(first)).map((i) => i.platform).sort()).toEqual([first.platform, 'telegram'].sort());
+      expect(
+        t.app.store.users
+          .identities(userOf(first))
+          .map((i) => i.platform)
+          .sort(),
+      ).toEqual([first.platform, 'telegram'].sort());
       // A position of one can be closed from the other.
       expect((await t.run(`/position close ${a} 2`, ALICE.telegram)).error).toBeUndefined();
       // Bob sees none of it.
-      expect(replyText(await t.run('/position list status=all', BOB.telegram))).not.toMatch(new RegExp([a, b, c].join('|')));
+      expect(replyText(await t.run('/position list status=all', BOB.telegram))).not.toMatch(
+        new RegExp([a, b, c].join('|')),
+      );
     });
   }
 
@@ -80,7 +91,9 @@ describe('/link', () => {
 
   it('a malformed code is refused by the schema with an example', async () => {
     const t = makeApp();
-    expect(errorLine(await t.run('/link abc', ALICE.telegram))).toBe('Option code must be a code like K7QM-2XPA (e.g. code=K7QM-2XPA). Usage: /link');
+    expect(errorLine(await t.run('/link abc', ALICE.telegram))).toBe(
+      'Option code must be a code like K7QM-2XPA (e.g. code=K7QM-2XPA). Usage: /link',
+    );
   });
 
   it('unlink=telegram: Telegram starts over empty, the positions stay with the remaining account', async () => {

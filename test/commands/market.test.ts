@@ -10,7 +10,9 @@ describe('/market', () => {
   it("shows the demo market's SPX, VIX, percentile, regime, term structure and threshold, to the channel", async () => {
     const t = makeApp();
     const reply = await t.run('/market', inDiscordChannel(ALICE.discord, false));
-    const { snapshot, regime, events } = dataOf<{ snapshot: MarketSnapshot; regime: RegimeReading; events: unknown[] }>(reply);
+    const { snapshot, regime, events } = dataOf<{ snapshot: MarketSnapshot; regime: RegimeReading; events: unknown[] }>(
+      reply,
+    );
     const close = demoClose(TODAY);
     expect(reply.visibility).toBe('channel');
     expect(reply.title).toBe(`Market · ${TODAY}`);
@@ -30,24 +32,31 @@ describe('/market', () => {
     expect(field('Regime')).toBe(regime.regime);
     expect(field('Threshold T')).toBe(`${(regime.threshold * 100).toFixed(1)}%`);
     expect(field('Next 3 trading days')).toBe('no FOMC, CPI or PPI');
-    expect(reply.footer).toEqual(['DEMO DATA: synthetic market, not real prices.', 'Data: demo, as of under a minute ago.', 'Educational tool, not investment advice.']);
+    expect(reply.footer).toEqual([
+      'DEMO DATA: synthetic market, not real prices.',
+      'Data: demo, as of under a minute ago.',
+      'Educational tool, not investment advice.',
+    ]);
   });
 
   it('lists the FOMC and CPI in the next three trading days (today included)', async () => {
     const t = makeApp({ clock: fixedClock(Date.UTC(2026, 11, 8, 15)) });
     const reply = await t.run('/market');
     const events = dataOf<{ events: { date: string; kind: string }[] }>(reply).events;
-    expect(events.map((e) => [e.date, e.kind])).toEqual([['2026-12-09', 'FOMC'], ['2026-12-10', 'CPI']]);
+    expect(events.map((e) => [e.date, e.kind])).toEqual([
+      ['2026-12-09', 'FOMC'],
+      ['2026-12-10', 'CPI'],
+    ]);
     expect(reply.fields?.find((f) => f.label === 'Next 3 trading days')?.value).toContain('2026-12-09 FOMC');
   });
 
-  it('on a holiday shows the last trading day\'s close', async () => {
+  it("on a holiday shows the last trading day's close", async () => {
     const t = makeApp({ clock: fixedClock(Date.UTC(2026, 10, 26, 15)) });
     const { snapshot } = dataOf<{ snapshot: MarketSnapshot }>(await t.run('/market'));
     expect(snapshot.spot.value).toBe(demoClose('2026-11-25').spx);
   });
 
-  it('the threshold follows the caller\'s own band', async () => {
+  it("the threshold follows the caller's own band", async () => {
     const t = makeApp();
     await t.run('/settings thresholds=30-40');
     const mine = dataOf<{ regime: RegimeReading }>(await t.run('/market')).regime.threshold;
@@ -73,7 +82,7 @@ describe('commands whose service is missing answer "not available"', () => {
     expect(errorLine(reply)).toBe('Daily summaries are not available in this setup.');
   });
 
-  it('/signal with the summary service buildApp wires in: today\'s channel summary on demand', async () => {
+  it("/signal with the summary service buildApp wires in: today's channel summary on demand", async () => {
     const t = makeApp();
     const reply = await t.run('/signal', inDiscordChannel(ALICE.discord, false));
     expect(reply.error).toBeUndefined();
@@ -88,7 +97,12 @@ describe('commands whose service is missing answer "not available"', () => {
     const t = makeApp({
       services: {
         backtests: { run: async (request) => (requests.push(request), { title: 'Backtest', visibility: 'caller' }) },
-        summaries: { channelSummary: async (context) => ({ title: `Summary for ${context.caller.displayName}`, visibility: 'channel' }) },
+        summaries: {
+          channelSummary: async (context) => ({
+            title: `Summary for ${context.caller.displayName}`,
+            visibility: 'channel',
+          }),
+        },
       },
     });
     expect((await t.run('/backtest from=2008-01-02 to=2012-12-31 dte=30 delta=0.1 wings=25')).title).toBe('Backtest');
@@ -99,7 +113,9 @@ describe('commands whose service is missing answer "not available"', () => {
     ]);
     expect((await t.run('/signal')).title).toBe('Summary for Alice');
     const reversed = await t.run('/backtest from=2012-01-03 to=2008-01-02');
-    expect(errorLine(reversed)).toBe('Option from 2012-01-03 must be before to 2008-01-02; e.g. from=2000-01-03 to=2010-12-31.');
+    expect(errorLine(reversed)).toBe(
+      'Option from 2012-01-03 must be before to 2008-01-02; e.g. from=2000-01-03 to=2010-12-31.',
+    );
     expect(requests).toHaveLength(2);
   });
 });

@@ -8,7 +8,9 @@ import { demoClose } from '../../src/market/demo.ts';
 import { ADD_LINE, dataOf, errorLine, makeApp, MONDAY_10_NY, TODAY } from '../support/app.ts';
 
 type ShowData = { position: StoredPosition; evaluation: PositionEvaluation };
-type ListData = { positions: { id?: string; action?: string; unrealizedPl?: number; dte?: number; position?: StoredPosition }[] };
+type ListData = {
+  positions: { id?: string; action?: string; unrealizedPl?: number; dte?: number; position?: StoredPosition }[];
+};
 
 /** RFC 4180 reader, enough for the export. */
 function parseCsv(text: string): string[][] {
@@ -54,22 +56,61 @@ describe('/position add', () => {
     expect(reply.title).toBe(`Position ${position.id} recorded`);
     const close = demoClose(TODAY);
     expect(position).toMatchObject({
-      underlying: 'SPX', expiry: '2027-01-07', settlement: 'PM', quantity: 2, credit: 14.2, note: 'Dec cycle', status: 'open',
-      openedMs: MONDAY_10_NY, entrySource: 'demo', hedgeLayers: [],
+      underlying: 'SPX',
+      expiry: '2027-01-07',
+      settlement: 'PM',
+      quantity: 2,
+      credit: 14.2,
+      note: 'Dec cycle',
+      status: 'open',
+      openedMs: MONDAY_10_NY,
+      entrySource: 'demo',
+      hedgeLayers: [],
     });
     const entry = position.entry;
-    expect(entry).toMatchObject({ openedMs: MONDAY_10_NY, openedDate: TODAY, spot: close.spx, vix: close.vix, credit: 14.2, rate: 0.04, dividendYield: 0.013 });
-    expect(entry.legVols).toEqual({ longPut: close.vix / 100, shortPut: close.vix / 100, shortCall: close.vix / 100, longCall: close.vix / 100 });
+    expect(entry).toMatchObject({
+      openedMs: MONDAY_10_NY,
+      openedDate: TODAY,
+      spot: close.spx,
+      vix: close.vix,
+      credit: 14.2,
+      rate: 0.04,
+      dividendYield: 0.013,
+    });
+    expect(entry.legVols).toEqual({
+      longPut: close.vix / 100,
+      shortPut: close.vix / 100,
+      shortCall: close.vix / 100,
+      longCall: close.vix / 100,
+    });
     expect(entry.cushion).toBeCloseTo(close.spx - (5665 - 14.2), 9);
     expect(entry.baselineK).toBeCloseTo(14.2 * entry.cushion, 9);
     expect(entry.calibration).toBeCloseTo(14.2 / entry.modelMark, 12);
-    expect(reply.lines?.join(' ')).toContain(`baseline k₀ ${(14.2 * entry.cushion).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}`);
+    expect(reply.lines?.join(' ')).toContain(
+      `baseline k₀ ${(14.2 * entry.cushion).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}`,
+    );
 
     // What is in the file is what the reply said.
-    const row = t.app.store.db.prepare('SELECT * FROM positions WHERE id = ?').get(position.id) as Record<string, unknown>;
-    expect(row).toMatchObject({ long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2027-01-07', quantity: 2, credit: 14.2, note: 'Dec cycle', entry_source: 'demo' });
+    const row = t.app.store.db.prepare('SELECT * FROM positions WHERE id = ?').get(position.id) as Record<
+      string,
+      unknown
+    >;
+    expect(row).toMatchObject({
+      long_put: 5615,
+      short_put: 5665,
+      short_call: 6335,
+      long_call: 6385,
+      expiry: '2027-01-07',
+      quantity: 2,
+      credit: 14.2,
+      note: 'Dec cycle',
+      entry_source: 'demo',
+    });
     expect(JSON.parse(row.entry_json as string)).toEqual(entry);
-    const events = t.app.store.db.prepare('SELECT kind FROM position_events WHERE position_id = ?').pluck().all(position.id);
+    const events = t.app.store.db
+      .prepare('SELECT kind FROM position_events WHERE position_id = ?')
+      .pluck()
+      .all(position.id);
     expect(events).toEqual(['opened']);
   });
 
@@ -87,14 +128,18 @@ describe('/position add', () => {
     expect(errorLine(refused)).toMatch(/opened on 2026-11-20 needs its entry market.*spot=5800 vix=16\.4/);
     const afterRefusal = t.rowCounts();
     expect(afterRefusal.positions).toBe(before.positions ?? 0);
-    const { position } = dataOf<{ position: StoredPosition }>(await t.run(`/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 opened=2026-11-20 spot=5950 vix=17`));
+    const { position } = dataOf<{ position: StoredPosition }>(
+      await t.run(`/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 opened=2026-11-20 spot=5950 vix=17`),
+    );
     expect(position.openedMs).toBe(newYorkInstant('2026-11-20', '16:00'));
     expect(position.entry).toMatchObject({ openedDate: '2026-11-20', spot: 5950, vix: 17 });
   });
 
   it('refuses an opening date in the future', async () => {
     const t = makeApp();
-    expect(errorLine(await t.run(`${ADD_LINE} opened=2026-11-24`))).toBe('Option opened 2026-11-24 is in the future (today is 2026-11-23); e.g. opened=2026-11-23.');
+    expect(errorLine(await t.run(`${ADD_LINE} opened=2026-11-24`))).toBe(
+      'Option opened 2026-11-24 is in the future (today is 2026-11-23); e.g. opened=2026-11-23.',
+    );
   });
 });
 
@@ -125,13 +170,24 @@ describe('position round trip: add, list, show, close, history, export', () => {
     expect(closedData.realizedPl).toBeCloseTo(810, 9);
     expect(closedData.position).toMatchObject({ status: 'closed', closeDebit: 6.1, closedMs: MONDAY_10_NY });
     expect(closed.lines?.join(' ')).toContain('Realized P/L +$810');
-    const events = t.app.store.db.prepare('SELECT kind FROM position_events WHERE position_id = ? ORDER BY id').pluck().all(id);
+    const events = t.app.store.db
+      .prepare('SELECT kind FROM position_events WHERE position_id = ? ORDER BY id')
+      .pluck()
+      .all(id);
     expect(events).toEqual(['opened', 'closed']);
 
     // a closed position: not in the open list, in status=closed, show says closed, close again refused
     expect((await t.run('/position list')).lines).toEqual([expect.stringMatching(/^No open positions/)]);
     const closedList = await t.run('/position list status=closed');
-    expect(closedList.table?.rows[0]).toEqual([id, '5,615/5,665/6,335/6,385', '2027-01-07', '—', '+$810', '—', 'CLOSED']);
+    expect(closedList.table?.rows[0]).toEqual([
+      id,
+      '5,615/5,665/6,335/6,385',
+      '2027-01-07',
+      '—',
+      '+$810',
+      '—',
+      'CLOSED',
+    ]);
     const showClosed = await t.run(`/position show ${id}`);
     expect(showClosed.title).toBe(`Position ${id} (closed)`);
     expect(showClosed.lines?.[0]).toContain('realized +$810');
@@ -139,7 +195,11 @@ describe('position round trip: add, list, show, close, history, export', () => {
 
     // history
     const history = await t.run('/position history');
-    expect(dataOf<{ closed: number; wins: number; winRate: number; totalPl: number }>(history)).toMatchObject({ closed: 1, wins: 1, winRate: 1 });
+    expect(dataOf<{ closed: number; wins: number; winRate: number; totalPl: number }>(history)).toMatchObject({
+      closed: 1,
+      wins: 1,
+      winRate: 1,
+    });
     expect((history.data as { totalPl: number }).totalPl).toBeCloseTo(810, 9);
     expect(history.table?.rows[0]?.[0]).toBe(id);
 
@@ -147,13 +207,47 @@ describe('position round trip: add, list, show, close, history, export', () => {
     const exported = await t.run('/position export');
     expect(exported.attachments?.[0]).toMatchObject({ filename: 'condor-positions.csv', contentType: 'text/csv' });
     const rows = parseCsv(exported.attachments![0]!.data.toString('utf8'));
-    expect(rows[0]).toEqual(['id', 'status', 'underlying', 'long_put', 'short_put', 'short_call', 'long_call', 'expiry', 'quantity', 'credit', 'opened', 'closed', 'close_debit', 'realized_pl', 'entry_spot', 'entry_vix', 'baseline_k', 'hedge_layers', 'note']);
+    expect(rows[0]).toEqual([
+      'id',
+      'status',
+      'underlying',
+      'long_put',
+      'short_put',
+      'short_call',
+      'long_call',
+      'expiry',
+      'quantity',
+      'credit',
+      'opened',
+      'closed',
+      'close_debit',
+      'realized_pl',
+      'entry_spot',
+      'entry_vix',
+      'baseline_k',
+      'hedge_layers',
+      'note',
+    ]);
     expect(rows).toHaveLength(2);
     const record = Object.fromEntries(rows[0]!.map((key, i) => [key, rows[1]![i]]));
     expect(record).toMatchObject({
-      id, status: 'closed', underlying: 'SPX', long_put: '5615', short_put: '5665', short_call: '6335', long_call: '6385', expiry: '2027-01-07',
-      quantity: '1', credit: '14.2', opened: TODAY, closed: TODAY, close_debit: '6.1', realized_pl: String(closedData.realizedPl),
-      entry_spot: String(show.position.entry.spot), entry_vix: String(show.position.entry.vix), note: 'first, "quoted"',
+      id,
+      status: 'closed',
+      underlying: 'SPX',
+      long_put: '5615',
+      short_put: '5665',
+      short_call: '6335',
+      long_call: '6385',
+      expiry: '2027-01-07',
+      quantity: '1',
+      credit: '14.2',
+      opened: TODAY,
+      closed: TODAY,
+      close_debit: '6.1',
+      realized_pl: String(closedData.realizedPl),
+      entry_spot: String(show.position.entry.spot),
+      entry_vix: String(show.position.entry.vix),
+      note: 'first, "quoted"',
     });
   });
 
@@ -184,7 +278,10 @@ describe('position round trip: add, list, show, close, history, export', () => {
     const all = dataOf<ShowData>(await t.run(`/position show ${id} spot=5700 vix=25 date=2026-12-18`)).evaluation;
     expect(all.action).not.toBe('HOLD');
     // The stored position did not change.
-    expect(dataOf<ShowData>(await t.run(`/position show ${id}`)).evaluation.unrealizedPl).toBeCloseTo(base.unrealizedPl, 9);
+    expect(dataOf<ShowData>(await t.run(`/position show ${id}`)).evaluation.unrealizedPl).toBeCloseTo(
+      base.unrealizedPl,
+      9,
+    );
   });
 
   it('show refuses a what-if date before the position was opened', async () => {

@@ -9,27 +9,58 @@ import { ALICE, BOB, dataOf, errorLine, makeApp, type TestApp } from '../support
 /** Opened at SPX 6,050: at today's demo 5,997.75 its cushion breach b_y is about 24%. */
 const SAME_CONDOR = '/position add 5800 5850 6250 6300 2027-01-08 credit=14 spot=6050 vix=15';
 
-const evaluate = async (t: TestApp, id: string, who = ALICE.console) => dataOf<{ evaluation: PositionEvaluation }>(await t.run(`/position show ${id}`, who)).evaluation;
-const fireAt = (evaluation: PositionEvaluation, name: string) => evaluation.triggers.find((trigger) => trigger.name === name)?.fireAt;
+const evaluate = async (t: TestApp, id: string, who = ALICE.console) =>
+  dataOf<{ evaluation: PositionEvaluation }>(await t.run(`/position show ${id}`, who)).evaluation;
+const fireAt = (evaluation: PositionEvaluation, name: string) =>
+  evaluation.triggers.find((trigger) => trigger.name === name)?.fireAt;
 
 describe('/settings', () => {
   it('shows the defaults and changes nothing when given no option', async () => {
     const t = makeApp();
     const reply = await t.run('/settings');
     expect(reply.title).toBe('Your settings');
-    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({ profitTarget: 0.5, stopLoss: 2, thresholdMin: 0.15, thresholdMax: 0.2, policy: 'cp', deltaTrigger: 0.5, exitDte: 0, minRollDte: 7 });
+    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({
+      profitTarget: 0.5,
+      stopLoss: 2,
+      thresholdMin: 0.15,
+      thresholdMax: 0.2,
+      policy: 'cp',
+      deltaTrigger: 0.5,
+      exitDte: 0,
+      minRollDte: 7,
+    });
     expect(t.rowCounts().settings).toBe(0);
   });
 
   it('stores only the changed keys, and shows the effective settings', async () => {
     const t = makeApp();
-    const reply = await t.run('/settings profit_target=60% stop_loss=1.5 thresholds=10-25 policy=delta delta_trigger=0.4 exit_dte=5 min_roll_dte=10');
+    const reply = await t.run(
+      '/settings profit_target=60% stop_loss=1.5 thresholds=10-25 policy=delta delta_trigger=0.4 exit_dte=5 min_roll_dte=10',
+    );
     expect(reply.title).toBe('Settings saved');
-    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({ profitTarget: 0.6, stopLoss: 1.5, thresholdMin: 0.1, thresholdMax: 0.25, policy: 'delta', deltaTrigger: 0.4, exitDte: 5, minRollDte: 10 });
-    expect(reply.fields?.map((f) => f.value)).toEqual(['delta: roll at |delta| ≥ 0.4', '60%', '1.5× credit', '10.0% – 25.0%', '5 days', '10 days']);
+    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({
+      profitTarget: 0.6,
+      stopLoss: 1.5,
+      thresholdMin: 0.1,
+      thresholdMax: 0.25,
+      policy: 'delta',
+      deltaTrigger: 0.4,
+      exitDte: 5,
+      minRollDte: 10,
+    });
+    expect(reply.fields?.map((f) => f.value)).toEqual([
+      'delta: roll at |delta| ≥ 0.4',
+      '60%',
+      '1.5× credit',
+      '10.0% – 25.0%',
+      '5 days',
+      '10 days',
+    ]);
     expect(t.rowCounts().settings).toBe(8);
     // Fractions and percent are both understood.
-    expect(dataOf<{ settings: UserSettings }>(await t.run('/settings profit_target=0.75 thresholds=0.12-0.18')).settings).toMatchObject({ profitTarget: 0.75, thresholdMin: 0.12, thresholdMax: 0.18 });
+    expect(
+      dataOf<{ settings: UserSettings }>(await t.run('/settings profit_target=0.75 thresholds=0.12-0.18')).settings,
+    ).toMatchObject({ profitTarget: 0.75, thresholdMin: 0.12, thresholdMax: 0.18 });
   });
 
   it("changes only that user's evaluations: thresholds, policy and profit target give different triggers", async () => {
@@ -73,7 +104,9 @@ describe('/settings', () => {
     expect(owners).toEqual([t.app.store.users.resolve('console', BOB.console.platformUserId, 'Bob')]);
     // /position list uses the same settings.
     const bobList = dataOf<{ positions: { action: string }[] }>(await t.run('/position list', BOB.console)).positions;
-    const aliceList = dataOf<{ positions: { action: string }[] }>(await t.run('/position list', ALICE.console)).positions;
+    const aliceList = dataOf<{ positions: { action: string }[] }>(
+      await t.run('/position list', ALICE.console),
+    ).positions;
     expect(bobList[0]!.action).toBe('ROLL');
     expect(aliceList[0]!.action).toBe('ROLL');
   });
@@ -97,7 +130,10 @@ describe('/settings', () => {
     await t.run('/settings');
     const before = t.rowCounts();
     const cases: [string, RegExp][] = [
-      ['profit_target=150%', /^Option profit_target must be a share of the credit above 0 and up to 100%, or off; e\.g\. profit_target=50%\.$/],
+      [
+        'profit_target=150%',
+        /^Option profit_target must be a share of the credit above 0 and up to 100%, or off; e\.g\. profit_target=50%\.$/,
+      ],
       ['profit_target=0', /profit_target/],
       ['profit_target=half', /profit_target/],
       ['thresholds=20-15', /^Option thresholds must rise.*e\.g\. thresholds=15-20\.$/],

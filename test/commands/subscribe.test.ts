@@ -2,9 +2,25 @@
 // caller's private chat; off=true stops them (the row is kept, deactivated, for the ledger).
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../src/app/ports.ts';
-import { ALICE, BOB, dataOf, errorLine, inDiscordChannel, inTelegramGroup, makeApp, MONDAY_10_NY } from '../support/app.ts';
+import {
+  ALICE,
+  BOB,
+  dataOf,
+  errorLine,
+  inDiscordChannel,
+  inTelegramGroup,
+  makeApp,
+  MONDAY_10_NY,
+} from '../support/app.ts';
 
-type SubscriptionRow = { kind: string; platform: string; chat_id: string; user_id: string | null; time: string; active: number };
+type SubscriptionRow = {
+  kind: string;
+  platform: string;
+  chat_id: string;
+  user_id: string | null;
+  time: string;
+  active: number;
+};
 
 describe('/subscribe', () => {
   it('kind=channel in a Discord channel by someone who can manage it', async () => {
@@ -12,8 +28,18 @@ describe('/subscribe', () => {
     const admin = inDiscordChannel(ALICE.discord, true);
     const reply = await t.run('/subscribe channel', admin);
     const { subscription } = dataOf<{ subscription: Subscription }>(reply);
-    expect(subscription).toMatchObject({ kind: 'channel', platform: 'discord', chatId: admin.chat.id, userId: null, time: '09:45', active: true, createdMs: MONDAY_10_NY });
-    expect(reply.lines?.[0]).toBe('Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. Stop with /subscribe channel off=true.');
+    expect(subscription).toMatchObject({
+      kind: 'channel',
+      platform: 'discord',
+      chatId: admin.chat.id,
+      userId: null,
+      time: '09:45',
+      active: true,
+      createdMs: MONDAY_10_NY,
+    });
+    expect(reply.lines?.[0]).toBe(
+      'Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. Stop with /subscribe channel off=true.',
+    );
     expect(t.rows('subscriptions')).toHaveLength(1);
   });
 
@@ -32,7 +58,9 @@ describe('/subscribe', () => {
 
   it('kind defaults to channel in a group and to personal in a private chat', async () => {
     const t = makeApp();
-    const group = dataOf<{ subscription: Subscription }>(await t.run('/subscribe', inTelegramGroup(ALICE.telegram, true))).subscription;
+    const group = dataOf<{ subscription: Subscription }>(
+      await t.run('/subscribe', inTelegramGroup(ALICE.telegram, true)),
+    ).subscription;
     expect(group).toMatchObject({ kind: 'channel', chatId: '-1001234567890' });
     const personal = dataOf<{ subscription: Subscription }>(await t.run('/subscribe', ALICE.telegram)).subscription;
     expect(personal).toMatchObject({ kind: 'personal', platform: 'telegram', chatId: ALICE.telegram.platformUserId });
@@ -42,10 +70,17 @@ describe('/subscribe', () => {
   it('personal in a private chat, with a time, and in a group it still goes to the private chat', async () => {
     const t = makeApp();
     const reply = await t.run('/subscribe personal 16:15', ALICE.telegram);
-    expect(dataOf<{ subscription: Subscription }>(reply).subscription).toMatchObject({ kind: 'personal', time: '16:15', chatId: '7001' });
+    expect(dataOf<{ subscription: Subscription }>(reply).subscription).toMatchObject({
+      kind: 'personal',
+      time: '16:15',
+      chatId: '7001',
+    });
     expect(reply.lines?.[0]).toContain('to this private chat');
     const fromGroup = await t.run('/subscribe personal', inTelegramGroup(BOB.telegram, false));
-    expect(dataOf<{ subscription: Subscription }>(fromGroup).subscription).toMatchObject({ kind: 'personal', chatId: '7002' });
+    expect(dataOf<{ subscription: Subscription }>(fromGroup).subscription).toMatchObject({
+      kind: 'personal',
+      chatId: '7002',
+    });
     expect(fromGroup.lines?.[0]).toContain('your private chat with the bot');
   });
 
@@ -81,7 +116,12 @@ describe('/subscribe', () => {
     await t.run('/subscribe channel', admin);
     const byMember = await t.run('/subscribe channel off=true', inDiscordChannel(BOB.discord, false));
     expect(byMember.error?.identifier).toBe('not-admin');
-    expect(t.app.store.subscriptions.active().map((s) => s.kind).sort()).toEqual(['channel', 'personal']);
+    expect(
+      t.app.store.subscriptions
+        .active()
+        .map((s) => s.kind)
+        .sort(),
+    ).toEqual(['channel', 'personal']);
     const personalOff = await t.run('/subscribe off=true', ALICE.telegram);
     expect(personalOff.lines).toEqual(['No more personal daily summaries for you.']);
   });
@@ -90,7 +130,9 @@ describe('/subscribe', () => {
     const t = makeApp();
     for (const time of ['25:99', '9:45', 'noon']) {
       const reply = await t.run(`/subscribe personal ${time}`, ALICE.telegram);
-      expect(errorLine(reply)).toBe('Option time must be a time HH:MM (24 h) (e.g. time=09:45). Usage: /subscribe channel');
+      expect(errorLine(reply)).toBe(
+        'Option time must be a time HH:MM (24 h) (e.g. time=09:45). Usage: /subscribe channel',
+      );
     }
     expect(t.rowCounts().subscriptions).toBe(0);
   });

@@ -39,9 +39,13 @@ describe('XSP (a tenth of SPX)', () => {
 describe('SPY (its own spot, required)', () => {
   it('/position add needs spot= and stores it as the entry spot', async () => {
     const t = makeApp();
-    expect((await t.run('/position add 540 545 615 620 45 credit=1.2 underlying=spy')).error?.identifier).toBe('spot-required');
+    expect((await t.run('/position add 540 545 615 620 45 credit=1.2 underlying=spy')).error?.identifier).toBe(
+      'spot-required',
+    );
     const id = await t.addPosition('/position add 540 545 615 620 45 credit=1.2 underlying=spy spot=580');
-    expect(t.app.store.forUser(t.app.store.users.resolve('console', 'local-alice', 'Alice')).positions.get(id)?.entry.spot).toBe(580);
+    expect(
+      t.app.store.forUser(t.app.store.users.resolve('console', 'local-alice', 'Alice')).positions.get(id)?.entry.spot,
+    ).toBe(580);
   });
 
   // A SPY position follows SPX in the ratio they had at entry.

@@ -45,7 +45,9 @@ describe('console adapter, in process', () => {
     const png = /Attachment: (\S+\.png) \(P\/L at expiry and today\)/.exec(text)?.[1];
     expect(png && path.dirname(png)).toBe(path.resolve(attachmentsDir));
     expect(fs.readFileSync(png!).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    expect(text).toContain('✗ Not done\n==========\nOption expiry must be a date YYYY-MM-DD or days to expiry (0-3650) (e.g. expiry=2027-01-08). Usage: /condor eval 5615 5665 6335 6385 45\n\n');
+    expect(text).toContain(
+      '✗ Not done\n==========\nOption expiry must be a date YYYY-MM-DD or days to expiry (0-3650) (e.g. expiry=2027-01-08). Usage: /condor eval 5615 5665 6335 6385 45\n\n',
+    );
     expect(text).toContain('DEMO DATA: synthetic market, not real prices.');
     // No banner or prompt when the input is piped.
     expect(text).not.toContain('condor> ');
@@ -65,7 +67,14 @@ describe('console adapter, in process', () => {
     const output = new PassThrough();
     let text = '';
     output.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    const done = runConsole({ deps: first.t.deps, input, output, attachmentsDir: first.attachmentsDir, interactive: false, userName: 'renamed' });
+    const done = runConsole({
+      deps: first.t.deps,
+      input,
+      output,
+      attachmentsDir: first.attachmentsDir,
+      interactive: false,
+      userName: 'renamed',
+    });
     input.end(`${LIST}\n`);
     await done;
     expect(text).toContain(id);
@@ -79,7 +88,14 @@ describe('console adapter, as the real program with piped standard input', { tim
 
   function env() {
     const dir = tempDir('condor-console-');
-    return { dir, env: { MARKET_DATA: 'demo', DATABASE_PATH: path.join(dir, 'data', 'condor.db'), CHARTS_DIR: path.join(dir, 'charts') } };
+    return {
+      dir,
+      env: {
+        MARKET_DATA: 'demo',
+        DATABASE_PATH: path.join(dir, 'data', 'condor.db'),
+        CHARTS_DIR: path.join(dir, 'charts'),
+      },
+    };
   }
 
   it('answers eval, add and list, saves the PNG, and exits 0 at the end of input', async () => {
@@ -101,7 +117,9 @@ describe('console adapter, as the real program with piped standard input', { tim
     expect(out).toContain('x1 for 14.20 credit ($1,420).');
     expect(out).toContain(`Entry: spot ${spot}`);
     // list: that id, on HOLD
-    expect(out).toMatch(new RegExp(`Your open positions \\(1\\)[\\s\\S]*\\n${id}\\s+5,615/5,665/6,335/6,385 .* HOLD\\n`));
+    expect(out).toMatch(
+      new RegExp(`Your open positions \\(1\\)[\\s\\S]*\\n${id}\\s+5,615/5,665/6,335/6,385 .* HOLD\\n`),
+    );
     // the chart
     const png = /Attachment: (\S+\.png) \(P\/L at expiry and today\)/.exec(out)?.[1];
     expect(png).toBeDefined();
@@ -113,7 +131,10 @@ describe('console adapter, as the real program with piped standard input', { tim
 
   it('a line with bad input prints the one-line error and the next lines still run', async () => {
     const { env: childEnv } = env();
-    const result = await runMain(['start'], { env: childEnv, input: [BAD, '/position add 5615 5665 6335 6385 45 credit=abc', ADD, LIST].join('\n') });
+    const result = await runMain(['start'], {
+      env: childEnv,
+      input: [BAD, '/position add 5615 5665 6335 6385 45 credit=abc', ADD, LIST].join('\n'),
+    });
     expect(result.code).toBe(0);
     const parts = answers(result.stdout);
     expect(parts).toHaveLength(4);

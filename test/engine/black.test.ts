@@ -19,7 +19,10 @@ describe('normalisedBlackCall', () => {
 
   it('is within 1e-13 relative of the 40-digit values wherever b > 1e-300', () => {
     const { error, row } = worst(rows, (r) => relativeError(normalisedBlackCall(r.x, r.s), r.want));
-    expect(error, `worst at x = ${row?.x}, s = ${row?.s}: got ${row ? normalisedBlackCall(row.x, row.s) : ''}, want ${row?.want}`).toBeLessThanOrEqual(1e-13);
+    expect(
+      error,
+      `worst at x = ${row?.x}, s = ${row?.s}: got ${row ? normalisedBlackCall(row.x, row.s) : ''}, want ${row?.want}`,
+    ).toBeLessThanOrEqual(1e-13);
   });
 
   it('is within 1e-13 relative out of the money (x <= 0) where x²/s² < 1000', () => {
@@ -42,12 +45,19 @@ describe('normalisedBlackCall', () => {
     for (const { x, s } of rows) {
       const difference = normalisedBlackCall(x, s) - normalisedBlackCall(-x, s);
       const parity = Math.exp(x / 2) - Math.exp(-x / 2);
-      expect(Math.abs(difference - parity), `x = ${x}, s = ${s}`).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.exp(Math.abs(x) / 2)));
+      expect(Math.abs(difference - parity), `x = ${x}, s = ${s}`).toBeLessThanOrEqual(
+        4e-16 * Math.max(1, Math.exp(Math.abs(x) / 2)),
+      );
     }
   });
 
   it('has vega e^{-(x²/s² + s²/4)/2}/√(2π): the central difference in s agrees', () => {
-    for (const [x, s] of [[-0.5, 0.3], [0, 0.2], [0.8, 1.1], [-2, 2.5]] as const) {
+    for (const [x, s] of [
+      [-0.5, 0.3],
+      [0, 0.2],
+      [0.8, 1.1],
+      [-2, 2.5],
+    ] as const) {
       const h = 1e-5 * s;
       const numeric = (normalisedBlackCall(x, s + h) - normalisedBlackCall(x, s - h)) / (2 * h);
       expect(relativeError(normalisedVega(x, s), numeric), `x = ${x}, s = ${s}`).toBeLessThan(1e-8);

@@ -2,8 +2,19 @@
 // against mpmath values and the N(d2) formula, position greeks and the payoff curve.
 import { describe, expect, it } from 'vitest';
 import {
-  assertValidCondor, condorViolations, evaluateCondor, normCdf, payoffAtExpiry, payoffCurve, priceOption,
-  CondorRuleError, LEG_ROLES, LEG_SIDE, LEG_TYPE, UNDERLYINGS, type Condor,
+  assertValidCondor,
+  condorViolations,
+  evaluateCondor,
+  normCdf,
+  payoffAtExpiry,
+  payoffCurve,
+  priceOption,
+  CondorRuleError,
+  LEG_ROLES,
+  LEG_SIDE,
+  LEG_TYPE,
+  UNDERLYINGS,
+  type Condor,
 } from '../../src/engine/index.ts';
 import { CONDOR_PROBABILITIES } from './reference/references.ts';
 import { closeEdt, marketAt, relativeError, symmetricSpxCondor } from './helpers.ts';
@@ -39,7 +50,11 @@ describe('evaluateCondor: metrics worked by hand', () => {
   });
 
   it('unequal wings 5600/5650/6350/6425 for 20.00, two lots: the wider (call) wing sets the risk', () => {
-    const condor = symmetricSpxCondor({ strikes: { longPut: 5600, shortPut: 5650, shortCall: 6350, longCall: 6425 }, credit: 20, quantity: 2 });
+    const condor = symmetricSpxCondor({
+      strikes: { longPut: 5600, shortPut: 5650, shortCall: 6350, longCall: 6425 },
+      credit: 20,
+      quantity: 2,
+    });
     const e = evaluate(condor);
     // wP = 50, wC = 75, W = 75.
     expect([e.widthPut, e.widthCall, e.widestWing]).toEqual([50, 75, 75]);
@@ -52,7 +67,13 @@ describe('evaluateCondor: metrics worked by hand', () => {
   });
 
   it('XSP condor 563/568/632/637 for 1.42, three lots: multiplier 100, strike grid 1', () => {
-    const condor: Condor = { underlying: UNDERLYINGS.XSP, strikes: { longPut: 563, shortPut: 568, shortCall: 632, longCall: 637 }, expiry: '2026-05-15', quantity: 3, credit: 1.42 };
+    const condor: Condor = {
+      underlying: UNDERLYINGS.XSP,
+      strikes: { longPut: 563, shortPut: 568, shortCall: 632, longCall: 637 },
+      expiry: '2026-05-15',
+      quantity: 3,
+      credit: 1.42,
+    };
     const e = evaluate(condor, marketAt(TODAY, 600, 16));
     // Max profit = 1.42 × 100 × 3 = $426; max loss = (5 − 1.42) × 100 × 3 = 3.58 × 300 = $1,074.
     expect(e.maxProfit).toBeCloseTo(426, 9);
@@ -61,7 +82,9 @@ describe('evaluateCondor: metrics worked by hand', () => {
     expect(e.breakEvenLow).toBeCloseTo(566.58, 9);
     expect(e.breakEvenHigh).toBeCloseTo(633.42, 9);
     // The same strikes are off the SPX grid (multiples of 5).
-    expect(condorViolations({ ...condor, underlying: UNDERLYINGS.SPX, credit: 1.42 }, TODAY).map((v) => v.rule)).toEqual(['strike-grid']);
+    expect(
+      condorViolations({ ...condor, underlying: UNDERLYINGS.SPX, credit: 1.42 }, TODAY).map((v) => v.rule),
+    ).toEqual(['strike-grid']);
   });
 
   it('marks the four legs at the mpmath value and reports unrealized P/L = (C − mark)·m·n', () => {
@@ -95,11 +118,27 @@ describe('validation: every rule is rejected with its name and the offending val
   const today = TODAY;
   const broken = (patch: Partial<Condor>) => condorViolations(symmetricSpxCondor(patch), today);
   it.each<[string, Partial<Condor>, string[]]>([
-    ['strike-positive', { strikes: { longPut: 0, shortPut: 5665, shortCall: 6335, longCall: 6385 } }, ['0 / 5665 / 6335 / 6385']],
+    [
+      'strike-positive',
+      { strikes: { longPut: 0, shortPut: 5665, shortCall: 6335, longCall: 6385 } },
+      ['0 / 5665 / 6335 / 6385'],
+    ],
     ['strike-positive', { strikes: { longPut: NaN, shortPut: 5665, shortCall: 6335, longCall: 6385 } }, ['NaN']],
-    ['strike-grid', { strikes: { longPut: 5617, shortPut: 5665, shortCall: 6335, longCall: 6386 } }, ['multiples of 5', '5617', '6386']],
-    ['strike-order', { strikes: { longPut: 5665, shortPut: 5615, shortCall: 6335, longCall: 6385 } }, ['5,665 / 5,615 / 6,335 / 6,385']],
-    ['strike-order', { strikes: { longPut: 5615, shortPut: 6340, shortCall: 6335, longCall: 6385 } }, ['6,340', '6,335']],
+    [
+      'strike-grid',
+      { strikes: { longPut: 5617, shortPut: 5665, shortCall: 6335, longCall: 6386 } },
+      ['multiples of 5', '5617', '6386'],
+    ],
+    [
+      'strike-order',
+      { strikes: { longPut: 5665, shortPut: 5615, shortCall: 6335, longCall: 6385 } },
+      ['5,665 / 5,615 / 6,335 / 6,385'],
+    ],
+    [
+      'strike-order',
+      { strikes: { longPut: 5615, shortPut: 6340, shortCall: 6335, longCall: 6385 } },
+      ['6,340', '6,335'],
+    ],
     ['credit-positive', { credit: 0 }, ['got 0']],
     ['credit-positive', { credit: -3 }, ['got -3']],
     ['credit-below-width', { credit: 50 }, ['50.00', 'widest wing 50']],
@@ -119,7 +158,9 @@ describe('validation: every rule is rejected with its name and the offending val
 
   it('accepts the valid condor, and an iron fly (short put = short call)', () => {
     expect(broken({})).toEqual([]);
-    expect(broken({ strikes: { longPut: 5950, shortPut: 6000, shortCall: 6000, longCall: 6050 }, credit: 30 })).toEqual([]);
+    expect(broken({ strikes: { longPut: 5950, shortPut: 6000, shortCall: 6000, longCall: 6050 }, credit: 30 })).toEqual(
+      [],
+    );
   });
 
   it('accepts an expiry of today (0 DTE) but not yesterday', () => {
@@ -152,13 +193,19 @@ describe('probabilities', () => {
   });
 
   it('P(max profit) = N(d2(K2)) − N(d2(K3)) is below PoP', () => {
-    expect(relativeError(e.probabilityOfMaxProfit, Number(CONDOR_PROBABILITIES.probabilityOfMaxProfit))).toBeLessThan(1e-12);
+    expect(relativeError(e.probabilityOfMaxProfit, Number(CONDOR_PROBABILITIES.probabilityOfMaxProfit))).toBeLessThan(
+      1e-12,
+    );
     expect(e.probabilityOfMaxProfit).toBeLessThan(e.probabilityOfProfit);
   });
 
   it('P(touch) of each short strike is 2 × P(expire beyond it)', () => {
-    expect(relativeError(e.touchProbabilityShortPut, 2 * Number(CONDOR_PROBABILITIES.beyondShortPut))).toBeLessThan(1e-12);
-    expect(relativeError(e.touchProbabilityShortCall, 2 * Number(CONDOR_PROBABILITIES.beyondShortCall))).toBeLessThan(1e-12);
+    expect(relativeError(e.touchProbabilityShortPut, 2 * Number(CONDOR_PROBABILITIES.beyondShortPut))).toBeLessThan(
+      1e-12,
+    );
+    expect(relativeError(e.touchProbabilityShortCall, 2 * Number(CONDOR_PROBABILITIES.beyondShortCall))).toBeLessThan(
+      1e-12,
+    );
   });
 
   it('caps P(touch) at 1 when the short strike is already through spot', () => {
@@ -175,7 +222,15 @@ describe('position greeks', () => {
     const e = evaluate(condor, marketAt(TODAY, 5900, 18));
     const sum = { delta: 0, gamma: 0, theta: 0, vega: 0, rho: 0 };
     for (const role of LEG_ROLES) {
-      const v = priceOption({ type: LEG_TYPE[role], spot: 5900, strike: condor.strikes[role], years: 45 / 365, vol: 0.18, rate: 0.04, dividendYield: 0.013 });
+      const v = priceOption({
+        type: LEG_TYPE[role],
+        spot: 5900,
+        strike: condor.strikes[role],
+        years: 45 / 365,
+        vol: 0.18,
+        rate: 0.04,
+        dividendYield: 0.013,
+      });
       const sign = LEG_SIDE[role] * 100 * 3; // long +, short −
       sum.delta += sign * v.delta;
       sum.gamma += sign * v.gamma;
@@ -204,7 +259,8 @@ describe('payoffCurve', () => {
   it('runs from below the long put to above the long call, in order, through every kink', () => {
     expect(curve.length).toBeGreaterThanOrEqual(401);
     const spots = new Set(curve.map((p) => p.spot));
-    for (const level of [5615, 5665, 6335, 6385, e.breakEvenLow, e.breakEvenHigh, 6000]) expect(spots.has(level), `${level}`).toBe(true);
+    for (const level of [5615, 5665, 6335, 6385, e.breakEvenLow, e.breakEvenHigh, 6000])
+      expect(spots.has(level), `${level}`).toBe(true);
     expect(curve[0]!.spot).toBeLessThan(5615);
     expect(curve[curve.length - 1]!.spot).toBeGreaterThan(6385);
     for (let i = 1; i < curve.length; i++) expect(curve[i]!.spot).toBeGreaterThan(curve[i - 1]!.spot);

@@ -2,8 +2,17 @@
 // VIX 16 (flat 16% vol), 45 days to expiry (2026-03-31 16:00 → 2026-05-15 16:00 New York),
 // short strikes at 16 delta, wings 50, filled at the model mark.
 import {
-  classifyRegime, createEntrySnapshot, evaluatePosition, modelCondor, vixProxy, UNDERLYINGS,
-  type Condor, type EvaluatePositionInput, type MarketState, type PositionSettings, type RegimeReading,
+  classifyRegime,
+  createEntrySnapshot,
+  evaluatePosition,
+  modelCondor,
+  vixProxy,
+  UNDERLYINGS,
+  type Condor,
+  type EvaluatePositionInput,
+  type MarketState,
+  type PositionSettings,
+  type RegimeReading,
 } from '../../src/engine/index.ts';
 import { closeEdt, marketAt } from './helpers.ts';
 
@@ -12,7 +21,12 @@ export const EXPIRY = '2026-05-15';
 export const SETTLEMENT = closeEdt(EXPIRY);
 export const ENTRY_MARKET = marketAt(ENTRY_DATE, 5800, 16);
 
-export const MODEL = modelCondor({ underlying: UNDERLYINGS.SPX, market: ENTRY_MARKET, expiry: EXPIRY, settlementMs: SETTLEMENT });
+export const MODEL = modelCondor({
+  underlying: UNDERLYINGS.SPX,
+  market: ENTRY_MARKET,
+  expiry: EXPIRY,
+  settlementMs: SETTLEMENT,
+});
 
 /** The model condor, optionally filled at another credit. */
 export function openPosition(credit = MODEL.condor.credit, market: MarketState = ENTRY_MARKET) {
@@ -42,8 +56,23 @@ export interface Scenario {
 }
 
 /** Evaluates the model position under a changed market (16:00 New York on `date`). */
-export function evaluateScenario({ spot = 5800, vix = 16, date = ENTRY_DATE, settings, activeHedgeLayers = [], credit, percentile = 60, extra = {} }: Scenario = {}) {
+export function evaluateScenario({
+  spot = 5800,
+  vix = 16,
+  date = ENTRY_DATE,
+  settings,
+  activeHedgeLayers = [],
+  credit,
+  percentile = 60,
+  extra = {},
+}: Scenario = {}) {
   const position = { ...openPosition(credit), activeHedgeLayers };
   const market: MarketState = { ...marketAt(date, spot, vix), vol: vixProxy(vix) };
-  return evaluatePosition({ position, market, regime: regimeAt(vix, percentile), ...(settings ? { settings } : {}), ...extra });
+  return evaluatePosition({
+    position,
+    market,
+    regime: regimeAt(vix, percentile),
+    ...(settings ? { settings } : {}),
+    ...extra,
+  });
 }

@@ -1,15 +1,50 @@
 // ALVH, the adaptive layered VIX hedge (ENGINE.md §7): layer triggers and budgets, sizing, the
 // VIX future (quoted or estimated), strikes, vol-of-vol, and the VIX expiry calendar.
 import { describe, expect, it } from 'vitest';
-import { dates, estimateVixFuture, hedgeSummary, proposeHedge, vixExpiryForMonth, vixExpiryOnOrAfter, type HedgeInput } from '../../src/engine/index.ts';
+import {
+  dates,
+  estimateVixFuture,
+  hedgeSummary,
+  proposeHedge,
+  vixExpiryForMonth,
+  vixExpiryOnOrAfter,
+  type HedgeInput,
+} from '../../src/engine/index.ts';
 import { HEDGE_REFERENCE } from './reference/references.ts';
 import { relativeError } from './helpers.ts';
 
 // NYSE full-day closures of 2024–2027 that fall on the dates the VIX rule can touch.
 const HOLIDAYS = new Set([
-  '2024-01-01', '2024-01-15', '2024-02-19', '2024-03-29', '2024-05-27', '2024-06-19', '2024-07-04', '2024-09-02', '2024-11-28', '2024-12-25',
-  '2026-01-01', '2026-01-19', '2026-02-16', '2026-04-03', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25',
-  '2027-01-01', '2027-01-18', '2027-02-15', '2027-03-26', '2027-05-31', '2027-06-18', '2027-07-05', '2027-09-06', '2027-11-25', '2027-12-24',
+  '2024-01-01',
+  '2024-01-15',
+  '2024-02-19',
+  '2024-03-29',
+  '2024-05-27',
+  '2024-06-19',
+  '2024-07-04',
+  '2024-09-02',
+  '2024-11-28',
+  '2024-12-25',
+  '2026-01-01',
+  '2026-01-19',
+  '2026-02-16',
+  '2026-04-03',
+  '2026-05-25',
+  '2026-06-19',
+  '2026-07-03',
+  '2026-09-07',
+  '2026-11-26',
+  '2026-12-25',
+  '2027-01-01',
+  '2027-01-18',
+  '2027-02-15',
+  '2027-03-26',
+  '2027-05-31',
+  '2027-06-18',
+  '2027-07-05',
+  '2027-09-06',
+  '2027-11-25',
+  '2027-12-24',
 ]);
 const isHoliday = (date: string) => HOLIDAYS.has(date);
 
@@ -85,7 +120,9 @@ describe('layers', () => {
   });
 
   it('explains zero contracts when the spread is worthless (valued on the VIX expiry itself, future below the long strike)', () => {
-    const { layers } = proposeHedge(input({ premiumBreach: 0.2, valuationDate: '2026-05-19', condorExpiry: '2026-05-19' }));
+    const { layers } = proposeHedge(
+      input({ premiumBreach: 0.2, valuationDate: '2026-05-19', condorExpiry: '2026-05-19' }),
+    );
     expect(layers[0]!.debit).toBe(0);
     expect(layers[0]!.contracts).toBe(0);
     expect(layers[0]!.note).toMatch(/no value/);
@@ -130,7 +167,8 @@ describe('the VIX call spread', () => {
   });
 
   it('rounds the future up to a whole point for the long strike, and the short is 5 above (10 when extreme)', () => {
-    const at = (price: number, regime: HedgeInput['regime'] = 'normal') => proposeHedge(input({ regime, vixFuture: { expiry: '2026-05-19', price } })).layers[0]!;
+    const at = (price: number, regime: HedgeInput['regime'] = 'normal') =>
+      proposeHedge(input({ regime, vixFuture: { expiry: '2026-05-19', price } })).layers[0]!;
     expect(at(21)).toMatchObject({ longStrike: 21, shortStrike: 26 });
     expect(at(21.01)).toMatchObject({ longStrike: 22, shortStrike: 27 });
     expect(at(21.99)).toMatchObject({ longStrike: 22, shortStrike: 27 });
@@ -142,7 +180,9 @@ describe('the VIX call spread', () => {
     expect(proposeHedge(input())).toMatchObject({ volOfVol: 0.9, volOfVolSource: 'default' });
     expect(proposeHedge(input({ vvix: null }))).toMatchObject({ volOfVol: 0.9, volOfVolSource: 'default' });
     // More vol-of-vol, a dearer out-of-the-money spread.
-    expect(proposeHedge(input({ vvix: 120 })).layers[0]!.debit).toBeGreaterThan(proposeHedge(input({ vvix: 80 })).layers[0]!.debit);
+    expect(proposeHedge(input({ vvix: 120 })).layers[0]!.debit).toBeGreaterThan(
+      proposeHedge(input({ vvix: 80 })).layers[0]!.debit,
+    );
   });
 });
 

@@ -26,7 +26,15 @@ export function closeEdt(date: string): number {
 
 /** A market at the 16:00 New York close of `date` (EDT), VIX proxy vol, r = 4%, q = 1.3%. */
 export function marketAt(date: string, spot: number, vix: number, extra: Partial<MarketState> = {}): MarketState {
-  return { spot, rate: 0.04, dividendYield: 0.013, vol: vixProxy(vix), valuationMs: closeEdt(date), valuationDate: date, ...extra };
+  return {
+    spot,
+    rate: 0.04,
+    dividendYield: 0.013,
+    vol: vixProxy(vix),
+    valuationMs: closeEdt(date),
+    valuationDate: date,
+    ...extra,
+  };
 }
 
 /** The symmetric SPX condor of the docs: 5615/5665/6335/6385 for a 14.20 credit. */

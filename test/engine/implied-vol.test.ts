@@ -29,7 +29,13 @@ interface Case {
 }
 
 /** A case on the §2 grid from moneyness m = ln(K/F). */
-function caseAt(type: OptionType, market: (typeof MARKETS)[number], moneyness: number, years: number, vol: number): Case {
+function caseAt(
+  type: OptionType,
+  market: (typeof MARKETS)[number],
+  moneyness: number,
+  years: number,
+  vol: number,
+): Case {
   const forward = market.spot * Math.exp((market.rate - market.dividendYield) * years);
   return { type, ...market, strike: forward * Math.exp(moneyness), years, vol };
 }
@@ -37,7 +43,15 @@ function caseAt(type: OptionType, market: (typeof MARKETS)[number], moneyness: n
 /** The round trip: price at vol, solve, reprice. */
 function roundTrip(c: Case) {
   const price = priceOption(c).price;
-  const solved = impliedVolatility({ type: c.type, spot: c.spot, strike: c.strike, years: c.years, rate: c.rate, dividendYield: c.dividendYield, price });
+  const solved = impliedVolatility({
+    type: c.type,
+    spot: c.spot,
+    strike: c.strike,
+    years: c.years,
+    rate: c.rate,
+    dividendYield: c.dividendYield,
+    price,
+  });
   const repriced = solved.ok ? priceOption({ ...c, vol: solved.vol }).price : NaN;
   return { price, solved, repriced };
 }
@@ -52,7 +66,8 @@ const caseArbitrary = fc
     volExponent: fc.double({ min: 0, max: 1, noNaN: true }),
   })
   .map(({ type, market, moneyness, yearsExponent, volExponent }) =>
-    caseAt(type, market, moneyness, DAY * (3 * 365) ** yearsExponent, 0.01 * 400 ** volExponent));
+    caseAt(type, market, moneyness, DAY * (3 * 365) ** yearsExponent, 0.01 * 400 ** volExponent),
+  );
 
 describe('impliedVolatility: round trips over the §2 grid', () => {
   it('reprices every attainable price (> 1e-300) to 1e-12 relative (property, 20,000 cases)', () => {
@@ -61,7 +76,10 @@ describe('impliedVolatility: round trips over the §2 grid', () => {
         const { price, solved, repriced } = roundTrip(c);
         if (!(price > 1e-300)) return true;
         expect(solved.ok, `${JSON.stringify(c)} price ${price}: ${JSON.stringify(solved)}`).toBe(true);
-        expect(Math.abs(repriced - price), `${JSON.stringify(c)}: price ${price}, repriced ${repriced}`).toBeLessThanOrEqual(1e-12 * price);
+        expect(
+          Math.abs(repriced - price),
+          `${JSON.stringify(c)}: price ${price}, repriced ${repriced}`,
+        ).toBeLessThanOrEqual(1e-12 * price);
         return true;
       }),
       { numRuns: 20_000, seed: 20260401 },
@@ -127,13 +145,17 @@ describe('impliedVolatility: named edge cases', () => {
     expect(solved.ok).toBe(true);
     expect(Math.abs(repriced - price)).toBeLessThanOrEqual(1e-12 * price);
     // Where the price is sensitive to vol, the vol itself comes back.
-    if (priceOption(c).vegaPerVolPoint * 100 * c.vol > 1e-6 * price) expect(Math.abs(solvedVolOf(c) - c.vol)).toBeLessThanOrEqual(1e-9 * c.vol);
+    if (priceOption(c).vegaPerVolPoint * 100 * c.vol > 1e-6 * price)
+      expect(Math.abs(solvedVolOf(c) - c.vol)).toBeLessThanOrEqual(1e-9 * c.vol);
   });
 
   it('returns vol 0 for a price exactly at the discounted forward intrinsic value, and for 0 out of the money', () => {
     const base = { spot: 5800, years: 0.5, rate: 0.04, dividendYield: 0.013 };
     // priceOption at vol 0 is D·(F − K)⁺ computed the engine's way, to the last bit.
-    for (const [type, strike] of [['call', 5000], ['put', 6500]] as const) {
+    for (const [type, strike] of [
+      ['call', 5000],
+      ['put', 6500],
+    ] as const) {
       const intrinsic = priceOption({ type, strike, vol: 0, ...base }).price;
       expect(intrinsic).toBeGreaterThan(500);
       expect(impliedVolatility({ type, strike, ...base, price: intrinsic })).toMatchObject({ ok: true, vol: 0 });
@@ -144,7 +166,10 @@ describe('impliedVolatility: named edge cases', () => {
     const price = Math.exp(-0.04 * 0.5) * (forward - 5000);
     const solved = impliedVolatility({ type: 'call', strike: 5000, ...base, price });
     expect(solved.ok).toBe(true);
-    if (solved.ok) expect(Math.abs(priceOption({ type: 'call', strike: 5000, vol: solved.vol, ...base }).price - price)).toBeLessThanOrEqual(1e-12 * price);
+    if (solved.ok)
+      expect(
+        Math.abs(priceOption({ type: 'call', strike: 5000, vol: solved.vol, ...base }).price - price),
+      ).toBeLessThanOrEqual(1e-12 * price);
   });
 
   it("rejects a price just below intrinsic as 'below-intrinsic'", () => {
@@ -152,17 +177,47 @@ describe('impliedVolatility: named edge cases', () => {
     const forward = 5800 * Math.exp((0.04 - 0.013) * years);
     const discount = Math.exp(-0.04 * years);
     const call = discount * (forward - 5000);
-    expect(impliedVolatility({ type: 'call', spot: 5800, strike: 5000, years, rate: 0.04, dividendYield: 0.013, price: call * (1 - 1e-9) })).toEqual({ ok: false, reason: 'below-intrinsic' });
+    expect(
+      impliedVolatility({
+        type: 'call',
+        spot: 5800,
+        strike: 5000,
+        years,
+        rate: 0.04,
+        dividendYield: 0.013,
+        price: call * (1 - 1e-9),
+      }),
+    ).toEqual({ ok: false, reason: 'below-intrinsic' });
     const put = discount * (6500 - forward);
-    expect(impliedVolatility({ type: 'put', spot: 5800, strike: 6500, years, rate: 0.04, dividendYield: 0.013, price: put - 0.01 })).toEqual({ ok: false, reason: 'below-intrinsic' });
-    expect(impliedVolatility({ type: 'put', spot: 5800, strike: 6500, years, rate: 0.04, dividendYield: 0.013, price: 0 })).toEqual({ ok: false, reason: 'below-intrinsic' });
+    expect(
+      impliedVolatility({
+        type: 'put',
+        spot: 5800,
+        strike: 6500,
+        years,
+        rate: 0.04,
+        dividendYield: 0.013,
+        price: put - 0.01,
+      }),
+    ).toEqual({ ok: false, reason: 'below-intrinsic' });
+    expect(
+      impliedVolatility({ type: 'put', spot: 5800, strike: 6500, years, rate: 0.04, dividendYield: 0.013, price: 0 }),
+    ).toEqual({ ok: false, reason: 'below-intrinsic' });
   });
 
   it('accepts every in-the-money price that priceOption itself returns (no false below-intrinsic)', () => {
     // 1-day call 15% in the money at 36% vol: its time value (~1e-13 of the price) is below the
     // rounding of S e^{−qτ} N(d1) − K e^{−rτ} N(d2), so the price may sit a few ulps under the
     // solver's intrinsic. It is still priceOption's own price, so the solver must accept it.
-    const c: Case = { type: 'call', spot: 5800, strike: 4992.475556017387, years: DAY, vol: 0.36411284060521604, rate: 0.04, dividendYield: 0.013 };
+    const c: Case = {
+      type: 'call',
+      spot: 5800,
+      strike: 4992.475556017387,
+      years: DAY,
+      vol: 0.36411284060521604,
+      rate: 0.04,
+      dividendYield: 0.013,
+    };
     const { price, solved, repriced } = roundTrip(c);
     expect(solved, `price ${price}`).toMatchObject({ ok: true });
     expect(Math.abs(repriced - price)).toBeLessThanOrEqual(1e-12 * price);
@@ -175,10 +230,16 @@ describe('impliedVolatility: named edge cases', () => {
         const base = { spot: 5800, strike, years, rate: 0.04, dividendYield: 0.013 };
         const callBound = 5800 * Math.exp(-0.013 * years);
         const putBound = strike * Math.exp(-0.04 * years);
-        for (const [type, bound] of [['call', callBound], ['put', putBound]] as const) {
+        for (const [type, bound] of [
+          ['call', callBound],
+          ['put', putBound],
+        ] as const) {
           for (const factor of [1, 1.001, 2]) {
             const result = impliedVolatility({ type, ...base, price: bound * factor });
-            if (!(result.ok === false && result.reason === 'above-maximum')) failures.push(`${type} K=${strike} τ=${years.toFixed(4)} price=${factor}×bound → ${JSON.stringify(result)}`);
+            if (!(result.ok === false && result.reason === 'above-maximum'))
+              failures.push(
+                `${type} K=${strike} τ=${years.toFixed(4)} price=${factor}×bound → ${JSON.stringify(result)}`,
+              );
           }
         }
       }
@@ -200,7 +261,16 @@ describe('impliedVolatility: named edge cases', () => {
     ['NaN dividend yield', { dividendYield: NaN }],
     ['unknown type', { type: 'straddle' as OptionType }],
   ])("returns 'invalid-input' (no throw, no NaN) for %s", (_name, patch) => {
-    const input = { type: 'call' as OptionType, spot: 5800, strike: 5900, years: 0.1, rate: 0.04, dividendYield: 0.013, price: 50, ...patch };
+    const input = {
+      type: 'call' as OptionType,
+      spot: 5800,
+      strike: 5900,
+      years: 0.1,
+      rate: 0.04,
+      dividendYield: 0.013,
+      price: 50,
+      ...patch,
+    };
     expect(impliedVolatility(input)).toEqual({ ok: false, reason: 'invalid-input' });
   });
 });

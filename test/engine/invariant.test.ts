@@ -87,11 +87,17 @@ describe('cushion breach b_y', () => {
 
   it('never decreases as spot moves towards either break-even (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), (u, v, down) => {
-        const [near, far] = u < v ? [u, v] : [v, u]; // fraction of the way from the middle
-        const at = (f: number) => (down ? middle - f * (middle - breakEvenLow) : middle + f * (breakEvenHigh - middle));
-        expect(breachAt(at(far))).toBeGreaterThanOrEqual(breachAt(at(near)));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        (u, v, down) => {
+          const [near, far] = u < v ? [u, v] : [v, u]; // fraction of the way from the middle
+          const at = (f: number) =>
+            down ? middle - f * (middle - breakEvenLow) : middle + f * (breakEvenHigh - middle);
+          expect(breachAt(at(far))).toBeGreaterThanOrEqual(breachAt(at(near)));
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });
@@ -107,7 +113,8 @@ describe('cushion breach b_y', () => {
 
 describe('premium breach b_x', () => {
   it('is zero when vol is unchanged, whatever spot does', () => {
-    for (const spot of [5600, 5750, 5900, 6100]) expect(readAt(marketAt(ENTRY_DATE, spot, 16)).reading.premiumBreach).toBe(0);
+    for (const spot of [5600, 5750, 5900, 6100])
+      expect(readAt(marketAt(ENTRY_DATE, spot, 16)).reading.premiumBreach).toBe(0);
   });
 
   it('rises with vol and falls below zero when vol falls', () => {
@@ -120,7 +127,10 @@ describe('premium breach b_x', () => {
 
 describe('calibration c = C / x̂₀', () => {
   const fair = MODEL.condor.credit;
-  for (const [name, credit] of [['a better fill (+10%)', fair * 1.1], ['a worse fill (−10%)', fair * 0.9]] as const) {
+  for (const [name, credit] of [
+    ['a better fill (+10%)', fair * 1.1],
+    ['a worse fill (−10%)', fair * 0.9],
+  ] as const) {
     it(`does not show ${name} as a deviation at entry`, () => {
       const { entry, reading } = readAt(ENTRY_MARKET, credit);
       expect(entry.calibration).toBeCloseTo(credit / fair, 12);
@@ -134,13 +144,20 @@ describe('calibration c = C / x̂₀', () => {
 
   it('reads the same premium breach after a vol move whatever the fill', () => {
     const after = { ...marketAt(ENTRY_DATE, 5750, 19), vol: vixProxy(19) };
-    const [better, worse, model] = [fair * 1.1, fair * 0.9, fair].map((credit) => readAt(after, credit).reading.premiumBreach);
+    const [better, worse, model] = [fair * 1.1, fair * 0.9, fair].map(
+      (credit) => readAt(after, credit).reading.premiumBreach,
+    );
     expect(better).toBeCloseTo(model!, 12);
     expect(worse).toBeCloseTo(model!, 12);
   });
 
   it('falls back to c = 1 when the model mark is zero (nothing to scale)', () => {
-    const entry = createEntrySnapshot({ condor: { ...MODEL.condor }, market: { ...ENTRY_MARKET, vol: vixProxy(0) }, settlementMs: SETTLEMENT, vix: 0 });
+    const entry = createEntrySnapshot({
+      condor: { ...MODEL.condor },
+      market: { ...ENTRY_MARKET, vol: vixProxy(0) },
+      settlementMs: SETTLEMENT,
+      vix: 0,
+    });
     expect(entry.modelMark).toBe(0);
     expect(entry.calibration).toBe(1);
   });

@@ -1,28 +1,60 @@
 // The daily model condor (ENGINE.md §8): shorts at the grid strikes nearest 16 delta, default
 // wings (50 points for SPX near 5,000, a share of spot far from it), credit = model mark, k₀ = C·y₀.
 import { describe, expect, it } from 'vitest';
-import { defaultWingWidth, modelCondor, priceOption, UNDERLYINGS, type MarketState, type Underlying } from '../../src/engine/index.ts';
+import {
+  defaultWingWidth,
+  modelCondor,
+  priceOption,
+  UNDERLYINGS,
+  type MarketState,
+  type Underlying,
+} from '../../src/engine/index.ts';
 import { MASKING_CASE } from './reference/references.ts';
 import { closeEdt, marketAt, relativeError } from './helpers.ts';
 
 const EXPIRY = '2026-05-15';
 const SETTLEMENT = closeEdt(EXPIRY);
-const build = (market: MarketState, underlying: Underlying = UNDERLYINGS.SPX, extra: { targetDelta?: number; wingWidth?: number } = {}) =>
-  modelCondor({ underlying, market, expiry: EXPIRY, settlementMs: SETTLEMENT, ...extra });
+const build = (
+  market: MarketState,
+  underlying: Underlying = UNDERLYINGS.SPX,
+  extra: { targetDelta?: number; wingWidth?: number } = {},
+) => modelCondor({ underlying, market, expiry: EXPIRY, settlementMs: SETTLEMENT, ...extra });
 const absDelta = (market: MarketState, type: 'call' | 'put', strike: number) =>
-  Math.abs(priceOption({ type, spot: market.spot, strike, years: 45 / 365, vol: market.vol.atmVol, rate: market.rate, dividendYield: market.dividendYield }).delta);
+  Math.abs(
+    priceOption({
+      type,
+      spot: market.spot,
+      strike,
+      years: 45 / 365,
+      vol: market.vol.atmVol,
+      rate: market.rate,
+      dividendYield: market.dividendYield,
+    }).delta,
+  );
 
 describe('short strikes', () => {
-  for (const [spot, vix] of [[5800, 16], [5800, 28], [6400, 12], [4300, 22]] as const) {
+  for (const [spot, vix] of [
+    [5800, 16],
+    [5800, 28],
+    [6400, 12],
+    [4300, 22],
+  ] as const) {
     it(`are the grid strikes with |delta| nearest 0.16, neighbours farther (SPX ${spot}, VIX ${vix})`, () => {
       const market = marketAt('2026-03-31', spot, vix);
       const model = build(market);
       const { shortPut, shortCall } = model.condor.strikes;
-      for (const [type, strike] of [['put', shortPut], ['call', shortCall]] as const) {
+      for (const [type, strike] of [
+        ['put', shortPut],
+        ['call', shortCall],
+      ] as const) {
         const miss = Math.abs(absDelta(market, type, strike) - 0.16);
         expect(strike % 5).toBe(0);
-        expect(Math.abs(absDelta(market, type, strike - 5) - 0.16), `${type} ${strike - 5}`).toBeGreaterThanOrEqual(miss);
-        expect(Math.abs(absDelta(market, type, strike + 5) - 0.16), `${type} ${strike + 5}`).toBeGreaterThanOrEqual(miss);
+        expect(Math.abs(absDelta(market, type, strike - 5) - 0.16), `${type} ${strike - 5}`).toBeGreaterThanOrEqual(
+          miss,
+        );
+        expect(Math.abs(absDelta(market, type, strike + 5) - 0.16), `${type} ${strike + 5}`).toBeGreaterThanOrEqual(
+          miss,
+        );
       }
       // modelCondor reports the put's |delta| (evaluatePosition reports it signed): compare sizes.
       expect(Math.abs(model.shortPutDelta)).toBeCloseTo(absDelta(market, 'put', shortPut), 15);
@@ -85,11 +117,13 @@ describe('credit and baseline', () => {
     expect(model.evaluation.unrealizedPl).toBeCloseTo(0, 9);
   });
 
-  it('reports k₀ = credit × cushion at today\'s spot', () => {
+  it("reports k₀ = credit × cushion at today's spot", () => {
     const { strikes, credit } = model.condor;
     const cushion = Math.min(5800 - (strikes.shortPut - credit), strikes.shortCall + credit - 5800);
     expect(model.baselineK).toBeCloseTo(credit * cushion, 9);
-    expect(relativeError(model.baselineK, Number(MASKING_CASE.credit) * Number(MASKING_CASE.cushionAtEntry))).toBeLessThan(1e-12);
+    expect(
+      relativeError(model.baselineK, Number(MASKING_CASE.credit) * Number(MASKING_CASE.cushionAtEntry)),
+    ).toBeLessThan(1e-12);
   });
 
   it('carries PoP, max loss, return on risk and expected move, and the regime when given', () => {

@@ -18,7 +18,9 @@ describe('normCdf', () => {
   it('keeps 1e-14 relative accuracy in the lower tail (x < -1), down to -37', () => {
     const tail = cdfRows.filter((r) => r.x < -1);
     const { error, row } = worst(tail, (r) => relativeError(normCdf(r.x), r.want));
-    expect(error, `worst at x = ${row?.x}: got ${row ? normCdf(row.x) : ''}, want ${row?.want}`).toBeLessThanOrEqual(1e-14);
+    expect(error, `worst at x = ${row?.x}: got ${row ? normCdf(row.x) : ''}, want ${row?.want}`).toBeLessThanOrEqual(
+      1e-14,
+    );
   });
 
   it('is within 1e-15 absolute in the body (-1 <= x <= 8)', () => {
@@ -45,7 +47,8 @@ describe('normCdf', () => {
   });
 
   it('is symmetric: N(x) + N(-x) = 1 to 2e-16 in the body', () => {
-    for (let x = 0; x <= 8; x += 0.0625) expect(Math.abs(normCdf(x) + normCdf(-x) - 1), `x = ${x}`).toBeLessThanOrEqual(2.3e-16);
+    for (let x = 0; x <= 8; x += 0.0625)
+      expect(Math.abs(normCdf(x) + normCdf(-x) - 1), `x = ${x}`).toBeLessThanOrEqual(2.3e-16);
   });
 });
 
@@ -53,7 +56,9 @@ describe('erfc', () => {
   it('is within 1e-14 relative of the 30-digit values from -6 to 26.54', () => {
     const rows = ERFC.map(([x, value]) => ({ x, want: Number(value) }));
     const { error, row } = worst(rows, (r) => relativeError(erfc(r.x), r.want));
-    expect(error, `worst at x = ${row?.x}: got ${row ? erfc(row.x) : ''}, want ${row?.want}`).toBeLessThanOrEqual(1e-14);
+    expect(error, `worst at x = ${row?.x}: got ${row ? erfc(row.x) : ''}, want ${row?.want}`).toBeLessThanOrEqual(
+      1e-14,
+    );
   });
 
   it('is exactly 1 at 0 and tends to 2 on the left', () => {

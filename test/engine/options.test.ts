@@ -12,11 +12,19 @@ describe('priceOption: textbook values', () => {
   // E. G. Haug, The Complete Guide to Option Pricing Formulas, 2nd ed. (McGraw-Hill, 2007), ch. 1:
   // the generalized Black-Scholes-Merton examples, quoted to 4 decimals (also in ENGINE.md §2).
   it('Black-Scholes call S=60, K=65, T=0.25, r=8%, σ=30% is 2.1334 (Haug 2nd ed. §1.1.1)', () => {
-    expect(round4(priceOption({ type: 'call', spot: 60, strike: 65, years: 0.25, vol: 0.3, rate: 0.08, dividendYield: 0 }).price)).toBe(2.1334);
+    expect(
+      round4(
+        priceOption({ type: 'call', spot: 60, strike: 65, years: 0.25, vol: 0.3, rate: 0.08, dividendYield: 0 }).price,
+      ),
+    ).toBe(2.1334);
   });
 
   it('Merton put S=100, K=95, T=0.5, r=10%, q=5%, σ=20% is 2.4648 (Haug 2nd ed. §1.1.2)', () => {
-    expect(round4(priceOption({ type: 'put', spot: 100, strike: 95, years: 0.5, vol: 0.2, rate: 0.1, dividendYield: 0.05 }).price)).toBe(2.4648);
+    expect(
+      round4(
+        priceOption({ type: 'put', spot: 100, strike: 95, years: 0.5, vol: 0.2, rate: 0.1, dividendYield: 0.05 }).price,
+      ),
+    ).toBe(2.4648);
   });
 
   it('S=42, K=40, T=0.5, r=10%, σ=20%: call 4.7594, put 0.8086 (Hull, Options, Futures, and Other Derivatives, 9th ed., Example 15.6: 4.76 and 0.81)', () => {
@@ -26,14 +34,30 @@ describe('priceOption: textbook values', () => {
   });
 
   it('index call S=930, K=900, T=2/12, r=8%, q=3%, σ=20% is 51.83 (Hull 9th ed., Example 17.1)', () => {
-    const call = priceOption({ type: 'call', spot: 930, strike: 900, years: 2 / 12, vol: 0.2, rate: 0.08, dividendYield: 0.03 });
+    const call = priceOption({
+      type: 'call',
+      spot: 930,
+      strike: 900,
+      years: 2 / 12,
+      vol: 0.2,
+      rate: 0.08,
+      dividendYield: 0.03,
+    });
     expect(Math.round(call.price * 100) / 100).toBe(51.83);
   });
 
   it("Hull's greeks example S=49, K=50, r=5%, σ=20%, T=20 weeks (Hull 9th ed., ch. 19, Examples 19.1, 19.2, 19.4, 19.6, 19.7)", () => {
     // Hull prints: price 2.40 per share, delta 0.522, theta −4.31 per year (−0.0118 per calendar
     // day), gamma 0.066, vega 12.1 per unit of vol (0.121 per vol point), rho 8.91 (0.0891 per point).
-    const v = priceOption({ type: 'call', spot: 49, strike: 50, years: 20 / 52, vol: 0.2, rate: 0.05, dividendYield: 0 });
+    const v = priceOption({
+      type: 'call',
+      spot: 49,
+      strike: 50,
+      years: 20 / 52,
+      vol: 0.2,
+      rate: 0.05,
+      dividendYield: 0,
+    });
     expect(v.price).toBeCloseTo(2.4, 2);
     expect(v.delta).toBeCloseTo(0.522, 3);
     expect(v.thetaPerDay * 365).toBeCloseTo(-4.31, 2);
@@ -45,11 +69,23 @@ describe('priceOption: textbook values', () => {
 
   // Haug 2nd ed., ch. 2 (Black-Scholes-Merton greeks), the worked examples with cost of carry b = r − q.
   it('Haug greeks examples: gamma 0.0278, put theta −31.1924 per year, call rho 38.7325, futures-style deltas 0.5946 / −0.3566', () => {
-    const gamma = priceOption({ type: 'call', spot: 55, strike: 60, years: 0.75, vol: 0.3, rate: 0.1, dividendYield: 0 }).gamma;
+    const gamma = priceOption({
+      type: 'call',
+      spot: 55,
+      strike: 60,
+      years: 0.75,
+      vol: 0.3,
+      rate: 0.1,
+      dividendYield: 0,
+    }).gamma;
     expect(round4(gamma)).toBe(0.0278);
-    const theta = priceOption({ type: 'put', spot: 430, strike: 405, years: 0.0833, vol: 0.2, rate: 0.07, dividendYield: 0.05 }).thetaPerDay * 365;
+    const theta =
+      priceOption({ type: 'put', spot: 430, strike: 405, years: 0.0833, vol: 0.2, rate: 0.07, dividendYield: 0.05 })
+        .thetaPerDay * 365;
     expect(round4(theta)).toBe(-31.1924);
-    const rho = priceOption({ type: 'call', spot: 72, strike: 75, years: 1, vol: 0.19, rate: 0.09, dividendYield: 0 }).rhoPerPoint * 100;
+    const rho =
+      priceOption({ type: 'call', spot: 72, strike: 75, years: 1, vol: 0.19, rate: 0.09, dividendYield: 0 })
+        .rhoPerPoint * 100;
     expect(round4(rho)).toBe(38.7325);
     // b = 0 (an option on a future): q = r.
     const futures = { spot: 105, strike: 100, years: 0.5, vol: 0.36, rate: 0.1, dividendYield: 0.1 };
@@ -65,7 +101,9 @@ describe('priceOption: 32-digit references', () => {
       const value = priceOption(reference);
       for (const greek of greeks) {
         const want = Number(reference[greek]);
-        expect(relativeError(value[greek], want), `${greek}: got ${value[greek]}, want ${want}`).toBeLessThanOrEqual(1e-12);
+        expect(relativeError(value[greek], want), `${greek}: got ${value[greek]}, want ${want}`).toBeLessThanOrEqual(
+          1e-12,
+        );
       }
     });
   }
@@ -75,7 +113,12 @@ describe('priceOption: 32-digit references', () => {
     const price = priceOption(deep).price;
     expect(price).toBeGreaterThan(0);
     expect(relativeError(price, 1.4098826012993439e-130)).toBeLessThan(1e-12);
-    expect(relativeError(optionPrice(deep.type, deep.spot, deep.strike, deep.years, deep.vol, deep.rate, deep.dividendYield), 1.4098826012993439e-130)).toBeLessThan(1e-12);
+    expect(
+      relativeError(
+        optionPrice(deep.type, deep.spot, deep.strike, deep.years, deep.vol, deep.rate, deep.dividendYield),
+        1.4098826012993439e-130,
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('never returns a negative or NaN price from 0.1% to 1000% of spot, 1 day to 3 years', () => {
@@ -83,7 +126,15 @@ describe('priceOption: 32-digit references', () => {
       for (let m = -7; m <= 2.3; m += 0.1) {
         for (const years of [1 / 365, 7 / 365, 0.25, 1, 3]) {
           for (const vol of [0.01, 0.1, 0.5, 4]) {
-            const price = priceOption({ type, spot: 5800, strike: 5800 * Math.exp(m), years, vol, rate: 0.04, dividendYield: 0.013 }).price;
+            const price = priceOption({
+              type,
+              spot: 5800,
+              strike: 5800 * Math.exp(m),
+              years,
+              vol,
+              rate: 0.04,
+              dividendYield: 0.013,
+            }).price;
             expect(price >= 0, `${type} m=${m} τ=${years} σ=${vol}: ${price}`).toBe(true);
           }
         }
@@ -106,7 +157,8 @@ function* grid(): Generator<Omit<OptionInput, 'type'>> {
   for (const { spot, rate, dividendYield } of CARRY) {
     for (const years of YEARS) {
       const forward = spot * Math.exp((rate - dividendYield) * years);
-      for (const m of MONEYNESS) for (const vol of VOLS) yield { spot, strike: forward * Math.exp(m), years, vol, rate, dividendYield };
+      for (const m of MONEYNESS)
+        for (const vol of VOLS) yield { spot, strike: forward * Math.exp(m), years, vol, rate, dividendYield };
     }
   }
 }
@@ -117,7 +169,8 @@ describe('put-call parity', () => {
     for (const input of grid()) {
       const call = priceOption({ type: 'call', ...input }).price;
       const put = priceOption({ type: 'put', ...input }).price;
-      const parity = input.spot * Math.exp(-input.dividendYield * input.years) - input.strike * Math.exp(-input.rate * input.years);
+      const parity =
+        input.spot * Math.exp(-input.dividendYield * input.years) - input.strike * Math.exp(-input.rate * input.years);
       worstGap = Math.max(worstGap, Math.abs(call - put - parity) / input.spot);
     }
     expect(worstGap).toBeLessThanOrEqual(1e-12);
@@ -127,7 +180,9 @@ describe('put-call parity', () => {
     for (const input of grid()) {
       const call = priceOption({ type: 'call', ...input });
       const put = priceOption({ type: 'put', ...input });
-      expect(Math.abs(call.delta - put.delta - Math.exp(-input.dividendYield * input.years))).toBeLessThanOrEqual(1e-15);
+      expect(Math.abs(call.delta - put.delta - Math.exp(-input.dividendYield * input.years))).toBeLessThanOrEqual(
+        1e-15,
+      );
       expect(call.gamma).toBe(put.gamma);
       expect(call.vegaPerVolPoint).toBe(put.vegaPerVolPoint);
     }
@@ -149,12 +204,20 @@ describe('greeks against central finite differences of the price', () => {
   // vega per vol point = dV/dσ / 100, rho per rate point = dV/dr / 100.
   const cases: OptionInput[] = [];
   for (const type of ['call', 'put'] as OptionType[]) {
-    for (const [strike, years, vol] of [[5500, 45 / 365, 0.16], [6100, 45 / 365, 0.16], [5800, 7 / 365, 0.12], [5000, 1, 0.3], [7000, 2, 0.5], [5800, 30 / 365, 1.2]] as const) {
+    for (const [strike, years, vol] of [
+      [5500, 45 / 365, 0.16],
+      [6100, 45 / 365, 0.16],
+      [5800, 7 / 365, 0.12],
+      [5000, 1, 0.3],
+      [7000, 2, 0.5],
+      [5800, 30 / 365, 1.2],
+    ] as const) {
       cases.push({ type, spot: 5800, strike, years, vol, rate: 0.04, dividendYield: 0.013 });
     }
     cases.push({ type, spot: 100, strike: 95, years: 0.5, vol: 0.2, rate: 0.1, dividendYield: 0.05 });
   }
-  const price = (input: OptionInput) => optionPrice(input.type, input.spot, input.strike, input.years, input.vol, input.rate, input.dividendYield);
+  const price = (input: OptionInput) =>
+    optionPrice(input.type, input.spot, input.strike, input.years, input.vol, input.rate, input.dividendYield);
   // Finite differences of a price near `scale` carry rounding of about 1e-16·scale/h; the
   // tolerance allows that plus 1e-7 relative for truncation.
   const close = (got: number, want: number, noise: number) => Math.abs(got - want) <= 1e-7 * Math.abs(want) + noise;
@@ -166,18 +229,18 @@ describe('greeks against central finite differences of the price', () => {
       // A step of 1% of one standard deviation of the spot at expiry keeps truncation small.
       const hS = 0.01 * input.spot * input.vol * Math.sqrt(input.years);
       const delta = derivative((spot) => price({ ...input, spot }), input.spot, hS);
-      expect(close(v.delta, delta, 1e-13 * scale / hS), `delta ${v.delta} vs ${delta}`).toBe(true);
+      expect(close(v.delta, delta, (1e-13 * scale) / hS), `delta ${v.delta} vs ${delta}`).toBe(true);
       const gamma = secondDerivative((spot) => price({ ...input, spot }), input.spot, 4 * hS);
-      expect(close(v.gamma, gamma, 1e-13 * scale / (hS * hS)), `gamma ${v.gamma} vs ${gamma}`).toBe(true);
+      expect(close(v.gamma, gamma, (1e-13 * scale) / (hS * hS)), `gamma ${v.gamma} vs ${gamma}`).toBe(true);
       const hT = 1e-3 * input.years;
       const theta = -derivative((years) => price({ ...input, years }), input.years, hT) / 365;
-      expect(close(v.thetaPerDay, theta, 1e-13 * scale / hT), `theta ${v.thetaPerDay} vs ${theta}`).toBe(true);
+      expect(close(v.thetaPerDay, theta, (1e-13 * scale) / hT), `theta ${v.thetaPerDay} vs ${theta}`).toBe(true);
       const hV = 1e-3 * input.vol;
       const vega = derivative((vol) => price({ ...input, vol }), input.vol, hV) / 100;
-      expect(close(v.vegaPerVolPoint, vega, 1e-13 * scale / hV), `vega ${v.vegaPerVolPoint} vs ${vega}`).toBe(true);
+      expect(close(v.vegaPerVolPoint, vega, (1e-13 * scale) / hV), `vega ${v.vegaPerVolPoint} vs ${vega}`).toBe(true);
       const hR = 1e-4;
       const rho = derivative((rate) => price({ ...input, rate }), input.rate, hR) / 100;
-      expect(close(v.rhoPerPoint, rho, 1e-13 * scale / hR), `rho ${v.rhoPerPoint} vs ${rho}`).toBe(true);
+      expect(close(v.rhoPerPoint, rho, (1e-13 * scale) / hR), `rho ${v.rhoPerPoint} vs ${rho}`).toBe(true);
     });
   }
 });
@@ -233,7 +296,10 @@ describe('black76', () => {
   });
 
   it("Hull 9th ed., ch. 18 (Black's model): crude-oil futures put F = K = 20, 4 months, r = 9%, σ = 25% → 1.12", () => {
-    expect(Math.round(black76({ type: 'put', forward: 20, strike: 20, years: 4 / 12, vol: 0.25, rate: 0.09 }).price * 100) / 100).toBe(1.12);
+    expect(
+      Math.round(black76({ type: 'put', forward: 20, strike: 20, years: 4 / 12, vol: 0.25, rate: 0.09 }).price * 100) /
+        100,
+    ).toBe(1.12);
   });
 
   for (const reference of BLACK76_REFERENCES) {
@@ -254,7 +320,9 @@ describe('black76', () => {
             const input = { forward, strike, years, vol, rate: 0.04 };
             const call = black76({ type: 'call', ...input });
             const put = black76({ type: 'put', ...input });
-            expect(Math.abs(call.price - put.price - Math.exp(-0.04 * years) * (forward - strike))).toBeLessThanOrEqual(1e-13 * forward);
+            expect(Math.abs(call.price - put.price - Math.exp(-0.04 * years) * (forward - strike))).toBeLessThanOrEqual(
+              1e-13 * forward,
+            );
             for (const type of ['call', 'put'] as const) {
               const value = type === 'call' ? call : put;
               const delta = derivative((f) => black76({ type, ...input, forward: f }).price, forward, 1e-3 * forward);
@@ -269,7 +337,11 @@ describe('black76', () => {
   });
 
   it('is worth the discounted intrinsic at expiry or zero vol', () => {
-    expect(black76({ type: 'call', forward: 25, strike: 21, years: 0, vol: 0.9, rate: 0.04 })).toEqual({ price: 4, delta: 1, vegaPerVolPoint: 0 });
+    expect(black76({ type: 'call', forward: 25, strike: 21, years: 0, vol: 0.9, rate: 0.04 })).toEqual({
+      price: 4,
+      delta: 1,
+      vegaPerVolPoint: 0,
+    });
     const zeroVol = black76({ type: 'put', forward: 18, strike: 21, years: 0.5, vol: 0, rate: 0.04 });
     expect(zeroVol.price).toBeCloseTo(3 * Math.exp(-0.02), 14);
     expect(zeroVol.delta).toBeCloseTo(-Math.exp(-0.02), 15);

@@ -11,7 +11,10 @@ function history(level: number, below: number, equal: number, above: number): nu
     ...Array.from({ length: above }, (_, i) => level + 1 + (i % 5) * 0.5),
   ];
   // Interleave so the order of the history does not matter.
-  return closes.map((value, i) => ({ value, key: (i * 7919) % closes.length })).sort((a, b) => a.key - b.key).map((c) => c.value);
+  return closes
+    .map((value, i) => ({ value, key: (i * 7919) % closes.length }))
+    .sort((a, b) => a.key - b.key)
+    .map((c) => c.value);
 }
 
 describe('VIX percentile and rank', () => {
@@ -105,7 +108,10 @@ describe('spike and term structure', () => {
   });
 
   it('reads contango when VIX/VIX3M < 1, backwardation otherwise, null without VIX3M', () => {
-    expect(classifyRegime({ vix: 16, history: flat(16), vix3m: 18 })).toMatchObject({ termStructure: 'contango', vixToVix3m: 16 / 18 });
+    expect(classifyRegime({ vix: 16, history: flat(16), vix3m: 18 })).toMatchObject({
+      termStructure: 'contango',
+      vixToVix3m: 16 / 18,
+    });
     expect(classifyRegime({ vix: 18, history: flat(16), vix3m: 18 }).termStructure).toBe('backwardation');
     expect(classifyRegime({ vix: 25, history: flat(16), vix3m: 21 }).termStructure).toBe('backwardation');
     expect(classifyRegime({ vix: 16, history: flat(16) }).termStructure).toBeNull();

@@ -73,7 +73,16 @@ describe('signal precedence: where several rules fire, the first wins', () => {
     expect(evaluation.action).toBe('HOLD');
     expect(evaluation.proposal).toEqual({ kind: 'none' });
     const names = evaluation.triggers.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(['cushion breach b_y', 'premium breach b_x', 'short put |delta|', 'short call |delta|', 'loss (× credit)', 'mark for take-profit']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'cushion breach b_y',
+        'premium breach b_x',
+        'short put |delta|',
+        'short call |delta|',
+        'loss (× credit)',
+        'mark for take-profit',
+      ]),
+    );
     expect(evaluation.triggers.find((t) => t.name === 'cushion breach b_y')).toMatchObject({ value: 0, fireAt: 0.18 });
     expect(evaluation.reason).toContain('18.0%');
   });
@@ -148,7 +157,9 @@ describe('ROLL', () => {
     if (evaluation.proposal.kind !== 'roll') throw new Error('expected a roll proposal');
     const { strikes, netCredit, closeDebit } = evaluation.proposal.restrike;
     const grouped = (n: number) => n.toLocaleString('en-US');
-    expect(evaluation.reason).toContain(`${grouped(strikes.longPut)}/${grouped(strikes.shortPut)}/${grouped(strikes.shortCall)}/${grouped(strikes.longCall)}`);
+    expect(evaluation.reason).toContain(
+      `${grouped(strikes.longPut)}/${grouped(strikes.shortPut)}/${grouped(strikes.shortCall)}/${grouped(strikes.longCall)}`,
+    );
     expect(evaluation.reason).toContain(Math.abs(netCredit).toFixed(2));
     // Same wing widths, on the grid, shorts below the old ones after a fall.
     expect(strikes.shortPut - strikes.longPut).toBe(50);
@@ -165,7 +176,9 @@ describe('ROLL', () => {
     expect(late.action).toBe('CLOSE');
     expect(late.reason).toContain('5 days to expiry is under the 7-day minimum');
     expect(late.reason).toContain(`b_y ${percent(late.invariant.cushionBreach)}`);
-    expect(evaluateScenario({ spot: 5600, date: '2026-05-10', settings: { profitTarget: null, minRollDte: 5 } }).action).toBe('ROLL');
+    expect(
+      evaluateScenario({ spot: 5600, date: '2026-05-10', settings: { profitTarget: null, minRollDte: 5 } }).action,
+    ).toBe('ROLL');
   });
 
   it('fires exactly at b_y = T (≥, not >)', () => {
@@ -173,7 +186,10 @@ describe('ROLL', () => {
     const by = probe.invariant.cushionBreach;
     expect(by).toBeGreaterThan(0);
     expect(evaluateScenario({ spot: 5750, settings: { thresholdMin: by, thresholdMax: by } }).action).toBe('ROLL');
-    expect(evaluateScenario({ spot: 5750, settings: { thresholdMin: by * (1 + 1e-9), thresholdMax: by * (1 + 1e-9) } }).action).toBe('HOLD');
+    expect(
+      evaluateScenario({ spot: 5750, settings: { thresholdMin: by * (1 + 1e-9), thresholdMax: by * (1 + 1e-9) } })
+        .action,
+    ).toBe('HOLD');
   });
 });
 
@@ -227,7 +243,9 @@ describe('the static-delta policy', () => {
     const probe = evaluateScenario({ spot: 6100, settings: { policy: 'delta' } });
     const delta = probe.shortCallDelta;
     expect(evaluateScenario({ spot: 6100, settings: { policy: 'delta', deltaTrigger: delta } }).action).toBe('ROLL');
-    expect(evaluateScenario({ spot: 6100, settings: { policy: 'delta', deltaTrigger: delta + 1e-12 } }).action).toBe('HOLD');
+    expect(evaluateScenario({ spot: 6100, settings: { policy: 'delta', deltaTrigger: delta + 1e-12 } }).action).toBe(
+      'HOLD',
+    );
   });
 
   it('never proposes HEDGE or TIGHTEN', () => {
@@ -249,7 +267,10 @@ describe('warnings', () => {
       { date: '2026-04-02', kind: 'FOMC', title: 'Rate decision' },
     ];
     const evaluation = evaluateScenario({ extra: { upcomingEvents } });
-    expect(evaluation.warnings).toEqual(['CPI on 2026-04-01: Consumer prices, March', 'FOMC on 2026-04-02: Rate decision']);
+    expect(evaluation.warnings).toEqual([
+      'CPI on 2026-04-01: Consumer prices, March',
+      'FOMC on 2026-04-02: Rate decision',
+    ]);
     expect(evaluateScenario().warnings).toEqual([]);
   });
 

@@ -15,11 +15,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeButton, encodeButton } from '../../src/app/buttons.ts';
 import { runFor, runLine, type Identity } from '../../src/app/context.ts';
 import type { Reply } from '../../src/app/reply.ts';
-import { ADMIN as DISCORD_ADMIN, BOB as DISCORD_BOB, button, chatInput, type Caller, type Where } from '../support/discord-interactions.ts';
+import {
+  ADMIN as DISCORD_ADMIN,
+  BOB as DISCORD_BOB,
+  button,
+  chatInput,
+  type Caller,
+  type Where,
+} from '../support/discord-interactions.ts';
 import { answerTo, textOf } from '../platforms/discord/fixture.ts';
 import { apiError } from '../support/telegram-fake.ts';
 import { ALICE, BOB, inDiscordChannel, inTelegramGroup, makeApp, replyText, type TestApp } from '../support/app.ts';
-import { callbackUpdate, discordRig, messageUpdate, privateChat, supergroup, telegramRig } from '../support/hardening-bots.ts';
+import {
+  callbackUpdate,
+  discordRig,
+  messageUpdate,
+  privateChat,
+  supergroup,
+  telegramRig,
+} from '../support/hardening-bots.ts';
 import { errorLog, HEDGE_LINE, optionsOf, registry } from '../support/hardening-fuzz.ts';
 
 const OWNER = ALICE.discord;
@@ -47,7 +61,8 @@ function variants(commandName: string): Record<string, Value>[] {
     if (meta.kind === 'position-id') continue;
     const values: (Value | undefined)[] = meta.required ? [] : [undefined];
     if (meta.kind === 'boolean') values.push(true, false);
-    else if (meta.kind === 'integer' && meta.min !== undefined && meta.max !== undefined && meta.max - meta.min <= 5) for (let n = meta.min; n <= meta.max; n++) values.push(n);
+    else if (meta.kind === 'integer' && meta.min !== undefined && meta.max !== undefined && meta.max - meta.min <= 5)
+      for (let n = meta.min; n <= meta.max; n++) values.push(n);
     else if (meta.kind === 'number') values.push(Number(meta.example), ...(meta.min !== undefined ? [meta.min] : []));
     else values.push(meta.example);
     out = out.flatMap((base) => values.map((value) => (value === undefined ? base : { ...base, [name]: value })));
@@ -55,7 +70,10 @@ function variants(commandName: string): Record<string, Value>[] {
   return out;
 }
 
-const lineOf = (name: string, id: string, options: Record<string, Value>) => `/${name} ${id} ${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+const lineOf = (name: string, id: string, options: Record<string, Value>) =>
+  `/${name} ${id} ${Object.entries(options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`.trim();
 
 interface Owned {
   t: TestApp;
@@ -112,15 +130,23 @@ describe('authorization matrix', () => {
           for (const options of variants(command.name)) {
             for (const [who, identity] of STRANGERS) {
               const what = `${who}: ${lineOf(command.name, typed, options)}`;
-              expectRefused((await runLine(o.t.deps, identity, lineOf(command.name, typed.trim(), options))).reply, what);
-              expectRefused(await runFor(o.t.deps, identity, command.name, { id: typed, ...options }), `${what} (typed record)`);
+              expectRefused(
+                (await runLine(o.t.deps, identity, lineOf(command.name, typed.trim(), options))).reply,
+                what,
+              );
+              expectRefused(
+                await runFor(o.t.deps, identity, command.name, { id: typed, ...options }),
+                `${what} (typed record)`,
+              );
               attempts += 2;
             }
           }
         }
       }
     }
-    console.log(`[hardening] authorization: ${attempts} attempts on ${BY_ID.length} commands by ${STRANGERS.length} strangers, 0 allowed`);
+    console.log(
+      `[hardening] authorization: ${attempts} attempts on ${BY_ID.length} commands by ${STRANGERS.length} strangers, 0 allowed`,
+    );
     expect(attempts).toBeGreaterThan(1_000);
     expect(o.snapshot()).toBe(before.rows);
     expect(o.changes()).toBe(before.changes);
@@ -139,19 +165,29 @@ describe('authorization matrix', () => {
     const real = payloads.size;
     expect(real).toBeGreaterThan(0);
     for (const command of BY_ID) {
-      for (const id of Object.values(o.ids)) for (const options of variants(command.name)) payloads.add(encodeButton({ command: command.name, options: { id, ...options } }));
+      for (const id of Object.values(o.ids))
+        for (const options of variants(command.name))
+          payloads.add(encodeButton({ command: command.name, options: { id, ...options } }));
     }
     const before = { rows: o.snapshot(), changes: o.changes() };
     for (const payload of payloads) {
       const decoded = decodeButton(payload);
       expect(decoded, payload).not.toBeNull();
-      for (const [who, identity] of STRANGERS) expectRefused(await runFor(o.t.deps, identity, decoded!.command, decoded!.options), `${who} pressed ${payload}`);
+      for (const [who, identity] of STRANGERS)
+        expectRefused(
+          await runFor(o.t.deps, identity, decoded!.command, decoded!.options),
+          `${who} pressed ${payload}`,
+        );
     }
     expect(o.snapshot()).toBe(before.rows);
     expect(o.changes()).toBe(before.changes);
-    console.log(`[hardening] authorization: ${payloads.size} button payloads (${real} from real replies) × ${STRANGERS.length} strangers, 0 allowed`);
+    console.log(
+      `[hardening] authorization: ${payloads.size} button payloads (${real} from real replies) × ${STRANGERS.length} strangers, 0 allowed`,
+    );
     // A real button still works for its owner.
-    const close = [...payloads].map(decodeButton).find((d) => d?.command === 'position close' && d.options.id === o.ids.open);
+    const close = [...payloads]
+      .map(decodeButton)
+      .find((d) => d?.command === 'position close' && d.options.id === o.ids.open);
     expect((await runFor(o.t.deps, OWNER, 'position close', close!.options)).error).toBeUndefined();
   });
 
@@ -171,7 +207,11 @@ describe('authorization matrix', () => {
       const bob: Caller = { id: BOB.discord.platformUserId, username: BOB.discord.displayName };
       const bobs: [string, Caller, Where][] = [
         ['Bob in a DM', bob, { guildId: null }],
-        ['Bob managing the channel', { ...bob, permissions: DISCORD_ADMIN.permissions! | PermissionFlagsBits.Administrator }, {}],
+        [
+          'Bob managing the channel',
+          { ...bob, permissions: DISCORD_ADMIN.permissions! | PermissionFlagsBits.Administrator },
+          {},
+        ],
       ];
       const before = { rows: o.snapshot(), changes: o.changes() };
       let attempts = 0;
@@ -186,7 +226,12 @@ describe('authorization matrix', () => {
               expect(answer.final?.embeds?.[0]?.title, what).toBe('Not done');
               expect(answer.ephemeral, what).toBe(true);
               expect(textOf(answer.final), what).not.toContain(NOTE);
-              const pressed = button(rig.client, encodeButton({ command: command.name, options: { id, ...options } }), caller, where);
+              const pressed = button(
+                rig.client,
+                encodeButton({ command: command.name, options: { id, ...options } }),
+                caller,
+                where,
+              );
               await rig.bot.handleInteraction(pressed);
               expect(answerTo(rig.rest, pressed).final?.embeds?.[0]?.title, `${what} (button)`).toBe('Not done');
               attempts += 2;
@@ -198,7 +243,9 @@ describe('authorization matrix', () => {
       expect(o.changes()).toBe(before.changes);
       expect(logger.errors).toEqual([]);
       expect(attempts).toBeGreaterThan(50);
-      console.log(`[hardening] authorization: ${attempts} slash commands and buttons through the Discord bot, 0 allowed`);
+      console.log(
+        `[hardening] authorization: ${attempts} slash commands and buttons through the Discord bot, 0 allowed`,
+      );
       // Control: the same slash command as the owner is answered with the position.
       const own = chatInput(rig.client, registry, 'position show', { id: o.ids.open }, alice, { guildId: null });
       await rig.bot.handleInteraction(own);
@@ -224,7 +271,9 @@ describe('authorization matrix', () => {
               const sent = calls.filter((c) => c.method === 'sendMessage').map((c) => String(c.body.text));
               expect(sent[0], what).toMatch(/^<b>✗ Not done<\/b>\n/);
               expect(sent.join('\n'), what).not.toContain(NOTE);
-              const pressed = await rig.deliver(callbackUpdate(bob, chat, encodeButton({ command: command.name, options: { id, ...options } })));
+              const pressed = await rig.deliver(
+                callbackUpdate(bob, chat, encodeButton({ command: command.name, options: { id, ...options } })),
+              );
               const alert = pressed.find((c) => c.method === 'answerCallbackQuery');
               expect(alert?.body.show_alert, `${what} (button)`).toBe(true);
               attempts += 2;
@@ -250,10 +299,18 @@ describe('channel subscription by a non-admin', () => {
     expect((await t.run('/subscribe channel', inTelegramGroup(ALICE.telegram, true))).error).toBeUndefined();
     const before = count();
     for (const who of [inDiscordChannel(BOB.discord, false), inTelegramGroup(BOB.telegram, false)]) {
-      for (const line of ['/subscribe channel', '/subscribe channel 16:15', '/subscribe channel off=true', '/subscribe', '/subscribe kind=channel off=true']) {
+      for (const line of [
+        '/subscribe channel',
+        '/subscribe channel 16:15',
+        '/subscribe channel off=true',
+        '/subscribe',
+        '/subscribe kind=channel off=true',
+      ]) {
         const reply = await t.run(line, who);
         expect(reply.error, `${who.platform} ${line}`).toEqual({ kind: 'user', identifier: 'not-admin' });
-        expect((await runFor(t.deps, who, 'subscribe', { kind: 'channel', off: line.includes('off') })).error?.identifier).toBe('not-admin');
+        expect(
+          (await runFor(t.deps, who, 'subscribe', { kind: 'channel', off: line.includes('off') })).error?.identifier,
+        ).toBe('not-admin');
       }
     }
     expect(count()).toBe(before);
@@ -266,21 +323,38 @@ describe('channel subscription by a non-admin', () => {
     try {
       const without: [string, bigint][] = [
         ['Send Messages', PermissionFlagsBits.SendMessages],
-        ['Manage Messages and Threads', PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageMessages | PermissionFlagsBits.ManageThreads | PermissionFlagsBits.ManageRoles],
+        [
+          'Manage Messages and Threads',
+          PermissionFlagsBits.SendMessages |
+            PermissionFlagsBits.ManageMessages |
+            PermissionFlagsBits.ManageThreads |
+            PermissionFlagsBits.ManageRoles,
+        ],
         ['no permissions', 0n],
       ];
       for (const [label, permissions] of without) {
         const caller: Caller = { ...DISCORD_BOB, permissions };
-        for (const options of [{ kind: 'channel' }, { kind: 'channel', off: true }, {}] as Record<string, string | boolean>[]) {
+        for (const options of [{ kind: 'channel' }, { kind: 'channel', off: true }, {}] as Record<
+          string,
+          string | boolean
+        >[]) {
           const interaction = chatInput(rig.client, registry, 'subscribe', options, caller);
           await rig.bot.handleInteraction(interaction);
           const answer = answerTo(rig.rest, interaction);
-          expect(textOf(answer.final), `${label} ${JSON.stringify(options)}`).toContain('Only members with Manage Channels');
+          expect(textOf(answer.final), `${label} ${JSON.stringify(options)}`).toContain(
+            'Only members with Manage Channels',
+          );
           expect(answer.ephemeral).toBe(true);
         }
-        const pressed = button(rig.client, encodeButton({ command: 'subscribe', options: { kind: 'channel' } }), caller);
+        const pressed = button(
+          rig.client,
+          encodeButton({ command: 'subscribe', options: { kind: 'channel' } }),
+          caller,
+        );
         await rig.bot.handleInteraction(pressed);
-        expect(textOf(answerTo(rig.rest, pressed).final), `${label} (button)`).toContain('Only members with Manage Channels');
+        expect(textOf(answerTo(rig.rest, pressed).final), `${label} (button)`).toContain(
+          'Only members with Manage Channels',
+        );
       }
       expect(t.rowCounts().subscriptions).toBe(0);
       const admin = chatInput(rig.client, registry, 'subscribe', { kind: 'channel' }, DISCORD_ADMIN);
@@ -301,19 +375,36 @@ describe('channel subscription by a non-admin', () => {
       let userId = 8100;
       for (const status of ['member', 'restricted', 'left', 'kicked', 'error']) {
         const user: User = { id: ++userId, is_bot: false, first_name: `U${status}` };
-        if (status === 'error') rig.fake.intercept('getChatMember', (call) => (Number(call.body.user_id) === user.id ? apiError(400, 'Bad Request: member not found') : undefined));
+        if (status === 'error')
+          rig.fake.intercept('getChatMember', (call) =>
+            Number(call.body.user_id) === user.id ? apiError(400, 'Bad Request: member not found') : undefined,
+          );
         else rig.fake.members.set(`${group.id}:${user.id}`, status);
-        for (const text of ['/subscribe channel', `/subscribe@${'TestNameBot'} channel 10:00`, '/subscribe channel off=true', '/subscribe']) {
+        for (const text of [
+          '/subscribe channel',
+          `/subscribe@${'TestNameBot'} channel 10:00`,
+          '/subscribe channel off=true',
+          '/subscribe',
+        ]) {
           const sent = (await rig.deliver(messageUpdate(user, group, text))).filter((c) => c.method === 'sendMessage');
-          expect(String(sent[0]?.body.text), `${status}: ${text}`).toBe('<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.');
+          expect(String(sent[0]?.body.text), `${status}: ${text}`).toBe(
+            '<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.',
+          );
         }
-        const pressed = await rig.deliver(callbackUpdate(user, group, encodeButton({ command: 'subscribe', options: { kind: 'channel' } })));
-        expect(String(pressed.find((c) => c.method === 'answerCallbackQuery')?.body.text), `${status} (button)`).toContain('Only a chat administrator');
+        const pressed = await rig.deliver(
+          callbackUpdate(user, group, encodeButton({ command: 'subscribe', options: { kind: 'channel' } })),
+        );
+        expect(
+          String(pressed.find((c) => c.method === 'answerCallbackQuery')?.body.text),
+          `${status} (button)`,
+        ).toContain('Only a chat administrator');
       }
       expect(t.rowCounts().subscriptions).toBe(0);
       const admin: User = { id: 8200, is_bot: false, first_name: 'Admin' };
       rig.fake.members.set(`${group.id}:${admin.id}`, 'administrator');
-      const sent = (await rig.deliver(messageUpdate(admin, group, '/subscribe channel'))).filter((c) => c.method === 'sendMessage');
+      const sent = (await rig.deliver(messageUpdate(admin, group, '/subscribe channel'))).filter(
+        (c) => c.method === 'sendMessage',
+      );
       expect(String(sent[0]!.body.text)).toMatch(/^<b>✓ Subscribed<\/b>/);
       expect(t.rowCounts().subscriptions).toBe(1);
       expect(logger.errors).toEqual([]);

@@ -53,9 +53,13 @@ describe('refusals stay one short line whatever they quote', () => {
     const t = makeApp();
     const long = `/${'x'.repeat(100_000)}`;
     expect(errorLine(await t.run(long))).toBe(`Unknown command /${'x'.repeat(31)}…: type /help for the list.`);
-    const { reply } = await runLine(t.deps, ALICE.telegram, `/position@${'y'.repeat(1_000)} list`, { botName: BOT_NAME });
+    const { reply } = await runLine(t.deps, ALICE.telegram, `/position@${'y'.repeat(1_000)} list`, {
+      botName: BOT_NAME,
+    });
     expect(errorLine(reply)).toBe(`That command is for @${'y'.repeat(31)}…, not for this bot.`);
     // Whole characters: an emoji is never cut in half.
-    expect(errorLine(await t.run(`/${'😀'.repeat(40)}`))).toBe(`Unknown command /${'😀'.repeat(31)}…: type /help for the list.`);
+    expect(errorLine(await t.run(`/${'😀'.repeat(40)}`))).toBe(
+      `Unknown command /${'😀'.repeat(31)}…: type /help for the list.`,
+    );
   });
 });

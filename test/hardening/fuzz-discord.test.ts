@@ -18,7 +18,19 @@ import { commandNameOf, identityOf, rawOptions } from '../../src/platforms/disco
 import { ADMIN, ALICE, chatInput, fakeClient, type Caller, type Where } from '../support/discord-interactions.ts';
 import { startDiscordRest, type FakeDiscordRest } from '../support/discord-rest.ts';
 import { answerTo, textOf } from '../platforms/discord/fixture.ts';
-import { bySize, checkRun, discordInput, fcParameters, makeWorld, newStats, registry, report, resolveOptions, rotatingWorld, type DiscordInput } from '../support/hardening-fuzz.ts';
+import {
+  bySize,
+  checkRun,
+  discordInput,
+  fcParameters,
+  makeWorld,
+  newStats,
+  registry,
+  report,
+  resolveOptions,
+  rotatingWorld,
+  type DiscordInput,
+} from '../support/hardening-fuzz.ts';
 
 const RUNS = bySize(300, 33_333);
 const THROUGH_BOT = bySize(40, 2_000);
@@ -43,57 +55,62 @@ function placed(where: DiscordInput['where']): { caller: Caller; where: Where } 
 const describeInput = (input: DiscordInput, options: Record<string, unknown>) =>
   `/${input.command.name} (${input.where}) ${JSON.stringify(options, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value))}`;
 
-it(`discord: ${RUNS} random typed option records, every reply a success or a one-line refusal, refusals write nothing`, async () => {
-  const started = performance.now();
-  const stats = newStats();
-  const me = identityOf(chatInput(client, registry, 'help', {}, ALICE, { guildId: null }));
-  const world = rotatingWorld(me, 250, { left: bySize(3, 60) });
-  const sample: DiscordInput[] = [];
-  await fc.assert(
-    fc.asyncProperty(discordInput, async (input) => {
-      const w = await world();
-      if (sample.length < THROUGH_BOT) sample.push(input);
+it(
+  `discord: ${RUNS} random typed option records, every reply a success or a one-line refusal, refusals write nothing`,
+  async () => {
+    const started = performance.now();
+    const stats = newStats();
+    const me = identityOf(chatInput(client, registry, 'help', {}, ALICE, { guildId: null }));
+    const world = rotatingWorld(me, 250, { left: bySize(3, 60) });
+    const sample: DiscordInput[] = [];
+    await fc.assert(
+      fc.asyncProperty(discordInput, async (input) => {
+        const w = await world();
+        if (sample.length < THROUGH_BOT) sample.push(input);
+        const options = resolveOptions(w, input.options);
+        const { caller, where } = placed(input.where);
+        await checkRun(w, describeInput(input, options), stats, async () => {
+          // The bot's own steps (bot.ts onCommand), on a real discord.js interaction.
+          const interaction = chatInput(client, registry, input.command.name, options, caller, where);
+          const name = commandNameOf(interaction);
+          const reply = await runFor(w.deps, identityOf(interaction), name, rawOptions(interaction.options.data));
+          return { reply, command: registry.get(name) ?? null };
+        });
+      }),
+      fcParameters(RUNS),
+    );
+    report('discord option records', stats, performance.now() - started);
+    expect(stats.inputs).toBe(RUNS);
+    expect(stats.ok).toBeGreaterThan(0);
+    expect(stats.refused).toBeGreaterThan(0);
+
+    // A sample through the real bot: every message it sends is mention-free, a refusal is one line,
+    // nothing answers with an internal error's reference, nothing is logged as an error.
+    const w = await makeWorld(me);
+    const bot = createDiscordBot({ config: { DISCORD_API_BASE: rest.url }, logger: w.logger, deps: w.deps, client });
+    let answered = 0;
+    for (const input of sample) {
       const options = resolveOptions(w, input.options);
       const { caller, where } = placed(input.where);
-      await checkRun(w, describeInput(input, options), stats, async () => {
-        // The bot's own steps (bot.ts onCommand), on a real discord.js interaction.
-        const interaction = chatInput(client, registry, input.command.name, options, caller, where);
-        const name = commandNameOf(interaction);
-        const reply = await runFor(w.deps, identityOf(interaction), name, rawOptions(interaction.options.data));
-        return { reply, command: registry.get(name) ?? null };
-      });
-    }),
-    fcParameters(RUNS),
-  );
-  report('discord option records', stats, performance.now() - started);
-  expect(stats.inputs).toBe(RUNS);
-  expect(stats.ok).toBeGreaterThan(0);
-  expect(stats.refused).toBeGreaterThan(0);
-
-  // A sample through the real bot: every message it sends is mention-free, a refusal is one line,
-  // nothing answers with an internal error's reference, nothing is logged as an error.
-  const w = await makeWorld(me);
-  const bot = createDiscordBot({ config: { DISCORD_API_BASE: rest.url }, logger: w.logger, deps: w.deps, client });
-  let answered = 0;
-  for (const input of sample) {
-    const options = resolveOptions(w, input.options);
-    const { caller, where } = placed(input.where);
-    const interaction = chatInput(client, registry, input.command.name, options, caller, where);
-    await bot.handleInteraction(interaction);
-    const answer = answerTo(rest, interaction);
-    const what = describeInput(input, options);
-    expect(answer.final, what).not.toBeNull();
-    answered++;
-    for (const request of answer.requests) {
-      const body = request.path.endsWith('/callback') ? request.body?.data : request.body;
-      if (body && (body.content !== undefined || body.embeds?.length)) expect(body.allowed_mentions, what).toEqual({ parse: [] });
+      const interaction = chatInput(client, registry, input.command.name, options, caller, where);
+      await bot.handleInteraction(interaction);
+      const answer = answerTo(rest, interaction);
+      const what = describeInput(input, options);
+      expect(answer.final, what).not.toBeNull();
+      answered++;
+      for (const request of answer.requests) {
+        const body = request.path.endsWith('/callback') ? request.body?.data : request.body;
+        if (body && (body.content !== undefined || body.embeds?.length))
+          expect(body.allowed_mentions, what).toEqual({ parse: [] });
+      }
+      const text = textOf(answer.final);
+      expect(text, what).not.toMatch(/Something went wrong| {4}at |\.ts:\d/);
+      const embed = answer.final.embeds?.[0];
+      if (embed?.title === 'Not done') expect(embed.description, what).not.toMatch(/\n/);
     }
-    const text = textOf(answer.final);
-    expect(text, what).not.toMatch(/Something went wrong| {4}at |\.ts:\d/);
-    const embed = answer.final.embeds?.[0];
-    if (embed?.title === 'Not done') expect(embed.description, what).not.toMatch(/\n/);
-  }
-  await bot.idle();
-  expect(w.logger.errors).toEqual([]);
-  expect(answered).toBe(sample.length);
-}, bySize(60_000, 3_600_000));
+    await bot.idle();
+    expect(w.logger.errors).toEqual([]);
+    expect(answered).toBe(sample.length);
+  },
+  bySize(60_000, 3_600_000),
+);

@@ -20,7 +20,14 @@ import { replyToText } from '../../src/render/text.ts';
 import { ALICE, inDiscordChannel, makeApp, type TestApp } from '../support/app.ts';
 import { ADMIN, chatInput } from '../support/discord-interactions.ts';
 import { htmlProblems } from '../support/telegram-harness.ts';
-import { callbackUpdate, discordRig, messageUpdate, privateChat, supergroup, telegramRig } from '../support/hardening-bots.ts';
+import {
+  callbackUpdate,
+  discordRig,
+  messageUpdate,
+  privateChat,
+  supergroup,
+  telegramRig,
+} from '../support/hardening-bots.ts';
 import { bySize, errorLog, fcParameters, HEDGE_LINE, hostileText, registry } from '../support/hardening-fuzz.ts';
 
 /** Notes (≤ 200 characters) that would ping, format, link or run if they reached a platform raw. */
@@ -53,7 +60,8 @@ function unescapedMarkdown(text: string): string[] {
       i++;
       continue;
     }
-    if (MARKDOWN.includes(char)) found.push(`${char} at ${i} of ${JSON.stringify(outside.slice(Math.max(0, i - 20), i + 20))}`);
+    if (MARKDOWN.includes(char))
+      found.push(`${char} at ${i} of ${JSON.stringify(outside.slice(Math.max(0, i - 20), i + 20))}`);
   }
   if (/@(everyone|here)/i.test(outside)) found.push('@everyone/@here without a zero-width space');
   return found;
@@ -77,25 +85,35 @@ function discordTexts(body: DiscordMessageBody): { markdown: string[]; plain: st
 /** Problems of one Discord payload: mentions allowed, unescaped markdown, a payload not shown as typed. */
 function discordProblems(body: DiscordMessageBody, shown: string[]): string[] {
   const problems: string[] = [];
-  if (JSON.stringify(body.allowed_mentions) !== '{"parse":[]}') problems.push(`allowed_mentions ${JSON.stringify(body.allowed_mentions)}`);
+  if (JSON.stringify(body.allowed_mentions) !== '{"parse":[]}')
+    problems.push(`allowed_mentions ${JSON.stringify(body.allowed_mentions)}`);
   const { markdown, plain } = discordTexts(body);
   for (const text of markdown) problems.push(...unescapedMarkdown(text));
   // Footers are not markdown (and not escaped): no user text may go there. (Short texts like ':' occur anyway.)
-  for (const text of plain) for (const user of shown) if (user.length >= 12 && text.includes(user)) problems.push(`user text in a footer: ${user}`);
+  for (const text of plain)
+    for (const user of shown)
+      if (user.length >= 12 && text.includes(user)) problems.push(`user text in a footer: ${user}`);
   const visible = markdown.map(discordShows).join('\n');
   for (const user of shown) if (!visible.includes(user)) problems.push(`not shown literally: ${user}`);
   return problems;
 }
 
 /** What Telegram shows for our HTML: tags dropped, entities decoded. */
-const telegramShows = (html: string) => html.replace(/<\/?(b|i|pre|code|a)( [^>]*)?>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const telegramShows = (html: string) =>
+  html
+    .replace(/<\/?(b|i|pre|code|a)( [^>]*)?>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 function telegramProblems(parts: string[], shown: string[]): string[] {
   const problems: string[] = [];
   for (const part of parts) problems.push(...htmlProblems(part));
   const html = parts.join('\n');
   // Only the renderer's own tags: bold titles, italic footers, <pre> tables.
-  for (const tag of html.matchAll(/<\/?([a-z]+)[^>]*>/g)) if (!['b', 'i', 'pre'].includes(tag[1]!)) problems.push(`tag <${tag[1]}> in the HTML`);
+  for (const tag of html.matchAll(/<\/?([a-z]+)[^>]*>/g))
+    if (!['b', 'i', 'pre'].includes(tag[1]!)) problems.push(`tag <${tag[1]}> in the HTML`);
   const visible = telegramShows(html);
   for (const user of shown) {
     if (!visible.includes(user)) problems.push(`not shown literally: ${user}`);
@@ -120,7 +138,10 @@ function replyProblems(reply: Reply, shown: string[]): string[] {
   const text = replyToText(reply);
   for (const user of shown) if (!text.includes(user)) problems.push(`console: not shown literally: ${user}`);
   for (const attachment of reply.attachments ?? []) {
-    if (attachment.contentType === 'text/csv') problems.push(...csvFormulaCells(attachment.data.toString('utf8')).map((cell) => `CSV: formula cell ${JSON.stringify(cell)}`));
+    if (attachment.contentType === 'text/csv')
+      problems.push(
+        ...csvFormulaCells(attachment.data.toString('utf8')).map((cell) => `CSV: formula cell ${JSON.stringify(cell)}`),
+      );
   }
   return problems;
 }
@@ -128,7 +149,15 @@ function replyProblems(reply: Reply, shown: string[]): string[] {
 // ------------------------------------------------------------------ the tests
 
 async function withNote(t: TestApp, who: Identity, note: string): Promise<string> {
-  const reply = await runFor(t.deps, who, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: 45, credit: 14.2, note });
+  const reply = await runFor(t.deps, who, 'position add', {
+    long_put: 5615,
+    short_put: 5665,
+    short_call: 6335,
+    long_call: 6385,
+    expiry: 45,
+    credit: 14.2,
+    note,
+  });
   if (reply.error) throw new Error(`position add refused: ${reply.lines?.join(' ')}`);
   return (reply.data as { position: { id: string } }).position.id;
 }
@@ -145,7 +174,8 @@ describe('a hostile note', () => {
       expect(show.lines).toContain(`Note: ${note}`);
       expect(replyProblems(show, [note])).toEqual([]);
       expect(replyProblems(await t.run(`/position show ${closed}`, who), [])).toEqual([]);
-      for (const line of ['/position list', '/position list status=all', '/position history']) expect(replyProblems(await t.run(line, who), []), line).toEqual([]);
+      for (const line of ['/position list', '/position list status=all', '/position history'])
+        expect(replyProblems(await t.run(line, who), []), line).toEqual([]);
       const exported = await t.run('/position export', who);
       expect(replyProblems(exported, [])).toEqual([]);
       const rows = parse(exported.attachments![0]!.data.toString('utf8')) as string[][];
@@ -157,7 +187,11 @@ describe('a hostile note', () => {
   it('typed in a line (quoted) is stored and shown exactly as typed', async () => {
     const t = makeApp();
     for (const note of NOTES) {
-      const { reply } = await runLine(t.deps, ALICE.telegram, `/position add 5615 5665 6335 6385 45 credit=14.2 note="${note.replace(/["\\]/g, '\\$&')}"`);
+      const { reply } = await runLine(
+        t.deps,
+        ALICE.telegram,
+        `/position add 5615 5665 6335 6385 45 credit=14.2 note="${note.replace(/["\\]/g, '\\$&')}"`,
+      );
       expect(reply.error, note).toBeUndefined();
       const id = (reply.data as { position: { id: string } }).position.id;
       const show = await t.run(`/position show ${id}`, ALICE.telegram);
@@ -197,7 +231,23 @@ describe('through the real bots', () => {
       const caller = { ...ADMIN, nick: name };
       const ids: string[] = [];
       for (const note of NOTES) {
-        const add = chatInput(rig.client, registry, 'position add', { long_put: 5700, short_put: 5750, short_call: 6250, long_call: 6300, expiry: '45', credit: 8, spot: 6000, vix: 10, note }, caller);
+        const add = chatInput(
+          rig.client,
+          registry,
+          'position add',
+          {
+            long_put: 5700,
+            short_put: 5750,
+            short_call: 6250,
+            long_call: 6300,
+            expiry: '45',
+            credit: 8,
+            spot: 6000,
+            vix: 10,
+            note,
+          },
+          caller,
+        );
         await rig.bot.handleInteraction(add);
         ids.push(/Position ([a-z0-9]+) recorded/.exec(JSON.stringify(rig.rest.requests.at(-1)!.body))![1]!);
       }
@@ -207,9 +257,13 @@ describe('through the real bots', () => {
         await rig.bot.handleInteraction(chatInput(rig.client, registry, 'position show', { id }, caller));
         await rig.bot.handleInteraction(chatInput(rig.client, registry, 'hedge', { id, share: true }, caller));
       }
-      for (const line of ['position list', 'position history', 'position export']) await rig.bot.handleInteraction(chatInput(rig.client, registry, line, {}, caller));
+      for (const line of ['position list', 'position history', 'position export'])
+        await rig.bot.handleInteraction(chatInput(rig.client, registry, line, {}, caller));
       await rig.bot.idle();
-      const sent = rig.rest.requests.slice(before).map((r) => (r.path.endsWith('/callback') ? r.body?.data : r.body)).filter((b) => b && (b.content !== undefined || b.embeds?.length));
+      const sent = rig.rest.requests
+        .slice(before)
+        .map((r) => (r.path.endsWith('/callback') ? r.body?.data : r.body))
+        .filter((b) => b && (b.content !== undefined || b.embeds?.length));
       expect(sent.length).toBeGreaterThan(NOTES.length * 2);
       const shownNotes = new Set<string>();
       let shownName = false;
@@ -246,8 +300,13 @@ describe('through the real bots', () => {
       };
       await say(privateChat(user), '/start');
       for (const note of NOTES) {
-        const calls = await say(privateChat(user), `/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10 note="${note.replace(/["\\]/g, '\\$&')}"`);
-        const id = /Position ([a-z0-9]+) recorded/.exec(String(calls.find((c) => c.method === 'sendMessage')!.body.text))![1]!;
+        const calls = await say(
+          privateChat(user),
+          `/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10 note="${note.replace(/["\\]/g, '\\$&')}"`,
+        );
+        const id = /Position ([a-z0-9]+) recorded/.exec(
+          String(calls.find((c) => c.method === 'sendMessage')!.body.text),
+        )![1]!;
         await say(privateChat(user), `/position show ${id}`);
         await say(group, `/hedge ${id} share=true`);
         await say(group, '/position list');
@@ -268,27 +327,63 @@ describe('through the real bots', () => {
 
 describe('random notes', () => {
   const RUNS = bySize(60, 3_000);
-  const fragment = fc.oneof(hostileText, fc.constantFrom(...NOTES, ...NAMES, '\\', '\\\\', '```', '`', '\n', '#', '> ', '- ', '1. ', ':', 'http://x', '<', '>', '&', '"'));
-  const note = fc.array(fragment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(' ').trim().slice(0, 200).trim()).filter((text) => text.length > 0 && !/^[\s\u0085\u200b\ufeff]*$/.test(text));
+  const fragment = fc.oneof(
+    hostileText,
+    fc.constantFrom(
+      ...NOTES,
+      ...NAMES,
+      '\\',
+      '\\\\',
+      '```',
+      '`',
+      '\n',
+      '#',
+      '> ',
+      '- ',
+      '1. ',
+      ':',
+      'http://x',
+      '<',
+      '>',
+      '&',
+      '"',
+    ),
+  );
+  const note = fc
+    .array(fragment, { minLength: 1, maxLength: 6 })
+    .map((parts) => parts.join(' ').trim().slice(0, 200).trim())
+    .filter((text) => text.length > 0 && !/^[\s\u0085\u200b\ufeff]*$/.test(text));
 
-  it(`${RUNS} random notes are shown literally and harmlessly on every platform`, async () => {
-    const t = makeApp();
-    const who = ALICE.discord;
-    await fc.assert(
-      fc.asyncProperty(note, async (text) => {
-        const reply = await runFor(t.deps, who, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: 45, credit: 14.2, note: text });
-        // Notes the schema refuses (over 200 characters once trimmed, say) are the fuzz's business.
-        if (reply.error) return;
-        const id = (reply.data as { position: { id: string; note: string } }).position;
-        const show = await t.run(`/position show ${id.id}`, who);
-        // Telegram and the console split lines; Discord escapes per line: compare line by line.
-        const shown = id.note.split(/\r\n|\r|\n/).filter((line) => line.trim());
-        expect(replyProblems(show, shown.length === 1 ? shown : [])).toEqual([]);
-        const exported = await t.run('/position export', who);
-        expect(csvFormulaCells(exported.attachments![0]!.data.toString('utf8'))).toEqual([]);
-        await t.run(`/position close ${id.id} 1`, who);
-      }),
-      fcParameters(RUNS),
-    );
-  }, bySize(60_000, 1_800_000));
+  it(
+    `${RUNS} random notes are shown literally and harmlessly on every platform`,
+    async () => {
+      const t = makeApp();
+      const who = ALICE.discord;
+      await fc.assert(
+        fc.asyncProperty(note, async (text) => {
+          const reply = await runFor(t.deps, who, 'position add', {
+            long_put: 5615,
+            short_put: 5665,
+            short_call: 6335,
+            long_call: 6385,
+            expiry: 45,
+            credit: 14.2,
+            note: text,
+          });
+          // Notes the schema refuses (over 200 characters once trimmed, say) are the fuzz's business.
+          if (reply.error) return;
+          const id = (reply.data as { position: { id: string; note: string } }).position;
+          const show = await t.run(`/position show ${id.id}`, who);
+          // Telegram and the console split lines; Discord escapes per line: compare line by line.
+          const shown = id.note.split(/\r\n|\r|\n/).filter((line) => line.trim());
+          expect(replyProblems(show, shown.length === 1 ? shown : [])).toEqual([]);
+          const exported = await t.run('/position export', who);
+          expect(csvFormulaCells(exported.attachments![0]!.data.toString('utf8'))).toEqual([]);
+          await t.run(`/position close ${id.id} 1`, who);
+        }),
+        fcParameters(RUNS),
+      );
+    },
+    bySize(60_000, 1_800_000),
+  );
 });

@@ -28,14 +28,27 @@ import { commands } from '../../commands/index.ts';
 import { runMain, tempDir } from '../support/app.ts';
 import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../support/discord-gateway.ts';
 import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../support/discord-interactions.ts';
-import { BOT_USER, discordError, snowflake, startDiscordRest, type FakeDiscordRest, type RecordedRequest } from '../support/discord-rest.ts';
+import {
+  BOT_USER,
+  discordError,
+  snowflake,
+  startDiscordRest,
+  type FakeDiscordRest,
+  type RecordedRequest,
+} from '../support/discord-rest.ts';
 import { apiError, startTelegramFake, type FakeCall, type TelegramFake } from '../support/telegram-fake.ts';
 
 const DISCORD_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.FAKEdiscordTOKENpart2xyz.hardeningDiscordSecret-Part3-9f8e7d';
 const TELEGRAM_BOT_TOKEN = '424242424:FAKEtelegramSECRETtoken_hardening-x9y8';
 const TELEGRAM_WEBHOOK_SECRET = 'FAKE_webhook_SECRET_hardening_77aa';
 /** Every string that must never be seen: the tokens, and the secret parts of them on their own. */
-const SECRETS = [DISCORD_TOKEN, ...DISCORD_TOKEN.split('.').slice(1), TELEGRAM_BOT_TOKEN, TELEGRAM_BOT_TOKEN.split(':')[1]!, TELEGRAM_WEBHOOK_SECRET];
+const SECRETS = [
+  DISCORD_TOKEN,
+  ...DISCORD_TOKEN.split('.').slice(1),
+  TELEGRAM_BOT_TOKEN,
+  TELEGRAM_BOT_TOKEN.split(':')[1]!,
+  TELEGRAM_WEBHOOK_SECRET,
+];
 
 /** A command that fails as a dependency might: with the secrets in its message (a crash reference). */
 const crash = defineCommand({
@@ -45,7 +58,9 @@ const crash = defineCommand({
   visibility: 'caller',
   examples: ['/crash'],
   run() {
-    throw new Error(`upstream said: Authorization: Bot ${DISCORD_TOKEN}; url https://api.telegram.org/bot${TELEGRAM_BOT_TOKEN}/getMe; secret ${TELEGRAM_WEBHOOK_SECRET}; code K7QM-2XPA`);
+    throw new Error(
+      `upstream said: Authorization: Bot ${DISCORD_TOKEN}; url https://api.telegram.org/bot${TELEGRAM_BOT_TOKEN}/getMe; secret ${TELEGRAM_WEBHOOK_SECRET}; code K7QM-2XPA`,
+    );
   },
 });
 
@@ -76,8 +91,12 @@ function onLog(line: string): void {
   logLines.push(line);
   for (const waiter of logWaiters.filter((w) => w.pattern.test(line))) waiter.resolve();
 }
-const untilLog = (pattern: RegExp) => (logLines.some((line) => pattern.test(line)) ? Promise.resolve() : new Promise<void>((resolve) => logWaiters.push({ pattern, resolve })));
-const untilCall = (test: (call: FakeCall) => boolean) => new Promise<FakeCall>((resolve) => callWaiters.push({ test, resolve }));
+const untilLog = (pattern: RegExp) =>
+  logLines.some((line) => pattern.test(line))
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => logWaiters.push({ pattern, resolve }));
+const untilCall = (test: (call: FakeCall) => boolean) =>
+  new Promise<FakeCall>((resolve) => callWaiters.push({ test, resolve }));
 
 beforeAll(async () => {
   dir = tempDir('condor-secrets-');
@@ -91,9 +110,19 @@ beforeAll(async () => {
   });
   const port = await freePort();
   const result = createConfig({
-    DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_BASE: rest.url,
-    TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`, TELEGRAM_WEBHOOK_SECRET, PORT: String(port),
-    DATABASE_PATH: path.join(dir, 'data', 'condor.db'), MARKET_DATA: 'demo', MARKET_DATA_DIR: path.join(dir, 'market'), CHARTS_DIR: path.join(dir, 'charts'), LOG_LEVEL: 'trace',
+    DISCORD_TOKEN,
+    DISCORD_APPLICATION_ID: APPLICATION_ID,
+    DISCORD_API_BASE: rest.url,
+    TELEGRAM_BOT_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`,
+    TELEGRAM_WEBHOOK_SECRET,
+    PORT: String(port),
+    DATABASE_PATH: path.join(dir, 'data', 'condor.db'),
+    MARKET_DATA: 'demo',
+    MARKET_DATA_DIR: path.join(dir, 'market'),
+    CHARTS_DIR: path.join(dir, 'charts'),
+    LOG_LEVEL: 'trace',
   });
   if (!result.ok) throw new Error(result.error);
   config = result.config;
@@ -114,26 +143,61 @@ afterAll(async () => {
 
 // ------------------------------------------------------------------ driving the bots
 
-const DISCORD_USER = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null };
+const DISCORD_USER = {
+  id: '600000000000000001',
+  username: 'alice',
+  discriminator: '0',
+  global_name: null,
+  avatar: null,
+};
 const OPTION_TYPES: Record<string, number> = { number: 10, integer: 4, boolean: 5 };
 
 /** Dispatches a slash command through the gateway; resolves with the request that answered it. */
-async function discordSlash(name: string, options: Record<string, string | number | boolean> = {}, script?: (id: string, token: string) => void): Promise<RecordedRequest> {
+async function discordSlash(
+  name: string,
+  options: Record<string, string | number | boolean> = {},
+  script?: (id: string, token: string) => void,
+): Promise<RecordedRequest> {
   const command = app.deps.registry.get(name)! as AnyCommand;
-  const values = Object.entries(options).map(([key, value]) => ({ name: key, type: OPTION_TYPES[optionMeta((command.options.shape as Record<string, z.ZodType>)[key]!)!.kind] ?? 3, value }));
+  const values = Object.entries(options).map(([key, value]) => ({
+    name: key,
+    type: OPTION_TYPES[optionMeta((command.options.shape as Record<string, z.ZodType>)[key]!)!.kind] ?? 3,
+    value,
+  }));
   const [root, sub] = name.split(' ');
   const id = snowflake();
   const token = `interaction-token-${id}`;
   script?.(id, token);
   gateway.dispatch('INTERACTION_CREATE', {
-    id, application_id: APPLICATION_ID, type: 2, token, version: 1,
+    id,
+    application_id: APPLICATION_ID,
+    type: 2,
+    token,
+    version: 1,
     data: { id: '100', name: root, type: 1, options: sub ? [{ type: 1, name: sub, options: values }] : values },
-    guild_id: GUILD_ID, channel: { id: CHANNEL_ID, type: 0 }, channel_id: CHANNEL_ID,
-    member: { user: DISCORD_USER, roles: [], permissions: '2048', nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
-    app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: {}, context: 0,
+    guild_id: GUILD_ID,
+    channel: { id: CHANNEL_ID, type: 0 },
+    channel_id: CHANNEL_ID,
+    member: {
+      user: DISCORD_USER,
+      roles: [],
+      permissions: '2048',
+      nick: null,
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: '0',
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
   });
   const callback = await rest.waitFor('POST', new RegExp(`^/interactions/${id}/${token}/callback$`));
-  if (callback.body?.type === 5) return rest.waitFor('PATCH', new RegExp(`^/webhooks/${APPLICATION_ID}/${token}/messages/@original$`));
+  if (callback.body?.type === 5)
+    return rest.waitFor('PATCH', new RegExp(`^/webhooks/${APPLICATION_ID}/${token}/messages/@original$`));
   return callback;
 }
 
@@ -143,9 +207,20 @@ async function telegramSay(userId: number, text: string, secret = TELEGRAM_WEBHO
   const head = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
   const update = {
     update_id: updateId++,
-    message: { message_id: updateId, date: 1_790_000_000, chat: { id: userId, type: 'private', first_name: 'Alice' }, from: { id: userId, is_bot: false, first_name: 'Alice' }, text, entities: head ? [{ type: 'bot_command', offset: 0, length: head[0].length }] : [] },
+    message: {
+      message_id: updateId,
+      date: 1_790_000_000,
+      chat: { id: userId, type: 'private', first_name: 'Alice' },
+      from: { id: userId, is_bot: false, first_name: 'Alice' },
+      text,
+      entities: head ? [{ type: 'bot_command', offset: 0, length: head[0].length }] : [],
+    },
   };
-  const response = await fetch(config.TELEGRAM_WEBHOOK_URL!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+  const response = await fetch(config.TELEGRAM_WEBHOOK_URL!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+    body: JSON.stringify(update),
+  });
   return response.status;
 }
 
@@ -157,8 +232,31 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
 
   // Discord, through the gateway: commands, a refusal, a crash, a link code whose reply fails to send.
   seen.push(textOfDiscord(await discordSlash('help')));
-  seen.push(textOfDiscord(await discordSlash('position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '45', credit: 14.2, note: 'secret-free note' })));
-  seen.push(textOfDiscord(await discordSlash('position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: 'soon', credit: 14.2 })));
+  seen.push(
+    textOfDiscord(
+      await discordSlash('position add', {
+        long_put: 5615,
+        short_put: 5665,
+        short_call: 6335,
+        long_call: 6385,
+        expiry: '45',
+        credit: 14.2,
+        note: 'secret-free note',
+      }),
+    ),
+  );
+  seen.push(
+    textOfDiscord(
+      await discordSlash('position add', {
+        long_put: 5615,
+        short_put: 5665,
+        short_call: 6335,
+        long_call: 6385,
+        expiry: 'soon',
+        credit: 14.2,
+      }),
+    ),
+  );
   seen.push(textOfDiscord(await discordSlash('subscribe', { kind: 'channel' })));
   const crashed = await discordSlash('crash');
   expect(textOfDiscord(crashed)).toMatch(/ref [A-Z0-9]{6}/);
@@ -167,7 +265,14 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   codes.push(codeIn(textOfDiscord(linked))!);
   seen.push(textOfDiscord(linked));
   // This reply is refused by Discord: discord.js's error carries the request body, code and all.
-  await discordSlash('link', {}, (id, token) => rest.script('POST', new RegExp(`^/interactions/${id}/${token}/callback$`), discordError(400, 50035, 'Invalid Form Body'), { sticky: true }));
+  await discordSlash('link', {}, (id, token) =>
+    rest.script(
+      'POST',
+      new RegExp(`^/interactions/${id}/${token}/callback$`),
+      discordError(400, 50035, 'Invalid Form Body'),
+      { sticky: true },
+    ),
+  );
   const refusedBody = rest.find('POST', /\/callback$/).at(-1)!;
   codes.push(codeIn(textOfDiscord(refusedBody))!);
   await untilLog(/could not tell the user about the failure/);
@@ -181,45 +286,123 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
     seen.push(String(call.body.text));
     if (text === '/link') codes.push(codeIn(String(call.body.text))!);
   }
-  telegram.intercept('sendMessage', (call) => (Number(call.body.chat_id) === 7102 ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined));
+  telegram.intercept('sendMessage', (call) =>
+    Number(call.body.chat_id) === 7102 ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
+  );
   expect(await telegramSay(7102, '/link')).toBe(200);
   await untilLog(/could not tell the chat about the error/);
-  codes.push(codeIn(String(telegram.callsTo('sendMessage').filter((c) => Number(c.body.chat_id) === 7102)[0]!.body.text))!);
+  codes.push(
+    codeIn(String(telegram.callsTo('sendMessage').filter((c) => Number(c.body.chat_id) === 7102)[0]!.body.text))!,
+  );
   expect(await telegramSay(7101, '/help', 'a-wrong-secret-token-value')).toBe(401);
 
   // The register path, against the fakes, once fine and once refused.
   const out = (text: string) => void seen.push(text);
-  expect(await registerCli([], { config, app: () => buildApp(config, createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog })), logger: createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog }), out, err: out })).toBe(0);
+  expect(
+    await registerCli([], {
+      config,
+      app: () => buildApp(config, createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog })),
+      logger: createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog }),
+      out,
+      err: out,
+    }),
+  ).toBe(0);
   rest.script('PUT', /\/commands$/, discordError(401, 0, '401: Unauthorized'));
   telegram.intercept('setMyCommands', () => apiError(401, 'Unauthorized'));
-  expect(await registerCli([], { config, app: () => buildApp(config, createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog })), logger: createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog }), out, err: out })).toBe(1);
+  expect(
+    await registerCli([], {
+      config,
+      app: () => buildApp(config, createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog })),
+      logger: createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog }),
+      out,
+      err: out,
+    }),
+  ).toBe(1);
 
   // The scheduler's senders, failing every way they log.
   const senderLogger = createLogger({ level: 'trace', secrets: secretsOf(config), write: onLog });
   const senders = createSenders(app, senderLogger);
   expect([...senders.keys()].sort()).toEqual(['discord', 'telegram']);
-  const discordSender = createDiscordSender({ token: DISCORD_TOKEN, apiBase: rest.url, logger: senderLogger, retries: 0 });
+  const discordSender = createDiscordSender({
+    token: DISCORD_TOKEN,
+    apiBase: rest.url,
+    logger: senderLogger,
+    retries: 0,
+  });
   const summary = { title: 'Daily summary', visibility: 'channel' as const, lines: ['Regime calm.'] };
   // 401 last: discord.js forgets the token after a 401.
-  for (const [channel, answer] of [['911', discordError(403, 50013, 'Missing Permissions')], ['913', discordError(404, 10003, 'Unknown Channel')], ['914', { status: 500, body: { message: 'oops', code: 0 } }], ['912', discordError(401, 0, '401: Unauthorized')]] as const) {
+  for (const [channel, answer] of [
+    ['911', discordError(403, 50013, 'Missing Permissions')],
+    ['913', discordError(404, 10003, 'Unknown Channel')],
+    ['914', { status: 500, body: { message: 'oops', code: 0 } }],
+    ['912', discordError(401, 0, '401: Unauthorized')],
+  ] as const) {
     rest.script('POST', new RegExp(`^/channels/${channel}/messages$`), answer, { sticky: true });
-    const error = await discordSender.sendReply(channel, summary).then(() => null, (e: unknown) => e as Error);
+    const error = await discordSender.sendReply(channel, summary).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(error, channel).not.toBeNull();
     seen.push(error!.message);
   }
   const blocked = createTelegramSender({ token: TELEGRAM_BOT_TOKEN, apiRoot: telegram.apiRoot, logger: senderLogger });
-  telegram.intercept('sendMessage', (call) => (Number(call.body.chat_id) === 913 ? apiError(400, 'Bad Request: chat not found') : Number(call.body.chat_id) === 914 ? apiError(429, 'Too Many Requests: retry after 30', { retry_after: 30 }) : undefined));
-  for (const chat of [7102, 913, 914]) seen.push(((await blocked.sendReply(chat, summary).then(() => null, (e: unknown) => e)) as Error).message);
-  const unreachable = createTelegramSender({ token: TELEGRAM_BOT_TOKEN, apiRoot: `http://127.0.0.1:${await freePort()}`, logger: senderLogger });
-  seen.push(((await unreachable.sendReply(7101, summary).then(() => null, (e: unknown) => e)) as Error).message);
+  telegram.intercept('sendMessage', (call) =>
+    Number(call.body.chat_id) === 913
+      ? apiError(400, 'Bad Request: chat not found')
+      : Number(call.body.chat_id) === 914
+        ? apiError(429, 'Too Many Requests: retry after 30', { retry_after: 30 })
+        : undefined,
+  );
+  for (const chat of [7102, 913, 914])
+    seen.push(
+      (
+        (await blocked.sendReply(chat, summary).then(
+          () => null,
+          (e: unknown) => e,
+        )) as Error
+      ).message,
+    );
+  const unreachable = createTelegramSender({
+    token: TELEGRAM_BOT_TOKEN,
+    apiRoot: `http://127.0.0.1:${await freePort()}`,
+    logger: senderLogger,
+  });
+  seen.push(
+    (
+      (await unreachable.sendReply(7101, summary).then(
+        () => null,
+        (e: unknown) => e,
+      )) as Error
+    ).message,
+  );
 
   // A configuration error and a failed start, as the process prints them.
-  const bad = createConfig({ TELEGRAM_BOT_TOKEN: TELEGRAM_BOT_TOKEN.split(':')[1], TELEGRAM_WEBHOOK_SECRET: `${TELEGRAM_WEBHOOK_SECRET} !` });
+  const bad = createConfig({
+    TELEGRAM_BOT_TOKEN: TELEGRAM_BOT_TOKEN.split(':')[1],
+    TELEGRAM_WEBHOOK_SECRET: `${TELEGRAM_WEBHOOK_SECRET} !`,
+  });
   expect(bad.ok).toBe(false);
   if (!bad.ok) seen.push(bad.error);
   const [configError, failedStart] = await Promise.all([
-    runMain(['start'], { env: { DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: `${TELEGRAM_WEBHOOK_SECRET}!`, DATABASE_PATH: path.join(dir, 'child', 'a.db'), MARKET_DATA: 'demo' } }),
-    runMain(['start'], { env: { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: `http://127.0.0.1:${await freePort()}`, DATABASE_PATH: path.join(dir, 'child', 'b.db'), MARKET_DATA: 'demo', LOG_LEVEL: 'trace' } }),
+    runMain(['start'], {
+      env: {
+        DISCORD_TOKEN,
+        DISCORD_APPLICATION_ID: APPLICATION_ID,
+        TELEGRAM_BOT_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: `${TELEGRAM_WEBHOOK_SECRET}!`,
+        DATABASE_PATH: path.join(dir, 'child', 'a.db'),
+        MARKET_DATA: 'demo',
+      },
+    }),
+    runMain(['start'], {
+      env: {
+        TELEGRAM_BOT_TOKEN,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${await freePort()}`,
+        DATABASE_PATH: path.join(dir, 'child', 'b.db'),
+        MARKET_DATA: 'demo',
+        LOG_LEVEL: 'trace',
+      },
+    }),
   ]);
   expect(configError.code).toBe(2);
   expect(configError.stderr).toMatch(/^Configuration: TELEGRAM_WEBHOOK_SECRET /);
@@ -238,7 +421,11 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   ];
   const found: string[] = [];
   for (const secret of SECRETS) {
-    for (const [where, texts] of [['log lines', logLines], ['platform calls', platformTexts], ['CLI, errors and process output', seen]] as const) {
+    for (const [where, texts] of [
+      ['log lines', logLines],
+      ['platform calls', platformTexts],
+      ['CLI, errors and process output', seen],
+    ] as const) {
       const hits = texts.filter((text) => text.includes(secret));
       if (hits.length) found.push(`${secret.slice(0, 12)}… in ${hits.length} ${where}: ${hits[0]!.slice(0, 300)}`);
     }
@@ -247,7 +434,10 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   expect(codes.filter(Boolean)).toHaveLength(4);
   for (const code of codes) {
     const forms = [code, code.replace('-', ''), code.toLowerCase(), code.replace('-', '').toLowerCase()];
-    expect(logLines.filter((line) => forms.some((form) => line.includes(form))), code).toEqual([]);
+    expect(
+      logLines.filter((line) => forms.some((form) => line.includes(form))),
+      code,
+    ).toEqual([]);
   }
 
   // The run did what it claims: the tokens were used, the failures were logged (and scrubbed there).
@@ -256,9 +446,19 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   expect(telegram.callsTo('setWebhook')[0]!.body.secret_token).toBe(TELEGRAM_WEBHOOK_SECRET);
   expect(telegram.calls.every((call) => call.token === TELEGRAM_BOT_TOKEN)).toBe(true);
   const logged = logLines.join('');
-  for (const message of ['command handled', 'command failed', 'discord interaction failed', 'telegram update failed', 'webhook request without the right secret token', 'discord delivery failed']) expect(logged).toContain(message);
+  for (const message of [
+    'command handled',
+    'command failed',
+    'discord interaction failed',
+    'telegram update failed',
+    'webhook request without the right secret token',
+    'discord delivery failed',
+  ])
+    expect(logged).toContain(message);
   expect(logged).toContain('[redacted]');
   // The refused /link reply was logged with its body, the code scrubbed out of it.
   expect(logged).toContain('Your one-time code: [code]');
-  console.log(`[hardening] secrets: ${logLines.length} log lines, ${platformTexts.length} platform calls, ${seen.length} other texts searched for ${SECRETS.length} secret strings and ${codes.length} link codes: 0 found`);
+  console.log(
+    `[hardening] secrets: ${logLines.length} log lines, ${platformTexts.length} platform calls, ${seen.length} other texts searched for ${SECRETS.length} secret strings and ${codes.length} link codes: 0 found`,
+  );
 }, 120_000);

@@ -71,6 +71,11 @@ describe.each(ZONES)('under TZ=%s', (zone, januaryOffset) => {
     const { listedExpiryNearest, spxMonthlyExpiriesOf, vixExpiriesOf } = expiries;
     expect(spxMonthlyExpiriesOf(2026)[5]).toBe('2026-06-18');
     expect(vixExpiriesOf(2026)[4]).toBe('2026-05-19');
-    expect(listedExpiryNearest('2026-03-09', 45)).toEqual({ expiry: '2026-04-23', dte: 45, root: 'SPXW', settlement: 'PM' });
+    expect(listedExpiryNearest('2026-03-09', 45)).toEqual({
+      expiry: '2026-04-23',
+      dte: 45,
+      root: 'SPXW',
+      settlement: 'PM',
+    });
   });
 });

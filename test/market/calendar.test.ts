@@ -43,7 +43,9 @@ describe('NYSE calendar against the published 2025–2027 lists', () => {
         expect(isHoliday(date), date).toBe(closed);
         expect(isTradingDay(date), date).toBe(!isWeekend(date) && !closed);
         expect(isEarlyClose(date), date).toBe(earlyCloses.includes(date));
-        expect(sessionClose(date), date).toBe(isTradingDay(date) ? (earlyCloses.includes(date) ? '13:00' : '16:00') : null);
+        expect(sessionClose(date), date).toBe(
+          isTradingDay(date) ? (earlyCloses.includes(date) ? '13:00' : '16:00') : null,
+        );
       }
     });
   }
@@ -152,7 +154,9 @@ describe('moving between trading days', () => {
       fc.property(anyDate, fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 30 }), (date, gap, n) => {
         const later = addDays(date, gap);
         const latest = addDays(later, gap);
-        expect(tradingDaysBetween(date, later) + tradingDaysBetween(later, latest)).toBe(tradingDaysBetween(date, latest));
+        expect(tradingDaysBetween(date, later) + tradingDaysBetween(later, latest)).toBe(
+          tradingDaysBetween(date, latest),
+        );
         const days = tradingDaysAfter(date, n);
         expect(days).toHaveLength(n);
         expect(tradingDaysBetween(date, days.at(-1)!)).toBe(n);

@@ -43,12 +43,27 @@ describe('parseCboeChain on the format sample', () => {
   });
 
   it('groups by expiry and root with strikes ascending', () => {
-    expect(chain.expiries.map((e) => [e.expiry, e.root, e.settlement, e.puts.map((q) => q.strike), e.calls.map((q) => q.strike)])).toEqual([
+    expect(
+      chain.expiries.map((e) => [
+        e.expiry,
+        e.root,
+        e.settlement,
+        e.puts.map((q) => q.strike),
+        e.calls.map((q) => q.strike),
+      ]),
+    ).toEqual([
       ['2024-11-22', 'SPXW', 'PM', [5700], []],
       ['2024-12-20', 'SPX', 'AM', [5575, 5600, 5900], [5900, 6150, 6175]],
     ]);
     expect(chain.expiries[1]!.puts[1]).toEqual({
-      symbol: 'SPX241220P05600000', strike: 5600, iv: 0.1688, bid: 15.5, ask: 16.1, mid: 15.8, delta: -0.1117, openInterest: 14210,
+      symbol: 'SPX241220P05600000',
+      strike: 5600,
+      iv: 0.1688,
+      bid: 15.5,
+      ask: 16.1,
+      mid: 15.8,
+      delta: -0.1117,
+      openInterest: 14210,
     });
   });
 

@@ -32,7 +32,10 @@ describe('parseCboeQuote on the format samples', () => {
   });
 
   it('accepts a space instead of the T in last_trade_time', () => {
-    const spaced = fixture('cboe_delayed_quotes_quotes__VIX.json').replace('"2024-11-20T16:14:59"', '"2024-11-20 16:14:59"');
+    const spaced = fixture('cboe_delayed_quotes_quotes__VIX.json').replace(
+      '"2024-11-20T16:14:59"',
+      '"2024-11-20 16:14:59"',
+    );
     const quote = parseCboeQuote(spaced);
     expect(quote.ok && quote.value.asOf).toBe(utc('2024-11-20T21:14:59'));
   });
@@ -46,7 +49,11 @@ describe('parseCboeQuote on the format samples', () => {
 describe('spot fallbacks', () => {
   it('falls back to close when current_price is NaN (Python writes bare NaN)', () => {
     const quote = parseCboeQuote(fixture('cboe_quote_close_fallback.json'));
-    expect(quote.ok && quote.value).toMatchObject({ spot: 20.42, spotField: 'close', asOf: utc('2026-03-09T14:04:59') });
+    expect(quote.ok && quote.value).toMatchObject({
+      spot: 20.42,
+      spotField: 'close',
+      asOf: utc('2026-03-09T14:04:59'),
+    });
   });
 
   it('falls back to prev_day_close when current_price is 0 and close is null', () => {
@@ -65,14 +72,34 @@ describe('failure modes, each one line', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['an HTML page', fixture('cboe_quote_html.txt'), /^CBOE quote: got an HTML page instead of JSON/],
     ['truncated JSON', fixture('cboe_quote_truncated.json'), /^CBOE quote: malformed JSON \(/],
-    ['NaN, zero and negative prices', fixture('cboe_quote_nan_prices.json'), /^CBOE quote: no usable price \(current_price 'NaN', close 0, prev_day_close -1\)$/],
+    [
+      'NaN, zero and negative prices',
+      fixture('cboe_quote_nan_prices.json'),
+      /^CBOE quote: no usable price \(current_price 'NaN', close 0, prev_day_close -1\)$/,
+    ],
     ['no data object', fixture('cboe_quote_no_data.json'), /^CBOE quote: data: missing or not an object$/],
     ['an empty body', '  \n', /^CBOE quote: empty response$/],
     ['a JSON array', '[1,2]', /^CBOE quote: /],
-    ['a bad envelope timestamp', fixture('cboe_delayed_quotes_quotes__VIX.json').replace('2024-11-21 01:52:51', 'yesterday'), /timestamp 'yesterday'/],
-    ['an impossible trade time', fixture('cboe_delayed_quotes_quotes__VIX.json').replace('2024-11-20T16:14:59', '2024-11-31T16:14:59'), /last_trade_time '2024-11-31T16:14:59'/],
-    ['a null trade time', fixture('cboe_delayed_quotes_quotes__VIX.json').replace('"2024-11-20T16:14:59"', 'null'), /last_trade_time is null/],
-    ['prices as strings', fixture('cboe_quote_prev_close_only.json').replace('6845.5', '"6845.5"'), /no usable price \(current_price 0, close null, prev_day_close '6845.5'\)/],
+    [
+      'a bad envelope timestamp',
+      fixture('cboe_delayed_quotes_quotes__VIX.json').replace('2024-11-21 01:52:51', 'yesterday'),
+      /timestamp 'yesterday'/,
+    ],
+    [
+      'an impossible trade time',
+      fixture('cboe_delayed_quotes_quotes__VIX.json').replace('2024-11-20T16:14:59', '2024-11-31T16:14:59'),
+      /last_trade_time '2024-11-31T16:14:59'/,
+    ],
+    [
+      'a null trade time',
+      fixture('cboe_delayed_quotes_quotes__VIX.json').replace('"2024-11-20T16:14:59"', 'null'),
+      /last_trade_time is null/,
+    ],
+    [
+      'prices as strings',
+      fixture('cboe_quote_prev_close_only.json').replace('6845.5', '"6845.5"'),
+      /no usable price \(current_price 0, close null, prev_day_close '6845.5'\)/,
+    ],
   ];
 
   it.each(cases)('rejects %s', (_name, body, message) => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isEarlyClose, isHoliday } from '../../src/market/calendar.ts';
-import { dayAfterFomc, eventsWithin, loadEvents, parseEventsCsv, shippedEvents, type MarketEvent } from '../../src/market/events.ts';
+import {
+  dayAfterFomc,
+  eventsWithin,
+  loadEvents,
+  parseEventsCsv,
+  shippedEvents,
+  type MarketEvent,
+} from '../../src/market/events.ts';
 
 const titles = (events: MarketEvent[]) => events.map((e) => `${e.date} ${e.kind}`);
 
@@ -17,7 +24,11 @@ describe('the shipped events file', () => {
 
   it('keeps titles with commas, times and the first source', () => {
     const fomc = shippedEvents().find((e) => e.date === '2025-01-29')!;
-    expect(fomc).toMatchObject({ kind: 'FOMC', timeEt: '14:00', title: 'FOMC policy decision (meeting Jan 28-29, 2025)' });
+    expect(fomc).toMatchObject({
+      kind: 'FOMC',
+      timeEt: '14:00',
+      title: 'FOMC policy decision (meeting Jan 28-29, 2025)',
+    });
     expect(fomc.source).toMatch(/^https:\/\/mondovisione\.com\//);
     expect(shippedEvents().find((e) => e.kind === 'NYSE_HOLIDAY')!.timeEt).toBeNull();
   });

@@ -14,8 +14,18 @@ import {
 describe('SPX monthly expiries (AM, third Friday, earlier on a holiday)', () => {
   it('lists 2026: June moves to Thursday the 18th because Friday 19 is Juneteenth', () => {
     expect(spxMonthlyExpiriesOf(2026)).toEqual([
-      '2026-01-16', '2026-02-20', '2026-03-20', '2026-04-17', '2026-05-15', '2026-06-18',
-      '2026-07-17', '2026-08-21', '2026-09-18', '2026-10-16', '2026-11-20', '2026-12-18',
+      '2026-01-16',
+      '2026-02-20',
+      '2026-03-20',
+      '2026-04-17',
+      '2026-05-15',
+      '2026-06-18',
+      '2026-07-17',
+      '2026-08-21',
+      '2026-09-18',
+      '2026-10-16',
+      '2026-11-20',
+      '2026-12-18',
     ]);
   });
 
@@ -30,15 +40,35 @@ describe('VIX expiries (Wednesday 30 days before the next month’s SPX expiry)'
   // because June's third Friday (19th) is Juneteenth, so the count starts from Thursday the 18th.
   it('lists 2026', () => {
     expect(vixExpiriesOf(2026)).toEqual([
-      '2026-01-21', '2026-02-18', '2026-03-18', '2026-04-15', '2026-05-19', '2026-06-17',
-      '2026-07-22', '2026-08-19', '2026-09-16', '2026-10-21', '2026-11-18', '2026-12-16',
+      '2026-01-21',
+      '2026-02-18',
+      '2026-03-18',
+      '2026-04-15',
+      '2026-05-19',
+      '2026-06-17',
+      '2026-07-22',
+      '2026-08-19',
+      '2026-09-16',
+      '2026-10-21',
+      '2026-11-18',
+      '2026-12-16',
     ]);
   });
 
   it('lists 2025: March is Tuesday the 18th because April 18 2025 is Good Friday', () => {
     expect(vixExpiriesOf(2025)).toEqual([
-      '2025-01-22', '2025-02-19', '2025-03-18', '2025-04-16', '2025-05-21', '2025-06-18',
-      '2025-07-16', '2025-08-20', '2025-09-17', '2025-10-22', '2025-11-19', '2025-12-17',
+      '2025-01-22',
+      '2025-02-19',
+      '2025-03-18',
+      '2025-04-16',
+      '2025-05-21',
+      '2025-06-18',
+      '2025-07-16',
+      '2025-08-20',
+      '2025-09-17',
+      '2025-10-22',
+      '2025-11-19',
+      '2025-12-17',
     ]);
   });
 
@@ -69,15 +99,28 @@ describe('SPXW expiries', () => {
     // Monday after Labor Day moved to Tuesday Sep 6.
     const listed = listedExpiriesBetween('2016-08-12', '2016-09-09').map((e) => `${e.expiry} ${e.root}`);
     expect(listed).toEqual([
-      '2016-08-12 SPXW', '2016-08-17 SPXW', '2016-08-19 SPX', '2016-08-22 SPXW', '2016-08-24 SPXW',
-      '2016-08-26 SPXW', '2016-08-29 SPXW', '2016-08-31 SPXW', '2016-09-02 SPXW', '2016-09-06 SPXW',
-      '2016-09-07 SPXW', '2016-09-09 SPXW',
+      '2016-08-12 SPXW',
+      '2016-08-17 SPXW',
+      '2016-08-19 SPX',
+      '2016-08-22 SPXW',
+      '2016-08-24 SPXW',
+      '2016-08-26 SPXW',
+      '2016-08-29 SPXW',
+      '2016-08-31 SPXW',
+      '2016-09-02 SPXW',
+      '2016-09-06 SPXW',
+      '2016-09-07 SPXW',
+      '2016-09-09 SPXW',
     ]);
   });
 
   it('has only Friday weeklies before 2016 and none before October 2005', () => {
     const in2010 = listedExpiriesBetween('2010-01-01', '2010-12-31');
-    expect(in2010.filter((e) => e.root === 'SPXW').every((e) => weekday(e.expiry) === 5 || !isTradingDay(addDays(e.expiry, 1)))).toBe(true);
+    expect(
+      in2010
+        .filter((e) => e.root === 'SPXW')
+        .every((e) => weekday(e.expiry) === 5 || !isTradingDay(addDays(e.expiry, 1))),
+    ).toBe(true);
     expect(listedExpiriesBetween('2000-01-01', '2000-12-31').every((e) => e.root === 'SPX')).toBe(true);
     // Good Friday 2010-04-02: that week's weekly expired on Thursday.
     expect(isSpxwExpiry('2010-04-01')).toBe(true);
@@ -86,7 +129,12 @@ describe('SPXW expiries', () => {
 
 describe('listedExpiryNearest', () => {
   it('takes the SPXW expiry nearest the target DTE', () => {
-    expect(listedExpiryNearest('2026-03-09', 45)).toEqual({ expiry: '2026-04-23', dte: 45, root: 'SPXW', settlement: 'PM' });
+    expect(listedExpiryNearest('2026-03-09', 45)).toEqual({
+      expiry: '2026-04-23',
+      dte: 45,
+      root: 'SPXW',
+      settlement: 'PM',
+    });
     // 45 days from Friday 2026-03-06 is Monday 04-20, a trading day.
     expect(listedExpiryNearest('2026-03-06', 45)).toMatchObject({ expiry: '2026-04-20', dte: 45 });
     // 45 days from 2026-02-17 is Good Friday 04-03: Thursday (dte 44) beats Monday (dte 48).
@@ -105,7 +153,12 @@ describe('listedExpiryNearest', () => {
   });
 
   it('falls back to the AM monthly before SPXW existed', () => {
-    expect(listedExpiryNearest('1995-03-01', 45)).toEqual({ expiry: '1995-04-21', dte: 51, root: 'SPX', settlement: 'AM' });
+    expect(listedExpiryNearest('1995-03-01', 45)).toEqual({
+      expiry: '1995-04-21',
+      dte: 51,
+      root: 'SPX',
+      settlement: 'AM',
+    });
   });
 
   it('rejects a negative or fractional target', () => {

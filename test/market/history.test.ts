@@ -41,7 +41,11 @@ describe('every format sample', () => {
     expect(vix.bars[0]).toEqual({ date: '1990-01-02', open: 17.24, high: 17.24, low: 17.24, close: 17.24 });
     expect(vix.bars.at(-1)).toEqual({ date: '2024-11-22', open: 16.67, high: 17.56, low: 15.24, close: 15.24 });
     expect(series(parseDailyHistory(fixture('cboe_us_indices_daily_prices__VIX3M_History.csv'))).bars[2]).toEqual({
-      date: '2009-09-22', open: 25.97, high: 26.21, low: 25.65, close: 25.69,
+      date: '2009-09-22',
+      open: 25.97,
+      high: 26.21,
+      low: 25.65,
+      close: 25.69,
     });
   });
 
@@ -97,26 +101,56 @@ describe('hand-made edge cases', () => {
 
   it('Yahoo: a summer bar stamped 09:30 EDT keeps its New York date', () => {
     const chart = JSON.parse(fixture('yahoo_v8_chart__GSPC_1d.json'));
-    chart.chart.result[0].timestamp = [Date.UTC(2024, 6, 1, 13, 30) / 1000, 1732199400, 1732285800, 1732285800 + 3 * 86400, 1732285800 + 4 * 86400];
+    chart.chart.result[0].timestamp = [
+      Date.UTC(2024, 6, 1, 13, 30) / 1000,
+      1732199400,
+      1732285800,
+      1732285800 + 3 * 86400,
+      1732285800 + 4 * 86400,
+    ];
     expect(dates(series(parseYahooChart(chart)))[0]).toBe('2024-07-01');
   });
 });
 
 describe('failures, each one line', () => {
   it.each([
-    ['Stooq HTML proof-of-work page', () => parseStooqCsv(fixture('stooq_html.txt')), /^Stooq CSV: the body does not start with 'Date,'/],
+    [
+      'Stooq HTML proof-of-work page',
+      () => parseStooqCsv(fixture('stooq_html.txt')),
+      /^Stooq CSV: the body does not start with 'Date,'/,
+    ],
     ['an HTML page anywhere', () => parseDailyHistory(fixture('stooq_html.txt')), /HTML page/],
-    ['an HTML page given as CSV', () => parseHistoryCsv(fixture('cboe_quote_html.txt')), /^history CSV: got an HTML page/],
-    ['Yahoo chart.error', () => parseDailyHistory(fixture('yahoo_v8_chart_error.json')), /^Yahoo chart: Not Found: No data found, symbol may be delisted$/],
-    ['Yahoo v7 forbidden', () => parseDailyHistory(fixture('yahoo_v7_forbidden.json')), /^Yahoo: User is unable to access this feature/],
+    [
+      'an HTML page given as CSV',
+      () => parseHistoryCsv(fixture('cboe_quote_html.txt')),
+      /^history CSV: got an HTML page/,
+    ],
+    [
+      'Yahoo chart.error',
+      () => parseDailyHistory(fixture('yahoo_v8_chart_error.json')),
+      /^Yahoo chart: Not Found: No data found, symbol may be delisted$/,
+    ],
+    [
+      'Yahoo v7 forbidden',
+      () => parseDailyHistory(fixture('yahoo_v7_forbidden.json')),
+      /^Yahoo: User is unable to access this feature/,
+    ],
     ['malformed JSON', () => parseDailyHistory('{"chart": {"result": [}'), /^history JSON: malformed JSON/],
     ['malformed Yahoo text', () => parseYahooChart('{"chart":'), /^Yahoo chart: malformed JSON/],
     ['an unknown JSON', () => parseDailyHistory('{"data": []}'), /neither a Yahoo chart nor a Stooq quote/],
     ['an unknown header', () => parseHistoryCsv('time,price\n1,2\n'), /unrecognised header 'time,price'/],
     ['an empty file', () => parseHistoryCsv(''), /empty file/],
     ['a header only', () => parseHistoryCsv('DATE,VVIX\n'), /no rows with a value \(0 rows read\)/],
-    ['all values missing', () => parseHistoryCsv('observation_date,VIXCLS\n2016-02-15,\n2016-02-16,.\n'), /no rows with a value \(2 rows read\)/],
-    ['mostly unreadable rows', () => parseHistoryCsv('DATE,CLOSE\n1/2/90,1\nx,2\n2024-01-02,abc\n2024-01-03,5\n'), /3 of 4 rows unreadable/],
+    [
+      'all values missing',
+      () => parseHistoryCsv('observation_date,VIXCLS\n2016-02-15,\n2016-02-16,.\n'),
+      /no rows with a value \(2 rows read\)/,
+    ],
+    [
+      'mostly unreadable rows',
+      () => parseHistoryCsv('DATE,CLOSE\n1/2/90,1\nx,2\n2024-01-02,abc\n2024-01-03,5\n'),
+      /3 of 4 rows unreadable/,
+    ],
     ['a Stooq quote without symbols', () => parseStooqQuote('{"symbols":[]}'), /^Stooq quote: symbols: /],
   ])('rejects %s', (_name, run, message) => {
     const result = run();
@@ -135,12 +169,19 @@ describe('any CSV the parser is given', () => {
   it('comes out ascending, one bar per date, the last row of a date winning, in either date style', () => {
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), fc.boolean(), (rows, usStyle) => {
-        const text = (usStyle ? 'DATE,CLOSE\n' : 'Date,Close\n') + rows
-          .map((r) => `${usStyle ? `${r.date.slice(5, 7)}/${r.date.slice(8)}/${r.date.slice(0, 4)}` : r.date},${r.close.toFixed(6)}`)
-          .join('\n');
+        const text =
+          (usStyle ? 'DATE,CLOSE\n' : 'Date,Close\n') +
+          rows
+            .map(
+              (r) =>
+                `${usStyle ? `${r.date.slice(5, 7)}/${r.date.slice(8)}/${r.date.slice(0, 4)}` : r.date},${r.close.toFixed(6)}`,
+            )
+            .join('\n');
         const parsed = series(parseHistoryCsv(text));
         const expected = new Map(rows.map((r) => [r.date, r.close]));
-        expect(parsed.bars).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, close]) => ({ date, close })));
+        expect(parsed.bars).toEqual(
+          [...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, close]) => ({ date, close })),
+        );
         expect(parsed.report.duplicates).toBe(rows.length - expected.size);
       }),
     );

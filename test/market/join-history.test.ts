@@ -8,7 +8,13 @@ const closes = (pairs: Array<[string, number]>): DailyBar[] => pairs.map(([date,
 
 describe('joinOnTradingDays', () => {
   // Thanksgiving week 2024: no SPX close on the 28th, a VIX row there anyway, no VIX row on the 26th.
-  const spx = closes([['2024-11-25', 5987.37], ['2024-11-26', 6021.63], ['2024-11-27', 5998.74], ['2024-11-29', 6032.38], ['2024-12-02', 6047.15]]);
+  const spx = closes([
+    ['2024-11-25', 5987.37],
+    ['2024-11-26', 6021.63],
+    ['2024-11-27', 5998.74],
+    ['2024-11-29', 6032.38],
+    ['2024-12-02', 6047.15],
+  ]);
   const vix: DailyBar[] = [
     { date: '2024-11-22', close: 15.24 },
     { date: '2024-11-25', close: 15.24 },
@@ -37,7 +43,10 @@ describe('joinOnTradingDays', () => {
   });
 
   it('never carries a close from a dropped holiday row', () => {
-    const joined = joinOnTradingDays(spx.slice(2, 4), vix.filter((bar) => bar.date !== '2024-11-29'));
+    const joined = joinOnTradingDays(
+      spx.slice(2, 4),
+      vix.filter((bar) => bar.date !== '2024-11-29'),
+    );
     expect(joined.rows.at(-1)).toEqual({ date: '2024-11-29', spx: 6032.38, vix: 14.1 });
   });
 
@@ -50,7 +59,11 @@ describe('joinOnTradingDays', () => {
   it('joins parsed files: the July 4 2025 VIX row goes, SPX dates stay', () => {
     const vixParsed = parseHistoryCsv(fixture('vix_daily_iso.csv'));
     if (!vixParsed.ok) throw new Error(vixParsed.error);
-    const spxJuly = closes([['2025-07-02', 6227.42], ['2025-07-03', 6279.35], ['2025-07-07', 6229.98]]);
+    const spxJuly = closes([
+      ['2025-07-02', 6227.42],
+      ['2025-07-03', 6279.35],
+      ['2025-07-07', 6229.98],
+    ]);
     const joined = joinOnTradingDays(spxJuly, vixParsed.value.bars);
     expect(joined.rows.map((r) => r.vix)).toEqual([16.64, 16.38, 17.79]);
     expect(joined.report.vixDroppedOnNonSpxDays).toEqual(['2025-07-04']);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isQuoteStale, marketSession, newYorkDate, newYorkInstant, settlementInstant } from '../../src/market/calendar.ts';
+import {
+  isQuoteStale,
+  marketSession,
+  newYorkDate,
+  newYorkInstant,
+  settlementInstant,
+} from '../../src/market/calendar.ts';
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 

@@ -9,7 +9,11 @@ process.env.DISABLE_SYSTEM_FONTS_LOAD = '1';
 
 type Fonts = Parameters<typeof resolveFontFamily>[0];
 const fakeFonts = (families: string[]): Fonts =>
-  ({ has: (name: string) => families.includes(name), registerFromPath: () => null, families: families.map((family) => ({ family, styles: [] })) }) as unknown as Fonts;
+  ({
+    has: (name: string) => families.includes(name),
+    registerFromPath: () => null,
+    families: families.map((family) => ({ family, styles: [] })),
+  }) as unknown as Fonts;
 
 describe('chart fonts', () => {
   it('registers DejaVu Sans from its file when system fonts were not loaded', async () => {
@@ -28,7 +32,17 @@ describe('chart fonts', () => {
 
   it('renders when the font family does not exist', async () => {
     const rt = { ...(await loadChartRuntime()), fontFamily: 'No Such Font' };
-    const input = { title: 'no font', points: [{ spot: 1, profitAtExpiry: -1 }, { spot: 3, profitAtExpiry: 2 }], breakEvens: [1.7], spot: 2, demo: true, footer: 'f' };
+    const input = {
+      title: 'no font',
+      points: [
+        { spot: 1, profitAtExpiry: -1 },
+        { spot: 3, profitAtExpiry: 2 },
+      ],
+      breakEvens: [1.7],
+      spot: 2,
+      demo: true,
+      footer: 'f',
+    };
     const png = await renderLineChart(rt, buildPayoffConfig(input, cleanPayoffPoints(input.points), rt.fontFamily));
     expect(png.readUInt32BE(16)).toBe(1000);
   });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.ts';
 import { cleanEquitySeries } from '../../src/render/charts/equity.ts';
-import { dateTicks, downsampleMinMax, formatDollars, formatGrouped, formatLevel, type XY } from '../../src/render/charts/format.ts';
+import {
+  dateTicks,
+  downsampleMinMax,
+  formatDollars,
+  formatGrouped,
+  formatLevel,
+  type XY,
+} from '../../src/render/charts/format.ts';
 import { cleanPayoffPoints, layoutLabels } from '../../src/render/charts/payoff.ts';
 
 describe('number labels', () => {
@@ -31,12 +38,35 @@ describe('dateTicks', () => {
   });
 
   it('uses months for about a year, and dates for a few weeks', () => {
-    expect(span('2023-11-15', '2025-01-08').labels).toEqual(['Jan 2024', 'Mar 2024', 'May 2024', 'Jul 2024', 'Sep 2024', 'Nov 2024', 'Jan 2025']);
-    expect(span('2024-03-02', '2024-04-30').labels).toEqual(['2024-03-02', '2024-03-09', '2024-03-16', '2024-03-23', '2024-03-30', '2024-04-06', '2024-04-13', '2024-04-20', '2024-04-27']);
+    expect(span('2023-11-15', '2025-01-08').labels).toEqual([
+      'Jan 2024',
+      'Mar 2024',
+      'May 2024',
+      'Jul 2024',
+      'Sep 2024',
+      'Nov 2024',
+      'Jan 2025',
+    ]);
+    expect(span('2024-03-02', '2024-04-30').labels).toEqual([
+      '2024-03-02',
+      '2024-03-09',
+      '2024-03-16',
+      '2024-03-23',
+      '2024-03-30',
+      '2024-04-06',
+      '2024-04-13',
+      '2024-04-20',
+      '2024-04-27',
+    ]);
   });
 
   it('never gives more than the ticks asked for, within the range', () => {
-    for (const [from, to] of [['1950-01-01', '2025-12-31'], ['2020-01-01', '2022-12-31'], ['2024-01-01', '2024-01-03'], ['2024-05-01', '2024-05-01']] as const) {
+    for (const [from, to] of [
+      ['1950-01-01', '2025-12-31'],
+      ['2020-01-01', '2022-12-31'],
+      ['2024-01-01', '2024-01-03'],
+      ['2024-05-01', '2024-05-01'],
+    ] as const) {
       const ticks = dateTicks(toDayNumber(from), toDayNumber(to), 10);
       expect(ticks.values.length).toBeLessThanOrEqual(10);
       expect(ticks.values.length).toBeGreaterThan(0);
@@ -46,7 +76,10 @@ describe('dateTicks', () => {
 });
 
 describe('downsampleMinMax', () => {
-  const wave: XY[] = Array.from({ length: 10_000 }, (_, x) => ({ x, y: Math.sin(x / 37) * 100 + (x === 4321 ? 900 : 0) + (x === 8765 ? -900 : 0) }));
+  const wave: XY[] = Array.from({ length: 10_000 }, (_, x) => ({
+    x,
+    y: Math.sin(x / 37) * 100 + (x === 4321 ? 900 : 0) + (x === 8765 ? -900 : 0),
+  }));
 
   it('keeps the envelope: first, last, spikes, sorted, at most two points per bucket', () => {
     const out = downsampleMinMax(wave, 500, 0, 9999);
@@ -68,7 +101,16 @@ describe('downsampleMinMax', () => {
 
 describe('layoutLabels', () => {
   it('stacks labels that would overlap and keeps them inside the plot', () => {
-    const places = layoutLabels([{ center: 400, width: 120 }, { center: 405, width: 120 }, { center: 800, width: 120 }, { center: 5, width: 100 }], 0, 820);
+    const places = layoutLabels(
+      [
+        { center: 400, width: 120 },
+        { center: 405, width: 120 },
+        { center: 800, width: 120 },
+        { center: 5, width: 100 },
+      ],
+      0,
+      820,
+    );
     expect(places.map((p) => p.row)).toEqual([0, 1, 0, 0]);
     expect(places[2]?.x).toBe(700); // pushed left from 740
     expect(places[3]?.x).toBe(0); // pushed right from -45
@@ -83,14 +125,24 @@ describe('input cleaning', () => {
       { spot: NaN, profitAtExpiry: 0 },
       { spot: 2, profitAtExpiry: -Infinity, profitToday: 2 },
     ]);
-    expect(expiry).toEqual([{ x: 1, y: 10 }, { x: 3, y: 30 }]);
+    expect(expiry).toEqual([
+      { x: 1, y: 10 },
+      { x: 3, y: 30 },
+    ]);
     expect(today).toEqual([{ x: 3, y: 3 }]);
   });
 
   it('drops bad dates, non-finite equity and empty series, keeping colours by position', () => {
     const series = cleanEquitySeries([
       { label: 'empty', points: [{ date: '2024-13-01', equity: 1 }] },
-      { label: 'cp', points: [{ date: '2024-01-03', equity: 2 }, { date: '2024-01-02', equity: 1 }, { date: '2024-01-04', equity: NaN }] },
+      {
+        label: 'cp',
+        points: [
+          { date: '2024-01-03', equity: 2 },
+          { date: '2024-01-02', equity: 1 },
+          { date: '2024-01-04', equity: NaN },
+        ],
+      },
     ]);
     expect(series).toHaveLength(1);
     expect(series[0]?.label).toBe('cp');

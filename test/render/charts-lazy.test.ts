@@ -16,7 +16,15 @@ describe('charts module', () => {
   it('registers chart.js components on first use only', async () => {
     expect(registered()).toBe(false);
     expect(Object.keys(Chart.instances)).toHaveLength(0);
-    const png = await payoffChartPng({ title: 't', points: [{ spot: 1, profitAtExpiry: 1 }, { spot: 2, profitAtExpiry: -1 }], breakEvens: [1.5], spot: 1.2 });
+    const png = await payoffChartPng({
+      title: 't',
+      points: [
+        { spot: 1, profitAtExpiry: 1 },
+        { spot: 2, profitAtExpiry: -1 },
+      ],
+      breakEvens: [1.5],
+      spot: 1.2,
+    });
     expect(png.length).toBeGreaterThan(1000);
     expect(registered()).toBe(true);
   });

@@ -1,7 +1,14 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { Chart } from 'chart.js';
 import { describe, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH, equityCurvePng, payoffChartPng, type EquitySeries, type PayoffChartInput } from '../../src/render/charts.ts';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  equityCurvePng,
+  payoffChartPng,
+  type EquitySeries,
+  type PayoffChartInput,
+} from '../../src/render/charts.ts';
 import { loadChartRuntime, renderLineChart } from '../../src/render/charts/runtime.ts';
 
 // --- builders ---------------------------------------------------------------------------------
@@ -36,7 +43,7 @@ function condorPayoff(overrides: Partial<PayoffChartInput> = {}): PayoffChartInp
 
 function equitySeries(label: string, count: number, drift: number, seed: number): EquitySeries {
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const points = [];
   let equity = 0;
   let ms = Date.UTC(1990, 0, 2);
@@ -81,7 +88,8 @@ async function decode(png: Buffer): Promise<Pixels> {
     at,
     count: ([x0, y0, x1, y1], test) => {
       let n = 0;
-      for (let y = y0; y < y1; y += 1) for (let x = x0; x < x1; x += 1) if (test(...(at(x, y).slice(0, 3) as [number, number, number]))) n += 1;
+      for (let y = y0; y < y1; y += 1)
+        for (let x = x0; x < x1; x += 1) if (test(...(at(x, y).slice(0, 3) as [number, number, number]))) n += 1;
       return n;
     },
   };
@@ -99,7 +107,11 @@ const near = (hex: string, tolerance = 40) => {
 };
 
 async function expectWhiteCorners(pixels: Pixels) {
-  for (const [x, y] of [[0, 0], [CHART_WIDTH - 1, 0], [CHART_WIDTH - 1, CHART_HEIGHT - 1]] as const) {
+  for (const [x, y] of [
+    [0, 0],
+    [CHART_WIDTH - 1, 0],
+    [CHART_WIDTH - 1, CHART_HEIGHT - 1],
+  ] as const) {
     expect(pixels.at(x, y)).toEqual([255, 255, 255, 255]); // painted, not transparent
   }
 }
@@ -132,7 +144,10 @@ describe('payoffChartPng', () => {
 
   it('leaves out the today line when no point has it', async () => {
     const input = condorPayoff();
-    const png = await payoffChartPng({ ...input, points: input.points.map(({ spot, profitAtExpiry }) => ({ spot, profitAtExpiry })) });
+    const png = await payoffChartPng({
+      ...input,
+      points: input.points.map(({ spot, profitAtExpiry }) => ({ spot, profitAtExpiry })),
+    });
     expect((await decode(png)).count(PLOT, near('#ea580c'))).toBe(0);
   });
 
@@ -142,45 +157,93 @@ describe('payoffChartPng', () => {
     expect(empty.count(PLOT, notWhite) / plotArea).toBeLessThan(0.02);
     expect(empty.count([420, 250, 580, 310], notWhite)).toBeGreaterThan(50); // the "No data" text
 
-    const allBad = condorPayoff({ points: [{ spot: NaN, profitAtExpiry: 1 }, { spot: 1, profitAtExpiry: Infinity }] });
+    const allBad = condorPayoff({
+      points: [
+        { spot: NaN, profitAtExpiry: 1 },
+        { spot: 1, profitAtExpiry: Infinity },
+      ],
+    });
     expect(ihdrSize(await payoffChartPng(allBad))).toEqual({ width: 1000, height: 560 });
 
     const input = condorPayoff();
-    const holes = input.points.map((p, i) => (i % 7 === 0 ? { ...p, profitAtExpiry: NaN } : i % 5 === 0 ? { ...p, profitToday: -Infinity } : p));
-    const png = await payoffChartPng({ ...input, points: holes, breakEvens: [NaN, 5653], spot: NaN, strikes: [Infinity], maxProfit: NaN, maxLoss: undefined });
+    const holes = input.points.map((p, i) =>
+      i % 7 === 0 ? { ...p, profitAtExpiry: NaN } : i % 5 === 0 ? { ...p, profitToday: -Infinity } : p,
+    );
+    const png = await payoffChartPng({
+      ...input,
+      points: holes,
+      breakEvens: [NaN, 5653],
+      spot: NaN,
+      strikes: [Infinity],
+      maxProfit: NaN,
+      maxLoss: undefined,
+    });
     expect((await decode(png)).count(PLOT, near('#1d4ed8'))).toBeGreaterThan(500);
   });
 
   it('accepts unsorted points, a single point and a spot outside the curve', async () => {
     const input = condorPayoff();
-    await expect(payoffChartPng({ ...input, points: [...input.points].reverse(), spot: 9000 })).resolves.toBeInstanceOf(Buffer);
-    await expect(payoffChartPng({ ...input, points: [{ spot: 6000, profitAtExpiry: 1200 }] })).resolves.toBeInstanceOf(Buffer);
+    await expect(payoffChartPng({ ...input, points: [...input.points].reverse(), spot: 9000 })).resolves.toBeInstanceOf(
+      Buffer,
+    );
+    await expect(payoffChartPng({ ...input, points: [{ spot: 6000, profitAtExpiry: 1200 }] })).resolves.toBeInstanceOf(
+      Buffer,
+    );
   });
 });
 
 describe('equityCurvePng', () => {
   it('renders three series of 9,000 points, each in its own colour', async () => {
-    const series = [equitySeries('cp', 9000, 10, 1), equitySeries('delta', 9000, 6, 2), equitySeries('hold', 9000, 2, 3)];
-    const png = await equityCurvePng({ title: 'Backtest 1990–2025', series, footer: 'Past results do not predict future ones.' });
+    const series = [
+      equitySeries('cp', 9000, 10, 1),
+      equitySeries('delta', 9000, 6, 2),
+      equitySeries('hold', 9000, 2, 3),
+    ];
+    const png = await equityCurvePng({
+      title: 'Backtest 1990–2025',
+      series,
+      footer: 'Past results do not predict future ones.',
+    });
     expect(ihdrSize(png)).toEqual({ width: 1000, height: 560 });
     const pixels = await decode(png);
     await expectWhiteCorners(pixels);
-    for (const colour of ['#4e79a7', '#e15759', '#59a14f']) expect(pixels.count(PLOT, near(colour))).toBeGreaterThan(300);
+    for (const colour of ['#4e79a7', '#e15759', '#59a14f'])
+      expect(pixels.count(PLOT, near(colour))).toBeGreaterThan(300);
   });
 
   it('says "no data" for no series or empty ones, and drops bad dates and non-finite equity', async () => {
-    for (const series of [[], [{ label: 'cp', points: [] }], [{ label: 'cp', points: [{ date: '2024-02-30', equity: 1 }, { date: '2024-03-01', equity: NaN }] }]]) {
+    for (const series of [
+      [],
+      [{ label: 'cp', points: [] }],
+      [
+        {
+          label: 'cp',
+          points: [
+            { date: '2024-02-30', equity: 1 },
+            { date: '2024-03-01', equity: NaN },
+          ],
+        },
+      ],
+    ]) {
       const pixels = await decode(await equityCurvePng({ title: 'Nothing yet', series }));
       expect(pixels.count(PLOT, notWhite) / plotArea).toBeLessThan(0.02);
     }
     const good = equitySeries('cp', 500, 10, 4);
-    const spoiled = { label: 'cp', points: good.points.map((p, i) => (i % 9 === 0 ? { ...p, equity: Infinity } : i % 11 === 0 ? { ...p, date: 'soon' } : p)) };
+    const spoiled = {
+      label: 'cp',
+      points: good.points.map((p, i) =>
+        i % 9 === 0 ? { ...p, equity: Infinity } : i % 11 === 0 ? { ...p, date: 'soon' } : p,
+      ),
+    };
     const pixels = await decode(await equityCurvePng({ title: 'Spoiled', series: [spoiled] }));
     expect(pixels.count(PLOT, near('#4e79a7'))).toBeGreaterThan(300);
   });
 
   it('draws a single dated point', async () => {
-    const png = await equityCurvePng({ title: 'Day one', series: [{ label: 'cp', points: [{ date: '2024-01-02', equity: 100 }] }] });
+    const png = await equityCurvePng({
+      title: 'Day one',
+      series: [{ label: 'cp', points: [{ date: '2024-01-02', equity: 100 }] }],
+    });
     expect(ihdrSize(png)).toEqual({ width: 1000, height: 560 });
   });
 });
@@ -194,11 +257,27 @@ describe('chart lifetime', () => {
     expect(Object.keys(Chart.instances)).toHaveLength(0);
 
     const rt = await loadChartRuntime();
-    const data = { datasets: [{ data: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }] };
+    const data = {
+      datasets: [
+        {
+          data: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
+      ],
+    };
     const options = { responsive: false, animation: false, devicePixelRatio: 1, parsing: false } as const;
-    const boom = { id: 'boom', afterDraw: () => { throw new Error('boom'); } };
+    const boom = {
+      id: 'boom',
+      afterDraw: () => {
+        throw new Error('boom');
+      },
+    };
     const linear = { x: { type: 'linear' }, y: { type: 'linear' } } as const;
-    await expect(renderLineChart(rt, { type: 'line', data, options: { ...options, scales: linear }, plugins: [boom] })).rejects.toThrow('boom');
+    await expect(
+      renderLineChart(rt, { type: 'line', data, options: { ...options, scales: linear }, plugins: [boom] }),
+    ).rejects.toThrow('boom');
     expect(Object.keys(Chart.instances)).toHaveLength(0);
     // The default category scale is not registered: chart.js throws from its constructor.
     await expect(renderLineChart(rt, { type: 'line', data, options })).rejects.toThrow('not a registered scale');

@@ -28,7 +28,9 @@ interface Outcome {
 async function crashAndRestart(platform: 'telegram' | 'discord', restartAfterMs: number): Promise<Outcome> {
   const dbPath = tempDbPath();
   const setup = openSchedulerApp({ dbPath, clock: { now: () => AT } });
-  const subscriptions = subscribeMany(setup, platform, FAN_OUT, { kind: platform === 'discord' ? 'channel' : 'personal' });
+  const subscriptions = subscribeMany(setup, platform, FAN_OUT, {
+    kind: platform === 'discord' ? 'channel' : 'personal',
+  });
   setup.close();
   const chats = subscriptions.map((s) => s.chatId);
 
@@ -64,11 +66,20 @@ async function crashAndRestart(platform: 'telegram' | 'discord', restartAfterMs:
   const check = openSchedulerApp({ dbPath, clock: { now: () => AT } });
   onCleanup(() => check.close());
   const rows = createLedger(check.app.store.db).forDay(MONDAY);
-  return { rows, perChat: server.stats().perChat, chats, firstRun: { ...firstRun }, secondReport: restarted.report!, server };
+  return {
+    rows,
+    perChat: server.stats().perChat,
+    chats,
+    firstRun: { ...firstRun },
+    secondReport: restarted.report!,
+    server,
+  };
 }
 
 function tally({ rows, perChat, chats }: Outcome) {
-  const ambiguousIds = new Set(rows.filter((r) => r.state === 'skipped' && r.error?.startsWith('ambiguous')).map((r) => r.subscriptionId));
+  const ambiguousIds = new Set(
+    rows.filter((r) => r.state === 'skipped' && r.error?.startsWith('ambiguous')).map((r) => r.subscriptionId),
+  );
   // Subscription ids are 1..300 in the order of `chats`.
   const ambiguousChats = new Set(chats.filter((_, i) => ambiguousIds.has(i + 1)));
   const duplicated = chats.filter((chat) => (perChat[chat] ?? 0) > 1);
@@ -117,6 +128,10 @@ describe('SIGKILL in the middle of a fan-out, then a restart', () => {
     expect(lost).toEqual([]);
     expect(ambiguousChats.size).toBe(outcome.firstRun.sending);
     expect(outcome.server.stats().deduplicated).toBe(0);
-    expect(outcome.rows.filter((r) => r.state === 'skipped').every((r) => r.error!.includes('too late for the platform to recognise the nonce'))).toBe(true);
+    expect(
+      outcome.rows
+        .filter((r) => r.state === 'skipped')
+        .every((r) => r.error!.includes('too late for the platform to recognise the nonce')),
+    ).toBe(true);
   }, 90_000);
 });

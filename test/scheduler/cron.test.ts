@@ -7,7 +7,15 @@ import type { Reply } from '../../src/app/reply.ts';
 import { createPacer } from '../../src/scheduler/pacer.ts';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import type { SendTarget } from '../../src/scheduler/senders.ts';
-import { memorySender, MONDAY, ny, openSchedulerApp, plannerFor, recordingLogger, subscribePersonal } from '../support/scheduler-app.ts';
+import {
+  memorySender,
+  MONDAY,
+  ny,
+  openSchedulerApp,
+  plannerFor,
+  recordingLogger,
+  subscribePersonal,
+} from '../support/scheduler-app.ts';
 import { onCleanup, tempDbPath } from '../support/scheduler-harness.ts';
 
 afterEach(() => {
@@ -23,14 +31,21 @@ function setup(startMs: number) {
   subscribePersonal(app.deps, 'telegram', '7001', '09:45');
   subscribePersonal(app.deps, 'telegram', '7002', '09:46');
   const sender = memorySender({ now: clock.now });
-  const pacer = createPacer({ now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
-  const { options } = plannerFor(app, [sender], { pacer, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
+  const pacer = createPacer({
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  const { options } = plannerFor(app, [sender], {
+    pacer,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
   const scheduler = createScheduler(options);
   onCleanup(() => scheduler.stop(0));
   return { app, sender, scheduler, logger, options };
 }
 
-const sentAt = (sender: ReturnType<typeof memorySender>) => sender.sent.map((s) => `${s.chatId} ${new Date(s.atMs).toISOString()}`);
+const sentAt = (sender: ReturnType<typeof memorySender>) =>
+  sender.sent.map((s) => `${s.chatId} ${new Date(s.atMs).toISOString()}`);
 
 describe('createScheduler', () => {
   it('ticks every minute in the summary zone: 09:45 sends the 09:45 subscription, 09:46 the 09:46 one', async () => {
@@ -61,7 +76,10 @@ describe('createScheduler', () => {
     const { sender, scheduler } = setup(ny(MONDAY, '10:30') + 12_000);
     scheduler.start();
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(sentAt(sender)).toEqual(['7001 2026-11-23T15:30:12.000Z', expect.stringMatching(/^7002 2026-11-23T15:30:12\.\d{3}Z$/)]);
+    expect(sentAt(sender)).toEqual([
+      '7001 2026-11-23T15:30:12.000Z',
+      expect.stringMatching(/^7002 2026-11-23T15:30:12\.\d{3}Z$/),
+    ]);
     await scheduler.stop();
   });
 

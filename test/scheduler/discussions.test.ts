@@ -7,10 +7,25 @@ import type { AppDeps } from '../../src/app/context.ts';
 import { createEntrySnapshot, vixProxy } from '../../src/engine/index.ts';
 import { channelIdentity } from '../../src/scheduler/gather.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
-import { fixedMarket, memorySender, ny, plannerFor, subscribeChannel, vixHistory, type FixedMarketValues } from '../support/scheduler-app.ts';
+import {
+  fixedMarket,
+  memorySender,
+  ny,
+  plannerFor,
+  subscribeChannel,
+  vixHistory,
+  type FixedMarketValues,
+} from '../support/scheduler-app.ts';
 import { schedulerApp } from '../support/scheduler-harness.ts';
 
-const market = (vix: number): FixedMarketValues => ({ spx: 6000, spxPrevious: 5995, vix, vixPrevious: vix - 0.3, vix3m: vix + 1, history: vixHistory(12, 24, vix - 0.3) });
+const market = (vix: number): FixedMarketValues => ({
+  spx: 6000,
+  spxPrevious: 5995,
+  vix,
+  vixPrevious: vix - 0.3,
+  vix3m: vix + 1,
+  history: vixHistory(12, 24, vix - 0.3),
+});
 
 /** The channel's paper position, opened when VIX was 15.5 (so a VIX of 17 is a premium breach). */
 function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', chatId: string, nowMs: number): string {
@@ -19,10 +34,35 @@ function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', ch
   const listed = deps.calendar.listedExpiryNearest(deps.calendar.newYorkDate(nowMs), 45);
   const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
   const strikes = { longPut: 5500, shortPut: 5550, shortCall: 6400, longCall: 6450 };
-  const state = { spot: 6000, rate: 0.04, dividendYield: 0.013, vol: vixProxy(15.5, 0), valuationMs: nowMs, valuationDate: deps.calendar.newYorkDate(nowMs) };
-  const condor = { underlying: { symbol: 'SPX', multiplier: 100 }, strikes, expiry: listed.expiry, quantity: 1, credit: 8 } as never;
+  const state = {
+    spot: 6000,
+    rate: 0.04,
+    dividendYield: 0.013,
+    vol: vixProxy(15.5, 0),
+    valuationMs: nowMs,
+    valuationDate: deps.calendar.newYorkDate(nowMs),
+  };
+  const condor = {
+    underlying: { symbol: 'SPX', multiplier: 100 },
+    strikes,
+    expiry: listed.expiry,
+    quantity: 1,
+    credit: 8,
+  } as never;
   const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: 15.5 });
-  return deps.store.forUser(userId).positions.add({ underlying: 'SPX', strikes, expiry: listed.expiry, settlement: listed.settlement, settlementMs, quantity: 1, credit: 8, note: 'channel model condor', openedMs: nowMs, entry, entrySource: 'test' }).id;
+  return deps.store.forUser(userId).positions.add({
+    underlying: 'SPX',
+    strikes,
+    expiry: listed.expiry,
+    settlement: listed.settlement,
+    settlementMs,
+    quantity: 1,
+    credit: 8,
+    note: 'channel model condor',
+    openedMs: nowMs,
+    entry,
+    entrySource: 'test',
+  }).id;
 }
 
 describe('hedge discussions', () => {
@@ -49,9 +89,16 @@ describe('hedge discussions', () => {
     expect(opened.discussion!.threadName).toMatch(new RegExp(`^Hedge ${positionId} L1 VIX \\d+/\\d+$`));
     const summary = telegram.sent.find((s) => s.chatId === '-100777')!.reply;
     expect(summary.lines!.find((l) => l.startsWith(`Channel position ${positionId}`))).toMatch(/: HEDGE, /);
-    expect(summary.lines!.find((l) => l.startsWith('Hedge discussions: '))).toBe(`Hedge discussions: ${opened.discussion!.threadName}.`);
+    expect(summary.lines!.find((l) => l.startsWith('Hedge discussions: '))).toBe(
+      `Hedge discussions: ${opened.discussion!.threadName}.`,
+    );
     const channelUser = deps.store.users.resolve('telegram', 'channel:-100777', 'x');
-    expect(deps.store.forUser(channelUser).positions.get(positionId)!.hedgeLayers.map((l) => l.layer)).toEqual([1]);
+    expect(
+      deps.store
+        .forUser(channelUser)
+        .positions.get(positionId)!
+        .hedgeLayers.map((l) => l.layer),
+    ).toEqual([1]);
 
     // The same day again, and the post-close review: no second discussion.
     expect(await runDue(options, t.clock.now() + 60_000)).toMatchObject({ due: 0, discussions: 0 });
@@ -69,10 +116,19 @@ describe('hedge discussions', () => {
     values.vixPrevious = 17;
     t.clock.set(ny('2026-11-25', '09:45'));
     const wednesday = await runDue(options, t.clock.now());
-    expect(telegram.discussions.map((d) => d.reply.title)).toEqual([1, 2, 3].map((layer) => `Hedge layer ${layer} fired on the channel position ${positionId}`));
-    expect(discord.discussions.map((d) => d.reply.title)).toEqual([expect.stringMatching(/^Hedge layer 1 fired on the channel position /)]);
+    expect(telegram.discussions.map((d) => d.reply.title)).toEqual(
+      [1, 2, 3].map((layer) => `Hedge layer ${layer} fired on the channel position ${positionId}`),
+    );
+    expect(discord.discussions.map((d) => d.reply.title)).toEqual([
+      expect.stringMatching(/^Hedge layer 1 fired on the channel position /),
+    ]);
     expect(wednesday.discussions).toBe(3);
-    expect(deps.store.forUser(channelUser).positions.get(positionId)!.hedgeLayers.map((l) => l.layer)).toEqual([1, 2, 3]);
+    expect(
+      deps.store
+        .forUser(channelUser)
+        .positions.get(positionId)!
+        .hedgeLayers.map((l) => l.layer),
+    ).toEqual([1, 2, 3]);
 
     // Friday (Thursday is Thanksgiving), the same market: every layer is active, nothing reopens.
     t.clock.set(ny('2026-11-27', '09:45'));
@@ -81,9 +137,26 @@ describe('hedge discussions', () => {
     expect(new Set(titles).size).toBe(titles.length);
     expect(titles).toHaveLength(4);
     // Each is recorded once in hedge_discussions, with the poll (Telegram) or thread (Discord) id.
-    const rows = t.app.store.db.prepare('SELECT platform, chat_id, position_id, layer, trading_day, thread_id, poll_id FROM hedge_discussions ORDER BY platform DESC, layer').all() as { platform: string; layer: number; trading_day: string; thread_id: string | null; poll_id: string | null }[];
-    expect(rows.map((r) => `${r.platform} L${r.layer} ${r.trading_day}`)).toEqual(['telegram L1 2026-11-23', 'telegram L2 2026-11-25', 'telegram L3 2026-11-25', 'discord L1 2026-11-25']);
-    expect(rows.every((r) => (r.platform === 'discord' ? r.thread_id && !r.poll_id : r.poll_id && !r.thread_id))).toBe(true);
+    const rows = t.app.store.db
+      .prepare(
+        'SELECT platform, chat_id, position_id, layer, trading_day, thread_id, poll_id FROM hedge_discussions ORDER BY platform DESC, layer',
+      )
+      .all() as {
+      platform: string;
+      layer: number;
+      trading_day: string;
+      thread_id: string | null;
+      poll_id: string | null;
+    }[];
+    expect(rows.map((r) => `${r.platform} L${r.layer} ${r.trading_day}`)).toEqual([
+      'telegram L1 2026-11-23',
+      'telegram L2 2026-11-25',
+      'telegram L3 2026-11-25',
+      'discord L1 2026-11-25',
+    ]);
+    expect(rows.every((r) => (r.platform === 'discord' ? r.thread_id && !r.poll_id : r.poll_id && !r.thread_id))).toBe(
+      true,
+    );
   });
 
   it('a layer whose discussion was opened before is not opened again, even if the layer is recorded anew', async () => {
@@ -109,7 +182,11 @@ describe('hedge discussions', () => {
     subscribeChannel(deps, 'telegram', '-100777');
     subscribeChannel(deps, 'discord', '333333333333333333');
     const telegram = memorySender({ platform: 'telegram', discussions: false });
-    const discord = memorySender({ platform: 'discord', script: ({ discussion }) => (discussion ? { ok: false, kind: 'permanent', code: '50013', reason: 'Missing Permissions' } : null) });
+    const discord = memorySender({
+      platform: 'discord',
+      script: ({ discussion }) =>
+        discussion ? { ok: false, kind: 'permanent', code: '50013', reason: 'Missing Permissions' } : null,
+    });
     const { options, ledger } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, failed: 0, deactivated: 0, discussions: 0 });
     expect(ledger.counts('2026-11-23')).toMatchObject({ sent: 2 });

@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { createLedger, nonceFor } from '../../src/scheduler/ledger.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
 import { startFakeServer } from '../support/scheduler-fake-server.ts';
-import { memorySender, MONDAY, ny, openSchedulerApp, plannerFor, subscribeChannel, subscribeMany, subscribePersonal, virtualTime } from '../support/scheduler-app.ts';
+import {
+  memorySender,
+  MONDAY,
+  ny,
+  openSchedulerApp,
+  plannerFor,
+  subscribeChannel,
+  subscribeMany,
+  subscribePersonal,
+  virtualTime,
+} from '../support/scheduler-app.ts';
 import { onCleanup, schedulerApp, startChild, tempDbPath } from '../support/scheduler-harness.ts';
 
 const AT = ny(MONDAY, '09:45');
@@ -16,11 +26,20 @@ describe('the ledger itself', () => {
     const a = createLedger(t.app.store.db, 'process-a');
     const b = createLedger(t.app.store.db, 'process-b');
     const key = { subscriptionId: sub.id, tradingDay: MONDAY, kind: 'morning' as const };
-    expect(a.ensure(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'pending', attempts: 0, nonce: nonceFor(sub.id, MONDAY, 'morning') });
+    expect(a.ensure(sub.id, MONDAY, 'morning')).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      nonce: nonceFor(sub.id, MONDAY, 'morning'),
+    });
     expect(b.ensure(sub.id, MONDAY, 'morning').state).toBe('pending'); // INSERT OR IGNORE: still one row
     expect(a.claim(sub.id, MONDAY, 'morning', AT)).toBe(true);
     expect(b.claim(sub.id, MONDAY, 'morning', AT)).toBe(false);
-    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'sending', claimedBy: 'process-a', claimedMs: AT, attempts: 1 });
+    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({
+      state: 'sending',
+      claimedBy: 'process-a',
+      claimedMs: AT,
+      attempts: 1,
+    });
     b.markSent(key, 'x', AT); // not b's claim: no effect
     expect(a.get(sub.id, MONDAY, 'morning')!.state).toBe('sending');
     expect(b.touch(key, AT + 1000)).toBe(false);
@@ -31,7 +50,11 @@ describe('the ledger itself', () => {
     expect(b.reclaim(key, AT + 121_000, 120_000)).toBe(true); // 120 s old: gone
     expect(a.touch(key, AT + 122_000)).toBe(false); // a finds out it lost the claim
     b.markSent(key, '42', AT + 122_000);
-    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'sent', platformMessageId: '42', sentMs: AT + 122_000 });
+    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({
+      state: 'sent',
+      platformMessageId: '42',
+      sentMs: AT + 122_000,
+    });
     expect(a.counts(MONDAY)).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0, skipped: 0 });
   });
 
@@ -103,7 +126,14 @@ describe('two processes sharing the database file', () => {
     setup.close();
     const server = await startFakeServer({ latencyMs: 1 });
     onCleanup(() => server.close());
-    const options = { dbPath, baseUrl: server.url, platform: 'telegram' as const, clockStartMs: AT, perSecond: 50, concurrency: 8 };
+    const options = {
+      dbPath,
+      baseUrl: server.url,
+      platform: 'telegram' as const,
+      clockStartMs: AT,
+      perSecond: 50,
+      concurrency: 8,
+    };
     const [one, two] = [startChild(options), startChild(options)];
     const [r1, r2] = await Promise.all([one.done, two.done]);
     expect(r1.code, r1.stderr).toBe(0);

@@ -47,9 +47,13 @@ describe('the pacer', () => {
     const buckets = telegramBuckets(30);
     const under = (ms: number) => ms / (1 - PACING_HEADROOM);
     // Three messages to one private chat: 1 s apart (plus the headroom).
-    expect(await sendTimes(() => buckets({ chatId: '7001', kind: 'personal' }), 3)).toEqual([0, under(1000), 2 * under(1000)].map((ms) => expect.closeTo(ms, 6)));
+    expect(await sendTimes(() => buckets({ chatId: '7001', kind: 'personal' }), 3)).toEqual(
+      [0, under(1000), 2 * under(1000)].map((ms) => expect.closeTo(ms, 6)),
+    );
     // Three to one group: 3 s apart (20/min).
-    expect(await sendTimes(() => buckets({ chatId: '-100777', kind: 'channel' }), 3)).toEqual([0, under(3000), 2 * under(3000)].map((ms) => expect.closeTo(ms, 6)));
+    expect(await sendTimes(() => buckets({ chatId: '-100777', kind: 'channel' }), 3)).toEqual(
+      [0, under(3000), 2 * under(3000)].map((ms) => expect.closeTo(ms, 6)),
+    );
     // Distinct chats: only the global 30/s.
     const distinct = await sendTimes((i) => buckets({ chatId: String(8000 + i), kind: 'personal' }), 4);
     expect(distinct).toEqual([0, 1, 2, 3].map((i) => expect.closeTo(i * under(1000 / 30), 6)));
@@ -58,7 +62,11 @@ describe('the pacer', () => {
   it('Discord: a channel takes 5 back to back, then about one a second', async () => {
     const times = await sendTimes(() => discordBuckets(50)({ chatId: '333', kind: 'channel' }), 7);
     const under = (ms: number) => ms / (1 - PACING_HEADROOM);
-    expect(times).toEqual([0, 1, 2, 3, 4].map((i) => expect.closeTo(i * under(20), 6)).concat([expect.closeTo(under(1000), 6), expect.closeTo(2 * under(1000), 6)]));
+    expect(times).toEqual(
+      [0, 1, 2, 3, 4]
+        .map((i) => expect.closeTo(i * under(20), 6))
+        .concat([expect.closeTo(under(1000), 6), expect.closeTo(2 * under(1000), 6)]),
+    );
   });
 
   /**
@@ -68,17 +76,22 @@ describe('the pacer', () => {
   async function busiestSecond(slackMs?: number) {
     const time = virtualTime(START);
     const stalled = (at: number) => (at >= START + 1_000 && at < START + 1_100 ? START + 1_100 : at);
-    const lateClock = { now: time.pacerClock.now, sleep: (ms: number) => time.pacerClock.sleep(stalled(time.clock.now() + ms) - time.clock.now()) };
+    const lateClock = {
+      now: time.pacerClock.now,
+      sleep: (ms: number) => time.pacerClock.sleep(stalled(time.clock.now() + ms) - time.clock.now()),
+    };
     const pacer = createPacer(lateClock, slackMs === undefined ? {} : { slackMs });
     const sent: number[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < 900) {
-        next++;
-        await pacer.take([{ key: 'g', perSecond: 300, burst: 1 }]);
-        sent.push(time.clock.now());
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < 900) {
+          next++;
+          await pacer.take([{ key: 'g', perSecond: 300, burst: 1 }]);
+          sent.push(time.clock.now());
+        }
+      }),
+    );
     sent.sort((a, b) => a - b);
     let most = 0;
     for (let i = 0, j = 0; i < sent.length; i++) {
@@ -105,11 +118,13 @@ describe('the pacer', () => {
     const bucket = { key: 'g', perSecond: 10, burst: 1 };
     const sent: number[] = [];
     // Five sends reserve slots at 0, 100, ..., 400 ms; the first one gets a 429 (retry after 2 s).
-    await Promise.all(Array.from({ length: 5 }, async (_, i) => {
-      await pacer.take([bucket]);
-      if (i === 0) pacer.penalise(bucket, 2_000);
-      else sent.push(time.clock.now() - START);
-    }));
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        await pacer.take([bucket]);
+        if (i === 0) pacer.penalise(bucket, 2_000);
+        else sent.push(time.clock.now() - START);
+      }),
+    );
     expect(Math.min(...sent)).toBeGreaterThanOrEqual(2_000);
   });
 

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { createLedger, nonceFor } from '../../src/scheduler/ledger.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
 import type { Reply } from '../../src/app/reply.ts';
-import { memorySender, MONDAY, ny, plannerFor, recordingLogger, subscribeChannel, subscribePersonal } from '../support/scheduler-app.ts';
+import {
+  memorySender,
+  MONDAY,
+  ny,
+  plannerFor,
+  recordingLogger,
+  subscribeChannel,
+  subscribePersonal,
+} from '../support/scheduler-app.ts';
 import { schedulerApp } from '../support/scheduler-harness.ts';
 
 const DUE = ny(MONDAY, '09:45');
@@ -29,7 +37,10 @@ describe('resolving rows left in sending', () => {
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ ambiguous: 1, sent: 0, due: 0 });
     expect(sender.attempts.size).toBe(0);
-    expect(ledger.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'skipped', error: 'ambiguous: the process stopped during the send; not resent, to never send it twice' });
+    expect(ledger.get(sub.id, MONDAY, 'morning')).toMatchObject({
+      state: 'skipped',
+      error: 'ambiguous: the process stopped during the send; not resent, to never send it twice',
+    });
     expect(logger.entries.map((e) => e.message)).toContain('ambiguous delivery after a crash: counted, not resent');
     // Counted once: the next run finds nothing to resolve.
     expect(await runDue(options, t.clock.now() + MINUTE)).toMatchObject({ ambiguous: 0 });
@@ -71,10 +82,17 @@ describe('resolving rows left in sending', () => {
     leftInFlight(t, notCreated.id, DUE);
     const sender = memorySender({ platform: 'discord' });
     // The dead process got its first message through before dying.
-    await sender.send({ chatId: created.chatId, kind: 'channel' }, { title: 'x' } as Reply, nonceFor(created.id, MONDAY, 'morning'));
+    await sender.send(
+      { chatId: created.chatId, kind: 'channel' },
+      { title: 'x' } as Reply,
+      nonceFor(created.id, MONDAY, 'morning'),
+    );
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ ambiguous: 0, sent: 2 });
-    expect([...sender.byChat()]).toEqual([[created.chatId, 1], [notCreated.chatId, 1]]);
+    expect([...sender.byChat()]).toEqual([
+      [created.chatId, 1],
+      [notCreated.chatId, 1],
+    ]);
     expect(sender.sent[1]!.nonce).toBe(nonceFor(notCreated.id, MONDAY, 'morning'));
     expect(ledger.counts(MONDAY)).toMatchObject({ sent: 2, sending: 0 });
   });
@@ -96,7 +114,12 @@ describe('resolving rows left in sending', () => {
     leftInFlight(t, sub.id, DUE, MONDAY);
     const sender = memorySender({ platform: 'discord' });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
-    expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2026-11-24', ambiguous: 1, sent: 0, due: 0 });
+    expect(await runDue(options, t.clock.now())).toMatchObject({
+      tradingDay: '2026-11-24',
+      ambiguous: 1,
+      sent: 0,
+      due: 0,
+    });
     expect(ledger.get(sub.id, MONDAY, 'morning')!.state).toBe('skipped');
   });
 
@@ -104,7 +127,10 @@ describe('resolving rows left in sending', () => {
     const t = schedulerApp(DUE + 150_000);
     const sub = subscribeChannel(t.deps, 'discord', '111111111111111111');
     leftInFlight(t, sub.id, DUE);
-    const sender = memorySender({ platform: 'discord', script: () => ({ ok: false, kind: 'permanent', code: '10003', reason: 'Unknown Channel' }) });
+    const sender = memorySender({
+      platform: 'discord',
+      script: () => ({ ok: false, kind: 'permanent', code: '10003', reason: 'Unknown Channel' }),
+    });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ failed: 1, deactivated: 1, ambiguous: 0 });
     expect(ledger.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: '10003: Unknown Channel' });
@@ -115,8 +141,14 @@ describe('resolving rows left in sending', () => {
     const t = schedulerApp(DUE);
     const sub = subscribePersonal(t.deps, 'telegram', '7001');
     let releaseWait!: () => void;
-    const senderA = memorySender({ script: ({ attempt }) => (attempt === 1 ? { ok: false, kind: 'rate-limited', retryAfterMs: 5 * MINUTE } : null) });
-    const a = plannerFor(t, [senderA], { time: t.time, owner: 'process-a', sleep: () => new Promise<void>((resolve) => (releaseWait = resolve)) });
+    const senderA = memorySender({
+      script: ({ attempt }) => (attempt === 1 ? { ok: false, kind: 'rate-limited', retryAfterMs: 5 * MINUTE } : null),
+    });
+    const a = plannerFor(t, [senderA], {
+      time: t.time,
+      owner: 'process-a',
+      sleep: () => new Promise<void>((resolve) => (releaseWait = resolve)),
+    });
     const runA = runDue(a.options, DUE);
     while (!releaseWait) await new Promise((resolve) => setImmediate(resolve));
     // Five minutes later another process starts: A's claim looks abandoned.
@@ -135,7 +167,9 @@ describe('resolving rows left in sending', () => {
     const t = schedulerApp(DUE);
     const sub = subscribePersonal(t.deps, 'telegram', '7001');
     let attempts = 0;
-    const sender = memorySender({ script: () => (++attempts <= 3 ? { ok: false, kind: 'rate-limited', retryAfterMs: MINUTE } : null) });
+    const sender = memorySender({
+      script: () => (++attempts <= 3 ? { ok: false, kind: 'rate-limited', retryAfterMs: MINUTE } : null),
+    });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, DUE)).toMatchObject({ sent: 1, rateLimited: 3 });
     const row = ledger.get(sub.id, MONDAY, 'morning')!;

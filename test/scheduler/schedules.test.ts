@@ -4,7 +4,16 @@
 // window after a restart — all through runDue and the ledger, on a fixed clock.
 import { describe, expect, it } from 'vitest';
 import { runDue, scheduledInstant, dateIn } from '../../src/scheduler/planner.ts';
-import { memorySender, MONDAY, ny, nySummer, plannerFor, recordingLogger, subscribeChannel, subscribePersonal } from '../support/scheduler-app.ts';
+import {
+  memorySender,
+  MONDAY,
+  ny,
+  nySummer,
+  plannerFor,
+  recordingLogger,
+  subscribeChannel,
+  subscribePersonal,
+} from '../support/scheduler-app.ts';
 import { schedulerApp, tempDbPath } from '../support/scheduler-harness.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -34,7 +43,10 @@ describe('trading days and the subscription time (America/New_York)', () => {
     t.clock.set(ny(MONDAY, '09:45'));
     const onTime = await runDue(options, t.clock.now());
     expect(onTime).toMatchObject({ tradingDay: MONDAY, due: 3, sent: 3, failed: 0, skipped: 0 });
-    expect([...telegram.byChat()]).toEqual([['7001', 1], ['-1001234567890', 1]]);
+    expect([...telegram.byChat()]).toEqual([
+      ['7001', 1],
+      ['-1001234567890', 1],
+    ]);
     expect([...discord.byChat()]).toEqual([['333333333333333333', 1]]);
     expect(ledger.counts(MONDAY)).toMatchObject({ sent: 3, pending: 0, sending: 0 });
     expect(telegram.sent.find((s) => s.chatId === '7001')!.reply.title).toBe(`Your positions · ${MONDAY}`);
@@ -137,28 +149,48 @@ describe('DST', () => {
   }
 
   it('Jerusalem 02:30 on its spring-forward Friday runs once, at 03:00 local', async () => {
-    const { sentAt, sender, ledger } = await tickEveryMinute('Asia/Jerusalem', '02:30', Date.parse('2026-03-26T23:30:00Z'), Date.parse('2026-03-27T01:30:00Z'));
+    const { sentAt, sender, ledger } = await tickEveryMinute(
+      'Asia/Jerusalem',
+      '02:30',
+      Date.parse('2026-03-26T23:30:00Z'),
+      Date.parse('2026-03-27T01:30:00Z'),
+    );
     expect(sentAt).toEqual(['2026-03-27T00:00:00.000Z']); // 03:00 +03:00, the first minute after the gap
     expect(sender.sent).toHaveLength(1);
     expect(ledger.forDay('2026-03-27').map((d) => d.state)).toEqual(['sent']);
   });
 
   it('Cairo 00:30 on its spring-forward Friday runs once, at 01:00 local (still Thursday in New York)', async () => {
-    const { sentAt, ledger } = await tickEveryMinute('Africa/Cairo', '00:30', Date.parse('2026-04-23T21:00:00Z'), Date.parse('2026-04-23T23:00:00Z'));
+    const { sentAt, ledger } = await tickEveryMinute(
+      'Africa/Cairo',
+      '00:30',
+      Date.parse('2026-04-23T21:00:00Z'),
+      Date.parse('2026-04-23T23:00:00Z'),
+    );
     expect(sentAt).toEqual(['2026-04-23T22:00:00.000Z']);
     expect(dateIn(Date.parse('2026-04-23T22:00:00Z'), 'Africa/Cairo')).toBe('2026-04-24');
     expect(ledger.forDay('2026-04-24').map((d) => d.state)).toEqual(['sent']);
   });
 
   it('Cairo 23:30 on its fall-back Thursday, a time that happens twice, runs once, at the first', async () => {
-    const { sentAt, sender } = await tickEveryMinute('Africa/Cairo', '23:30', Date.parse('2026-10-29T20:00:00Z'), Date.parse('2026-10-29T22:30:00Z'));
+    const { sentAt, sender } = await tickEveryMinute(
+      'Africa/Cairo',
+      '23:30',
+      Date.parse('2026-10-29T20:00:00Z'),
+      Date.parse('2026-10-29T22:30:00Z'),
+    );
     expect(sentAt).toEqual(['2026-10-29T20:30:00.000Z']); // 23:30 +03:00; 23:30 +02:00 (21:30Z) finds the row sent
     expect(sender.sent).toHaveLength(1);
   });
 
   it('a zone east of New York sends on its own morning (Tokyo 08:00 is the previous evening in New York)', async () => {
     // Tuesday 2026-11-24 08:00 Tokyo = Monday 18:00 New York.
-    const { sentAt, ledger } = await tickEveryMinute('Asia/Tokyo', '08:00', Date.parse('2026-11-23T22:50:00Z'), Date.parse('2026-11-23T23:10:00Z'));
+    const { sentAt, ledger } = await tickEveryMinute(
+      'Asia/Tokyo',
+      '08:00',
+      Date.parse('2026-11-23T22:50:00Z'),
+      Date.parse('2026-11-23T23:10:00Z'),
+    );
     expect(sentAt).toEqual(['2026-11-23T23:00:00.000Z']);
     expect(ledger.forDay('2026-11-24').map((d) => d.state)).toEqual(['sent']);
   });
@@ -185,7 +217,9 @@ describe('the catch-up window after a restart', () => {
     expect(row.state).toBe('skipped');
     expect(row.error).toBe(`missed: due ${iso(ny(MONDAY, '09:45'))}, more than the catch-up window ago`);
     expect(other.sent).toEqual([]);
-    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['summary skipped: past the catch-up window']);
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual([
+      'summary skipped: past the catch-up window',
+    ]);
     // Skipped is final: a later run neither sends nor counts it again.
     expect(await runDue(planned.options, tooLate.clock.now() + MINUTE)).toMatchObject({ due: 0, skipped: 0 });
   });

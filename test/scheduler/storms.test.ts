@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { runDue } from '../../src/scheduler/planner.ts';
 import type { SendOutcome } from '../../src/scheduler/senders.ts';
-import { memorySender, MONDAY, ny, plannerFor, subscribeChannel, subscribeMany, subscribePersonal } from '../support/scheduler-app.ts';
+import {
+  memorySender,
+  MONDAY,
+  ny,
+  plannerFor,
+  subscribeChannel,
+  subscribeMany,
+  subscribePersonal,
+} from '../support/scheduler-app.ts';
 import { schedulerApp } from '../support/scheduler-harness.ts';
 import { startFakeServer } from '../support/scheduler-fake-server.ts';
 import { discordHttpSender, telegramHttpSender } from '../support/scheduler-http-sender.ts';
@@ -20,7 +28,10 @@ describe('429 storms', () => {
     let refusals = 0;
     const stormUntil = AT + 5_000;
     // For the first 5 s (virtual), every send is refused with retry_after 1 s.
-    const sender = memorySender({ now: t.clock.now, script: () => (t.clock.now() < stormUntil ? (refusals++, rateLimited(1_000)) : null) });
+    const sender = memorySender({
+      now: t.clock.now,
+      script: () => (t.clock.now() < stormUntil ? (refusals++, rateLimited(1_000)) : null),
+    });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time, concurrency: 4 });
     const report = await runDue(options, AT);
     expect(report).toMatchObject({ due: 30, sent: 30, failed: 0 });
@@ -38,7 +49,11 @@ describe('429 storms', () => {
     const t = schedulerApp(AT);
     subscribeMany(t, 'telegram', 3);
     let first = true;
-    const sender = memorySender({ now: t.clock.now, perSecond: 30, script: () => (first ? ((first = false), rateLimited(2_000)) : null) });
+    const sender = memorySender({
+      now: t.clock.now,
+      perSecond: 30,
+      script: () => (first ? ((first = false), rateLimited(2_000)) : null),
+    });
     const { options } = plannerFor(t, [sender], { time: t.time, concurrency: 1 });
     expect(await runDue(options, AT)).toMatchObject({ sent: 3, rateLimited: 1 });
     // After the 2 s wait the global bucket resumes at 30/s: 2 s, then about 33 ms apart.
@@ -63,7 +78,22 @@ describe('429 storms', () => {
     subscribeChannel(t.deps, 'telegram', '-100500');
     let calls = 0;
     // The chat's first call is refused as if a message had just gone there.
-    const server = await startFakeServer({ script: ({ n }) => (++calls, n === 1 ? { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } } } : null) });
+    const server = await startFakeServer({
+      script: ({ n }) => (
+        ++calls,
+        n === 1
+          ? {
+              status: 429,
+              body: {
+                ok: false,
+                error_code: 429,
+                description: 'Too Many Requests: retry after 3',
+                parameters: { retry_after: 3 },
+              },
+            }
+          : null
+      ),
+    });
     try {
       const sender = telegramHttpSender({ baseUrl: server.url, perSecond: 30 });
       const { options } = plannerFor(t, [sender], { time: t.time });
@@ -81,7 +111,9 @@ describe('5xx and network errors', () => {
   it('retries with exponential, jittered backoff and delivers once it recovers', async () => {
     const t = schedulerApp(AT);
     subscribePersonal(t.deps, 'telegram', '7001');
-    const sender = memorySender({ script: ({ attempt }) => (attempt <= 2 ? { ok: false, kind: 'transient', reason: '502 Bad Gateway' } : null) });
+    const sender = memorySender({
+      script: ({ attempt }) => (attempt <= 2 ? { ok: false, kind: 'transient', reason: '502 Bad Gateway' } : null),
+    });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time, random: () => 0.5 });
     expect(await runDue(options, AT)).toMatchObject({ sent: 1, failed: 0 });
     // backoff b = 500·2^(n−1), waited b/2 + random·b/2.
@@ -93,7 +125,9 @@ describe('5xx and network errors', () => {
   it('gives up after maxAttempts and records the row failed (the subscription stays active)', async () => {
     const t = schedulerApp(AT);
     subscribePersonal(t.deps, 'telegram', '7001');
-    const sender = memorySender({ script: () => ({ ok: false, kind: 'transient', reason: '503 Service Unavailable' }) });
+    const sender = memorySender({
+      script: () => ({ ok: false, kind: 'transient', reason: '503 Service Unavailable' }),
+    });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time, random: () => 0, maxAttempts: 4 });
     expect(await runDue(options, AT)).toMatchObject({ sent: 0, failed: 1, deactivated: 0 });
     expect(sender.attempts.get('7001')).toBe(4);
@@ -135,8 +169,18 @@ describe('5xx and network errors', () => {
 
 describe('permanent errors deactivate the subscription', () => {
   const cases: { name: string; platform: 'telegram' | 'discord'; code: string; reason: string }[] = [
-    { name: 'Telegram 403: the user blocked the bot', platform: 'telegram', code: '403', reason: 'Forbidden: bot was blocked by the user' },
-    { name: 'Telegram 403: the bot was kicked from the group', platform: 'telegram', code: '403', reason: 'Forbidden: bot was kicked from the supergroup chat' },
+    {
+      name: 'Telegram 403: the user blocked the bot',
+      platform: 'telegram',
+      code: '403',
+      reason: 'Forbidden: bot was blocked by the user',
+    },
+    {
+      name: 'Telegram 403: the bot was kicked from the group',
+      platform: 'telegram',
+      code: '403',
+      reason: 'Forbidden: bot was kicked from the supergroup chat',
+    },
     { name: 'Telegram 400: chat not found', platform: 'telegram', code: '400', reason: 'Bad Request: chat not found' },
     { name: 'Discord 10003: Unknown Channel (deleted)', platform: 'discord', code: '10003', reason: 'Unknown Channel' },
     { name: 'Discord 50001: Missing Access', platform: 'discord', code: '50001', reason: 'Missing Access' },
@@ -146,12 +190,19 @@ describe('permanent errors deactivate the subscription', () => {
       const t = schedulerApp(AT);
       const gone = subscribeChannel(t.deps, c.platform, c.platform === 'discord' ? '999999999999999999' : '-100999');
       const fine = subscribeChannel(t.deps, c.platform, c.platform === 'discord' ? '333333333333333333' : '-100333');
-      const sender = memorySender({ platform: c.platform, script: ({ target }) => (target.chatId === gone.chatId ? { ok: false, kind: 'permanent', code: c.code, reason: c.reason } : null) });
+      const sender = memorySender({
+        platform: c.platform,
+        script: ({ target }) =>
+          target.chatId === gone.chatId ? { ok: false, kind: 'permanent', code: c.code, reason: c.reason } : null,
+      });
       const { options, ledger } = plannerFor(t, [sender], { time: t.time });
       expect(await runDue(options, AT)).toMatchObject({ due: 2, sent: 1, failed: 1, deactivated: 1 });
       expect(sender.attempts.get(gone.chatId)).toBe(1); // not retried
       expect(t.time.sleeps).toEqual([]);
-      expect(ledger.get(gone.id, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: `${c.code}: ${c.reason}` });
+      expect(ledger.get(gone.id, MONDAY, 'morning')).toMatchObject({
+        state: 'failed',
+        error: `${c.code}: ${c.reason}`,
+      });
       const [after] = t.deps.store.subscriptions.forChat(c.platform, gone.chatId);
       expect(after).toMatchObject({ active: false, deactivatedReason: `${c.code}: ${c.reason}` });
       expect(t.deps.store.subscriptions.active().map((s) => s.id)).toEqual([fine.id]);
@@ -170,17 +221,36 @@ describe('permanent errors deactivate the subscription', () => {
     subscribeChannel(t.deps, 'discord', '999999999999999999');
     const server = await startFakeServer({
       script: ({ chatId }) => {
-        if (chatId === '7002') return { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
+        if (chatId === '7002')
+          return {
+            status: 403,
+            body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+          };
         if (chatId === '999999999999999999') return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
         return null;
       },
     });
     try {
-      const { options } = plannerFor(t, [telegramHttpSender({ baseUrl: server.url, perSecond: 30 }), discordHttpSender({ baseUrl: server.url, perSecond: 50 })], { time: t.time });
+      const { options } = plannerFor(
+        t,
+        [
+          telegramHttpSender({ baseUrl: server.url, perSecond: 30 }),
+          discordHttpSender({ baseUrl: server.url, perSecond: 50 }),
+        ],
+        { time: t.time },
+      );
       expect(await runDue(options, AT)).toMatchObject({ due: 4, sent: 2, deactivated: 2 });
       expect(server.stats().perChat).toEqual({ '7001': 1, '333333333333333333': 1 });
-      const reasons = Object.fromEntries(t.deps.store.subscriptions.forChat('telegram', '7002').concat(t.deps.store.subscriptions.forChat('discord', '999999999999999999')).map((s) => [s.chatId, s.deactivatedReason]));
-      expect(reasons).toEqual({ '7002': '403: Forbidden: bot was blocked by the user', '999999999999999999': '10003: Unknown Channel' });
+      const reasons = Object.fromEntries(
+        t.deps.store.subscriptions
+          .forChat('telegram', '7002')
+          .concat(t.deps.store.subscriptions.forChat('discord', '999999999999999999'))
+          .map((s) => [s.chatId, s.deactivatedReason]),
+      );
+      expect(reasons).toEqual({
+        '7002': '403: Forbidden: bot was blocked by the user',
+        '999999999999999999': '10003: Unknown Channel',
+      });
     } finally {
       await server.close();
     }

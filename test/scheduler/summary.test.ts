@@ -11,9 +11,30 @@ import { buildPersonalSummary } from '../../src/scheduler/summary.ts';
 import { fixedMarket, ny, vixHistory, type FixedMarketValues } from '../support/scheduler-app.ts';
 import { schedulerApp } from '../support/scheduler-harness.ts';
 
-const CALM: FixedMarketValues = { spx: 6000, spxPrevious: 5990, vix: 12.5, vixPrevious: 12.8, vix3m: 13.4, history: vixHistory(12, 24, 12.8) };
-const CRASH: FixedMarketValues = { spx: 5700, spxPrevious: 5900, vix: 34, vixPrevious: 26, vix3m: 30, history: vixHistory(12, 24, 26) };
-const HIGH_PERCENTILE: FixedMarketValues = { spx: 5900, spxPrevious: 5950, vix: 24.5, vixPrevious: 23.9, vix3m: 24, history: vixHistory(12, 24, 23.9) };
+const CALM: FixedMarketValues = {
+  spx: 6000,
+  spxPrevious: 5990,
+  vix: 12.5,
+  vixPrevious: 12.8,
+  vix3m: 13.4,
+  history: vixHistory(12, 24, 12.8),
+};
+const CRASH: FixedMarketValues = {
+  spx: 5700,
+  spxPrevious: 5900,
+  vix: 34,
+  vixPrevious: 26,
+  vix3m: 30,
+  history: vixHistory(12, 24, 26),
+};
+const HIGH_PERCENTILE: FixedMarketValues = {
+  spx: 5900,
+  spxPrevious: 5950,
+  vix: 24.5,
+  vixPrevious: 23.9,
+  vix3m: 24,
+  history: vixHistory(12, 24, 23.9),
+};
 
 function appOn(date: string, values: FixedMarketValues) {
   const t = schedulerApp(ny(date, '09:45'));
@@ -37,8 +58,12 @@ describe('the channel summary', () => {
     const [prices, regime, model, events, ...rest] = reply.lines!;
     expect(prices).toBe('SPX 6,000.00 (+0.17%) · VIX 12.50 (-2.34%)');
     expect(prices).not.toContain('SPIKE');
-    expect(regime).toMatch(/^Regime calm: VIX at the \d+th percentile, contango \(VIX\/VIX3M 0\.93\)\. Threshold T \d+\.\d%\.$/);
-    expect(model).toMatch(/^Model condor [\d,]+\/[\d,]+\/[\d,]+\/[\d,]+ \d{4}-\d\d-\d\d \(\d+ DTE\): credit [\d.]+ \(\$[\d,]+\), max loss \$[\d,]+, PoP \d+%, k₀ [\d,]+, expected move ±[\d,]+\.$/);
+    expect(regime).toMatch(
+      /^Regime calm: VIX at the \d+th percentile, contango \(VIX\/VIX3M 0\.93\)\. Threshold T \d+\.\d%\.$/,
+    );
+    expect(model).toMatch(
+      /^Model condor [\d,]+\/[\d,]+\/[\d,]+\/[\d,]+ \d{4}-\d\d-\d\d \(\d+ DTE\): credit [\d.]+ \(\$[\d,]+\), max loss \$[\d,]+, PoP \d+%, k₀ [\d,]+, expected move ±[\d,]+\.$/,
+    );
     // 2026-11-23..25 (Thanksgiving is the 26th): no FOMC, CPI or PPI.
     expect(events).toBe('No FOMC, CPI or PPI in the next 3 trading days.');
     expect(rest).toEqual([]);
@@ -56,7 +81,9 @@ describe('the channel summary', () => {
     expect(reply.tone).toBe('warn');
     const [prices, regime, model, events] = reply.lines!;
     expect(prices).toBe('SPX 5,700.00 (-3.39%) · VIX 34.00 (+30.77%) · VIX SPIKE');
-    expect(regime).toBe('Regime extreme: VIX at the 100th percentile, backwardation (VIX/VIX3M 1.13). Threshold T 20.0%.');
+    expect(regime).toBe(
+      'Regime extreme: VIX at the 100th percentile, backwardation (VIX/VIX3M 1.13). Threshold T 20.0%.',
+    );
     expect(model).toMatch(/^Model condor .* \(\d+ DTE\): credit /);
     expect(events).toBe('Next 3 trading days: FOMC 2026-12-09, CPI 2026-12-10.');
     expect(reply.footer!.at(-1)).toBe(NOT_ADVICE);
@@ -73,8 +100,12 @@ describe('the channel summary', () => {
   });
 
   it('the calm and the extreme model condors differ with the market (wider strikes in the extreme)', async () => {
-    const calm = (await channelSummary('2026-11-23', CALM)).reply.data as { model: { condor: { strikes: Record<string, number> } } };
-    const extreme = (await channelSummary('2026-12-08', CRASH)).reply.data as { model: { condor: { strikes: Record<string, number> } } };
+    const calm = (await channelSummary('2026-11-23', CALM)).reply.data as {
+      model: { condor: { strikes: Record<string, number> } };
+    };
+    const extreme = (await channelSummary('2026-12-08', CRASH)).reply.data as {
+      model: { condor: { strikes: Record<string, number> } };
+    };
     const width = (s: Record<string, number>) => s.shortCall! - s.shortPut!;
     expect(width(extreme.model.condor.strikes)).toBeGreaterThan(width(calm.model.condor.strikes));
   });
@@ -90,7 +121,12 @@ describe('the channel summary', () => {
 
 describe('the personal summary', () => {
   const evaluation = (action: PositionEvaluation['action'], pl: number, deviation: number) =>
-    ({ action, reason: `${action} because.`, unrealizedPl: pl, invariant: { deviation } }) as unknown as PositionEvaluation;
+    ({
+      action,
+      reason: `${action} because.`,
+      unrealizedPl: pl,
+      invariant: { deviation },
+    }) as unknown as PositionEvaluation;
   const regime = { summary: 'VIX 16.40 at the 38th percentile: normal; T = 16.9%' } as RegimeReading;
 
   it('sorts the positions that need action first (CLOSE, ROLL, HEDGE, TAKE_PROFIT, TIGHTEN, then HOLD), ties by id', () => {
@@ -112,17 +148,39 @@ describe('the personal summary', () => {
     expect(reply.title).toBe('Your positions · 2026-11-23');
     expect(reply.visibility).toBe('caller');
     expect(reply.tone).toBe('warn');
-    expect(reply.lines![0]).toBe('7 open positions, 5 need action; P/L -$530. VIX 16.40 at the 38th percentile: normal; T = 16.9%.');
+    expect(reply.lines![0]).toBe(
+      '7 open positions, 5 need action; P/L -$530. VIX 16.40 at the 38th percentile: normal; T = 16.9%.',
+    );
     expect(reply.lines!.slice(1).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
-      'CLOSE cccccc', 'ROLL ffffff', 'HEDGE dddddd', 'TAKE_PROFIT eeeeee', 'TIGHTEN bbbbbb', 'HOLD 000000', 'HOLD aaaaaa',
+      'CLOSE cccccc',
+      'ROLL ffffff',
+      'HEDGE dddddd',
+      'TAKE_PROFIT eeeeee',
+      'TIGHTEN bbbbbb',
+      'HOLD 000000',
+      'HOLD aaaaaa',
     ]);
     expect(reply.lines![1]).toBe('CLOSE cccccc C: CLOSE because. P/L -$900, δ 40.0%.');
     expect(reply.footer).toEqual(['Data: cboe, as of 2 min ago.', NOT_ADVICE]);
-    expect((reply.data as { positions: { id: string }[] }).positions.map((p) => p.id)).toEqual(['cccccc', 'ffffff', 'dddddd', 'eeeeee', 'bbbbbb', '000000', 'aaaaaa']);
+    expect((reply.data as { positions: { id: string }[] }).positions.map((p) => p.id)).toEqual([
+      'cccccc',
+      'ffffff',
+      'dddddd',
+      'eeeeee',
+      'bbbbbb',
+      '000000',
+      'aaaaaa',
+    ]);
   });
 
   it('all on HOLD is neutral; no positions says how to record one', () => {
-    const hold = buildPersonalSummary({ tradingDay: '2026-11-23', kind: 'morning', regime, footer: [], positions: [{ id: 'aaaaaa', label: 'A', evaluation: evaluation('HOLD', 5, 0) }] });
+    const hold = buildPersonalSummary({
+      tradingDay: '2026-11-23',
+      kind: 'morning',
+      regime,
+      footer: [],
+      positions: [{ id: 'aaaaaa', label: 'A', evaluation: evaluation('HOLD', 5, 0) }],
+    });
     expect(hold.tone).toBe('neutral');
     expect(hold.lines![0]).toMatch(/^1 open position, all on HOLD; P\/L \+\$5\./);
     const none = buildPersonalSummary({ tradingDay: '2026-11-23', kind: 'review', regime, footer: [], positions: [] });
@@ -137,10 +195,36 @@ describe('the personal summary', () => {
     const positions = deps.store.forUser(userId).positions;
     const listed = deps.calendar.listedExpiryNearest('2026-11-23', 45);
     const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
-    const add = (strikes: { longPut: number; shortPut: number; shortCall: number; longCall: number }, credit: number) => {
-      const condor = { underlying: { symbol: 'SPX', multiplier: 100 }, strikes, expiry: listed.expiry, quantity: 1, credit } as never;
-      const entry = createEntrySnapshot({ condor, market: { ...view.state, vol: view.volFor(listed.expiry) }, settlementMs, vix: view.vix });
-      return positions.add({ underlying: 'SPX', strikes, expiry: listed.expiry, settlement: listed.settlement, settlementMs, quantity: 1, credit, note: null, openedMs: t.clock.now(), entry, entrySource: 'test' }).id;
+    const add = (
+      strikes: { longPut: number; shortPut: number; shortCall: number; longCall: number },
+      credit: number,
+    ) => {
+      const condor = {
+        underlying: { symbol: 'SPX', multiplier: 100 },
+        strikes,
+        expiry: listed.expiry,
+        quantity: 1,
+        credit,
+      } as never;
+      const entry = createEntrySnapshot({
+        condor,
+        market: { ...view.state, vol: view.volFor(listed.expiry) },
+        settlementMs,
+        vix: view.vix,
+      });
+      return positions.add({
+        underlying: 'SPX',
+        strikes,
+        expiry: listed.expiry,
+        settlement: listed.settlement,
+        settlementMs,
+        quantity: 1,
+        credit,
+        note: null,
+        openedMs: t.clock.now(),
+        entry,
+        entrySource: 'test',
+      }).id;
     };
     const calm = add({ longPut: 5500, shortPut: 5550, shortCall: 6450, longCall: 6500 }, 6);
     const breached = add({ longPut: 5800, shortPut: 5850, shortCall: 5950, longCall: 6000 }, 20); // spot 6,000 is past the call break-even
@@ -149,6 +233,8 @@ describe('the personal summary', () => {
     expect(order.map((p) => p.id)).toEqual([breached, calm]);
     expect(order[0]!.action).toBe('CLOSE');
     expect(order[1]!.action).not.toBe('CLOSE');
-    expect(reply.lines![1]).toMatch(new RegExp(`^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: Spot 6,000`));
+    expect(reply.lines![1]).toMatch(
+      new RegExp(`^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: Spot 6,000`),
+    );
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hedgeLayer, newPosition, openTestStore, userErrorOf as refused } from './support.ts';
 
-
-describe('one user cannot see or touch another user\'s positions', () => {
+describe("one user cannot see or touch another user's positions", () => {
   const setUp = () => {
     const store = openTestStore();
     const ann = store.forUser(store.users.resolve('discord', '1', 'Ann'));
@@ -19,7 +18,7 @@ describe('one user cannot see or touch another user\'s positions', () => {
     expect(bo.positions.get('zzzzzz')).toBeNull();
   });
 
-  it('list shows only the caller\'s own positions', () => {
+  it("list shows only the caller's own positions", () => {
     const { ann, bo, annsPosition, bosPosition } = setUp();
     for (const status of ['all', 'open', 'closed'] as const) {
       expect(bo.positions.list(status).map((p) => p.id)).not.toContain(annsPosition.id);
@@ -37,11 +36,14 @@ describe('one user cannot see or touch another user\'s positions', () => {
     const closing = refused(() => bo.positions.close(annsPosition.id, { debit: 0.05, closedMs: 9, realizedPl: 2800 }));
     expect(closing.identifier).toBe('position-not-found');
     expect(closing.message).toBe(`No position ${annsPosition.id} in your positions; see /position list.`);
-    expect(refused(() => bo.positions.addHedgeLayer(annsPosition.id, hedgeLayer(2))).identifier).toBe('position-not-found');
+    expect(refused(() => bo.positions.addHedgeLayer(annsPosition.id, hedgeLayer(2))).identifier).toBe(
+      'position-not-found',
+    );
     expect(refused(() => bo.positions.events(annsPosition.id)).identifier).toBe('position-not-found');
     // The same answer for an id nobody has: nothing tells Bo that Ann's id exists.
-    expect(refused(() => bo.positions.close('zzzzzz', { debit: 1, closedMs: 1, realizedPl: 1 })).message)
-      .toBe('No position zzzzzz in your positions; see /position list.');
+    expect(refused(() => bo.positions.close('zzzzzz', { debit: 1, closedMs: 1, realizedPl: 1 })).message).toBe(
+      'No position zzzzzz in your positions; see /position list.',
+    );
 
     expect(ann.positions.get(annsPosition.id)).toEqual(before);
     expect(ann.positions.events(annsPosition.id)).toEqual(eventsBefore);

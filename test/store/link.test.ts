@@ -2,11 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LINK_CODE_ALPHABET, LINK_FAILURE_WINDOW_MS } from '../../src/store/index.ts';
-import { countRows, failNext, hedgeLayer, newPosition, openTestStore, stopFailing, userErrorOf as refusal } from './support.ts';
+import {
+  countRows,
+  failNext,
+  hedgeLayer,
+  newPosition,
+  openTestStore,
+  stopFailing,
+  userErrorOf as refusal,
+} from './support.ts';
 
 const TEN_MINUTES = 10 * 60_000;
 const T0 = 1_767_623_400_000;
-
 
 const setUp = () => {
   const store = openTestStore();
@@ -32,7 +39,7 @@ describe('link codes', () => {
     expect(path.basename(file)).toBe('test.db');
   });
 
-  it('merge the redeeming user into the code\'s owner: positions, events, layers, settings, subscriptions', () => {
+  it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", () => {
     const { store, ann, annOnTelegram } = setUp();
     const annStore = store.forUser(ann);
     const kept = annStore.positions.add(newPosition({ note: 'from Discord' }));
@@ -43,7 +50,14 @@ describe('link codes', () => {
     const movedClosed = telegramStore.positions.add(newPosition({ openedMs: T0 + 2 }));
     telegramStore.positions.close(movedClosed.id, { debit: 1, closedMs: T0 + 3, realizedPl: 2640 });
     telegramStore.settings.update({ stopLoss: 4, exitDte: 2, thresholdMin: 0.18, thresholdMax: 0.3 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: '2', userId: annOnTelegram, time: '09:45', nowMs: T0 });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: '2',
+      userId: annOnTelegram,
+      time: '09:45',
+      nowMs: T0,
+    });
     const eventsBefore = telegramStore.positions.events(moved.id);
 
     const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
@@ -52,7 +66,12 @@ describe('link codes', () => {
     expect(result).toEqual({ userId: ann, merged: { positions: 2 } });
     expect(store.users.resolve('discord', '1', 'Ann')).toBe(ann);
     expect(store.users.resolve('telegram', '2', 'Ann T')).toBe(ann);
-    expect(store.users.identities(ann).map((i) => `${i.platform}:${i.platformUserId}`).sort()).toEqual(['discord:1', 'telegram:2']);
+    expect(
+      store.users
+        .identities(ann)
+        .map((i) => `${i.platform}:${i.platformUserId}`)
+        .sort(),
+    ).toEqual(['discord:1', 'telegram:2']);
     expect(store.db.prepare('SELECT id FROM users').pluck().all()).not.toContain(annOnTelegram);
     expect(countRows(store, 'positions')).toBe(3);
 
@@ -62,15 +81,34 @@ describe('link codes', () => {
     expect(merged.events(moved.id)).toEqual(eventsBefore);
     expect(merged.get(movedClosed.id)).toMatchObject({ status: 'closed', realizedPl: 2640 });
     // The owner's values win; the other's fill gaps; thresholds travel as a pair (the owner set one).
-    expect(store.forUser(ann).settings.get()).toMatchObject({ stopLoss: 3, exitDte: 2, thresholdMin: 0.15, thresholdMax: 0.25 });
+    expect(store.forUser(ann).settings.get()).toMatchObject({
+      stopLoss: 3,
+      exitDte: 2,
+      thresholdMin: 0.15,
+      thresholdMax: 0.25,
+    });
     expect(store.forUser(annOnTelegram).positions.list()).toEqual([]);
     expect(store.subscriptions.forChat('telegram', '2').map((s) => s.userId)).toEqual([ann]);
   });
 
   it('keep one personal subscription per chat when both users had one', () => {
     const { store, ann, annOnTelegram } = setUp();
-    const owners = store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: '9', userId: ann, time: '09:45', nowMs: T0 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: '9', userId: annOnTelegram, time: '10:00', nowMs: T0 });
+    const owners = store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: '9',
+      userId: ann,
+      time: '09:45',
+      nowMs: T0,
+    });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: '9',
+      userId: annOnTelegram,
+      time: '10:00',
+      nowMs: T0,
+    });
     store.users.redeemLinkCode(annOnTelegram, store.users.createLinkCode(ann, T0, TEN_MINUTES), T0);
     expect(store.subscriptions.forChat('telegram', '9')).toEqual([owners]);
   });
@@ -93,7 +131,7 @@ describe('link codes', () => {
     expect(store.users.redeemLinkCode(annOnTelegram, justInTime, T0 + TEN_MINUTES - 1).userId).toBe(ann);
   });
 
-  it('replaces the owner\'s older unused code', () => {
+  it("replaces the owner's older unused code", () => {
     const { store, ann, annOnTelegram } = setUp();
     const older = store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const newer = store.users.createLinkCode(ann, T0 + 1, TEN_MINUTES);
@@ -108,16 +146,17 @@ describe('link codes', () => {
     expect(store.users.redeemLinkCode(annOnTelegram, typed, T0 + 1).userId).toBe(ann);
   });
 
-  it('refuses the owner\'s own code as link-self, without counting it as a wrong code', () => {
+  it("refuses the owner's own code as link-self, without counting it as a wrong code", () => {
     const { store, ann, annOnTelegram } = setUp();
     const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    for (let i = 0; i < 6; i++) expect(refusal(() => store.users.redeemLinkCode(ann, code, T0 + i)).identifier).toBe('link-self');
+    for (let i = 0; i < 6; i++)
+      expect(refusal(() => store.users.redeemLinkCode(ann, code, T0 + i)).identifier).toBe('link-self');
     expect(store.users.redeemLinkCode(annOnTelegram, code, T0 + 10).userId).toBe(ann);
   });
 
   it('refuses unknown text as link-unknown', () => {
     const { store, annOnTelegram } = setUp();
-    for (const text of ['ABCD-EFGH', 'short', '', 'ABCD-EFG0'] ) {
+    for (const text of ['ABCD-EFGH', 'short', '', 'ABCD-EFG0']) {
       expect(refusal(() => store.users.redeemLinkCode(annOnTelegram, text, T0)).identifier).toBe('link-unknown');
     }
   });

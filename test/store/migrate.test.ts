@@ -7,8 +7,19 @@ import { DatabaseTooNewError, MIGRATIONS_DIR, migrate, openDatabase, readMigrati
 import { tempDbPath, tempDir } from './support.ts';
 
 const TABLES = [
-  'users', 'identities', 'link_codes', 'link_failures', 'positions', 'position_events', 'hedge_layers',
-  'settings', 'subscriptions', 'deliveries', 'hedge_discussions', 'quotes', 'store_meta',
+  'users',
+  'identities',
+  'link_codes',
+  'link_failures',
+  'positions',
+  'position_events',
+  'hedge_layers',
+  'settings',
+  'subscriptions',
+  'deliveries',
+  'hedge_discussions',
+  'quotes',
+  'store_meta',
 ];
 
 // Shipped migrations and their sha256: databases in the field ran exactly these bytes. A new
@@ -96,7 +107,9 @@ describe('migrations', () => {
     const names = fs.readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql'));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(name).toMatch(/^\d{4}_[a-z0-9_]+\.sql$/);
-    expect(fs.readFileSync(path.join(MIGRATIONS_DIR, 'README.md'), 'utf8')).toMatch(/shipped migration is never edited/i);
+    expect(fs.readFileSync(path.join(MIGRATIONS_DIR, 'README.md'), 'utf8')).toMatch(
+      /shipped migration is never edited/i,
+    );
   });
 
   it('leave shipped migrations byte for byte as they shipped', () => {

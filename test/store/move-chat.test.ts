@@ -5,12 +5,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
 
-const open = () => createStore({ path: join(mkdtempSync(join(tmpdir(), 'condor-move-')), 'db.sqlite'), clock: { now: () => 1_000 } });
+const open = () =>
+  createStore({ path: join(mkdtempSync(join(tmpdir(), 'condor-move-')), 'db.sqlite'), clock: { now: () => 1_000 } });
 
 describe('subscriptions.moveChat', () => {
   it('moves a subscription to the new chat id, keeping its id and time', () => {
     const store = open();
-    const sub = store.subscriptions.upsert({ kind: 'channel', platform: 'telegram', chatId: '-100', userId: null, time: '09:45', nowMs: 1 });
+    const sub = store.subscriptions.upsert({
+      kind: 'channel',
+      platform: 'telegram',
+      chatId: '-100',
+      userId: null,
+      time: '09:45',
+      nowMs: 1,
+    });
     store.subscriptions.moveChat(sub.id, '-1001234', 2);
     expect(store.subscriptions.forChat('telegram', '-100')).toEqual([]);
     const moved = store.subscriptions.forChat('telegram', '-1001234');
@@ -20,8 +28,22 @@ describe('subscriptions.moveChat', () => {
 
   it('retires the old subscription when the new chat is already subscribed', () => {
     const store = open();
-    const old = store.subscriptions.upsert({ kind: 'channel', platform: 'telegram', chatId: '-100', userId: null, time: '09:45', nowMs: 1 });
-    const existing = store.subscriptions.upsert({ kind: 'channel', platform: 'telegram', chatId: '-1001234', userId: null, time: '10:00', nowMs: 1 });
+    const old = store.subscriptions.upsert({
+      kind: 'channel',
+      platform: 'telegram',
+      chatId: '-100',
+      userId: null,
+      time: '09:45',
+      nowMs: 1,
+    });
+    const existing = store.subscriptions.upsert({
+      kind: 'channel',
+      platform: 'telegram',
+      chatId: '-1001234',
+      userId: null,
+      time: '10:00',
+      nowMs: 1,
+    });
     store.subscriptions.moveChat(old.id, '-1001234', 2);
     expect(store.subscriptions.active().map((s) => s.id)).toEqual([existing.id]);
     expect(store.subscriptions.forChat('telegram', '-100')[0]?.deactivatedReason).toMatch(/moved to chat -1001234/);

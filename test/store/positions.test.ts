@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStore, POSITION_ID_ALPHABET } from '../../src/store/index.ts';
-import { entrySnapshot, hedgeLayer, newPosition, openTestStore, tempDbPath, userErrorOf as userError } from './support.ts';
+import {
+  entrySnapshot,
+  hedgeLayer,
+  newPosition,
+  openTestStore,
+  tempDbPath,
+  userErrorOf as userError,
+} from './support.ts';
 
 /** Every number of a value as its 64 bits, keyed by path: equal lists mean a bit-for-bit round trip. */
 function numberBits(value: unknown, at = '$', out: string[] = []): string[] {
@@ -9,11 +16,11 @@ function numberBits(value: unknown, at = '$', out: string[] = []): string[] {
     bits.setFloat64(0, value);
     out.push(`${at}=${bits.getBigUint64(0).toString(16)}`);
   } else if (value && typeof value === 'object') {
-    for (const key of Object.keys(value).sort()) numberBits((value as Record<string, unknown>)[key], `${at}.${key}`, out);
+    for (const key of Object.keys(value).sort())
+      numberBits((value as Record<string, unknown>)[key], `${at}.${key}`, out);
   }
   return out;
 }
-
 
 describe('positions', () => {
   it('add then get returns the position with its entry snapshot bit for bit, also after reopening the file', () => {
@@ -26,8 +33,19 @@ describe('positions', () => {
       const added = store.forUser(userId).positions.add(newPosition({ entry }));
       id = added.id;
       expect(added).toMatchObject({
-        userId, underlying: 'SPX', expiry: '2027-01-08', settlement: 'PM', quantity: 2, credit: 14.2,
-        note: 'first fill', status: 'open', closedMs: null, closeDebit: null, realizedPl: null, entrySource: 'cboe', hedgeLayers: [],
+        userId,
+        underlying: 'SPX',
+        expiry: '2027-01-08',
+        settlement: 'PM',
+        quantity: 2,
+        credit: 14.2,
+        note: 'first fill',
+        status: 'open',
+        closedMs: null,
+        closeDebit: null,
+        realizedPl: null,
+        entrySource: 'cboe',
+        hedgeLayers: [],
         strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 },
       });
       store.close();
@@ -62,7 +80,10 @@ describe('positions', () => {
     expect(positions.list('all').map((p) => p.id)).toEqual([first.id, second.id]);
     expect(positions.list('open').map((p) => p.id)).toEqual([second.id]);
     expect(positions.list('closed').map((p) => p.id)).toEqual([first.id]);
-    expect(positions.events(first.id).map((e) => [e.kind, e.atMs])).toEqual([['opened', 1000], ['closed', 5000]]);
+    expect(positions.events(first.id).map((e) => [e.kind, e.atMs])).toEqual([
+      ['opened', 1000],
+      ['closed', 5000],
+    ]);
     expect(positions.events(first.id)[1]!.detail).toEqual({ debit: 4.1, realizedPl: 2020 });
   });
 

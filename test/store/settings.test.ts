@@ -10,7 +10,6 @@ const setUp = () => {
   return { store, settings: store.forUser(userId).settings, storedKeys };
 };
 
-
 describe('settings', () => {
   it('start as the engine defaults with no summary time, storing nothing', () => {
     const { settings, storedKeys } = setUp();
@@ -77,11 +76,25 @@ describe('settings', () => {
 
   it('accept the edges of each rule', () => {
     const { settings } = setUp();
-    expect(() => settings.update({
-      profitTarget: 1, stopLoss: 10, exitDte: 365, minRollDte: 0, thresholdMin: 0.2, thresholdMax: 0.2,
-      deltaTrigger: 0.99, maxHedgeLayers: 5, summaryTime: '23:59',
-    })).not.toThrow();
-    expect(settings.get()).toMatchObject({ thresholdMin: 0.2, thresholdMax: 0.2, maxHedgeLayers: 5, summaryTime: '23:59' });
+    expect(() =>
+      settings.update({
+        profitTarget: 1,
+        stopLoss: 10,
+        exitDte: 365,
+        minRollDte: 0,
+        thresholdMin: 0.2,
+        thresholdMax: 0.2,
+        deltaTrigger: 0.99,
+        maxHedgeLayers: 5,
+        summaryTime: '23:59',
+      }),
+    ).not.toThrow();
+    expect(settings.get()).toMatchObject({
+      thresholdMin: 0.2,
+      thresholdMax: 0.2,
+      maxHedgeLayers: 5,
+      summaryTime: '23:59',
+    });
   });
 
   it('refuse an unknown setting', () => {

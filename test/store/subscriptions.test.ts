@@ -10,7 +10,14 @@ describe('subscriptions', () => {
   it('upsert creates once and then updates the time, keeping the id', () => {
     const store = openTestStore({ clock: { now: () => T0 + 99 } });
     const created = store.subscriptions.upsert({ ...channel, time: '09:45', nowMs: T0 });
-    expect(created).toEqual({ id: created.id, ...channel, time: '09:45', active: true, deactivatedReason: null, createdMs: T0 });
+    expect(created).toEqual({
+      id: created.id,
+      ...channel,
+      time: '09:45',
+      active: true,
+      deactivatedReason: null,
+      createdMs: T0,
+    });
     const updated = store.subscriptions.upsert({ ...channel, time: '10:15', nowMs: T0 + 1 });
     expect(updated).toEqual({ ...created, time: '10:15' });
     expect(store.subscriptions.forChat('discord', 'chan-1')).toEqual([updated]);
@@ -21,8 +28,14 @@ describe('subscriptions', () => {
     for (let i = 0; i < 3; i++) store.subscriptions.upsert({ ...channel, time: '09:45', nowMs: T0 + i });
     expect(countRows(store, 'subscriptions')).toBe(1);
     // Also at the SQL level, for any writer that bypasses the repository.
-    expect(() => store.db.prepare(`INSERT INTO subscriptions (kind, platform, chat_id, user_id, time, created_ms)
-      VALUES ('channel', 'discord', 'chan-1', NULL, '09:45', 0)`).run()).toThrow(/UNIQUE constraint failed/);
+    expect(() =>
+      store.db
+        .prepare(
+          `INSERT INTO subscriptions (kind, platform, chat_id, user_id, time, created_ms)
+      VALUES ('channel', 'discord', 'chan-1', NULL, '09:45', 0)`,
+        )
+        .run(),
+    ).toThrow(/UNIQUE constraint failed/);
   });
 
   it('a channel subscription belongs to the chat, not to the admin who made it', () => {
@@ -38,12 +51,42 @@ describe('subscriptions', () => {
     const store = openTestStore();
     const ann = store.users.resolve('telegram', '1', 'Ann');
     const bo = store.users.resolve('telegram', '2', 'Bo');
-    store.subscriptions.upsert({ kind: 'channel', platform: 'telegram', chatId: 'g', userId: null, time: '09:45', nowMs: T0 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: 'g', userId: ann, time: '09:45', nowMs: T0 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: 'g', userId: bo, time: '09:45', nowMs: T0 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: 'g', userId: bo, time: '11:00', nowMs: T0 });
+    store.subscriptions.upsert({
+      kind: 'channel',
+      platform: 'telegram',
+      chatId: 'g',
+      userId: null,
+      time: '09:45',
+      nowMs: T0,
+    });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: 'g',
+      userId: ann,
+      time: '09:45',
+      nowMs: T0,
+    });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: 'g',
+      userId: bo,
+      time: '09:45',
+      nowMs: T0,
+    });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: 'g',
+      userId: bo,
+      time: '11:00',
+      nowMs: T0,
+    });
     expect(store.subscriptions.forChat('telegram', 'g').map((s) => [s.kind, s.userId, s.time])).toEqual([
-      ['channel', null, '09:45'], ['personal', ann, '09:45'], ['personal', bo, '11:00'],
+      ['channel', null, '09:45'],
+      ['personal', ann, '09:45'],
+      ['personal', bo, '11:00'],
     ]);
     expect(store.subscriptions.forChat('discord', 'g')).toEqual([]);
   });
@@ -55,20 +98,35 @@ describe('subscriptions', () => {
     expect(store.subscriptions.remove(channel)).toBe(false);
     expect(store.subscriptions.remove({ ...channel, chatId: 'nowhere' })).toBe(false);
     expect(store.subscriptions.active()).toEqual([]);
-    expect(store.subscriptions.forChat('discord', 'chan-1')).toEqual([{ ...created, active: false, deactivatedReason: REMOVED_REASON }]);
+    expect(store.subscriptions.forChat('discord', 'chan-1')).toEqual([
+      { ...created, active: false, deactivatedReason: REMOVED_REASON },
+    ]);
     expect(store.db.prepare('SELECT deactivated_ms FROM subscriptions').pluck().get()).toBe(T0 + 5);
-    expect(store.subscriptions.upsert({ ...channel, time: '09:30', nowMs: T0 + 9 })).toEqual({ ...created, time: '09:30' });
+    expect(store.subscriptions.upsert({ ...channel, time: '09:30', nowMs: T0 + 9 })).toEqual({
+      ...created,
+      time: '09:30',
+    });
     expect(store.subscriptions.active().map((s) => s.id)).toEqual([created.id]);
   });
 
   it('deactivate records the reason (a chat that blocked the bot) and active() lists only the rest', () => {
     const store = openTestStore();
     const ann = store.users.resolve('telegram', '1', 'Ann');
-    const blocked = store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: '1', userId: ann, time: '09:45', nowMs: T0 });
+    const blocked = store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: '1',
+      userId: ann,
+      time: '09:45',
+      nowMs: T0,
+    });
     const kept = store.subscriptions.upsert({ ...channel, time: '09:45', nowMs: T0 });
     store.subscriptions.deactivate(blocked.id, 'bot blocked by the user', T0 + 1);
     expect(store.subscriptions.active()).toEqual([kept]);
-    expect(store.subscriptions.forChat('telegram', '1')[0]).toMatchObject({ active: false, deactivatedReason: 'bot blocked by the user' });
+    expect(store.subscriptions.forChat('telegram', '1')[0]).toMatchObject({
+      active: false,
+      deactivatedReason: 'bot blocked by the user',
+    });
   });
 
   it('refuse a malformed time with one line', () => {

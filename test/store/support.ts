@@ -36,7 +36,12 @@ export function entrySnapshot(overrides: Partial<EntrySnapshot> = {}): EntrySnap
     openedMs: 1_767_623_400_000,
     openedDate: '2026-01-05',
     spot: 5987.123456789012,
-    legVols: { longPut: 0.2345678901234567, shortPut: 0.1987654321098765, shortCall: 0.1234567890123456, longCall: 0.1111111111111111 },
+    legVols: {
+      longPut: 0.2345678901234567,
+      shortPut: 0.1987654321098765,
+      shortCall: 0.1234567890123456,
+      longCall: 0.1111111111111111,
+    },
     legVolSources: { longPut: 'chain', shortPut: 'chain', shortCall: 'vix-proxy', longCall: 'user' },
     atmVol: 0.1499999999999999,
     vix: 16.73,
@@ -91,12 +96,20 @@ export function countRows(store: SqliteStore, table: string): number {
 }
 
 /** Makes the next INSERT (or UPDATE/DELETE) on a table fail inside SQLite, as a real failure mid-transaction. */
-export function failNext(store: SqliteStore, table: string, operation: 'INSERT' | 'UPDATE' | 'DELETE' = 'INSERT'): void {
+export function failNext(
+  store: SqliteStore,
+  table: string,
+  operation: 'INSERT' | 'UPDATE' | 'DELETE' = 'INSERT',
+): void {
   store.db.exec(`CREATE TRIGGER fail_${table}_${operation} BEFORE ${operation} ON ${table}
     BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
 }
 
-export function stopFailing(store: SqliteStore, table: string, operation: 'INSERT' | 'UPDATE' | 'DELETE' = 'INSERT'): void {
+export function stopFailing(
+  store: SqliteStore,
+  table: string,
+  operation: 'INSERT' | 'UPDATE' | 'DELETE' = 'INSERT',
+): void {
   store.db.exec(`DROP TRIGGER fail_${table}_${operation}`);
 }
 

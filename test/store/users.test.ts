@@ -4,7 +4,6 @@ import { newPosition, openTestStore, tempDbPath, userErrorOf as refusal } from '
 
 const T0 = 1_767_623_400_000;
 
-
 describe('user directory', () => {
   it('creates a user on first sight, finds it afterwards and keeps the display name current', () => {
     let now = T0;
@@ -12,7 +11,9 @@ describe('user directory', () => {
     const ann = store.users.resolve('discord', '1', 'Ann');
     now += 1000;
     expect(store.users.resolve('discord', '1', 'Ann B.')).toBe(ann);
-    expect(store.users.identities(ann)).toEqual([{ platform: 'discord', platformUserId: '1', displayName: 'Ann B.', linkedMs: T0 }]);
+    expect(store.users.identities(ann)).toEqual([
+      { platform: 'discord', platformUserId: '1', displayName: 'Ann B.', linkedMs: T0 },
+    ]);
     expect(store.db.prepare('SELECT created_ms FROM users WHERE id = ?').pluck().get(ann)).toBe(T0);
   });
 
@@ -37,22 +38,38 @@ describe('user directory', () => {
     }
   });
 
-  it('unlink splits a platform\'s identity into a new, empty user; positions stay', () => {
+  it("unlink splits a platform's identity into a new, empty user; positions stay", () => {
     const store = openTestStore();
     const ann = store.users.resolve('discord', '1', 'Ann');
     const other = store.users.resolve('telegram', '2', 'Ann T');
     store.users.redeemLinkCode(other, store.users.createLinkCode(ann, T0, 600_000), T0);
     const { id } = store.forUser(ann).positions.add(newPosition());
     store.forUser(ann).settings.update({ stopLoss: 3 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'telegram', chatId: '2', userId: ann, time: '09:45', nowMs: T0 });
-    store.subscriptions.upsert({ kind: 'personal', platform: 'discord', chatId: 'dm1', userId: ann, time: '09:45', nowMs: T0 });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'telegram',
+      chatId: '2',
+      userId: ann,
+      time: '09:45',
+      nowMs: T0,
+    });
+    store.subscriptions.upsert({
+      kind: 'personal',
+      platform: 'discord',
+      chatId: 'dm1',
+      userId: ann,
+      time: '09:45',
+      nowMs: T0,
+    });
 
     store.users.unlink(ann, 'telegram', T0 + 5);
 
     const split = store.users.resolve('telegram', '2', 'Ann T');
     expect(split).not.toBe(ann);
     expect(store.users.resolve('discord', '1', 'Ann')).toBe(ann);
-    expect(store.users.identities(split)).toEqual([{ platform: 'telegram', platformUserId: '2', displayName: 'Ann T', linkedMs: T0 + 5 }]);
+    expect(store.users.identities(split)).toEqual([
+      { platform: 'telegram', platformUserId: '2', displayName: 'Ann T', linkedMs: T0 + 5 },
+    ]);
     expect(store.forUser(split).positions.list()).toEqual([]);
     expect(store.forUser(split).settings.get().stopLoss).toBe(2);
     expect(store.forUser(ann).positions.get(id)).not.toBeNull();

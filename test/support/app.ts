@@ -57,13 +57,33 @@ export function fixedClock(startMs = MONDAY_10_NY): MovableClock {
 
 export type Who = 'alice' | 'bob';
 
-const privateChat = (platform: Platform, id: string): Chat => ({ platform, id, kind: 'private', callerCanManage: true });
+const privateChat = (platform: Platform, id: string): Chat => ({
+  platform,
+  id,
+  kind: 'private',
+  callerCanManage: true,
+});
 
 /** A person's identity on a platform, in a private chat (Telegram's private chat id is the user id). */
 export function identity(who: Who, platform: Platform, chat?: Partial<Chat>): Identity {
-  const platformUserId = platform === 'console' || platform === 'cli' ? `local-${who}` : platform === 'discord' ? (who === 'alice' ? '111111111111111111' : '222222222222222222') : who === 'alice' ? '7001' : '7002';
-  const defaultChat = platform === 'discord' ? privateChat('discord', `dm-${platformUserId}`) : privateChat(platform, platformUserId);
-  return { platform, platformUserId, displayName: who === 'alice' ? 'Alice' : 'Bob', chat: { ...defaultChat, platform, ...chat } };
+  const platformUserId =
+    platform === 'console' || platform === 'cli'
+      ? `local-${who}`
+      : platform === 'discord'
+        ? who === 'alice'
+          ? '111111111111111111'
+          : '222222222222222222'
+        : who === 'alice'
+          ? '7001'
+          : '7002';
+  const defaultChat =
+    platform === 'discord' ? privateChat('discord', `dm-${platformUserId}`) : privateChat(platform, platformUserId);
+  return {
+    platform,
+    platformUserId,
+    displayName: who === 'alice' ? 'Alice' : 'Bob',
+    chat: { ...defaultChat, platform, ...chat },
+  };
 }
 
 export const ALICE = {
@@ -79,12 +99,25 @@ export const BOB = {
 
 /** The same person in a Discord server channel (callerCanManage as given). */
 export function inDiscordChannel(base: Identity, callerCanManage: boolean): Identity {
-  return { ...base, chat: { platform: 'discord', id: '333333333333333333', kind: 'channel', guildId: '444444444444444444', title: 'condors', callerCanManage } };
+  return {
+    ...base,
+    chat: {
+      platform: 'discord',
+      id: '333333333333333333',
+      kind: 'channel',
+      guildId: '444444444444444444',
+      title: 'condors',
+      callerCanManage,
+    },
+  };
 }
 
 /** The same person in a Telegram group (callerCanManage: chat administrator). */
 export function inTelegramGroup(base: Identity, callerCanManage: boolean): Identity {
-  return { ...base, chat: { platform: 'telegram', id: '-1001234567890', kind: 'group', title: 'condor traders', callerCanManage } };
+  return {
+    ...base,
+    chat: { platform: 'telegram', id: '-1001234567890', kind: 'group', title: 'condor traders', callerCanManage },
+  };
 }
 
 // ------------------------------------------------------------------ logging
@@ -133,14 +166,29 @@ export function makeApp(options: TestAppOptions = {}): TestApp {
   const dbPath = path.join(dir, 'data', 'condor-xyk.db');
   // The fixed clock puts every command in one minute: the per-user budget of chain-priced
   // evaluations (CHAIN_EVALUATIONS_PER_MINUTE) is raised unless a test asks for its own.
-  const result = createConfig({ DATABASE_PATH: dbPath, MARKET_DATA: 'demo', CHARTS_DIR: path.join(dir, 'charts'), CHAIN_EVALUATIONS_PER_MINUTE: '1000', ...options.env });
+  const result = createConfig({
+    DATABASE_PATH: dbPath,
+    MARKET_DATA: 'demo',
+    CHARTS_DIR: path.join(dir, 'charts'),
+    CHAIN_EVALUATIONS_PER_MINUTE: '1000',
+    ...options.env,
+  });
   if (!result.ok) throw new Error(`test configuration: ${result.error}`);
   const clock = options.clock ?? fixedClock();
-  const app = buildApp(result.config, options.logger ?? silentLogger, { clock, ...(options.services ? { services: options.services } : {}) });
+  const app = buildApp(result.config, options.logger ?? silentLogger, {
+    clock,
+    ...(options.services ? { services: options.services } : {}),
+  });
   cleanups.push(() => app.close());
-  const deps: AppDeps = options.extraCommands ? { ...app.deps, registry: createRegistry([...commands, ...options.extraCommands]) } : app.deps;
+  const deps: AppDeps = options.extraCommands
+    ? { ...app.deps, registry: createRegistry([...commands, ...options.extraCommands]) }
+    : app.deps;
   const db = app.store.db;
-  const tables = () => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]);
+  const tables = () =>
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
   const run = async (line: string, who: Identity = ALICE.console) => (await runLine(deps, who, line)).reply;
   return {
     app,
@@ -156,7 +204,9 @@ export function makeApp(options: TestAppOptions = {}): TestApp {
       return (reply.data as { position: { id: string } }).position.id;
     },
     rowCounts() {
-      return Object.fromEntries(tables().map((table) => [table, db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number]));
+      return Object.fromEntries(
+        tables().map((table) => [table, db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number]),
+      );
     },
     rows(table) {
       return db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all();
@@ -172,7 +222,9 @@ export function replyText(reply: Reply): string {
     reply.title,
     ...(reply.lines ?? []),
     ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`),
-    ...(reply.table ? [reply.table.columns.map((c) => c.label).join(' | '), ...reply.table.rows.map((r) => r.join(' | '))] : []),
+    ...(reply.table
+      ? [reply.table.columns.map((c) => c.label).join(' | '), ...reply.table.rows.map((r) => r.join(' | '))]
+      : []),
     ...(reply.footer ?? []),
   ].join('\n');
 }
@@ -180,7 +232,8 @@ export function replyText(reply: Reply): string {
 /** The one line of an error reply (throws if it is not an error reply with exactly one line). */
 export function errorLine(reply: Reply): string {
   if (!reply.error) throw new Error(`expected an error reply, got "${reply.title}": ${reply.lines?.join(' / ')}`);
-  if (reply.lines?.length !== 1) throw new Error(`expected one line, got ${reply.lines?.length}: ${JSON.stringify(reply.lines)}`);
+  if (reply.lines?.length !== 1)
+    throw new Error(`expected one line, got ${reply.lines?.length}: ${JSON.stringify(reply.lines)}`);
   return reply.lines[0]!;
 }
 
@@ -206,8 +259,15 @@ export interface ChildResult {
  * (no platform tokens, no LOG_LEVEL from outside) plus `env`, feeds `input` to standard input and
  * closes it. Killed after timeoutMs; never sleeps.
  */
-export function runMain(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_)/.test(key)));
+export function runMain(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<ChildResult> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_)/.test(key),
+    ),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, CONDOR_XYK_TEST: '1', ...options.env },

@@ -2,7 +2,10 @@
 // order, the same date formats. Numbers are made up for the tests: never market data.
 
 /** The delayed-quotes /quotes/_X.json body. lastTradeTime: New York wall clock 'YYYY-MM-DDTHH:MM:SS'. */
-export function quoteJson(symbol: string, values: { price: number; prevClose?: number; lastTradeTime: string; timestamp?: string; iv30?: number }): string {
+export function quoteJson(
+  symbol: string,
+  values: { price: number; prevClose?: number; lastTradeTime: string; timestamp?: string; iv30?: number },
+): string {
   const { price, prevClose = price * 0.99, lastTradeTime } = values;
   return JSON.stringify(
     {
@@ -47,7 +50,9 @@ export interface ChainRow {
 
 /** The /options/_SPX.json body: the SPX header plus data.options[] rows in the feed's key order. */
 export function chainJson(values: { spot: number; lastTradeTime: string; rows: readonly ChainRow[] }): string {
-  const quote = JSON.parse(quoteJson('SPX', { price: values.spot, lastTradeTime: values.lastTradeTime, iv30: 13.373 })) as { timestamp: string; data: Record<string, unknown>; symbol: string };
+  const quote = JSON.parse(
+    quoteJson('SPX', { price: values.spot, lastTradeTime: values.lastTradeTime, iv30: 13.373 }),
+  ) as { timestamp: string; data: Record<string, unknown>; symbol: string };
   const options = values.rows.map((row) => ({
     option: row.option,
     bid: row.bid ?? 10,
@@ -85,7 +90,10 @@ const us = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(
 
 /** CBOE's VIX/VIX3M layout: DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY and 6 decimals. */
 export function cboeOhlcCsv(bars: readonly Bar[]): string {
-  const rows = bars.map((b) => `${us(b.date)},${b.close.toFixed(6)},${(b.close * 1.05).toFixed(6)},${(b.close * 0.95).toFixed(6)},${b.close.toFixed(6)}`);
+  const rows = bars.map(
+    (b) =>
+      `${us(b.date)},${b.close.toFixed(6)},${(b.close * 1.05).toFixed(6)},${(b.close * 0.95).toFixed(6)},${b.close.toFixed(6)}`,
+  );
   return ['DATE,OPEN,HIGH,LOW,CLOSE', ...rows].join('\n') + '\n';
 }
 
@@ -96,10 +104,13 @@ export function cboeCloseCsv(name: string, bars: readonly Bar[]): string {
 
 /** FRED's fredgraph.csv: observation_date,SERIES with empty values on holidays. */
 export function fredCsv(series: string, bars: readonly (Bar | { date: string; close: null })[]): string {
-  return [`observation_date,${series}`, ...bars.map((b) => `${b.date},${b.close === null ? '' : b.close}`)].join('\n') + '\n';
+  return (
+    [`observation_date,${series}`, ...bars.map((b) => `${b.date},${b.close === null ? '' : b.close}`)].join('\n') + '\n'
+  );
 }
 
-export const HTML_CHALLENGE = '<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing cdn.cboe.com. SECRET-BODY-MARKER</body></html>';
+export const HTML_CHALLENGE =
+  '<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing cdn.cboe.com. SECRET-BODY-MARKER</body></html>';
 
 /** A logger that keeps what it is told (child bindings merged in): the one in app.ts. */
 export { capturingLogger as recordingLogger, type LogEntry } from './logger.ts';

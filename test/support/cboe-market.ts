@@ -20,7 +20,11 @@ export const PREVIOUS = { SPX: 5790.3, VIX: 15.8, VIX3M: 17.5, VVIX: 90 } as con
 export function quoteRoutes(lastTradeTime = LAST_TRADE): Record<string, string> {
   const routes: Record<string, string> = {};
   for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX'] as const) {
-    routes[quotePath(symbol)] = quoteJson(symbol, { price: FIXTURE[symbol], prevClose: PREVIOUS[symbol], lastTradeTime });
+    routes[quotePath(symbol)] = quoteJson(symbol, {
+      price: FIXTURE[symbol],
+      prevClose: PREVIOUS[symbol],
+      lastTradeTime,
+    });
   }
   return routes;
 }
@@ -53,14 +57,19 @@ export interface Harness {
 }
 
 /** With `history` (default), MARKET_DATA_DIR holds a VIX_History.csv of 260 closes before `start`. */
-export async function harness(routes: Record<string, string> = quoteRoutes(), start = NOW, options: { history?: boolean } = {}): Promise<Harness> {
+export async function harness(
+  routes: Record<string, string> = quoteRoutes(),
+  start = NOW,
+  options: { history?: boolean } = {},
+): Promise<Harness> {
   const server = await startCboeServer(routes);
   let now = start;
   const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
   const store = createStore({ path: ':memory:', clock });
   const logger = recordingLogger();
   const data = tempDir();
-  if (options.history ?? true) writeFileSync(path.join(data.dir, 'VIX_History.csv'), cboeOhlcCsv(vixHistoryBars(start)));
+  if (options.history ?? true)
+    writeFileSync(path.join(data.dir, 'VIX_History.csv'), cboeOhlcCsv(vixHistoryBars(start)));
   const sleeps: number[] = [];
   return {
     server,

@@ -39,14 +39,20 @@ export async function startCboeServer(routes: Record<string, string | Scripted> 
   const scripts = new Map<string, Scripted[]>();
   const counts = new Map<string, number>();
   const agents = new Map<string, string | undefined>();
-  const serve = (path: string, answer: string | Scripted) => defaults.set(path, typeof answer === 'string' ? { body: answer } : answer);
+  const serve = (path: string, answer: string | Scripted) =>
+    defaults.set(path, typeof answer === 'string' ? { body: answer } : answer);
   for (const [path, answer] of Object.entries(routes)) serve(path, answer);
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
     counts.set(path, (counts.get(path) ?? 0) + 1);
     agents.set(path, request.headers['user-agent']);
-    const answer = scripts.get(path)?.shift() ?? defaults.get(path) ?? { status: 404, body: '<?xml version="1.0"?><Error><Code>NoSuchKey</Code></Error>', contentType: 'application/xml' };
+    const answer = scripts.get(path)?.shift() ??
+      defaults.get(path) ?? {
+        status: 404,
+        body: '<?xml version="1.0"?><Error><Code>NoSuchKey</Code></Error>',
+        contentType: 'application/xml',
+      };
     if (answer.hang) return; // the socket stays open until close()
     response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? contentTypeFor(path) });
     response.end(answer.body ?? '');

@@ -18,14 +18,19 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-export async function startDiscordGateway(bot: { id: string; username: string }, applicationId: string): Promise<FakeGateway> {
+export async function startDiscordGateway(
+  bot: { id: string; username: string },
+  applicationId: string,
+): Promise<FakeGateway> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const sockets = new Set<WebSocket>();
   const identifies: { token: string; intents: number }[] = [];
   let sequence = 0;
   let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   const send = (socket: WebSocket, payload: unknown) => socket.send(JSON.stringify(payload));
 
   server.on('connection', (socket) => {
@@ -38,8 +43,18 @@ export async function startDiscordGateway(bot: { id: string; username: string },
       if (packet.op === 2) {
         identifies.push({ token: packet.d.token, intents: packet.d.intents });
         send(socket, {
-          op: 0, s: ++sequence, t: 'READY',
-          d: { v: 10, user: { ...bot, discriminator: '0', bot: true, avatar: null, global_name: null }, guilds: [], session_id: 'session-1', resume_gateway_url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, application: { id: applicationId, flags: 0 }, shard: [0, 1] },
+          op: 0,
+          s: ++sequence,
+          t: 'READY',
+          d: {
+            v: 10,
+            user: { ...bot, discriminator: '0', bot: true, avatar: null, global_name: null },
+            guilds: [],
+            session_id: 'session-1',
+            resume_gateway_url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            application: { id: applicationId, flags: 0 },
+            shard: [0, 1],
+          },
         });
         markReady();
       }
@@ -56,14 +71,19 @@ export async function startDiscordGateway(bot: { id: string; username: string },
     async closed() {
       while (sockets.size) await new Promise((resolve) => setTimeout(resolve, 10));
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.terminate();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.terminate();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** The REST fake's answer to GET /gateway/bot, pointing at the loopback gateway. */
 export const gatewayBotAnswer = (gatewayUrl: string): ScriptedResponse => ({
-  body: { url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } },
+  body: {
+    url: gatewayUrl,
+    shards: 1,
+    session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+  },
 });

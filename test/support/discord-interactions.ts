@@ -2,7 +2,11 @@
 // points at the loopback fake (test/support/discord-rest.ts). Their reply/deferReply/editReply/
 // followUp go over HTTP to the fake, exactly as in production, and tests read what arrived.
 import {
-  AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Client, PermissionFlagsBits,
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  PermissionFlagsBits,
   type Interaction,
 } from 'discord.js';
 import type { z } from 'zod';
@@ -28,9 +32,17 @@ export interface Where {
   channelId?: string;
 }
 
-export const ALICE: Caller = { id: '600000000000000001', username: 'alice', permissions: PermissionFlagsBits.SendMessages };
+export const ALICE: Caller = {
+  id: '600000000000000001',
+  username: 'alice',
+  permissions: PermissionFlagsBits.SendMessages,
+};
 export const BOB: Caller = { id: '600000000000000002', username: 'bob', permissions: PermissionFlagsBits.SendMessages };
-export const ADMIN: Caller = { id: '600000000000000003', username: 'admin', permissions: PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageChannels };
+export const ADMIN: Caller = {
+  id: '600000000000000003',
+  username: 'admin',
+  permissions: PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageChannels,
+};
 
 /** A Client that never logs in: REST to the fake, token set so bot-authenticated routes work. */
 export function fakeClient(restUrl: string): Client {
@@ -42,7 +54,13 @@ export function fakeClient(restUrl: string): Client {
 function base(type: number, caller: Caller, where: Where) {
   const guildId = where.guildId === undefined ? GUILD_ID : where.guildId;
   const channelId = where.channelId ?? (guildId ? CHANNEL_ID : `5${caller.id.slice(1)}`);
-  const user = { id: caller.id, username: caller.username ?? 'someone', discriminator: '0', global_name: null, avatar: null };
+  const user = {
+    id: caller.id,
+    username: caller.username ?? 'someone',
+    discriminator: '0',
+    global_name: null,
+    avatar: null,
+  };
   const id = snowflake();
   return {
     id,
@@ -58,20 +76,43 @@ function base(type: number, caller: Caller, where: Where) {
     authorizing_integration_owners: { 0: guildId ?? undefined },
     context: guildId ? 0 : 1,
     ...(guildId
-      ? { guild_id: guildId, guild_locale: 'en-US', member: { user, roles: [], permissions: String(caller.permissions ?? 0n), nick: caller.nick ?? null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 } }
+      ? {
+          guild_id: guildId,
+          guild_locale: 'en-US',
+          member: {
+            user,
+            roles: [],
+            permissions: String(caller.permissions ?? 0n),
+            nick: caller.nick ?? null,
+            joined_at: new Date(0).toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+        }
       : { user }),
   };
 }
 
 const OPTION_TYPES = { number: 10, integer: 4, boolean: 5 } as Record<string, number>;
 
-function optionData(registry: Registry, name: string, options: Record<string, string | number | boolean>, focused?: string) {
+function optionData(
+  registry: Registry,
+  name: string,
+  options: Record<string, string | number | boolean>,
+  focused?: string,
+) {
   const command = registry.get(name);
   if (!command) throw new Error(`no command ${name}`);
   const shape = command.options.shape as Record<string, z.ZodType>;
   const values = Object.entries(options).map(([key, value]) => {
     const meta = shape[key] ? optionMeta(shape[key]) : undefined;
-    return { name: key, type: OPTION_TYPES[meta?.kind ?? ''] ?? 3, value, ...(key === focused ? { focused: true } : {}) };
+    return {
+      name: key,
+      type: OPTION_TYPES[meta?.kind ?? ''] ?? 3,
+      value,
+      ...(key === focused ? { focused: true } : {}),
+    };
   });
   const [root, sub] = name.split(' ');
   return { root: root!, options: sub ? [{ type: 1, name: sub, options: values }] : values };
@@ -79,13 +120,28 @@ function optionData(registry: Registry, name: string, options: Record<string, st
 
 type Construct<T> = new (client: Client, data: unknown) => T;
 
-export function chatInput(client: Client, registry: Registry, name: string, options: Record<string, string | number | boolean> = {}, caller: Caller = ALICE, where: Where = {}): ChatInputCommandInteraction {
+export function chatInput(
+  client: Client,
+  registry: Registry,
+  name: string,
+  options: Record<string, string | number | boolean> = {},
+  caller: Caller = ALICE,
+  where: Where = {},
+): ChatInputCommandInteraction {
   const data = optionData(registry, name, options);
   const raw = { ...base(2, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
   return new (ChatInputCommandInteraction as unknown as Construct<ChatInputCommandInteraction>)(client, raw);
 }
 
-export function autocomplete(client: Client, registry: Registry, name: string, focused: string, typed: string, caller: Caller = ALICE, where: Where = {}): AutocompleteInteraction {
+export function autocomplete(
+  client: Client,
+  registry: Registry,
+  name: string,
+  focused: string,
+  typed: string,
+  caller: Caller = ALICE,
+  where: Where = {},
+): AutocompleteInteraction {
   const data = optionData(registry, name, { [focused]: typed }, focused);
   const raw = { ...base(4, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
   return new (AutocompleteInteraction as unknown as Construct<AutocompleteInteraction>)(client, raw);
@@ -96,7 +152,24 @@ export function button(client: Client, customId: string, caller: Caller = ALICE,
   const raw = {
     ...b,
     data: { custom_id: customId, component_type: 2 },
-    message: { id: snowflake(), channel_id: b.channel.id, type: 0, content: '', author: BOT_USER, timestamp: new Date(0).toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], components: [], pinned: false, flags: 0 },
+    message: {
+      id: snowflake(),
+      channel_id: b.channel.id,
+      type: 0,
+      content: '',
+      author: BOT_USER,
+      timestamp: new Date(0).toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 0,
+    },
   };
   return new (ButtonInteraction as unknown as Construct<ButtonInteraction>)(client, raw);
 }

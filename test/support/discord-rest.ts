@@ -41,7 +41,14 @@ interface Script {
   sticky: boolean;
 }
 
-export const BOT_USER = { id: '900000000000000001', username: 'condor', discriminator: '0', bot: true, global_name: null, avatar: null };
+export const BOT_USER = {
+  id: '900000000000000001',
+  username: 'condor',
+  discriminator: '0',
+  bot: true,
+  global_name: null,
+  avatar: null,
+};
 
 export interface FakeDiscordRest {
   /** REST base for discord.js: http://127.0.0.1:PORT/api */
@@ -97,7 +104,13 @@ async function readBody(request: IncomingMessage): Promise<{ body: unknown; file
       if (field === 'payload_json') body = JSON.parse(String(value));
       else if (typeof value !== 'string') {
         const text = value.type.startsWith('text/') || /\.(csv|txt)$/.test(value.name) ? await value.text() : undefined;
-        files.push({ field, filename: value.name, contentType: value.type, size: value.size, ...(text !== undefined ? { text } : {}) });
+        files.push({
+          field,
+          filename: value.name,
+          contentType: value.type,
+          size: value.size,
+          ...(text !== undefined ? { text } : {}),
+        });
       }
     }
     return { body, files };
@@ -125,11 +138,34 @@ function defaultAnswer(request: RecordedRequest, nonces: Map<string, unknown>): 
     return { body: message(match[1]!, body) };
   }
   if (method === 'POST' && (match = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
-    return { status: 201, body: { id: snowflake(), type: 11, parent_id: match[1], name: body?.name, owner_id: BOT_USER.id, thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, locked: false } } };
+    return {
+      status: 201,
+      body: {
+        id: snowflake(),
+        type: 11,
+        parent_id: match[1],
+        name: body?.name,
+        owner_id: BOT_USER.id,
+        thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, locked: false },
+      },
+    };
   }
-  if (method === 'POST' && path === '/users/@me/channels') return { body: { id: `7${String(body?.recipient_id ?? '').slice(1)}`, type: 1, recipients: [{ id: body?.recipient_id, username: 'someone', discriminator: '0' }] } };
+  if (method === 'POST' && path === '/users/@me/channels')
+    return {
+      body: {
+        id: `7${String(body?.recipient_id ?? '').slice(1)}`,
+        type: 1,
+        recipients: [{ id: body?.recipient_id, username: 'someone', discriminator: '0' }],
+      },
+    };
   if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
-    return { body: (body as { name: string }[]).map((command, index) => ({ ...command, id: String(2_000_000_000_000_000n + BigInt(index)), version: '1' })) };
+    return {
+      body: (body as { name: string }[]).map((command, index) => ({
+        ...command,
+        id: String(2_000_000_000_000_000n + BigInt(index)),
+        version: '1',
+      })),
+    };
   }
   return { status: 404, body: { code: 0, message: `fake Discord has no answer for ${method} ${path}` } };
 }
@@ -145,12 +181,21 @@ export async function startDiscordRest(): Promise<FakeDiscordRest> {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
       const { body, files } = await readBody(request);
-      const recorded: RecordedRequest = { method: request.method ?? 'GET', path, query: url.search, headers: request.headers, body, files, atMs: Date.now() };
+      const recorded: RecordedRequest = {
+        method: request.method ?? 'GET',
+        path,
+        query: url.search,
+        headers: request.headers,
+        body,
+        files,
+        atMs: Date.now(),
+      };
       requests.push(recorded);
       const script = scripts.find((s) => s.method === recorded.method && s.path.test(path) && s.responses.length > 0);
       let answer: ScriptedResponse;
       if (script) {
-        const responder = script.sticky && script.responses.length === 1 ? script.responses[0]! : script.responses.shift()!;
+        const responder =
+          script.sticky && script.responses.length === 1 ? script.responses[0]! : script.responses.shift()!;
         answer = typeof responder === 'function' ? responder(recorded) : responder;
       } else {
         answer = defaultAnswer(recorded, nonces);
@@ -160,7 +205,8 @@ export async function startDiscordRest(): Promise<FakeDiscordRest> {
       if (status !== 204 && answer.body !== undefined) headers['content-type'] = 'application/json';
       response.writeHead(status, headers);
       response.end(status === 204 || answer.body === undefined ? undefined : JSON.stringify(answer.body));
-      for (const waiter of waiters.filter((w) => w.method === recorded.method && w.path.test(path))) waiter.resolve(recorded);
+      for (const waiter of waiters.filter((w) => w.method === recorded.method && w.path.test(path)))
+        waiter.resolve(recorded);
       waiters = waiters.filter((w) => !(w.method === recorded.method && w.path.test(path)));
     })().catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'application/json' });
@@ -174,7 +220,12 @@ export async function startDiscordRest(): Promise<FakeDiscordRest> {
     url: `http://127.0.0.1:${port}/api`,
     requests,
     script(method, path, responses, options = {}) {
-      scripts.push({ method, path, responses: Array.isArray(responses) ? [...responses] : [responses], sticky: options.sticky ?? false });
+      scripts.push({
+        method,
+        path,
+        responses: Array.isArray(responses) ? [...responses] : [responses],
+        sticky: options.sticky ?? false,
+      });
     },
     find: (method, path) => requests.filter((r) => r.method === method && path.test(r.path)),
     waitFor(method, path) {
@@ -187,12 +238,16 @@ export async function startDiscordRest(): Promise<FakeDiscordRest> {
       scripts = [];
       nonces.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** A Discord JSON error answer, e.g. discordError(403, 50013, 'Missing Permissions'). */
-export const discordError = (status: number, code: number, messageText: string): ScriptedResponse => ({ status, body: { code, message: messageText } });
+export const discordError = (status: number, code: number, messageText: string): ScriptedResponse => ({
+  status,
+  body: { code, message: messageText },
+});

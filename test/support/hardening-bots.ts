@@ -24,19 +24,36 @@ export function commandEntities(text: string) {
 }
 
 export function messageUpdate(from: User, chat: TelegramChat, text: string): Update {
-  return { update_id: updateId++, message: { message_id: messageId++, date: 1_790_000_000, chat, from, text, entities: commandEntities(text) } } as unknown as Update;
+  return {
+    update_id: updateId++,
+    message: { message_id: messageId++, date: 1_790_000_000, chat, from, text, entities: commandEntities(text) },
+  } as unknown as Update;
 }
 
 /** A pressed inline button under a message of the bot's in `chat`. */
 export function callbackUpdate(from: User, chat: TelegramChat, data: string): Update {
   return {
     update_id: updateId++,
-    callback_query: { id: String(updateId), from, chat_instance: 'ci-1', data, message: { message_id: messageId++, date: 1_790_000_000, chat, from: { id: 666, is_bot: true, first_name: 'Condor' }, text: 'x' } },
+    callback_query: {
+      id: String(updateId),
+      from,
+      chat_instance: 'ci-1',
+      data,
+      message: {
+        message_id: messageId++,
+        date: 1_790_000_000,
+        chat,
+        from: { id: 666, is_bot: true, first_name: 'Condor' },
+        text: 'x',
+      },
+    },
   } as unknown as Update;
 }
 
-export const privateChat = (user: User): TelegramChat => ({ id: user.id, type: 'private', first_name: user.first_name }) as TelegramChat;
-export const supergroup = (id: number, title = 'Condor traders'): TelegramChat => ({ id, type: 'supergroup', title }) as TelegramChat;
+export const privateChat = (user: User): TelegramChat =>
+  ({ id: user.id, type: 'private', first_name: user.first_name }) as TelegramChat;
+export const supergroup = (id: number, title = 'Condor traders'): TelegramChat =>
+  ({ id, type: 'supergroup', title }) as TelegramChat;
 
 export interface TelegramRig {
   fake: TelegramFake;
@@ -53,7 +70,15 @@ export async function telegramRig(deps: AppDeps, logger: Logger, fake?: Telegram
     logger,
     deps,
     telegramOptions: {
-      botInfo: { id: 666, is_bot: true, first_name: 'Condor', username: TELEGRAM_BOT_NAME, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false },
+      botInfo: {
+        id: 666,
+        is_bot: true,
+        first_name: 'Condor',
+        username: TELEGRAM_BOT_NAME,
+        can_join_groups: true,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+      },
       callbackAnswerAfterMs: 60_000,
     },
   });

@@ -38,7 +38,11 @@ export interface OptionInfo {
 }
 
 export const optionsOf = (command: AnyCommand): OptionInfo[] =>
-  Object.entries(command.options.shape).map(([name, schema]) => ({ command, name, meta: optionMeta(schema as never)! }));
+  Object.entries(command.options.shape).map(([name, schema]) => ({
+    command,
+    name,
+    meta: optionMeta(schema as never)!,
+  }));
 
 const ALL_OPTIONS = registry.commands.flatMap(optionsOf);
 const unique = <T>(values: T[]) => [...new Set(values)];
@@ -67,7 +71,10 @@ export function errorLog(): ErrorLog {
 }
 
 // A valid 1x1 PNG: what the charts port answers once the budget of real renders is spent.
-const TINY_PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082', 'hex');
+const TINY_PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082',
+  'hex',
+);
 
 /**
  * The real charts for the first `budget` renders, then a tiny PNG: a payoff chart takes ~100 ms,
@@ -111,7 +118,11 @@ export async function makeWorld(caller: Identity, options: { chartBudget?: { lef
   const logger = errorLog();
   // An empty history folder: /backtest answers "no history" fast instead of replaying 36 years.
   const t = makeApp({ logger, env: { MARKET_DATA_DIR: tempDir('condor-nohistory-') } });
-  const deps: AppDeps = { ...t.deps, limiter: undefined, charts: budgetedCharts(t.deps.charts, options.chartBudget ?? { left: 0 }) };
+  const deps: AppDeps = {
+    ...t.deps,
+    limiter: undefined,
+    charts: budgetedCharts(t.deps.charts, options.chartBudget ?? { left: 0 }),
+  };
   const db = t.app.store.db;
   const ids = {
     '{own}': await added(deps, caller, OPEN_LINE),
@@ -122,8 +133,13 @@ export async function makeWorld(caller: Identity, options: { chartBudget?: { lef
   await runLine(deps, caller, `/hedge ${ids['{hedged}']} adopt=1`);
   await runLine(deps, caller, `/position close ${ids['{closed}']} 3`);
   const status = db.prepare('SELECT status FROM positions WHERE id = ?').pluck();
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-  const countStatements = tables.map((table) => [table, db.prepare(`SELECT count(*) FROM "${table}"`).pluck()] as const);
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  const countStatements = tables.map(
+    (table) => [table, db.prepare(`SELECT count(*) FROM "${table}"`).pluck()] as const,
+  );
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   const otherStatements = [
     db.prepare('SELECT * FROM positions WHERE id = ?'),
@@ -178,7 +194,11 @@ export function commandNamedBy(line: string): AnyCommand | null {
   const head = (words[0] ?? '').replace(/^\//, '').toLowerCase().split('@')[0]!;
   const members = registry.roots.get(head);
   if (!members) return null;
-  return members.find((c) => c.name === head) ?? members.find((c) => c.name === `${head} ${(words[1] ?? '').toLowerCase()}`) ?? null;
+  return (
+    members.find((c) => c.name === head) ??
+    members.find((c) => c.name === `${head} ${(words[1] ?? '').toLowerCase()}`) ??
+    null
+  );
 }
 
 /** Error identifiers about an option (or the options of a line): the line must name it (or the command). */
@@ -192,7 +212,9 @@ export function replyProblems(reply: Reply, command: AnyCommand | null, input: s
   const problems: string[] = [];
   if (reply.error?.kind === 'internal') problems.push(`internal error: ${reply.lines?.join(' / ')}`);
   const text = replyText(reply);
-  for (const mark of STACK_MARKS) if (text.includes(mark) && !input.includes(mark)) problems.push(`stack trace mark ${JSON.stringify(mark)} in the reply`);
+  for (const mark of STACK_MARKS)
+    if (text.includes(mark) && !input.includes(mark))
+      problems.push(`stack trace mark ${JSON.stringify(mark)} in the reply`);
   if (reply.error) {
     const lines = reply.lines ?? [];
     if (lines.length !== 1) problems.push(`${lines.length} lines in an error reply`);
@@ -203,14 +225,20 @@ export function replyProblems(reply: Reply, command: AnyCommand | null, input: s
     if (command && OPTION_ERRORS.has(reply.error.identifier)) {
       // About one option: "Option <name> ..."; about the line's options: the command and its usage.
       const namesOne = optionsOf(command).some((o) => line.toLowerCase().includes(`option ${o.name} `));
-      const named = ['unknown-option', 'too-many-values'].includes(reply.error.identifier) ? line.includes(`/${command.name}`) : namesOne;
-      if (!named) problems.push(`${reply.error.identifier} line does not name ${reply.error.identifier === 'unknown-option' || reply.error.identifier === 'too-many-values' ? `/${command.name}` : 'the option'}`);
+      const named = ['unknown-option', 'too-many-values'].includes(reply.error.identifier)
+        ? line.includes(`/${command.name}`)
+        : namesOne;
+      if (!named)
+        problems.push(
+          `${reply.error.identifier} line does not name ${reply.error.identifier === 'unknown-option' || reply.error.identifier === 'too-many-values' ? `/${command.name}` : 'the option'}`,
+        );
     }
   }
   // Each platform must be able to show it.
   try {
     const discord = renderDiscordMessage(reply);
-    if (JSON.stringify(discord.body.allowed_mentions) !== '{"parse":[]}') problems.push('Discord payload without allowed_mentions { parse: [] }');
+    if (JSON.stringify(discord.body.allowed_mentions) !== '{"parse":[]}')
+      problems.push('Discord payload without allowed_mentions { parse: [] }');
   } catch (error) {
     problems.push(`renderDiscordMessage threw ${String(error)}`);
   }
@@ -231,7 +259,12 @@ export function replyProblems(reply: Reply, command: AnyCommand | null, input: s
 }
 
 /** Tables a refusal may still write: wrong /link codes are counted against brute force (by design). */
-const REFUSAL_WRITES: Record<string, string[]> = { 'link-unknown': ['link_failures'], 'link-used': ['link_failures'], 'link-expired': ['link_failures'], 'link-locked': [] };
+const REFUSAL_WRITES: Record<string, string[]> = {
+  'link-unknown': ['link_failures'],
+  'link-used': ['link_failures'],
+  'link-expired': ['link_failures'],
+  'link-locked': [],
+};
 
 export interface FuzzStats {
   inputs: number;
@@ -250,7 +283,12 @@ export const newStats = (): FuzzStats => ({ inputs: 0, ok: 0, refused: 0, identi
  * by a refusal (row counts and SQLite's change count), the other user's rows untouched, nothing
  * logged as an error. Throws with the input on failure (fast-check then shrinks it).
  */
-export async function checkRun(world: World, input: string, stats: FuzzStats, run: () => Promise<{ reply: Reply | null; command: AnyCommand | null; problems?: string[] }>): Promise<void> {
+export async function checkRun(
+  world: World,
+  input: string,
+  stats: FuzzStats,
+  run: () => Promise<{ reply: Reply | null; command: AnyCommand | null; problems?: string[] }>,
+): Promise<void> {
   const counts = world.counts();
   const changes = world.changes();
   const other = world.otherRows();
@@ -269,24 +307,41 @@ export async function checkRun(world: World, input: string, stats: FuzzStats, ru
       const allowed = REFUSAL_WRITES[reply.error.identifier];
       const after = world.counts();
       for (const table of Object.keys(after)) {
-        if (after[table] !== counts[table] && !(allowed ?? []).includes(table)) problems.push(`refused (${reply.error.identifier}) but ${table} went from ${counts[table]} to ${after[table]} rows`);
+        if (after[table] !== counts[table] && !(allowed ?? []).includes(table))
+          problems.push(
+            `refused (${reply.error.identifier}) but ${table} went from ${counts[table]} to ${after[table]} rows`,
+          );
       }
-      if (!allowed && world.changes() !== changes) problems.push(`refused (${reply.error.identifier}) but ${world.changes() - changes} row(s) changed`);
+      if (!allowed && world.changes() !== changes)
+        problems.push(`refused (${reply.error.identifier}) but ${world.changes() - changes} row(s) changed`);
     } else {
       stats.ok++;
     }
   }
   if (world.otherRows() !== other) problems.push("the other user's rows changed");
   const logged = world.logger.errors.slice(errorsBefore);
-  if (logged.length) problems.push(`logged errors: ${logged.map((e) => `${e.message}: ${String((e.object.err as Error | undefined)?.stack ?? JSON.stringify(e.object))}`).join(' | ')}`);
+  if (logged.length)
+    problems.push(
+      `logged errors: ${logged.map((e) => `${e.message}: ${String((e.object.err as Error | undefined)?.stack ?? JSON.stringify(e.object))}`).join(' | ')}`,
+    );
   if (problems.length) throw new Error(`${problems.join('; ')}\n  input: ${JSON.stringify(input).slice(0, 600)}`);
 }
 
 /** Prints the figures of a fuzz run (shown by vitest beside the test). */
 export function report(what: string, stats: FuzzStats, ms: number): void {
-  const top = [...stats.identifiers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([id, n]) => `${id} ${n}`).join(', ');
-  const slowest = [...stats.time.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5).map(([name, t]) => `/${name} ${(t.ms / 1000).toFixed(1)} s/${t.runs}`).join(', ');
-  console.log(`[hardening] ${what}: ${stats.inputs} inputs (${stats.ok} ok, ${stats.refused} refused: ${top}) in ${(ms / 1000).toFixed(1)} s; most time: ${slowest}`);
+  const top = [...stats.identifiers.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(', ');
+  const slowest = [...stats.time.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 5)
+    .map(([name, t]) => `/${name} ${(t.ms / 1000).toFixed(1)} s/${t.runs}`)
+    .join(', ');
+  console.log(
+    `[hardening] ${what}: ${stats.inputs} inputs (${stats.ok} ok, ${stats.refused} refused: ${top}) in ${(ms / 1000).toFixed(1)} s; most time: ${slowest}`,
+  );
 }
 
 // ------------------------------------------------------------------ arbitraries
@@ -301,21 +356,76 @@ const numberText = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      'NaN', 'nan', 'Infinity', '-Infinity', '+Infinity', 'inf', '∞', '1e309', '1e3', '1E-7', '0x10', '0b101', '0o7', '1_000',
-      '5,615', '5,615.25', '1,2,3', ',5', '.5', '5.', '-0', '+5', '00012', '１２３', '٣٤', '5615abc', '5 615', '', ' ', '-', '+',
-      '9'.repeat(400), `0.${'0'.repeat(330)}1`, '99999999999999999999', '-1', '1.5', '0', '4294967296', String(Number.MAX_SAFE_INTEGER + 2),
+      'NaN',
+      'nan',
+      'Infinity',
+      '-Infinity',
+      '+Infinity',
+      'inf',
+      '∞',
+      '1e309',
+      '1e3',
+      '1E-7',
+      '0x10',
+      '0b101',
+      '0o7',
+      '1_000',
+      '5,615',
+      '5,615.25',
+      '1,2,3',
+      ',5',
+      '.5',
+      '5.',
+      '-0',
+      '+5',
+      '00012',
+      '１２３',
+      '٣٤',
+      '5615abc',
+      '5 615',
+      '',
+      ' ',
+      '-',
+      '+',
+      '9'.repeat(400),
+      `0.${'0'.repeat(330)}1`,
+      '99999999999999999999',
+      '-1',
+      '1.5',
+      '0',
+      '4294967296',
+      String(Number.MAX_SAFE_INTEGER + 2),
     ),
   },
 );
 
 const dateText = fc.oneof(
-  fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  fc.constantFrom('2026-02-30', '2026-13-01', '2026-00-10', '2026-11-23', '2026-11-26', '2026-11-28', '2027-01-08', '0000-01-01', '9999-12-31', '2026-1-5', '20261123', '2026/11/23', 'today', '2026-11-23T10:00'),
+  fc
+    .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
+  fc.constantFrom(
+    '2026-02-30',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-11-23',
+    '2026-11-26',
+    '2026-11-28',
+    '2027-01-08',
+    '0000-01-01',
+    '9999-12-31',
+    '2026-1-5',
+    '20261123',
+    '2026/11/23',
+    'today',
+    '2026-11-23T10:00',
+  ),
 );
 
 const expiryText = fc.oneof(
   fc.nat({ max: 5_000 }).map(String),
-  fc.tuple(fc.nat({ max: 4_000 }), fc.constantFrom('d', 'dte', 'days', 'day', ' d', 'D', 'w')).map(([n, unit]) => `${n}${unit}`),
+  fc
+    .tuple(fc.nat({ max: 4_000 }), fc.constantFrom('d', 'dte', 'days', 'day', ' d', 'D', 'w'))
+    .map(([n, unit]) => `${n}${unit}`),
   dateText,
 );
 
@@ -337,19 +447,82 @@ export const hostileText = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u200b', '\u202e', '\ufeff', '\ud800', '\udfff', '\u2028', '\u0085', '\u00a0',
-      '@everyone', '@here', '<@123>', '<@&456>', '<#789>', '<b>x</b>', '<script>alert(1)</script>', '&amp;', '**x**', '`x`', '```', '[l](http://x)', '||s||',
-      '=HYPERLINK("http://x")', '"', "'", '\\', '\\"', '“', '”', '@', '@bot', '/help', '=', ':', 'a=b=c', 'x:y',
+      '\u0000',
+      '\u0007',
+      '\u001b[31m',
+      '\u007f',
+      '\u200b',
+      '\u202e',
+      '\ufeff',
+      '\ud800',
+      '\udfff',
+      '\u2028',
+      '\u0085',
+      '\u00a0',
+      '@everyone',
+      '@here',
+      '<@123>',
+      '<@&456>',
+      '<#789>',
+      '<b>x</b>',
+      '<script>alert(1)</script>',
+      '&amp;',
+      '**x**',
+      '`x`',
+      '```',
+      '[l](http://x)',
+      '||s||',
+      '=HYPERLINK("http://x")',
+      '"',
+      "'",
+      '\\',
+      '\\"',
+      '“',
+      '”',
+      '@',
+      '@bot',
+      '/help',
+      '=',
+      ':',
+      'a=b=c',
+      'x:y',
     ),
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.integer({ min: 100, max: LONG }), fc.constantFrom('x', '9', 'é', '😀', ' a', '"', '\\', '=', '<', '\u0000')).map(([n, c]) => c.repeat(Math.ceil(n / c.length))),
+    arbitrary: fc
+      .tuple(
+        fc.integer({ min: 100, max: LONG }),
+        fc.constantFrom('x', '9', 'é', '😀', ' a', '"', '\\', '=', '<', '\u0000'),
+      )
+      .map(([n, c]) => c.repeat(Math.ceil(n / c.length))),
   },
 );
 
-const choiceText = fc.constantFrom(...unique(ALL_OPTIONS.flatMap((o) => [...(o.meta.choices ?? [])])), 'CP', ' Channel ', 'chan', 'none');
-const booleanText = fc.constantFrom('true', 'false', 'yes', 'no', 'on', 'off', '1', '0', 'y', 'n', 'TRUE', ' yes ', 'maybe', '2', '');
+const choiceText = fc.constantFrom(
+  ...unique(ALL_OPTIONS.flatMap((o) => [...(o.meta.choices ?? [])])),
+  'CP',
+  ' Channel ',
+  'chan',
+  'none',
+);
+const booleanText = fc.constantFrom(
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  '1',
+  '0',
+  'y',
+  'n',
+  'TRUE',
+  ' yes ',
+  'maybe',
+  '2',
+  '',
+);
 const exampleText = fc.constantFrom(...unique(ALL_OPTIONS.map((o) => o.meta.example)));
 const linkCodeText = fc.constantFrom('K7QM-2XPA', 'k7qm2xpa', 'AAAA-BBBB', 'ABCD-EFG1');
 
@@ -382,7 +555,12 @@ export const valueFor = memo((meta: OptionMeta): fc.Arbitrary<string> => {
   switch (meta.kind) {
     case 'number':
     case 'integer':
-      return fc.oneof(numberText, fc.integer({ min: Math.floor((meta.min ?? 0) - 2), max: Math.ceil(Math.min(meta.max ?? 10_000, 10_000) + 2) }).map(String));
+      return fc.oneof(
+        numberText,
+        fc
+          .integer({ min: Math.floor((meta.min ?? 0) - 2), max: Math.ceil(Math.min(meta.max ?? 10_000, 10_000) + 2) })
+          .map(String),
+      );
     case 'boolean':
       return booleanText;
     case 'choice':
@@ -399,12 +577,19 @@ export const valueFor = memo((meta: OptionMeta): fc.Arbitrary<string> => {
 });
 
 const OPTION_NAMES = unique(ALL_OPTIONS.map((o) => o.name));
-const optionName = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...OPTION_NAMES) }, { weight: 1, arbitrary: fc.constantFrom(...OPTION_NAMES).map((n) => n.toUpperCase()) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/) });
+const optionName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...OPTION_NAMES) },
+  { weight: 1, arbitrary: fc.constantFrom(...OPTION_NAMES).map((n) => n.toUpperCase()) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/) },
+);
 const quoteText = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
 const anyToken = fc.oneof(
   { weight: 6, arbitrary: valueText },
-  { weight: 4, arbitrary: fc.tuple(optionName, fc.constantFrom('=', ':'), valueText).map(([k, sep, v]) => `${k}${sep}${v}`) },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(optionName, fc.constantFrom('=', ':'), valueText).map(([k, sep, v]) => `${k}${sep}${v}`),
+  },
   { weight: 6, arbitrary: valueText.map(quoteText) },
   { weight: 2, arbitrary: valueText.map((v) => `“${v}”`) },
   // Unbalanced quotes.
@@ -416,9 +601,19 @@ const anyToken = fc.oneof(
 const tokenFor = memo((command: AnyCommand): fc.Arbitrary<string> => {
   const own = optionsOf(command);
   if (!own.length) return anyToken;
-  const ownPair = fc.oneof(...own.map((o) => fc.tuple(fc.constantFrom('=', ':', '='), valueFor(o.meta), fc.boolean()).map(([sep, value, quoted]) => `${o.name}${sep}${quoted ? quoteText(value) : value}`)));
+  const ownPair = fc.oneof(
+    ...own.map((o) =>
+      fc
+        .tuple(fc.constantFrom('=', ':', '='), valueFor(o.meta), fc.boolean())
+        .map(([sep, value, quoted]) => `${o.name}${sep}${quoted ? quoteText(value) : value}`),
+    ),
+  );
   const ownValue = fc.oneof(...own.map((o) => valueFor(o.meta)));
-  return fc.oneof({ weight: 16, arbitrary: ownValue }, { weight: 20, arbitrary: ownPair }, { weight: 20, arbitrary: anyToken });
+  return fc.oneof(
+    { weight: 16, arbitrary: ownValue },
+    { weight: 20, arbitrary: ownPair },
+    { weight: 20, arbitrary: anyToken },
+  );
 });
 
 const SPACES = [' ', ' ', ' ', '  ', '\t', '\u00a0', '\u3000', '\u2003'];
@@ -427,29 +622,65 @@ const separator = (allowNewline: boolean) => (allowNewline ? separators.lines : 
 
 /** The head of a line: /root, root, /root@bot, /root@other, upper case ... */
 function headFor(root: string): fc.Arbitrary<string> {
-  return fc.constantFrom(`/${root}`, `/${root}`, `/${root}`, root, `/${root}@${BOT_NAME}`, `/${root}@${BOT_NAME.toLowerCase()}`, `/${root}@OtherBot`, `/${root}@`, `/${root.toUpperCase()}`, `//${root}`, `/${root}@bot@bot`);
+  return fc.constantFrom(
+    `/${root}`,
+    `/${root}`,
+    `/${root}`,
+    root,
+    `/${root}@${BOT_NAME}`,
+    `/${root}@${BOT_NAME.toLowerCase()}`,
+    `/${root}@OtherBot`,
+    `/${root}@`,
+    `/${root.toUpperCase()}`,
+    `//${root}`,
+    `/${root}@bot@bot`,
+  );
 }
 
 /** A command line for one command, from its words and option values. */
 function lineFor(command: AnyCommand, allowNewline: boolean): fc.Arbitrary<string> {
   const [root, sub] = command.name.split(' ') as [string, string | undefined];
-  const subWord = sub ? fc.oneof({ weight: 8, arbitrary: fc.constant(sub) }, { weight: 1, arbitrary: fc.constant(sub.toUpperCase()) }, { weight: 1, arbitrary: valueText }) : fc.constant(null);
+  const subWord = sub
+    ? fc.oneof(
+        { weight: 8, arbitrary: fc.constant(sub) },
+        { weight: 1, arbitrary: fc.constant(sub.toUpperCase()) },
+        { weight: 1, arbitrary: valueText },
+      )
+    : fc.constant(null);
   return fc
-    .tuple(headFor(root), subWord, fc.array(fc.tuple(separator(allowNewline), tokenFor(command)), { maxLength: 9 }), separator(allowNewline))
+    .tuple(
+      headFor(root),
+      subWord,
+      fc.array(fc.tuple(separator(allowNewline), tokenFor(command)), { maxLength: 9 }),
+      separator(allowNewline),
+    )
     .map(([head, word, args, sep]) => [head, ...(word === null ? [] : [sep, word]), ...args.flat()].join(''));
 }
 
 /** Examples of the commands with one word replaced, inserted or dropped. */
 function mutatedExample(allowNewline: boolean): fc.Arbitrary<string> {
-  const examples = registry.commands.flatMap((c) => c.examples.map((e) => ({ command: c, words: e.replace(/k3m9tq/g, '{own}').split(' ') })));
-  return fc.oneof(...examples.map(({ command, words }) =>
-    fc.tuple(fc.nat({ max: words.length }), fc.constantFrom('replace', 'insert', 'drop'), tokenFor(command), separator(allowNewline), fc.constantFrom(...REFS)).map(([at, how, token, sep, ref]) => {
-      const out = words.map((w) => (w === '{own}' ? ref : w));
-      if (how === 'replace' && at < out.length && at > 0) out[at] = token;
-      else if (how === 'insert') out.splice(Math.max(1, at), 0, token);
-      else if (how === 'drop' && at > 0) out.splice(at, 1);
-      return out.join(sep);
-    })));
+  const examples = registry.commands.flatMap((c) =>
+    c.examples.map((e) => ({ command: c, words: e.replace(/k3m9tq/g, '{own}').split(' ') })),
+  );
+  return fc.oneof(
+    ...examples.map(({ command, words }) =>
+      fc
+        .tuple(
+          fc.nat({ max: words.length }),
+          fc.constantFrom('replace', 'insert', 'drop'),
+          tokenFor(command),
+          separator(allowNewline),
+          fc.constantFrom(...REFS),
+        )
+        .map(([at, how, token, sep, ref]) => {
+          const out = words.map((w) => (w === '{own}' ? ref : w));
+          if (how === 'replace' && at < out.length && at > 0) out[at] = token;
+          else if (how === 'insert') out.splice(Math.max(1, at), 0, token);
+          else if (how === 'drop' && at > 0) out.splice(at, 1);
+          return out.join(sep);
+        }),
+    ),
+  );
 }
 
 /** Command lines as typed in Telegram (newlines allowed) or in the console (one line each). */
@@ -465,17 +696,32 @@ export function commandLine(options: { allowNewline: boolean }): fc.Arbitrary<st
 
 export type DiscordValue = string | number | boolean;
 
-const wrongTyped: fc.Arbitrary<DiscordValue> = fc.oneof(fc.double(), fc.boolean(), valueText, fc.integer(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2));
+const wrongTyped: fc.Arbitrary<DiscordValue> = fc.oneof(
+  fc.double(),
+  fc.boolean(),
+  valueText,
+  fc.integer(),
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2),
+);
 
 /** A typed value as Discord would deliver one (its registered type), or one of a wrong type. */
 const typedFor = memo((meta: OptionMeta): fc.Arbitrary<DiscordValue> => {
   let right: fc.Arbitrary<DiscordValue>;
   switch (meta.kind) {
     case 'number':
-      right = fc.oneof(fc.double({ min: (meta.min ?? 0) - 10, max: Math.min(meta.max ?? 20_000, 20_000) + 10, noNaN: true }), fc.double(), fc.integer({ min: -10, max: 10_000 }), fc.constantFrom(meta.min ?? 0, meta.max ?? 1e6, Number(meta.example)));
+      right = fc.oneof(
+        fc.double({ min: (meta.min ?? 0) - 10, max: Math.min(meta.max ?? 20_000, 20_000) + 10, noNaN: true }),
+        fc.double(),
+        fc.integer({ min: -10, max: 10_000 }),
+        fc.constantFrom(meta.min ?? 0, meta.max ?? 1e6, Number(meta.example)),
+      );
       break;
     case 'integer':
-      right = fc.oneof(fc.integer({ min: (meta.min ?? 0) - 3, max: (meta.max ?? 10_000) + 3 }), fc.integer(), fc.constantFrom(2 ** 53, -(2 ** 53), Number(meta.example)));
+      right = fc.oneof(
+        fc.integer({ min: (meta.min ?? 0) - 3, max: (meta.max ?? 10_000) + 3 }),
+        fc.integer(),
+        fc.constantFrom(2 ** 53, -(2 ** 53), Number(meta.example)),
+      );
       break;
     case 'boolean':
       right = fc.boolean();
@@ -499,17 +745,25 @@ const unknownOption = fc.oneof(
 const places = fc.constantFrom<DiscordInput['where']>('dm', 'guild', 'guild-manager');
 
 /** A command and its typed option record, some options missing, some of a wrong type, maybe an unknown one. */
-export const discordInput: fc.Arbitrary<DiscordInput> = fc.oneof(...registry.commands.map((command) => {
-  const entries = optionsOf(command).map((o) => fc.option(typedFor(o.meta), { nil: undefined, freq: o.meta.required ? 6 : 2 }).map((value) => [o.name, value] as const));
-  return fc.tuple(fc.tuple(...entries), unknownOption, places).map(([pairs, extra, where]) => {
-    const options: Record<string, DiscordValue> = {};
-    for (const [name, value] of pairs) if (value !== undefined) options[name] = value;
-    if (extra && !(extra[0] in options)) options[extra[0]] = extra[1];
-    return { command, options, where };
-  });
-}));
+export const discordInput: fc.Arbitrary<DiscordInput> = fc.oneof(
+  ...registry.commands.map((command) => {
+    const entries = optionsOf(command).map((o) =>
+      fc
+        .option(typedFor(o.meta), { nil: undefined, freq: o.meta.required ? 6 : 2 })
+        .map((value) => [o.name, value] as const),
+    );
+    return fc.tuple(fc.tuple(...entries), unknownOption, places).map(([pairs, extra, where]) => {
+      const options: Record<string, DiscordValue> = {};
+      for (const [name, value] of pairs) if (value !== undefined) options[name] = value;
+      if (extra && !(extra[0] in options)) options[extra[0]] = extra[1];
+      return { command, options, where };
+    });
+  }),
+);
 
 /** Resolves the placeholders in the string values of a typed record. */
 export function resolveOptions(world: World, options: Record<string, DiscordValue>): Record<string, DiscordValue> {
-  return Object.fromEntries(Object.entries(options).map(([key, value]) => [key, typeof value === 'string' ? world.resolve(value) : value]));
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => [key, typeof value === 'string' ? world.resolve(value) : value]),
+  );
 }

@@ -17,13 +17,29 @@ if (!file) {
 }
 
 const store = createStore({ path: file });
-const users = ['alice', 'bob', 'carol'].map((name) => store.forUser(store.users.resolve('console', `crash-${name}`, name)));
+const users = ['alice', 'bob', 'carol'].map((name) =>
+  store.forUser(store.users.resolve('console', `crash-${name}`, name)),
+);
 
 const entry = (openedMs: number, credit: number): EntrySnapshot => ({
-  openedMs, openedDate: '2026-11-23', spot: 6000, legVols: { longPut: 0.21, shortPut: 0.19, shortCall: 0.14, longCall: 0.13 },
-  legVolSources: { longPut: 'vix-proxy', shortPut: 'vix-proxy', shortCall: 'vix-proxy', longCall: 'vix-proxy' }, atmVol: 0.16, vix: 16.4,
-  credit, years: 45 / 365, rate: 0.04, dividendYield: 0.013, cushion: 300, baselineK: credit * 300, modelMark: credit * 0.98, calibration: 1.02,
-  expectedMove: 6000 * 0.16 * Math.sqrt(45 / 365), shortPutMoves: 1.1, shortCallMoves: 1.0,
+  openedMs,
+  openedDate: '2026-11-23',
+  spot: 6000,
+  legVols: { longPut: 0.21, shortPut: 0.19, shortCall: 0.14, longCall: 0.13 },
+  legVolSources: { longPut: 'vix-proxy', shortPut: 'vix-proxy', shortCall: 'vix-proxy', longCall: 'vix-proxy' },
+  atmVol: 0.16,
+  vix: 16.4,
+  credit,
+  years: 45 / 365,
+  rate: 0.04,
+  dividendYield: 0.013,
+  cushion: 300,
+  baselineK: credit * 300,
+  modelMark: credit * 0.98,
+  calibration: 1.02,
+  expectedMove: 6000 * 0.16 * Math.sqrt(45 / 365),
+  shortPutMoves: 1.1,
+  shortCallMoves: 1.0,
 });
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,9 +49,17 @@ function add(user: (typeof users)[number]): StoredPosition {
   const credit = 5 + Math.round(Math.random() * 1500) / 100;
   now += 1000;
   return user.positions.add({
-    underlying: 'SPX', strikes: { longPut: 5600, shortPut: 5650, shortCall: 6350, longCall: 6400 }, expiry: '2027-01-08', settlement: 'PM',
-    settlementMs: Date.UTC(2027, 0, 8, 21, 0, 0), quantity: 1 + Math.floor(Math.random() * 5), credit, note: Math.random() < 0.5 ? null : `crash test ${now}`,
-    openedMs: now, entry: entry(now, credit), entrySource: 'demo',
+    underlying: 'SPX',
+    strikes: { longPut: 5600, shortPut: 5650, shortCall: 6350, longCall: 6400 },
+    expiry: '2027-01-08',
+    settlement: 'PM',
+    settlementMs: Date.UTC(2027, 0, 8, 21, 0, 0),
+    quantity: 1 + Math.floor(Math.random() * 5),
+    credit,
+    note: Math.random() < 0.5 ? null : `crash test ${now}`,
+    openedMs: now,
+    entry: entry(now, credit),
+    entrySource: 'demo',
   });
 }
 
@@ -50,14 +74,26 @@ for (;;) {
     const position = open[Math.floor(Math.random() * open.length)]!;
     const debit = Math.round(Math.random() * 2000) / 100;
     now += 1000;
-    user.positions.close(position.id, { debit, closedMs: now, realizedPl: (position.credit - debit) * 100 * position.quantity });
+    user.positions.close(position.id, {
+      debit,
+      closedMs: now,
+      realizedPl: (position.credit - debit) * 100 * position.quantity,
+    });
     say(`x ${position.id}`);
   } else {
     const position = open[Math.floor(Math.random() * open.length)]!;
     const layer = position.hedgeLayers.length + 1;
     if (layer > 5) continue;
     now += 1000;
-    user.positions.addHedgeLayer(position.id, { layer, vixExpiry: '2026-12-16', longStrike: 20 + layer, shortStrike: 30 + layer, debit: 0.8, contracts: layer, adoptedMs: now });
+    user.positions.addHedgeLayer(position.id, {
+      layer,
+      vixExpiry: '2026-12-16',
+      longStrike: 20 + layer,
+      shortStrike: 30 + layer,
+      debit: 0.8,
+      contracts: layer,
+      adoptedMs: now,
+    });
     say(`h ${position.id} ${layer}`);
   }
   // Keep the working set small so every kind of write keeps happening (read again: the step above
@@ -65,7 +101,11 @@ for (;;) {
   const stillOpen = user.positions.list('open');
   if (stillOpen.length > 40) {
     const position = stillOpen[0]!;
-    user.positions.close(position.id, { debit: 0, closedMs: ++now, realizedPl: position.credit * 100 * position.quantity });
+    user.positions.close(position.id, {
+      debit: 0,
+      closedMs: ++now,
+      realizedPl: position.credit * 100 * position.quantity,
+    });
     say(`x ${position.id}`);
   }
 }

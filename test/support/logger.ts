@@ -9,7 +9,10 @@ export interface LogEntry {
 }
 
 /** A Logger port that records every call (children share the record and add their bindings). */
-export function capturingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
+export function capturingLogger(
+  entries: LogEntry[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & { entries: LogEntry[] } {
   const at = (level: LogEntry['level']) => (object: Record<string, unknown>, message?: string) => {
     entries.push({ level, object: { ...bindings, ...object }, ...(message === undefined ? {} : { message }) });
   };

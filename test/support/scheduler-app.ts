@@ -15,7 +15,13 @@ import { silentLogger } from '../../src/logging.ts';
 import { createLedger, type Ledger } from '../../src/scheduler/ledger.ts';
 import { createPacer, type Pacer, type PacerClock } from '../../src/scheduler/pacer.ts';
 import type { PlannerOptions } from '../../src/scheduler/planner.ts';
-import { telegramBuckets, discordBuckets, type ChatSender, type SendOutcome, type SendTarget } from '../../src/scheduler/senders.ts';
+import {
+  telegramBuckets,
+  discordBuckets,
+  type ChatSender,
+  type SendOutcome,
+  type SendTarget,
+} from '../../src/scheduler/senders.ts';
 
 /** 2026-11-23, a Monday and a normal trading day. */
 export const MONDAY = '2026-11-23';
@@ -51,8 +57,18 @@ export function makeTempDir(prefix = 'condor-sched-'): string {
 }
 
 /** buildApp on a SQLite file with MARKET_DATA=demo and the given clock. */
-export function openSchedulerApp(options: { dbPath: string; clock: Clock; logger?: Logger; env?: Record<string, string> }): SchedulerApp {
-  const result = createConfig({ DATABASE_PATH: options.dbPath, MARKET_DATA: 'demo', CHARTS_DIR: path.join(path.dirname(options.dbPath), 'charts'), ...options.env });
+export function openSchedulerApp(options: {
+  dbPath: string;
+  clock: Clock;
+  logger?: Logger;
+  env?: Record<string, string>;
+}): SchedulerApp {
+  const result = createConfig({
+    DATABASE_PATH: options.dbPath,
+    MARKET_DATA: 'demo',
+    CHARTS_DIR: path.join(path.dirname(options.dbPath), 'charts'),
+    ...options.env,
+  });
   if (!result.ok) throw new Error(`test configuration: ${result.error}`);
   const app = buildApp(result.config, options.logger ?? silentLogger, { clock: options.clock });
   return { app, deps: app.deps, dbPath: options.dbPath, clock: options.clock, close: () => app.close() };
@@ -61,24 +77,45 @@ export function openSchedulerApp(options: { dbPath: string; clock: Clock; logger
 // ------------------------------------------------------------------ subscriptions
 
 /** A private-chat personal subscription for a new user (Telegram: chat id = user id). */
-export function subscribePersonal(deps: AppDeps, platform: Platform, chatId: string, time = '09:45', nowMs = 0): Subscription {
+export function subscribePersonal(
+  deps: AppDeps,
+  platform: Platform,
+  chatId: string,
+  time = '09:45',
+  nowMs = 0,
+): Subscription {
   const userId = deps.store.users.resolve(platform, chatId, `user ${chatId}`);
   return deps.store.subscriptions.upsert({ kind: 'personal', platform, chatId, userId, time, nowMs });
 }
 
-export function subscribeChannel(deps: AppDeps, platform: Platform, chatId: string, time = '09:45', nowMs = 0): Subscription {
+export function subscribeChannel(
+  deps: AppDeps,
+  platform: Platform,
+  chatId: string,
+  time = '09:45',
+  nowMs = 0,
+): Subscription {
   return deps.store.subscriptions.upsert({ kind: 'channel', platform, chatId, userId: null, time, nowMs });
 }
 
 /** n personal Telegram subscriptions on distinct private chats, ids from firstId up, in one transaction. */
-export function subscribeMany(target: SchedulerApp, platform: Platform, n: number, options: { firstId?: number; time?: string; kind?: 'personal' | 'channel' } = {}): Subscription[] {
+export function subscribeMany(
+  target: SchedulerApp,
+  platform: Platform,
+  n: number,
+  options: { firstId?: number; time?: string; kind?: 'personal' | 'channel' } = {},
+): Subscription[] {
   const first = options.firstId ?? 100_000;
   const out: Subscription[] = [];
   const { deps } = target;
   target.app.store.db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const chatId = options.kind === 'channel' ? `-100${first + i}` : String(first + i);
-      out.push(options.kind === 'channel' ? subscribeChannel(deps, platform, chatId, options.time) : subscribePersonal(deps, platform, chatId, options.time));
+      out.push(
+        options.kind === 'channel'
+          ? subscribeChannel(deps, platform, chatId, options.time)
+          : subscribePersonal(deps, platform, chatId, options.time),
+      );
     }
   })();
   return out;
@@ -124,10 +161,11 @@ export function virtualTime(startMs: number): VirtualTime {
     draining = true;
     setImmediate(drain);
   };
-  const wait = (ms: number) => new Promise<void>((wake) => {
-    queue.push({ at: now + Math.max(0, ms), seq: seq++, wake });
-    schedule();
-  });
+  const wait = (ms: number) =>
+    new Promise<void>((wake) => {
+      queue.push({ at: now + Math.max(0, ms), seq: seq++, wake });
+      schedule();
+    });
   const clock: MovableClock = { now: () => now, set: (ms) => (now = ms), advance: (ms) => (now += ms) };
   return {
     clock,
@@ -157,7 +195,12 @@ export interface Sent {
   atMs: number;
 }
 
-export type Script = (call: { target: SendTarget; nonce: string; attempt: number; discussion: boolean }) => SendOutcome | null;
+export type Script = (call: {
+  target: SendTarget;
+  nonce: string;
+  attempt: number;
+  discussion: boolean;
+}) => SendOutcome | null;
 
 export interface MemorySender extends ChatSender {
   sent: Sent[];
@@ -173,7 +216,16 @@ export interface MemorySender extends ChatSender {
  * (return null to deliver). An idempotent sender (Discord-like) returns the first message for a
  * nonce it has seen instead of delivering again.
  */
-export function memorySender(options: { platform?: Platform; idempotent?: boolean; perSecond?: number; now?: () => number; script?: Script; discussions?: boolean } = {}): MemorySender {
+export function memorySender(
+  options: {
+    platform?: Platform;
+    idempotent?: boolean;
+    perSecond?: number;
+    now?: () => number;
+    script?: Script;
+    discussions?: boolean;
+  } = {},
+): MemorySender {
   const platform = options.platform ?? 'telegram';
   const now = options.now ?? (() => 0);
   const sent: Sent[] = [];
@@ -184,7 +236,8 @@ export function memorySender(options: { platform?: Platform; idempotent?: boolea
   const sender: MemorySender = {
     platform,
     idempotent: options.idempotent ?? platform === 'discord',
-    buckets: platform === 'discord' ? discordBuckets(options.perSecond ?? 50) : telegramBuckets(options.perSecond ?? 30),
+    buckets:
+      platform === 'discord' ? discordBuckets(options.perSecond ?? 50) : telegramBuckets(options.perSecond ?? 30),
     sent,
     discussions,
     attempts,
@@ -200,7 +253,8 @@ export function memorySender(options: { platform?: Platform; idempotent?: boolea
       attempts.set(target.chatId, attempt);
       const scripted = sender.script?.({ target, nonce, attempt, discussion: false });
       if (scripted) return scripted;
-      if (sender.idempotent && byNonce.has(`${target.chatId}/${nonce}`)) return { ok: true, messageId: byNonce.get(`${target.chatId}/${nonce}`)! };
+      if (sender.idempotent && byNonce.has(`${target.chatId}/${nonce}`))
+        return { ok: true, messageId: byNonce.get(`${target.chatId}/${nonce}`)! };
       const messageId = String(nextId++);
       if (sender.idempotent) byNonce.set(`${target.chatId}/${nonce}`, messageId);
       sent.push({ chatId: target.chatId, kind: target.kind, nonce, reply, atMs: now() });
@@ -227,7 +281,11 @@ export interface PlannerSetup {
   pacer: Pacer;
 }
 
-export function plannerFor(target: SchedulerApp, senders: ChatSender[], extra: Partial<PlannerOptions> & { time?: VirtualTime; owner?: string } = {}): PlannerSetup {
+export function plannerFor(
+  target: SchedulerApp,
+  senders: ChatSender[],
+  extra: Partial<PlannerOptions> & { time?: VirtualTime; owner?: string } = {},
+): PlannerSetup {
   const { time, owner, ...rest } = extra;
   const { deps } = target;
   const ledger = createLedger(target.app.store.db, owner);
@@ -264,7 +322,12 @@ export function fixedMarket(values: FixedMarketValues, clock: Clock): MarketPort
   return {
     snapshot: async () => {
       const nowMs = clock.now();
-      const quote = (value: number, previousClose: number | null) => ({ value, asOfMs: nowMs, source: 'test', previousClose });
+      const quote = (value: number, previousClose: number | null) => ({
+        value,
+        asOfMs: nowMs,
+        source: 'test',
+        previousClose,
+      });
       return {
         spot: quote(values.spx, values.spxPrevious),
         vix: quote(values.vix, values.vixPrevious),
@@ -285,6 +348,9 @@ export function fixedMarket(values: FixedMarketValues, clock: Clock): MarketPort
 
 /** A year of VIX closes between low and high (a smooth wave), ending at `last`. */
 export function vixHistory(low: number, high: number, last: number, count = 252): number[] {
-  const closes = Array.from({ length: count - 1 }, (_, i) => Math.round((low + (high - low) * (0.5 + 0.5 * Math.sin(i / 7))) * 100) / 100);
+  const closes = Array.from(
+    { length: count - 1 },
+    (_, i) => Math.round((low + (high - low) * (0.5 + 0.5 * Math.sin(i / 7))) * 100) / 100,
+  );
   return [...closes, last];
 }

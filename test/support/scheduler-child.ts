@@ -22,9 +22,10 @@ const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
 const started = performance.now();
 const clock = { now: () => options.clockStartMs + Math.round(performance.now() - started) };
 const target = openSchedulerApp({ dbPath: options.dbPath, clock });
-const sender = options.platform === 'telegram'
-  ? telegramHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond })
-  : discordHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond });
+const sender =
+  options.platform === 'telegram'
+    ? telegramHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond })
+    : discordHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond });
 const planner = plannerFor(target, [sender], {
   concurrency: options.concurrency,
   random: Math.random,

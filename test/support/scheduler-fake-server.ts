@@ -77,7 +77,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   let nextMessageId = 1;
   const arrivals: number[] = [];
 
-  const stats = (): FakeServerStats => ({ delivered, requests, rateLimited, refused, deduplicated, perChat: Object.fromEntries(perChat), firstMs, lastMs, ...(options.recordArrivals ? { arrivals } : {}) });
+  const stats = (): FakeServerStats => ({
+    delivered,
+    requests,
+    rateLimited,
+    refused,
+    deduplicated,
+    perChat: Object.fromEntries(perChat),
+    firstMs,
+    lastMs,
+    ...(options.recordArrivals ? { arrivals } : {}),
+  });
 
   const answer = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const send = () => {
@@ -128,7 +138,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       }
       const telegram = /^\/bot[^/]+\/sendMessage$/.exec(url);
       const discord = /^\/api\/v10\/channels\/([^/]+)\/messages$/.exec(url);
-      if (req.method !== 'POST' || (!telegram && !discord)) return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      if (req.method !== 'POST' || (!telegram && !discord))
+        return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       const platform = telegram ? 'telegram' : 'discord';
       const chatId = telegram ? String(body.chat_id) : discord![1]!;
       const n = (calls.get(`${platform}:${chatId}`) ?? 0) + 1;
@@ -141,7 +152,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return answer(res, scripted.status, scripted.body, scripted.headers);
       }
       // Discord's idempotency: the same nonce on the same channel returns the first message.
-      const nonceKey = discord && body.enforce_nonce && typeof body.nonce === 'string' ? `${chatId}/${body.nonce}` : null;
+      const nonceKey =
+        discord && body.enforce_nonce && typeof body.nonce === 'string' ? `${chatId}/${body.nonce}` : null;
       if (nonceKey && nonces.has(nonceKey)) {
         deduplicated++;
         return answer(res, 200, { id: nonces.get(nonceKey), channel_id: chatId, nonce: body.nonce });
@@ -152,10 +164,20 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         rateLimited++;
         if (telegram) {
           const seconds = Math.max(1, Math.ceil(wait / 1000));
-          return answer(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } });
+          return answer(res, 429, {
+            ok: false,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${seconds}`,
+            parameters: { retry_after: seconds },
+          });
         }
         const seconds = Math.max(0.001, wait / 1000);
-        return answer(res, 429, { message: 'You are being rate limited.', retry_after: seconds, global: false }, { 'retry-after': String(Math.ceil(seconds)) });
+        return answer(
+          res,
+          429,
+          { message: 'You are being rate limited.', retry_after: seconds, global: false },
+          { 'retry-after': String(Math.ceil(seconds)) },
+        );
       }
       delivered++;
       perChat.set(chatId, (perChat.get(chatId) ?? 0) + 1);
@@ -169,7 +191,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         held.push(res);
         return;
       }
-      if (telegram) return answer(res, 200, { ok: true, result: { message_id: id, chat: { id: Number(chatId) }, date: Math.floor(at / 1000), text: body.text } });
+      if (telegram)
+        return answer(res, 200, {
+          ok: true,
+          result: { message_id: id, chat: { id: Number(chatId) }, date: Math.floor(at / 1000), text: body.text },
+        });
       return answer(res, 200, { id: String(id), channel_id: chatId, nonce: body.nonce ?? null });
     });
   });
@@ -180,11 +206,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     port,
     stats,
-    close: () => new Promise<void>((resolve) => {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of held) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { Logger } from '../../src/app/ports.ts';
-import { makeTempDir, openSchedulerApp, virtualTime, type MovableClock, type SchedulerApp, type VirtualTime } from './scheduler-app.ts';
+import {
+  makeTempDir,
+  openSchedulerApp,
+  virtualTime,
+  type MovableClock,
+  type SchedulerApp,
+  type VirtualTime,
+} from './scheduler-app.ts';
 import type { ChildOptions } from './scheduler-child.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -35,9 +42,17 @@ export interface TestScheduler extends SchedulerApp {
 }
 
 /** A real AppDeps on a temp file (demo market), its clock the virtual time starting at startMs. */
-export function schedulerApp(startMs: number, options: { dbPath?: string; logger?: Logger; env?: Record<string, string> } = {}): TestScheduler {
+export function schedulerApp(
+  startMs: number,
+  options: { dbPath?: string; logger?: Logger; env?: Record<string, string> } = {},
+): TestScheduler {
   const time = virtualTime(startMs);
-  const app = openSchedulerApp({ dbPath: options.dbPath ?? tempDbPath(), clock: time.clock, ...(options.logger ? { logger: options.logger } : {}), ...(options.env ? { env: options.env } : {}) });
+  const app = openSchedulerApp({
+    dbPath: options.dbPath ?? tempDbPath(),
+    clock: time.clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   cleanups.push(() => app.close());
   return { ...app, clock: time.clock, time };
 }
@@ -47,12 +62,20 @@ const CHILD = path.resolve(import.meta.dirname, 'scheduler-child.ts');
 export interface ChildRun {
   child: ChildProcess;
   /** Resolves with the child's report, or null when it died without one (killed). */
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; report: Record<string, unknown> | null; stderr: string }>;
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    report: Record<string, unknown> | null;
+    stderr: string;
+  }>;
 }
 
 /** Starts `node --import tsx test/support/scheduler-child.ts <options>`. */
 export function startChild(options: ChildOptions): ChildRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(options)], { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(options)], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });

@@ -22,22 +22,34 @@ interface Answer {
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer | { error: string }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => resolve({ error: error.message }));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> = {};
-        try {
-          json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        } catch {
-          json = { description: text.slice(0, 200) };
-        }
-        const retryAfter = response.headers['retry-after'];
-        resolve({ status: response.statusCode ?? 0, json, retryAfterHeader: typeof retryAfter === 'string' ? retryAfter : null });
-      });
-    });
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => resolve({ error: error.message }));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> = {};
+          try {
+            json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          } catch {
+            json = { description: text.slice(0, 200) };
+          }
+          const retryAfter = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            json,
+            retryAfterHeader: typeof retryAfter === 'string' ? retryAfter : null,
+          });
+        });
+      },
+    );
     request.on('error', (error) => resolve({ error: error.message }));
     request.end(payload);
   });
@@ -45,7 +57,12 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 
 const TELEGRAM_CHAT_GONE = /chat not found|bot was blocked|bot was kicked|user is deactivated|PEER_ID_INVALID/i;
 
-export function telegramHttpSender(options: { baseUrl: string; token?: string; perSecond: number; render?: (reply: Reply) => string }): ChatSender {
+export function telegramHttpSender(options: {
+  baseUrl: string;
+  token?: string;
+  perSecond: number;
+  render?: (reply: Reply) => string;
+}): ChatSender {
   const url = `${options.baseUrl}/bot${options.token ?? '123456:TEST-TOKEN-abcdefghijklmnop'}/sendMessage`;
   const render = options.render ?? ((reply: Reply) => replyToText(reply));
   return {
@@ -56,13 +73,15 @@ export function telegramHttpSender(options: { baseUrl: string; token?: string; p
       const answer = await post(url, { chat_id: target.chatId, text: render(reply) });
       if ('error' in answer) return transient(answer.error);
       const { status, json } = answer;
-      if (status === 200 && json.ok) return { ok: true, messageId: String((json.result as { message_id?: number } | undefined)?.message_id ?? '') };
+      if (status === 200 && json.ok)
+        return { ok: true, messageId: String((json.result as { message_id?: number } | undefined)?.message_id ?? '') };
       const description = String(json.description ?? `HTTP ${status}`);
       if (status === 429) {
         const retryAfter = Number((json.parameters as { retry_after?: number } | undefined)?.retry_after ?? 1);
         return { ok: false, kind: 'rate-limited', retryAfterMs: Math.max(1, retryAfter) * 1000 };
       }
-      if (status === 403 || (status === 400 && TELEGRAM_CHAT_GONE.test(description))) return { ok: false, kind: 'permanent', code: String(status), reason: description };
+      if (status === 403 || (status === 400 && TELEGRAM_CHAT_GONE.test(description)))
+        return { ok: false, kind: 'permanent', code: String(status), reason: description };
       return transient(`${status} ${description}`);
     },
   };
@@ -70,14 +89,22 @@ export function telegramHttpSender(options: { baseUrl: string; token?: string; p
 
 const DISCORD_GONE = new Set([10003, 50001, 10004, 50007]);
 
-export function discordHttpSender(options: { baseUrl: string; perSecond: number; render?: (reply: Reply) => string }): ChatSender {
+export function discordHttpSender(options: {
+  baseUrl: string;
+  perSecond: number;
+  render?: (reply: Reply) => string;
+}): ChatSender {
   const render = options.render ?? ((reply: Reply) => replyToText(reply));
   return {
     platform: 'discord',
     idempotent: true,
     buckets: discordBuckets(options.perSecond),
     async send(target, reply, nonce) {
-      const answer = await post(`${options.baseUrl}/api/v10/channels/${target.chatId}/messages`, { content: render(reply).slice(0, 2000), nonce, enforce_nonce: true }, { authorization: 'Bot TEST' });
+      const answer = await post(
+        `${options.baseUrl}/api/v10/channels/${target.chatId}/messages`,
+        { content: render(reply).slice(0, 2000), nonce, enforce_nonce: true },
+        { authorization: 'Bot TEST' },
+      );
       if ('error' in answer) return transient(answer.error);
       const { status, json, retryAfterHeader } = answer;
       if (status >= 200 && status < 300) return { ok: true, messageId: String(json.id ?? '') };
@@ -87,7 +114,8 @@ export function discordHttpSender(options: { baseUrl: string; perSecond: number;
         return { ok: false, kind: 'rate-limited', retryAfterMs: Math.ceil(seconds * 1000) };
       }
       const code = Number(json.code ?? 0);
-      if (DISCORD_GONE.has(code)) return { ok: false, kind: 'permanent', code: String(code), reason: String(json.message ?? '') };
+      if (DISCORD_GONE.has(code))
+        return { ok: false, kind: 'permanent', code: String(code), reason: String(json.message ?? '') };
       return transient(`${status} ${String(json.message ?? '')}`);
     },
   };

@@ -39,14 +39,26 @@ export interface TelegramFake {
 }
 
 /** Methods the emulator implements; the others are answered here. */
-const EMULATED = new Set(['getMe', 'getUpdates', 'sendMessage', 'answerCallbackQuery', 'setWebhook', 'deleteWebhook', 'editMessageText', 'editMessageReplyMarkup', 'deleteMessage']);
+const EMULATED = new Set([
+  'getMe',
+  'getUpdates',
+  'sendMessage',
+  'answerCallbackQuery',
+  'setWebhook',
+  'deleteWebhook',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'deleteMessage',
+]);
 
 export const apiError = (code: number, description: string, parameters?: Record<string, unknown>): FakeResponse => ({
   status: code,
   body: { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) },
 });
 
-async function parseBody(request: IncomingMessage): Promise<{ body: Record<string, unknown>; files: Record<string, FakeFile>; contentType: string }> {
+async function parseBody(
+  request: IncomingMessage,
+): Promise<{ body: Record<string, unknown>; files: Record<string, FakeFile>; contentType: string }> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
@@ -65,13 +77,17 @@ async function parseBody(request: IncomingMessage): Promise<{ body: Record<strin
     }
     return { body, files, contentType };
   }
-  if (contentType.includes('json')) return { body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files, contentType };
+  if (contentType.includes('json'))
+    return { body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files, contentType };
   return { body: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files, contentType };
 }
 
-const field = (value: unknown) => (typeof value === 'string' && /^[[{]/.test(value) ? JSON.parse(value) as unknown : value);
+const field = (value: unknown) =>
+  typeof value === 'string' && /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value;
 
-export async function startTelegramFake(options: { upstream?: string; botUsername?: string } = {}): Promise<TelegramFake> {
+export async function startTelegramFake(
+  options: { upstream?: string; botUsername?: string } = {},
+): Promise<TelegramFake> {
   const calls: FakeCall[] = [];
   const interceptors = new Map<string, FakeInterceptor[]>();
   const members = new Map<string, string>();
@@ -95,20 +111,45 @@ export async function startTelegramFake(options: { upstream?: string; botUsernam
       case 'sendMessage':
         return ok(message(body, { text: body.text }));
       case 'sendPhoto':
-        return ok(message(body, { photo: [{ file_id: `photo-${messageId}`, file_unique_id: `p${messageId}`, width: 800, height: 500 }], caption: body.caption }));
+        return ok(
+          message(body, {
+            photo: [{ file_id: `photo-${messageId}`, file_unique_id: `p${messageId}`, width: 800, height: 500 }],
+            caption: body.caption,
+          }),
+        );
       case 'sendDocument':
-        return ok(message(body, { document: { file_id: `doc-${messageId}`, file_unique_id: `d${messageId}`, file_name: call.files.document?.filename }, caption: body.caption }));
+        return ok(
+          message(body, {
+            document: {
+              file_id: `doc-${messageId}`,
+              file_unique_id: `d${messageId}`,
+              file_name: call.files.document?.filename,
+            },
+            caption: body.caption,
+          }),
+        );
       case 'sendPoll': {
         const answers = field(body.options) as string[];
-        return ok(message(body, {
-          poll: {
-            id: `poll-${pollId++}`, question: body.question, options: answers.map((text) => ({ text, voter_count: 0 })), total_voter_count: 0,
-            is_closed: false, is_anonymous: field(body.is_anonymous) !== false, type: 'regular', allows_multiple_answers: false,
-          },
-        }));
+        return ok(
+          message(body, {
+            poll: {
+              id: `poll-${pollId++}`,
+              question: body.question,
+              options: answers.map((text) => ({ text, voter_count: 0 })),
+              total_voter_count: 0,
+              is_closed: false,
+              is_anonymous: field(body.is_anonymous) !== false,
+              type: 'regular',
+              allows_multiple_answers: false,
+            },
+          }),
+        );
       }
       case 'getChatMember':
-        return ok({ status: members.get(`${body.chat_id}:${body.user_id}`) ?? 'member', user: { id: Number(body.user_id), is_bot: false, first_name: 'Member' } });
+        return ok({
+          status: members.get(`${body.chat_id}:${body.user_id}`) ?? 'member',
+          user: { id: Number(body.user_id), is_bot: false, first_name: 'Member' },
+        });
       case 'setMyCommands':
       case 'sendChatAction':
       case 'answerCallbackQuery':
@@ -137,13 +178,18 @@ export async function startTelegramFake(options: { upstream?: string; botUsernam
       }
       if (!reply && options.upstream && EMULATED.has(call.method)) {
         const forwarded = await fetch(`${options.upstream}/bot${call.token}/${call.method}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(call.body),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(call.body),
         });
         reply = { status: forwarded.status, body: await forwarded.json() };
       }
       reply ??= local(call);
       const text = JSON.stringify(reply.body);
-      response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.writeHead(reply.status ?? 200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
       response.end(text);
     })().catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'application/json' });
@@ -161,9 +207,10 @@ export async function startTelegramFake(options: { upstream?: string; botUsernam
     },
     clearInterceptors: () => interceptors.clear(),
     members,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -13,7 +13,12 @@ import type { Reply } from '../../src/app/reply.ts';
 import type { Services } from '../../src/app/services.ts';
 import { buildApp, type App } from '../../src/compose.ts';
 import { createConfig } from '../../src/config.ts';
-import { createTelegramBot, type TelegramBot, type TelegramBotExtras, type TelegramConfig } from '../../src/platforms/telegram/index.ts';
+import {
+  createTelegramBot,
+  type TelegramBot,
+  type TelegramBotExtras,
+  type TelegramConfig,
+} from '../../src/platforms/telegram/index.ts';
 import { startTelegramFake, type FakeCall, type TelegramFake } from './telegram-fake.ts';
 
 export const TOKEN = '123456789:AAE-test_token_for_loopback_only_x';
@@ -21,19 +26,38 @@ export const BOT_NAME = 'TestNameBot';
 /** 2026-11-20 15:00 New York, a Friday and a trading day. */
 export const FRIDAY_MS = Date.UTC(2026, 10, 20, 20, 0, 0);
 
-export interface LogEntry { level: string; object: Record<string, unknown>; message?: string }
+export interface LogEntry {
+  level: string;
+  object: Record<string, unknown>;
+  message?: string;
+}
 
 export function memoryLogger(entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
   const at = (level: string) => (object: Record<string, unknown>, message?: string) => {
     entries.push({ level, object, ...(message !== undefined ? { message } : {}) });
   };
-  const logger = { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const logger = {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
 export function fakeClock(startMs = FRIDAY_MS): Clock & { advance(ms: number): void; set(ms: number): void } {
   let now = startMs;
-  return { now: () => now, advance: (ms) => { now += ms; }, set: (ms) => { now = ms; } };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+    set: (ms) => {
+      now = ms;
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -52,26 +76,50 @@ export function tempDatabase(): { path: string; remove(): void } {
   return { path: path.join(dir, 'test.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function buildTestApp(options: { clock?: Clock; services?: Services; logger?: Logger } = {}): App & { removeFiles(): void } {
+export function buildTestApp(
+  options: { clock?: Clock; services?: Services; logger?: Logger } = {},
+): App & { removeFiles(): void } {
   const database = tempDatabase();
   const result = createConfig({ DATABASE_PATH: database.path, MARKET_DATA: 'demo' });
   if (!result.ok) throw new Error(result.error);
-  const app = buildApp(result.config, options.logger ?? memoryLogger(), { ...(options.clock ? { clock: options.clock } : {}), ...(options.services ? { services: options.services } : {}) });
+  const app = buildApp(result.config, options.logger ?? memoryLogger(), {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.services ? { services: options.services } : {}),
+  });
   return { ...app, removeFiles: database.remove };
 }
 
 /** Summaries and backtests as the scheduler and history loader would provide them. */
 export const testServices: Services = {
   summaries: {
-    channelSummary: async () => ({ title: 'Daily summary 2026-11-20', visibility: 'channel', lines: ['Regime: calm. Model condor 5,700/5,750/6,250/6,300.'], footer: ['DEMO DATA'] }),
+    channelSummary: async () => ({
+      title: 'Daily summary 2026-11-20',
+      visibility: 'channel',
+      lines: ['Regime: calm. Model condor 5,700/5,750/6,250/6,300.'],
+      footer: ['DEMO DATA'],
+    }),
   },
   backtests: {
-    run: async (request) => ({
-      title: `Backtest ${request.policy}`,
-      visibility: 'caller',
-      table: { columns: [{ label: 'policy' }, { label: 'P/L', align: 'right' }], rows: [['cp', '+$12,400'], ['delta', '+$9,100']] },
-      attachments: [{ filename: 'equity.png', contentType: 'image/png', data: Buffer.from('89504e470d0a1a0a0000', 'hex'), description: 'equity curves' }],
-    } satisfies Reply),
+    run: async (request) =>
+      ({
+        title: `Backtest ${request.policy}`,
+        visibility: 'caller',
+        table: {
+          columns: [{ label: 'policy' }, { label: 'P/L', align: 'right' }],
+          rows: [
+            ['cp', '+$12,400'],
+            ['delta', '+$9,100'],
+          ],
+        },
+        attachments: [
+          {
+            filename: 'equity.png',
+            contentType: 'image/png',
+            data: Buffer.from('89504e470d0a1a0a0000', 'hex'),
+            description: 'equity curves',
+          },
+        ],
+      }) satisfies Reply,
   },
 };
 
@@ -83,7 +131,13 @@ export interface Harness {
   clock: ReturnType<typeof fakeClock>;
   logger: ReturnType<typeof memoryLogger>;
   /** A user of the emulator; type 'group' with a negative chatId for a group. */
-  client(options: { userId: number; firstName?: string; chatId?: number; type?: 'private' | 'group' | 'supergroup'; chatTitle?: string }): TelegramClient;
+  client(options: {
+    userId: number;
+    firstName?: string;
+    chatId?: number;
+    type?: 'private' | 'group' | 'supergroup';
+    chatTitle?: string;
+  }): TelegramClient;
   /** Types a command into the emulator, lets the bot fetch and handle it; returns the bot's API calls. */
   say(client: TelegramClient, text: string): Promise<FakeCall[]>;
   /** Presses an inline button (callback_data) in the client's chat; returns the bot's API calls. */
@@ -93,7 +147,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { clock?: ReturnType<typeof fakeClock>; extras?: TelegramBotExtras; config?: Partial<TelegramConfig> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { clock?: ReturnType<typeof fakeClock>; extras?: TelegramBotExtras; config?: Partial<TelegramConfig> } = {},
+): Promise<Harness> {
   const clock = options.clock ?? fakeClock();
   const logger = memoryLogger();
   const app = buildTestApp({ clock, services: testServices, logger });
@@ -121,16 +177,31 @@ export async function startHarness(options: { clock?: ReturnType<typeof fakeCloc
     return fake.calls.slice(start).filter((call) => call.method !== 'getUpdates' && call.method !== 'getMe');
   };
   return {
-    app, bot, fake, emulator, clock, logger,
-    client: (o) => emulator.getClient(TOKEN, { firstName: 'Alice', userName: 'alice', chatId: o.userId, type: 'private', timeout: 2000, ...o }),
-    say: (client, text) => since(async () => {
-      await client.sendCommand(client.makeCommand(text));
-      await pump();
-    }),
-    press: (client, data) => since(async () => {
-      await client.sendCallback(client.makeCallbackQuery(data));
-      await pump();
-    }),
+    app,
+    bot,
+    fake,
+    emulator,
+    clock,
+    logger,
+    client: (o) =>
+      emulator.getClient(TOKEN, {
+        firstName: 'Alice',
+        userName: 'alice',
+        chatId: o.userId,
+        type: 'private',
+        timeout: 2000,
+        ...o,
+      }),
+    say: (client, text) =>
+      since(async () => {
+        await client.sendCommand(client.makeCommand(text));
+        await pump();
+      }),
+    press: (client, data) =>
+      since(async () => {
+        await client.sendCallback(client.makeCallbackQuery(data));
+        await pump();
+      }),
     deliver: (update) => since(() => bot.handleUpdate(update)),
     async close() {
       await bot.stop('test over');
@@ -144,7 +215,9 @@ export async function startHarness(options: { clock?: ReturnType<typeof fakeCloc
 
 /** The text messages among a bot's calls, with where they went. */
 export const messagesIn = (calls: FakeCall[]) =>
-  calls.filter((call) => call.method === 'sendMessage').map((call) => ({ chatId: String(call.body.chat_id), html: String(call.body.text), body: call.body }));
+  calls
+    .filter((call) => call.method === 'sendMessage')
+    .map((call) => ({ chatId: String(call.body.chat_id), html: String(call.body.text), body: call.body }));
 
 /** The link code in a /link reply. */
 export const linkCodeIn = (text: string) => /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(text)?.[1] ?? null;

@@ -8,15 +8,60 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 /** @type {{zone: string, allow: string[], packages: 'none' | 'any', deny?: string[]}[]} */
 export const zones = [
   { zone: 'src/engine', allow: ['src/engine'], packages: 'none' },
-  { zone: 'src/app', allow: ['src/app', 'src/engine'], packages: 'any', deny: ['discord.js', 'telegraf', 'better-sqlite3'] },
-  { zone: 'commands', allow: ['commands', 'src/app', 'src/engine'], packages: 'any', deny: ['discord.js', 'telegraf', 'better-sqlite3', 'node-cron'] },
-  { zone: 'src/store', allow: ['src/store', 'src/app', 'src/engine'], packages: 'any', deny: ['discord.js', 'telegraf'] },
-  { zone: 'src/market', allow: ['src/market', 'src/app', 'src/engine'], packages: 'any', deny: ['discord.js', 'telegraf', 'better-sqlite3'] },
-  { zone: 'src/render', allow: ['src/render', 'src/app', 'src/engine'], packages: 'any', deny: ['discord.js', 'telegraf', 'better-sqlite3'] },
-  { zone: 'src/scheduler', allow: ['src/scheduler', 'src/app', 'src/engine', 'src/render', 'src/market', 'src/store'], packages: 'any', deny: ['discord.js', 'telegraf'] },
-  { zone: 'src/platforms/discord', allow: ['src/platforms/discord', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'], packages: 'any', deny: ['telegraf'] },
-  { zone: 'src/platforms/telegram', allow: ['src/platforms/telegram', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'], packages: 'any', deny: ['discord.js'] },
-  { zone: 'src/platforms', allow: ['src/platforms', 'src/app', 'src/engine', 'src/render', 'src/scheduler'], packages: 'any', deny: ['discord.js', 'telegraf'] },
+  {
+    zone: 'src/app',
+    allow: ['src/app', 'src/engine'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf', 'better-sqlite3'],
+  },
+  {
+    zone: 'commands',
+    allow: ['commands', 'src/app', 'src/engine'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf', 'better-sqlite3', 'node-cron'],
+  },
+  {
+    zone: 'src/store',
+    allow: ['src/store', 'src/app', 'src/engine'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
+  {
+    zone: 'src/market',
+    allow: ['src/market', 'src/app', 'src/engine'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf', 'better-sqlite3'],
+  },
+  {
+    zone: 'src/render',
+    allow: ['src/render', 'src/app', 'src/engine'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf', 'better-sqlite3'],
+  },
+  {
+    zone: 'src/scheduler',
+    allow: ['src/scheduler', 'src/app', 'src/engine', 'src/render', 'src/market', 'src/store'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
+  {
+    zone: 'src/platforms/discord',
+    allow: ['src/platforms/discord', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    packages: 'any',
+    deny: ['telegraf'],
+  },
+  {
+    zone: 'src/platforms/telegram',
+    allow: ['src/platforms/telegram', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    packages: 'any',
+    deny: ['discord.js'],
+  },
+  {
+    zone: 'src/platforms',
+    allow: ['src/platforms', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
 ];
 
 const inside = (file, folder) => {
@@ -31,16 +76,17 @@ export const rule = {
   create(context) {
     const file = context.filename ?? context.getFilename();
     // The most specific zone wins (src/platforms/discord before src/platforms).
-    const zone = zones
-      .filter((z) => inside(file, z.zone))
-      .sort((a, b) => b.zone.length - a.zone.length)[0];
+    const zone = zones.filter((z) => inside(file, z.zone)).sort((a, b) => b.zone.length - a.zone.length)[0];
     if (!zone) return {};
     const check = (node, spec) => {
       if (typeof spec !== 'string') return;
       if (spec.startsWith('.') || spec.startsWith('/')) {
         const target = path.resolve(path.dirname(file), spec);
         if (!zone.allow.some((folder) => inside(target, folder))) {
-          context.report({ node, message: `${zone.zone} may not import ${path.relative(root, target)} (allowed: ${zone.allow.join(', ')})` });
+          context.report({
+            node,
+            message: `${zone.zone} may not import ${path.relative(root, target)} (allowed: ${zone.allow.join(', ')})`,
+          });
         }
         return;
       }

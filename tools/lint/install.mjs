@@ -10,5 +10,8 @@ const omit = `${process.env.npm_config_omit ?? ''} ${process.env.NODE_ENV ?? ''}
 if (/\bdev\b|production/.test(omit) || !existsSync(`${here}/package-lock.json`)) process.exit(0);
 
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
-const result = spawnSync(npm[0], [...npm.slice(1), 'ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: here, stdio: 'inherit' });
+const result = spawnSync(npm[0], [...npm.slice(1), 'ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+  cwd: here,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -2,7 +2,14 @@
 // entry quotes shared by every policy (and, through an EntryCache, by every run of a sweep).
 import { BacktestInputError, prepareHistory, rangeOf, type PreparedHistory } from './prepare.ts';
 import { runPolicy, type EntrySlots } from './run.ts';
-import { BACKTEST_POLICIES, DEFAULT_BACKTEST_PARAMS, type BacktestDay, type BacktestParams, type BacktestPolicy, type BacktestResult } from './types.ts';
+import {
+  BACKTEST_POLICIES,
+  DEFAULT_BACKTEST_PARAMS,
+  type BacktestDay,
+  type BacktestParams,
+  type BacktestPolicy,
+  type BacktestResult,
+} from './types.ts';
 
 /** Entry quotes per history and entry parameters, reusable across runs (a sweep keeps one). */
 export interface EntryCache {
@@ -21,7 +28,8 @@ export interface BacktestInput {
   entryCache?: EntryCache;
 }
 
-const isPrepared = (days: BacktestInput['days']): days is PreparedHistory => !Array.isArray(days) && 'dayNumbers' in days;
+const isPrepared = (days: BacktestInput['days']): days is PreparedHistory =>
+  !Array.isArray(days) && 'dayNumbers' in days;
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new BacktestInputError(message);
@@ -29,23 +37,55 @@ function check(ok: boolean, message: string): void {
 
 /** The defaults overlaid with `params`, checked (a bad value throws BacktestInputError naming it). */
 export function resolveParams(params: Partial<BacktestParams> = {}): BacktestParams {
-  const defined = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as Partial<BacktestParams>;
+  const defined = Object.fromEntries(
+    Object.entries(params).filter(([, value]) => value !== undefined),
+  ) as Partial<BacktestParams>;
   const p: BacktestParams = { ...DEFAULT_BACKTEST_PARAMS, ...defined };
   const inRange = (value: number, low: number, high: number) => Number.isFinite(value) && value >= low && value <= high;
-  check(Number.isInteger(p.targetDte) && p.targetDte >= 1 && p.targetDte <= 1000, `targetDte must be a whole number of days from 1 to 1000; got ${p.targetDte}`);
-  check(p.expiryRule === 'daily' || p.expiryRule === 'weekly', `expiryRule must be daily or weekly; got ${String(p.expiryRule)}`);
+  check(
+    Number.isInteger(p.targetDte) && p.targetDte >= 1 && p.targetDte <= 1000,
+    `targetDte must be a whole number of days from 1 to 1000; got ${p.targetDte}`,
+  );
+  check(
+    p.expiryRule === 'daily' || p.expiryRule === 'weekly',
+    `expiryRule must be daily or weekly; got ${String(p.expiryRule)}`,
+  );
   check(inRange(p.targetDelta, 0.001, 0.499), `targetDelta must be between 0.001 and 0.499; got ${p.targetDelta}`);
-  check(p.wingWidth === null || (Number.isFinite(p.wingWidth) && p.wingWidth > 0), `wingWidth must be a positive number of points or null; got ${p.wingWidth}`);
+  check(
+    p.wingWidth === null || (Number.isFinite(p.wingWidth) && p.wingWidth > 0),
+    `wingWidth must be a positive number of points or null; got ${p.wingWidth}`,
+  );
   check(inRange(p.skewBeta, 0, 5), `skewBeta must be between 0 and 5; got ${p.skewBeta}`);
-  check(inRange(p.rate, -0.05, 0.5) && inRange(p.dividendYield, 0, 0.2), `rate must be in [-0.05, 0.5] and dividendYield in [0, 0.2]; got ${p.rate} and ${p.dividendYield}`);
-  check(Number.isInteger(p.quantity) && p.quantity >= 1, `quantity must be a whole number of condors, 1 or more; got ${p.quantity}`);
-  check(p.profitTarget === null || inRange(p.profitTarget, 0.01, 1), `profitTarget must be between 0.01 and 1, or null (off); got ${p.profitTarget}`);
+  check(
+    inRange(p.rate, -0.05, 0.5) && inRange(p.dividendYield, 0, 0.2),
+    `rate must be in [-0.05, 0.5] and dividendYield in [0, 0.2]; got ${p.rate} and ${p.dividendYield}`,
+  );
+  check(
+    Number.isInteger(p.quantity) && p.quantity >= 1,
+    `quantity must be a whole number of condors, 1 or more; got ${p.quantity}`,
+  );
+  check(
+    p.profitTarget === null || inRange(p.profitTarget, 0.01, 1),
+    `profitTarget must be between 0.01 and 1, or null (off); got ${p.profitTarget}`,
+  );
   check(inRange(p.stopLoss, 0.01, 1000), `stopLoss must be a positive multiple of the credit; got ${p.stopLoss}`);
-  check(Number.isInteger(p.exitDte) && p.exitDte >= 0 && Number.isInteger(p.minRollDte) && p.minRollDte >= 0, `exitDte and minRollDte must be whole numbers of days, 0 or more; got ${p.exitDte} and ${p.minRollDte}`);
-  check(inRange(p.thresholdMin, 0, 10) && inRange(p.thresholdMax, p.thresholdMin, 10), `thresholds must satisfy 0 ≤ thresholdMin ≤ thresholdMax; got ${p.thresholdMin} and ${p.thresholdMax}`);
+  check(
+    Number.isInteger(p.exitDte) && p.exitDte >= 0 && Number.isInteger(p.minRollDte) && p.minRollDte >= 0,
+    `exitDte and minRollDte must be whole numbers of days, 0 or more; got ${p.exitDte} and ${p.minRollDte}`,
+  );
+  check(
+    inRange(p.thresholdMin, 0, 10) && inRange(p.thresholdMax, p.thresholdMin, 10),
+    `thresholds must satisfy 0 ≤ thresholdMin ≤ thresholdMax; got ${p.thresholdMin} and ${p.thresholdMax}`,
+  );
   check(inRange(p.deltaTrigger, 0.01, 1), `deltaTrigger must be between 0.01 and 1; got ${p.deltaTrigger}`);
-  check(Number.isInteger(p.maxHedgeLayers) && p.maxHedgeLayers >= 0 && p.maxHedgeLayers <= 10, `maxHedgeLayers must be a whole number from 0 to 10; got ${p.maxHedgeLayers}`);
-  check(inRange(p.commissionPerContract, 0, 1000) && inRange(p.slippagePerLeg, 0, 100), `commissionPerContract and slippagePerLeg must be 0 or more; got ${p.commissionPerContract} and ${p.slippagePerLeg}`);
+  check(
+    Number.isInteger(p.maxHedgeLayers) && p.maxHedgeLayers >= 0 && p.maxHedgeLayers <= 10,
+    `maxHedgeLayers must be a whole number from 0 to 10; got ${p.maxHedgeLayers}`,
+  );
+  check(
+    inRange(p.commissionPerContract, 0, 1000) && inRange(p.slippagePerLeg, 0, 100),
+    `commissionPerContract and slippagePerLeg must be 0 or more; got ${p.commissionPerContract} and ${p.slippagePerLeg}`,
+  );
   return p;
 }
 
@@ -55,7 +95,19 @@ function entrySlotsFor(cache: EntryCache, history: PreparedHistory, p: BacktestP
     cache.slots = {};
   }
   const u = p.underlying;
-  const key = [u.symbol, u.strikeStep, u.defaultWingWidth, u.referenceSpot, p.targetDte, p.expiryRule, p.targetDelta, p.wingWidth, p.skewBeta, p.rate, p.dividendYield].join('|');
+  const key = [
+    u.symbol,
+    u.strikeStep,
+    u.defaultWingWidth,
+    u.referenceSpot,
+    p.targetDte,
+    p.expiryRule,
+    p.targetDelta,
+    p.wingWidth,
+    p.skewBeta,
+    p.rate,
+    p.dividendYield,
+  ].join('|');
   let slots = cache.slots[key];
   if (!slots) {
     slots = new Array<undefined>(history.length);
@@ -68,10 +120,14 @@ function entrySlotsFor(cache: EntryCache, history: PreparedHistory, p: BacktestP
 export function runBacktests(input: BacktestInput & { policies?: readonly BacktestPolicy[] }): BacktestResult {
   const p = resolveParams(input.params);
   const policies = input.policies ?? BACKTEST_POLICIES;
-  for (const policy of policies) check(BACKTEST_POLICIES.includes(policy), `policy must be cp, delta or hold; got ${String(policy)}`);
+  for (const policy of policies)
+    check(BACKTEST_POLICIES.includes(policy), `policy must be cp, delta or hold; got ${String(policy)}`);
   const history = isPrepared(input.days) ? input.days : prepareHistory(input.days);
   const range = rangeOf(history, p.from, p.to);
-  if (!range) throw new BacktestInputError(`no trading day between ${p.from ?? 'the start'} and ${p.to ?? 'the end'} in a history of ${history.length} days`);
+  if (!range)
+    throw new BacktestInputError(
+      `no trading day between ${p.from ?? 'the start'} and ${p.to ?? 'the end'} in a history of ${history.length} days`,
+    );
   const entries = entrySlotsFor(input.entryCache ?? createEntryCache(), history, p);
   const run = { history, fromIndex: range.fromIndex, toIndex: range.toIndex, params: p, entries };
   const { underlying, ...rest } = p;
@@ -80,7 +136,11 @@ export function runBacktests(input: BacktestInput & { policies?: readonly Backte
     to: history.dates[range.toIndex]!,
     days: range.toIndex - range.fromIndex + 1,
     dates: p.equityCurve ? history.dates.slice(range.fromIndex, range.toIndex + 1) : [],
-    params: { ...rest, underlying: underlying.symbol, wingWidthAtReference: p.wingWidth ?? underlying.defaultWingWidth },
+    params: {
+      ...rest,
+      underlying: underlying.symbol,
+      wingWidthAtReference: p.wingWidth ?? underlying.defaultWingWidth,
+    },
     policies: policies.map((policy) => runPolicy(run, policy)),
   };
 }

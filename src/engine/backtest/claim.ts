@@ -3,7 +3,8 @@
 import { pct, pts, usd } from '../format.ts';
 import type { BacktestResult } from './types.ts';
 
-export const CLAIM_UNDER_TEST = 'constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule';
+export const CLAIM_UNDER_TEST =
+  'constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule';
 export const CLAIM_POINTS = { low: 8, high: 12 } as const;
 export const PAST_RESULTS = 'Past results do not predict future ones.';
 
@@ -32,9 +33,19 @@ export function readClaim(result: BacktestResult): ClaimReading | null {
   const difference = 100 * (cp.winRate - delta.winRate);
   const variance = (share: number, count: number) => (count > 0 ? (share * (1 - share)) / count : 0);
   const standardError = 100 * Math.sqrt(variance(cp.winRate, cp.campaigns) + variance(delta.winRate, delta.campaigns));
-  const base = { claim: CLAIM_UNDER_TEST, cpWinRate: cp.winRate, deltaWinRate: delta.winRate, differencePoints: difference, standardErrorPoints: standardError };
+  const base = {
+    claim: CLAIM_UNDER_TEST,
+    cpWinRate: cp.winRate,
+    deltaWinRate: delta.winRate,
+    differencePoints: difference,
+    standardErrorPoints: standardError,
+  };
   if (cp.campaigns === 0 || delta.campaigns === 0) {
-    return { ...base, verdict: 'no-data', sentence: 'Not enough history for a campaign under both rules: nothing to say about the claim.' };
+    return {
+      ...base,
+      verdict: 'no-data',
+      sentence: 'Not enough history for a campaign under both rules: nothing to say about the claim.',
+    };
   }
   const measured = `cp won ${pct(cp.winRate)} of ${cp.campaigns} campaigns, the 50-delta rule ${pct(delta.winRate)} of ${delta.campaigns}: ${signed(difference)} points (± ${pts(2 * standardError, 1)} at two standard errors)`;
   const noise = Math.abs(difference) < 2 * standardError ? ' The difference is within sampling noise.' : '';

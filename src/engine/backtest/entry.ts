@@ -35,13 +35,27 @@ export type Strikes4 = [number, number, number, number];
  * |delta| of a put or call exactly as priceOption computes it (carry · N(±d1)), given the
  * forward and carry of forwardAndDiscount.
  */
-export function absDelta(type: 'put' | 'call', strike: number, vol: number, years: number, forward: number, carry: number): number {
+export function absDelta(
+  type: 'put' | 'call',
+  strike: number,
+  vol: number,
+  years: number,
+  forward: number,
+  carry: number,
+): number {
   const s = vol * Math.sqrt(years);
   const d1 = Math.log(forward / strike) / s + 0.5 * s;
   return type === 'call' ? carry * normCdf(d1) : carry * normCdf(-d1);
 }
 
-function strikeAtDelta(type: 'put' | 'call', m: MarketInputs, step: number, target: number, forward: number, carry: number): number {
+function strikeAtDelta(
+  type: 'put' | 'call',
+  m: MarketInputs,
+  step: number,
+  target: number,
+  forward: number,
+  carry: number,
+): number {
   const direction = type === 'put' ? -1 : 1;
   const start = roundToGrid(forward, step, type === 'put' ? 'down' : 'up');
   const strikeAt = (n: number) => start + direction * n * step;
@@ -73,12 +87,31 @@ function strikeAtDelta(type: 'put' | 'call', m: MarketInputs, step: number, targ
 }
 
 /** The four legs' vols under the proxy (flat, or skewed around the forward). */
-export function legVolsAt(strikes: Strikes4, atmVol: number, skewBeta: number, forward: number, into: Float64Array): void {
+export function legVolsAt(
+  strikes: Strikes4,
+  atmVol: number,
+  skewBeta: number,
+  forward: number,
+  into: Float64Array,
+): void {
   for (let leg = 0; leg < 4; leg++) into[leg] = skewBeta ? skewedVol(atmVol, skewBeta, strikes[leg]!, forward) : atmVol;
 }
 
 /** condorMark's sum, in its order (long put, short put, short call, long call), with optionPrice. */
-export function condorMark4(k1: number, k2: number, k3: number, k4: number, spot: number, years: number, v1: number, v2: number, v3: number, v4: number, rate: number, dividendYield: number): number {
+export function condorMark4(
+  k1: number,
+  k2: number,
+  k3: number,
+  k4: number,
+  spot: number,
+  years: number,
+  v1: number,
+  v2: number,
+  v3: number,
+  v4: number,
+  rate: number,
+  dividendYield: number,
+): number {
   let mark = 0;
   mark -= optionPrice('put', spot, k1, years, v1, rate, dividendYield);
   mark += optionPrice('put', spot, k2, years, v2, rate, dividendYield);
@@ -102,7 +135,12 @@ export function wingWidthFor(underlying: Underlying, atReference: number | null,
 }
 
 /** The model condor for a target |delta|, or null when it does not fit (strikes at or below 0). */
-export function modelEntry(m: MarketInputs, underlying: Underlying, targetDelta: number, wingWidth: number): EntryQuote | null {
+export function modelEntry(
+  m: MarketInputs,
+  underlying: Underlying,
+  targetDelta: number,
+  wingWidth: number,
+): EntryQuote | null {
   const { forward, carry } = forwardAndDiscount(m.spot, m.years, m.rate, m.dividendYield);
   const step = underlying.strikeStep;
   const shortPut = strikeAtDelta('put', m, step, targetDelta, forward, carry);
@@ -111,7 +149,20 @@ export function modelEntry(m: MarketInputs, underlying: Underlying, targetDelta:
   if (!(strikes[0] > 0) || !(shortPut <= shortCall)) return null;
   const legVols = new Float64Array(4);
   legVolsAt(strikes, m.atmVol, m.skewBeta, forward, legVols);
-  const modelCredit = condorMark4(strikes[0], strikes[1], strikes[2], strikes[3], m.spot, m.years, legVols[0]!, legVols[1]!, legVols[2]!, legVols[3]!, m.rate, m.dividendYield);
+  const modelCredit = condorMark4(
+    strikes[0],
+    strikes[1],
+    strikes[2],
+    strikes[3],
+    m.spot,
+    m.years,
+    legVols[0]!,
+    legVols[1]!,
+    legVols[2]!,
+    legVols[3]!,
+    m.rate,
+    m.dividendYield,
+  );
   return { strikes, modelCredit, wingWidth, legVols, forward };
 }
 
@@ -119,7 +170,17 @@ export function modelEntry(m: MarketInputs, underlying: Underlying, targetDelta:
  * The entry snapshot createEntrySnapshot would store for a fill at `credit`, from numbers the
  * backtest already has (no pricing): what restrike() and the invariant read.
  */
-export function entrySnapshotOf(date: IsoDate, dayNumber: number, m: MarketInputs, strikes: Strikes4, legVols: Float64Array, forward: number, modelMark: number, credit: number, vix: number): EntrySnapshot {
+export function entrySnapshotOf(
+  date: IsoDate,
+  dayNumber: number,
+  m: MarketInputs,
+  strikes: Strikes4,
+  legVols: Float64Array,
+  forward: number,
+  modelMark: number,
+  credit: number,
+  vix: number,
+): EntrySnapshot {
   const strikesByRole = { longPut: strikes[0], shortPut: strikes[1], shortCall: strikes[2], longCall: strikes[3] };
   const cushion = cushionOf(strikesByRole, credit, m.spot);
   const atmVol = skewedVol(m.atmVol, m.skewBeta, forward, forward);

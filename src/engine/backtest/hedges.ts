@@ -37,12 +37,20 @@ export function clearHedgeBook(book: HedgeBook): void {
 
 /** True when some layer not bought yet has its trigger (layer · T) reached. */
 export function layerDue(book: HedgeBook, premiumBreach: number, threshold: number): boolean {
-  for (let layer = 1; layer <= book.maxLayers; layer++) if (!book.used[layer] && premiumBreach >= layer * threshold) return true;
+  for (let layer = 1; layer <= book.maxLayers; layer++)
+    if (!book.used[layer] && premiumBreach >= layer * threshold) return true;
   return false;
 }
 
 /** Model value of one call spread per VIX point: Black-76 on the estimated future. */
-export function spreadValue(vix: number, years: number, longStrike: number, shortStrike: number, volOfVol: number, rate: number): number {
+export function spreadValue(
+  vix: number,
+  years: number,
+  longStrike: number,
+  shortStrike: number,
+  volOfVol: number,
+  rate: number,
+): number {
   if (!(years > 0)) return Math.min(Math.max(vix - longStrike, 0), shortStrike - longStrike);
   const future = estimateVixFuture(vix, years);
   const long = black76({ type: 'call', forward: future, strike: longStrike, years, vol: volOfVol, rate }).price;
@@ -51,9 +59,20 @@ export function spreadValue(vix: number, years: number, longStrike: number, shor
 }
 
 /** Dollar value of one held layer today. */
-export function layerValue(book: HedgeBook, layer: number, vix: number, dayNumber: number, volOfVol: number, rate: number): number {
+export function layerValue(
+  book: HedgeBook,
+  layer: number,
+  vix: number,
+  dayNumber: number,
+  volOfVol: number,
+  rate: number,
+): number {
   const years = Math.max(0, book.expiryDay[layer]! - dayNumber) / 365;
-  return spreadValue(vix, years, book.longStrike[layer]!, book.shortStrike[layer]!, volOfVol, rate) * VIX_MULTIPLIER * book.contracts[layer]!;
+  return (
+    spreadValue(vix, years, book.longStrike[layer]!, book.shortStrike[layer]!, volOfVol, rate) *
+    VIX_MULTIPLIER *
+    book.contracts[layer]!
+  );
 }
 
 export interface LayerQuote {
@@ -68,12 +87,20 @@ export interface LayerQuote {
  * a layer is due; test/engine/backtest checks the two agree): the spread on the estimated future
  * for `years` to the VIX expiry, and how many spreads layer `layer`'s budget buys.
  */
-export function quoteSpread(vix: number, years: number, vvix: number, extreme: boolean, rate: number, into: LayerQuote): void {
+export function quoteSpread(
+  vix: number,
+  years: number,
+  vvix: number,
+  extreme: boolean,
+  rate: number,
+  into: LayerQuote,
+): void {
   const future = estimateVixFuture(vix, years);
   const volOfVol = vvix > 0 ? vvix / 100 : DEFAULT_VOL_OF_VOL;
   const longStrike = Math.ceil(future - 1e-9);
   const shortStrike = longStrike + (extreme ? 10 : 5);
-  const price = (strike: number) => black76({ type: 'call', forward: future, strike, years, vol: volOfVol, rate }).price;
+  const price = (strike: number) =>
+    black76({ type: 'call', forward: future, strike, years, vol: volOfVol, rate }).price;
   into.longStrike = longStrike;
   into.shortStrike = shortStrike;
   into.debit = Math.max(0, price(longStrike) - price(shortStrike));

@@ -12,4 +12,15 @@ export type { ClaimReading, ClaimVerdict } from './claim.ts';
 export { resultTable, methodLine, equitySeries, POLICY_LABELS } from './report.ts';
 export type { ResultTable, EquitySeries } from './report.ts';
 export { BACKTEST_POLICIES, CAMPAIGN_ENDINGS, DEFAULT_BACKTEST_PARAMS } from './types.ts';
-export type { BacktestDay, BacktestEvent, BacktestEventKind, BacktestParams, BacktestPolicy, BacktestResult, CampaignEnding, CampaignRecord, ExpiryRule, PolicyResult } from './types.ts';
+export type {
+  BacktestDay,
+  BacktestEvent,
+  BacktestEventKind,
+  BacktestParams,
+  BacktestPolicy,
+  BacktestResult,
+  CampaignEnding,
+  CampaignRecord,
+  ExpiryRule,
+  PolicyResult,
+} from './types.ts';

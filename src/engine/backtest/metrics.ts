@@ -11,7 +11,16 @@ export interface SummaryInput {
   equity: Float64Array;
   keepCurve: boolean;
   keepCampaigns: boolean;
-  totals: { rolls: number; tightens: number; hedges: number; hedgePl: number; commissions: number; slippage: number; daysInMarket: number; skippedEntries: number };
+  totals: {
+    rolls: number;
+    tightens: number;
+    hedges: number;
+    hedgePl: number;
+    commissions: number;
+    slippage: number;
+    daysInMarket: number;
+    skippedEntries: number;
+  };
   endings: Record<CampaignEnding, number>;
   events: BacktestEvent[];
 }

@@ -47,12 +47,16 @@ export function prepareHistory(days: readonly BacktestDay[]): PreparedHistory {
   const vvix = new Float64Array(length);
   for (let i = 0; i < length; i++) {
     const day = days[i]!;
-    if (!isIsoDate(day.date)) throw new BacktestInputError(`day ${i}: the date must be YYYY-MM-DD; got ${String(day.date)}`);
-    if (!positive(day.spx)) throw new BacktestInputError(`${day.date}: the SPX close must be a positive number; got ${day.spx}`);
-    if (!positive(day.vix)) throw new BacktestInputError(`${day.date}: the VIX close must be a positive number; got ${day.vix}`);
+    if (!isIsoDate(day.date))
+      throw new BacktestInputError(`day ${i}: the date must be YYYY-MM-DD; got ${String(day.date)}`);
+    if (!positive(day.spx))
+      throw new BacktestInputError(`${day.date}: the SPX close must be a positive number; got ${day.spx}`);
+    if (!positive(day.vix))
+      throw new BacktestInputError(`${day.date}: the VIX close must be a positive number; got ${day.vix}`);
     dates[i] = day.date;
     dayNumbers[i] = toDayNumber(day.date);
-    if (i > 0 && dayNumbers[i]! <= dayNumbers[i - 1]!) throw new BacktestInputError(`${day.date}: dates must rise strictly; it follows ${days[i - 1]!.date}`);
+    if (i > 0 && dayNumbers[i]! <= dayNumbers[i - 1]!)
+      throw new BacktestInputError(`${day.date}: dates must rise strictly; it follows ${days[i - 1]!.date}`);
     spx[i] = day.spx;
     vix[i] = day.vix;
     vvix[i] = positive(day.vvix) ? day.vvix! : Number.NaN;
@@ -77,7 +81,14 @@ export function prepareHistory(days: readonly BacktestDay[]): PreparedHistory {
   const weekOf = (dn: number) => Math.floor((dn + 3) / 7);
   const weekEnd = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
-    weekEnd[i] = i + 1 < length ? (weekOf(dayNumbers[i + 1]!) !== weekOf(dayNumbers[i]!) ? 1 : 0) : weekday(dates[i]!) === 5 ? 1 : 0;
+    weekEnd[i] =
+      i + 1 < length
+        ? weekOf(dayNumbers[i + 1]!) !== weekOf(dayNumbers[i]!)
+          ? 1
+          : 0
+        : weekday(dates[i]!) === 5
+          ? 1
+          : 0;
   }
 
   const first = length ? dayNumbers[0]! : 0;
@@ -91,11 +102,26 @@ export function prepareHistory(days: readonly BacktestDay[]): PreparedHistory {
     return dow !== 0 && dow !== 6 && trading[dn - first] === 0;
   };
 
-  return { length, dates, dayNumbers, spx, vix, vvix, vixPercentile, weekEnd, isHoliday, vixExpiryDay: new Int32Array(length) };
+  return {
+    length,
+    dates,
+    dayNumbers,
+    spx,
+    vix,
+    vvix,
+    vixPercentile,
+    weekEnd,
+    isHoliday,
+    vixExpiryDay: new Int32Array(length),
+  };
 }
 
 /** The index range of [from, to] (inclusive), or null when no day falls inside. */
-export function rangeOf(history: PreparedHistory, from?: IsoDate, to?: IsoDate): { fromIndex: number; toIndex: number } | null {
+export function rangeOf(
+  history: PreparedHistory,
+  from?: IsoDate,
+  to?: IsoDate,
+): { fromIndex: number; toIndex: number } | null {
   let fromIndex = 0;
   let toIndex = history.length - 1;
   if (from !== undefined) {
@@ -115,7 +141,13 @@ export function rangeOf(history: PreparedHistory, from?: IsoDate, to?: IsoDate):
  * later day. The history must reach the target date (at or before `lastIndex`), else -1: whether
  * a nearer expiry follows cannot be known, and no campaign may outlive the run.
  */
-export function expiryIndexFor(history: PreparedHistory, entry: number, targetDte: number, rule: ExpiryRule, lastIndex: number): number {
+export function expiryIndexFor(
+  history: PreparedHistory,
+  entry: number,
+  targetDte: number,
+  rule: ExpiryRule,
+  lastIndex: number,
+): number {
   const { dayNumbers, weekEnd } = history;
   const target = dayNumbers[entry]! + targetDte;
   if (lastIndex <= entry || dayNumbers[lastIndex]! < target) return -1;

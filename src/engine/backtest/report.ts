@@ -14,7 +14,19 @@ export interface ResultTable {
 export function resultTable(policies: readonly PolicyResult[]): ResultTable {
   const right = (label: string) => ({ label, align: 'right' as const });
   return {
-    columns: [{ label: 'policy' }, right('campaigns'), right('win rate'), right('mean P/L'), right('total P/L'), right('max DD'), right('Sharpe'), right('worst'), right('rolls'), right('hedges'), right('in market')],
+    columns: [
+      { label: 'policy' },
+      right('campaigns'),
+      right('win rate'),
+      right('mean P/L'),
+      right('total P/L'),
+      right('max DD'),
+      right('Sharpe'),
+      right('worst'),
+      right('rolls'),
+      right('hedges'),
+      right('in market'),
+    ],
     rows: policies.map((policy) => [
       POLICY_LABELS[policy.policy],
       String(policy.campaigns),

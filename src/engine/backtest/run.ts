@@ -11,11 +11,38 @@ import { regimeFor } from '../regime.ts';
 import { vixProxy } from '../volatility.ts';
 import type { Condor, MarketState } from '../condor.ts';
 import type { EntrySnapshot } from '../invariant.ts';
-import { absDelta, condorMark4, entrySnapshotOf, legVolsAt, modelEntry, wingWidthFor, type EntryQuote, type MarketInputs, type Strikes4 } from './entry.ts';
-import { clearHedgeBook, createHedgeBook, layerContracts, layerDue, layerValue, quoteSpread, spreadValue, type LayerQuote } from './hedges.ts';
+import {
+  absDelta,
+  condorMark4,
+  entrySnapshotOf,
+  legVolsAt,
+  modelEntry,
+  wingWidthFor,
+  type EntryQuote,
+  type MarketInputs,
+  type Strikes4,
+} from './entry.ts';
+import {
+  clearHedgeBook,
+  createHedgeBook,
+  layerContracts,
+  layerDue,
+  layerValue,
+  quoteSpread,
+  spreadValue,
+  type LayerQuote,
+} from './hedges.ts';
 import { summarise } from './metrics.ts';
 import { expiryIndexFor, vixExpiryDayFor, type PreparedHistory } from './prepare.ts';
-import type { BacktestEvent, BacktestEventKind, BacktestParams, BacktestPolicy, CampaignEnding, CampaignRecord, PolicyResult } from './types.ts';
+import type {
+  BacktestEvent,
+  BacktestEventKind,
+  BacktestParams,
+  BacktestPolicy,
+  CampaignEnding,
+  CampaignRecord,
+  PolicyResult,
+} from './types.ts';
 
 /** Entry quotes by day index, shared by runs with the same entry parameters. */
 export type EntrySlots = (EntryQuote | null | undefined)[];
@@ -51,11 +78,22 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   const trace = (i: number, kind: BacktestEventKind, price: number, detail = '') => {
     if (p.trace) events.push({ date: dates[i]!, kind, strikes: [k1, k2, k3, k4], price, detail });
   };
-  const endings = { expiry: 0, 'take-profit': 0, 'stop-loss': 0, 'break-even': 0, 'exit-dte': 0, 'roll-too-late': 0, 'roll-no-credit': 0 };
+  const endings = {
+    expiry: 0,
+    'take-profit': 0,
+    'stop-loss': 0,
+    'break-even': 0,
+    'exit-dte': 0,
+    'roll-too-late': 0,
+    'roll-no-credit': 0,
+  };
 
   // The open structure.
   let open = false;
-  let k1 = 0, k2 = 0, k3 = 0, k4 = 0;
+  let k1 = 0,
+    k2 = 0,
+    k3 = 0,
+    k4 = 0;
   let expiryIndex = -1;
   let expiryDay = 0;
   let credit = 0; // per share, after slippage
@@ -65,15 +103,44 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   const entryVols = new Float64Array(LEGS);
   let entry: EntrySnapshot | null = null;
   // The campaign.
-  let cashAtOpen = 0, openedIndex = 0, firstCredit = 0, rolls = 0, tightens = 0, hedges = 0, hedgesHeld = 0;
+  let cashAtOpen = 0,
+    openedIndex = 0,
+    firstCredit = 0,
+    rolls = 0,
+    tightens = 0,
+    hedges = 0,
+    hedgesHeld = 0;
   // The run.
-  let cash = 0, commissions = 0, slippage = 0, hedgePl = 0, totalRolls = 0, totalTightens = 0, totalHedges = 0, daysInMarket = 0, skippedEntries = 0;
+  let cash = 0,
+    commissions = 0,
+    slippage = 0,
+    hedgePl = 0,
+    totalRolls = 0,
+    totalTightens = 0,
+    totalHedges = 0,
+    daysInMarket = 0,
+    skippedEntries = 0;
   let nextOpen = fromIndex;
   let entriesDone = false;
 
-  const marketInputs = (i: number, years: number): MarketInputs => ({ spot: spx[i]!, atmVol: vix[i]! / 100, skewBeta, rate, dividendYield, years });
+  const marketInputs = (i: number, years: number): MarketInputs => ({
+    spot: spx[i]!,
+    atmVol: vix[i]! / 100,
+    skewBeta,
+    rate,
+    dividendYield,
+    years,
+  });
 
-  function openStructure(i: number, m: MarketInputs, strikes: Strikes4, legVols: Float64Array, forward: number, modelMark: number, kind: BacktestEventKind): void {
+  function openStructure(
+    i: number,
+    m: MarketInputs,
+    strikes: Strikes4,
+    legVols: Float64Array,
+    forward: number,
+    modelMark: number,
+    kind: BacktestEventKind,
+  ): void {
     credit = modelMark - LEGS * slip;
     modelCredit = modelMark;
     [k1, k2, k3, k4] = strikes;
@@ -95,9 +162,28 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   }
 
   /** ROLL or TIGHTEN: the engine's re-strike. 'same' = nothing to trade; 'no-credit' = not worth it. */
-  function restrikeNow(i: number, years: number, mark: number, x: number, kind: 'roll' | 'tighten'): 'done' | 'same' | 'no-credit' {
-    const condor: Condor = { underlying, strikes: { longPut: k1, shortPut: k2, shortCall: k3, longCall: k4 }, expiry: dates[expiryIndex]!, quantity: p.quantity, credit };
-    const market: MarketState = { spot: spx[i]!, rate, dividendYield, vol: vixProxy(vix[i]!, skewBeta), valuationMs: dayNumbers[i]! * MS_PER_DAY, valuationDate: dates[i]! };
+  function restrikeNow(
+    i: number,
+    years: number,
+    mark: number,
+    x: number,
+    kind: 'roll' | 'tighten',
+  ): 'done' | 'same' | 'no-credit' {
+    const condor: Condor = {
+      underlying,
+      strikes: { longPut: k1, shortPut: k2, shortCall: k3, longCall: k4 },
+      expiry: dates[expiryIndex]!,
+      quantity: p.quantity,
+      credit,
+    };
+    const market: MarketState = {
+      spot: spx[i]!,
+      rate,
+      dividendYield,
+      vol: vixProxy(vix[i]!, skewBeta),
+      valuationMs: dayNumbers[i]! * MS_PER_DAY,
+      valuationDate: dates[i]!,
+    };
     const next = restrike(condor, entry!, market, years, x);
     const s = next.strikes;
     if (s.longPut === k1 && s.shortPut === k2 && s.shortCall === k3 && s.longCall === k4) return 'same';
@@ -117,13 +203,21 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   function buyHedges(i: number, premiumBreach: number, threshold: number): void {
     const percentile = vixPercentile[i]!;
     const hedgeExpiry = vixExpiryDayFor(h, expiryIndex);
-    quoteSpread(vix[i]!, Math.max(0, hedgeExpiry - dayNumbers[i]!) / 365, vvix[i]!, regimeFor(vix[i]!, Number.isNaN(percentile) ? null : percentile) === 'extreme', rate, quote);
+    quoteSpread(
+      vix[i]!,
+      Math.max(0, hedgeExpiry - dayNumbers[i]!) / 365,
+      vvix[i]!,
+      regimeFor(vix[i]!, Number.isNaN(percentile) ? null : percentile) === 'extreme',
+      rate,
+      quote,
+    );
     const maxLoss = (Math.max(k2 - k1, k4 - k3) - credit) * size;
     for (let layer = 1; layer <= book.maxLayers; layer++) {
       if (book.used[layer] || premiumBreach < layer * threshold) continue;
       const contracts = layerContracts(layer, quote.debit, maxLoss);
       if (contracts <= 0) continue;
-      const cost = contracts * ((quote.debit + SPREAD_LEGS * slip) * VIX_MULTIPLIER + SPREAD_LEGS * p.commissionPerContract);
+      const cost =
+        contracts * ((quote.debit + SPREAD_LEGS * slip) * VIX_MULTIPLIER + SPREAD_LEGS * p.commissionPerContract);
       cash -= cost;
       hedgePl -= cost;
       commissions += SPREAD_LEGS * p.commissionPerContract * contracts;
@@ -136,7 +230,12 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       book.expiryDay[layer] = hedgeExpiry;
       hedges++;
       hedgesHeld++;
-      trace(i, 'hedge', quote.debit + SPREAD_LEGS * slip, `layer ${layer}: ${contracts} VIX ${quote.longStrike}/${quote.shortStrike} call spreads`);
+      trace(
+        i,
+        'hedge',
+        quote.debit + SPREAD_LEGS * slip,
+        `layer ${layer}: ${contracts} VIX ${quote.longStrike}/${quote.shortStrike} call spreads`,
+      );
     }
   }
 
@@ -149,11 +248,19 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       if (day >= book.expiryDay[layer]!) {
         proceeds = layerValue(book, layer, vix[i]!, day, volOfVol, rate);
       } else if (sellAll) {
-        const perSpread = spreadValue(vix[i]!, (book.expiryDay[layer]! - day) / 365, book.longStrike[layer]!, book.shortStrike[layer]!, volOfVol, rate);
+        const perSpread = spreadValue(
+          vix[i]!,
+          (book.expiryDay[layer]! - day) / 365,
+          book.longStrike[layer]!,
+          book.shortStrike[layer]!,
+          volOfVol,
+          rate,
+        );
         // Below the two legs' slippage a spread is left to expire rather than sold for nothing.
         if (perSpread > SPREAD_LEGS * slip) {
           const contracts = book.contracts[layer]!;
-          proceeds = contracts * ((perSpread - SPREAD_LEGS * slip) * VIX_MULTIPLIER - SPREAD_LEGS * p.commissionPerContract);
+          proceeds =
+            contracts * ((perSpread - SPREAD_LEGS * slip) * VIX_MULTIPLIER - SPREAD_LEGS * p.commissionPerContract);
           commissions += SPREAD_LEGS * p.commissionPerContract * contracts;
           slippage += SPREAD_LEGS * slip * VIX_MULTIPLIER * contracts;
         }
@@ -179,7 +286,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       if (hedgesHeld > 0) settleHedges(i, false, volOfVol);
       if (i === expiryIndex) {
         // Settlement at intrinsic value on the close: no trade, no costs.
-        const intrinsic = Math.max(k2 - spot, 0) - Math.max(k1 - spot, 0) + Math.max(spot - k3, 0) - Math.max(spot - k4, 0);
+        const intrinsic =
+          Math.max(k2 - spot, 0) - Math.max(k1 - spot, 0) + Math.max(spot - k3, 0) - Math.max(spot - k4, 0);
         cash -= intrinsic * size;
         ended = 'expiry';
         trace(i, 'settle', intrinsic, ended);
@@ -191,7 +299,20 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         if (skewBeta || policy === 'delta') ({ forward, carry } = forwardAndDiscount(spot, years, rate, dividendYield));
         if (skewBeta) legVolsAt([k1, k2, k3, k4], atmVol, skewBeta, forward, vols);
         else vols.fill(atmVol);
-        const mark = condorMark4(k1, k2, k3, k4, spot, years, vols[0]!, vols[1]!, vols[2]!, vols[3]!, rate, dividendYield);
+        const mark = condorMark4(
+          k1,
+          k2,
+          k3,
+          k4,
+          spot,
+          years,
+          vols[0]!,
+          vols[1]!,
+          vols[2]!,
+          vols[3]!,
+          rate,
+          dividendYield,
+        );
         markNow = mark;
         const x = calibration * mark;
         const dte = expiryDay - day;
@@ -205,7 +326,10 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
           const threshold = p.thresholdMin + bandWidth * ((Number.isNaN(percentile) ? 50 : percentile) / 100);
           const rollFires = isCp
             ? (entryCushion > 0 ? 1 - cushion / entryCushion : 0) >= threshold
-            : Math.max(absDelta('put', k2, vols[1]!, years, forward, carry), absDelta('call', k3, vols[2]!, years, forward, carry)) >= p.deltaTrigger;
+            : Math.max(
+                absDelta('put', k2, vols[1]!, years, forward, carry),
+                absDelta('call', k3, vols[2]!, years, forward, carry),
+              ) >= p.deltaTrigger;
           if (rollFires) {
             if (dte < p.minRollDte) ended = 'roll-too-late';
             else {
@@ -217,9 +341,23 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
               }
             }
           } else if (isCp) {
-            const markAtEntryVols = condorMark4(k1, k2, k3, k4, spot, years, entryVols[0]!, entryVols[1]!, entryVols[2]!, entryVols[3]!, rate, dividendYield);
+            const markAtEntryVols = condorMark4(
+              k1,
+              k2,
+              k3,
+              k4,
+              spot,
+              years,
+              entryVols[0]!,
+              entryVols[1]!,
+              entryVols[2]!,
+              entryVols[3]!,
+              rate,
+              dividendYield,
+            );
             const premiumBreach = (x - calibration * markAtEntryVols) / credit;
-            if (premiumBreach >= threshold && layerDue(book, premiumBreach, threshold)) buyHedges(i, premiumBreach, threshold);
+            if (premiumBreach >= threshold && layerDue(book, premiumBreach, threshold))
+              buyHedges(i, premiumBreach, threshold);
             else if (premiumBreach <= -threshold && restrikeNow(i, years, mark, x, 'tighten') === 'done') {
               tightens++;
               markNow = modelCredit;
@@ -235,7 +373,17 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         if (hedgesHeld > 0) settleHedges(i, true, volOfVol);
         const pl = cash - cashAtOpen;
         endings[ended]++;
-        campaigns.push({ openedDate: dates[openedIndex]!, endedDate: dates[i]!, expiry: dates[expiryIndex]!, pl, entryCredit: firstCredit, rolls, tightens, hedges, ending: ended });
+        campaigns.push({
+          openedDate: dates[openedIndex]!,
+          endedDate: dates[i]!,
+          expiry: dates[expiryIndex]!,
+          pl,
+          entryCredit: firstCredit,
+          rolls,
+          tightens,
+          hedges,
+          ending: ended,
+        });
         totalRolls += rolls;
         totalTightens += tightens;
         totalHedges += hedges;
@@ -272,7 +420,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
 
     let hedgeValue = 0;
     if (open && hedgesHeld > 0) {
-      for (let layer = 1; layer <= book.maxLayers; layer++) if (book.held[layer]) hedgeValue += layerValue(book, layer, vix[i]!, day, volOfVol, rate);
+      for (let layer = 1; layer <= book.maxLayers; layer++)
+        if (book.held[layer]) hedgeValue += layerValue(book, layer, vix[i]!, day, volOfVol, rate);
     }
     equity[i - fromIndex] = cash - markNow * size + hedgeValue;
     if (heldAtStart || open) daysInMarket++;
@@ -284,7 +433,16 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     equity,
     keepCurve: p.equityCurve,
     keepCampaigns: p.campaignList,
-    totals: { rolls: totalRolls, tightens: totalTightens, hedges: totalHedges, hedgePl, commissions, slippage, daysInMarket, skippedEntries },
+    totals: {
+      rolls: totalRolls,
+      tightens: totalTightens,
+      hedges: totalHedges,
+      hedgePl,
+      commissions,
+      slippage,
+      daysInMarket,
+      skippedEntries,
+    },
     endings,
     events,
   });

@@ -92,7 +92,15 @@ export type CampaignEnding =
   | 'roll-too-late' // a roll fired under minRollDte: closed instead
   | 'roll-no-credit'; // the re-strike would not bring in a credit after costs: closed instead
 
-export const CAMPAIGN_ENDINGS: readonly CampaignEnding[] = ['expiry', 'take-profit', 'stop-loss', 'break-even', 'exit-dte', 'roll-too-late', 'roll-no-credit'];
+export const CAMPAIGN_ENDINGS: readonly CampaignEnding[] = [
+  'expiry',
+  'take-profit',
+  'stop-loss',
+  'break-even',
+  'exit-dte',
+  'roll-too-late',
+  'roll-no-credit',
+];
 
 export interface CampaignRecord {
   openedDate: IsoDate;

@@ -85,7 +85,7 @@ function twoProductError(a: number, b: number, product: number): number {
   c = SPLITTER * b;
   const bHi = c - (c - b);
   const bLo = b - bHi;
-  return aLo * bLo - (((product - aHi * bHi) - aLo * bHi) - aHi * bLo);
+  return aLo * bLo - (product - aHi * bHi - aLo * bHi - aHi * bLo);
 }
 
 /**

@@ -61,7 +61,8 @@ const rowSchema = z.object({
 });
 type OptionRow = z.infer<typeof rowSchema>;
 
-const isQuotePrice = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isQuotePrice = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function checkRow(row: OptionRow): string | null {
   if (typeof row.iv !== 'number' || !Number.isFinite(row.iv)) return 'iv missing';
@@ -103,7 +104,20 @@ export function parseCboeChain(body: string | unknown): ParseResult<OptionChain>
     const { bid, ask, iv } = row as { bid: number; ask: number; iv: number };
     const { symbol: key, root, expiry, type, strike, settlement } = symbol.value;
     // Built field by field: object spread costs several µs per row on Node 20, too much × 30k.
-    contracts.set(key, { symbol: key, root, expiry, type, strike, settlement, iv, bid, ask, mid: (bid + ask) / 2, delta: row.delta ?? null, openInterest: row.open_interest ?? null });
+    contracts.set(key, {
+      symbol: key,
+      root,
+      expiry,
+      type,
+      strike,
+      settlement,
+      iv,
+      bid,
+      ask,
+      mid: (bid + ask) / 2,
+      delta: row.delta ?? null,
+      openInterest: row.open_interest ?? null,
+    });
   }
   return success({
     underlying: underlying.value,
@@ -123,13 +137,28 @@ function groupByExpiry(contracts: Map<string, OptionContract>): ChainExpiry[] {
       groups.set(key, group);
     }
     const { symbol, strike, iv, bid, ask, mid, delta, openInterest } = contract;
-    (contract.type === 'call' ? group.calls : group.puts).push({ symbol, strike, iv, bid, ask, mid, delta, openInterest });
+    (contract.type === 'call' ? group.calls : group.puts).push({
+      symbol,
+      strike,
+      iv,
+      bid,
+      ask,
+      mid,
+      delta,
+      openInterest,
+    });
   }
   const byStrike = (a: StrikeQuote, b: StrikeQuote) => a.strike - b.strike;
   const pmFirst = (root: string) => (root === 'SPXW' ? 0 : 1);
   return [...groups.values()]
     .map((group) => ({ ...group, calls: group.calls.sort(byStrike), puts: group.puts.sort(byStrike) }))
-    .sort((a, b) => (a.expiry !== b.expiry ? (a.expiry < b.expiry ? -1 : 1) : pmFirst(a.root) - pmFirst(b.root) || a.root.localeCompare(b.root)));
+    .sort((a, b) =>
+      a.expiry !== b.expiry
+        ? a.expiry < b.expiry
+          ? -1
+          : 1
+        : pmFirst(a.root) - pmFirst(b.root) || a.root.localeCompare(b.root),
+    );
 }
 
 /** Linear interpolation of IV across listed strikes; null outside [lowest, highest] strike. */
@@ -156,7 +185,13 @@ function interpolateIv(quotes: readonly StrikeQuote[], strike: number): number |
  * extrapolates: outside the listed range the answer is null (the caller falls back to VIX, ENGINE.md §1).
  * With both SPXW and SPX listed on that date, SPXW (PM) is read unless `root` says otherwise.
  */
-export function volAt(chain: OptionChain, expiry: IsoDate, strike: number, type: OptionType, root?: string): number | null {
+export function volAt(
+  chain: OptionChain,
+  expiry: IsoDate,
+  strike: number,
+  type: OptionType,
+  root?: string,
+): number | null {
   const series = chain.expiries.find((e) => e.expiry === expiry && (root === undefined || e.root === root));
   if (!series) return null;
   const spot = chain.underlying.spot;

@@ -48,7 +48,14 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)
 export function parseWallClock(text: string, zone: string): number | null {
   const match = LOCAL_TIME.exec(text.trim());
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const time = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
   // luxon normalises nothing here: an impossible date (02-30) or hour (25) comes back invalid.
   return time.isValid ? time.toMillis() : null;
@@ -66,7 +73,8 @@ function quoteNonFiniteTokens(text: string): string {
 export function parseJsonBody(body: string, what: string): ParseResult<unknown> {
   const text = body.replace(/^\uFEFF/, '').trim();
   if (text === '') return failure(`${what}: empty response`);
-  if (text.startsWith('<')) return failure(`${what}: got an HTML page instead of JSON (blocked, rate-limited or an error page)`);
+  if (text.startsWith('<'))
+    return failure(`${what}: got an HTML page instead of JSON (blocked, rate-limited or an error page)`);
   try {
     return success(JSON.parse(text));
   } catch (thrown) {
@@ -92,12 +100,15 @@ export function parseCboeEnvelope(body: string | unknown, what = 'CBOE quote'): 
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return failure(`${what}: ${firstIssue(envelope.error)}`);
   const publishedAt = parseWallClock(envelope.data.timestamp, 'UTC');
-  if (publishedAt === null) return failure(`${what}: timestamp '${envelope.data.timestamp}' is not YYYY-MM-DD HH:MM:SS`);
+  if (publishedAt === null)
+    return failure(`${what}: timestamp '${envelope.data.timestamp}' is not YYYY-MM-DD HH:MM:SS`);
   return success({ symbol: envelope.data.symbol ?? null, publishedAt, data: envelope.data.data });
 }
 
-const isPositiveNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
-const finiteOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const isPositiveNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0;
+const finiteOrNull = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 const positiveOrNull = (value: unknown): number | null => (isPositiveNumber(value) ? value : null);
 
 function describeValue(value: unknown): string {

@@ -77,7 +77,12 @@ function collect(raw: readonly RawBar[]): DailySeries {
       const cell = row[key];
       if (typeof cell === 'number') bar[key] = round2(cell);
     }
-    if (bar.open !== undefined && bar.high !== undefined && bar.low !== undefined && (bar.open > bar.high || bar.open < bar.low)) {
+    if (
+      bar.open !== undefined &&
+      bar.high !== undefined &&
+      bar.low !== undefined &&
+      (bar.open > bar.high || bar.open < bar.low)
+    ) {
       report.openOutsideRange++;
     }
     if (byDate.has(row.date)) report.duplicates++;
@@ -90,7 +95,8 @@ function collect(raw: readonly RawBar[]): DailySeries {
 function finish(what: string, series: DailySeries): ParseResult<DailySeries> {
   if (series.bars.length === 0) return failure(`${what}: no rows with a value (${series.report.rows} rows read)`);
   // A file where most rows are unreadable is the wrong file, not a file with a few bad rows.
-  if (series.report.malformed > series.bars.length) return failure(`${what}: ${series.report.malformed} of ${series.report.rows} rows unreadable`);
+  if (series.report.malformed > series.bars.length)
+    return failure(`${what}: ${series.report.malformed} of ${series.report.rows} rows unreadable`);
   return success(series);
 }
 
@@ -113,7 +119,9 @@ export function parseHistoryCsv(text: string, what = 'history CSV'): ParseResult
   }
   const header = (records[0] ?? []).map((name) => name.toLowerCase());
   if (header.length < 2 || !DATE_HEADERS.has(header[0]!)) {
-    return failure(`${what}: unrecognised header '${(records[0] ?? []).join(',').slice(0, 80)}' (expected DATE,..., Date,... or observation_date,...)`);
+    return failure(
+      `${what}: unrecognised header '${(records[0] ?? []).join(',').slice(0, 80)}' (expected DATE,..., Date,... or observation_date,...)`,
+    );
   }
   const column = (name: string) => header.indexOf(name);
   const closeAt = column('close') >= 0 ? column('close') : header.length - 1;
@@ -144,7 +152,9 @@ const yahooSchema = z.object({
         z.object({
           timestamp: z.array(z.number()).optional(),
           indicators: z.object({
-            quote: z.array(z.object({ open: maybeNumbers, high: maybeNumbers, low: maybeNumbers, close: maybeNumbers })),
+            quote: z.array(
+              z.object({ open: maybeNumbers, high: maybeNumbers, low: maybeNumbers, close: maybeNumbers }),
+            ),
           }),
         }),
       )
@@ -170,13 +180,21 @@ export function parseYahooChart(body: string | unknown): ParseResult<DailySeries
   if (!first || !quote) return failure(`${what}: no result`);
   const raw = (first.timestamp ?? []).map((seconds, i): RawBar => {
     const date = Number.isFinite(seconds) ? newYorkDate(seconds * 1000) : null;
-    return { date, close: cellOf(quote.close?.[i]), open: cellOf(quote.open?.[i]), high: cellOf(quote.high?.[i]), low: cellOf(quote.low?.[i]) };
+    return {
+      date,
+      close: cellOf(quote.close?.[i]),
+      open: cellOf(quote.open?.[i]),
+      high: cellOf(quote.high?.[i]),
+      low: cellOf(quote.low?.[i]),
+    };
   });
   return finish(what, collect(raw));
 }
 
 const stooqQuoteSchema = z.object({
-  symbols: z.array(z.object({ date: z.string(), close: z.unknown(), open: z.unknown(), high: z.unknown(), low: z.unknown() })).min(1),
+  symbols: z
+    .array(z.object({ date: z.string(), close: z.unknown(), open: z.unknown(), high: z.unknown(), low: z.unknown() }))
+    .min(1),
 });
 
 /** Stooq's q/l JSON quote: one bar (the last session). */
@@ -188,7 +206,13 @@ export function parseStooqQuote(body: string | unknown): ParseResult<DailySeries
   if (!quote.success) return failure(`${what}: ${firstIssue(quote.error)}`);
   const raw = quote.data.symbols.map((s): RawBar => {
     const num = (v: unknown) => cellOf(typeof v === 'number' ? v : v === null || v === undefined ? null : Number.NaN);
-    return { date: parseHistoryDate(s.date), close: num(s.close), open: num(s.open), high: num(s.high), low: num(s.low) };
+    return {
+      date: parseHistoryDate(s.date),
+      close: num(s.close),
+      open: num(s.open),
+      high: num(s.high),
+      low: num(s.low),
+    };
   });
   return finish(what, collect(raw));
 }

@@ -31,14 +31,21 @@ export interface JoinedHistory {
 
 /** Joins on SPX dates. Both inputs must be ascending and de-duplicated (as the history parsers return them). */
 export function joinOnTradingDays(spx: readonly DailyBar[], vix: readonly DailyBar[]): JoinedHistory {
-  const report: JoinReport = { vixDroppedOnNonSpxDays: [], vixOutsideSpxRange: 0, vixCarriedForward: [], spxBeforeFirstVix: 0, vixOpenOutsideRange: 0 };
+  const report: JoinReport = {
+    vixDroppedOnNonSpxDays: [],
+    vixOutsideSpxRange: 0,
+    vixCarriedForward: [],
+    spxBeforeFirstVix: 0,
+    vixOpenOutsideRange: 0,
+  };
   const rows: JoinedDay[] = [];
   const spxDates = new Set(spx.map((bar) => bar.date));
   const firstSpx = spx[0]?.date;
   const lastSpx = spx.at(-1)?.date;
   const vixByDate = new Map<IsoDate, DailyBar>();
   for (const bar of vix) {
-    if (firstSpx === undefined || lastSpx === undefined || bar.date < firstSpx || bar.date > lastSpx) report.vixOutsideSpxRange++;
+    if (firstSpx === undefined || lastSpx === undefined || bar.date < firstSpx || bar.date > lastSpx)
+      report.vixOutsideSpxRange++;
     else if (!spxDates.has(bar.date)) report.vixDroppedOnNonSpxDays.push(bar.date);
     else vixByDate.set(bar.date, bar);
   }
@@ -48,7 +55,8 @@ export function joinOnTradingDays(spx: readonly DailyBar[], vix: readonly DailyB
     const same = vixByDate.get(day.date);
     if (same) {
       const { open, high, low } = same;
-      if (open !== undefined && high !== undefined && low !== undefined && (open > high || open < low)) report.vixOpenOutsideRange++;
+      if (open !== undefined && high !== undefined && low !== undefined && (open > high || open < low))
+        report.vixOpenOutsideRange++;
       rows.push({ date: day.date, spx: day.close, vix: same.close });
       previousVix = same.close;
     } else if (previousVix !== null) {

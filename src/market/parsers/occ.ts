@@ -32,11 +32,13 @@ export function parseOccSymbol(symbol: string): ParseResult<OccContract> {
   if (compact.length < 16) return failure(`not an OCC option symbol (too short): '${symbol}'`);
   const root = compact.slice(0, -15);
   const tail = OSI_TAIL.exec(compact.slice(-15));
-  if (!ROOT.test(root) || !tail) return failure(`not an OCC option symbol (root + YYMMDD + C/P + 8-digit strike): '${symbol}'`);
+  if (!ROOT.test(root) || !tail)
+    return failure(`not an OCC option symbol (root + YYMMDD + C/P + 8-digit strike): '${symbol}'`);
   const [, yy, mm, dd, side, strikeDigits] = tail as unknown as [string, string, string, string, 'C' | 'P', string];
   // Two-digit years: listed options never reach back to the 1900s.
   const year = 2000 + Number(yy);
-  if (!parseIsoDate(`${year}-${mm}-${dd}`)) return failure(`OCC symbol '${symbol}' has an impossible expiry ${yy}${mm}${dd}`);
+  if (!parseIsoDate(`${year}-${mm}-${dd}`))
+    return failure(`OCC symbol '${symbol}' has an impossible expiry ${yy}${mm}${dd}`);
   const strike = Number(strikeDigits) / 1000;
   if (strike <= 0) return failure(`OCC symbol '${symbol}' has a zero strike`);
   return success({

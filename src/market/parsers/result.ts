@@ -13,7 +13,9 @@ export function describeError(thrown: unknown): string {
 }
 
 /** The first zod issue as 'path: message'. */
-export function firstIssue(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
+export function firstIssue(error: {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid data';
   const path = issue.path.map(String).join('.');

@@ -50,7 +50,12 @@ export async function runConsole(options: ConsoleOptions): Promise<{ commands: n
   const { deps, output, interactive } = options;
   const identity = CONSOLE_IDENTITY(options.userName);
   const print = (text: string) => output.write(`${text}\n`);
-  const lines = createInterface({ input: options.input, output: interactive ? output : undefined, terminal: interactive, historySize: 500 });
+  const lines = createInterface({
+    input: options.input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+    historySize: 500,
+  });
   let commands = 0;
   let failures = 0;
   // Ctrl-C leaves cleanly (the caller closes the database).

@@ -15,7 +15,10 @@ export const shortExpiry = (iso: string) => `${MONTHS[Number(iso.slice(5, 7)) - 
 
 export function positionLabel(position: StoredPosition, unrealizedPl?: number): string {
   const pl = unrealizedPl !== undefined && Number.isFinite(unrealizedPl) ? ` ${signedDollars(unrealizedPl)}` : '';
-  return `${position.id} · ${position.strikes.shortPut}/${position.strikes.shortCall} ${shortExpiry(position.expiry)}${pl}`.slice(0, 100);
+  return `${position.id} · ${position.strikes.shortPut}/${position.strikes.shortCall} ${shortExpiry(position.expiry)}${pl}`.slice(
+    0,
+    100,
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
@@ -27,11 +30,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   return Promise.race([promise.catch(() => null), timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function positionChoices(deps: AppDeps, identity: Identity, typed: string, options: { marketTimeoutMs?: number } = {}): Promise<{ name: string; value: string }[]> {
+export async function positionChoices(
+  deps: AppDeps,
+  identity: Identity,
+  typed: string,
+  options: { marketTimeoutMs?: number } = {},
+): Promise<{ name: string; value: string }[]> {
   const context = contextFor(deps, identity);
   const needle = typed.trim().toLowerCase();
   const open = context.user.positions.list('open').sort((a, b) => b.openedMs - a.openedMs);
-  const matching = open.filter((position) => !needle || positionLabel(position).toLowerCase().includes(needle)).slice(0, MAX_CHOICES);
+  const matching = open
+    .filter((position) => !needle || positionLabel(position).toLowerCase().includes(needle))
+    .slice(0, MAX_CHOICES);
   if (!matching.length) return [];
   const pl = new Map<string, number>();
   const view = await withTimeout(marketView(context), options.marketTimeoutMs ?? 1500);

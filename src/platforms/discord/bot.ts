@@ -4,9 +4,18 @@
 // command still running after autoDeferMs) defer within Discord's 3-second window and edit the
 // reply when done. An error boundary answers with the UserError's line or a reference id.
 import {
-  Client, Events, GatewayIntentBits, MessageFlags, Partials,
-  type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction,
-  type InteractionEditReplyOptions, type InteractionReplyOptions, type RepliableInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  type RepliableInteraction,
 } from 'discord.js';
 import { decodeButton } from '../../app/buttons.ts';
 import type { AnyCommand } from '../../app/command.ts';
@@ -15,7 +24,12 @@ import { errorReference, UserError } from '../../app/errors.ts';
 import { optionMeta } from '../../app/options.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Reply } from '../../app/reply.ts';
-import { escapeDiscordMarkdown, renderDiscordMessage, renderNotice, type DiscordMessage } from '../../render/discord.ts';
+import {
+  escapeDiscordMarkdown,
+  renderDiscordMessage,
+  renderNotice,
+  type DiscordMessage,
+} from '../../render/discord.ts';
 import { positionChoices } from './autocomplete.ts';
 import { openHedgeDiscussion } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
@@ -71,7 +85,11 @@ export function toInteractionOptions(message: DiscordMessage): InteractionReplyO
     ...(body.content !== undefined ? { content: body.content } : {}),
     embeds: body.embeds ?? [],
     components: body.components ?? [],
-    files: files.map((file) => ({ attachment: file.data, name: file.name, ...(file.description ? { description: file.description } : {}) })),
+    files: files.map((file) => ({
+      attachment: file.data,
+      name: file.name,
+      ...(file.description ? { description: file.description } : {}),
+    })),
     allowedMentions: NO_MENTIONS,
   };
 }
@@ -89,16 +107,23 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   const { deps, config } = options;
   const logger = options.logger.child({ platform: 'discord' });
   const autoDeferMs = options.autoDeferMs ?? 2000;
-  const client = options.client ?? new Client({
-    intents: DISCORD_INTENTS,
-    partials: [Partials.Channel, Partials.Message, Partials.Poll, Partials.PollAnswer],
-    allowedMentions: NO_MENTIONS,
-    rest: config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {},
-  });
+  const client =
+    options.client ??
+    new Client({
+      intents: DISCORD_INTENTS,
+      partials: [Partials.Channel, Partials.Message, Partials.Poll, Partials.PollAnswer],
+      allowedMentions: NO_MENTIONS,
+      rest: config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {},
+    });
   if (config.DISCORD_TOKEN) client.rest.setToken(config.DISCORD_TOKEN);
   const inFlight = new Set<Promise<void>>();
 
-  const answerOf = (): Answer => ({ deferring: null, edits: Promise.resolve(), progressShown: false, finalSent: false });
+  const answerOf = (): Answer => ({
+    deferring: null,
+    edits: Promise.resolve(),
+    progressShown: false,
+    finalSent: false,
+  });
 
   function defer(interaction: RepliableInteraction, answer: Answer, ephemeral: boolean): Promise<unknown> {
     if (!answer.deferring && !interaction.deferred && !interaction.replied) {
@@ -108,7 +133,12 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   }
 
   /** Sends the final answer: reply, edit the deferred reply, or follow up (whichever is possible). */
-  async function respond(interaction: RepliableInteraction, answer: Answer, message: DiscordMessage, ephemeral: boolean): Promise<void> {
+  async function respond(
+    interaction: RepliableInteraction,
+    answer: Answer,
+    message: DiscordMessage,
+    ephemeral: boolean,
+  ): Promise<void> {
     await answer.deferring;
     await answer.edits.catch(() => {});
     const payload = toInteractionOptions(message);
@@ -116,7 +146,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await interaction.reply({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
     } else if (interaction.deferred && !answer.finalSent) {
       if (Boolean(interaction.ephemeral) === ephemeral) {
-        await interaction.editReply({ ...payload, ...(answer.progressShown && payload.content === undefined ? { content: '' } : {}) });
+        await interaction.editReply({
+          ...payload,
+          ...(answer.progressShown && payload.content === undefined ? { content: '' } : {}),
+        });
       } else {
         // The deferral's visibility cannot change: replace it with a follow-up of the right kind.
         await interaction.deleteReply().catch(() => {});
@@ -146,7 +179,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     await respond(interaction, answer, { body: { content: text, allowed_mentions: { parse: [] } }, files: [] }, true);
   }
 
-  async function execute(interaction: RepliableInteraction, name: string, command: AnyCommand | undefined, identity: Identity, raw: Record<string, unknown>): Promise<void> {
+  async function execute(
+    interaction: RepliableInteraction,
+    name: string,
+    command: AnyCommand | undefined,
+    identity: Identity,
+    raw: Record<string, unknown>,
+  ): Promise<void> {
     const answer = answerOf();
     const callerOnly = (command?.visibility ?? 'caller') === 'caller';
     if (command?.defer) await defer(interaction, answer, callerOnly);
@@ -154,9 +193,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       if (answer.finalSent) return;
       await defer(interaction, answer, callerOnly);
       answer.progressShown = true;
-      answer.edits = answer.edits.then(() => interaction.editReply({ content: escapeDiscordMarkdown(text).slice(0, 2000), allowedMentions: NO_MENTIONS })).catch((error: unknown) => {
-        logger.warn({ err: error, interactionId: interaction.id }, 'progress edit failed');
-      });
+      answer.edits = answer.edits
+        .then(() =>
+          interaction.editReply({ content: escapeDiscordMarkdown(text).slice(0, 2000), allowedMentions: NO_MENTIONS }),
+        )
+        .catch((error: unknown) => {
+          logger.warn({ err: error, interactionId: interaction.id }, 'progress edit failed');
+        });
       await answer.edits;
     };
     const running = runFor(deps, identity, name, raw, progress);
@@ -178,17 +221,34 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = commandNameOf(interaction);
-    await execute(interaction, name, deps.registry.get(name), identityOf(interaction), rawOptions(interaction.options.data));
+    await execute(
+      interaction,
+      name,
+      deps.registry.get(name),
+      identityOf(interaction),
+      rawOptions(interaction.options.data),
+    );
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const decoded = decodeButton(interaction.customId);
     if (!decoded) {
-      await interaction.reply({ ...toInteractionOptions(renderNotice('This button is not one of mine, or it is from an older version: run the command again.')), flags: EPHEMERAL });
+      await interaction.reply({
+        ...toInteractionOptions(
+          renderNotice('This button is not one of mine, or it is from an older version: run the command again.'),
+        ),
+        flags: EPHEMERAL,
+      });
       return;
     }
     // The button's command runs as the presser, never as whoever posted it.
-    await execute(interaction, decoded.command, deps.registry.get(decoded.command), identityOf(interaction), decoded.options);
+    await execute(
+      interaction,
+      decoded.command,
+      deps.registry.get(decoded.command),
+      identityOf(interaction),
+      decoded.options,
+    );
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -199,7 +259,9 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await interaction.respond([]);
       return;
     }
-    const choices = await positionChoices(deps, identityOf(interaction), String(focused.value ?? ''), { marketTimeoutMs: options.autocompleteMarketMs ?? 1500 });
+    const choices = await positionChoices(deps, identityOf(interaction), String(focused.value ?? ''), {
+      marketTimeoutMs: options.autocompleteMarketMs ?? 1500,
+    });
     await interaction.respond(choices);
   }
 
@@ -215,14 +277,20 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       const reference = errorReference();
       logger.error({ err: error, reference, interactionId: interaction.id, code }, 'discord interaction failed');
       if (!interaction.isRepliable()) return;
-      const text = error instanceof UserError ? error.message : `Something went wrong on my side. It is logged as ref ${reference}.`;
+      const text =
+        error instanceof UserError
+          ? error.message
+          : `Something went wrong on my side. It is logged as ref ${reference}.`;
       const payload = toInteractionOptions(renderNotice(text));
       try {
         if (!interaction.deferred && !interaction.replied) await interaction.reply({ ...payload, flags: EPHEMERAL });
         else if (interaction.deferred && !interaction.replied) await interaction.editReply(payload);
         else await interaction.followUp({ ...payload, flags: EPHEMERAL });
       } catch (secondError) {
-        logger.warn({ err: secondError, reference, interactionId: interaction.id }, 'could not tell the user about the failure');
+        logger.warn(
+          { err: secondError, reference, interactionId: interaction.id },
+          'could not tell the user about the failure',
+        );
       }
     }
   }
@@ -234,13 +302,18 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   }
 
   function handlePollVote(vote: PollVote): Promise<void> {
-    return track((async () => {
-      try {
-        await adoptFromPollVote({ rest: client.rest, deps, logger, botUserId: client.user?.id ?? null }, vote);
-      } catch (error) {
-        logger.error({ err: error, reference: errorReference(), channelId: vote.channelId, messageId: vote.messageId }, 'poll vote failed');
-      }
-    })());
+    return track(
+      (async () => {
+        try {
+          await adoptFromPollVote({ rest: client.rest, deps, logger, botUserId: client.user?.id ?? null }, vote);
+        } catch (error) {
+          logger.error(
+            { err: error, reference: errorReference(), channelId: vote.channelId, messageId: vote.messageId },
+            'poll vote failed',
+          );
+        }
+      })(),
+    );
   }
 
   function handleInteraction(interaction: Interaction): Promise<void> {
@@ -258,11 +331,19 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
   client.on(Events.MessagePollVoteAdd, (answer, userId) => {
     const poll = answer.poll;
-    void handlePollVote({ userId, channelId: poll.channelId, messageId: poll.messageId, answerId: answer.id, guildId: poll.message.guildId });
+    void handlePollVote({
+      userId,
+      channelId: poll.channelId,
+      messageId: poll.messageId,
+      answerId: answer.id,
+      guildId: poll.message.guildId,
+    });
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
-  client.once(Events.ClientReady, (ready) => logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready'));
+  client.once(Events.ClientReady, (ready) =>
+    logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready'),
+  );
 
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
@@ -279,7 +360,12 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     },
     async stop() {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([idle(), new Promise<void>((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+      await Promise.race([
+        idle(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 10_000);
+        }),
+      ]);
       clearTimeout(timer);
       await client.destroy();
     },

@@ -7,7 +7,8 @@ import { DiscordDeliveryError } from './errors.ts';
 import type { DiscordSender } from './sender.ts';
 
 function outcomeOf(error: unknown): SendOutcome {
-  if (!(error instanceof DiscordDeliveryError)) return { ok: false, kind: 'transient', reason: (error as Error)?.message ?? String(error) };
+  if (!(error instanceof DiscordDeliveryError))
+    return { ok: false, kind: 'transient', reason: (error as Error)?.message ?? String(error) };
   const failure = error.failure;
   if (failure.kind === 'rate-limited') return { ok: false, kind: 'rate-limited', retryAfterMs: failure.retryAfterMs };
   if (failure.kind === 'transient') return { ok: false, kind: 'transient', reason: failure.reason };

@@ -6,7 +6,14 @@
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from '../../app/ports.ts';
 import type { Reply } from '../../app/reply.ts';
-import { renderButtons, renderDiscordMessage, renderNotice, renderPoll, threadName, type DiscordMessage } from '../../render/discord.ts';
+import {
+  renderButtons,
+  renderDiscordMessage,
+  renderNotice,
+  renderPoll,
+  threadName,
+  type DiscordMessage,
+} from '../../render/discord.ts';
 import { DiscordDeliveryError, classifyDiscordError, missingText, type DiscussionStep } from './errors.ts';
 
 export interface DiscussionResult {
@@ -23,9 +30,17 @@ export interface DiscussionResult {
 const AUTO_ARCHIVE_MINUTES = 1440;
 
 /** Posts a rendered message to a channel or thread; returns the message id. */
-export async function postMessage(rest: REST, channelId: string, message: DiscordMessage, extra: Record<string, unknown> = {}): Promise<string> {
+export async function postMessage(
+  rest: REST,
+  channelId: string,
+  message: DiscordMessage,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const files = message.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType }));
-  const created = (await rest.post(Routes.channelMessages(channelId), { body: { ...message.body, ...extra }, ...(files.length ? { files } : {}) })) as { id: string };
+  const created = (await rest.post(Routes.channelMessages(channelId), {
+    body: { ...message.body, ...extra },
+    ...(files.length ? { files } : {}),
+  })) as { id: string };
   return created.id;
 }
 
@@ -33,7 +48,12 @@ export async function postMessage(rest: REST, channelId: string, message: Discor
  * Opens the discussion for a reply with `discussion`. Throws DiscordDeliveryError when even the
  * proposal cannot be posted (with `missing` text in its reason when it is a permission problem).
  */
-export async function openHedgeDiscussion(rest: REST, channelId: string, reply: Reply, logger: Logger): Promise<DiscussionResult> {
+export async function openHedgeDiscussion(
+  rest: REST,
+  channelId: string,
+  reply: Reply,
+  logger: Logger,
+): Promise<DiscussionResult> {
   const discussion = reply.discussion;
   if (!discussion) throw new Error('openHedgeDiscussion needs a reply with a discussion');
   let messageId: string;
@@ -42,7 +62,9 @@ export async function openHedgeDiscussion(rest: REST, channelId: string, reply: 
   } catch (error) {
     const failure = classifyDiscordError(error);
     const text = missingText('post', error);
-    throw new DiscordDeliveryError(failure.kind === 'permanent' && text ? { ...failure, reason: text } : failure, { cause: error });
+    throw new DiscordDeliveryError(failure.kind === 'permanent' && text ? { ...failure, reason: text } : failure, {
+      cause: error,
+    });
   }
 
   const missing: string[] = [];
@@ -58,8 +80,13 @@ export async function openHedgeDiscussion(rest: REST, channelId: string, reply: 
     }
   };
 
-  const thread = await attempt('thread', async () =>
-    (await rest.post(Routes.threads(channelId, messageId), { body: { name: threadName(discussion.threadName), auto_archive_duration: AUTO_ARCHIVE_MINUTES } })) as { id: string });
+  const thread = await attempt(
+    'thread',
+    async () =>
+      (await rest.post(Routes.threads(channelId, messageId), {
+        body: { name: threadName(discussion.threadName), auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+      })) as { id: string },
+  );
   const threadId = thread?.id ?? null;
 
   let pollMessageId: string | null = null;
@@ -67,22 +94,36 @@ export async function openHedgeDiscussion(rest: REST, channelId: string, reply: 
   if (threadId) {
     let pollError: unknown = null;
     try {
-      pollMessageId = await postMessage(rest, threadId, { body: { allowed_mentions: { parse: [] }, poll: renderPoll(discussion) }, files: [] });
+      pollMessageId = await postMessage(rest, threadId, {
+        body: { allowed_mentions: { parse: [] }, poll: renderPoll(discussion) },
+        files: [],
+      });
     } catch (error) {
       if (!missingText('poll', error)) throw error;
       pollError = error;
     }
     const adopt = discussion.adopt;
     if (adopt) {
-      const adoptButton = renderButtons({ buttons: [{ label: 'Adopt', style: 'success', command: adopt.command, options: adopt.options }] });
+      const adoptButton = renderButtons({
+        buttons: [{ label: 'Adopt', style: 'success', command: adopt.command, options: adopt.options }],
+      });
       const layer = adopt.options.adopt;
       const positionId = adopt.options.id;
       const adoptText = `Adopt records ${layer !== undefined ? `layer ${layer}` : 'this hedge'}${positionId !== undefined ? ` on position ${positionId}` : ''} for whoever presses it, if the position is theirs; the answer is private.`;
-      adoptMessageId = await attempt('thread-message', async () => postMessage(rest, threadId, { ...renderNotice(adoptText), body: { ...renderNotice(adoptText).body, components: adoptButton } }));
+      adoptMessageId = await attempt('thread-message', async () =>
+        postMessage(rest, threadId, {
+          ...renderNotice(adoptText),
+          body: { ...renderNotice(adoptText).body, components: adoptButton },
+        }),
+      );
     }
     if (pollError) {
       // If the button message went through, the thread is writable: the poll itself was refused.
-      missing.push(adoptMessageId ? missingText('poll', pollError)! : missingText('poll', pollError)!.replace(/Send Polls/, 'Send Polls (and Send Messages in Threads)'));
+      missing.push(
+        adoptMessageId
+          ? missingText('poll', pollError)!
+          : missingText('poll', pollError)!.replace(/Send Polls/, 'Send Polls (and Send Messages in Threads)'),
+      );
     }
   }
 
@@ -91,7 +132,10 @@ export async function openHedgeDiscussion(rest: REST, channelId: string, reply: 
     try {
       await postMessage(rest, adoptMessageId ? threadId! : channelId, renderNotice(text));
     } catch (error) {
-      logger.warn({ channelId, code: (error as { code?: unknown }).code }, 'could not post the degraded-discussion notice');
+      logger.warn(
+        { channelId, code: (error as { code?: unknown }).code },
+        'could not post the degraded-discussion notice',
+      );
     }
   }
   return { messageId, threadId, pollMessageId, adoptMessageId, missing };

@@ -20,13 +20,21 @@ export const DISCORD_CODES = {
 
 export type DeliveryFailure =
   | { kind: 'rate-limited'; retryAfterMs: number }
-  | { kind: 'permanent'; code: number; reason: string; /** The target is gone or closed to the bot: stop sending there. */ deactivate: boolean }
+  | {
+      kind: 'permanent';
+      code: number;
+      reason: string;
+      /** The target is gone or closed to the bot: stop sending there. */ deactivate: boolean;
+    }
   | { kind: 'transient'; reason: string };
 
 export class DiscordDeliveryError extends Error {
   readonly failure: DeliveryFailure;
   constructor(failure: DeliveryFailure, options?: { cause?: unknown }) {
-    super(failure.kind === 'rate-limited' ? `rate limited: retry after ${failure.retryAfterMs} ms` : failure.reason, options);
+    super(
+      failure.kind === 'rate-limited' ? `rate limited: retry after ${failure.retryAfterMs} ms` : failure.reason,
+      options,
+    );
     this.name = 'DiscordDeliveryError';
     this.failure = failure;
   }
@@ -36,10 +44,22 @@ const PERMANENT_REASONS: Record<number, { reason: string; deactivate: boolean }>
   [DISCORD_CODES.unknownChannel]: { reason: 'the channel no longer exists (Unknown Channel)', deactivate: true },
   [DISCORD_CODES.unknownGuild]: { reason: 'the bot is no longer in that server (Unknown Guild)', deactivate: true },
   [DISCORD_CODES.unknownUser]: { reason: 'the user no longer exists (Unknown User)', deactivate: true },
-  [DISCORD_CODES.missingAccess]: { reason: 'the bot cannot see that channel (Missing Access: View Channel)', deactivate: true },
-  [DISCORD_CODES.cannotMessageUser]: { reason: 'the user does not accept direct messages from the bot', deactivate: true },
-  [DISCORD_CODES.missingPermissions]: { reason: 'the bot lacks a permission there (Missing Permissions: Send Messages, Embed Links or Attach Files)', deactivate: false },
-  [DISCORD_CODES.invalidFormBody]: { reason: 'Discord rejected the message body (Invalid Form Body)', deactivate: false },
+  [DISCORD_CODES.missingAccess]: {
+    reason: 'the bot cannot see that channel (Missing Access: View Channel)',
+    deactivate: true,
+  },
+  [DISCORD_CODES.cannotMessageUser]: {
+    reason: 'the user does not accept direct messages from the bot',
+    deactivate: true,
+  },
+  [DISCORD_CODES.missingPermissions]: {
+    reason: 'the bot lacks a permission there (Missing Permissions: Send Messages, Embed Links or Attach Files)',
+    deactivate: false,
+  },
+  [DISCORD_CODES.invalidFormBody]: {
+    reason: 'Discord rejected the message body (Invalid Form Body)',
+    deactivate: false,
+  },
 };
 
 /** The Discord JSON error code of an error, when it has one. */
@@ -49,19 +69,32 @@ export function discordCode(error: unknown): number | null {
 
 export function classifyDiscordError(error: unknown): DeliveryFailure {
   if (error instanceof DiscordDeliveryError) return error.failure;
-  if (error instanceof RateLimitError) return { kind: 'rate-limited', retryAfterMs: Math.max(0, Math.ceil(error.retryAfter)) };
+  if (error instanceof RateLimitError)
+    return { kind: 'rate-limited', retryAfterMs: Math.max(0, Math.ceil(error.retryAfter)) };
   if (error instanceof DiscordAPIError) {
     if (error.status === 429) return { kind: 'rate-limited', retryAfterMs: 1000 };
     if (error.status >= 500) return { kind: 'transient', reason: `Discord answered ${error.status}` };
     const code = typeof error.code === 'number' ? error.code : 0;
     const known = PERMANENT_REASONS[code];
     if (known) return { kind: 'permanent', code, ...known };
-    if (error.status === 401) return { kind: 'permanent', code, reason: 'the bot token was refused (401 Unauthorized)', deactivate: false };
-    return { kind: 'permanent', code, reason: `Discord refused the request: ${error.message} (${code || error.status})`, deactivate: false };
+    if (error.status === 401)
+      return { kind: 'permanent', code, reason: 'the bot token was refused (401 Unauthorized)', deactivate: false };
+    return {
+      kind: 'permanent',
+      code,
+      reason: `Discord refused the request: ${error.message} (${code || error.status})`,
+      deactivate: false,
+    };
   }
   if (error instanceof HTTPError) {
-    if (error.status >= 500 || error.status === 408) return { kind: 'transient', reason: `Discord answered ${error.status}` };
-    return { kind: 'permanent', code: 0, reason: `Discord answered ${error.status} ${error.message}`, deactivate: false };
+    if (error.status >= 500 || error.status === 408)
+      return { kind: 'transient', reason: `Discord answered ${error.status}` };
+    return {
+      kind: 'permanent',
+      code: 0,
+      reason: `Discord answered ${error.status} ${error.message}`,
+      deactivate: false,
+    };
   }
   return { kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
 }

@@ -38,14 +38,17 @@ export interface PollVoteContext {
 /** Runs the adoption for an Adopt vote; returns the reply sent to the voter, or null when the vote was not one to act on. */
 export async function adoptFromPollVote(context: PollVoteContext, vote: PollVote): Promise<Reply | null> {
   const { rest, deps, logger } = context;
-  const ours = (message: ApiMessage) => Boolean(message.author?.bot) && (!context.botUserId || message.author?.id === context.botUserId);
+  const ours = (message: ApiMessage) =>
+    Boolean(message.author?.bot) && (!context.botUserId || message.author?.id === context.botUserId);
   const poll = (await rest.get(Routes.channelMessage(vote.channelId, vote.messageId))) as ApiMessage;
   if (!poll.poll || !ours(poll)) return null;
   const answer = poll.poll.answers.find((a) => a.answer_id === vote.answerId);
   if (answer?.poll_media.text !== ADOPT_ANSWER) return null;
 
   // The Adopt button is posted right after the poll; its payload says what adopting means.
-  const after = (await rest.get(Routes.channelMessages(vote.channelId), { query: new URLSearchParams({ after: vote.messageId, limit: '5' }) })) as ApiMessage[];
+  const after = (await rest.get(Routes.channelMessages(vote.channelId), {
+    query: new URLSearchParams({ after: vote.messageId, limit: '5' }),
+  })) as ApiMessage[];
   const adopt = after
     .filter(ours)
     .flatMap((message) => message.components ?? [])
@@ -53,23 +56,43 @@ export async function adoptFromPollVote(context: PollVoteContext, vote: PollVote
     .map((component) => (component.custom_id ? decodeButton(component.custom_id) : null))
     .find((decoded) => decoded !== null);
   if (!adopt) {
-    logger.warn({ channelId: vote.channelId, messageId: vote.messageId }, 'adopt vote on a poll without an Adopt button');
+    logger.warn(
+      { channelId: vote.channelId, messageId: vote.messageId },
+      'adopt vote on a poll without an Adopt button',
+    );
     return null;
   }
 
   const user = (await rest.get(Routes.user(vote.userId))) as { username: string; global_name?: string | null };
-  const reply = await runFor(deps, {
-    platform: 'discord',
-    platformUserId: vote.userId,
-    displayName: user.global_name ?? user.username,
-    chat: { platform: 'discord', id: vote.channelId, kind: 'channel', ...(vote.guildId ? { guildId: vote.guildId } : {}), callerCanManage: false },
-  }, adopt.command, adopt.options);
-  const told: Reply = { ...reply, lines: [`You voted ${ADOPT_ANSWER} in a hedge discussion poll:`, ...(reply.lines ?? [])] };
+  const reply = await runFor(
+    deps,
+    {
+      platform: 'discord',
+      platformUserId: vote.userId,
+      displayName: user.global_name ?? user.username,
+      chat: {
+        platform: 'discord',
+        id: vote.channelId,
+        kind: 'channel',
+        ...(vote.guildId ? { guildId: vote.guildId } : {}),
+        callerCanManage: false,
+      },
+    },
+    adopt.command,
+    adopt.options,
+  );
+  const told: Reply = {
+    ...reply,
+    lines: [`You voted ${ADOPT_ANSWER} in a hedge discussion poll:`, ...(reply.lines ?? [])],
+  };
   try {
     const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: vote.userId } })) as { id: string };
     await postMessage(rest, dm.id, renderDiscordMessage(told));
   } catch (error) {
-    logger.warn({ userId: vote.userId, code: (error as { code?: unknown }).code }, 'could not tell a voter the outcome of their Adopt vote');
+    logger.warn(
+      { userId: vote.userId, code: (error as { code?: unknown }).code },
+      'could not tell a voter the outcome of their Adopt vote',
+    );
   }
   return told;
 }

@@ -41,7 +41,12 @@ export function discordNonce(key: string): string {
   return key.length <= 25 ? key : createHash('sha256').update(key).digest('base64url').slice(0, 25);
 }
 
-export function createDiscordRest(options: { token: string; apiBase?: string; maxRateLimitWaitMs?: number; retries?: number }): REST {
+export function createDiscordRest(options: {
+  token: string;
+  apiBase?: string;
+  maxRateLimitWaitMs?: number;
+  retries?: number;
+}): REST {
   const maxWait = options.maxRateLimitWaitMs ?? 10_000;
   return new REST({
     version: '10',
@@ -52,9 +57,16 @@ export function createDiscordRest(options: { token: string; apiBase?: string; ma
 }
 
 export function createDiscordSender(options: DiscordSenderOptions): DiscordSender {
-  const rest = options.rest ?? (options.token
-    ? createDiscordRest({ token: options.token, apiBase: options.apiBase, maxRateLimitWaitMs: options.maxRateLimitWaitMs, retries: options.retries })
-    : null);
+  const rest =
+    options.rest ??
+    (options.token
+      ? createDiscordRest({
+          token: options.token,
+          apiBase: options.apiBase,
+          maxRateLimitWaitMs: options.maxRateLimitWaitMs,
+          retries: options.retries,
+        })
+      : null);
   if (!rest) throw new Error('createDiscordSender needs rest or token');
   const logger = options.logger.child({ platform: 'discord', part: 'sender' });
 

@@ -68,7 +68,8 @@ export interface TelegramBot {
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer'] as const;
 
-const timer = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)).unref());
+const timer = (ms: number) =>
+  new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)).unref());
 
 export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const { config, deps } = options;
@@ -79,7 +80,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const webhookUrl = config.TELEGRAM_WEBHOOK_URL;
   const webhookPort = extras.webhookPort ?? config.PORT;
   const mode: TelegramBot['mode'] = webhookUrl && webhookPort !== undefined ? 'webhook' : 'polling';
-  if (mode === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL');
+  if (mode === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET)
+    throw new Error('TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL');
 
   const bot = new Telegraf(token, {
     // Answers must not ride on the webhook response: we need their message ids and errors.
@@ -106,7 +108,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   // The first middleware detaches the rest: the update loop moves on, the work is tracked.
   bot.use((ctx, next) => {
-    track(Promise.resolve().then(next).catch((error: unknown) => handlers.onError(error, ctx)));
+    track(
+      Promise.resolve()
+        .then(next)
+        .catch((error: unknown) => handlers.onError(error, ctx)),
+    );
   });
   bot.start((ctx) => handlers.onStart(ctx));
   bot.command([...deps.registry.roots.keys()], (ctx) => handlers.onCommand(ctx));
@@ -128,7 +134,10 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       telegram: bot.telegram,
       allowedUpdates: ALLOWED_UPDATES,
       logger,
-      handle: (update) => bot.handleUpdate(update).catch((error: unknown) => logger.error({ err: error, updateId: update.update_id }, 'update failed')),
+      handle: (update) =>
+        bot
+          .handleUpdate(update)
+          .catch((error: unknown) => logger.error({ err: error, updateId: update.update_id }, 'update failed')),
     });
   }
 
@@ -138,7 +147,14 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       path: url.pathname || '/',
       secret,
       logger,
-      onUpdate: (update) => track(bot.handleUpdate(update).catch((error: unknown) => logger.error({ err: error, updateId: update.update_id }, 'webhook update failed'))),
+      onUpdate: (update) =>
+        track(
+          bot
+            .handleUpdate(update)
+            .catch((error: unknown) =>
+              logger.error({ err: error, updateId: update.update_id }, 'webhook update failed'),
+            ),
+        ),
       health: () => ({ platform: 'telegram', mode, bot: bot.botInfo?.username ?? null, inflight: inflight.size }),
     });
     const listening = server;
@@ -150,7 +166,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       });
     });
     try {
-      await bot.telegram.setWebhook(url.href, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+      await bot.telegram.setWebhook(url.href, {
+        secret_token: secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+        drop_pending_updates: false,
+      });
     } catch (error) {
       listening.close();
       server = null;
@@ -178,7 +198,14 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       if (!running) return;
       running = false;
       const deadline = Date.now() + (extras.stopDeadlineMs ?? 10_000);
-      const within = (work: Promise<unknown>) => Promise.race([work.then(() => 'done' as const, () => 'done' as const), timer(deadline - Date.now())]);
+      const within = (work: Promise<unknown>) =>
+        Promise.race([
+          work.then(
+            () => 'done' as const,
+            () => 'done' as const,
+          ),
+          timer(deadline - Date.now()),
+        ]);
       if (poller) {
         poller.stop();
         await within(poller.done);
@@ -186,18 +213,23 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       }
       if (server) {
         if (extras.deleteWebhookOnStop ?? true) {
-          await within(bot.telegram.deleteWebhook().catch((error: unknown) => logger.warn({ err: error }, 'deleteWebhook failed')));
+          await within(
+            bot.telegram.deleteWebhook().catch((error: unknown) => logger.warn({ err: error }, 'deleteWebhook failed')),
+          );
         }
         const closing = server;
         server = null;
-        await within(new Promise<void>((resolve) => {
-          closing.close(() => resolve());
-          closing.closeIdleConnections();
-        }));
+        await within(
+          new Promise<void>((resolve) => {
+            closing.close(() => resolve());
+            closing.closeIdleConnections();
+          }),
+        );
         closing.closeAllConnections();
       }
       const drained = await within(settle());
-      if (drained === 'timeout') logger.warn({ inflight: inflight.size, reason }, 'telegram bot stopped with updates still in flight');
+      if (drained === 'timeout')
+        logger.warn({ inflight: inflight.size, reason }, 'telegram bot stopped with updates still in flight');
       else logger.info({ reason }, 'telegram bot stopped');
     },
     async register() {

@@ -9,15 +9,24 @@ import { TelegramSendError } from './errors.ts';
 import type { TelegramSender } from './sender.ts';
 
 function outcomeOf(error: unknown, logger: Logger, chatId: string): SendOutcome {
-  if (!(error instanceof TelegramSendError)) return { ok: false, kind: 'transient', reason: (error as Error)?.message ?? String(error) };
+  if (!(error instanceof TelegramSendError))
+    return { ok: false, kind: 'transient', reason: (error as Error)?.message ?? String(error) };
   if (error.sentMessageIds.length) {
-    logger.warn({ chatId, sent: error.sentMessageIds.length, failure: error.failure.kind }, 'telegram reply only partly sent: counted as sent, not resent');
+    logger.warn(
+      { chatId, sent: error.sentMessageIds.length, failure: error.failure.kind },
+      'telegram reply only partly sent: counted as sent, not resent',
+    );
     return { ok: true, messageId: String(error.sentMessageIds[0]) };
   }
   const failure = error.failure;
   if (failure.kind === 'rate-limited') return { ok: false, kind: 'rate-limited', retryAfterMs: failure.retryAfterMs };
-  if (failure.kind === 'permanent' && failure.chatGone) return { ok: false, kind: 'permanent', code: String(failure.code), reason: failure.reason };
-  return { ok: false, kind: 'transient', reason: failure.kind === 'permanent' ? failure.reason : failure.reason ?? 'unreachable' };
+  if (failure.kind === 'permanent' && failure.chatGone)
+    return { ok: false, kind: 'permanent', code: String(failure.code), reason: failure.reason };
+  return {
+    ok: false,
+    kind: 'transient',
+    reason: failure.kind === 'permanent' ? failure.reason : (failure.reason ?? 'unreachable'),
+  };
 }
 
 export function telegramChatSender(sender: TelegramSender, messagesPerSecond: number, logger: Logger): ChatSender {

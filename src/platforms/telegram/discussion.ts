@@ -10,8 +10,7 @@ import { TelegramSendError } from './errors.ts';
 import type { PollRegistry } from './polls.ts';
 
 export type PostedDiscussion =
-  | { kind: 'poll'; messageId: number; pollId: string }
-  | { kind: 'fallback'; messageId: number; missing: string };
+  { kind: 'poll'; messageId: number; pollId: string } | { kind: 'fallback'; messageId: number; missing: string };
 
 export interface DiscussionTarget {
   chatId: ChatId;
@@ -27,15 +26,22 @@ export async function postDiscussion(
 ): Promise<PostedDiscussion> {
   const poll = renderPoll(discussion);
   const keyboard = poll.adoptButton ? [[poll.adoptButton]] : [];
-  if (!poll.adoptButton && discussion.adopt) parts.logger.warn({ command: discussion.adopt.command }, 'adopt button left out: payload over 64 bytes');
+  if (!poll.adoptButton && discussion.adopt)
+    parts.logger.warn({ command: discussion.adopt.command }, 'adopt button left out: payload over 64 bytes');
   const maxWait = parts.maxRateLimitWaitMs ?? 0;
   try {
-    const message = await callTelegram(() => telegram.sendPoll(target.chatId, poll.question, poll.options, {
-      is_anonymous: false,
-      allows_multiple_answers: false,
-      ...(target.replyTo !== undefined ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } } : {}),
-      ...keyboardMarkup(keyboard),
-    }), maxWait);
+    const message = await callTelegram(
+      () =>
+        telegram.sendPoll(target.chatId, poll.question, poll.options, {
+          is_anonymous: false,
+          allows_multiple_answers: false,
+          ...(target.replyTo !== undefined
+            ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } }
+            : {}),
+          ...keyboardMarkup(keyboard),
+        }),
+      maxWait,
+    );
     // A discussion-only poll (no adopt) needs no memory: its votes do nothing.
     if (discussion.adopt) {
       parts.polls.remember({
@@ -51,14 +57,22 @@ export async function postDiscussion(
     return { kind: 'poll', messageId: message.message_id, pollId: message.poll.id };
   } catch (error) {
     // Only a refusal of the poll itself degrades; a gone chat or a rate limit is the caller's.
-    if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.chatGone) throw error;
+    if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.chatGone)
+      throw error;
     const missing = error.failure.reason || 'the right to send polls';
-    parts.logger.warn({ chatId: String(target.chatId), reason: missing }, 'hedge poll refused; posting a plain message');
+    parts.logger.warn(
+      { chatId: String(target.chatId), reason: missing },
+      'hedge poll refused; posting a plain message',
+    );
     const html = [
       `<b>${escapeHtml(poll.question)}</b>`,
       `I could not open a poll here (${escapeHtml(missing)}). An admin can let me send polls; meanwhile ${poll.adoptButton ? 'press Adopt below or ' : ''}discuss it here.`,
     ].join('\n');
-    const messageId = await sendHtmlLine(telegram, target.chatId, html, { keyboard, maxRateLimitWaitMs: maxWait, ...(target.replyTo !== undefined ? { replyTo: target.replyTo } : {}) });
+    const messageId = await sendHtmlLine(telegram, target.chatId, html, {
+      keyboard,
+      maxRateLimitWaitMs: maxWait,
+      ...(target.replyTo !== undefined ? { replyTo: target.replyTo } : {}),
+    });
     return { kind: 'fallback', messageId, missing };
   }
 }

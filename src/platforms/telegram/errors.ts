@@ -38,11 +38,17 @@ interface ApiErrorShape {
   code?: unknown;
   description?: unknown;
   parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
-  response?: { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown } };
+  response?: {
+    error_code?: unknown;
+    description?: unknown;
+    parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
+  };
 }
 
 /** The Bot API's error code and description of a telegraf TelegramError (null for anything else). */
-export function apiError(error: unknown): { code: number; description: string; retryAfter?: number; migrateToChatId?: number } | null {
+export function apiError(
+  error: unknown,
+): { code: number; description: string; retryAfter?: number; migrateToChatId?: number } | null {
   if (!error || typeof error !== 'object') return null;
   const shaped = error as ApiErrorShape;
   const code = shaped.response?.error_code ?? shaped.code;
@@ -50,13 +56,20 @@ export function apiError(error: unknown): { code: number; description: string; r
   const description = String(shaped.response?.description ?? shaped.description ?? '');
   const parameters = shaped.response?.parameters ?? shaped.parameters;
   const retryAfter = typeof parameters?.retry_after === 'number' ? parameters.retry_after : undefined;
-  const migrateToChatId = typeof parameters?.migrate_to_chat_id === 'number' ? parameters.migrate_to_chat_id : undefined;
-  return { code, description, ...(retryAfter !== undefined ? { retryAfter } : {}), ...(migrateToChatId !== undefined ? { migrateToChatId } : {}) };
+  const migrateToChatId =
+    typeof parameters?.migrate_to_chat_id === 'number' ? parameters.migrate_to_chat_id : undefined;
+  return {
+    code,
+    description,
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(migrateToChatId !== undefined ? { migrateToChatId } : {}),
+  };
 }
 
 // 400s that mean the chat is gone for this bot, or the bot may not write there.
 // "not enough rights to send polls" is not among them: the chat still takes messages.
-const CHAT_GONE_400 = /chat not found|peer_id_invalid|user not found|group chat was upgraded|chat_write_forbidden|have no rights to send a message|not enough rights to send text messages|need administrator rights in the channel|bot is not a member|chat is deactivated/i;
+const CHAT_GONE_400 =
+  /chat not found|peer_id_invalid|user not found|group chat was upgraded|chat_write_forbidden|have no rights to send a message|not enough rights to send text messages|need administrator rights in the channel|bot is not a member|chat is deactivated/i;
 
 export function classifyTelegramError(error: unknown): TelegramSendFailure {
   const api = apiError(error);
@@ -72,7 +85,8 @@ export function classifyTelegramError(error: unknown): TelegramSendFailure {
       ...(api.migrateToChatId !== undefined ? { migrateToChatId: api.migrateToChatId } : {}),
     };
   }
-  if (api.code === 401 || api.code === 404) return { kind: 'permanent', code: api.code, reason: api.description, chatGone: false };
+  if (api.code === 401 || api.code === 404)
+    return { kind: 'permanent', code: api.code, reason: api.description, chatGone: false };
   return { kind: 'transient', code: api.code, reason: api.description };
 }
 

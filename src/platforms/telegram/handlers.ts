@@ -14,7 +14,14 @@ import { escapeHtml } from '../../render/telegram.ts';
 import { deliverReply, sendHtmlLine } from './deliver.ts';
 import { postDiscussion } from './discussion.ts';
 import { TelegramSendError } from './errors.ts';
-import { displayName, identityOf, isAnonymousSender, isChatAdministrator, isGroupChat, privateChatOf } from './identity.ts';
+import {
+  displayName,
+  identityOf,
+  isAnonymousSender,
+  isChatAdministrator,
+  isGroupChat,
+  privateChatOf,
+} from './identity.ts';
 import type { PollRegistry } from './polls.ts';
 
 export interface HandlerEnv {
@@ -61,13 +68,25 @@ export function createHandlers(env: HandlerEnv) {
    * Sends a reply where it belongs: personal answers (visibility caller) typed in a group go to
    * the private chat with the user; everything else to the chat, with a poll for a discussion.
    */
-  async function answer(telegram: Telegram, reply: Reply, place: { chat: TelegramChat; user: User; replyTo?: number }): Promise<Where> {
+  async function answer(
+    telegram: Telegram,
+    reply: Reply,
+    place: { chat: TelegramChat; user: User; replyTo?: number },
+  ): Promise<Where> {
     const inGroup = place.chat.type !== 'private';
     if (reply.visibility === 'channel' || !inGroup) {
-      await deliverReply(telegram, place.chat.id, reply, logger, { ...sendOptions, ...(place.replyTo !== undefined ? { replyTo: place.replyTo } : {}) });
+      await deliverReply(telegram, place.chat.id, reply, logger, {
+        ...sendOptions,
+        ...(place.replyTo !== undefined ? { replyTo: place.replyTo } : {}),
+      });
       if (reply.discussion && isGroupChat(place.chat)) {
         const chatTitle = 'title' in place.chat ? place.chat.title : undefined;
-        await postDiscussion(telegram, { chatId: place.chat.id, ...(chatTitle ? { chatTitle } : {}) }, reply.discussion, { polls: env.polls, clock: deps.clock, logger, ...sendOptions });
+        await postDiscussion(
+          telegram,
+          { chatId: place.chat.id, ...(chatTitle ? { chatTitle } : {}) },
+          reply.discussion,
+          { polls: env.polls, clock: deps.clock, logger, ...sendOptions },
+        );
       }
       return 'chat';
     }
@@ -76,7 +95,13 @@ export function createHandlers(env: HandlerEnv) {
       return 'private';
     } catch (error) {
       // 403 before anything went out: the user never pressed Start (or blocked the bot).
-      if (error instanceof TelegramSendError && error.failure.kind === 'permanent' && error.failure.code === 403 && !error.sentMessageIds.length) return 'start-needed';
+      if (
+        error instanceof TelegramSendError &&
+        error.failure.kind === 'permanent' &&
+        error.failure.code === 403 &&
+        !error.sentMessageIds.length
+      )
+        return 'start-needed';
       throw error;
     }
   }
@@ -102,7 +127,12 @@ export function createHandlers(env: HandlerEnv) {
     if (isAnonymousSender(from, message.sender_chat)) {
       // One stand-in account for every anonymous admin: never let it hold personal data.
       if (command?.visibility !== 'channel') {
-        await sendHtmlLine(ctx.telegram, message.chat.id, `Commands with personal data need your own account: turn off "Remain anonymous" or message me at ${startLink(botName)}.`, { ...sendOptions, replyTo });
+        await sendHtmlLine(
+          ctx.telegram,
+          message.chat.id,
+          `Commands with personal data need your own account: turn off "Remain anonymous" or message me at ${startLink(botName)}.`,
+          { ...sendOptions, replyTo },
+        );
         return;
       }
     } else if (from.is_bot) {
@@ -110,17 +140,26 @@ export function createHandlers(env: HandlerEnv) {
     }
     if (command?.defer) void ctx.telegram.sendChatAction(message.chat.id, 'typing').catch(() => {});
     // Only /subscribe in a group depends on admin rights: ask Telegram only then.
-    const canManage = command?.name === 'subscribe' && isGroupChat(message.chat)
-      ? await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger)
-      : false;
+    const canManage =
+      command?.name === 'subscribe' && isGroupChat(message.chat)
+        ? await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger)
+        : false;
     const identity = identityOf(from, message.chat, canManage);
     const { reply } = await runLine(deps, identity, message.text, { botName });
     const where = await answer(ctx.telegram, reply, { chat: message.chat, user: from, replyTo });
     const name = escapeHtml(displayName(from));
     if (where === 'private') {
-      await sendHtmlLine(ctx.telegram, message.chat.id, `${name}: answered you in private.`, { ...sendOptions, replyTo });
+      await sendHtmlLine(ctx.telegram, message.chat.id, `${name}: answered you in private.`, {
+        ...sendOptions,
+        replyTo,
+      });
     } else if (where === 'start-needed') {
-      await sendHtmlLine(ctx.telegram, message.chat.id, `${name}, I answer this in private: open ${startLink(botName)}, press Start, then send the command again.`, { ...sendOptions, replyTo });
+      await sendHtmlLine(
+        ctx.telegram,
+        message.chat.id,
+        `${name}, I answer this in private: open ${startLink(botName)}, press Start, then send the command again.`,
+        { ...sendOptions, replyTo },
+      );
     }
   }
 
@@ -131,7 +170,9 @@ export function createHandlers(env: HandlerEnv) {
     const answerOnce = async (text?: string, extra: { url?: string; show_alert?: boolean } = {}) => {
       if (answered) return;
       answered = true;
-      await ctx.answerCbQuery(text === undefined ? undefined : clip(text, 200), extra).catch((error: unknown) => logger.warn({ err: error }, 'answerCallbackQuery failed'));
+      await ctx
+        .answerCbQuery(text === undefined ? undefined : clip(text, 200), extra)
+        .catch((error: unknown) => logger.warn({ err: error }, 'answerCallbackQuery failed'));
     };
     // Telegram shows a spinner until the query is answered; a slow command gets "working" first.
     const early = setTimeout(() => void answerOnce('Working on it…'), env.callbackAnswerAfterMs);
@@ -142,15 +183,22 @@ export function createHandlers(env: HandlerEnv) {
         return;
       }
       const chat = query.message?.chat ?? privateChatOf(query.from);
-      const canManage = decoded.command === 'subscribe' && isGroupChat(chat) ? await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger) : false;
+      const canManage =
+        decoded.command === 'subscribe' && isGroupChat(chat)
+          ? await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger)
+          : false;
       const reply = await runFor(deps, identityOf(query.from, chat, canManage), decoded.command, decoded.options);
       const where = await answer(ctx.telegram, reply, { chat, user: query.from });
       const botName = ctx.botInfo.username;
       if (where === 'start-needed') {
-        await answerOnce('Start a private chat with me first, then press the button again.', { url: `https://t.me/${botName}?start=hi` });
+        await answerOnce('Start a private chat with me first, then press the button again.', {
+          url: `https://t.me/${botName}?start=hi`,
+        });
       } else {
         const summary = reply.error ? (reply.lines?.[0] ?? reply.title) : reply.title;
-        await answerOnce(where === 'private' ? `${summary} (answered in private)` : summary, { show_alert: Boolean(reply.error) });
+        await answerOnce(where === 'private' ? `${summary} (answered in private)` : summary, {
+          show_alert: Boolean(reply.error),
+        });
       }
     } catch (error) {
       const reference = report(error, ctx, 'button failed');
@@ -166,13 +214,28 @@ export function createHandlers(env: HandlerEnv) {
     if (!vote || !voter || voter.is_bot) return;
     const poll = env.polls.get(vote.poll_id, deps.clock.now());
     if (!poll?.adopt || !vote.option_ids.includes(poll.adoptOption)) return;
-    const result = await runFor(deps, identityOf(voter, privateChatOf(voter), true), poll.adopt.command, poll.adopt.options);
-    const reply: Reply = { ...result, visibility: 'caller', lines: [`Your Adopt vote${poll.chatTitle ? ` in ${poll.chatTitle}` : ''}:`, ...(result.lines ?? [])] };
+    const result = await runFor(
+      deps,
+      identityOf(voter, privateChatOf(voter), true),
+      poll.adopt.command,
+      poll.adopt.options,
+    );
+    const reply: Reply = {
+      ...result,
+      visibility: 'caller',
+      lines: [`Your Adopt vote${poll.chatTitle ? ` in ${poll.chatTitle}` : ''}:`, ...(result.lines ?? [])],
+    };
     try {
       await deliverReply(ctx.telegram, voter.id, reply, logger, sendOptions);
     } catch (error) {
-      if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403) throw error;
-      await sendHtmlLine(ctx.telegram, poll.chatId, `${escapeHtml(displayName(voter))}, I could not tell you what your Adopt vote did: open ${startLink(ctx.botInfo.username)}, press Start, then press Adopt under the poll.`, sendOptions);
+      if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403)
+        throw error;
+      await sendHtmlLine(
+        ctx.telegram,
+        poll.chatId,
+        `${escapeHtml(displayName(voter))}, I could not tell you what your Adopt vote did: open ${startLink(ctx.botInfo.username)}, press Start, then press Adopt under the poll.`,
+        sendOptions,
+      );
     }
   }
 
@@ -181,7 +244,8 @@ export function createHandlers(env: HandlerEnv) {
     const reference = report(error, ctx, 'telegram update failed');
     try {
       if (ctx.callbackQuery) await ctx.answerCbQuery(`Something went wrong (ref ${reference}).`);
-      else if (ctx.chat) await ctx.telegram.sendMessage(ctx.chat.id, `Something went wrong on my side (ref ${reference}).`);
+      else if (ctx.chat)
+        await ctx.telegram.sendMessage(ctx.chat.id, `Something went wrong on my side (ref ${reference}).`);
     } catch (replyError) {
       logger.warn({ err: replyError, reference }, 'could not tell the chat about the error');
     }

@@ -8,7 +8,8 @@ import type { Chat, Logger } from '../../app/ports.ts';
 const ANONYMOUS_SENDERS = new Set([1087968824, 136817688]);
 
 export const displayName = (user: User) =>
-  [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || (user.username ? `@${user.username}` : `user ${user.id}`);
+  [user.first_name, user.last_name].filter(Boolean).join(' ').trim() ||
+  (user.username ? `@${user.username}` : `user ${user.id}`);
 
 export function chatKind(chat: Pick<TelegramChat, 'type'>): Chat['kind'] {
   if (chat.type === 'private') return 'private';
@@ -41,16 +42,29 @@ export function identityOf(user: User, chat: TelegramChat, callerCanManage: bool
 
 /** The private chat with a user (Telegram's private chat id is the user id). */
 export function privateChatOf(user: User): TelegramChat {
-  return { id: user.id, type: 'private', first_name: user.first_name, ...(user.username ? { username: user.username } : {}) } as TelegramChat;
+  return {
+    id: user.id,
+    type: 'private',
+    first_name: user.first_name,
+    ...(user.username ? { username: user.username } : {}),
+  } as TelegramChat;
 }
 
 /** Whether a user is an administrator (or the creator) of a chat; false when it cannot be told. */
-export async function isChatAdministrator(telegram: Pick<Telegram, 'getChatMember'>, chatId: number, userId: number, logger: Logger): Promise<boolean> {
+export async function isChatAdministrator(
+  telegram: Pick<Telegram, 'getChatMember'>,
+  chatId: number,
+  userId: number,
+  logger: Logger,
+): Promise<boolean> {
   try {
     const member = await telegram.getChatMember(chatId, userId);
     return member.status === 'creator' || member.status === 'administrator';
   } catch (error) {
-    logger.warn({ err: error, chatId: String(chatId) }, 'getChatMember failed: treating the caller as not an administrator');
+    logger.warn(
+      { err: error, chatId: String(chatId) },
+      'getChatMember failed: treating the caller as not an administrator',
+    );
     return false;
   }
 }

@@ -25,13 +25,18 @@ export interface Poller {
   stop(): void;
 }
 
-const pause = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => {
-    clearTimeout(timer);
-    resolve();
-  }, { once: true });
-});
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 export async function startPolling(options: PollingOptions): Promise<Poller> {
   const { telegram, logger } = options;
@@ -44,17 +49,21 @@ export async function startPolling(options: PollingOptions): Promise<Poller> {
     while (!signal.aborted) {
       let updates: Update[];
       try {
-        updates = await telegram.callApi('getUpdates', {
-          timeout: options.timeoutSeconds ?? 50,
-          offset,
-          allowed_updates: options.allowedUpdates as never,
-        // telegraf types its signal with the abort-controller polyfill; node-fetch takes Node's own.
-        }, { signal: signal as never });
+        updates = await telegram.callApi(
+          'getUpdates',
+          {
+            timeout: options.timeoutSeconds ?? 50,
+            offset,
+            allowed_updates: options.allowedUpdates as never,
+            // telegraf types its signal with the abort-controller polyfill; node-fetch takes Node's own.
+          },
+          { signal: signal as never },
+        );
       } catch (error) {
         if (signal.aborted) break;
         const api = apiError(error);
         if (api && (api.code === 401 || api.code === 409)) throw error;
-        const waitMs = api?.retryAfter !== undefined ? api.retryAfter * 1000 : options.retryDelayMs ?? 5_000;
+        const waitMs = api?.retryAfter !== undefined ? api.retryAfter * 1000 : (options.retryDelayMs ?? 5_000);
         logger.warn({ err: error, waitMs }, 'getUpdates failed; retrying');
         await pause(waitMs, signal);
         continue;

@@ -7,7 +7,8 @@ import type { Registry } from '../../app/registry.ts';
 
 export const MENU_DESCRIPTION_MAX = 256;
 
-const clip = (text: string) => (text.length <= MENU_DESCRIPTION_MAX ? text : `${text.slice(0, MENU_DESCRIPTION_MAX - 1)}…`);
+const clip = (text: string) =>
+  text.length <= MENU_DESCRIPTION_MAX ? text : `${text.slice(0, MENU_DESCRIPTION_MAX - 1)}…`;
 
 export function menuCommands(registry: Registry): BotCommand[] {
   return [...registry.roots].map(([root, members]) => {
@@ -19,7 +20,10 @@ export function menuCommands(registry: Registry): BotCommand[] {
 }
 
 /** Publishes the menu for every chat (the default scope covers private chats and groups). */
-export async function registerTelegramCommands(telegram: Pick<Telegram, 'setMyCommands'>, registry: Registry): Promise<BotCommand[]> {
+export async function registerTelegramCommands(
+  telegram: Pick<Telegram, 'setMyCommands'>,
+  registry: Registry,
+): Promise<BotCommand[]> {
   const commands = menuCommands(registry);
   await telegram.setMyCommands(commands, { scope: { type: 'default' } });
   return commands;

@@ -26,7 +26,10 @@ export interface TelegramSender {
 }
 
 export function createTelegramSender(options: TelegramSenderOptions): TelegramSender {
-  const telegram = new Telegram(options.token, { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) });
+  const telegram = new Telegram(options.token, {
+    webhookReply: false,
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+  });
   const logger = options.logger.child({ platform: 'telegram', part: 'sender' });
   const polls = options.polls ?? createPollRegistry();
   const clock = options.clock ?? { now: () => Date.now() };
@@ -36,7 +39,12 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
       return { messageIds };
     },
     sendPoll(chatId, discussion, extra = {}) {
-      return postDiscussion(telegram, { chatId, ...(extra.chatTitle ? { chatTitle: extra.chatTitle } : {}) }, discussion, { polls, clock, logger, maxRateLimitWaitMs: 0 });
+      return postDiscussion(
+        telegram,
+        { chatId, ...(extra.chatTitle ? { chatTitle: extra.chatTitle } : {}) },
+        discussion,
+        { polls, clock, logger, maxRateLimitWaitMs: 0 },
+      );
     },
   };
 }

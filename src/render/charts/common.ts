@@ -41,7 +41,13 @@ const dashOf = (dataset: object): number[] => {
 };
 
 /** Padding, title, subtitle and legend; the DEMO badge takes room from the title on the right. */
-export function framePlugins({ family, title, subtitle, footer, demo }: Frame): Pick<LineOptions, 'layout' | 'plugins'> {
+export function framePlugins({
+  family,
+  title,
+  subtitle,
+  footer,
+  demo,
+}: Frame): Pick<LineOptions, 'layout' | 'plugins'> {
   return {
     layout: { padding: { top: 10, right: 24, bottom: footer ? FOOTER_HEIGHT : 12, left: 14 } },
     plugins: {

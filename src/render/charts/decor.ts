@@ -70,7 +70,11 @@ export function drawDemoBadge(ctx: Ctx2D, family: string): number {
 }
 
 /** A large faint diagonal "DEMO DATA" across an area, behind the data. */
-export function drawDemoWatermark(ctx: Ctx2D, family: string, area: { left: number; top: number; right: number; bottom: number }): void {
+export function drawDemoWatermark(
+  ctx: Ctx2D,
+  family: string,
+  area: { left: number; top: number; right: number; bottom: number },
+): void {
   ctx.save();
   ctx.translate((area.left + area.right) / 2, (area.top + area.bottom) / 2);
   ctx.rotate(-Math.PI / 12);

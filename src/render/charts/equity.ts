@@ -25,7 +25,8 @@ export function cleanEquitySeries(series: EquityChartInput['series']): CleanSeri
       const points: XY[] = [];
       for (const point of one?.points ?? []) {
         const date = typeof point?.date === 'string' ? parseIsoDate(point.date) : null;
-        if (date && Number.isFinite(point.equity)) points.push({ x: dayNumber(date.year, date.month, date.day), y: point.equity });
+        if (date && Number.isFinite(point.equity))
+          points.push({ x: dayNumber(date.year, date.month, date.day), y: point.equity });
       }
       points.sort((a, b) => a.x - b.x);
       return { label: String(one?.label ?? `series ${index + 1}`), color: seriesColor(index), points };
@@ -86,4 +87,3 @@ export function buildEquityConfig(input: EquityChartInput, series: CleanSeries[]
     plugins: [backgroundPlugin(), legendMarginPlugin(), zeroLinePlugin(), footerPlugin(input.footer, family)],
   };
 }
-

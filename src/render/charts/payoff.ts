@@ -26,7 +26,12 @@ const MAX_LABEL_ROWS = 3;
  * Rows for labels centred on x positions, so that no two boxes in a row overlap; boxes are kept
  * inside [left, right]. Returns each label's row and left edge, in input order.
  */
-export function layoutLabels(labels: { center: number; width: number }[], left: number, right: number, gap = 8): { row: number; x: number }[] {
+export function layoutLabels(
+  labels: { center: number; width: number }[],
+  left: number,
+  right: number,
+  gap = 8,
+): { row: number; x: number }[] {
   const order = labels.map((_, index) => index).sort((a, b) => (labels[a]?.center ?? 0) - (labels[b]?.center ?? 0));
   const rowEnds: number[] = [];
   const placed: { row: number; x: number }[] = labels.map(() => ({ row: 0, x: 0 }));
@@ -63,7 +68,8 @@ function markersPlugin(strikes: number[], markers: Marker[], family: string): Pl
   return {
     id: 'condorMarkers',
     beforeDatasetsDraw: (chart) => {
-      for (const strike of strikes) if (inRange(chart, strike)) vertical(chart, strike, chart.chartArea.top, colors.strike, 1, [2, 3]);
+      for (const strike of strikes)
+        if (inRange(chart, strike)) vertical(chart, strike, chart.chartArea.top, colors.strike, 1, [2, 3]);
     },
     afterDatasetsDraw: (chart) => {
       const shown = markers.filter((marker) => inRange(chart, marker.value));
@@ -74,7 +80,10 @@ function markersPlugin(strikes: number[], markers: Marker[], family: string): Pl
         return ctx.measureText(marker.text).width + 12;
       });
       const places = layoutLabels(
-        shown.map((marker, i) => ({ center: chart.scales.x?.getPixelForValue(marker.value) ?? 0, width: widths[i] ?? 0 })),
+        shown.map((marker, i) => ({
+          center: chart.scales.x?.getPixelForValue(marker.value) ?? 0,
+          width: widths[i] ?? 0,
+        })),
         left + 2,
         right - 2,
       );
@@ -115,7 +124,9 @@ export interface PayoffSeries {
 
 /** Finite points only, sorted by spot. */
 export function cleanPayoffPoints(points: PayoffChartInput['points']): PayoffSeries {
-  const rows = (points ?? []).filter((p) => p && finite(p.spot) && finite(p.profitAtExpiry)).sort((a, b) => a.spot - b.spot);
+  const rows = (points ?? [])
+    .filter((p) => p && finite(p.spot) && finite(p.profitAtExpiry))
+    .sort((a, b) => a.spot - b.spot);
   return {
     expiry: rows.map((p) => ({ x: p.spot, y: p.profitAtExpiry })),
     today: rows.filter((p) => finite(p.profitToday)).map((p) => ({ x: p.spot, y: p.profitToday as number })),
@@ -126,7 +137,11 @@ export function cleanPayoffPoints(points: PayoffChartInput['points']): PayoffSer
 const PLOT_WIDTH_ESTIMATE = 890;
 const PLOT_HEIGHT_ESTIMATE = 380;
 
-export function buildPayoffConfig(input: PayoffChartInput, { expiry, today }: PayoffSeries, family: string): LineConfig {
+export function buildPayoffConfig(
+  input: PayoffChartInput,
+  { expiry, today }: PayoffSeries,
+  family: string,
+): LineConfig {
   const first = expiry[0]?.x ?? 0;
   const last = expiry[expiry.length - 1]?.x ?? 0;
   const [xMin, xMax] = first < last ? [first, last] : [first - 1, last + 1];
@@ -140,7 +155,9 @@ export function buildPayoffConfig(input: PayoffChartInput, { expiry, today }: Pa
       bold: false,
       dash: [5, 4],
     })),
-    ...(inside(input.spot) ? [{ value: input.spot, text: `Spot ${formatLevel(input.spot)}`, color: colors.spot, bold: true, dash: [] }] : []),
+    ...(inside(input.spot)
+      ? [{ value: input.spot, text: `Spot ${formatLevel(input.spot)}`, color: colors.spot, bold: true, dash: [] }]
+      : []),
   ];
   const strikes = (input.strikes ?? []).filter(inside);
 
@@ -149,20 +166,34 @@ export function buildPayoffConfig(input: PayoffChartInput, { expiry, today }: Pa
   const yHigh = Math.max(0, ...ys);
   const range = yHigh - yLow || Math.max(1, Math.abs(yHigh));
   const estimatedRows = markers.length
-    ? 1 + Math.max(...layoutLabels(
-        markers.map((m) => ({ center: ((m.value - xMin) / (xMax - xMin)) * PLOT_WIDTH_ESTIMATE, width: m.text.length * 7.6 + 14 })),
-        0,
-        PLOT_WIDTH_ESTIMATE,
-      ).map((p) => p.row))
+    ? 1 +
+      Math.max(
+        ...layoutLabels(
+          markers.map((m) => ({
+            center: ((m.value - xMin) / (xMax - xMin)) * PLOT_WIDTH_ESTIMATE,
+            width: m.text.length * 7.6 + 14,
+          })),
+          0,
+          PLOT_WIDTH_ESTIMATE,
+        ).map((p) => p.row),
+      )
     : 0;
   const headroom = Math.min(0.45, (estimatedRows * (LABEL_HEIGHT + LABEL_GAP) + 10) / PLOT_HEIGHT_ESTIMATE);
 
   const subtitle = [
     finite(input.maxProfit) ? `Max profit ${formatDollars(input.maxProfit, { signed: true })}` : '',
     finite(input.maxLoss) ? `Max loss ${formatDollars(-Math.abs(input.maxLoss))}` : '',
-  ].filter(Boolean).join('   ·   ');
+  ]
+    .filter(Boolean)
+    .join('   ·   ');
 
-  const frame = framePlugins({ family, title: input.title, subtitle: subtitle || undefined, footer: input.footer, demo: input.demo });
+  const frame = framePlugins({
+    family,
+    title: input.title,
+    subtitle: subtitle || undefined,
+    footer: input.footer,
+    demo: input.demo,
+  });
   return {
     type: 'line',
     data: {
@@ -178,17 +209,19 @@ export function buildPayoffConfig(input: PayoffChartInput, { expiry, today }: Pa
           fill: { target: { value: 0 }, above: colors.profitFill, below: colors.lossFill },
         },
         ...(today.length
-          ? [{
-              label: 'Model P/L today',
-              data: today,
-              borderColor: colors.todayLine,
-              backgroundColor: colors.todayLine,
-              borderWidth: 2,
-              borderDash: [7, 5],
-              pointRadius: today.length === 1 ? 3 : 0,
-              tension: 0,
-              fill: false,
-            }]
+          ? [
+              {
+                label: 'Model P/L today',
+                data: today,
+                borderColor: colors.todayLine,
+                backgroundColor: colors.todayLine,
+                borderWidth: 2,
+                borderDash: [7, 5],
+                pointRadius: today.length === 1 ? 3 : 0,
+                tension: 0,
+                fill: false,
+              },
+            ]
           : []),
       ],
     },

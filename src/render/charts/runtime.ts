@@ -86,7 +86,10 @@ export async function renderNoData(rt: ChartRuntime, image: Omit<NoDataImage, 'f
 }
 
 /** Options every chart shares: a fixed-size, still, non-interactive canvas. */
-export const staticChartOptions: Pick<LineConfig['options'] & object, 'responsive' | 'maintainAspectRatio' | 'animation' | 'devicePixelRatio' | 'events'> = {
+export const staticChartOptions: Pick<
+  LineConfig['options'] & object,
+  'responsive' | 'maintainAspectRatio' | 'animation' | 'devicePixelRatio' | 'events'
+> = {
   responsive: false,
   maintainAspectRatio: false,
   animation: false,

@@ -7,7 +7,12 @@ import { runBacktests } from '../../../src/engine/backtest/index.ts';
 import { markOn, path, strikesOf } from './paths.ts';
 
 const CRASH = 10;
-const DAYS = path('2024-03-04', (i) => (i < CRASH ? 5000 : 4000), (i) => (i < CRASH ? 16 : 45), 120);
+const DAYS = path(
+  '2024-03-04',
+  (i) => (i < CRASH ? 5000 : 4000),
+  (i) => (i < CRASH ? 16 : 45),
+  120,
+);
 
 describe('a crash day', () => {
   const result = runBacktests({ days: DAYS, params: { trace: true } });
@@ -37,7 +42,10 @@ describe('a crash day', () => {
     // the slippage (4 legs × 0.05 × 100) and commissions (4 legs × $1) of the close.
     const crashIndex = result.dates.indexOf(DAYS[CRASH]!.date);
     const markBefore = markOn(strikesOf(opened!), campaign.expiry, DAYS[CRASH - 1]!);
-    expect(policy.equity[crashIndex]! - policy.equity[crashIndex - 1]!).toBeCloseTo((markBefore - mark) * 100 - 20 - 4, 6);
+    expect(policy.equity[crashIndex]! - policy.equity[crashIndex - 1]!).toBeCloseTo(
+      (markBefore - mark) * 100 - 20 - 4,
+      6,
+    );
     expect(policy.maxDrawdown).toBeGreaterThan(-campaign.pl);
   });
 

@@ -8,7 +8,14 @@ function wanderingPath(seed: number, count: number) {
   const random = lcg(seed);
   let spx = 1500;
   let vix = 20;
-  return path('2008-01-07', Array.from({ length: count }, () => (spx = Math.round(spx * (1 + (random() - 0.5) * 0.05) * 100) / 100)), Array.from({ length: count }, () => (vix = Math.round(Math.min(80, Math.max(10, vix * (1 + (random() - 0.5) * 0.2))) * 100) / 100)));
+  return path(
+    '2008-01-07',
+    Array.from({ length: count }, () => (spx = Math.round(spx * (1 + (random() - 0.5) * 0.05) * 100) / 100)),
+    Array.from(
+      { length: count },
+      () => (vix = Math.round(Math.min(80, Math.max(10, vix * (1 + (random() - 0.5) * 0.2))) * 100) / 100),
+    ),
+  );
 }
 
 describe('determinism', () => {
@@ -30,7 +37,9 @@ describe('determinism', () => {
     const cached = runBacktests({ days: history, params, entryCache: cache });
     expect(JSON.stringify(cached)).toBe(JSON.stringify(plain));
     for (const policy of plain.policies) {
-      expect(JSON.stringify(runBacktest({ days, params, policy: policy.policy }).policies[0])).toBe(JSON.stringify(policy));
+      expect(JSON.stringify(runBacktest({ days, params, policy: policy.policy }).policies[0])).toBe(
+        JSON.stringify(policy),
+      );
     }
   });
 

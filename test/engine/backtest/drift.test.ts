@@ -8,14 +8,22 @@ import { runBacktests } from '../../../src/engine/backtest/index.ts';
 import { botAction, markOn, path, Q, R, strikesOf } from './paths.ts';
 
 const FLAT = 40;
-const DAYS = path('2025-01-06', (i) => (i <= FLAT ? 5000 : 5000 * (1 - 0.003) ** (i - FLAT)), () => 16, 120);
+const DAYS = path(
+  '2025-01-06',
+  (i) => (i <= FLAT ? 5000 : 5000 * (1 - 0.003) ** (i - FLAT)),
+  () => 16,
+  120,
+);
 const SETTINGS = { profitTarget: null, stopLoss: 100 } as const;
 
 describe('a slow drift through the short put', () => {
   const result = runBacktests({ days: DAYS, params: { ...SETTINGS, from: DAYS[FLAT]!.date, trace: true } });
   // The first roll, or the close that ended the campaign first (a roll is traced as a close of the
   // old structure, detail 'roll', then the 'roll' that opens the new one).
-  const firstRoll = (policy: string) => result.policies.find((p) => p.policy === policy)!.events.find((e) => e.kind === 'roll' || (e.kind === 'close' && e.detail !== 'roll'));
+  const firstRoll = (policy: string) =>
+    result.policies
+      .find((p) => p.policy === policy)!
+      .events.find((e) => e.kind === 'roll' || (e.kind === 'close' && e.detail !== 'roll'));
   const opening = result.policies[0]!.events[0]!;
   const strikes = strikesOf(opening);
   const expiry = result.policies[0]!.campaignList[0]!.expiry;
@@ -28,7 +36,17 @@ describe('a slow drift through the short put', () => {
   it('the delta rule rolls on the day the short put |delta| first reaches 0.50', () => {
     const putDelta = (i: number) => {
       const years = dates.daysBetween(DAYS[i]!.date, expiry) / 365;
-      return Math.abs(priceOption({ type: 'put', spot: DAYS[i]!.spx, strike: strikes.shortPut, years, vol: 0.16, rate: R, dividendYield: Q }).delta);
+      return Math.abs(
+        priceOption({
+          type: 'put',
+          spot: DAYS[i]!.spx,
+          strike: strikes.shortPut,
+          years,
+          vol: 0.16,
+          rate: R,
+          dividendYield: Q,
+        }).delta,
+      );
     };
     let day = FLAT + 1;
     while (putDelta(day) < 0.5) day++;
@@ -37,12 +55,17 @@ describe('a slow drift through the short put', () => {
     expect(roll.kind).toBe('roll');
     expect(roll.date).toBe(DAYS[day]!.date);
     // The bot itself says HOLD the day before and ROLL that day.
-    expect(botAction(DAYS, FLAT, strikes, expiry, opening.price, day - 1, { ...SETTINGS, policy: 'delta' }).action).toBe('HOLD');
-    expect(botAction(DAYS, FLAT, strikes, expiry, opening.price, day, { ...SETTINGS, policy: 'delta' }).action).toBe('ROLL');
+    expect(
+      botAction(DAYS, FLAT, strikes, expiry, opening.price, day - 1, { ...SETTINGS, policy: 'delta' }).action,
+    ).toBe('HOLD');
+    expect(botAction(DAYS, FLAT, strikes, expiry, opening.price, day, { ...SETTINGS, policy: 'delta' }).action).toBe(
+      'ROLL',
+    );
   });
 
   it('the cp rule rolls on the day the cushion breach first reaches T', () => {
-    const threshold = (i: number) => rebalanceThreshold(classifyRegime({ vix: 16, history: DAYS.slice(0, i).map((d) => d.vix) }).percentile);
+    const threshold = (i: number) =>
+      rebalanceThreshold(classifyRegime({ vix: 16, history: DAYS.slice(0, i).map((d) => d.vix) }).percentile);
     expect(threshold(FLAT + 1)).toBeCloseTo(0.15, 12);
     const entryCushion = cushionOf(strikes, opening.price, DAYS[FLAT]!.spx);
     const breach = (i: number) => 1 - cushionOf(strikes, opening.price, DAYS[i]!.spx) / entryCushion;
@@ -51,11 +74,15 @@ describe('a slow drift through the short put', () => {
     const roll = firstRoll('cp')!;
     expect(roll.kind).toBe('roll');
     expect(roll.date).toBe(DAYS[day]!.date);
-    expect(botAction(DAYS, FLAT, strikes, expiry, opening.price, day - 1, { ...SETTINGS, policy: 'cp' }).action).toBe('HOLD');
+    expect(botAction(DAYS, FLAT, strikes, expiry, opening.price, day - 1, { ...SETTINGS, policy: 'cp' }).action).toBe(
+      'HOLD',
+    );
     const bot = botAction(DAYS, FLAT, strikes, expiry, opening.price, day, { ...SETTINGS, policy: 'cp' });
     expect(bot.action).toBe('ROLL');
     // The new structure is the one the bot proposes, its credit the model's less 4 × 0.05.
-    const next = result.policies.find((p) => p.policy === 'cp')!.events.find((e) => e.date === roll.date && e.kind === 'roll')!;
+    const next = result.policies
+      .find((p) => p.policy === 'cp')!
+      .events.find((e) => e.date === roll.date && e.kind === 'roll')!;
     if (bot.proposal.kind !== 'roll') throw new Error('expected a roll proposal');
     expect(strikesOf(next)).toEqual(bot.proposal.restrike.strikes);
     expect(next.price).toBeCloseTo(bot.proposal.restrike.newCredit - 0.2, 9);

@@ -1,7 +1,16 @@
 // The backtest's fast entry (a bisection over the strike grid) must find modelCondor's condor:
 // the same strikes, the same credit, the same entry snapshot as createEntrySnapshot stores.
 import { describe, expect, it } from 'vitest';
-import { condorMark, createEntrySnapshot, dates, modelCondor, UNDERLYINGS, vixProxy, type Condor, type MarketState } from '../../../src/engine/index.ts';
+import {
+  condorMark,
+  createEntrySnapshot,
+  dates,
+  modelCondor,
+  UNDERLYINGS,
+  vixProxy,
+  type Condor,
+  type MarketState,
+} from '../../../src/engine/index.ts';
 import { modelEntry, wingWidthFor } from '../../../src/engine/backtest/index.ts';
 import { condorMark4, entrySnapshotOf } from '../../../src/engine/backtest/entry.ts';
 import { R, Q } from './paths.ts';
@@ -10,12 +19,24 @@ const DAY = 86_400_000;
 
 function both(spot: number, vix: number, dte: number, targetDelta: number, skewBeta: number) {
   const underlying = UNDERLYINGS.SPX;
-  const market: MarketState = { spot, rate: R, dividendYield: Q, vol: vixProxy(vix, skewBeta), valuationMs: 0, valuationDate: '1970-01-01' };
+  const market: MarketState = {
+    spot,
+    rate: R,
+    dividendYield: Q,
+    vol: vixProxy(vix, skewBeta),
+    valuationMs: 0,
+    valuationDate: '1970-01-01',
+  };
   const expiry = dates.fromDayNumber(dte);
   const years = dte / 365;
   const wingWidth = wingWidthFor(underlying, null, spot);
   const model = modelCondor({ underlying, market, expiry, settlementMs: dte * DAY, targetDelta, wingWidth });
-  const fast = modelEntry({ spot, atmVol: vix / 100, skewBeta, rate: R, dividendYield: Q, years }, underlying, targetDelta, wingWidth);
+  const fast = modelEntry(
+    { spot, atmVol: vix / 100, skewBeta, rate: R, dividendYield: Q, years },
+    underlying,
+    targetDelta,
+    wingWidth,
+  );
   return { model, fast, market, expiry, years };
 }
 
@@ -24,7 +45,14 @@ describe('modelEntry finds modelCondor’s condor', () => {
   for (const spot of [295.46, 1234.5, 2873.2, 4999.99, 6800])
     for (const vix of [9.14, 16, 35, 82.69])
       for (const dte of [7, 30, 45, 60])
-        for (const [delta, beta] of [[0.16, 0], [0.1, 0], [0.3, 0], [0.16, 0.5], [0.16, 1.5]] as const) cases.push([spot, vix, dte, delta, beta]);
+        for (const [delta, beta] of [
+          [0.16, 0],
+          [0.1, 0],
+          [0.3, 0],
+          [0.16, 0.5],
+          [0.16, 1.5],
+        ] as const)
+          cases.push([spot, vix, dte, delta, beta]);
 
   it(`same strikes and credit over ${cases.length} markets (spot, VIX, DTE, |delta|, skew β)`, () => {
     for (const [spot, vix, dte, delta, beta] of cases) {
@@ -33,23 +61,47 @@ describe('modelEntry finds modelCondor’s condor', () => {
       expect(fast, label).not.toBeNull();
       const s = model.condor.strikes;
       expect(fast!.strikes, label).toEqual([s.longPut, s.shortPut, s.shortCall, s.longCall]);
-      expect(Math.abs(fast!.modelCredit - model.condor.credit), label).toBeLessThan(1e-12 * Math.max(1, model.condor.credit));
+      expect(Math.abs(fast!.modelCredit - model.condor.credit), label).toBeLessThan(
+        1e-12 * Math.max(1, model.condor.credit),
+      );
     }
   });
 
   it('stores the entry snapshot createEntrySnapshot would', () => {
-    for (const [spot, vix, dte, beta] of [[5000, 16, 45, 0], [350, 25, 44, 0.8], [2100, 40, 30, 0]] as const) {
+    for (const [spot, vix, dte, beta] of [
+      [5000, 16, 45, 0],
+      [350, 25, 44, 0.8],
+      [2100, 40, 30, 0],
+    ] as const) {
       const { fast, market, expiry, years } = both(spot, vix, dte, 0.16, beta);
       const credit = fast!.modelCredit - 0.2;
       const [longPut, shortPut, shortCall, longCall] = fast!.strikes;
-      const condor: Condor = { underlying: UNDERLYINGS.SPX, strikes: { longPut, shortPut, shortCall, longCall }, expiry, quantity: 1, credit };
+      const condor: Condor = {
+        underlying: UNDERLYINGS.SPX,
+        strikes: { longPut, shortPut, shortCall, longCall },
+        expiry,
+        quantity: 1,
+        credit,
+      };
       const want = createEntrySnapshot({ condor, market, settlementMs: dte * DAY, vix });
-      const got = entrySnapshotOf('1970-01-01', 0, { spot, atmVol: vix / 100, skewBeta: beta, rate: R, dividendYield: Q, years }, fast!.strikes, fast!.legVols, fast!.forward, fast!.modelCredit, credit, vix);
+      const got = entrySnapshotOf(
+        '1970-01-01',
+        0,
+        { spot, atmVol: vix / 100, skewBeta: beta, rate: R, dividendYield: Q, years },
+        fast!.strikes,
+        fast!.legVols,
+        fast!.forward,
+        fast!.modelCredit,
+        credit,
+        vix,
+      );
       for (const key of Object.keys(want) as (keyof typeof want)[]) {
         const a = want[key];
         const b = got[key];
         if (typeof a === 'number') expect(b as number, key).toBeCloseTo(a, 9);
-        else if (key === 'legVols') for (const role of Object.keys(a as object)) expect((b as Record<string, number>)[role], role).toBeCloseTo((a as Record<string, number>)[role]!, 12);
+        else if (key === 'legVols')
+          for (const role of Object.keys(a as object))
+            expect((b as Record<string, number>)[role], role).toBeCloseTo((a as Record<string, number>)[role]!, 12);
         else expect(b, key).toEqual(a);
       }
     }
@@ -59,10 +111,17 @@ describe('modelEntry finds modelCondor’s condor', () => {
     for (const spot of [300, 2500, 4980.5, 6100])
       for (const vol of [0.09, 0.2, 0.8])
         for (const years of [1 / 365, 12 / 365, 45 / 365, 0]) {
-          const k = [0.9, 0.95, 1.04, 1.09].map((f) => Math.round((spot * f) / 5) * 5) as [number, number, number, number];
+          const k = [0.9, 0.95, 1.04, 1.09].map((f) => Math.round((spot * f) / 5) * 5) as [
+            number,
+            number,
+            number,
+            number,
+          ];
           const strikes = { longPut: k[0], shortPut: k[1], shortCall: k[2], longCall: k[3] };
           const vols = { longPut: vol * 1.1, shortPut: vol, shortCall: vol * 0.95, longCall: vol * 0.9 };
-          expect(condorMark4(...k, spot, years, vols.longPut, vols.shortPut, vols.shortCall, vols.longCall, R, Q)).toBe(condorMark(strikes, spot, years, vols, R, Q));
+          expect(condorMark4(...k, spot, years, vols.longPut, vols.shortPut, vols.shortCall, vols.longCall, R, Q)).toBe(
+            condorMark(strikes, spot, years, vols, R, Q),
+          );
         }
   });
 

@@ -6,12 +6,20 @@ import { dates, modelCondor, UNDERLYINGS } from '../../../src/engine/index.ts';
 import { runBacktests, type BacktestDay } from '../../../src/engine/backtest/index.ts';
 import { markOn, marketOn, msOf, path } from './paths.ts';
 
-const DAYS = path('2024-01-01', () => 5000, () => 16, 260);
+const DAYS = path(
+  '2024-01-01',
+  () => 5000,
+  () => 16,
+  260,
+);
 const SLIPPAGE_PER_CONDOR = 4 * 0.05; // four legs
 const COMMISSION_PER_TRADE = 4 * 1; // four legs, one contract each
 
 /** Campaign openings and expiries by the documented rule: nearest day to +45 calendar days, ties later. */
-function expectedSchedule(days: readonly BacktestDay[], release: (open: number, expiry: number) => number): { open: number; expiry: number; end: number }[] {
+function expectedSchedule(
+  days: readonly BacktestDay[],
+  release: (open: number, expiry: number) => number,
+): { open: number; expiry: number; end: number }[] {
   const out = [];
   let open = 0;
   const last = dates.toDayNumber(days.at(-1)!.date);
@@ -32,7 +40,12 @@ function expectedSchedule(days: readonly BacktestDay[], release: (open: number, 
 }
 
 const modelOn = (open: number, expiry: number) =>
-  modelCondor({ underlying: UNDERLYINGS.SPX, market: marketOn(DAYS[open]!), expiry: DAYS[expiry]!.date, settlementMs: msOf(DAYS[expiry]!.date) });
+  modelCondor({
+    underlying: UNDERLYINGS.SPX,
+    market: marketOn(DAYS[open]!),
+    expiry: DAYS[expiry]!.date,
+    settlementMs: msOf(DAYS[expiry]!.date),
+  });
 
 describe('a flat market', () => {
   it('held to expiry, every campaign wins its credit minus slippage and commissions, under every policy', () => {
@@ -52,7 +65,10 @@ describe('a flat market', () => {
         // Settles worthless: keeps the credit (model value less slippage), pays one commission per leg.
         expect(campaign.pl).toBeCloseTo((model.condor.credit - SLIPPAGE_PER_CONDOR) * 100 - COMMISSION_PER_TRADE, 6);
       });
-      expect(policy.totalPl).toBeCloseTo(policy.campaignList.reduce((sum, c) => sum + c.pl, 0), 9);
+      expect(policy.totalPl).toBeCloseTo(
+        policy.campaignList.reduce((sum, c) => sum + c.pl, 0),
+        9,
+      );
       expect(policy.equity.at(-1)).toBeCloseTo(policy.totalPl, 6);
     }
   });

@@ -1,7 +1,18 @@
 // ALVH inside the backtest: the layers are priced and sized as proposeHedge does, bought on the
 // days the bot says HEDGE, and sold with the campaign at the Black-76 value less slippage.
 import { describe, expect, it } from 'vitest';
-import { black76, classifyRegime, createEntrySnapshot, estimateVixFuture, evaluatePosition, proposeHedge, UNDERLYINGS, vixExpiryOnOrAfter, dates, type Condor } from '../../../src/engine/index.ts';
+import {
+  black76,
+  classifyRegime,
+  createEntrySnapshot,
+  estimateVixFuture,
+  evaluatePosition,
+  proposeHedge,
+  UNDERLYINGS,
+  vixExpiryOnOrAfter,
+  dates,
+  type Condor,
+} from '../../../src/engine/index.ts';
 import { runBacktests } from '../../../src/engine/backtest/index.ts';
 import { layerContracts, quoteSpread } from '../../../src/engine/backtest/hedges.ts';
 import { markOn, marketOn, msOf, path, strikesOf } from './paths.ts';
@@ -32,15 +43,25 @@ describe('hedge quotes', () => {
               expect(quote.longStrike, label).toBe(proposal.layers[0]!.longStrike);
               expect(quote.shortStrike, label).toBe(proposal.layers[0]!.shortStrike);
               expect(quote.debit, label).toBe(proposal.layers[0]!.debit);
-              for (const layer of proposal.layers) expect(layerContracts(layer.layer, quote.debit, maxLoss), label).toBe(layer.contracts);
+              for (const layer of proposal.layers)
+                expect(layerContracts(layer.layer, quote.debit, maxLoss), label).toBe(layer.contracts);
             }
   });
 });
 
 describe('a volatility rise with spot still (VIX 14 → 40 over 26 days, SPX 5,000)', () => {
   const FLAT = 30;
-  const DAYS = path('2025-01-06', () => 5000, (i) => (i <= FLAT ? 14 : Math.min(40, 14 + (i - FLAT))), 120);
-  const result = runBacktests({ days: DAYS, policies: ['cp', 'delta'], params: { trace: true, from: DAYS[FLAT]!.date } });
+  const DAYS = path(
+    '2025-01-06',
+    () => 5000,
+    (i) => (i <= FLAT ? 14 : Math.min(40, 14 + (i - FLAT))),
+    120,
+  );
+  const result = runBacktests({
+    days: DAYS,
+    policies: ['cp', 'delta'],
+    params: { trace: true, from: DAYS[FLAT]!.date },
+  });
   const cp = result.policies[0]!;
   const campaign = cp.campaignList[0]!;
   const opening = cp.events[0]!;
@@ -48,16 +69,33 @@ describe('a volatility rise with spot still (VIX 14 → 40 over 26 days, SPX 5,0
 
   it('buys the three layers on the days and in the sizes the bot proposes', () => {
     expect(hedges.map((event) => Number(/layer (\d)/.exec(event.detail)![1]))).toEqual([1, 2, 3]);
-    const condor: Condor = { underlying: UNDERLYINGS.SPX, strikes: strikesOf(opening), expiry: campaign.expiry, quantity: 1, credit: opening.price };
-    const entry = createEntrySnapshot({ condor, market: marketOn(DAYS[FLAT]!), settlementMs: msOf(campaign.expiry), vix: DAYS[FLAT]!.vix });
+    const condor: Condor = {
+      underlying: UNDERLYINGS.SPX,
+      strikes: strikesOf(opening),
+      expiry: campaign.expiry,
+      quantity: 1,
+      credit: opening.price,
+    };
+    const entry = createEntrySnapshot({
+      condor,
+      market: marketOn(DAYS[FLAT]!),
+      settlementMs: msOf(campaign.expiry),
+      vix: DAYS[FLAT]!.vix,
+    });
     const active: number[] = [];
     for (const event of hedges) {
       const i = DAYS.findIndex((day) => day.date === event.date);
       const regime = classifyRegime({ vix: DAYS[i]!.vix, history: DAYS.slice(0, i).map((d) => d.vix) });
-      const bot = evaluatePosition({ position: { condor, entry, settlementMs: msOf(campaign.expiry), activeHedgeLayers: active }, market: marketOn(DAYS[i]!), regime });
+      const bot = evaluatePosition({
+        position: { condor, entry, settlementMs: msOf(campaign.expiry), activeHedgeLayers: active },
+        market: marketOn(DAYS[i]!),
+        regime,
+      });
       expect(bot.action, event.date).toBe('HEDGE');
       const layer = bot.hedge.proposed[0]!;
-      expect(event.detail).toBe(`layer ${layer.layer}: ${layer.contracts} VIX ${layer.longStrike}/${layer.shortStrike} call spreads`);
+      expect(event.detail).toBe(
+        `layer ${layer.layer}: ${layer.contracts} VIX ${layer.longStrike}/${layer.shortStrike} call spreads`,
+      );
       expect(event.price).toBeCloseTo(layer.debit + 0.1, 12);
       active.push(layer.layer);
     }
@@ -76,7 +114,9 @@ describe('a volatility rise with spot still (VIX 14 → 40 over 26 days, SPX 5,0
     let hedgePl = 0;
     for (const event of hedges) {
       const [, contracts, long, short] = /: (\d+) VIX (\d+)\/(\d+)/.exec(event.detail)!.map(Number);
-      const value = black76({ type: 'call', forward: future, strike: long!, years, vol: 0.9, rate: 0.04 }).price - black76({ type: 'call', forward: future, strike: short!, years, vol: 0.9, rate: 0.04 }).price;
+      const value =
+        black76({ type: 'call', forward: future, strike: long!, years, vol: 0.9, rate: 0.04 }).price -
+        black76({ type: 'call', forward: future, strike: short!, years, vol: 0.9, rate: 0.04 }).price;
       hedgePl += -contracts! * (event.price * 100 + 2) + contracts! * ((value - 0.1) * 100 - 2);
     }
     expect(cp.hedgePl).toBeCloseTo(hedgePl, 6);

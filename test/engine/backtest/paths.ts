@@ -1,6 +1,18 @@
 // Synthetic histories whose answers can be worked out by hand, and the engine's own pieces to
 // work them out with (the tests recompute what the backtest should do, independently of it).
-import { condorMark, createEntrySnapshot, dates, evaluatePosition, classifyRegime, UNDERLYINGS, vixProxy, type Condor, type CondorStrikes, type MarketState, type PositionSettings } from '../../../src/engine/index.ts';
+import {
+  condorMark,
+  createEntrySnapshot,
+  dates,
+  evaluatePosition,
+  classifyRegime,
+  UNDERLYINGS,
+  vixProxy,
+  type Condor,
+  type CondorStrikes,
+  type MarketState,
+  type PositionSettings,
+} from '../../../src/engine/index.ts';
 import type { BacktestDay, BacktestEvent } from '../../../src/engine/backtest/index.ts';
 
 /** `count` consecutive weekdays from `start` (no holidays: every weekday trades). */
@@ -11,9 +23,15 @@ export function weekdays(start: string, count: number): string[] {
 }
 
 /** Days with the given closes (a number repeats for every day). */
-export function path(start: string, spx: number[] | ((i: number) => number), vix: number[] | ((i: number) => number), count?: number): BacktestDay[] {
+export function path(
+  start: string,
+  spx: number[] | ((i: number) => number),
+  vix: number[] | ((i: number) => number),
+  count?: number,
+): BacktestDay[] {
   const n = count ?? (Array.isArray(spx) ? spx.length : Array.isArray(vix) ? vix.length : 0);
-  const at = (series: number[] | ((i: number) => number), i: number) => (Array.isArray(series) ? series[i]! : series(i));
+  const at = (series: number[] | ((i: number) => number), i: number) =>
+    Array.isArray(series) ? series[i]! : series(i);
   return weekdays(start, n).map((date, i) => ({ date, spx: at(spx, i), vix: at(vix, i) }));
 }
 
@@ -38,7 +56,14 @@ export const R = 0.04;
 export const Q = 0.013;
 
 export function marketOn(day: BacktestDay): MarketState {
-  return { spot: day.spx, rate: R, dividendYield: Q, vol: vixProxy(day.vix), valuationMs: msOf(day.date), valuationDate: day.date };
+  return {
+    spot: day.spx,
+    rate: R,
+    dividendYield: Q,
+    vol: vixProxy(day.vix),
+    valuationMs: msOf(day.date),
+    valuationDate: day.date,
+  };
 }
 
 /** The model mark (cost to close, per share) of strikes on a day, as the backtest marks them. */
@@ -52,12 +77,25 @@ export function markOn(strikes: CondorStrikes, expiry: string, day: BacktestDay)
  * The bot's own verdict for the structure the backtest opened on `openDay` with `credit`, on a
  * later day: evaluatePosition with the same entry snapshot and the VIX history before that day.
  */
-export function botAction(history: readonly BacktestDay[], openIndex: number, strikes: CondorStrikes, expiry: string, credit: number, dayIndex: number, settings: Partial<PositionSettings>) {
+export function botAction(
+  history: readonly BacktestDay[],
+  openIndex: number,
+  strikes: CondorStrikes,
+  expiry: string,
+  credit: number,
+  dayIndex: number,
+  settings: Partial<PositionSettings>,
+) {
   const condor: Condor = { underlying: UNDERLYINGS.SPX, strikes, expiry, quantity: 1, credit };
   const settlementMs = msOf(expiry);
   const openDay = history[openIndex]!;
   const entry = createEntrySnapshot({ condor, market: marketOn(openDay), settlementMs, vix: openDay.vix });
   const day = history[dayIndex]!;
   const regime = classifyRegime({ vix: day.vix, history: history.slice(0, dayIndex).map((d) => d.vix) });
-  return evaluatePosition({ position: { condor, entry, settlementMs, activeHedgeLayers: [] }, market: marketOn(day), regime, settings });
+  return evaluatePosition({
+    position: { condor, entry, settlementMs, activeHedgeLayers: [] },
+    market: marketOn(day),
+    regime,
+    settings,
+  });
 }

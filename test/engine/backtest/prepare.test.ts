@@ -2,13 +2,25 @@
 // history, and the expiry rule (nearest trading day to the target DTE, ties to the later one).
 import { describe, expect, it } from 'vitest';
 import { classifyRegime, dates } from '../../../src/engine/index.ts';
-import { BacktestInputError, expiryIndexFor, prepareHistory, rangeOf, runBacktests, resolveParams } from '../../../src/engine/backtest/index.ts';
+import {
+  BacktestInputError,
+  expiryIndexFor,
+  prepareHistory,
+  rangeOf,
+  runBacktests,
+  resolveParams,
+} from '../../../src/engine/backtest/index.ts';
 import { lcg, path } from './paths.ts';
 
 describe('prepareHistory', () => {
   it('computes the percentile exactly as classifyRegime does', () => {
     const random = lcg(3);
-    const days = path('2020-01-06', () => 3000, () => Math.round((12 + random() * 30) * 100) / 100, 400);
+    const days = path(
+      '2020-01-06',
+      () => 3000,
+      () => Math.round((12 + random() * 30) * 100) / 100,
+      400,
+    );
     const history = prepareHistory(days);
     for (const i of [0, 5, 19, 20, 21, 100, 251, 252, 253, 399]) {
       const want = classifyRegime({ vix: days[i]!.vix, history: days.slice(0, i).map((d) => d.vix) }).percentile;
@@ -18,7 +30,12 @@ describe('prepareHistory', () => {
   });
 
   it('reads holidays from the gaps: a missing weekday is a holiday, weekends and days outside are not', () => {
-    const days = path('2025-06-30', () => 6000, () => 16, 6).filter((day) => day.date !== '2025-07-04');
+    const days = path(
+      '2025-06-30',
+      () => 6000,
+      () => 16,
+      6,
+    ).filter((day) => day.date !== '2025-07-04');
     const history = prepareHistory(days);
     expect(history.isHoliday('2025-07-04')).toBe(true);
     expect(history.isHoliday('2025-07-05')).toBe(false);
@@ -27,17 +44,39 @@ describe('prepareHistory', () => {
   });
 
   it('refuses unusable days with a message naming the day', () => {
-    expect(() => prepareHistory([{ date: '2025-01-02', spx: 5000, vix: 0 }])).toThrow(/2025-01-02: the VIX close must be a positive number/);
-    expect(() => prepareHistory([{ date: '2025-01-03', spx: 5000, vix: 15 }, { date: '2025-01-02', spx: 5000, vix: 15 }])).toThrow(BacktestInputError);
+    expect(() => prepareHistory([{ date: '2025-01-02', spx: 5000, vix: 0 }])).toThrow(
+      /2025-01-02: the VIX close must be a positive number/,
+    );
+    expect(() =>
+      prepareHistory([
+        { date: '2025-01-03', spx: 5000, vix: 15 },
+        { date: '2025-01-02', spx: 5000, vix: 15 },
+      ]),
+    ).toThrow(BacktestInputError);
     expect(() => prepareHistory([{ date: '2025-13-01', spx: 5000, vix: 15 }])).toThrow(/YYYY-MM-DD/);
     expect(() => resolveParams({ targetDte: 0 })).toThrow(/targetDte/);
-    expect(() => runBacktests({ days: path('2025-01-06', () => 5000, () => 15, 10), params: { from: '2026-01-01' } })).toThrow(/no trading day/);
+    expect(() =>
+      runBacktests({
+        days: path(
+          '2025-01-06',
+          () => 5000,
+          () => 15,
+          10,
+        ),
+        params: { from: '2026-01-01' },
+      }),
+    ).toThrow(/no trading day/);
   });
 });
 
 describe('the expiry rule', () => {
   // Weekdays from Monday 2025-01-06; Friday 2025-02-21 and Monday 2025-02-17 missing.
-  const days = path('2025-01-06', () => 5000, () => 15, 60).filter((day) => day.date !== '2025-02-21' && day.date !== '2025-02-17');
+  const days = path(
+    '2025-01-06',
+    () => 5000,
+    () => 15,
+    60,
+  ).filter((day) => day.date !== '2025-02-21' && day.date !== '2025-02-17');
   const history = prepareHistory(days);
   const index = (date: string) => history.dates.indexOf(date);
   const last = history.length - 1;

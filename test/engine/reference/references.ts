@@ -310,9 +310,9 @@ export const NORMAL_CDF: ReadonlyArray<readonly [number, string]> = [
   [-0.125, '4.50261775169887107020704370090e-1'],
   [-0.1, '4.60172162722971016331066092298e-1'],
   [-0.001, '4.99601057786088937407105027236e-1'],
-  [-1e-09, '4.99999999601057719598567297280e-1'],
+  [-1e-9, '4.99999999601057719598567297280e-1'],
   [0.0, '5.00000000000000000000000000000e-1'],
-  [1e-09, '5.00000000398942280401432702720e-1'],
+  [1e-9, '5.00000000398942280401432702720e-1'],
   [0.1, '5.39827837277028983668933907702e-1'],
   [0.125, '5.49738224830112892979295629910e-1'],
   [0.25, '5.98706325682923724240853791581e-1'],
@@ -2188,36 +2188,231 @@ export const NORMALISED_BLACK: ReadonlyArray<readonly [number, number, string]> 
 ];
 // 1265 points
 
-export interface OptionReference { name: string; type: "call" | "put"; spot: number; strike: number; years: number; vol: number; rate: number; dividendYield: number;
-  price: string; delta: string; gamma: string; thetaPerDay: string; vegaPerVolPoint: string; rhoPerPoint: string }
+export interface OptionReference {
+  name: string;
+  type: 'call' | 'put';
+  spot: number;
+  strike: number;
+  years: number;
+  vol: number;
+  rate: number;
+  dividendYield: number;
+  price: string;
+  delta: string;
+  gamma: string;
+  thetaPerDay: string;
+  vegaPerVolPoint: string;
+  rhoPerPoint: string;
+}
 /** Price and greeks in the engine's units, greeks as mp.diff derivatives of the 60-digit price. */
 export const OPTION_REFERENCES: readonly OptionReference[] = [
-  { name: 'SPX 45-day 16-delta-ish put', type: 'put', spot: 5800.0, strike: 5500.0, years: 0.1232876712328767, vol: 0.16, rate: 0.04, dividendYield: 0.013,
-    price: '2.6113151136300351870223728925772e+1', delta: '-1.50631181698560856737763136154e-1', gamma: '7.17177355409684165075960951594e-4', thetaPerDay: '-7.78568391016767373574559209402e-1', vegaPerVolPoint: '4.75907103833065140350897547176', rhoPerPoint: '-1.10931041710843553959120979233' },
-  { name: 'SPX 45-day OTM call', type: 'call', spot: 5800.0, strike: 6100.0, years: 0.1232876712328767, vol: 0.16, rate: 0.04, dividendYield: 0.013,
-    price: '3.7388585707398244704156771389154e+1', delta: '2.08541443482340004215732976816e-1', gamma: '8.80279568584586493461086557210e-4', thetaPerDay: '-1.12384489484113095819994247153', vegaPerVolPoint: '5.84139051363658953454763988248', rhoPerPoint: '1.44511864087829636056388968146' },
-  { name: 'SPX 1-day at-the-money call', type: 'call', spot: 5800.0, strike: 5800.0, years: 0.0027397260273972603, vol: 0.12, rate: 0.04, dividendYield: 0.013,
-    price: '1.4748022716552273271629547031429e+1', delta: '5.05933013527073493542122956279e-1', gamma: '1.09492272026624053615453172133e-2', thetaPerDay: '-7.48117701729351590099309811114', vegaPerVolPoint: '1.21095453073171497733695089365', rhoPerPoint: '7.99907796093280551250499431014e-2' },
-  { name: 'deep OTM put: 7 days, 40% below', type: 'put', spot: 5800.0, strike: 3500.0, years: 0.019178082191780823, vol: 0.15, rate: 0.04, dividendYield: 0.013,
-    price: '1.4098826012993439734025069064251e-130', delta: '-2.85664894860010829664001302505e-131', gamma: '5.78327517235788590325497489911e-132', thetaPerDay: '-5.98411325258884600242894454380e-129', vegaPerVolPoint: '5.59662590789110271639504448546e-129', rhoPerPoint: '-3.18023668754124265966351371378e-131' },
-  { name: 'deep OTM call: 30 days, 55% above', type: 'call', spot: 5800.0, strike: 9000.0, years: 0.0821917808219178, vol: 0.2, rate: 0.04, dividendYield: 0.013,
-    price: '6.4519038367287554877158934174941e-13', delta: '1.53320772622227607461592856017e-14', gamma: '3.56043654873498056788656263142e-16', thetaPerDay: '-6.62798264884401886684514545139e-13', vegaPerVolPoint: '1.96887263834703692554033918226e-12', rhoPerPoint: '7.25596090990842179822303198400e-14' },
-  { name: 'deep ITM call: 1 year', type: 'call', spot: 5800.0, strike: 3000.0, years: 1.0, vol: 0.3, rate: 0.04, dividendYield: 0.013,
-    price: '2.8473060202541898731743478954904e+3', delta: '9.79784741496829255913341327338e-1', gamma: '1.16030039147928189676622472069e-5', thetaPerDay: '-1.56456649409449973573683146908e-1', vegaPerVolPoint: '1.17097515508089124688168804029', rhoPerPoint: '2.83544548042741981112303180307e+1' },
-  { name: 'deep ITM put, 3 years at 150% vol', type: 'put', spot: 5800.0, strike: 8000.0, years: 3.0, vol: 1.5, rate: 0.04, dividendYield: 0.013,
-    price: '5.8785005957848635524406835846691e+3', delta: '-1.09470732439836936481196594997e-1', gamma: '1.22980651468312480804888711473e-5', thetaPerDay: '-5.83937356028371428638648101893e-1', vegaPerVolPoint: '1.86168110192731433442440531428e+1', rhoPerPoint: '-1.95402925318077533520948715070e+2' },
-  { name: 'textbook-style ATM call', type: 'call', spot: 100.0, strike: 100.0, years: 1.0, vol: 0.2, rate: 0.05, dividendYield: 0.02,
-    price: '9.2270055081540480778496785593575', delta: '5.86851146134763996312052813107e-1', gamma: '1.89505787550087134120007219303e-2', thetaPerDay: '-1.39433394904063912358148981875e-2', vegaPerVolPoint: '3.79011575100174289279383302388e-1', rhoPerPoint: '4.94581091053223515533556027513e-1' },
-  { name: 'put with negative carry', type: 'put', spot: 100.0, strike: 110.0, years: 0.75, vol: 0.35, rate: 0.01, dividendYield: 0.06,
-    price: '2.0277468972140829282857841731362e+1', delta: '-5.85828377796001778780643199893e-1', gamma: '1.20762215742294079918845334143e-2', thetaPerDay: '-2.77343915437646901673885961384e-2', vegaPerVolPoint: '3.17000816323521939676020138849e-1', rhoPerPoint: '-5.91452300638057553706916212905e-1' },
+  {
+    name: 'SPX 45-day 16-delta-ish put',
+    type: 'put',
+    spot: 5800.0,
+    strike: 5500.0,
+    years: 0.1232876712328767,
+    vol: 0.16,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '2.6113151136300351870223728925772e+1',
+    delta: '-1.50631181698560856737763136154e-1',
+    gamma: '7.17177355409684165075960951594e-4',
+    thetaPerDay: '-7.78568391016767373574559209402e-1',
+    vegaPerVolPoint: '4.75907103833065140350897547176',
+    rhoPerPoint: '-1.10931041710843553959120979233',
+  },
+  {
+    name: 'SPX 45-day OTM call',
+    type: 'call',
+    spot: 5800.0,
+    strike: 6100.0,
+    years: 0.1232876712328767,
+    vol: 0.16,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '3.7388585707398244704156771389154e+1',
+    delta: '2.08541443482340004215732976816e-1',
+    gamma: '8.80279568584586493461086557210e-4',
+    thetaPerDay: '-1.12384489484113095819994247153',
+    vegaPerVolPoint: '5.84139051363658953454763988248',
+    rhoPerPoint: '1.44511864087829636056388968146',
+  },
+  {
+    name: 'SPX 1-day at-the-money call',
+    type: 'call',
+    spot: 5800.0,
+    strike: 5800.0,
+    years: 0.0027397260273972603,
+    vol: 0.12,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '1.4748022716552273271629547031429e+1',
+    delta: '5.05933013527073493542122956279e-1',
+    gamma: '1.09492272026624053615453172133e-2',
+    thetaPerDay: '-7.48117701729351590099309811114',
+    vegaPerVolPoint: '1.21095453073171497733695089365',
+    rhoPerPoint: '7.99907796093280551250499431014e-2',
+  },
+  {
+    name: 'deep OTM put: 7 days, 40% below',
+    type: 'put',
+    spot: 5800.0,
+    strike: 3500.0,
+    years: 0.019178082191780823,
+    vol: 0.15,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '1.4098826012993439734025069064251e-130',
+    delta: '-2.85664894860010829664001302505e-131',
+    gamma: '5.78327517235788590325497489911e-132',
+    thetaPerDay: '-5.98411325258884600242894454380e-129',
+    vegaPerVolPoint: '5.59662590789110271639504448546e-129',
+    rhoPerPoint: '-3.18023668754124265966351371378e-131',
+  },
+  {
+    name: 'deep OTM call: 30 days, 55% above',
+    type: 'call',
+    spot: 5800.0,
+    strike: 9000.0,
+    years: 0.0821917808219178,
+    vol: 0.2,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '6.4519038367287554877158934174941e-13',
+    delta: '1.53320772622227607461592856017e-14',
+    gamma: '3.56043654873498056788656263142e-16',
+    thetaPerDay: '-6.62798264884401886684514545139e-13',
+    vegaPerVolPoint: '1.96887263834703692554033918226e-12',
+    rhoPerPoint: '7.25596090990842179822303198400e-14',
+  },
+  {
+    name: 'deep ITM call: 1 year',
+    type: 'call',
+    spot: 5800.0,
+    strike: 3000.0,
+    years: 1.0,
+    vol: 0.3,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '2.8473060202541898731743478954904e+3',
+    delta: '9.79784741496829255913341327338e-1',
+    gamma: '1.16030039147928189676622472069e-5',
+    thetaPerDay: '-1.56456649409449973573683146908e-1',
+    vegaPerVolPoint: '1.17097515508089124688168804029',
+    rhoPerPoint: '2.83544548042741981112303180307e+1',
+  },
+  {
+    name: 'deep ITM put, 3 years at 150% vol',
+    type: 'put',
+    spot: 5800.0,
+    strike: 8000.0,
+    years: 3.0,
+    vol: 1.5,
+    rate: 0.04,
+    dividendYield: 0.013,
+    price: '5.8785005957848635524406835846691e+3',
+    delta: '-1.09470732439836936481196594997e-1',
+    gamma: '1.22980651468312480804888711473e-5',
+    thetaPerDay: '-5.83937356028371428638648101893e-1',
+    vegaPerVolPoint: '1.86168110192731433442440531428e+1',
+    rhoPerPoint: '-1.95402925318077533520948715070e+2',
+  },
+  {
+    name: 'textbook-style ATM call',
+    type: 'call',
+    spot: 100.0,
+    strike: 100.0,
+    years: 1.0,
+    vol: 0.2,
+    rate: 0.05,
+    dividendYield: 0.02,
+    price: '9.2270055081540480778496785593575',
+    delta: '5.86851146134763996312052813107e-1',
+    gamma: '1.89505787550087134120007219303e-2',
+    thetaPerDay: '-1.39433394904063912358148981875e-2',
+    vegaPerVolPoint: '3.79011575100174289279383302388e-1',
+    rhoPerPoint: '4.94581091053223515533556027513e-1',
+  },
+  {
+    name: 'put with negative carry',
+    type: 'put',
+    spot: 100.0,
+    strike: 110.0,
+    years: 0.75,
+    vol: 0.35,
+    rate: 0.01,
+    dividendYield: 0.06,
+    price: '2.0277468972140829282857841731362e+1',
+    delta: '-5.85828377796001778780643199893e-1',
+    gamma: '1.20762215742294079918845334143e-2',
+    thetaPerDay: '-2.77343915437646901673885961384e-2',
+    vegaPerVolPoint: '3.17000816323521939676020138849e-1',
+    rhoPerPoint: '-5.91452300638057553706916212905e-1',
+  },
 ];
 
-export interface Black76Reference { name: string; type: "call" | "put"; forward: number; strike: number; years: number; vol: number; rate: number; price: string; delta: string; vegaPerVolPoint: string }
+export interface Black76Reference {
+  name: string;
+  type: 'call' | 'put';
+  forward: number;
+  strike: number;
+  years: number;
+  vol: number;
+  rate: number;
+  price: string;
+  delta: string;
+  vegaPerVolPoint: string;
+}
 export const BLACK76_REFERENCES: readonly Black76Reference[] = [
-  { name: 'VIX-style call, 48 days, vol-of-vol 90%', type: 'call', forward: 20.8, strike: 21.0, years: 0.13150684931506848, vol: 0.9, rate: 0.04, price: '2.5967077242349536001819946246669', delta: '5.50343541717028384509862514047e-1', vegaPerVolPoint: '2.96668693899129475889603243312e-2' },
-  { name: 'VIX-style OTM call, 48 days', type: 'call', forward: 20.8, strike: 26.0, years: 0.13150684931506848, vol: 0.9, rate: 0.04, price: '1.1005892664370934670426241320709', delta: '2.99771019348908009455901611512e-1', vegaPerVolPoint: '2.61414647375903674942974679829e-2' },
-  { name: 'VIX-style put, 20 days, 120%', type: 'put', forward: 18.0, strike: 15.0, years: 0.0547945205479452, vol: 1.2, rate: 0.04, price: '7.1279568873829712494657863945605e-1', delta: '-2.14435197026691912568609713639e-1', vegaPerVolPoint: '1.22812965612099502328517378676e-2' },
-  { name: 'deep OTM call on a future', type: 'call', forward: 15.0, strike: 60.0, years: 0.0273972602739726, vol: 0.8, rate: 0.04, price: '2.2240636126025940822001413308330e-26', delta: '1.20051507236234906420121070796e-25', vegaPerVolPoint: '3.12891212031496927375269167715e-26' },
+  {
+    name: 'VIX-style call, 48 days, vol-of-vol 90%',
+    type: 'call',
+    forward: 20.8,
+    strike: 21.0,
+    years: 0.13150684931506848,
+    vol: 0.9,
+    rate: 0.04,
+    price: '2.5967077242349536001819946246669',
+    delta: '5.50343541717028384509862514047e-1',
+    vegaPerVolPoint: '2.96668693899129475889603243312e-2',
+  },
+  {
+    name: 'VIX-style OTM call, 48 days',
+    type: 'call',
+    forward: 20.8,
+    strike: 26.0,
+    years: 0.13150684931506848,
+    vol: 0.9,
+    rate: 0.04,
+    price: '1.1005892664370934670426241320709',
+    delta: '2.99771019348908009455901611512e-1',
+    vegaPerVolPoint: '2.61414647375903674942974679829e-2',
+  },
+  {
+    name: 'VIX-style put, 20 days, 120%',
+    type: 'put',
+    forward: 18.0,
+    strike: 15.0,
+    years: 0.0547945205479452,
+    vol: 1.2,
+    rate: 0.04,
+    price: '7.1279568873829712494657863945605e-1',
+    delta: '-2.14435197026691912568609713639e-1',
+    vegaPerVolPoint: '1.22812965612099502328517378676e-2',
+  },
+  {
+    name: 'deep OTM call on a future',
+    type: 'call',
+    forward: 15.0,
+    strike: 60.0,
+    years: 0.0273972602739726,
+    vol: 0.8,
+    rate: 0.04,
+    price: '2.2240636126025940822001413308330e-26',
+    delta: '1.20051507236234906420121070796e-25',
+    vegaPerVolPoint: '3.12891212031496927375269167715e-26',
+  },
 ];
 
 /** Symmetric SPX condor 5615/5665/6335/6385, credit 14.2, spot 6000, vol 16% flat, 45 days, r 4%, q 1.3%. */

@@ -4,7 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketSnapshot } from '../../../src/app/ports.ts';
 import { chainJson, HTML_CHALLENGE, quoteJson } from '../../support/cboe-fixtures.ts';
 import { chainPath, quotePath } from '../../support/cboe-server.ts';
-import { FIXTURE, LAST_TRADE, LAST_TRADE_MS, NOW, PREVIOUS, harness, quoteRoutes, type Harness } from '../../support/cboe-market.ts';
+import {
+  FIXTURE,
+  LAST_TRADE,
+  LAST_TRADE_MS,
+  NOW,
+  PREVIOUS,
+  harness,
+  quoteRoutes,
+  type Harness,
+} from '../../support/cboe-market.ts';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -28,11 +37,28 @@ describe('CBOE provider: success', () => {
   it('reads SPX, VIX, VIX3M and VVIX, with previous closes and the as-of time', async () => {
     h = await harness();
     const snapshot = await h.market().snapshot();
-    expect(snapshot.spot).toEqual({ value: FIXTURE.SPX, asOfMs: LAST_TRADE_MS, source: 'cboe', previousClose: PREVIOUS.SPX });
-    expect(snapshot.vix).toEqual({ value: FIXTURE.VIX, asOfMs: LAST_TRADE_MS, source: 'cboe', previousClose: PREVIOUS.VIX });
+    expect(snapshot.spot).toEqual({
+      value: FIXTURE.SPX,
+      asOfMs: LAST_TRADE_MS,
+      source: 'cboe',
+      previousClose: PREVIOUS.SPX,
+    });
+    expect(snapshot.vix).toEqual({
+      value: FIXTURE.VIX,
+      asOfMs: LAST_TRADE_MS,
+      source: 'cboe',
+      previousClose: PREVIOUS.VIX,
+    });
     expect(snapshot.vix3m?.value).toBe(FIXTURE.VIX3M);
     expect(snapshot.vvix?.value).toBe(FIXTURE.VVIX);
-    expect(snapshot).toMatchObject({ demo: false, stale: false, asOfMs: LAST_TRADE_MS, chain: null, rate: 0.04, dividendYield: 0.013 });
+    expect(snapshot).toMatchObject({
+      demo: false,
+      stale: false,
+      asOfMs: LAST_TRADE_MS,
+      chain: null,
+      rate: 0.04,
+      dividendYield: 0.013,
+    });
     expect(warnings()).toEqual([]);
     // No chain asked: the 13.6 MB file is not fetched.
     expect(h.server.count(chainPath)).toBe(0);
@@ -41,8 +67,16 @@ describe('CBOE provider: success', () => {
   it('stores every quote in the SQLite cache with its as-of time and fetch time', async () => {
     h = await harness();
     await h.market().snapshot();
-    expect(h.store.quotes.get('SPX')).toEqual({ symbol: 'SPX', value: FIXTURE.SPX, asOfMs: LAST_TRADE_MS, fetchedMs: NOW, source: 'cboe', extra: { previousClose: PREVIOUS.SPX } });
-    for (const symbol of ['VIX', 'VIX3M', 'VVIX'] as const) expect(h.store.quotes.get(symbol)?.value).toBe(FIXTURE[symbol]);
+    expect(h.store.quotes.get('SPX')).toEqual({
+      symbol: 'SPX',
+      value: FIXTURE.SPX,
+      asOfMs: LAST_TRADE_MS,
+      fetchedMs: NOW,
+      source: 'cboe',
+      extra: { previousClose: PREVIOUS.SPX },
+    });
+    for (const symbol of ['VIX', 'VIX3M', 'VVIX'] as const)
+      expect(h.store.quotes.get(symbol)?.value).toBe(FIXTURE[symbol]);
     // The VIX day and the previous close, kept as daily closes for the percentile.
     expect(h.store.quotes.get('VIX@2026-11-18')?.value).toBe(FIXTURE.VIX);
     expect(h.store.quotes.get('VIX@2026-11-17')?.value).toBe(PREVIOUS.VIX);
@@ -85,7 +119,12 @@ describe('CBOE provider: failures become labelled fallbacks', () => {
     await primeCache(2);
     breakAll({ status: 404, body: 'Not Found' });
     const snapshot = await h.market().snapshot();
-    expect(snapshot.spot).toMatchObject({ value: FIXTURE.SPX, source: 'cache', asOfMs: LAST_TRADE_MS, previousClose: PREVIOUS.SPX });
+    expect(snapshot.spot).toMatchObject({
+      value: FIXTURE.SPX,
+      source: 'cache',
+      asOfMs: LAST_TRADE_MS,
+      previousClose: PREVIOUS.SPX,
+    });
     expect(snapshot.demo).toBe(false);
     expect(snapshot.stale).toBe(true);
     expect(snapshot.notes).toContain('CBOE unreachable (HTTP 404 Not Found): cached quotes from 2 h 15 min ago.');
@@ -109,16 +148,41 @@ describe('CBOE provider: failures become labelled fallbacks', () => {
     const snapshot = await h.market().snapshot();
     expect(snapshot.demo).toBe(true);
     expect(snapshot.spot.source).toBe('demo');
-    expect(snapshot.notes).toEqual(['CBOE unreachable (HTTP 503 Service Unavailable) and no cached quotes: showing demo data.']);
-    expect(warnings().some((entry) => entry.object.fallback === 'demo' && entry.object.reason === 'HTTP 503 Service Unavailable')).toBe(true);
+    expect(snapshot.notes).toEqual([
+      'CBOE unreachable (HTTP 503 Service Unavailable) and no cached quotes: showing demo data.',
+    ]);
+    expect(
+      warnings().some(
+        (entry) => entry.object.fallback === 'demo' && entry.object.reason === 'HTTP 503 Service Unavailable',
+      ),
+    ).toBe(true);
   });
 
   const badBodies: Array<[string, string, string]> = [
     ['an HTML challenge page with 200', HTML_CHALLENGE, 'CBOE data unusable (HTML challenge page)'],
-    ['malformed JSON', '{"timestamp": "2026-11-18 16:00:00", "data": {"symbol": "^VIX", "current_pr', 'CBOE data unusable (malformed JSON)'],
-    ['NaN prices', quoteJson('VIX', { price: 16.2, lastTradeTime: LAST_TRADE }).replace('"current_price": 16.2', '"current_price": NaN'), 'CBOE data unusable (current_price NaN)'],
-    ['a negative price', quoteJson('VIX', { price: -16.2, prevClose: 15.8, lastTradeTime: LAST_TRADE }), 'CBOE data unusable (negative current_price -16.2)'],
-    ['no data at all', '{"timestamp": "2026-11-18 16:00:00", "symbol": "_VIX"}', 'CBOE data unusable (unexpected data)'],
+    [
+      'malformed JSON',
+      '{"timestamp": "2026-11-18 16:00:00", "data": {"symbol": "^VIX", "current_pr',
+      'CBOE data unusable (malformed JSON)',
+    ],
+    [
+      'NaN prices',
+      quoteJson('VIX', { price: 16.2, lastTradeTime: LAST_TRADE }).replace(
+        '"current_price": 16.2',
+        '"current_price": NaN',
+      ),
+      'CBOE data unusable (current_price NaN)',
+    ],
+    [
+      'a negative price',
+      quoteJson('VIX', { price: -16.2, prevClose: 15.8, lastTradeTime: LAST_TRADE }),
+      'CBOE data unusable (negative current_price -16.2)',
+    ],
+    [
+      'no data at all',
+      '{"timestamp": "2026-11-18 16:00:00", "symbol": "_VIX"}',
+      'CBOE data unusable (unexpected data)',
+    ],
   ];
 
   for (const [what, body, label] of badBodies) {
@@ -148,7 +212,9 @@ describe('CBOE provider: failures become labelled fallbacks', () => {
     h.server.serve(quotePath('VIX3M'), quoteJson('VIX', { price: 16.2, lastTradeTime: LAST_TRADE }));
     const snapshot = await h.market().snapshot();
     expect(snapshot.vix3m).toBeNull();
-    expect(snapshot.notes).toContain('VIX3M: CBOE data unusable (got VIX instead of VIX3M): VIX3M unknown (nothing cached).');
+    expect(snapshot.notes).toContain(
+      'VIX3M: CBOE data unusable (got VIX instead of VIX3M): VIX3M unknown (nothing cached).',
+    );
   });
 
   it('an optional quote failing without cache leaves it unknown and says so; SPX and VIX stay live', async () => {
@@ -172,7 +238,9 @@ describe('CBOE provider: failures become labelled fallbacks', () => {
     h.clock.advance(10_000);
     const resting = await market.snapshot();
     expect(h.server.count(quotePath('SPX'))).toBe(after);
-    expect(resting.notes[0]).toMatch(/^CBOE unreachable \(HTTP 500 Internal Server Error\): cached quotes from 1 h 15 min ago\.$/);
+    expect(resting.notes[0]).toMatch(
+      /^CBOE unreachable \(HTTP 500 Internal Server Error\): cached quotes from 1 h 15 min ago\.$/,
+    );
     for (const [path, body] of Object.entries(quoteRoutes())) h.server.serve(path, body);
     h.clock.advance(30_000);
     expect((await market.snapshot()).spot.source).toBe('cboe');
@@ -191,7 +259,8 @@ describe('CBOE provider: the option chain', () => {
     { option: 'SPXW261218P05000000', iv: 4.1223 }, // junk, dropped
   ];
 
-  const withChain = (body = chainJson({ spot: FIXTURE.SPX, lastTradeTime: LAST_TRADE, rows })) => harness({ ...quoteRoutes(), [chainPath]: body });
+  const withChain = (body = chainJson({ spot: FIXTURE.SPX, lastTradeTime: LAST_TRADE, rows })) =>
+    harness({ ...quoteRoutes(), [chainPath]: body });
 
   it('is fetched only when asked, and its vols are interpolated across strikes', async () => {
     h = await withChain();
@@ -227,11 +296,17 @@ describe('CBOE provider: the option chain', () => {
     const snapshot = await h.market().snapshot({ chain: true });
     expect(snapshot.chain).toBeNull();
     expect(snapshot.spot.source).toBe('cboe');
-    expect(snapshot.notes).toContain('Option chain unavailable (CBOE data unusable (HTML challenge page)): leg vols from the VIX proxy.');
+    expect(snapshot.notes).toContain(
+      'Option chain unavailable (CBOE data unusable (HTML challenge page)): leg vols from the VIX proxy.',
+    );
   });
 
   it('a chain with NaN prices in its header is refused', async () => {
-    h = await withChain(chainJson({ spot: FIXTURE.SPX, lastTradeTime: LAST_TRADE, rows }).replace(/"prev_day_close":5790\.3[^,]*/, '"prev_day_close":NaN').replace(/"current_price":[^,]*/, '"current_price":NaN'));
+    h = await withChain(
+      chainJson({ spot: FIXTURE.SPX, lastTradeTime: LAST_TRADE, rows })
+        .replace(/"prev_day_close":5790\.3[^,]*/, '"prev_day_close":NaN')
+        .replace(/"current_price":[^,]*/, '"current_price":NaN'),
+    );
     const snapshot: MarketSnapshot = await h.market().snapshot({ chain: true });
     expect(snapshot.chain).toBeNull();
     expect(snapshot.notes.join(' ')).toContain('current_price NaN');

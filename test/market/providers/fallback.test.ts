@@ -4,7 +4,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QuoteCache } from '../../../src/app/ports.ts';
-import { createFallbackMarket, dailyCloseKey, type MarketSymbol, type QuoteSource, type SourceQuote } from '../../../src/market/fallback.ts';
+import {
+  createFallbackMarket,
+  dailyCloseKey,
+  type MarketSymbol,
+  type QuoteSource,
+  type SourceQuote,
+} from '../../../src/market/fallback.ts';
 import { HttpError } from '../../../src/market/http.ts';
 import { createStore } from '../../../src/store/index.ts';
 import { cboeOhlcCsv, quoteJson, recordingLogger } from '../../support/cboe-fixtures.ts';
@@ -50,7 +56,9 @@ describe('staleness on the CBOE provider, fixed clock', () => {
     h.clock.set(ny('2026-11-22T12:00:00'));
     const weekend = await h.market().snapshot();
     expect(weekend).toMatchObject({ stale: false, demo: false });
-    expect(weekend.notes).toContain('CBOE unreachable (HTTP 500 Internal Server Error): cached quotes from 43 h 45 min ago.');
+    expect(weekend.notes).toContain(
+      'CBOE unreachable (HTTP 500 Internal Server Error): cached quotes from 43 h 45 min ago.',
+    );
     h.clock.set(ny('2026-11-23T10:30:00'));
     const monday = await h.market().snapshot();
     expect(monday.stale).toBe(true);
@@ -64,12 +72,19 @@ describe('VIX history for the percentile', () => {
     // A holiday row (CBOE's file has some since 2022) and a row for the quote day itself.
     const bars = [...vixHistoryBars(ny('2026-11-18T11:00:00'), 300), { date: '2026-11-18', close: 99 }];
     bars.splice(200, 0, { date: '2026-09-07', close: 77 }); // Labor Day 2026
-    writeFileSync(path.join(h.dataDir, 'VIX_History.csv'), cboeOhlcCsv(bars.sort((a, b) => (a.date < b.date ? -1 : 1))));
+    writeFileSync(
+      path.join(h.dataDir, 'VIX_History.csv'),
+      cboeOhlcCsv(bars.sort((a, b) => (a.date < b.date ? -1 : 1))),
+    );
     const snapshot = await h.market().snapshot();
     expect(snapshot.vixHistory).toHaveLength(252);
     expect(snapshot.vixHistory).not.toContain(99);
     expect(snapshot.vixHistory).not.toContain(77);
-    expect(snapshot.vixHistory).toEqual(vixHistoryBars(ny('2026-11-18T11:00:00'), 300).slice(-252).map((bar) => bar.close));
+    expect(snapshot.vixHistory).toEqual(
+      vixHistoryBars(ny('2026-11-18T11:00:00'), 300)
+        .slice(-252)
+        .map((bar) => bar.close),
+    );
     expect(snapshot.notes).toEqual([]);
   });
 
@@ -87,14 +102,23 @@ describe('VIX history for the percentile', () => {
     const snapshot = await h.market().snapshot();
     // The quote itself taught the cache one close: yesterday's (prev_day_close).
     expect(snapshot.vixHistory).toEqual([15.8]);
-    expect(snapshot.notes).toEqual(['VIX percentile unknown: 1 daily close of VIX history, 20 needed (run `npm run cli -- data sync`).']);
+    expect(snapshot.notes).toEqual([
+      'VIX percentile unknown: 1 daily close of VIX history, 20 needed (run `npm run cli -- data sync`).',
+    ]);
   });
 
   it('is completed with the daily closes the cache collected after the file ends', async () => {
     h = await harness(quoteRoutes(), undefined, { history: false });
     const all = vixHistoryBars(ny('2026-11-18T11:00:00'), 100);
     writeFileSync(path.join(h.dataDir, 'VIX_History.csv'), cboeOhlcCsv(all.slice(0, 90)));
-    for (const bar of all.slice(90)) h.store.quotes.put({ symbol: dailyCloseKey('VIX', bar.date), value: bar.close + 100, asOfMs: 0, fetchedMs: 0, source: 'cboe' });
+    for (const bar of all.slice(90))
+      h.store.quotes.put({
+        symbol: dailyCloseKey('VIX', bar.date),
+        value: bar.close + 100,
+        asOfMs: 0,
+        fetchedMs: 0,
+        source: 'cboe',
+      });
     const snapshot = await h.market().snapshot();
     const expected = [...all.slice(0, 90).map((b) => b.close), ...all.slice(90, 99).map((b) => b.close + 100), 15.8];
     expect(snapshot.vixHistory).toEqual(expected);
@@ -108,7 +132,9 @@ describe('VIX history for the percentile', () => {
     const snapshot = await h.market().snapshot();
     // 80 closes from the file, then a hole, then yesterday's close from the quote's prev_day_close.
     expect(snapshot.vixHistory).toHaveLength(81);
-    expect(snapshot.notes).toEqual([`VIX history misses 19 of the last 100 trading days (VIX_History.csv ends ${bars.at(-1)!.date}): run \`npm run cli -- data sync\`.`]);
+    expect(snapshot.notes).toEqual([
+      `VIX history misses 19 of the last 100 trading days (VIX_History.csv ends ${bars.at(-1)!.date}): run \`npm run cli -- data sync\`.`,
+    ]);
   });
 
   it('an unreadable history file is reported, not fatal', async () => {
@@ -142,14 +168,26 @@ describe('createFallbackMarket on a fake source', () => {
     return {
       logger,
       remove: data.remove,
-      port: createFallbackMarket({ source, quotes, clock: { now: () => NOW }, logger, rate: 0.04, dividendYield: 0.013, staleAfterMinutes: 30, dataDir: data.dir }),
+      port: createFallbackMarket({
+        source,
+        quotes,
+        clock: { now: () => NOW },
+        logger,
+        rate: 0.04,
+        dividendYield: 0.013,
+        staleAfterMinutes: 30,
+        dataDir: data.dir,
+      }),
     };
   }
 
   it('live → cache → demo, each labelled; an unknown thrown value still becomes a reason', async () => {
     const store = createStore({ path: ':memory:' });
     store.quotes.put({ symbol: 'SPX', value: 5700, asOfMs: NOW - 3 * 3_600_000, fetchedMs: 0, source: 'fake' });
-    const m = market(fakeSource({ SPX: new Error('socket hang up'), VIX: live(17), VIX3M: live(18), VVIX: live(90) }), store.quotes);
+    const m = market(
+      fakeSource({ SPX: new Error('socket hang up'), VIX: live(17), VIX3M: live(18), VVIX: live(90) }),
+      store.quotes,
+    );
     const snapshot = await m.port.snapshot();
     expect(snapshot.spot).toMatchObject({ value: 5700, source: 'cache' });
     expect(snapshot.vix).toMatchObject({ value: 17, source: 'fake' });
@@ -172,11 +210,16 @@ describe('createFallbackMarket on a fake source', () => {
         throw new Error('database closed');
       },
     };
-    const m = market(fakeSource({ SPX: live(5800), VIX: new HttpError('timeout', 'timeout', 'http://fake/VIX') }), broken);
+    const m = market(
+      fakeSource({ SPX: live(5800), VIX: new HttpError('timeout', 'timeout', 'http://fake/VIX') }),
+      broken,
+    );
     const snapshot = await m.port.snapshot();
     expect(snapshot.demo).toBe(true);
     expect(snapshot.notes).toEqual(['Fake feed unreachable (timeout) and no cached quotes: showing demo data.']);
-    expect(m.logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toContain('market data: quote cache write failed');
+    expect(m.logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toContain(
+      'market data: quote cache write failed',
+    );
     m.remove();
   });
 
@@ -192,5 +235,7 @@ describe('createFallbackMarket on a fake source', () => {
 });
 
 it('the fixture quotes parse as the values the tests expect', () => {
-  expect(JSON.parse(quoteJson('SPX', { price: FIXTURE.SPX, lastTradeTime: '2026-11-18T10:44:59' })).data.current_price).toBe(FIXTURE.SPX);
+  expect(
+    JSON.parse(quoteJson('SPX', { price: FIXTURE.SPX, lastTradeTime: '2026-11-18T10:44:59' })).data.current_price,
+  ).toBe(FIXTURE.SPX);
 });

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROWSER_USER_AGENT, HttpError, backoffDelay, createHttpClient, looksLikeHtml } from '../../../src/market/http.ts';
+import {
+  BROWSER_USER_AGENT,
+  HttpError,
+  backoffDelay,
+  createHttpClient,
+  looksLikeHtml,
+} from '../../../src/market/http.ts';
 import { HTML_CHALLENGE } from '../../support/cboe-fixtures.ts';
 import { startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
 
@@ -83,8 +89,14 @@ describe('createHttpClient', () => {
   it('labels malformed JSON and empty bodies', async () => {
     server.serve('/broken.json', '{"timestamp": "2026-11-18 16:00:00", "data": {');
     server.serve('/empty.json', '   ');
-    expect(await failure(client().getJson(`${server.url}/broken.json`))).toMatchObject({ kind: 'json', reason: 'malformed JSON' });
-    expect(await failure(client().getJson(`${server.url}/empty.json`))).toMatchObject({ kind: 'empty', reason: 'empty response' });
+    expect(await failure(client().getJson(`${server.url}/broken.json`))).toMatchObject({
+      kind: 'json',
+      reason: 'malformed JSON',
+    });
+    expect(await failure(client().getJson(`${server.url}/empty.json`))).toMatchObject({
+      kind: 'empty',
+      reason: 'empty response',
+    });
   });
 
   it('keeps bare NaN tokens readable so the caller can name the field', async () => {
@@ -104,7 +116,9 @@ describe('createHttpClient', () => {
 
   it('uses an injected fetch', async () => {
     const calls: string[] = [];
-    const http = createHttpClient({ fetch: async (url) => (calls.push(url), new Response('{"x": 2}', { status: 200 })) });
+    const http = createHttpClient({
+      fetch: async (url) => (calls.push(url), new Response('{"x": 2}', { status: 200 })),
+    });
     expect(await http.getJson('http://example.invalid/x.json')).toEqual({ x: 2 });
     expect(calls).toEqual(['http://example.invalid/x.json']);
   });

@@ -83,7 +83,12 @@ describe('/market on the loopback CBOE', () => {
     app.close();
     for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) server.serve(quotePath(symbol), { status: 404 });
     // A new process (fresh memory), same database, two hours later.
-    const result = createConfig({ MARKET_DATA: 'cboe', CBOE_BASE_URL: server.url, DATABASE_PATH: path.join(temp.dir, 'condor.db'), MARKET_DATA_DIR: path.join(temp.dir, 'market') });
+    const result = createConfig({
+      MARKET_DATA: 'cboe',
+      CBOE_BASE_URL: server.url,
+      DATABASE_PATH: path.join(temp.dir, 'condor.db'),
+      MARKET_DATA_DIR: path.join(temp.dir, 'market'),
+    });
     if (!result.ok) throw new Error(result.error);
     app = buildApp(result.config, silentLogger, { clock: { now: () => NOW + 2 * 3_600_000 } });
     const text = await market();

@@ -4,14 +4,32 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  FRED_SP500_FILE, HISTORY_FILES, SPX_HISTORY_FILE, VIX3M_HISTORY_FILE, VIX_HISTORY_FILE, VVIX_HISTORY_FILE, dataSyncCli, syncHistory, writeFileAtomic,
+  FRED_SP500_FILE,
+  HISTORY_FILES,
+  SPX_HISTORY_FILE,
+  VIX3M_HISTORY_FILE,
+  VIX_HISTORY_FILE,
+  VVIX_HISTORY_FILE,
+  dataSyncCli,
+  syncHistory,
+  writeFileAtomic,
 } from '../../../src/market/sync.ts';
-import { cboeCloseCsv, cboeOhlcCsv, fredCsv, HTML_CHALLENGE, recordingLogger, type Bar } from '../../support/cboe-fixtures.ts';
+import {
+  cboeCloseCsv,
+  cboeOhlcCsv,
+  fredCsv,
+  HTML_CHALLENGE,
+  recordingLogger,
+  type Bar,
+} from '../../support/cboe-fixtures.ts';
 import { tempDir } from '../../support/cboe-market.ts';
 import { fredPath, historyPath, startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
 
 const days = (count: number, base: number): Bar[] =>
-  Array.from({ length: count }, (_, i) => ({ date: `2026-10-${String(i + 1).padStart(2, '0')}`, close: base + i / 10 }));
+  Array.from({ length: count }, (_, i) => ({
+    date: `2026-10-${String(i + 1).padStart(2, '0')}`,
+    close: base + i / 10,
+  }));
 
 const BODIES = {
   VIX: cboeOhlcCsv(days(20, 15)),
@@ -44,38 +62,60 @@ afterEach(async () => {
   remove();
 });
 
-const sync = () => syncHistory({ dir, cboeBaseUrl: server.url, fredBaseUrl: server.url, sleep: async (ms) => void sleeps.push(ms) });
+const sync = () =>
+  syncHistory({ dir, cboeBaseUrl: server.url, fredBaseUrl: server.url, sleep: async (ms) => void sleeps.push(ms) });
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
 const tempFiles = () => readdirSync(dir).filter((name) => name.endsWith('.tmp'));
 
 function cli(args: string[] = ['sync']) {
   const lines: string[] = [];
   const config = { CBOE_BASE_URL: server.url, MARKET_DATA_DIR: dir };
-  return dataSyncCli(args, { config, logger: recordingLogger(), out: (line) => lines.push(line), fredBaseUrl: server.url, sleep: async () => {} }).then((code) => ({ code, lines }));
+  return dataSyncCli(args, {
+    config,
+    logger: recordingLogger(),
+    out: (line) => lines.push(line),
+    fredBaseUrl: server.url,
+    sleep: async () => {},
+  }).then((code) => ({ code, lines }));
 }
 
 describe('data sync', () => {
   it('exports the fixed file names', () => {
-    expect(HISTORY_FILES).toEqual({ VIX: 'VIX_History.csv', VIX3M: 'VIX3M_History.csv', VVIX: 'VVIX_History.csv', SPX: 'SPX_History.csv', FRED_SP500: 'fred_SP500.csv' });
-    expect([VIX_HISTORY_FILE, VIX3M_HISTORY_FILE, VVIX_HISTORY_FILE, SPX_HISTORY_FILE, FRED_SP500_FILE]).toEqual(Object.values(HISTORY_FILES));
+    expect(HISTORY_FILES).toEqual({
+      VIX: 'VIX_History.csv',
+      VIX3M: 'VIX3M_History.csv',
+      VVIX: 'VVIX_History.csv',
+      SPX: 'SPX_History.csv',
+      FRED_SP500: 'fred_SP500.csv',
+    });
+    expect([VIX_HISTORY_FILE, VIX3M_HISTORY_FILE, VVIX_HISTORY_FILE, SPX_HISTORY_FILE, FRED_SP500_FILE]).toEqual(
+      Object.values(HISTORY_FILES),
+    );
   });
 
   it('downloads every series into MARKET_DATA_DIR as served, prints rows and range, exits 0', async () => {
     const { code, lines } = await cli();
     expect(code).toBe(0);
-    for (const key of Object.keys(BODIES) as Array<keyof typeof BODIES>) expect(read(HISTORY_FILES[key])).toBe(BODIES[key]);
+    for (const key of Object.keys(BODIES) as Array<keyof typeof BODIES>)
+      expect(read(HISTORY_FILES[key])).toBe(BODIES[key]);
     expect(lines).toHaveLength(6);
     expect(lines[0]).toBe(`VIX (CBOE)        20 rows 2026-10-01..2026-10-20 → ${path.join(dir, 'VIX_History.csv')}`);
     expect(lines[4]).toMatch(/^SPX \(FRED SP500\) {2}20 rows 2026-10-01\.\.2026-10-20 → /);
     expect(lines[5]).toBe(`History saved in ${dir}.`);
     expect(tempFiles()).toEqual([]);
-    for (const p of ['VIX_History.csv', 'VIX3M_History.csv', 'VVIX_History.csv', 'SPX_History.csv']) expect(server.count(historyPath(p))).toBe(1);
+    for (const p of ['VIX_History.csv', 'VIX3M_History.csv', 'VVIX_History.csv', 'SPX_History.csv'])
+      expect(server.count(historyPath(p))).toBe(1);
     expect(server.count(fredPath('SP500'))).toBe(1);
   });
 
   it('creates the folder when it does not exist', async () => {
     const nested = path.join(dir, 'a', 'b');
-    const report = await syncHistory({ dir: nested, cboeBaseUrl: server.url, fredBaseUrl: server.url, sleep: async () => {} });
+    const report = await syncHistory({
+      dir: nested,
+      cboeBaseUrl: server.url,
+      fredBaseUrl: server.url,
+      sleep: async () => {},
+    });
     expect(report.ok).toBe(true);
     expect(existsSync(path.join(nested, 'VIX_History.csv'))).toBe(true);
   });
@@ -92,9 +132,21 @@ describe('data sync', () => {
     ['an HTML challenge page with 200', { body: HTML_CHALLENGE, contentType: 'text/csv' }, /^HTML challenge page /],
     ['a 404', { status: 404, body: 'Not Found' }, /^HTTP 404/],
     ['a CSV with a wrong header', { body: 'foo,bar\n1,2\n' }, /unrecognised header/],
-    ['a file of the wrong series (values out of range)', { body: cboeCloseCsv('SPX', days(20, 5800)) }, /outside 5\.\.150: not a VIX file/],
-    ['a truncated file (far fewer rows)', { body: cboeOhlcCsv([...days(20, 15).slice(0, 3), { date: '2026-10-21', close: 15 }]) }, /4 rows, far fewer than the existing file's 20/],
-    ['an older file', { body: cboeOhlcCsv(days(20, 15).slice(0, 19)) }, /ends 2026-10-19, before the existing file \(2026-10-20\)/],
+    [
+      'a file of the wrong series (values out of range)',
+      { body: cboeCloseCsv('SPX', days(20, 5800)) },
+      /outside 5\.\.150: not a VIX file/,
+    ],
+    [
+      'a truncated file (far fewer rows)',
+      { body: cboeOhlcCsv([...days(20, 15).slice(0, 3), { date: '2026-10-21', close: 15 }]) },
+      /4 rows, far fewer than the existing file's 20/,
+    ],
+    [
+      'an older file',
+      { body: cboeOhlcCsv(days(20, 15).slice(0, 19)) },
+      /ends 2026-10-19, before the existing file \(2026-10-20\)/,
+    ],
   ];
   for (const [what, answer, error] of badDownloads) {
     it(`${what} never replaces the good file; VIX is required, so exit 1`, async () => {
@@ -117,7 +169,9 @@ describe('data sync', () => {
     server.serve(historyPath('VIX3M_History.csv'), { body: HTML_CHALLENGE });
     const { code, lines } = await cli();
     expect(code).toBe(0);
-    expect(lines.find((l) => l.startsWith('VVIX'))).toMatch(/FAILED \(optional\): HTTP 404 Not Found \(no file saved\) ← http:\/\/127\.0\.0\.1:\d+\/api\/global\/us_indices\/daily_prices\/VVIX_History\.csv$/);
+    expect(lines.find((l) => l.startsWith('VVIX'))).toMatch(
+      /FAILED \(optional\): HTTP 404 Not Found \(no file saved\) ← http:\/\/127\.0\.0\.1:\d+\/api\/global\/us_indices\/daily_prices\/VVIX_History\.csv$/,
+    );
     expect(existsSync(path.join(dir, 'VVIX_History.csv'))).toBe(false);
   });
 
@@ -140,7 +194,11 @@ describe('data sync', () => {
   it('a folder that cannot be created is one line and exit 1', async () => {
     writeFileSync(path.join(dir, 'blocker'), 'a file');
     const lines: string[] = [];
-    const code = await dataSyncCli(['sync'], { config: { CBOE_BASE_URL: server.url, MARKET_DATA_DIR: path.join(dir, 'blocker', 'market') }, logger: recordingLogger(), out: (line) => lines.push(line) });
+    const code = await dataSyncCli(['sync'], {
+      config: { CBOE_BASE_URL: server.url, MARKET_DATA_DIR: path.join(dir, 'blocker', 'market') },
+      logger: recordingLogger(),
+      out: (line) => lines.push(line),
+    });
     expect(code).toBe(1);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^data sync failed: /);

@@ -8,12 +8,31 @@ import { botFixture, slash, textOf, type Answer, type BotFixture } from './fixtu
 let f: BotFixture;
 let positionId = '';
 
-const backtestReply: Reply = { title: 'Backtest 2008-01-02 to 2012-12-31', visibility: 'caller', lines: ['cp beats delta on 3 of 5 measures.'], table: { columns: [{ label: 'policy' }, { label: 'P/L', align: 'right' }], rows: [['cp', '+$12,340'], ['delta', '+$9,870']] }, footer: [NOT_ADVICE] };
+const backtestReply: Reply = {
+  title: 'Backtest 2008-01-02 to 2012-12-31',
+  visibility: 'caller',
+  lines: ['cp beats delta on 3 of 5 measures.'],
+  table: {
+    columns: [{ label: 'policy' }, { label: 'P/L', align: 'right' }],
+    rows: [
+      ['cp', '+$12,340'],
+      ['delta', '+$9,870'],
+    ],
+  },
+  footer: [NOT_ADVICE],
+};
 
 beforeAll(async () => {
   f = await botFixture({
     services: {
-      summaries: { channelSummary: async () => ({ title: 'Daily summary · 2026-03-10', visibility: 'channel', lines: ['Regime normal; threshold T 17.5%.'], footer: [NOT_ADVICE] }) },
+      summaries: {
+        channelSummary: async () => ({
+          title: 'Daily summary · 2026-03-10',
+          visibility: 'channel',
+          lines: ['Regime normal; threshold T 17.5%.'],
+          footer: [NOT_ADVICE],
+        }),
+      },
       backtests: { run: async () => backtestReply },
     },
   });
@@ -64,20 +83,31 @@ describe('/condor', () => {
   });
 
   it('suggest refuses a delta above its maximum', async () => {
-    expectRefusal(await slash(f, 'condor suggest', { delta: 0.9 }), /^Option delta must be at most 0\.5 \(e\.g\. delta=0\.16\)/);
+    expectRefusal(
+      await slash(f, 'condor suggest', { delta: 0.9 }),
+      /^Option delta must be at most 0\.5 \(e\.g\. delta=0\.16\)/,
+    );
   });
 });
 
 describe('/position', () => {
   it('add records the fill and answers privately with the id', async () => {
-    const answer = await slash(f, 'position add', { ...STRIKES, expiry: '2026-04-24', credit: 14.2, note: 'first one' });
+    const answer = await slash(f, 'position add', {
+      ...STRIKES,
+      expiry: '2026-04-24',
+      credit: 14.2,
+      note: 'first one',
+    });
     expectPrivateAnswer(answer, /^Position [a-z0-9]+ recorded$/);
     positionId = /^Position ([a-z0-9]+) recorded$/.exec(answer.final.embeds[0].title)![1]!;
     expect(positionId).toMatch(/^[a-z0-9]{4,12}$/);
   });
 
   it('add refuses an expiry that is neither a date nor days', async () => {
-    expectRefusal(await slash(f, 'position add', { ...STRIKES, expiry: 'soon', credit: 14.2 }), /^Option expiry must be a date YYYY-MM-DD or days to expiry/);
+    expectRefusal(
+      await slash(f, 'position add', { ...STRIKES, expiry: 'soon', credit: 14.2 }),
+      /^Option expiry must be a date YYYY-MM-DD or days to expiry/,
+    );
   });
 
   it('list shows a table of the caller’s positions, privately', async () => {
@@ -87,7 +117,10 @@ describe('/position', () => {
   });
 
   it('list refuses an unknown status', async () => {
-    expectRefusal(await slash(f, 'position list', { status: 'pending' }), /^Option status must be one of open, closed, all/);
+    expectRefusal(
+      await slash(f, 'position list', { status: 'pending' }),
+      /^Option status must be one of open, closed, all/,
+    );
   });
 
   it('list of another user does not show Alice’s position', async () => {
@@ -104,7 +137,10 @@ describe('/position', () => {
   });
 
   it('show refuses an id that is not the caller’s', async () => {
-    expectRefusal(await slash(f, 'position show', { id: positionId }, BOB), new RegExp(`^No position ${positionId} in your positions`));
+    expectRefusal(
+      await slash(f, 'position show', { id: positionId }, BOB),
+      new RegExp(`^No position ${positionId} in your positions`),
+    );
   });
 
   it('hedge shows the layers privately', async () => {
@@ -119,7 +155,10 @@ describe('/position', () => {
   });
 
   it('close refuses a debit above the wing width', async () => {
-    expectRefusal(await slash(f, 'position close', { id: positionId, debit: 80 }), /^Option debit 80\.00 is above the widest wing 50/);
+    expectRefusal(
+      await slash(f, 'position close', { id: positionId, debit: 80 }),
+      /^Option debit 80\.00 is above the widest wing 50/,
+    );
   });
 
   it('close records the realized P/L', async () => {
@@ -212,7 +251,10 @@ describe('personal commands', () => {
   });
 
   it('/backtest refuses from after to', async () => {
-    expectRefusal(await slash(f, 'backtest', { from: '2012-01-03', to: '2008-01-02' }), /^Option from 2012-01-03 must be before to 2008-01-02/);
+    expectRefusal(
+      await slash(f, 'backtest', { from: '2012-01-03', to: '2008-01-02' }),
+      /^Option from 2012-01-03 must be before to 2008-01-02/,
+    );
   });
 
   it('/help lists the commands privately', async () => {
@@ -228,7 +270,12 @@ describe('personal commands', () => {
 
 describe('every message', () => {
   it('carries allowed_mentions { parse: [] } and nothing failed unexpectedly', () => {
-    const messages = f.rest.requests.filter((r) => (r.path.endsWith('/callback') && r.body.type === 4) || r.method === 'PATCH' || (r.method === 'POST' && !r.path.endsWith('/callback')));
+    const messages = f.rest.requests.filter(
+      (r) =>
+        (r.path.endsWith('/callback') && r.body.type === 4) ||
+        r.method === 'PATCH' ||
+        (r.method === 'POST' && !r.path.endsWith('/callback')),
+    );
     expect(messages.length).toBeGreaterThan(30);
     for (const request of messages) {
       const body = request.path.endsWith('/callback') ? request.body.data : request.body;

@@ -11,7 +11,14 @@ let positionId = '';
 
 beforeAll(async () => {
   f = await botFixture();
-  const added = await slash(f, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2026-04-24', credit: 14.2 });
+  const added = await slash(f, 'position add', {
+    long_put: 5615,
+    short_put: 5665,
+    short_call: 6335,
+    long_call: 6385,
+    expiry: '2026-04-24',
+    credit: 14.2,
+  });
   positionId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
 });
 
@@ -39,13 +46,22 @@ describe('/hedge share=true', () => {
     const [thread] = f.rest.find('POST', /\/threads$/);
     const messageId = thread!.path.split('/')[4];
     expect(thread!.path).toBe(`/channels/${CHANNEL_ID}/messages/${messageId}/threads`);
-    expect(thread!.body).toEqual({ name: expect.stringMatching(new RegExp(`^Hedge ${positionId} L\\d VIX [\\d.]+/[\\d.]+$`)), auto_archive_duration: 1440 });
+    expect(thread!.body).toEqual({
+      name: expect.stringMatching(new RegExp(`^Hedge ${positionId} L\\d VIX [\\d.]+/[\\d.]+$`)),
+      auto_archive_duration: 1440,
+    });
     expect(thread!.body.name.length).toBeLessThanOrEqual(100);
     // The poll in the thread.
     expect(poll!.path).not.toBe(`/channels/${CHANNEL_ID}/messages`);
     expect(poll!.body.poll).toEqual({
-      question: { text: expect.stringMatching(/^Adopt ALVH layer \d \(VIX [\d.]+\/[\d.]+ call spread, \d{4}-\d{2}-\d{2}\)\?$/) },
-      answers: [{ poll_media: { text: 'Adopt' } }, { poll_media: { text: 'Skip' } }, { poll_media: { text: 'Need more data' } }],
+      question: {
+        text: expect.stringMatching(/^Adopt ALVH layer \d \(VIX [\d.]+\/[\d.]+ call spread, \d{4}-\d{2}-\d{2}\)\?$/),
+      },
+      answers: [
+        { poll_media: { text: 'Adopt' } },
+        { poll_media: { text: 'Skip' } },
+        { poll_media: { text: 'Need more data' } },
+      ],
       duration: 24,
       allow_multiselect: false,
       layout_type: 1,
@@ -53,10 +69,17 @@ describe('/hedge share=true', () => {
     expect(poll!.body.allowed_mentions).toEqual({ parse: [] });
     // The Adopt button in the thread runs hedge adopt on this position.
     expect(adopt!.path).toBe(poll!.path);
-    expect(adopt!.body.components[0].components[0]).toEqual({ type: 2, style: 3, label: 'Adopt', custom_id: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d$`)) });
+    expect(adopt!.body.components[0].components[0]).toEqual({
+      type: 2,
+      style: 3,
+      label: 'Adopt',
+      custom_id: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d$`)),
+    });
     // The caller is told privately where it went.
     expect(answer.ephemeral).toBe(true);
-    expect(answer.final.content).toMatch(new RegExp(`^Shared in <#${CHANNEL_ID}> with a discussion thread <#\\d+> and a poll\\.$`));
+    expect(answer.final.content).toMatch(
+      new RegExp(`^Shared in <#${CHANNEL_ID}> with a discussion thread <#\\d+> and a poll\\.$`),
+    );
     expect(answer.final.allowed_mentions).toEqual({ parse: [] });
     expect(f.logs).toEqual([]);
   });
@@ -70,7 +93,9 @@ describe('/hedge share=true', () => {
     await f.bot.handleInteraction(byBob);
     const bobAnswer = answerTo(f.rest, byBob);
     expect(bobAnswer.ephemeral).toBe(true);
-    expect(bobAnswer.final.embeds[0].description).toBe(`No position ${positionId} in your positions; see /position list.`);
+    expect(bobAnswer.final.embeds[0].description).toBe(
+      `No position ${positionId} in your positions; see /position list.`,
+    );
 
     const byAlice = button(f.client, customId, ALICE, { channelId: threadId });
     await f.bot.handleInteraction(byAlice);
@@ -92,28 +117,53 @@ describe('/hedge share=true', () => {
     const posts = channelPosts();
     expect(posts).toHaveLength(2);
     expect(posts[1]!.path).toBe(`/channels/${CHANNEL_ID}/messages`);
-    expect(posts[1]!.body.content).toMatch(/^I could not open a thread here: missing Create Public Threads permission\. /);
+    expect(posts[1]!.body.content).toMatch(
+      /^I could not open a thread here: missing Create Public Threads permission\. /,
+    );
     expect(posts[1]!.body.allowed_mentions).toEqual({ parse: [] });
-    expect(answer.final.content).toBe(`Shared in <#${CHANNEL_ID}>. I could not open a thread here: missing Create Public Threads permission.`);
+    expect(answer.final.content).toBe(
+      `Shared in <#${CHANNEL_ID}>. I could not open a thread here: missing Create Public Threads permission.`,
+    );
     expect(answer.ephemeral).toBe(true);
   });
 
   it('without Send Polls, posts the Adopt button and says the poll was refused', async () => {
-    f.rest.script('POST', /^\/channels\/(?!700000000000000001)\d+\/messages$/, discordError(403, 50013, 'Missing Permissions'));
+    f.rest.script(
+      'POST',
+      /^\/channels\/(?!700000000000000001)\d+\/messages$/,
+      discordError(403, 50013, 'Missing Permissions'),
+    );
     const answer = await slash(f, 'hedge', { id: positionId, share: true });
     const inThread = channelPosts().filter((r) => !r.path.includes(CHANNEL_ID));
-    expect(inThread.map((r) => (r.body.poll ? 'poll' : r.body.components ? 'adopt' : 'notice'))).toEqual(['poll', 'adopt', 'notice']);
-    expect(inThread[2]!.body.content).toMatch(/^I could not post the poll in the thread: missing Send Polls permission\. /);
-    expect(answer.final.content).toMatch(/with a discussion thread <#\d+>\. I could not post the poll in the thread: missing Send Polls permission\.$/);
+    expect(inThread.map((r) => (r.body.poll ? 'poll' : r.body.components ? 'adopt' : 'notice'))).toEqual([
+      'poll',
+      'adopt',
+      'notice',
+    ]);
+    expect(inThread[2]!.body.content).toMatch(
+      /^I could not post the poll in the thread: missing Send Polls permission\. /,
+    );
+    expect(answer.final.content).toMatch(
+      /with a discussion thread <#\d+>\. I could not post the poll in the thread: missing Send Polls permission\.$/,
+    );
   });
 
   it('without Send Messages in Threads, says so in the channel', async () => {
-    f.rest.script('POST', /^\/channels\/(?!700000000000000001)\d+\/messages$/, discordError(403, 50013, 'Missing Permissions'), { sticky: true });
+    f.rest.script(
+      'POST',
+      /^\/channels\/(?!700000000000000001)\d+\/messages$/,
+      discordError(403, 50013, 'Missing Permissions'),
+      { sticky: true },
+    );
     const answer = await slash(f, 'hedge', { id: positionId, share: true });
     const notice = channelPosts().at(-1)!;
     expect(notice.path).toBe(`/channels/${CHANNEL_ID}/messages`);
-    expect(notice.body.content).toContain('I could not post in the thread: missing Send Messages in Threads permission');
-    expect(notice.body.content).toContain('I could not post the poll in the thread: missing Send Polls (and Send Messages in Threads) permission');
+    expect(notice.body.content).toContain(
+      'I could not post in the thread: missing Send Messages in Threads permission',
+    );
+    expect(notice.body.content).toContain(
+      'I could not post the poll in the thread: missing Send Polls (and Send Messages in Threads) permission',
+    );
     expect(answer.final.content).toContain('missing Send Messages in Threads permission');
   });
 
@@ -122,12 +172,16 @@ describe('/hedge share=true', () => {
     const answer = await slash(f, 'hedge', { id: positionId, share: true });
     expect(f.rest.find('POST', /\/threads$/)).toEqual([]);
     expect(answer.ephemeral).toBe(true);
-    expect(answer.final.content).toBe('I could not post in this channel: missing access to the channel (View Channel).');
+    expect(answer.final.content).toBe(
+      'I could not post in this channel: missing access to the channel (View Channel).',
+    );
   });
 
   it('in a DM, share is refused with the rule', async () => {
     const answer = await slash(f, 'hedge', { id: positionId, share: true }, ALICE, { guildId: null });
-    expect(answer.final.embeds[0].description).toBe('Option share works in a channel or group: run /hedge there with share=true.');
+    expect(answer.final.embeds[0].description).toBe(
+      'Option share works in a channel or group: run /hedge there with share=true.',
+    );
     expect(channelPosts()).toEqual([]);
   });
 });
@@ -139,18 +193,52 @@ describe('adopting through the poll', () => {
     const [, pollPost, adoptPost] = channelPosts();
     const threadId = pollPost!.path.split('/')[2]!;
     const pollId = '1500000000000000001';
-    const poll = { id: pollId, channel_id: threadId, author: BOT_USER, content: '', poll: { ...pollPost!.body.poll, answers: pollPost!.body.poll.answers.map((a: object, i: number) => ({ answer_id: i + 1, ...a })) } };
-    const adopt = { id: '1500000000000000002', channel_id: threadId, author: BOT_USER, content: adoptPost!.body.content, components: adoptPost!.body.components };
+    const poll = {
+      id: pollId,
+      channel_id: threadId,
+      author: BOT_USER,
+      content: '',
+      poll: {
+        ...pollPost!.body.poll,
+        answers: pollPost!.body.poll.answers.map((a: object, i: number) => ({ answer_id: i + 1, ...a })),
+      },
+    };
+    const adopt = {
+      id: '1500000000000000002',
+      channel_id: threadId,
+      author: BOT_USER,
+      content: adoptPost!.body.content,
+      components: adoptPost!.body.components,
+    };
     f.rest.script('GET', new RegExp(`^/channels/${threadId}/messages/${pollId}$`), { body: poll }, { sticky: true });
     f.rest.script('GET', new RegExp(`^/channels/${threadId}/messages$`), { body: [adopt] }, { sticky: true });
-    f.rest.script('GET', /^\/users\/\d+$/, (request) => ({ body: { id: request.path.split('/')[2], username: request.path.endsWith(ALICE.id) ? 'alice' : 'bob', discriminator: '0', global_name: null } }), { sticky: true });
+    f.rest.script(
+      'GET',
+      /^\/users\/\d+$/,
+      (request) => ({
+        body: {
+          id: request.path.split('/')[2],
+          username: request.path.endsWith(ALICE.id) ? 'alice' : 'bob',
+          discriminator: '0',
+          global_name: null,
+        },
+      }),
+      { sticky: true },
+    );
     f.rest.requests.length = 0;
     return { threadId, pollId };
   }
 
   it("an Adopt vote adopts the layer as the voter and tells them in a DM; another member's vote does not touch it", async () => {
     // A fresh position, so no layer is active yet.
-    const added = await slash(f, 'position add', { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2026-04-24', credit: 14.2 });
+    const added = await slash(f, 'position add', {
+      long_put: 5615,
+      short_put: 5665,
+      short_call: 6335,
+      long_call: 6385,
+      expiry: '2026-04-24',
+      credit: 14.2,
+    });
     const freshId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
     const { threadId, pollId } = await sharedPoll(freshId);
     await f.bot.handlePollVote({ userId: BOB.id, channelId: threadId, messageId: pollId, answerId: 1 });
@@ -161,7 +249,9 @@ describe('adopting through the poll', () => {
     expect(dms.map((r) => r.body.recipient_id)).toEqual([BOB.id, ALICE.id]);
     const told = f.rest.find('POST', /^\/channels\/\d+\/messages$/);
     expect(told).toHaveLength(2);
-    expect(told[0]!.body.embeds[0].description).toBe(`You voted Adopt in a hedge discussion poll:\nNo position ${freshId} in your positions; see /position list.`);
+    expect(told[0]!.body.embeds[0].description).toBe(
+      `You voted Adopt in a hedge discussion poll:\nNo position ${freshId} in your positions; see /position list.`,
+    );
     expect(told[1]!.body.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${freshId}$`));
     expect(told.every((r) => r.body.allowed_mentions.parse.length === 0)).toBe(true);
     const userId = f.app.store.users.resolve('discord', ALICE.id, 'alice');

@@ -47,13 +47,26 @@ export async function botFixture(options: { services?: Services; autoDeferMs?: n
   const dir = mkdtempSync(join(tmpdir(), 'condor-discord-'));
   const result = createConfig({ DATABASE_PATH: join(dir, 'test.db'), MARKET_DATA: 'demo' });
   if (!result.ok) throw new Error(result.error);
-  const app = buildApp(result.config, silentLogger, { clock: { now: () => NOW_MS }, ...(options.services ? { services: options.services } : {}) });
+  const app = buildApp(result.config, silentLogger, {
+    clock: { now: () => NOW_MS },
+    ...(options.services ? { services: options.services } : {}),
+  });
   const rest = await startDiscordRest();
   const client = fakeClient(rest.url);
   const logs: LogEntry[] = [];
-  const bot = createDiscordBot({ config: { DISCORD_API_BASE: rest.url }, logger: recordingLogger(logs), deps: app.deps, client, ...(options.autoDeferMs ? { autoDeferMs: options.autoDeferMs } : {}) });
+  const bot = createDiscordBot({
+    config: { DISCORD_API_BASE: rest.url },
+    logger: recordingLogger(logs),
+    deps: app.deps,
+    client,
+    ...(options.autoDeferMs ? { autoDeferMs: options.autoDeferMs } : {}),
+  });
   return {
-    app, rest, client, bot, logs,
+    app,
+    rest,
+    client,
+    bot,
+    logs,
     async close() {
       await bot.idle();
       await client.destroy();
@@ -83,21 +96,53 @@ export function answerTo(rest: FakeDiscordRest, interaction: { token: string }):
   const deferred = callback?.body?.type === 5;
   const last = [...requests].reverse().find((r) => r.method !== 'DELETE');
   if (!callback || !last) return { requests, final: null, ephemeral: false, via: 'none', deferred };
-  if (callback.body.type === 8) return { requests, final: callback.body.data, ephemeral: false, via: 'autocomplete', deferred };
-  if (last === callback) return { requests, final: callback.body.data, ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64), via: 'reply', deferred };
-  if (last.method === 'PATCH') return { requests, final: last.body, ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64), via: 'edit', deferred };
+  if (callback.body.type === 8)
+    return { requests, final: callback.body.data, ephemeral: false, via: 'autocomplete', deferred };
+  if (last === callback)
+    return {
+      requests,
+      final: callback.body.data,
+      ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64),
+      via: 'reply',
+      deferred,
+    };
+  if (last.method === 'PATCH')
+    return {
+      requests,
+      final: last.body,
+      ephemeral: Boolean((callback.body.data?.flags ?? 0) & 64),
+      via: 'edit',
+      deferred,
+    };
   return { requests, final: last.body, ephemeral: Boolean((last.body?.flags ?? 0) & 64), via: 'follow-up', deferred };
 }
 
 /** All the text of a message body: content, embed title, description, fields, footer. */
-export function textOf(body: any): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function textOf(body: any): string {
   if (!body) return '';
   const embeds = (body.embeds ?? []) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-  return [body.content ?? '', ...embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f: { name: string; value: string }) => [f.name, f.value]), e.footer?.text ?? ''])].filter(Boolean).join('\n');
+  return [
+    body.content ?? '',
+    ...embeds.flatMap((e) => [
+      e.title ?? '',
+      e.description ?? '',
+      ...(e.fields ?? []).flatMap((f: { name: string; value: string }) => [f.name, f.value]),
+      e.footer?.text ?? '',
+    ]),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Runs one slash command as `caller` through the bot, and returns what the user saw. */
-export async function slash(f: BotFixture, name: string, options: Record<string, string | number | boolean> = {}, caller: Caller = ALICE, where: Where = {}): Promise<Answer> {
+export async function slash(
+  f: BotFixture,
+  name: string,
+  options: Record<string, string | number | boolean> = {},
+  caller: Caller = ALICE,
+  where: Where = {},
+): Promise<Answer> {
   const interaction = chatInput(f.client, f.app.deps.registry, name, options, caller, where);
   await f.bot.handleInteraction(interaction);
   return answerTo(f.rest, interaction);

@@ -22,13 +22,22 @@ let bot: DiscordBot;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'condor-gateway-'));
-  const result = createConfig({ DATABASE_PATH: join(dir, 'test.db'), MARKET_DATA: 'demo', DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID });
+  const result = createConfig({
+    DATABASE_PATH: join(dir, 'test.db'),
+    MARKET_DATA: 'demo',
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_APPLICATION_ID: APPLICATION_ID,
+  });
   if (!result.ok) throw new Error(result.error);
   app = buildApp(result.config, silentLogger);
   rest = await startDiscordRest();
   gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
   rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
-  bot = createDiscordBot({ config: { ...result.config, DISCORD_API_BASE: rest.url }, logger: silentLogger, deps: app.deps });
+  bot = createDiscordBot({
+    config: { ...result.config, DISCORD_API_BASE: rest.url },
+    logger: silentLogger,
+    deps: app.deps,
+  });
 });
 
 afterAll(async () => {
@@ -42,18 +51,41 @@ it('logs in with the token and non-privileged intents, answers an interaction fr
   await bot.start();
   await gateway.ready;
   expect(rest.find('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe(`Bot ${TOKEN}`);
-  expect(gateway.identifies).toEqual([{ token: TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessagePolls }]);
+  expect(gateway.identifies).toEqual([
+    { token: TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessagePolls },
+  ]);
   // Neither intent is privileged (GuildMembers, GuildPresences, MessageContent are not asked for).
-  const privileged = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+  const privileged =
+    GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
   expect(gateway.identifies[0]!.intents & privileged).toBe(0);
 
   const user = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null };
   gateway.dispatch('INTERACTION_CREATE', {
-    id: '1600000000000000001', application_id: APPLICATION_ID, type: 2, token: 'gateway-token', version: 1,
+    id: '1600000000000000001',
+    application_id: APPLICATION_ID,
+    type: 2,
+    token: 'gateway-token',
+    version: 1,
     data: { id: '100', name: 'help', type: 1 },
-    guild_id: GUILD_ID, channel: { id: CHANNEL_ID, type: 0 }, channel_id: CHANNEL_ID,
-    member: { user, roles: [], permissions: '0', nick: null, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
-    app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: {}, context: 0,
+    guild_id: GUILD_ID,
+    channel: { id: CHANNEL_ID, type: 0 },
+    channel_id: CHANNEL_ID,
+    member: {
+      user,
+      roles: [],
+      permissions: '0',
+      nick: null,
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: '0',
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
   });
   const callback = await rest.waitFor('POST', /^\/interactions\/1600000000000000001\/gateway-token\/callback$/);
   expect(callback.body.type).toBe(4);
@@ -64,13 +96,50 @@ it('logs in with the token and non-privileged intents, answers an interaction fr
   // An Adopt vote on a poll in a known thread reaches the vote handler, which reads the poll back.
   const THREAD_ID = '1700000000000000001';
   gateway.dispatch('GUILD_CREATE', {
-    id: GUILD_ID, name: 'Traders', icon: null, owner_id: '600000000000000003', features: [], roles: [], emojis: [], stickers: [], members: [], presences: [], voice_states: [],
-    channels: [{ id: CHANNEL_ID, type: 0, name: 'condors', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
-    threads: [{ id: THREAD_ID, type: 11, name: 'Hedge k3m9tq L1', guild_id: GUILD_ID, parent_id: CHANNEL_ID, owner_id: BOT_USER.id, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date(0).toISOString(), locked: false } }],
-    member_count: 3, large: false, unavailable: false,
+    id: GUILD_ID,
+    name: 'Traders',
+    icon: null,
+    owner_id: '600000000000000003',
+    features: [],
+    roles: [],
+    emojis: [],
+    stickers: [],
+    members: [],
+    presences: [],
+    voice_states: [],
+    channels: [
+      { id: CHANNEL_ID, type: 0, name: 'condors', guild_id: GUILD_ID, position: 0, permission_overwrites: [] },
+    ],
+    threads: [
+      {
+        id: THREAD_ID,
+        type: 11,
+        name: 'Hedge k3m9tq L1',
+        guild_id: GUILD_ID,
+        parent_id: CHANNEL_ID,
+        owner_id: BOT_USER.id,
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: 1440,
+          archive_timestamp: new Date(0).toISOString(),
+          locked: false,
+        },
+      },
+    ],
+    member_count: 3,
+    large: false,
+    unavailable: false,
   });
-  rest.script('GET', new RegExp(`^/channels/${THREAD_ID}/messages/1800000000000000001$`), { body: { id: '1800000000000000001', channel_id: THREAD_ID, author: { ...BOT_USER, id: '1' }, content: 'not a poll' } });
-  gateway.dispatch('MESSAGE_POLL_VOTE_ADD', { user_id: user.id, channel_id: THREAD_ID, message_id: '1800000000000000001', guild_id: GUILD_ID, answer_id: 1 });
+  rest.script('GET', new RegExp(`^/channels/${THREAD_ID}/messages/1800000000000000001$`), {
+    body: { id: '1800000000000000001', channel_id: THREAD_ID, author: { ...BOT_USER, id: '1' }, content: 'not a poll' },
+  });
+  gateway.dispatch('MESSAGE_POLL_VOTE_ADD', {
+    user_id: user.id,
+    channel_id: THREAD_ID,
+    message_id: '1800000000000000001',
+    guild_id: GUILD_ID,
+    answer_id: 1,
+  });
   await rest.waitFor('GET', new RegExp(`^/channels/${THREAD_ID}/messages/1800000000000000001$`));
 
   await bot.stop();

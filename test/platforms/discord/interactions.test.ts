@@ -12,7 +12,9 @@ import { answerTo, botFixture, slash, textOf, type BotFixture } from './fixture.
 /** A promise the test resolves by hand. */
 function gate<T = void>() {
   let open!: (value: T) => void;
-  const promise = new Promise<T>((resolve) => { open = resolve; });
+  const promise = new Promise<T>((resolve) => {
+    open = resolve;
+  });
   return { promise, open };
 }
 
@@ -42,7 +44,14 @@ beforeEach(() => {
   f.logs.length = 0;
 });
 
-const STRIKES = { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385, expiry: '2026-04-24', credit: 14.2 };
+const STRIKES = {
+  long_put: 5615,
+  short_put: 5665,
+  short_call: 6335,
+  long_call: 6385,
+  expiry: '2026-04-24',
+  credit: 14.2,
+};
 
 describe('slow commands', () => {
   it('defer within the window, show progress, then edit the answer in when the command finishes', async () => {
@@ -63,7 +72,11 @@ describe('slow commands', () => {
     backtestGate.open({ title: 'Backtest 1990-2025', visibility: 'caller', lines: ['done'], footer: [NOT_ADVICE] });
     await handled;
     const answer = answerTo(f.rest, interaction);
-    expect(answer.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual(['POST callback', 'PATCH @original', 'PATCH @original']);
+    expect(answer.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual([
+      'POST callback',
+      'PATCH @original',
+      'PATCH @original',
+    ]);
     expect(answer.final.embeds[0].title).toBe('Backtest 1990-2025');
     // The progress line is cleared from the final message.
     expect(answer.final.content).toBe('');
@@ -73,7 +86,12 @@ describe('slow commands', () => {
   it('a command not marked defer that is still running is deferred automatically, then edited', async () => {
     const slow = gate();
     const original = f.app.deps.market;
-    const waiting: MarketPort = { snapshot: async (options) => { await slow.promise; return original.snapshot(options); } };
+    const waiting: MarketPort = {
+      snapshot: async (options) => {
+        await slow.promise;
+        return original.snapshot(options);
+      },
+    };
     f.app.deps.market = waiting;
     try {
       const interaction = chatInput(f.client, f.app.deps.registry, 'market');
@@ -102,7 +120,9 @@ describe('text a user typed', () => {
     expect(description).toContain('Note: @\u200beveryone \\<@&123\\> \\<@456\\> \\*\\*bold\\*\\* \\[link\\](http://x)');
     expect(description).not.toMatch(/(^|[^\\])<@/);
     expect(description).not.toContain('@everyone');
-    for (const request of f.rest.requests.filter((r) => r.method !== 'DELETE' && !(r.path.endsWith('/callback') && r.body.type === 5))) {
+    for (const request of f.rest.requests.filter(
+      (r) => r.method !== 'DELETE' && !(r.path.endsWith('/callback') && r.body.type === 5),
+    )) {
       const body = request.path.endsWith('/callback') ? request.body.data : request.body;
       expect(body.allowed_mentions).toEqual({ parse: [] });
     }
@@ -110,7 +130,9 @@ describe('text a user typed', () => {
 
   it('an echoed option value is escaped too', async () => {
     const answer = await slash(f, 'help', { command: '**x** @here <@&1>' });
-    expect(answer.final.embeds[0].description).toBe('Unknown command \\*\\*x\\*\\* @\u200bhere \\<@&1\\>: /help lists them all.');
+    expect(answer.final.embeds[0].description).toBe(
+      'Unknown command \\*\\*x\\*\\* @\u200bhere \\<@&1\\>: /help lists them all.',
+    );
   });
 });
 
@@ -118,7 +140,9 @@ describe('channel subscriptions', () => {
   it('a member without Manage Channels is refused', async () => {
     const answer = await slash(f, 'subscribe', { kind: 'channel' }, ALICE);
     expect(answer.ephemeral).toBe(true);
-    expect(answer.final.embeds[0].description).toBe('Only members with Manage Channels (or Manage Server) can subscribe this channel.');
+    expect(answer.final.embeds[0].description).toBe(
+      'Only members with Manage Channels (or Manage Server) can subscribe this channel.',
+    );
     expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([]);
   });
 
@@ -126,7 +150,9 @@ describe('channel subscriptions', () => {
     const answer = await slash(f, 'subscribe', { kind: 'channel', time: '09:50' }, ADMIN);
     expect(answer.ephemeral).toBe(true);
     expect(answer.final.embeds[0].title).toBe('Subscribed');
-    expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([expect.objectContaining({ kind: 'channel', time: '09:50', active: true, userId: null })]);
+    expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([
+      expect.objectContaining({ kind: 'channel', time: '09:50', active: true, userId: null }),
+    ]);
   });
 
   it('Manage Server counts too, and can unsubscribe', async () => {
@@ -139,11 +165,17 @@ describe('channel subscriptions', () => {
   it('in a DM, /subscribe is personal (and channel is refused)', async () => {
     const personal = await slash(f, 'subscribe', {}, BOB, { guildId: null });
     expect(personal.final.embeds[0].title).toBe('Subscribed');
-    expect(personal.final.embeds[0].description).toMatch(/^Daily personal summary at 09:45 America\/New\\_York on NYSE trading days, to this private chat\./);
+    expect(personal.final.embeds[0].description).toMatch(
+      /^Daily personal summary at 09:45 America\/New\\_York on NYSE trading days, to this private chat\./,
+    );
     const bobUser = f.app.store.users.resolve('discord', BOB.id, 'bob');
-    expect(f.app.store.subscriptions.forChat('discord', BOB.id)).toEqual([expect.objectContaining({ kind: 'personal', userId: bobUser })]);
+    expect(f.app.store.subscriptions.forChat('discord', BOB.id)).toEqual([
+      expect.objectContaining({ kind: 'personal', userId: bobUser }),
+    ]);
     const channel = await slash(f, 'subscribe', { kind: 'channel' }, BOB, { guildId: null });
-    expect(channel.final.embeds[0].description).toBe('Option kind=channel works in a channel or group; here use /subscribe personal.');
+    expect(channel.final.embeds[0].description).toBe(
+      'Option kind=channel works in a channel or group; here use /subscribe personal.',
+    );
   });
 });
 
@@ -164,7 +196,8 @@ describe('autocomplete of position ids', () => {
     const choices = answer.final.choices as { name: string; value: string }[];
     expect(choices.map((c) => c.value).sort()).toEqual([...ids].sort());
     expect(choices.map((c) => c.value)).not.toContain(aliceId);
-    for (const choice of choices) expect(choice.name).toMatch(new RegExp(`^${choice.value} · 56[05]0/6335 Apr24 [+-]?\\$[\\d,]+$`));
+    for (const choice of choices)
+      expect(choice.name).toMatch(new RegExp(`^${choice.value} · 56[05]0/6335 Apr24 [+-]?\\$[\\d,]+$`));
 
     const typed = autocomplete(f.client, f.app.deps.registry, 'hedge', 'id', '5650/', BOB);
     await f.bot.handleInteraction(typed);
@@ -181,7 +214,11 @@ describe('autocomplete of position ids', () => {
 describe('error boundary', () => {
   it('an unexpected failure inside a command shows a reference, never a stack', async () => {
     const original = f.app.deps.market;
-    f.app.deps.market = { snapshot: async () => { throw new Error('socket hang up at fetchQuote (/src/market/cboe.ts:12:3)'); } };
+    f.app.deps.market = {
+      snapshot: async () => {
+        throw new Error('socket hang up at fetchQuote (/src/market/cboe.ts:12:3)');
+      },
+    };
     try {
       const answer = await slash(f, 'market');
       expect(answer.ephemeral).toBe(true);
@@ -195,14 +232,21 @@ describe('error boundary', () => {
 
   it('when Discord refuses the answer, it follows up with a reference instead', async () => {
     const interaction = chatInput(f.client, f.app.deps.registry, 'condor eval', { ...STRIKES, expiry: '45' });
-    f.rest.script('PATCH', new RegExp(`/${interaction.token}/messages/@original$`), { status: 400, body: { code: 50035, message: 'Invalid Form Body' } });
+    f.rest.script('PATCH', new RegExp(`/${interaction.token}/messages/@original$`), {
+      status: 400,
+      body: { code: 50035, message: 'Invalid Form Body' },
+    });
     await f.bot.handleInteraction(interaction);
     const failed = answerTo(f.rest, interaction);
     expect(failed.requests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH']);
     expect(failed.final.content).toMatch(/^Something went wrong on my side\. It is logged as ref [A-Z2-9]{6}\.$/);
     expect(failed.final.allowed_mentions).toEqual({ parse: [] });
     const logged = f.logs.find((entry) => entry.level === 'error');
-    expect(logged?.object).toMatchObject({ interactionId: interaction.id, code: 50035, reference: expect.stringMatching(/^[A-Z2-9]{6}$/) });
+    expect(logged?.object).toMatchObject({
+      interactionId: interaction.id,
+      code: 50035,
+      reference: expect.stringMatching(/^[A-Z2-9]{6}$/),
+    });
     expect(failed.final.content).toContain(String(logged!.object.reference));
   });
 });

@@ -18,9 +18,27 @@ describe('registration payload', () => {
   });
 
   it('groups /condor and /position as subcommands and keeps the other roots plain', () => {
-    expect(payload.map((c) => c.name)).toEqual(['condor', 'position', 'hedge', 'market', 'signal', 'subscribe', 'settings', 'link', 'backtest', 'help']);
+    expect(payload.map((c) => c.name)).toEqual([
+      'condor',
+      'position',
+      'hedge',
+      'market',
+      'signal',
+      'subscribe',
+      'settings',
+      'link',
+      'backtest',
+      'help',
+    ]);
     const position = payload.find((c) => c.name === 'position')!;
-    expect(position.options!.map((o) => [o.name, o.type])).toEqual([['add', 1], ['list', 1], ['show', 1], ['close', 1], ['history', 1], ['export', 1]]);
+    expect(position.options!.map((o) => [o.name, o.type])).toEqual([
+      ['add', 1],
+      ['list', 1],
+      ['show', 1],
+      ['close', 1],
+      ['history', 1],
+      ['export', 1],
+    ]);
     const condor = payload.find((c) => c.name === 'condor')!;
     expect(condor.options!.map((o) => o.name)).toEqual(['eval', 'suggest']);
     expect(payload.find((c) => c.name === 'market')!.options).toBeUndefined();
@@ -33,24 +51,61 @@ describe('registration payload', () => {
       name: 'hedge',
       description: 'ALVH VIX call-spread hedge layers for a position; share it or adopt a layer',
       options: [
-        { name: 'id', description: 'Position id (see /position list)', required: true, type: 3, max_length: 12, autocomplete: true },
-        { name: 'share', description: 'Post the proposal to this channel and open a discussion', required: false, type: 5 },
-        { name: 'adopt', description: 'Record that you bought this layer (1-5)', required: false, type: 4, min_value: 1, max_value: 5 },
+        {
+          name: 'id',
+          description: 'Position id (see /position list)',
+          required: true,
+          type: 3,
+          max_length: 12,
+          autocomplete: true,
+        },
+        {
+          name: 'share',
+          description: 'Post the proposal to this channel and open a discussion',
+          required: false,
+          type: 5,
+        },
+        {
+          name: 'adopt',
+          description: 'Record that you bought this layer (1-5)',
+          required: false,
+          type: 4,
+          min_value: 1,
+          max_value: 5,
+        },
       ],
     });
-    const add = payload.find((c) => c.name === 'position')!.options!.find((o) => o.name === 'add') as { options: { name: string; type: number; required: boolean; min_value?: number; max_length?: number; choices?: unknown }[] };
+    const add = payload.find((c) => c.name === 'position')!.options!.find((o) => o.name === 'add') as {
+      options: {
+        name: string;
+        type: number;
+        required: boolean;
+        min_value?: number;
+        max_length?: number;
+        choices?: unknown;
+      }[];
+    };
     const byName = Object.fromEntries(add.options.map((o) => [o.name, o]));
     expect(byName.long_put).toMatchObject({ type: 10, required: true, min_value: 0 });
     expect(byName.expiry).toMatchObject({ type: 3, required: true, max_length: 10 });
     expect(byName.qty).toMatchObject({ type: 4, required: false, min_value: 1, max_value: 10000 });
     expect(byName.note).toMatchObject({ type: 3, required: false, max_length: 200 });
-    expect(byName.underlying).toMatchObject({ type: 3, choices: [{ name: 'spx', value: 'spx' }, { name: 'xsp', value: 'xsp' }, { name: 'spy', value: 'spy' }] });
+    expect(byName.underlying).toMatchObject({
+      type: 3,
+      choices: [
+        { name: 'spx', value: 'spx' },
+        { name: 'xsp', value: 'xsp' },
+        { name: 'spy', value: 'spy' },
+      ],
+    });
   });
 
   it("respects Discord's limits for the whole registry", () => {
-    for (const scope of ['guild', 'global'] as const) expect(payloadProblems(applicationCommands(registry, { scope }))).toEqual([]);
+    for (const scope of ['guild', 'global'] as const)
+      expect(payloadProblems(applicationCommands(registry, { scope }))).toEqual([]);
     // The same rules, checked independently of payloadProblems.
-    const walk = (options: any[] | undefined, path: string): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const walk = (options: any[] | undefined, path: string): void => {
       if (!options) return;
       expect(options.length, path).toBeLessThanOrEqual(25);
       const required = options.map((o) => Boolean(o.required));
@@ -72,7 +127,16 @@ describe('registration payload', () => {
   });
 
   it('finds broken payloads (the limit checker can fail)', () => {
-    const broken = [{ name: 'Bad-Name', description: 'x'.repeat(101), options: [{ name: 'b', description: 'b', type: 3, required: false }, { name: 'a', description: 'a', type: 3, required: true }] }];
+    const broken = [
+      {
+        name: 'Bad-Name',
+        description: 'x'.repeat(101),
+        options: [
+          { name: 'b', description: 'b', type: 3, required: false },
+          { name: 'a', description: 'a', type: 3, required: true },
+        ],
+      },
+    ];
     expect(payloadProblems(broken as never)).toEqual([
       'Bad-Name: name must match [a-z0-9_]{1,32}',
       'Bad-Name: description must be 1-100 characters',
@@ -82,7 +146,9 @@ describe('registration payload', () => {
 
   it('says where global commands work (servers and DMs with the bot)', () => {
     const global = applicationCommands(registry, { scope: 'global' });
-    expect(global.every((c) => JSON.stringify(c.contexts) === '[0,1]' && JSON.stringify(c.integration_types) === '[0]')).toBe(true);
+    expect(
+      global.every((c) => JSON.stringify(c.contexts) === '[0,1]' && JSON.stringify(c.integration_types) === '[0]'),
+    ).toBe(true);
     expect(payload.every((c) => c.contexts === undefined)).toBe(true);
   });
 });
@@ -98,13 +164,22 @@ describe('registerCommands', () => {
 
   it('bulk-overwrites the guild commands when a guild is given, idempotently', async () => {
     rest.reset();
-    const options = { token: 'test-token-not-a-secret', applicationId: APP, guildId: GUILD, apiBase: rest.url, registry };
+    const options = {
+      token: 'test-token-not-a-secret',
+      applicationId: APP,
+      guildId: GUILD,
+      apiBase: rest.url,
+      registry,
+    };
     const first = await registerCommands(options);
     const second = await registerCommands(options);
     expect(first).toBe(10);
     expect(second).toBe(10);
     const puts = rest.find('PUT', /commands$/);
-    expect(puts.map((r) => r.path)).toEqual([`/applications/${APP}/guilds/${GUILD}/commands`, `/applications/${APP}/guilds/${GUILD}/commands`]);
+    expect(puts.map((r) => r.path)).toEqual([
+      `/applications/${APP}/guilds/${GUILD}/commands`,
+      `/applications/${APP}/guilds/${GUILD}/commands`,
+    ]);
     expect(puts[0]!.headers.authorization).toBe('Bot test-token-not-a-secret');
     expect(puts[1]!.body).toEqual(puts[0]!.body);
     expect(puts[0]!.body).toEqual(JSON.parse(JSON.stringify(applicationCommands(registry, { scope: 'guild' }))));
@@ -113,7 +188,12 @@ describe('registerCommands', () => {
 
   it('registers globally without a guild', async () => {
     rest.reset();
-    const count = await registerCommands({ token: 'test-token-not-a-secret', applicationId: APP, apiBase: rest.url, registry });
+    const count = await registerCommands({
+      token: 'test-token-not-a-secret',
+      applicationId: APP,
+      apiBase: rest.url,
+      registry,
+    });
     expect(count).toBe(10);
     expect(rest.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /applications/${APP}/commands`]);
     expect(rest.requests[0]!.body[0].contexts).toEqual([0, 1]);
@@ -122,6 +202,8 @@ describe('registerCommands', () => {
   it('surfaces a refusal (bad token) as an error', async () => {
     rest.reset();
     rest.script('PUT', /commands$/, { status: 401, body: { code: 0, message: '401: Unauthorized' } });
-    await expect(registerCommands({ token: 'wrong-token-xxxxxxxxxxxx', applicationId: APP, apiBase: rest.url, registry })).rejects.toThrow(/Unauthorized/);
+    await expect(
+      registerCommands({ token: 'wrong-token-xxxxxxxxxxxx', applicationId: APP, apiBase: rest.url, registry }),
+    ).rejects.toThrow(/Unauthorized/);
   });
 });

@@ -13,7 +13,8 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-const inGroup = (userId: number, firstName = 'Bob') => h.client({ userId, firstName, chatId: GROUP, type: 'supergroup', chatTitle: 'Condor traders' });
+const inGroup = (userId: number, firstName = 'Bob') =>
+  h.client({ userId, firstName, chatId: GROUP, type: 'supergroup', chatTitle: 'Condor traders' });
 const privately = (userId: number, firstName = 'Bob') => h.client({ userId, firstName });
 
 async function recordPosition(userId: number): Promise<string> {
@@ -50,24 +51,33 @@ describe('commands in a group', () => {
   });
 
   it('tells the group how to start a private chat when the user never did (403), without leaking the answer', async () => {
-    h.fake.intercept('sendMessage', (call) => (String(call.body.chat_id) === '303' ? apiError(403, "Forbidden: bot can't initiate conversation with a user") : undefined));
+    h.fake.intercept('sendMessage', (call) =>
+      String(call.body.chat_id) === '303'
+        ? apiError(403, "Forbidden: bot can't initiate conversation with a user")
+        : undefined,
+    );
     const calls = await h.say(inGroup(303, 'Carol'), '/position list');
     const sent = messagesIn(calls);
     expect(sent.map((m) => m.chatId)).toEqual(['303', String(GROUP)]);
-    expect(sent[1]!.html).toBe('Carol, I answer this in private: open <a href="https://t.me/TestNameBot?start=hi">t.me/TestNameBot?start=hi</a>, press Start, then send the command again.');
+    expect(sent[1]!.html).toBe(
+      'Carol, I answer this in private: open <a href="https://t.me/TestNameBot?start=hi">t.me/TestNameBot?start=hi</a>, press Start, then send the command again.',
+    );
     expect(sent[1]!.html).not.toContain('positions');
   });
 });
 
 describe('subscribing a group needs a chat administrator', () => {
-  const channelSubscriptions = () => h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
+  const channelSubscriptions = () =>
+    h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
 
   it('refuses a plain member, after asking Telegram', async () => {
     const calls = await h.say(inGroup(404), '/subscribe@TestNameBot channel');
     expect(h.fake.callsTo('getChatMember').map((c) => [c.body.chat_id, c.body.user_id])).toEqual([[GROUP, 404]]);
     const [answer] = messagesIn(calls);
     expect(answer!.chatId).toBe('404');
-    expect(answer!.html).toBe('<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.');
+    expect(answer!.html).toBe(
+      '<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.',
+    );
     expect(channelSubscriptions()).toEqual([]);
   });
 
@@ -75,7 +85,9 @@ describe('subscribing a group needs a chat administrator', () => {
     h.fake.members.set(`${GROUP}:404`, status);
     const calls = await h.say(inGroup(404), '/subscribe channel 09:30');
     expect(messagesIn(calls)[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:30/);
-    expect(channelSubscriptions()).toEqual([expect.objectContaining({ chatId: String(GROUP), time: '09:30', platform: 'telegram' })]);
+    expect(channelSubscriptions()).toEqual([
+      expect.objectContaining({ chatId: String(GROUP), time: '09:30', platform: 'telegram' }),
+    ]);
   });
 
   it('asks Telegram about rights only for /subscribe', async () => {
@@ -105,7 +117,9 @@ describe('hedge discussion', () => {
     expect(poll.body.options).toEqual(['Adopt', 'Skip', 'Need more data']);
     expect(poll.body.is_anonymous).toBe(false);
     const layer = /layer (\d)/.exec(String(poll.body.question))![1];
-    expect(poll.body.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}` }]] });
+    expect(poll.body.reply_markup).toEqual({
+      inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}` }]],
+    });
     expect(h.bot.polls.size).toBe(1);
   });
 
@@ -113,34 +127,64 @@ describe('hedge discussion', () => {
     const { id } = await share(505);
     // The fake numbers its polls: this harness's first one.
     const pollId = 'poll-1';
-    expect(h.bot.polls.get(pollId, h.clock.now())).toMatchObject({ chatId: String(GROUP), adoptOption: 0, adopt: { command: 'hedge' } });
-    const vote = (userId: number, options: number[]) => h.deliver({ update_id: 70_000 + userId, poll_answer: { poll_id: pollId, user: { id: userId, is_bot: false, first_name: userId === 505 ? 'Dora' : 'Eve' }, option_ids: options } });
+    expect(h.bot.polls.get(pollId, h.clock.now())).toMatchObject({
+      chatId: String(GROUP),
+      adoptOption: 0,
+      adopt: { command: 'hedge' },
+    });
+    const vote = (userId: number, options: number[]) =>
+      h.deliver({
+        update_id: 70_000 + userId,
+        poll_answer: {
+          poll_id: pollId,
+          user: { id: userId, is_bot: false, first_name: userId === 505 ? 'Dora' : 'Eve' },
+          option_ids: options,
+        },
+      });
 
     expect(await vote(505, [1])).toEqual([]);
     expect(await vote(505, [])).toEqual([]);
 
     const [own] = messagesIn(await vote(505, [0]));
     expect(own!.chatId).toBe('505');
-    expect(own!.html).toMatch(new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>\nYour Adopt vote in Condor traders:\nVIX `));
+    expect(own!.html).toMatch(
+      new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>\nYour Adopt vote in Condor traders:\nVIX `),
+    );
     const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
-    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers.map((layer) => layer.layer)).toEqual([1]);
+    expect(
+      h.app.store
+        .forUser(owner)
+        .positions.get(id)!
+        .hedgeLayers.map((layer) => layer.layer),
+    ).toEqual([1]);
     // A second Adopt vote does not record the layer twice.
-    expect(messagesIn(await vote(505, [0]))[0]!.html).toMatch(/^<b>✗ Not done<\/b>\nYour Adopt vote in Condor traders:\nLayer 1 is already active/);
+    expect(messagesIn(await vote(505, [0]))[0]!.html).toMatch(
+      /^<b>✗ Not done<\/b>\nYour Adopt vote in Condor traders:\nLayer 1 is already active/,
+    );
     expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
 
     // Someone else's vote runs as them: it cannot touch Dora's position, and says why.
     const [other] = messagesIn(await vote(606, [0]));
     expect(other!.chatId).toBe('606');
-    expect(other!.html).toBe(`<b>✗ Not done</b>\nYour Adopt vote in Condor traders:\nNo position ${id} in your positions; see /position list.`);
+    expect(other!.html).toBe(
+      `<b>✗ Not done</b>\nYour Adopt vote in Condor traders:\nNo position ${id} in your positions; see /position list.`,
+    );
   });
 
   it('tells a voter who never started the bot, in the group', async () => {
     await share(505);
-    h.fake.intercept('sendMessage', (call) => (String(call.body.chat_id) === '707' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined));
-    const calls = await h.deliver({ update_id: 80_001, poll_answer: { poll_id: 'poll-1', user: { id: 707, is_bot: false, first_name: 'Finn' }, option_ids: [0] } });
+    h.fake.intercept('sendMessage', (call) =>
+      String(call.body.chat_id) === '707' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
+    );
+    const calls = await h.deliver({
+      update_id: 80_001,
+      poll_answer: { poll_id: 'poll-1', user: { id: 707, is_bot: false, first_name: 'Finn' }, option_ids: [0] },
+    });
     const sent = messagesIn(calls);
     expect(sent.at(-1)!.chatId).toBe(String(GROUP));
-    expect(sent.at(-1)!.html).toMatch(/^Finn, I could not tell you what your Adopt vote did: open <a href="https:\/\/t\.me\/TestNameBot\?start=hi">/);
+    expect(sent.at(-1)!.html).toMatch(
+      /^Finn, I could not tell you what your Adopt vote did: open <a href="https:\/\/t\.me\/TestNameBot\?start=hi">/,
+    );
   });
 
   it('falls back to a plain message saying what was missing when polls are not allowed', async () => {
@@ -149,15 +193,23 @@ describe('hedge discussion', () => {
     const sent = messagesIn(calls);
     const fallback = sent.at(-1)!;
     expect(fallback.chatId).toBe(String(GROUP));
-    expect(fallback.html).toContain('I could not open a poll here (Bad Request: not enough rights to send polls to the chat).');
-    expect(fallback.body.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Adopt', callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d$`)) }]] });
+    expect(fallback.html).toContain(
+      'I could not open a poll here (Bad Request: not enough rights to send polls to the chat).',
+    );
+    expect(fallback.body.reply_markup).toEqual({
+      inline_keyboard: [
+        [{ text: 'Adopt', callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d$`)) }],
+      ],
+    });
   });
 
   it('does not open a poll in a private chat (share is for groups)', async () => {
     const id = await recordPosition(505);
     const calls = await h.say(privately(505), `/hedge ${id} share=true`);
     expect(calls.some((call) => call.method === 'sendPoll')).toBe(false);
-    expect(messagesIn(calls)[0]!.html).toBe('<b>✗ Not done</b>\nOption share works in a channel or group: run /hedge there with share=true.');
+    expect(messagesIn(calls)[0]!.html).toBe(
+      '<b>✗ Not done</b>\nOption share works in a channel or group: run /hedge there with share=true.',
+    );
   });
 });
 
@@ -171,17 +223,24 @@ describe('buttons', () => {
     expect(answer!.html).toBe(`<b>✗ Not done</b>\nNo position ${id} in your positions; see /position list.`);
     const answered = calls.filter((call) => call.method === 'answerCallbackQuery');
     expect(answered).toHaveLength(1);
-    expect(answered[0]!.body.text).toBe(`No position ${id} in your positions; see /position list. (answered in private)`);
+    expect(answered[0]!.body.text).toBe(
+      `No position ${id} in your positions; see /position list. (answered in private)`,
+    );
 
     const own = await h.press(inGroup(505, 'Dora'), `cx:position show|id=${id}`);
     expect(messagesIn(own)[0]!.html).toMatch(new RegExp(`^<b>${id}: `));
-    expect(own.filter((call) => call.method === 'answerCallbackQuery')[0]!.body.text).toMatch(/\(answered in private\)$/);
+    expect(own.filter((call) => call.method === 'answerCallbackQuery')[0]!.body.text).toMatch(
+      /\(answered in private\)$/,
+    );
   });
 
   it('answer a stale or foreign payload without running anything', async () => {
     const calls = await h.press(privately(505), 'not-ours');
     expect(calls.map((call) => call.method)).toEqual(['answerCallbackQuery']);
-    expect(calls[0]!.body).toMatchObject({ text: 'This button no longer works: type the command instead.', show_alert: true });
+    expect(calls[0]!.body).toMatchObject({
+      text: 'This button no longer works: type the command instead.',
+      show_alert: true,
+    });
   });
 });
 
@@ -189,7 +248,10 @@ describe('anonymous admins and errors', () => {
   const anonymous = (text: string) => ({
     update_id: 90_000 + text.length,
     message: {
-      message_id: 5, date: 1, text, entities: [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }],
+      message_id: 5,
+      date: 1,
+      text,
+      entities: [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }],
       chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
       from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
       sender_chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
@@ -216,6 +278,8 @@ describe('anonymous admins and errors', () => {
     expect(sent).toHaveLength(2);
     const reference = /ref ([A-Z0-9]{6})/.exec(sent[1]!.html)![1];
     expect(sent[1]!.html).toBe(`Something went wrong on my side (ref ${reference}).`);
-    expect(h.logger.entries.some((entry) => entry.level === 'error' && entry.object.reference === reference)).toBe(true);
+    expect(h.logger.entries.some((entry) => entry.level === 'error' && entry.object.reference === reference)).toBe(
+      true,
+    );
   });
 });

@@ -15,7 +15,13 @@ const discordAlice: Identity = {
   platform: 'discord',
   platformUserId: '310000000000000001',
   displayName: 'alice_dc',
-  chat: { platform: 'discord', id: '320000000000000001', kind: 'group', guildId: '330000000000000001', callerCanManage: false },
+  chat: {
+    platform: 'discord',
+    id: '320000000000000001',
+    kind: 'group',
+    guildId: '330000000000000001',
+    callerCanManage: false,
+  },
 };
 
 async function onDiscord(line: string, identity: Identity = discordAlice) {
@@ -44,13 +50,17 @@ describe('linking Discord and Telegram', () => {
     const onDiscordAdd = await onDiscord('/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 note=discord');
     expect(onDiscordAdd.title).toMatch(/recorded$/);
     await onDiscord('/settings profit_target=40%');
-    expect(await onTelegram(101, '/position add 5600 5650 6350 6400 2027-01-08 credit=12.5 note=telegram')).toMatch(/^<b>✓ Position/);
+    expect(await onTelegram(101, '/position add 5600 5650 6350 6400 2027-01-08 credit=12.5 note=telegram')).toMatch(
+      /^<b>✓ Position/,
+    );
     expect(await onTelegram(101, '/settings profit_target=60% stop_loss=3')).toMatch(/^<b>✓ Settings saved/);
     expect(count('SELECT count(*) FROM users')).toBe(2);
 
     const code = await discordCode();
     const linked = await onTelegram(101, `/link ${code}`);
-    expect(linked).toBe('<b>✓ Accounts linked</b>\nLinked: Discord (alice_dc) + Telegram (Alice). 1 position moved over; settings kept.\nYou now see the same positions on both platforms.');
+    expect(linked).toBe(
+      '<b>✓ Accounts linked</b>\nLinked: Discord (alice_dc) + Telegram (Alice). 1 position moved over; settings kept.\nYou now see the same positions on both platforms.',
+    );
 
     // One user, two identities, the two positions once each.
     expect(count('SELECT count(*) FROM users')).toBe(1);
@@ -72,7 +82,9 @@ describe('linking Discord and Telegram', () => {
     expect(listing).toContain('Already linked: Discord (alice_dc). Undo with /link unlink=discord.');
 
     // Undo from Telegram: Discord starts over empty, the positions stay with this account.
-    expect(await onTelegram(101, '/link unlink=discord')).toBe('<b>Unlinked</b>\nDiscord is no longer linked; your positions stay with the remaining account.');
+    expect(await onTelegram(101, '/link unlink=discord')).toBe(
+      '<b>Unlinked</b>\nDiscord is no longer linked; your positions stay with the remaining account.',
+    );
     expect(await onTelegram(101, '/position list')).toMatch(/^<b>Your open positions \(2\)<\/b>/);
     expect((await onDiscord('/position list')).lines).toEqual([expect.stringMatching(/^No open positions\./)]);
     expect(count('SELECT count(*) FROM positions')).toBe(2);
@@ -80,7 +92,13 @@ describe('linking Discord and Telegram', () => {
 
   it('answers /link typed in a group in the private chat', async () => {
     const code = await discordCode();
-    const group = h.client({ userId: 102, firstName: 'Alice', chatId: -5005, type: 'supergroup', chatTitle: 'Traders' });
+    const group = h.client({
+      userId: 102,
+      firstName: 'Alice',
+      chatId: -5005,
+      type: 'supergroup',
+      chatTitle: 'Traders',
+    });
     const sent = messagesIn(await h.say(group, `/link@TestNameBot ${code}`));
     expect(sent.map((m) => m.chatId)).toEqual(['102', '-5005']);
     expect(sent[0]!.html).toMatch(/^<b>✓ Accounts linked<\/b>/);
@@ -90,28 +108,41 @@ describe('linking Discord and Telegram', () => {
   it('expires a code after 10 minutes', async () => {
     const stale = await discordCode();
     h.clock.advance(10 * 60_000);
-    expect(await onTelegram(101, `/link ${stale}`)).toBe('<b>✗ Not done</b>\nThat code has expired (codes last 10 minutes): ask for a new code with /link on the other platform (4 tries left).');
+    expect(await onTelegram(101, `/link ${stale}`)).toBe(
+      '<b>✗ Not done</b>\nThat code has expired (codes last 10 minutes): ask for a new code with /link on the other platform (4 tries left).',
+    );
     expect(count('SELECT count(*) FROM identities')).toBe(2);
 
     const fresh = await discordCode();
     h.clock.advance(10 * 60_000 - 1_000);
-    expect(await onTelegram(101, `/link ${fresh.toLowerCase().replace('-', '')}`)).toMatch(/^<b>✓ Accounts linked<\/b>/);
+    expect(await onTelegram(101, `/link ${fresh.toLowerCase().replace('-', '')}`)).toMatch(
+      /^<b>✓ Accounts linked<\/b>/,
+    );
   });
 
   it('takes a code once', async () => {
     const code = await discordCode();
     expect(await onTelegram(101, `/link ${code}`)).toMatch(/^<b>✓ Accounts linked<\/b>/);
-    expect(await onTelegram(202, `/link ${code}`, 'Mallory')).toBe('<b>✗ Not done</b>\nThat code was already used: ask for a new code with /link on the other platform (4 tries left).');
+    expect(await onTelegram(202, `/link ${code}`, 'Mallory')).toBe(
+      '<b>✗ Not done</b>\nThat code was already used: ask for a new code with /link on the other platform (4 tries left).',
+    );
     expect(count('SELECT count(*) FROM identities')).toBe(3);
-    expect(count("SELECT count(DISTINCT user_id) FROM identities WHERE platform_user_id IN ('101', '310000000000000001')")).toBe(1);
+    expect(
+      count("SELECT count(DISTINCT user_id) FROM identities WHERE platform_user_id IN ('101', '310000000000000001')"),
+    ).toBe(1);
   });
 
   it('locks a Telegram user out after 5 wrong codes, and burns the right code they then try', async () => {
     const answers: string[] = [];
-    for (const wrong of ['AAAA-AAAA', 'BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD', 'EEEE-EEEE']) answers.push(await onTelegram(303, `/link ${wrong}`, 'Guesser'));
-    expect(answers[0]).toBe('<b>✗ Not done</b>\nNo such code: check it, or ask for a new code with /link on the other platform (4 tries left).');
+    for (const wrong of ['AAAA-AAAA', 'BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD', 'EEEE-EEEE'])
+      answers.push(await onTelegram(303, `/link ${wrong}`, 'Guesser'));
+    expect(answers[0]).toBe(
+      '<b>✗ Not done</b>\nNo such code: check it, or ask for a new code with /link on the other platform (4 tries left).',
+    );
     expect(answers[3]).toMatch(/\(1 try left\)\.$/);
-    expect(answers[4]).toBe('<b>✗ Not done</b>\nNo such code: check it, or ask for a new code with /link on the other platform.');
+    expect(answers[4]).toBe(
+      '<b>✗ Not done</b>\nNo such code: check it, or ask for a new code with /link on the other platform.',
+    );
 
     const right = await discordCode();
     const locked = '<b>✗ Not done</b>\nToo many wrong codes: ask for a new code with /link on the other platform.';

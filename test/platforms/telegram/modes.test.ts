@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConfig } from '../../../src/config.ts';
 import { createTelegramBot } from '../../../src/platforms/telegram/index.ts';
 import { secretMatches } from '../../../src/platforms/telegram/webhook.ts';
-import { buildTestApp, memoryLogger, messagesIn, startHarness, TOKEN, type Harness } from '../../support/telegram-harness.ts';
+import {
+  buildTestApp,
+  memoryLogger,
+  messagesIn,
+  startHarness,
+  TOKEN,
+  type Harness,
+} from '../../support/telegram-harness.ts';
 
 const SECRET = 'webhook-secret_0123456789abcdef';
 let h: Harness;
@@ -13,8 +20,12 @@ afterEach(async () => h.close());
 const update = (updateId: number, text: string) => ({
   update_id: updateId,
   message: {
-    message_id: updateId, date: 1, text, entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
-    chat: { id: 4242, type: 'private', first_name: 'Hook' }, from: { id: 4242, is_bot: false, first_name: 'Hook' },
+    message_id: updateId,
+    date: 1,
+    text,
+    entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
+    chat: { id: 4242, type: 'private', first_name: 'Hook' },
+    from: { id: 4242, is_bot: false, first_name: 'Hook' },
   },
 });
 
@@ -33,12 +44,20 @@ describe('webhook mode', () => {
   }
 
   const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${base}/telegram/hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('sets the webhook with the secret token on start and deletes it on stop', async () => {
     await startWebhook();
     const [call] = h.fake.callsTo('setWebhook');
-    expect(call!.body).toMatchObject({ url: 'https://bot.example.com/telegram/hook', secret_token: SECRET, allowed_updates: ['message', 'callback_query', 'poll_answer'] });
+    expect(call!.body).toMatchObject({
+      url: 'https://bot.example.com/telegram/hook',
+      secret_token: SECRET,
+      allowed_updates: ['message', 'callback_query', 'poll_answer'],
+    });
     await h.bot.stop();
     expect(h.fake.callsTo('deleteWebhook')).toHaveLength(1);
   });
@@ -72,7 +91,13 @@ describe('webhook mode', () => {
     expect((await fetch(`${base}/elsewhere`, { method: 'POST' })).status).toBe(404);
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, platform: 'telegram', mode: 'webhook', bot: 'TestNameBot', inflight: 0 });
+    expect(await health.json()).toEqual({
+      ok: true,
+      platform: 'telegram',
+      mode: 'webhook',
+      bot: 'TestNameBot',
+      inflight: 0,
+    });
   });
 
   it('stops listening when stopped', async () => {
@@ -90,16 +115,27 @@ describe('webhook mode', () => {
 });
 
 describe('choosing the mode from the configuration', () => {
-  it('takes main.ts\'s Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling', () => {
+  it("takes main.ts's Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling", () => {
     const app = buildTestApp();
     try {
       const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: ':memory:' };
-      const webhook = createConfig({ ...env, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: '8443' });
+      const webhook = createConfig({
+        ...env,
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        PORT: '8443',
+      });
       const polling = createConfig(env);
       if (!webhook.ok || !polling.ok) throw new Error('configuration refused');
-      expect(createTelegramBot({ config: webhook.config, logger: memoryLogger(), deps: app.deps }).mode).toBe('webhook');
-      expect(createTelegramBot({ config: polling.config, logger: memoryLogger(), deps: app.deps }).mode).toBe('polling');
-      expect(() => createTelegramBot({ config: {}, logger: memoryLogger(), deps: app.deps })).toThrow('TELEGRAM_BOT_TOKEN is not set');
+      expect(createTelegramBot({ config: webhook.config, logger: memoryLogger(), deps: app.deps }).mode).toBe(
+        'webhook',
+      );
+      expect(createTelegramBot({ config: polling.config, logger: memoryLogger(), deps: app.deps }).mode).toBe(
+        'polling',
+      );
+      expect(() => createTelegramBot({ config: {}, logger: memoryLogger(), deps: app.deps })).toThrow(
+        'TELEGRAM_BOT_TOKEN is not set',
+      );
     } finally {
       app.close();
       app.removeFiles();

@@ -3,16 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { decodeButton } from '../../../src/app/buttons.ts';
 import type { Reply } from '../../../src/app/reply.ts';
 import {
-  caption, chunkPlain, escapeHtml, renderPoll, renderTelegram, replyHtmlParts, splitPlainText, TELEGRAM_LIMITS,
+  caption,
+  chunkPlain,
+  escapeHtml,
+  renderPoll,
+  renderTelegram,
+  replyHtmlParts,
+  splitPlainText,
+  TELEGRAM_LIMITS,
 } from '../../../src/render/telegram.ts';
 import { htmlProblems } from '../../support/telegram-harness.ts';
 
 /** The text Telegram shows for an HTML part (tags dropped, entities decoded). */
-const visible = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const visible = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 describe('escaping', () => {
   it('escapes &, <, > and quotes', () => {
-    expect(escapeHtml('<b>bold</b> & "quoted" @everyone')).toBe('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; @everyone');
+    expect(escapeHtml('<b>bold</b> & "quoted" @everyone')).toBe(
+      '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; @everyone',
+    );
   });
 
   it('escapes every user string of a reply, and only the renderer writes tags', () => {
@@ -25,22 +40,26 @@ describe('escaping', () => {
       footer: ['</pre> breakout?'],
     };
     const [html] = replyHtmlParts(reply);
-    expect(html).toBe([
-      '<b>Note &lt;b&gt;me&lt;/b&gt; &amp; co</b>',
-      'a &lt;i&gt;line&lt;/i&gt; &amp; @everyone',
-      '',
-      '<b>&lt;label&gt;</b>: x &amp; y',
-      '',
-      '<pre>&lt;col&gt;\n-----\na&amp;b</pre>',
-      '',
-      '<i>&lt;/pre&gt; breakout?</i>',
-    ].join('\n'));
+    expect(html).toBe(
+      [
+        '<b>Note &lt;b&gt;me&lt;/b&gt; &amp; co</b>',
+        'a &lt;i&gt;line&lt;/i&gt; &amp; @everyone',
+        '',
+        '<b>&lt;label&gt;</b>: x &amp; y',
+        '',
+        '<pre>&lt;col&gt;\n-----\na&amp;b</pre>',
+        '',
+        '<i>&lt;/pre&gt; breakout?</i>',
+      ].join('\n'),
+    );
     expect(htmlProblems(html!)).toEqual([]);
   });
 
   it('marks the tone in the title', () => {
     expect(replyHtmlParts({ title: 'Done', visibility: 'caller', tone: 'good' })[0]).toBe('<b>✓ Done</b>');
-    expect(replyHtmlParts({ title: 'Not done', visibility: 'caller', error: { kind: 'user', identifier: 'x' } })[0]).toBe('<b>✗ Not done</b>');
+    expect(
+      replyHtmlParts({ title: 'Not done', visibility: 'caller', error: { kind: 'user', identifier: 'x' } })[0],
+    ).toBe('<b>✗ Not done</b>');
   });
 });
 
@@ -114,31 +133,46 @@ describe('splitting long replies', () => {
 describe('buttons, attachments, polls', () => {
   it('turns buttons into an inline keyboard whose callback_data decodes to the command', () => {
     const rendered = renderTelegram({
-      title: 'Hedge', visibility: 'caller',
+      title: 'Hedge',
+      visibility: 'caller',
       buttons: [
         { label: 'Adopt layer 1', style: 'primary', command: 'hedge', options: { id: 'k3m9tq', adopt: 1 } },
         { label: 'Close', style: 'danger', command: 'position close', options: { id: 'k3m9tq', debit: 6.1 } },
         { label: 'Too long', style: 'secondary', command: 'position add', options: { note: 'n'.repeat(80) } },
       ],
     });
-    expect(rendered.keyboard).toEqual([[
-      { text: 'Adopt layer 1', callback_data: 'cx:hedge|id=k3m9tq|adopt=1' },
-      { text: 'Close', callback_data: 'cx:position close|id=k3m9tq|debit=6.1' },
-    ]]);
-    expect(decodeButton(rendered.keyboard[0]![1]!.callback_data)).toEqual({ command: 'position close', options: { id: 'k3m9tq', debit: '6.1' } });
+    expect(rendered.keyboard).toEqual([
+      [
+        { text: 'Adopt layer 1', callback_data: 'cx:hedge|id=k3m9tq|adopt=1' },
+        { text: 'Close', callback_data: 'cx:position close|id=k3m9tq|debit=6.1' },
+      ],
+    ]);
+    expect(decodeButton(rendered.keyboard[0]![1]!.callback_data)).toEqual({
+      command: 'position close',
+      options: { id: 'k3m9tq', debit: '6.1' },
+    });
     expect(rendered.dropped).toEqual([expect.objectContaining({ label: 'Too long', bytes: expect.any(Number) })]);
     expect(rendered.dropped[0]!.bytes).toBeGreaterThan(64);
   });
 
   it('sends PNG charts as photos and CSV as documents, with escaped captions under 1024', () => {
     const rendered = renderTelegram({
-      title: 'Eval <5615>', visibility: 'caller',
+      title: 'Eval <5615>',
+      visibility: 'caller',
       attachments: [
         { filename: 'payoff.png', contentType: 'image/png', data: Buffer.from('png'), description: 'P/L & more' },
-        { filename: 'positions.csv', contentType: 'text/csv', data: Buffer.from('id\n'), description: 'x'.repeat(2000) },
+        {
+          filename: 'positions.csv',
+          contentType: 'text/csv',
+          data: Buffer.from('id\n'),
+          description: 'x'.repeat(2000),
+        },
       ],
     });
-    expect(rendered.media.map((m) => [m.kind, m.filename])).toEqual([['photo', 'payoff.png'], ['document', 'positions.csv']]);
+    expect(rendered.media.map((m) => [m.kind, m.filename])).toEqual([
+      ['photo', 'payoff.png'],
+      ['document', 'positions.csv'],
+    ]);
     expect(rendered.media[0]!.caption).toBe('Eval &lt;5615&gt;: P/L &amp; more');
     expect(rendered.media[1]!.caption.length).toBeLessThanOrEqual(1024);
     expect(caption('&'.repeat(1000)).length).toBeLessThanOrEqual(1024);
@@ -146,7 +180,10 @@ describe('buttons, attachments, polls', () => {
 
   it('renders a discussion as a poll with an Adopt option and button', () => {
     const poll = renderPoll({
-      threadName: 't', question: 'Adopt ALVH layer 1 (VIX 20/25 call spread, 2026-12-16)?', answers: ['Adopt', 'Skip', 'Need more data'], durationHours: 24,
+      threadName: 't',
+      question: 'Adopt ALVH layer 1 (VIX 20/25 call spread, 2026-12-16)?',
+      answers: ['Adopt', 'Skip', 'Need more data'],
+      durationHours: 24,
       adopt: { command: 'hedge', options: { id: 'k3m9tq', adopt: 1 } },
     });
     expect(poll.options).toEqual(['Adopt', 'Skip', 'Need more data']);
