@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { points } from '../../src/app/format.ts';
 import { isTradingDay, newYorkDate, tradingDayOnOrBefore } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
+import { listedExpiryNearest } from '../../src/market/expiry-calendar.ts';
 import { runConsole } from '../../src/platforms/console/console.ts';
 import { makeApp, runMain, tempDir, TODAY } from '../support/app.ts';
 
@@ -107,7 +108,10 @@ describe('console adapter, as the real program with piped standard input', { tim
     const out = result.stdout;
     expect(answers(out)).toHaveLength(3);
     // eval: the title, the demo spot, a model credit
-    expect(out).toMatch(/SPX 5,615\/5,665\/6,335\/6,385 · \d{4}-\d{2}-\d{2} \(4[4-6] DTE\)/);
+    // "45" resolves to the listed expiry nearest 45 days from today: computed from the calendar,
+    // not a range (45 days from a Sunday before a Monday holiday lands at 47 DTE).
+    const nearest = listedExpiryNearest(today, 45);
+    expect(out).toContain(`SPX 5,615/5,665/6,335/6,385 · ${nearest.expiry} (${nearest.dte} DTE)`);
     expect(out).toContain(`spot ${spot}`);
     expect(out).toMatch(/Credit \d+\.\d\d pts \(\$\d,\d{3}\), the model value: no fill given/);
     expect(out).toMatch(/Max loss\s+\$3,\d{3}/);
