@@ -8,8 +8,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-COPY tools/lint/install.mjs tools/lint/package.json tools/lint/package-lock.json tools/lint/
-# Production dependencies only (the postinstall skips the lint toolchain for --omit=dev).
+# Production dependencies only.
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY commands ./commands
 COPY src ./src

@@ -1,14 +1,12 @@
-// ESLint runs with typescript-eslint from tools/lint, on TypeScript 6's JS API: typescript-eslint
-// does not load on TypeScript 7 yet (typescript-eslint#10940), while the project type-checks with 7.
-import { createRequire } from 'node:module';
+// ESLint with typescript-eslint. typescript-eslint parses with TypeScript 6's JS API (it does not load on
+// TypeScript 7 yet, typescript-eslint#10940): the package "typescript" is TypeScript 6 by an npm alias, while the
+// project type-checks with TypeScript 7 ("typescript-7"); see docs/decisions.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
 import boundaries from './tools/lint/boundaries.js';
 
-const require = createRequire(`${import.meta.dirname}/tools/lint/package.json`);
-const js = require('@eslint/js');
-const tseslint = require('typescript-eslint');
-
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'tools/**', 'data/**', 'dist/**', 'coverage/**', 'bin/**'] },
+  { ignores: ['node_modules/**', 'tools/lint/node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

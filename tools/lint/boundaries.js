@@ -1,9 +1,9 @@
-// A small ESLint rule for the import arrows of ARCHITECTURE.md.
+// A small ESLint rule for the import arrows of docs/architecture.md.
 // Each zone (a folder) lists the project folders it may import from and which packages it may use.
 // Relative imports are resolved to a path, so '../options.ts' inside src/engine/backtest stays legal.
 import path from 'node:path';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 /** @type {{zone: string, allow: string[], packages: 'none' | 'any', deny?: string[]}[]} */
 export const zones = [
@@ -46,19 +46,70 @@ export const zones = [
   },
   {
     zone: 'src/platforms/discord',
-    allow: ['src/platforms/discord', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    allow: ['src/platforms/discord', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
     packages: 'any',
     deny: ['telegraf'],
   },
   {
     zone: 'src/platforms/telegram',
-    allow: ['src/platforms/telegram', 'src/platforms/shared', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    allow: ['src/platforms/telegram', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
     packages: 'any',
     deny: ['discord.js'],
   },
   {
     zone: 'src/platforms',
     allow: ['src/platforms', 'src/app', 'src/engine', 'src/render', 'src/scheduler'],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
+  // The outer layer: configuration, logging, the composition root, the bots and the CLI. Zones may be single files.
+  { zone: 'src/config.ts', allow: ['src/config.ts'], packages: 'any' },
+  { zone: 'src/logging.ts', allow: ['src/logging.ts', 'src/app'], packages: 'any' },
+  {
+    // The composition root of the core: no platform library is loaded by it.
+    zone: 'src/compose.ts',
+    allow: [
+      'src/compose.ts',
+      'src/config.ts',
+      'commands',
+      'src/app',
+      'src/market',
+      'src/render',
+      'src/scheduler',
+      'src/store',
+    ],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
+  {
+    // The bots reach each platform through its adapter only.
+    zone: 'src/bots.ts',
+    allow: [
+      'src/bots.ts',
+      'src/compose.ts',
+      'src/config.ts',
+      'src/logging.ts',
+      'src/app',
+      'src/platforms',
+      'src/scheduler',
+    ],
+    packages: 'any',
+    deny: ['discord.js', 'telegraf'],
+  },
+  {
+    zone: 'src/cli',
+    allow: [
+      'src/cli',
+      'src/compose.ts',
+      'src/config.ts',
+      'commands',
+      'src/app',
+      'src/engine',
+      'src/market',
+      'src/render',
+      'src/scheduler',
+      'src/platforms',
+    ],
     packages: 'any',
     deny: ['discord.js', 'telegraf'],
   },
@@ -72,7 +123,7 @@ const inside = (file, folder) => {
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
 export const rule = {
-  meta: { type: 'problem', schema: [], docs: { description: 'import arrows of ARCHITECTURE.md' } },
+  meta: { type: 'problem', schema: [], docs: { description: 'import arrows of docs/architecture.md' } },
   create(context) {
     const file = context.filename ?? context.getFilename();
     // The most specific zone wins (src/platforms/discord before src/platforms).
