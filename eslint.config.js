@@ -2,6 +2,7 @@
 // TypeScript 7 yet, typescript-eslint#10940): the package "typescript" is TypeScript 6 by an npm alias, while the
 // project type-checks with TypeScript 7 ("typescript-7"); see docs/decisions.md.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import boundaries from './tools/lint/boundaries.js';
 
@@ -35,5 +36,10 @@ export default tseslint.config(
     // The console adapter, the CLI, benchmarks and scripts print to the terminal on purpose.
     files: ['src/platforms/console/**', 'src/cli/**', 'bench/**', 'test/**', 'src/main.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Build and lint scripts run on Node.
+    files: ['tools/**/*.{js,mjs}'],
+    languageOptions: { globals: globals.node },
   },
 );
