@@ -55,8 +55,9 @@ export default defineCommand({
     }
     const view = await marketView(context, { spot: input.spot, vix: input.vix }, { chain: true });
     const today = view.state.valuationDate;
-    const { expiry, settlementMs } = resolveExpiry(context, input.expiry, today);
+    const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, today);
     const state = marketFor(underlying.symbol, view, expiry);
+    const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
     const spot = state.spot;
     const strikes = {
       longPut: input.long_put,
@@ -70,7 +71,7 @@ export default defineCommand({
     if (credit === undefined) {
       // No fill given: the model's fair value of the four legs is the credit.
       const probe: Condor = { underlying, strikes, expiry, quantity, credit: Number.MIN_VALUE };
-      const fair = evaluateCondor({ condor: probe, market: state, settlementMs });
+      const fair = evaluateCondor({ condor: probe, market: state, settlementMs, clock });
       credit = fair.mark;
       if (!(credit > 0))
         throw new UserError(
@@ -79,7 +80,7 @@ export default defineCommand({
         );
     }
     const condor: Condor = { underlying, strikes, expiry, quantity, credit };
-    const evaluation = evaluateCondor({ condor, market: state, settlementMs });
+    const evaluation = evaluateCondor({ condor, market: state, settlementMs, clock });
     const baselineK = credit * cushionOf(strikes, credit, spot);
     const chart = await payoffAttachment(context, condor, evaluation, state, view.snapshot.demo);
     return {

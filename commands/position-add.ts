@@ -99,7 +99,8 @@ export default defineCommand({
     };
     const condor: Condor = { underlying, strikes, expiry, quantity: input.qty ?? 1, credit: input.credit };
     assertValidCondor(condor, view.state.valuationDate);
-    const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, vix: view.vix });
+    const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
+    const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, clock, vix: view.vix });
     // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
     // known only for a position opened now (the market's SPX is today's).
     const entry =

@@ -1,6 +1,6 @@
 // condor-xyk's entry point and composition root: `npm start` and `npm run cli -- <command>`.
 //   start                       the bots whose tokens are set, plus the scheduler; else the console
-//   run "<chat command>"        one chat command, as a platform would run it [--user ID] [--json]
+//   run "<chat command>"        one chat command, as a platform would run it [--user ID] [--json] [--at]
 //   summary / backtest / data sync / register / backup FILE   (see --help)
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (one line on stderr).
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createConfig, secretsOf, type Config } from './config.ts';
 import { buildApp } from './compose.ts';
 import { createLogger, readableLogLine } from './logging.ts';
 import { runConsole } from './platforms/console/console.ts';
-import { runOnce } from './cli/run.ts';
+import { parseInstant, runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
 import { dataSyncCli } from './market/sync.ts';
 import { createSenders, plannerOptions, startBots } from './bots.ts';
@@ -19,7 +19,9 @@ import { backtestCli } from './cli/backtest.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
-  run "<chat command>" [--user ID] [--json]   run one chat command, e.g. run "/market"
+  run "<chat command>" [--user ID] [--json] [--at ISO-INSTANT]
+                                          run one chat command, e.g. run "/market"; --at values as of
+                                          that instant, e.g. --at 2026-12-03T10:00:00-05:00
   summary [--date YYYY-MM-DD] [--send] [--json]
   backtest [--from] [--to] [--policy cp|delta|hold|all] [--spx FILE] [--vix FILE] [--json]
   data sync                               download VIX/VIX3M/VVIX and SPX history
@@ -89,13 +91,23 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { user: { type: 'string' }, json: { type: 'boolean' } },
+        options: { user: { type: 'string' }, json: { type: 'boolean' }, at: { type: 'string' } },
       });
       if (positionals.length !== 1)
         throw new UsageError('run takes one chat command in quotes, e.g. run "/condor eval 5615 5665 6335 6385 45"');
+      const atMs = values.at === undefined ? undefined : parseInstant(values.at);
+      if (atMs === null)
+        throw new UsageError(
+          `--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got ${JSON.stringify(values.at)}`,
+        );
       const app = buildApp(config, logger);
       try {
-        return await runOnce(app, positionals[0]!, { user: values.user, json: values.json, userName: localUserName() });
+        return await runOnce(app, positionals[0]!, {
+          user: values.user,
+          json: values.json,
+          userName: localUserName(),
+          atMs,
+        });
       } finally {
         app.close();
       }

@@ -3,6 +3,13 @@ import type { CondorEvaluation, Condor } from '../../src/engine/index.ts';
 import { dollars, percent, points, strike } from '../../src/app/format.ts';
 import type { ReplyField, ReplyTable } from '../../src/app/reply.ts';
 
+/** Both break-evens, or the one there is: a side whose wing is narrower than the credit cannot lose. */
+export function breakEvenText({ breakEvenLow: low, breakEvenHigh: high }: CondorEvaluation): string {
+  if (low !== null && high !== null) return `${points(low)} – ${points(high)}`;
+  if (low !== null) return `${points(low)} (no loss above it)`;
+  return `${points(high ?? 0)} (no loss below it)`;
+}
+
 export function condorFields(condor: Condor, evaluation: CondorEvaluation): ReplyField[] {
   const g = evaluation.greeks;
   return [
@@ -11,7 +18,7 @@ export function condorFields(condor: Condor, evaluation: CondorEvaluation): Repl
     { label: 'Return on risk', value: percent(evaluation.returnOnRisk), inline: true },
     {
       label: 'Break-evens',
-      value: `${points(evaluation.breakEvenLow)} – ${points(evaluation.breakEvenHigh)}`,
+      value: breakEvenText(evaluation),
       inline: true,
     },
     { label: 'Cushion', value: `${points(evaluation.cushion, 1)} pts to the nearer break-even`, inline: true },

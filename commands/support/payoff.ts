@@ -15,7 +15,7 @@ export async function payoffAttachment(
   const png = await context.charts.payoff({
     title: `${condor.underlying.symbol} ${condorLabel(condor.strikes)} ${condor.expiry} x${condor.quantity}`,
     points,
-    breakEvens: [evaluation.breakEvenLow, evaluation.breakEvenHigh],
+    breakEvens: [evaluation.breakEvenLow, evaluation.breakEvenHigh].filter((level) => level !== null),
     spot: state.spot,
     strikes: [condor.strikes.longPut, condor.strikes.shortPut, condor.strikes.shortCall, condor.strikes.longCall],
     maxProfit: evaluation.maxProfit,

@@ -173,6 +173,7 @@ export function modelCondorFor(
     market: { ...view.state, vol: view.volFor(listed.expiry) },
     expiry: listed.expiry,
     settlementMs,
+    clock: calendar.clockAt(view.state.valuationMs, listed.expiry, listed.settlement),
     targetDelta: options.delta,
     wingWidth: options.wings,
     regime: view.regime,

@@ -1,7 +1,14 @@
 // What a command may use (ARCHITECTURE.md): store, market, calendar, clock, logger, charts and
 // the caller. Each is an interface here; src/store, src/market and src/render implement them,
 // tests pass fakes or the real thing on a temp database.
-import type { CondorStrikes, EntrySnapshot, IsoDate, MacroEvent, PositionSettings } from '../engine/index.ts';
+import type {
+  CondorStrikes,
+  EntrySnapshot,
+  IsoDate,
+  MacroEvent,
+  PositionSettings,
+  ValuationClock,
+} from '../engine/index.ts';
 
 // ---------------------------------------------------------------- who is asking, and where
 
@@ -244,6 +251,8 @@ export interface CalendarPort {
   previousTradingDay(date: IsoDate): IsoDate;
   /** Epoch ms of the settlement of an expiry (PM 16:00 / AM 09:30 New York). */
   settlementInstant(expiry: IsoDate, settlement: 'PM' | 'AM'): number;
+  /** Both valuation clocks of an expiry at an instant (variance on NYSE sessions, discounting ACT/365). */
+  clockAt(epochMs: number, expiry: IsoDate, settlement: 'PM' | 'AM'): ValuationClock;
   /** Epoch ms of a New York wall-clock time on a date. */
   newYorkInstant(date: IsoDate, time: string): number;
   listedExpiryNearest(fromDate: IsoDate, targetDte: number): ListedExpiry;

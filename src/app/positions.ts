@@ -57,6 +57,7 @@ export function evaluateStored(
       condor: condorOf(position),
       entry: position.entry,
       settlementMs: position.settlementMs,
+      clock: calendar.clockAt(view.state.valuationMs, position.expiry, position.settlement),
       activeHedgeLayers: position.hedgeLayers.map((layer) => layer.layer),
     },
     market: marketFor(position.underlying, view, position.expiry, position.entry as StoredEntry),

@@ -1,6 +1,8 @@
-// `cli run "<chat command>" [--user ID] [--json]`: one chat command exactly as a platform would
-// run it, printed as text or as the structured reply. Exit codes: 0 done, 2 refused (bad input,
-// one line on stderr), 1 a fault.
+// `cli run "<chat command>" [--user ID] [--json] [--at ISO]`: one chat command exactly as a platform
+// would run it, printed as text or as the structured reply; --at runs it on a clock stopped at that
+// instant, so reports and checks are reproducible. Exit codes: 0 done, 2 refused (bad input, one
+// line on stderr), 1 a fault.
+import { DateTime } from 'luxon';
 import { runLine } from '../app/context.ts';
 import type { Reply } from '../app/reply.ts';
 import type { App } from '../compose.ts';
@@ -21,13 +23,22 @@ export function replyJson(reply: Reply): string {
   );
 }
 
+/** An ISO-8601 instant with its offset (Z or ±HH:MM) as epoch ms, or null when it is not one. */
+export function parseInstant(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return null;
+  const instant = DateTime.fromISO(text, { setZone: true });
+  return instant.isValid ? instant.toMillis() : null;
+}
+
 export async function runOnce(
   app: App,
   line: string,
-  options: { user?: string; json?: boolean; userName: string },
+  options: { user?: string; json?: boolean; userName: string; atMs?: number },
 ): Promise<number> {
   const identity = { ...CONSOLE_IDENTITY(options.userName), platformUserId: options.user ?? 'local' };
-  const { reply } = await runLine(app.deps, identity, line.trim().startsWith('/') ? line.trim() : `/${line.trim()}`);
+  const atMs = options.atMs;
+  const deps = atMs === undefined ? app.deps : { ...app.deps, clock: { now: () => atMs } };
+  const { reply } = await runLine(deps, identity, line.trim().startsWith('/') ? line.trim() : `/${line.trim()}`);
   if (reply.error?.kind === 'user') {
     process.stderr.write(`${reply.lines?.[0] ?? reply.title}\n`);
     if (options.json) process.stdout.write(`${replyJson(reply)}\n`);

@@ -1,6 +1,7 @@
 // Iron condor evaluation (ENGINE.md §3): validation, marks, break-evens, max profit/loss,
 // probabilities, expected move and position greeks.
-import { daysBetween, isIsoDate, toDayNumber, yearsBetween, type IsoDate } from './dates.ts';
+import { asTime, calendarClock, type TimeToSettlement, type ValuationClock } from './clock.ts';
+import { daysBetween, isIsoDate, toDayNumber, type IsoDate } from './dates.ts';
 import { pts } from './format.ts';
 import { normCdf } from './math/normal.ts';
 import { forwardAndDiscount, optionPrice, priceOption, type OptionType, type OptionValue } from './options.ts';
@@ -162,6 +163,33 @@ export function payoffAtExpiry(strikes: CondorStrikes, credit: number, spotAtExp
   );
 }
 
+/**
+ * What the four legs are worth if they settle at `spot` (per share): the put spread's and the call
+ * spread's intrinsic value, between 0 and the widest wing.
+ */
+export function condorIntrinsic(strikes: CondorStrikes, spot: number): number {
+  return (
+    Math.max(strikes.shortPut - spot, 0) -
+    Math.max(strikes.longPut - spot, 0) +
+    Math.max(spot - strikes.shortCall, 0) -
+    Math.max(spot - strikes.longCall, 0)
+  );
+}
+
+/**
+ * The break-evens of the condor's own payoff (docs/engine.md, "Payoff-based metrics"): where the
+ * payoff at expiry crosses zero. A side whose wing is narrower than the credit cannot lose, so it
+ * has no break-even (null): the payoff below the long put is C − put wing > 0.
+ */
+export function breakEvensOf(strikes: CondorStrikes, credit: number): { low: number | null; high: number | null } {
+  const putWing = strikes.shortPut - strikes.longPut;
+  const callWing = strikes.longCall - strikes.shortCall;
+  return {
+    low: credit < putWing ? strikes.shortPut - credit : null,
+    high: credit < callWing ? strikes.shortCall + credit : null,
+  };
+}
+
 export interface LegValuation {
   role: LegRole;
   type: OptionType;
@@ -169,7 +197,7 @@ export interface LegValuation {
   strike: number;
   vol: number;
   volSource: VolSource;
-  /** Per-share price and greeks of one option of this leg. */
+  /** Per-share price and greeks of one option of this leg (thetaPerDay: to the same time next trading day). */
   value: OptionValue;
 }
 
@@ -177,6 +205,7 @@ export interface LegValuation {
 export interface PositionGreeks {
   deltaPerPoint: number;
   gammaPerPoint2: number;
+  /** Value change by the same time on the next trading day, spot and vol unchanged (a Friday's includes the weekend). */
   thetaPerDay: number;
   vegaPerVolPoint: number;
   rhoPerRatePoint: number;
@@ -191,8 +220,9 @@ export interface CondorEvaluation {
   maxProfit: number;
   /** Dollars; also the position's margin and risk budget. */
   maxLoss: number;
-  breakEvenLow: number;
-  breakEvenHigh: number;
+  /** Where the payoff at expiry crosses zero; null on a side that cannot lose (credit above its wing). */
+  breakEvenLow: number | null;
+  breakEvenHigh: number | null;
   returnOnRisk: number;
   /** Model value of the four legs (cost to close), per share. */
   mark: number;
@@ -205,7 +235,14 @@ export interface CondorEvaluation {
   /** S σ_atm √τ, points. */
   expectedMove: number;
   atmVol: number;
-  years: number;
+  /** Trading-time years of variance to settlement (sessions / 252). */
+  varianceYears: number;
+  /** Calendar years to the settlement instant (ACT/365): forward and discounting. */
+  discountYears: number;
+  /** Sessions of variance left (today's share + trading days between + the expiry day's share). */
+  sessions: number;
+  rate: number;
+  dividendYield: number;
   dte: number;
   forward: number;
   /** Distance from spot to the nearer break-even (≤ 0 once one is crossed), points. */
@@ -214,23 +251,30 @@ export interface CondorEvaluation {
   legs: LegValuation[];
 }
 
-/** Distance from spot to the nearer break-even, in points (the cushion reserve y of §5). */
+/**
+ * Distance from spot to the nearer break-even of the payoff, in points (the cushion reserve y of
+ * docs/engine.md); a side with no break-even (it cannot lose) does not count.
+ */
 export function cushionOf(strikes: CondorStrikes, credit: number, spot: number): number {
-  return Math.min(spot - (strikes.shortPut - credit), strikes.shortCall + credit - spot);
+  const { low, high } = breakEvensOf(strikes, credit);
+  return Math.min(low === null ? Infinity : spot - low, high === null ? Infinity : high - spot);
 }
 
 /** Model value of the four legs at given per-leg vols (cost to close, per share). */
 export function condorMark(
   strikes: CondorStrikes,
   spot: number,
-  years: number,
+  time: TimeToSettlement | number,
   vols: Record<LegRole, number>,
   rate: number,
   dividendYield: number,
 ): number {
+  const { varianceYears, discountYears } = asTime(time);
   let mark = 0;
   for (const role of LEG_ROLES) {
-    mark -= LEG_SIDE[role] * optionPrice(LEG_TYPE[role], spot, strikes[role], years, vols[role], rate, dividendYield);
+    mark -=
+      LEG_SIDE[role] *
+      optionPrice(LEG_TYPE[role], spot, strikes[role], discountYears, vols[role], rate, dividendYield, varianceYears);
   }
   return mark;
 }
@@ -263,28 +307,64 @@ function volAtLevel(sorted: readonly LegValuation[], level: number): number {
   return sorted[sorted.length - 1]!.vol;
 }
 
-/** Risk-neutral P(S_T > K) = N(d2(K)). */
-function probabilityAbove(forward: number, level: number, vol: number, years: number, spot: number): number {
+/** Risk-neutral P(S_T > K) = N(d2(K)), with total variance σ²·varianceYears. */
+function probabilityAbove(forward: number, level: number, vol: number, varianceYears: number): number {
+  if (level === Infinity) return 0;
   if (!(level > 0)) return 1;
-  if (!(years > 0) || !(vol > 0)) return spot > level ? 1 : 0;
-  const s = vol * Math.sqrt(years);
+  if (!(varianceYears > 0) || !(vol > 0)) return forward > level ? 1 : 0;
+  const s = vol * Math.sqrt(varianceYears);
   return normCdf((Math.log(forward / level) - 0.5 * s * s) / s);
+}
+
+/**
+ * Risk-neutral probability that the index touches `barrier` before settlement: the exact
+ * first-passage probability of a Brownian motion with drift in log space (docs/engine.md,
+ * "P(touch)"). Log-spot moves by m = (r − q)·discountYears − σ²·varianceYears/2 in total with
+ * variance v = σ²·varianceYears; treating the drift as spread over variance time, the running
+ * minimum (or maximum) of X = ln(S_t/S) reaches b = ln(H/S) with probability
+ *   N((−|b| ∓ m)/√v) + e^{2mb/v}·N((−|b| ± m)/√v)   (upper sign for a barrier above spot).
+ * With one clock this is the textbook barrier-hitting probability.
+ */
+export function touchProbability(
+  spot: number,
+  barrier: number,
+  vol: number,
+  time: TimeToSettlement,
+  rate: number,
+  dividendYield: number,
+): number {
+  const b = Math.log(barrier / spot);
+  if (b === 0) return 1;
+  const v = vol * vol * time.varianceYears;
+  const m = (rate - dividendYield) * time.discountYears - v / 2;
+  if (!(v > 0)) return (b > 0 ? m >= b : m <= b) ? 1 : 0;
+  const sd = Math.sqrt(v);
+  // A barrier above: P(max X ≥ b) = N((m − b)/√v) + e^{2mb/v} N((−m − b)/√v); below: mirror.
+  const direct = b > 0 ? normCdf((m - b) / sd) : normCdf((b - m) / sd);
+  const reflected = b > 0 ? normCdf((-m - b) / sd) : normCdf((b + m) / sd);
+  return Math.min(1, direct + Math.exp((2 * m * b) / v) * reflected);
 }
 
 export interface EvaluateCondorInput {
   condor: Condor;
   market: MarketState;
-  /** The settlement instant of the expiry (PM: 16:00 New York; AM: 09:30), epoch ms. */
+  /** The settlement instant of the expiry (PM: the close; AM: 09:30 New York), epoch ms. */
   settlementMs: number;
+  /**
+   * Both clocks to settlement and to the same time next trading day (src/engine/clock.ts). Without
+   * it both are ACT/365 to settlement (the single calendar clock).
+   */
+  clock?: ValuationClock;
   /** A stored position may be valued after its expiry (it is then worth intrinsic). */
   allowExpired?: boolean;
 }
 
-/** Metrics of ENGINE.md §3 for a (valid) condor under a market state. */
+/** Metrics of docs/engine.md ("evaluateCondor") for a (valid) condor under a market state. */
 export function evaluateCondor({
   condor,
   market,
   settlementMs,
+  clock = calendarClock(market.valuationMs, settlementMs),
   allowExpired = false,
 }: EvaluateCondorInput): CondorEvaluation {
   for (const broken of condorViolations(condor, market.valuationDate)) {
@@ -293,23 +373,21 @@ export function evaluateCondor({
   const { strikes, credit, quantity, underlying } = condor;
   const { spot, rate, dividendYield } = market;
   const size = underlying.multiplier * quantity;
-  const years = yearsBetween(market.valuationMs, settlementMs);
-  const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
+  const { varianceYears, discountYears } = clock;
+  const { forward } = forwardAndDiscount(spot, discountYears, rate, dividendYield);
   const vols = legVols(strikes, market.vol, forward);
   const legs: LegValuation[] = [];
   let mark = 0;
   for (const role of LEG_ROLES) {
     const { vol, source } = vols[role];
-    const value = priceOption({ type: LEG_TYPE[role], spot, strike: strikes[role], years, vol, rate, dividendYield });
-    legs.push({
-      role,
-      type: LEG_TYPE[role],
-      side: LEG_SIDE[role] > 0 ? 'long' : 'short',
-      strike: strikes[role],
-      vol,
-      volSource: source,
-      value,
-    });
+    const type = LEG_TYPE[role];
+    const strike = strikes[role];
+    const value = priceOption({ type, spot, strike, years: discountYears, varianceYears, vol, rate, dividendYield });
+    // Theta per trading day: the change to the same time on the next trading day (docs/engine.md).
+    const next = clock.nextTradingDay;
+    value.thetaPerDay =
+      optionPrice(type, spot, strike, next.discountYears, vol, rate, dividendYield, next.varianceYears) - value.price;
+    legs.push({ role, type, side: LEG_SIDE[role] > 0 ? 'long' : 'short', strike, vol, volSource: source, value });
     mark -= LEG_SIDE[role] * value.price;
   }
   const greeks: PositionGreeks = {
@@ -330,14 +408,16 @@ export function evaluateCondor({
   const widthPut = strikes.shortPut - strikes.longPut;
   const widthCall = strikes.longCall - strikes.shortCall;
   const widestWing = Math.max(widthPut, widthCall);
-  const breakEvenLow = strikes.shortPut - credit;
-  const breakEvenHigh = strikes.shortCall + credit;
+  const { low: breakEvenLow, high: breakEvenHigh } = breakEvensOf(strikes, credit);
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
   // Legs are in strike order already (long put < short put <= short call < long call).
-  const aboveBreakEvenLow = probabilityAbove(forward, breakEvenLow, volAtLevel(legs, breakEvenLow), years, spot);
-  const aboveBreakEvenHigh = probabilityAbove(forward, breakEvenHigh, volAtLevel(legs, breakEvenHigh), years, spot);
-  const aboveShortPut = probabilityAbove(forward, strikes.shortPut, volAtLevel(legs, strikes.shortPut), years, spot);
-  const aboveShortCall = probabilityAbove(forward, strikes.shortCall, volAtLevel(legs, strikes.shortCall), years, spot);
+  const above = (level: number) => probabilityAbove(forward, level, volAtLevel(legs, level), varianceYears);
+  const touch = (level: number) => touchProbability(spot, level, volAtLevel(legs, level), clock, rate, dividendYield);
+  // The payoff is positive exactly between the break-evens; a side with none never loses.
+  const aboveBreakEvenLow = breakEvenLow === null ? 1 : above(breakEvenLow);
+  const aboveBreakEvenHigh = breakEvenHigh === null ? 0 : above(breakEvenHigh);
+  // Settled, or a mark the model prices outside what four legs can be worth: never outside [0, widest wing].
+  const boundedMark = Math.min(widestWing, Math.max(0, discountYears > 0 ? mark : condorIntrinsic(strikes, spot)));
   return {
     credit,
     widthPut,
@@ -348,15 +428,19 @@ export function evaluateCondor({
     breakEvenLow,
     breakEvenHigh,
     returnOnRisk: credit / (widestWing - credit),
-    mark,
-    unrealizedPl: (credit - mark) * size,
+    mark: boundedMark,
+    unrealizedPl: (credit - boundedMark) * size,
     probabilityOfProfit: Math.max(0, aboveBreakEvenLow - aboveBreakEvenHigh),
-    probabilityOfMaxProfit: Math.max(0, aboveShortPut - aboveShortCall),
-    touchProbabilityShortPut: Math.min(1, 2 * (1 - aboveShortPut)),
-    touchProbabilityShortCall: Math.min(1, 2 * aboveShortCall),
-    expectedMove: spot * atmVol * Math.sqrt(years),
+    probabilityOfMaxProfit: Math.max(0, above(strikes.shortPut) - above(strikes.shortCall)),
+    touchProbabilityShortPut: spot <= strikes.shortPut ? 1 : touch(strikes.shortPut),
+    touchProbabilityShortCall: spot >= strikes.shortCall ? 1 : touch(strikes.shortCall),
+    expectedMove: spot * atmVol * Math.sqrt(varianceYears),
     atmVol,
-    years,
+    varianceYears,
+    discountYears,
+    sessions: clock.sessions,
+    rate,
+    dividendYield,
     dte: daysBetween(market.valuationDate, condor.expiry),
     forward,
     cushion: cushionOf(strikes, credit, spot),
@@ -399,12 +483,12 @@ export function payoffCurve(
     evaluation.breakEvenHigh,
     market.spot,
   ]) {
-    if (level > from && level < to) spots.add(level);
+    if (level !== null && level > from && level < to) spots.add(level);
   }
   return [...spots]
     .sort((a, b) => a - b)
     .map((spot) => {
-      const markThere = condorMark(strikes, spot, evaluation.years, vols, market.rate, market.dividendYield);
+      const markThere = condorMark(strikes, spot, evaluation, vols, market.rate, market.dividendYield);
       return {
         spot,
         profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,

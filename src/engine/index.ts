@@ -13,6 +13,9 @@ export {
   payoffCurve,
   cushionOf,
   condorMark,
+  condorIntrinsic,
+  breakEvensOf,
+  touchProbability,
   CondorRuleError,
   LEG_ROLES,
   LEG_TYPE,
@@ -28,6 +31,15 @@ export type {
   PositionGreeks,
   PayoffPoint,
 } from './condor.ts';
+export {
+  valuationClock,
+  timeToSettlement,
+  sessionsToSettlement,
+  settlementMsOf,
+  calendarClock,
+  TRADING_DAYS_PER_YEAR,
+} from './clock.ts';
+export type { Settlement, TradingSessions, TimeToSettlement, ValuationClock } from './clock.ts';
 export {
   classifyRegime,
   rebalanceThreshold,

@@ -3,8 +3,20 @@
 // close) and the cushion reserve y (points from spot to the nearer break-even). The product is
 // the headline number; the actions read the two reserves separately, because an adverse move
 // raises x while it shrinks y, so k can stay flat while the position is in trouble.
-import { condorMark, cushionOf, legVols, LEG_ROLES, type Condor, type LegRole, type MarketState } from './condor.ts';
-import { yearsBetween, type IsoDate } from './dates.ts';
+import { calendarClock, type ValuationClock } from './clock.ts';
+import {
+  condorIntrinsic,
+  condorMark,
+  cushionOf,
+  legVols,
+  LEG_ROLES,
+  type Condor,
+  type CondorStrikes,
+  type LegRole,
+  type MarketState,
+} from './condor.ts';
+import type { IsoDate } from './dates.ts';
+import { pts } from './format.ts';
 import { forwardAndDiscount } from './options.ts';
 import { volAtStrike, type VolSource } from './volatility.ts';
 
@@ -23,7 +35,7 @@ export interface EntrySnapshot {
   vix: number;
   /** C, the fill, per share. */
   credit: number;
-  /** τ₀, years. */
+  /** τ₀, calendar years to settlement (ACT/365). */
   years: number;
   rate: number;
   dividendYield: number;
@@ -33,7 +45,7 @@ export interface EntrySnapshot {
   baselineK: number;
   /** x̂₀: the model's entry mark. */
   modelMark: number;
-  /** c = C / x̂₀: scales every model mark so the fill's quality is not read as a deviation. */
+  /** C / x̂₀: the fill against the model's whole entry mark (shown to the trader; marks use fillCalibration). */
   calibration: number;
   /** EM₀ = S₀ σ_atm √τ₀, points. */
   expectedMove: number;
@@ -42,17 +54,85 @@ export interface EntrySnapshot {
   shortCallMoves: number;
 }
 
+/** Outside this ratio of the fill's time value to the model's, the model does not explain the fill. */
+export const EXPLAINED_FILL_RATIO = 4;
+
+/** How the fill's difference from the model carries into later marks (docs/engine.md, "Calibration"). */
+export interface FillCalibration {
+  /** The fill's time value ÷ the model's at entry; 1 when the model cannot explain the fill. */
+  timeValueFactor: number;
+  explained: boolean;
+  /** One line for the trader when the model cannot explain the fill, else null. */
+  warning: string | null;
+}
+
+/**
+ * The fill's difference from the model, applied to time value only: the factor that turns the
+ * model's time value at entry (mark − intrinsic value) into the fill's. Time value is gone at
+ * settlement, so the difference fades with it. A fill whose time value is more than
+ * EXPLAINED_FILL_RATIO times the model's, or less than its inverse (or none where the model has
+ * some), is not explained: the marks stay the model's own and a warning says so.
+ */
+export function fillCalibration(
+  strikes: CondorStrikes,
+  credit: number,
+  spotAtEntry: number,
+  modelMarkAtEntry: number,
+): FillCalibration {
+  const intrinsic = condorIntrinsic(strikes, spotAtEntry);
+  const modelTimeValue = modelMarkAtEntry - intrinsic;
+  const fillTimeValue = credit - intrinsic;
+  const factor = modelTimeValue > 0 ? fillTimeValue / modelTimeValue : NaN;
+  if (factor >= 1 / EXPLAINED_FILL_RATIO && factor <= EXPLAINED_FILL_RATIO) {
+    return { timeValueFactor: factor, explained: true, warning: null };
+  }
+  return {
+    timeValueFactor: 1,
+    explained: false,
+    warning: `The model cannot explain this fill: ${pts(credit)} against a model value of ${pts(modelMarkAtEntry)} (time value ${pts(fillTimeValue)} vs ${pts(modelTimeValue)}, more than ${EXPLAINED_FILL_RATIO}× apart); marks use the model's own value, check the strikes, expiry and credit.`,
+  };
+}
+
+/**
+ * The mark the trader sees: intrinsic value plus the model's time value scaled by the fill's
+ * factor, never below 0 nor above the widest wing (what four legs can be worth). At and after
+ * settlement the model's time value is 0, so this is the intrinsic value exactly.
+ */
+export function calibratedMark(
+  strikes: CondorStrikes,
+  spot: number,
+  modelMark: number,
+  timeValueFactor: number,
+): number {
+  const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
+  const intrinsic = condorIntrinsic(strikes, spot);
+  return Math.min(widest, Math.max(0, intrinsic + timeValueFactor * (modelMark - intrinsic)));
+}
+
+/** The calibration of a stored entry (derived, so positions stored before it need no migration). */
+export function entryCalibration(strikes: CondorStrikes, entry: EntrySnapshot): FillCalibration {
+  return fillCalibration(strikes, entry.credit, entry.spot, entry.modelMark);
+}
+
 export interface CreateEntryInput {
   condor: Condor;
   market: MarketState;
   settlementMs: number;
+  /** Both clocks (src/engine/clock.ts); without it, ACT/365 for both. */
+  clock?: ValuationClock;
   vix: number;
 }
 
-export function createEntrySnapshot({ condor, market, settlementMs, vix }: CreateEntryInput): EntrySnapshot {
+export function createEntrySnapshot({
+  condor,
+  market,
+  settlementMs,
+  clock = calendarClock(market.valuationMs, settlementMs),
+  vix,
+}: CreateEntryInput): EntrySnapshot {
   const { strikes, credit } = condor;
   const { spot, rate, dividendYield } = market;
-  const years = yearsBetween(market.valuationMs, settlementMs);
+  const years = clock.discountYears;
   const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
   const vols = legVols(strikes, market.vol, forward);
   const legVolValues = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].vol])) as Record<LegRole, number>;
@@ -60,10 +140,10 @@ export function createEntrySnapshot({ condor, market, settlementMs, vix }: Creat
     LegRole,
     VolSource
   >;
-  const modelMark = condorMark(strikes, spot, years, legVolValues, rate, dividendYield);
+  const modelMark = condorMark(strikes, spot, clock, legVolValues, rate, dividendYield);
   const cushion = cushionOf(strikes, credit, spot);
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
-  const expectedMove = spot * atmVol * Math.sqrt(years);
+  const expectedMove = spot * atmVol * Math.sqrt(clock.varianceYears);
   return {
     openedMs: market.valuationMs,
     openedDate: market.valuationDate,
@@ -87,7 +167,7 @@ export function createEntrySnapshot({ condor, market, settlementMs, vix }: Creat
 }
 
 export interface InvariantReading {
-  /** x = c · mark(S, σ, τ): the premium reserve, per share. */
+  /** x = calibrated mark(S, σ, τ): the premium reserve, per share, in [0, widest wing]. */
   premiumReserve: number;
   /** x̃ = c · mark(S, σ₀, τ): the premium had vol stayed at entry levels. */
   premiumIfVolUnchanged: number;
@@ -111,6 +191,8 @@ export interface InvariantReading {
   premiumBreach: number;
   /** The raw model mark before calibration. */
   modelMark: number;
+  /** The fill's time-value factor used, and whether the model explains the fill. */
+  calibration: FillCalibration;
   years: number;
 }
 
@@ -119,6 +201,7 @@ export interface MeasureInput {
   entry: EntrySnapshot;
   market: MarketState;
   settlementMs: number;
+  clock?: ValuationClock;
   /** Today's per-leg vols (already resolved from the vol model). */
   legVolsNow: Record<LegRole, number>;
   /** The raw model mark at today's spot and vols, when the caller has it already (saves 4 prices). */
@@ -131,17 +214,21 @@ export function measureInvariant({
   entry,
   market,
   settlementMs,
+  clock = calendarClock(market.valuationMs, settlementMs),
   legVolsNow,
   modelMarkNow,
 }: MeasureInput): InvariantReading {
   const { strikes, credit } = condor;
   const { spot, rate, dividendYield } = market;
-  const years = yearsBetween(market.valuationMs, settlementMs);
-  const c = entry.calibration;
-  const modelMark = modelMarkNow ?? condorMark(strikes, spot, years, legVolsNow, rate, dividendYield);
-  const premiumReserve = c * modelMark;
-  const premiumIfVolUnchanged = c * condorMark(strikes, spot, years, entry.legVols, rate, dividendYield);
-  const premiumIfOnlyTime = c * condorMark(strikes, entry.spot, years, entry.legVols, entry.rate, entry.dividendYield);
+  const calibration = entryCalibration(strikes, entry);
+  const mark = (at: number, model: number) => calibratedMark(strikes, at, model, calibration.timeValueFactor);
+  const modelMark = modelMarkNow ?? condorMark(strikes, spot, clock, legVolsNow, rate, dividendYield);
+  const premiumReserve = mark(spot, modelMark);
+  const premiumIfVolUnchanged = mark(spot, condorMark(strikes, spot, clock, entry.legVols, rate, dividendYield));
+  const premiumIfOnlyTime = mark(
+    entry.spot,
+    condorMark(strikes, entry.spot, clock, entry.legVols, entry.rate, entry.dividendYield),
+  );
   const cushion = cushionOf(strikes, credit, spot);
   const k = premiumReserve * cushion;
   const kTarget = premiumIfOnlyTime * entry.cushion;
@@ -158,6 +245,7 @@ export function measureInvariant({
     cushionBreach: entry.cushion > 0 ? 1 - cushion / entry.cushion : 0,
     premiumBreach: (premiumReserve - premiumIfVolUnchanged) / credit,
     modelMark,
-    years,
+    calibration,
+    years: clock.discountYears,
   };
 }

@@ -9,7 +9,7 @@ import {
   type MarketState,
 } from './condor.ts';
 import type { IsoDate } from './dates.ts';
-import { yearsBetween } from './dates.ts';
+import { calendarClock, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { forwardAndDiscount, priceOption } from './options.ts';
 import type { RegimeReading } from './regime.ts';
 import { defaultWingWidth, roundToGrid, type Underlying } from './underlying.ts';
@@ -21,6 +21,8 @@ export interface ModelCondorInput {
   /** The listed expiry chosen for the target DTE, and its settlement instant. */
   expiry: IsoDate;
   settlementMs: number;
+  /** Both clocks (src/engine/clock.ts); without it, ACT/365 for both. */
+  clock?: ValuationClock;
   /** |delta| of each short strike (default 0.16). */
   targetDelta?: number;
   /** Wing width in points (default: the underlying's, scaled to spot far from its reference). */
@@ -51,7 +53,7 @@ const MAX_STEPS = 4000;
 function strikeAtDelta(
   type: 'put' | 'call',
   input: ModelCondorInput,
-  years: number,
+  time: TimeToSettlement,
   forward: number,
   target: number,
 ): { strike: number; delta: number } {
@@ -64,7 +66,8 @@ function strikeAtDelta(
         type,
         spot: market.spot,
         strike,
-        years,
+        years: time.discountYears,
+        varianceYears: time.varianceYears,
         vol: volAtStrike(market.vol, strike, forward).vol,
         rate: market.rate,
         dividendYield: market.dividendYield,
@@ -90,11 +93,11 @@ function strikeAtDelta(
 export function modelCondor(input: ModelCondorInput): ModelCondor {
   const { underlying, market, expiry, settlementMs } = input;
   const targetDelta = input.targetDelta ?? 0.16;
-  const years = yearsBetween(market.valuationMs, settlementMs);
-  const { forward } = forwardAndDiscount(market.spot, years, market.rate, market.dividendYield);
+  const clock = input.clock ?? calendarClock(market.valuationMs, settlementMs);
+  const { forward } = forwardAndDiscount(market.spot, clock.discountYears, market.rate, market.dividendYield);
   const wingWidth = input.wingWidth ?? defaultWingWidth(underlying, market.spot);
-  const put = strikeAtDelta('put', input, years, forward, targetDelta);
-  const call = strikeAtDelta('call', input, years, forward, targetDelta);
+  const put = strikeAtDelta('put', input, clock, forward, targetDelta);
+  const call = strikeAtDelta('call', input, clock, forward, targetDelta);
   const strikes: CondorStrikes = {
     longPut: put.strike - wingWidth,
     shortPut: put.strike,
@@ -103,10 +106,10 @@ export function modelCondor(input: ModelCondorInput): ModelCondor {
   };
   // The credit is the model's fair value: the mark of the four legs.
   const probe: Condor = { underlying, strikes, expiry, quantity: input.quantity ?? 1, credit: Number.MIN_VALUE };
-  const fair = evaluateCondor({ condor: probe, market, settlementMs });
+  const fair = evaluateCondor({ condor: probe, market, settlementMs, clock });
   const credit = fair.mark;
   const condor: Condor = { ...probe, credit };
-  const evaluation = evaluateCondor({ condor, market, settlementMs });
+  const evaluation = evaluateCondor({ condor, market, settlementMs, clock });
   return {
     condor,
     evaluation,

@@ -11,8 +11,13 @@ export interface OptionInput {
   type: OptionType;
   spot: number;
   strike: number;
-  /** ACT/365 years to settlement; at or below 0 the option is worth intrinsic. */
+  /** ACT/365 years to settlement (discounting and carry); at or below 0 the option is worth intrinsic. */
   years: number;
+  /**
+   * Trading-time years of variance to settlement (sessions / 252, docs/engine.md "Two clocks");
+   * defaults to `years`. At 0 with `years` above 0 the option is worth its discounted forward intrinsic.
+   */
+  varianceYears?: number;
   /** Annualised volatility as a decimal (0.16 = 16%). */
   vol: number;
   /** Continuously compounded risk-free rate (0.04 = 4%). */
@@ -62,12 +67,14 @@ export function optionPrice(
   vol: number,
   rate: number,
   dividendYield: number,
+  varianceYears = years,
 ): number {
   if (!(years > 0)) return Math.max(type === 'call' ? spot - strike : strike - spot, 0);
   const { forward, discount, carry } = forwardAndDiscount(spot, years, rate, dividendYield);
-  if (!(vol > 0)) return discount * Math.max(type === 'call' ? forward - strike : strike - forward, 0);
+  if (!(vol > 0) || !(varianceYears > 0))
+    return discount * Math.max(type === 'call' ? forward - strike : strike - forward, 0);
   const x = Math.log(forward / strike);
-  const s = vol * Math.sqrt(years);
+  const s = vol * Math.sqrt(varianceYears);
   const d1 = x / s + 0.5 * s;
   const sign = type === 'call' ? 1 : -1;
   const large = type === 'call' ? spot * carry * normCdf(d1) : strike * discount * normCdf(s - d1);
@@ -97,11 +104,13 @@ function expired({ type, spot, strike }: OptionInput): OptionValue {
  */
 export function priceOption(input: OptionInput): OptionValue {
   const { type, spot, strike, years, vol, rate, dividendYield } = input;
+  const varianceYears = input.varianceYears ?? years;
   if (!(years > 0)) return expired(input);
   const { forward, discount, carry } = forwardAndDiscount(spot, years, rate, dividendYield);
-  if (!(vol > 0)) return deterministic(input, discount, carry, forward);
-  const sqrtYears = Math.sqrt(years);
-  const s = vol * sqrtYears;
+  if (!(vol > 0) || !(varianceYears > 0)) return deterministic(input, discount, carry, forward);
+  // Vol terms run on variance time, rate terms on calendar time; with one clock this is textbook BSM.
+  const sqrtVarianceYears = Math.sqrt(varianceYears);
+  const s = vol * sqrtVarianceYears;
   const x = Math.log(forward / strike);
   const d1 = x / s + 0.5 * s;
   const d2 = d1 - s;
@@ -109,8 +118,8 @@ export function priceOption(input: OptionInput): OptionValue {
   const spotCarry = spot * carry;
   const strikeDiscount = strike * discount;
   const gamma = (carry * density) / (spot * s);
-  const vegaPerVolPoint = (spotCarry * density * sqrtYears) / 100;
-  const decay = (-spotCarry * density * vol) / (2 * sqrtYears);
+  const vegaPerVolPoint = (spotCarry * density * sqrtVarianceYears) / 100;
+  const decay = (-spotCarry * density * vol) / (2 * sqrtVarianceYears);
   if (type === 'call') {
     const nd1 = normCdf(d1);
     const nd2 = normCdf(d2);

@@ -10,6 +10,7 @@ import {
   type LegRole,
   type MarketState,
 } from './condor.ts';
+import { asTime, type TimeToSettlement } from './clock.ts';
 import { forwardAndDiscount } from './options.ts';
 import type { EntrySnapshot } from './invariant.ts';
 import { roundToGrid } from './underlying.ts';
@@ -37,15 +38,16 @@ export function restrike(
   condor: Condor,
   entry: EntrySnapshot,
   market: MarketState,
-  years: number,
+  timeToSettlement: TimeToSettlement | number,
   closeDebit: number,
 ): RestrikeProposal {
+  const time = asTime(timeToSettlement);
   const { strikes, underlying, quantity } = condor;
   const { spot, rate, dividendYield } = market;
   const step = underlying.strikeStep;
-  const { forward } = forwardAndDiscount(spot, years, rate, dividendYield);
+  const { forward } = forwardAndDiscount(spot, time.discountYears, rate, dividendYield);
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
-  const expectedMove = spot * atmVol * Math.sqrt(years);
+  const expectedMove = spot * atmVol * Math.sqrt(time.varianceYears);
   const putWing = strikes.shortPut - strikes.longPut;
   const callWing = strikes.longCall - strikes.shortCall;
   let shortPut = roundToGrid(spot - entry.shortPutMoves * expectedMove, step);
@@ -55,7 +57,7 @@ export function restrike(
   const next: CondorStrikes = { longPut: shortPut - putWing, shortPut, shortCall, longCall: shortCall + callWing };
   const vols = legVols(next, market.vol, forward);
   const volValues = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].vol])) as Record<LegRole, number>;
-  const newCredit = condorMark(next, spot, years, volValues, rate, dividendYield);
+  const newCredit = condorMark(next, spot, time, volValues, rate, dividendYield);
   const netCredit = newCredit - closeDebit;
   return {
     strikes: next,

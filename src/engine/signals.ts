@@ -3,6 +3,7 @@
 // The cp policy reads the invariant's two breaches against the threshold T; the static-delta
 // policy (the backtest's comparison, and a user setting) rolls when a short leg's |delta|
 // reaches the trigger, with the same rules 1–2 and no hedges or tightening.
+import { calendarClock, type ValuationClock } from './clock.ts';
 import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
 import { pct, pts, usd } from './format.ts';
 import { proposeHedge, type HedgeProposal } from './hedge.ts';
@@ -58,6 +59,8 @@ export interface PositionInput {
   condor: Condor;
   entry: EntrySnapshot;
   settlementMs: number;
+  /** Both clocks at the valuation instant (src/engine/clock.ts); without it, ACT/365 for both. */
+  clock?: ValuationClock;
   activeHedgeLayers: readonly number[];
 }
 
@@ -114,9 +117,10 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   const settings: PositionSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   const { position, market, regime } = input;
   const { condor, entry, settlementMs } = position;
+  const clock = position.clock ?? calendarClock(market.valuationMs, settlementMs);
   const credit = condor.credit;
   const size = condor.underlying.multiplier * condor.quantity;
-  const evaluation = evaluateCondor({ condor, market, settlementMs, allowExpired: true });
+  const evaluation = evaluateCondor({ condor, market, settlementMs, clock, allowExpired: true });
   const [longPut, shortPut, shortCall, longCall] = evaluation.legs as [
     LegValuation,
     LegValuation,
@@ -134,6 +138,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     entry,
     market,
     settlementMs,
+    clock,
     legVolsNow,
     modelMarkNow: evaluation.mark,
   });
@@ -164,13 +169,15 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   let reason: string;
   let proposal: Proposal = { kind: 'none' };
   const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
-  const nearerBreakEven =
-    market.spot - evaluation.breakEvenLow <= evaluation.breakEvenHigh - market.spot ? 'put' : 'call';
-  const breakEven = nearerBreakEven === 'put' ? evaluation.breakEvenLow : evaluation.breakEvenHigh;
+  // A side that cannot lose has no break-even (docs/engine.md, payoff-based metrics): it is never the nearer.
+  const toLow = evaluation.breakEvenLow === null ? Infinity : market.spot - evaluation.breakEvenLow;
+  const toHigh = evaluation.breakEvenHigh === null ? Infinity : evaluation.breakEvenHigh - market.spot;
+  const nearerBreakEven = toLow <= toHigh ? 'put' : 'call';
+  const breakEven = (nearerBreakEven === 'put' ? evaluation.breakEvenLow : evaluation.breakEvenHigh) ?? market.spot;
   const deltaFires = Math.max(Math.abs(shortPutDelta), Math.abs(shortCallDelta)) >= settings.deltaTrigger;
   const rollFires = settings.policy === 'cp' ? by >= threshold : deltaFires;
 
-  if (evaluation.years <= 0) {
+  if (evaluation.discountYears <= 0) {
     action = 'CLOSE';
     reason = `Expired: settles at intrinsic value, ${pts(x)} pts against the ${pts(credit)} credit.`;
     proposal = closeProposal;
@@ -201,7 +208,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       proposal = closeProposal;
     } else {
       action = 'ROLL';
-      const roll = restrike(condor, entry, market, evaluation.years, x);
+      const roll = restrike(condor, entry, market, evaluation, x);
       reason = `${why}. Roll to ${strikeList(roll.strikes)} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
       proposal = { kind: 'roll', restrike: roll };
     }
@@ -212,7 +219,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     proposal = { kind: 'hedge', hedge };
   } else if (settings.policy === 'cp' && bx <= -threshold) {
     action = 'TIGHTEN';
-    const tighter = restrike(condor, entry, market, evaluation.years, x);
+    const tighter = restrike(condor, entry, market, evaluation, x);
     reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${strikeList(tighter.strikes)} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
     proposal = { kind: 'tighten', restrike: tighter };
   } else {
@@ -239,6 +246,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     });
 
   const warnings = (input.upcomingEvents ?? []).map((event) => `${event.kind} on ${event.date}: ${event.title}`);
+  if (invariant.calibration.warning) warnings.unshift(invariant.calibration.warning);
   if (input.dayAfterFomc && action !== 'HOLD') {
     warnings.unshift('This action fires the day after an FOMC decision: moves and vol may still be settling.');
   }

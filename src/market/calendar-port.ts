@@ -4,6 +4,7 @@ import type { CalendarPort } from '../app/ports.ts';
 import type { MacroEvent } from '../engine/index.ts';
 import { dayAfterFomc, eventsWithin, loadEvents, type MarketEvent } from './events.ts';
 import {
+  clockAt,
   isHoliday,
   isTradingDay,
   newYorkDate,
@@ -36,6 +37,7 @@ export function createCalendar(extraEvents: readonly unknown[] = []): CalendarPo
     nextTradingDay,
     previousTradingDay,
     settlementInstant,
+    clockAt,
     newYorkInstant,
     listedExpiryNearest: (fromDate, targetDte) => {
       const nearest = listedExpiryNearest(fromDate, targetDte);

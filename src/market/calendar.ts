@@ -25,6 +25,7 @@ import {
   yearMonth,
   type IsoDate,
 } from '../engine/dates.ts';
+import { valuationClock, type TradingSessions, type ValuationClock } from '../engine/clock.ts';
 
 export const NEW_YORK = 'America/New_York';
 export const MARKET_OPEN = '09:30';
@@ -305,4 +306,29 @@ export function isQuoteStale(asOfMs: number, nowMs: number, maxAgeMinutes = 30):
   const session = marketSession(nowMs);
   if (session.state === 'open') return nowMs - asOfMs > maxAgeMs;
   return asOfMs < session.lastCloseAt - maxAgeMs;
+}
+
+/** The NYSE sessions as the engine's clock reads them (src/engine/clock.ts). */
+export const NYSE_SESSIONS: TradingSessions = {
+  dateOf: newYorkDate,
+  sessionOf: (date) => {
+    const close = sessionClose(date);
+    return close ? { openMs: newYorkInstant(date, MARKET_OPEN), closeMs: newYorkInstant(date, close) } : null;
+  },
+  // Same New York wall-clock time (DST-correct), on the next trading day.
+  sameTimeNextTradingDay: (epochMs) => {
+    const here = DateTime.fromMillis(epochMs, { zone: NEW_YORK });
+    const { year, month, day } = yearMonthDay(nextTradingDay(here.toISODate()!));
+    return here.set({ year, month, day }).toMillis();
+  },
+};
+
+/** Both clocks of an expiry at an instant, on the NYSE calendar. */
+export function clockAt(epochMs: number, expiry: IsoDate, settlement: 'AM' | 'PM'): ValuationClock {
+  return valuationClock(epochMs, expiry, settlement, NYSE_SESSIONS);
+}
+
+function yearMonthDay(date: IsoDate): { year: number; month: number; day: number } {
+  const { year, month } = yearMonth(date);
+  return { year, month, day: Number(date.slice(8, 10)) };
 }

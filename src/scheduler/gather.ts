@@ -52,7 +52,8 @@ function openModelPosition(
   { model, listed, settlementMs }: TodaysModel,
 ): StoredPosition {
   const market = { ...view.state, vol: view.volFor(listed.expiry) };
-  const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, vix: view.vix });
+  const clock = deps.calendar.clockAt(view.state.valuationMs, listed.expiry, listed.settlement);
+  const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, clock, vix: view.vix });
   return deps.store.forUser(userId).positions.add({
     underlying: 'SPX',
     strikes: model.condor.strikes,

@@ -8,7 +8,7 @@ import {
   type CondorEvaluation,
   type MarketState,
 } from '../../src/engine/index.ts';
-import { settlementInstant } from '../../src/market/calendar.ts';
+import { clockAt, settlementInstant } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
 import { ALICE, errorLine, HOLIDAY, makeApp, MONDAY_10_NY, SATURDAY, TODAY } from '../support/app.ts';
 
@@ -64,6 +64,7 @@ describe('/condor eval', () => {
       condor: { underlying: UNDERLYINGS.SPX, strikes: STRIKES, expiry: '2027-01-08', quantity: 2, credit: 14.2 },
       market: demoState(),
       settlementMs: settlementInstant('2027-01-08', 'PM'),
+      clock: clockAt(MONDAY_10_NY, '2027-01-08', 'PM'),
     });
     expect(e.probabilityOfProfit).toBeCloseTo(engine.probabilityOfProfit, 12);
     expect(e.greeks.thetaPerDay).toBeCloseTo(engine.greeks.thetaPerDay, 9);

@@ -9,6 +9,7 @@ import {
   payoffAtExpiry,
   payoffCurve,
   priceOption,
+  touchProbability,
   CondorRuleError,
   LEG_ROLES,
   LEG_SIDE,
@@ -44,7 +45,8 @@ describe('evaluateCondor: metrics worked by hand', () => {
     expect(e.cushion).toBeCloseTo(349.2, 9);
     // 45 calendar days; expected move = S σ √τ = 6000 × 0.16 × √(45/365) = 337.08 points.
     expect(e.dte).toBe(45);
-    expect(e.years).toBe(45 / 365);
+    expect(e.discountYears).toBe(45 / 365);
+    expect(e.varianceYears).toBe(45 / 365); // no calendar given: the single ACT/365 clock
     expect(e.expectedMove).toBeCloseTo(6000 * 0.16 * Math.sqrt(45 / 365), 9);
     expect(e.expectedMove).toBeCloseTo(337.08, 2);
   });
@@ -199,18 +201,19 @@ describe('probabilities', () => {
     expect(e.probabilityOfMaxProfit).toBeLessThan(e.probabilityOfProfit);
   });
 
-  it('P(touch) of each short strike is 2 × P(expire beyond it)', () => {
-    expect(relativeError(e.touchProbabilityShortPut, 2 * Number(CONDOR_PROBABILITIES.beyondShortPut))).toBeLessThan(
-      1e-12,
-    );
-    expect(relativeError(e.touchProbabilityShortCall, 2 * Number(CONDOR_PROBABILITIES.beyondShortCall))).toBeLessThan(
-      1e-12,
-    );
+  it("P(touch) of each short strike is the first-passage probability at that strike's vol", () => {
+    const time = { varianceYears: 45 / 365, discountYears: 45 / 365 };
+    const vol = (strike: number) => e.legs.find((leg) => leg.strike === strike)!.vol;
+    expect(e.touchProbabilityShortPut).toBe(touchProbability(6000, 5665, vol(5665), time, 0.04, 0.013));
+    expect(e.touchProbabilityShortCall).toBe(touchProbability(6000, 6335, vol(6335), time, 0.04, 0.013));
+    // Touching is likelier than finishing beyond, and less likely than twice that (the drift-free shortcut).
+    const beyondPut = Number(CONDOR_PROBABILITIES.beyondShortPut);
+    expect(e.touchProbabilityShortPut).toBeGreaterThan(beyondPut);
+    expect(e.touchProbabilityShortPut).toBeLessThan(2 * beyondPut + 0.01);
   });
 
-  it('caps P(touch) at 1 when the short strike is already through spot', () => {
+  it('is 1 when the short strike is already through spot', () => {
     const below = evaluate(symmetricSpxCondor(), marketAt(TODAY, 5655, 16));
-    // Spot 5655 under the 5665 short put: P(S_T < 5665) > 1/2, so 2× would exceed 1.
     expect(below.touchProbabilityShortPut).toBe(1);
     expect(below.touchProbabilityShortCall).toBeLessThan(0.1);
   });
@@ -234,7 +237,17 @@ describe('position greeks', () => {
       const sign = LEG_SIDE[role] * 100 * 3; // long +, short −
       sum.delta += sign * v.delta;
       sum.gamma += sign * v.gamma;
-      sum.theta += sign * v.thetaPerDay;
+      // Theta per trading day is a revaluation; with no calendar given the next day is 24 hours later.
+      const tomorrow = priceOption({
+        type: LEG_TYPE[role],
+        spot: 5900,
+        strike: condor.strikes[role],
+        years: 44 / 365,
+        vol: 0.18,
+        rate: 0.04,
+        dividendYield: 0.013,
+      });
+      sum.theta += sign * (tomorrow.price - v.price);
       sum.vega += sign * v.vegaPerVolPoint;
       sum.rho += sign * v.rhoPerPoint;
     }
@@ -259,7 +272,7 @@ describe('payoffCurve', () => {
   it('runs from below the long put to above the long call, in order, through every kink', () => {
     expect(curve.length).toBeGreaterThanOrEqual(401);
     const spots = new Set(curve.map((p) => p.spot));
-    for (const level of [5615, 5665, 6335, 6385, e.breakEvenLow, e.breakEvenHigh, 6000])
+    for (const level of [5615, 5665, 6335, 6385, e.breakEvenLow!, e.breakEvenHigh!, 6000])
       expect(spots.has(level), `${level}`).toBe(true);
     expect(curve[0]!.spot).toBeLessThan(5615);
     expect(curve[curve.length - 1]!.spot).toBeGreaterThan(6385);
@@ -284,5 +297,50 @@ describe('payoffCurve', () => {
     const atSpot = curve.reduce((best, p) => (Math.abs(p.spot - 6000) < Math.abs(best.spot - 6000) ? p : best));
     expect(Math.abs(atSpot.spot - 6000)).toBeLessThan(5);
     expect(atSpot.profitToday).toBeCloseTo(e.unrealizedPl, -1);
+  });
+});
+
+describe('touchProbability: the exact first-passage probability under the risk-neutral lognormal', () => {
+  // Textbook form (Shreve, Stochastic Calculus II, §7.2): with ν = r − q − σ²/2 and b = ln(H/S),
+  // P(min ≤ b) = N((b − νT)/(σ√T)) + (H/S)^{2ν/σ²} N((b + νT)/(σ√T)) for a barrier below spot, and
+  // P(max ≥ b) = N((νT − b)/(σ√T)) + (H/S)^{2ν/σ²} N((−b − νT)/(σ√T)) for one above.
+  const textbook = (spot: number, barrier: number, vol: number, years: number, r: number, q: number) => {
+    const nu = r - q - (vol * vol) / 2;
+    const b = Math.log(barrier / spot);
+    const sd = vol * Math.sqrt(years);
+    const power = Math.pow(barrier / spot, (2 * nu) / (vol * vol));
+    return barrier < spot
+      ? normCdf((b - nu * years) / sd) + power * normCdf((b + nu * years) / sd)
+      : normCdf((nu * years - b) / sd) + power * normCdf((-b - nu * years) / sd);
+  };
+
+  it.each([
+    [6000, 5665, 0.16, 45 / 365, 0.04, 0.013],
+    [6000, 6335, 0.16, 45 / 365, 0.04, 0.013],
+    [6000, 5500, 0.8, 30 / 365, 0.05, 0.0],
+    [6000, 6600, 0.8, 30 / 365, 0.05, 0.0],
+    [100, 95, 0.3, 1, 0.1, 0.02],
+  ])('S %d, H %d, σ %d, T %d, r %d, q %d matches the textbook closed form', (spot, barrier, vol, years, r, q) => {
+    const time = { varianceYears: years, discountYears: years };
+    expect(touchProbability(spot, barrier, vol, time, r, q)).toBeCloseTo(textbook(spot, barrier, vol, years, r, q), 12);
+  });
+
+  it('is exactly twice P(finish beyond) when log-spot has no drift (r − q = σ²/2: the reflection principle)', () => {
+    const vol = 0.2;
+    const time = { varianceYears: 0.25, discountYears: 0.25 };
+    const sd = vol * Math.sqrt(0.25);
+    expect(touchProbability(5000, 4800, vol, time, 0.02 + vol ** 2 / 2, 0.02)).toBeCloseTo(
+      2 * normCdf(Math.log(4800 / 5000) / sd),
+      13,
+    );
+  });
+
+  it('differs from 2 × P(finish beyond) by several points at VIX 80 (the shortcut it replaces)', () => {
+    const years = 45 / 365;
+    const time = { varianceYears: years, discountYears: years };
+    const exact = touchProbability(6000, 5000, 0.8, time, 0.04, 0.013);
+    const d2 = (Math.log(6000 / 5000) + (0.04 - 0.013 - 0.32) * years) / (0.8 * Math.sqrt(years));
+    const shortcut = 2 * normCdf(-d2);
+    expect(Math.abs(exact - shortcut)).toBeGreaterThan(0.03);
   });
 });
