@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { normCdf, type CondorEvaluation, type PositionEvaluation } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
+import { demoClose } from '../../src/market/demo.ts';
 import { dataOf, errorLine, fixedClock, makeApp } from '../support/app.ts';
 
 const ny = (text: string) => DateTime.fromISO(text, { zone: 'America/New_York' }).toMillis();
@@ -216,5 +217,41 @@ describe("§3 metrics from the condor's own payoff", () => {
     const show = dataOf<ShowData>(await t.run(`/position show ${id} spot=5990 vix=16`));
     expect(show.evaluation.unrealizedPl).toBeGreaterThan(0);
     expect(show.evaluation.action).not.toBe('CLOSE');
+  });
+});
+
+describe("§2 an expired position settles at its expiry's settlement price", () => {
+  it("PM: the SPX close of the expiry day (the next day, the quote's previous close), not the spot now", async () => {
+    const clock = fixedClock(ny('2026-11-23T10:00'));
+    const t = makeApp({ clock });
+    const id = dataOf<{ position: StoredPosition }>(
+      await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'),
+    ).position.id;
+    clock.set(ny('2026-11-24T11:00'));
+    const reply = await t.run(`/position show ${id}`);
+    const show = dataOf<ShowData>(reply);
+    const close = demoClose('2026-11-23').spx;
+    expect(demoClose('2026-11-24').spx).not.toBe(close); // the current spot would give another value
+    expect(reply.lines).toContain(
+      `Warning: Settled at the SPX close of 2026-11-23: ${close.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}.`,
+    );
+    // Intrinsic value at that close, exactly.
+    const intrinsic =
+      Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
+    expect(show.evaluation.invariant.premiumReserve).toBe(intrinsic);
+  });
+
+  it('AM: the opening print is not in the market data, so it says so and asks for /position close', async () => {
+    const clock = fixedClock(ny('2026-11-23T10:00'));
+    const t = makeApp({ clock });
+    const id = dataOf<{ position: StoredPosition }>(
+      await t.run('/position add 5615 5665 6335 6385 2026-12-18 credit=14 settlement=am'),
+    ).position.id;
+    clock.set(ny('2026-12-21T11:00'));
+    const reply = await t.run(`/position show ${id}`);
+    expect(reply.lines?.[0]).toBe(
+      `Expired 2026-12-18 (AM): its settlement price, the SPX opening print of that day, is not known here; record what it settled for with /position close ${id} <debit>.`,
+    );
+    expect(reply.buttons ?? []).toHaveLength(0); // no "Record close at" a made-up debit
   });
 });
