@@ -1,6 +1,13 @@
 // /condor eval: the metrics of ENGINE.md §3, k₀ and a payoff chart for four strikes and an expiry.
 import { z } from 'zod';
-import { cushionOf, evaluateCondor, underlyingFor, UNDERLYINGS, type Condor } from '../src/engine/index.ts';
+import {
+  cushionOf,
+  evaluateCondor,
+  strikeScaleViolation,
+  underlyingFor,
+  UNDERLYINGS,
+  type Condor,
+} from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
@@ -11,6 +18,7 @@ import { UserError } from '../src/app/errors.ts';
 import {
   expiryOption,
   quantityOption,
+  settlementOption,
   strikeOptions,
   underlyingOption,
   whatIfSpot,
@@ -38,6 +46,7 @@ export default defineCommand({
       spot: whatIfSpot,
       vix: whatIfVix,
       underlying: underlyingOption,
+      settlement: settlementOption,
     })
     .strict(),
   visibility: 'caller',
@@ -46,6 +55,7 @@ export default defineCommand({
   examples: [
     '/condor eval 5615 5665 6335 6385 45',
     '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
+    '/condor eval 5615 5665 6335 6385 2026-12-18 settlement=am',
   ],
   async run(input, context) {
     const symbol = (input.underlying ?? 'spx').toUpperCase();
@@ -55,7 +65,10 @@ export default defineCommand({
     }
     const view = await marketView(context, { spot: input.spot, vix: input.vix }, { chain: true });
     const today = view.state.valuationDate;
-    const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, today);
+    const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, today, {
+      settlement: input.settlement,
+      valuationMs: view.state.valuationMs,
+    });
     const state = marketFor(underlying.symbol, view, expiry);
     const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
     const spot = state.spot;
@@ -65,6 +78,8 @@ export default defineCommand({
       shortCall: input.short_call,
       longCall: input.long_call,
     };
+    const tooFar = strikeScaleViolation(strikes, spot);
+    if (tooFar) throw tooFar;
     const quantity = input.qty ?? 1;
     let credit = input.credit;
     const creditIsModel = credit === undefined;
@@ -84,7 +99,7 @@ export default defineCommand({
     const baselineK = credit * cushionOf(strikes, credit, spot);
     const chart = await payoffAttachment(context, condor, evaluation, state, view.snapshot.demo);
     return {
-      title: `${underlying.symbol} ${condorLabel(strikes)} · ${expiry} (${evaluation.dte} DTE)`,
+      title: `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} (${evaluation.dte} DTE)`,
       visibility: 'caller',
       lines: [
         `Credit ${points(credit)} pts (${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
@@ -94,7 +109,7 @@ export default defineCommand({
       attachments: [chart],
       footer: [...view.footer, NOT_ADVICE],
       data: {
-        condor: { ...condor, underlying: underlying.symbol },
+        condor: { ...condor, underlying: underlying.symbol, settlement, settlementMs },
         creditIsModel,
         baselineK,
         evaluation,

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   assertValidCondor,
   createEntrySnapshot,
+  entryCalibration,
+  strikeScaleViolation,
   underlyingFor,
   UNDERLYINGS,
   type Condor,
@@ -15,7 +17,10 @@ import { marketFor } from '../src/app/positions.ts';
 import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
-import { expiryOption, quantityOption, strikeOptions, underlyingOption } from './support/options.ts';
+import { expiryOption, quantityOption, settlementOption, strikeOptions, underlyingOption } from './support/options.ts';
+
+/** The trading calendar's rules and the history the bot knows start here. */
+const FIRST_OPENED = '1990-01-01';
 
 export default defineCommand({
   name: 'position add',
@@ -56,6 +61,7 @@ export default defineCommand({
         option.number({ description: 'VIX at entry (default: the market now)', example: 16.4, min: 1, max: 200 }),
       ),
       underlying: underlyingOption,
+      settlement: settlementOption,
     })
     .strict(),
   visibility: 'caller',
@@ -75,6 +81,11 @@ export default defineCommand({
         'opened-future',
         `Option opened ${input.opened} is in the future (today is ${today}); e.g. opened=${today}.`,
       );
+    if (input.opened && input.opened < FIRST_OPENED)
+      throw new UserError(
+        'opened-too-early',
+        `Option opened ${input.opened} is before ${FIRST_OPENED}, where the calendar and the data start; e.g. opened=${today}.`,
+      );
     const openedPast = input.opened !== undefined && input.opened < today;
     if (openedPast && (input.spot === undefined || input.vix === undefined)) {
       throw new UserError(
@@ -87,7 +98,16 @@ export default defineCommand({
       { spot: input.spot, vix: input.vix, date: openedPast ? input.opened : undefined },
       { chain: !openedPast },
     );
-    const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, view.state.valuationDate);
+    const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, view.state.valuationDate, {
+      settlement: input.settlement,
+      // Opened now: an expiry that has settled cannot be opened. Opened earlier: checked against that date below.
+      valuationMs: openedPast ? undefined : view.state.valuationMs,
+    });
+    if (input.opened && input.opened > expiry)
+      throw new UserError(
+        'opened-after-expiry',
+        `Option opened ${input.opened} is after the expiry ${expiry}: a condor is opened on or before its expiry, e.g. opened=${expiry}.`,
+      );
     const state = openedPast
       ? { ...marketFor(underlying.symbol, view, expiry), vol: view.state.vol }
       : marketFor(underlying.symbol, view, expiry);
@@ -99,6 +119,8 @@ export default defineCommand({
     };
     const condor: Condor = { underlying, strikes, expiry, quantity: input.qty ?? 1, credit: input.credit };
     assertValidCondor(condor, view.state.valuationDate);
+    const tooFar = strikeScaleViolation(strikes, state.spot);
+    if (tooFar) throw tooFar;
     const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
     const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, clock, vix: view.vix });
     // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
@@ -124,13 +146,18 @@ export default defineCommand({
       entry,
       entrySource: source,
     });
+    const calibration = entryCalibration(strikes, entry);
+    const fill = calibration.explained
+      ? `your fill is ${signedPercent(entry.calibration - 1)} vs the model's ${points(entry.modelMark)}; later marks scale the model's time value by ${calibration.timeValueFactor.toFixed(3)}, fading to nothing at settlement.`
+      : `your fill is ${points(condor.credit)} against the model's ${points(entry.modelMark)}.`;
     return {
       title: `Position ${stored.id} recorded`,
       visibility: 'caller',
-      tone: 'good',
+      tone: calibration.explained ? 'good' : 'warn',
       lines: [
-        `${underlying.symbol} ${condorLabel(strikes)} · ${expiry} x${condor.quantity} for ${points(condor.credit)} credit (${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
-        `Entry: spot ${points(entry.spot)}, VIX ${points(entry.vix)}, cushion y₀ ${points(entry.cushion, 1)} pts, baseline k₀ ${points(entry.baselineK, 1)}; your fill is ${signedPercent(entry.calibration - 1)} vs the model (calibration c = ${entry.calibration.toFixed(3)}).`,
+        `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM-settled' : ''} x${condor.quantity} for ${points(condor.credit)} credit (${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
+        `Entry: spot ${points(entry.spot)}, VIX ${points(entry.vix)}, cushion y₀ ${points(entry.cushion, 1)} pts, baseline k₀ ${points(entry.baselineK, 1)}; ${fill}`,
+        ...(calibration.warning ? [calibration.warning] : []),
         `See it with /position show ${stored.id}.`,
       ],
       footer: [...view.footer, NOT_ADVICE],

@@ -33,6 +33,13 @@ export const expiryOption = option.expiry({
   example: '2027-01-08',
 });
 
+export const settlementOption = optional(
+  option.choice(['pm', 'am'] as const, {
+    description: 'Settlement: pm (default, SPXW, at the close) or am (the standard monthly, at the open)',
+    example: 'pm',
+  }),
+);
+
 export const whatIfSpot = optional(
   option.number({
     description: "What-if: this spot of the condor's underlying instead of the market",

@@ -122,14 +122,37 @@ export function marketFooter(snapshot: MarketSnapshot, nowMs: number, whatIf: Wh
   return lines;
 }
 
-/** A condor expiry from an option: a date as given, or the listed expiry nearest a DTE. */
+/**
+ * A condor expiry from an option: a date as given (PM unless `settlement=am`), or the listed
+ * expiry nearest a DTE (its own settlement unless one is given). An expiry that has already
+ * settled at `valuationMs` is refused: there is nothing left to value or to open.
+ */
 export function resolveExpiry(
   context: CommandContext,
   expiry: { date: string } | { dte: number },
   today: IsoDate,
+  options: { settlement?: 'am' | 'pm'; valuationMs?: number } = {},
+): { expiry: IsoDate; settlement: 'PM' | 'AM'; settlementMs: number } {
+  const resolved = resolveExpiryDate(context, expiry, today, options.settlement);
+  // An earlier date is the engine's expiry-past rule; today's expiry may have settled already.
+  if (resolved.expiry === today && options.valuationMs !== undefined && options.valuationMs >= resolved.settlementMs) {
+    const when = resolved.settlement === 'AM' ? 'at the 09:30 open' : 'at the close';
+    throw new UserError(
+      'expiry-settled',
+      `Expiry ${resolved.expiry} (${resolved.settlement}) settled ${when} New York: it cannot be valued or opened now; pick a later expiry, e.g. expiry=${context.calendar.nextTradingDay(resolved.expiry)}.`,
+    );
+  }
+  return resolved;
+}
+
+function resolveExpiryDate(
+  context: CommandContext,
+  expiry: { date: string } | { dte: number },
+  today: IsoDate,
+  given: 'am' | 'pm' | undefined,
 ): { expiry: IsoDate; settlement: 'PM' | 'AM'; settlementMs: number } {
   if ('date' in expiry) {
-    const settlement: 'PM' | 'AM' = 'PM';
+    const settlement: 'PM' | 'AM' = given === 'am' ? 'AM' : 'PM';
     if (!context.calendar.isTradingDay(expiry.date)) {
       throw new UserError(
         'expiry-not-trading-day',
@@ -143,10 +166,11 @@ export function resolveExpiry(
     };
   }
   const listed = context.calendar.listedExpiryNearest(today, expiry.dte);
+  const settlement = given ? (given.toUpperCase() as 'AM' | 'PM') : listed.settlement;
   return {
     expiry: listed.expiry,
-    settlement: listed.settlement,
-    settlementMs: context.calendar.settlementInstant(listed.expiry, listed.settlement),
+    settlement,
+    settlementMs: context.calendar.settlementInstant(listed.expiry, settlement),
   };
 }
 

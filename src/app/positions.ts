@@ -3,6 +3,7 @@
 // personal daily summary.
 import { evaluatePosition, underlyingFor, UNDERLYINGS, type Condor, type PositionEvaluation } from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
+import { points } from './format.ts';
 import type { MarketView } from './market-view.ts';
 import type { CalendarPort, StoredPosition, UserSettings } from './ports.ts';
 import type { MarketState } from '../engine/index.ts';
@@ -45,7 +46,60 @@ export function marketFor(underlying: string, view: MarketView, expiry: string, 
   return { ...view.state, vol };
 }
 
+export interface SettlementPrice {
+  /** SPX points. */
+  price: number;
+  /** What the price is, in the trader's words ("the SPX close of 2026-11-23"). */
+  label: string;
+}
+
+/**
+ * The price an expired position settles at (docs/engine.md, "Settlement"), from the market data
+ * at hand: a PM expiry settles at that day's SPX close, which is the quote itself when it was
+ * taken at or after the close that day, or the quote's previous close the next trading day. The
+ * AM opening print is not in the market data: null, as for any price not known here.
+ */
+export function settlementPriceFor(
+  position: StoredPosition,
+  view: MarketView,
+  calendar: CalendarPort,
+): SettlementPrice | null {
+  if (view.spotGiven) return { price: view.state.spot, label: 'the spot you gave' };
+  if (position.settlement !== 'PM') return null;
+  const quote = view.snapshot.spot;
+  const label = `the SPX close of ${position.expiry}`;
+  const quoteDate = calendar.newYorkDate(quote.asOfMs);
+  if (quoteDate === position.expiry && quote.asOfMs >= position.settlementMs) return { price: quote.value, label };
+  if (quote.previousClose && calendar.previousTradingDay(quoteDate) === position.expiry)
+    return { price: quote.previousClose, label };
+  return null;
+}
+
 export function evaluateStored(
+  position: StoredPosition,
+  view: MarketView,
+  settings: UserSettings,
+  calendar: CalendarPort,
+): PositionEvaluation {
+  if (view.state.valuationMs < position.settlementMs) return evaluateAt(position, view, settings, calendar);
+  // Expired: value at the settlement price, never at whatever spot is current days later.
+  const settled = settlementPriceFor(position, view, calendar);
+  if (settled) {
+    const atSettlement = { ...view, state: { ...view.state, spot: settled.price } };
+    const evaluation = evaluateAt(position, atSettlement, settings, calendar);
+    const note = `Settled at ${settled.label}: ${points(settled.price)}.`;
+    return { ...evaluation, warnings: [note, ...evaluation.warnings] };
+  }
+  const evaluation = evaluateAt(position, view, settings, calendar);
+  const print = position.settlement === 'AM' ? 'opening print' : 'close';
+  return {
+    ...evaluation,
+    reason: `Expired ${position.expiry} (${position.settlement}): its settlement price, the SPX ${print} of that day, is not known here; record what it settled for with /position close ${position.id} <debit>.`,
+    proposal: { kind: 'none' },
+  };
+}
+
+function evaluateAt(
   position: StoredPosition,
   view: MarketView,
   settings: UserSettings,

@@ -145,6 +145,20 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
   return errors;
 }
 
+/** No strike above this many points, and none above this multiple of spot (a typo, not a condor). */
+export const MAX_STRIKE_POINTS = 1_000_000;
+export const MAX_STRIKE_TIMES_SPOT = 10;
+
+/** The strike-scale rule, checked where a trader types strikes against a known spot; null when kept. */
+export function strikeScaleViolation(strikes: CondorStrikes, spot: number): CondorRuleError | null {
+  const limit = Math.min(MAX_STRIKE_POINTS, MAX_STRIKE_TIMES_SPOT * spot);
+  if (strikes.longCall <= limit) return null;
+  return new CondorRuleError(
+    'strike-scale',
+    `strikes must be at most ${MAX_STRIKE_TIMES_SPOT}× spot and at most ${pts(MAX_STRIKE_POINTS, 0)} points; the long call ${pts(strikes.longCall, 0)} is above ${pts(limit, 0)} (spot ${pts(spot)})`,
+  );
+}
+
 /** Throws the first broken rule. */
 export function assertValidCondor(condor: Condor, today: IsoDate): void {
   const first = condorViolations(condor, today)[0];

@@ -16,6 +16,9 @@ export {
   condorIntrinsic,
   breakEvensOf,
   touchProbability,
+  strikeScaleViolation,
+  MAX_STRIKE_POINTS,
+  MAX_STRIKE_TIMES_SPOT,
   CondorRuleError,
   LEG_ROLES,
   LEG_TYPE,
@@ -49,8 +52,15 @@ export {
   MIN_HISTORY,
 } from './regime.ts';
 export type { RegimeReading, RegimeName, RegimeInput, ThresholdBand } from './regime.ts';
-export { createEntrySnapshot, measureInvariant } from './invariant.ts';
-export type { EntrySnapshot, InvariantReading } from './invariant.ts';
+export {
+  createEntrySnapshot,
+  measureInvariant,
+  fillCalibration,
+  entryCalibration,
+  calibratedMark,
+  EXPLAINED_FILL_RATIO,
+} from './invariant.ts';
+export type { EntrySnapshot, InvariantReading, FillCalibration } from './invariant.ts';
 export { evaluatePosition, DEFAULT_SETTINGS } from './signals.ts';
 export type {
   Action,

@@ -7,6 +7,7 @@ import { calendarClock, type ValuationClock } from './clock.ts';
 import {
   condorIntrinsic,
   condorMark,
+  CondorRuleError,
   cushionOf,
   legVols,
   LEG_ROLES,
@@ -142,6 +143,13 @@ export function createEntrySnapshot({
   >;
   const modelMark = condorMark(strikes, spot, clock, legVolValues, rate, dividendYield);
   const cushion = cushionOf(strikes, credit, spot);
+  if (cushion < 0) {
+    // k₀ = C·y₀ < 0: spot is already past a break-even, so there is no cushion for the invariant to watch.
+    throw new CondorRuleError(
+      'baseline-negative',
+      `the baseline k₀ = credit × cushion is ${pts(credit * cushion, 1)}, below 0: spot ${pts(spot)} is already ${pts(-cushion)} points past a break-even; the invariant needs a condor opened with spot between its break-evens`,
+    );
+  }
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
   const expectedMove = spot * atmVol * Math.sqrt(clock.varianceYears);
   return {
