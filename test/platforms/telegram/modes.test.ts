@@ -118,7 +118,7 @@ describe('choosing the mode from the configuration', () => {
   it("takes main.ts's Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling", () => {
     const app = buildTestApp();
     try {
-      const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: ':memory:' };
+      const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: './data/never-opened.db' };
       const webhook = createConfig({
         ...env,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook',
