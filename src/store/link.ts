@@ -46,7 +46,9 @@ export function prepareLinkStatements(db: Database) {
     userOf: db.prepare('SELECT user_id FROM identities WHERE platform = ? AND platform_user_id = ?').pluck(),
     platformsOf: db.prepare('SELECT DISTINCT platform FROM identities WHERE user_id = ?').pluck(),
     failures: db
-      .prepare('SELECT count(*) FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ?')
+      .prepare(
+        'SELECT count(*) FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ?',
+      )
       .pluck(),
     charge: db.prepare('INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES (?, ?, ?)'),
     refund: db.prepare('DELETE FROM link_failures_by_identity WHERE id = ?'),
