@@ -76,6 +76,11 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16-256 characters of A-Z a-z 0-9 _ -' })
     .optional(),
   PORT: integer('the HTTP port for webhooks and the health check', 1, 65535).optional(),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z.:-]+$/, { message: 'must be an interface address, e.g. 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
   DATABASE_PATH: z
     .string()
     .trim()
