@@ -1,6 +1,8 @@
 // /link: join your Discord and Telegram accounts into one user. Without a code it gives a
 // one-time code (10 minutes, single use) and lists your links; with the code from the other
-// platform it merges the two, keeping positions and settings.
+// platform it merges the two, keeping positions and settings. The merge is one-way: unlinking later
+// leaves every position with the remaining account, so the code's reply says so before anyone
+// types it (docs/decisions.md, "Linking: merge, said up front").
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { option, optional } from '../src/app/options.ts';
@@ -31,10 +33,12 @@ export default defineCommand({
     })
     .strict(),
   visibility: 'caller',
+  // Each code typed costs a slow hash: limited per user like the other expensive commands.
+  expensive: 'link',
   examples: ['/link', '/link K7QM-2XPA', '/link unlink=telegram'],
-  run(input, context) {
+  async run(input, context) {
     const { users } = context.directory;
-    const { userId, platform } = context.caller;
+    const { userId, platform, platformUserId } = context.caller;
     const now = context.clock.now();
     if (input.unlink) {
       users.unlink(userId, input.unlink, now);
@@ -45,7 +49,7 @@ export default defineCommand({
       };
     }
     if (input.code) {
-      const result = users.redeemLinkCode(userId, input.code, now);
+      const result = await users.redeemLinkCode({ userId, platform, platformUserId }, input.code, now);
       const identities = users.identities(result.userId);
       return {
         title: 'Accounts linked',
@@ -59,13 +63,14 @@ export default defineCommand({
       };
     }
     const identities = users.identities(userId);
-    const code = users.createLinkCode(userId, now, LINK_CODE_TTL_MS);
+    const code = await users.createLinkCode(userId, now, LINK_CODE_TTL_MS);
     const others = identities.filter((i) => i.platform !== platform);
     return {
       title: 'Link code',
       visibility: 'caller',
       lines: [
         `Your one-time code: ${code} (valid 10 minutes, single use). On the other platform, type /link ${code}`,
+        'Linking merges that account into this one: its positions and settings join yours for good (an unlink later leaves them all here).',
         others.length
           ? `Already linked: ${others.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(', ')}. Undo with /link unlink=${others[0]!.platform}.`
           : 'No other platform is linked yet.',

@@ -2,6 +2,7 @@
 // createConfig(env) is pure; main.ts reads .env first, then calls it, and stops with exit code 2
 // and one line naming the variable when a value is missing or malformed.
 import { z } from 'zod';
+import { isInMemoryPath } from './store/database.ts';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -75,7 +76,19 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16-256 characters of A-Z a-z 0-9 _ -' })
     .optional(),
   PORT: integer('the HTTP port for webhooks and the health check', 1, 65535).optional(),
-  DATABASE_PATH: z.string().trim().min(1).default('./data/condor-xyk.db'),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z.:-]+$/, { message: 'must be an interface address, e.g. 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
+  DATABASE_PATH: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((file) => !isInMemoryPath(file), {
+      message: 'must be a file, e.g. ./data/condor-xyk.db (an in-memory database would lose every position at exit)',
+    })
+    .default('./data/condor-xyk.db'),
   MARKET_DATA: z.enum(['cboe', 'file', 'demo'], { message: 'must be cboe, file or demo' }).default('cboe'),
   CBOE_BASE_URL: url('e.g. https://cdn.cboe.com').default('https://cdn.cboe.com'),
   MARKET_DATA_DIR: z.string().trim().min(1).default('./data/market'),

@@ -16,6 +16,7 @@ import { dataSyncCli } from './market/sync.ts';
 import { createSenders, plannerOptions, startBots } from './bots.ts';
 import { registerCli } from './cli/register.ts';
 import { backtestCli } from './cli/backtest.ts';
+import { backupDatabase, backupRefusal } from './store/backup.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -142,7 +143,9 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
       const app = buildApp(config, logger);
       try {
-        await app.store.db.backup(rest[0]!);
+        const refusal = backupRefusal(app.store.db, rest[0]!);
+        if (refusal) throw new UsageError(refusal);
+        await backupDatabase(app.store.db, rest[0]!);
         process.stdout.write(`Backed up ${config.DATABASE_PATH} to ${rest[0]}\n`);
         return 0;
       } finally {

@@ -50,9 +50,10 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
   defer?: boolean;
   /**
    * Rate-limited per user: true for the heaviest (backtests, EXPENSIVE_COMMANDS_PER_MINUTE),
-   * 'chain' for evaluations priced from the option chain (CHAIN_EVALUATIONS_PER_MINUTE).
+   * 'chain' for evaluations priced from the option chain (CHAIN_EVALUATIONS_PER_MINUTE), 'link'
+   * for /link (LINK_PER_MINUTE in src/app/limiter.ts).
    */
-  expensive?: boolean | 'chain';
+  expensive?: boolean | 'chain' | 'link';
   /** Full command lines that work, first one shown in errors and /help. */
   examples: readonly string[];
   run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;

@@ -123,17 +123,31 @@ export interface Identity {
   linkedMs: number;
 }
 
+/** Who types a /link code: wrong codes are counted per platform identity, across links and unlinks. */
+export interface LinkRedeemer {
+  userId: string;
+  platform: Platform;
+  platformUserId: string;
+}
+
+export interface LinkResult {
+  userId: string;
+  merged: { positions: number };
+}
+
 export interface UserDirectory {
   /** The user behind a platform identity, created on first sight. */
   resolve(platform: Platform, platformUserId: string, displayName: string): string;
   identities(userId: string): Identity[];
   /** A one-time code for linking another platform (valid for ttlMs, single use). */
-  createLinkCode(userId: string, nowMs: number, ttlMs: number): string;
+  /** Async: the code's hash is computed off the event loop (scrypt in the thread pool). */
+  createLinkCode(userId: string, nowMs: number, ttlMs: number): Promise<string>;
   /**
-   * Redeems a code for `userId` (the identity typing it): merges the two users into one.
-   * Throws UserError for an unknown, expired, used or locked code.
+   * Redeems a code for the identity typing it (and its user): merges the two users into one.
+   * Throws UserError for an unknown, expired, used or locked code, for a locked-out identity, and
+   * when both users have an account on the same platform.
    */
-  redeemLinkCode(userId: string, code: string, nowMs: number): { userId: string; merged: { positions: number } };
+  redeemLinkCode(redeemer: LinkRedeemer, code: string, nowMs: number): Promise<LinkResult>;
   unlink(userId: string, platform: Platform, nowMs: number): void;
 }
 

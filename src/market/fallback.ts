@@ -6,6 +6,11 @@
 //
 // The VIX percentile's history: the closes in MARKET_DATA_DIR/VIX_History.csv (`data sync`), then
 // the daily closes this cache has collected since (keys 'VIX@YYYY-MM-DD', one row a trading day).
+//
+// Bounded in value and time (docs/market-data.md, "Limits"): a quote outside plausible bounds
+// (src/market/plausible.ts) is a failure like any other, labelled, and never cached; and a snapshot
+// waits at most answerWithinMs (3 s) in total for the source, then answers from the cache or demo
+// data, labelled. A request still running then goes on in the background and fills the cache.
 import type { ChainVolLookup, Clock, Logger, MarketPort, MarketSnapshot, Quote, QuoteCache } from '../app/ports.ts';
 import { age } from '../app/format.ts';
 import type { IsoDate } from '../engine/dates.ts';
@@ -14,6 +19,7 @@ import { isQuoteStale, isTradingDay, newYorkDate, previousTradingDay, tradingDay
 import { demoSnapshot } from './demo.ts';
 import { readHistoryFile } from './file-provider.ts';
 import { describeError } from './parsers/result.ts';
+import { implausibleLevel, implausibleQuote } from './plausible.ts';
 import { HISTORY_FILES } from './sync.ts';
 
 export type MarketSymbol = 'SPX' | 'VIX' | 'VIX3M' | 'VVIX';
@@ -61,7 +67,22 @@ export interface FallbackMarketOptions {
   dataDir: string;
   /** Fall back to (and fill) the quote cache; the file provider does not (default true). */
   useCache?: boolean;
+  /** The longest a snapshot waits for the source, quotes and chain together (default INTERACTIVE_WAIT_MS). */
+  answerWithinMs?: number;
+  /** Resolves after ms (default: an unref'd setTimeout); tests pass one they fire themselves. */
+  timer?: (ms: number) => Promise<void>;
 }
+
+/** An interactive command waits this long in total for market data, then answers from the cache or demo data. */
+export const INTERACTIVE_WAIT_MS = 3_000;
+
+const unrefTimer = (ms: number) =>
+  new Promise<void>((resolve) => {
+    // unref: a pending budget must not keep a one-shot CLI process alive.
+    setTimeout(resolve, ms).unref();
+  });
+
+const TIMED_OUT = Symbol('timed out');
 
 /** Any thrown value as a failure with a short reason. */
 export function toFailure(thrown: unknown): SourceFailure {
@@ -91,6 +112,9 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   const log = logger.child({ module: 'market', source: source.name });
   const describe = (failure: SourceFailure) =>
     source.describeFailure?.(failure) ?? defaultDescription(source.label, failure);
+  const answerWithinMs = options.answerWithinMs ?? INTERACTIVE_WAIT_MS;
+  const timer = options.timer ?? unrefTimer;
+  const waitWords = `${Math.round(answerWithinMs / 100) / 10} s`;
 
   // The cache must never take the reply down with it (a full disk, a closed database).
   const cacheGet = (key: string) => {
@@ -130,14 +154,27 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     }
   };
 
-  async function resolve(symbol: MarketSymbol, nowMs: number): Promise<Resolved> {
-    let failure: SourceFailure;
-    try {
-      const live = await source.quote(symbol);
+  /** The source's quote, checked for plausibility and cached as soon as it arrives (even after the deadline). */
+  function fetchLive(symbol: MarketSymbol, nowMs: number): Promise<SourceQuote> {
+    return source.quote(symbol).then((live) => {
+      const implausible = implausibleQuote(symbol, live, clock.now());
+      if (implausible)
+        throw { reason: `implausible value: ${implausible}`, unreachable: false } satisfies SourceFailure;
       if (useCache) {
         cachePut(symbol, live, nowMs);
         if (symbol === 'VIX') rememberDailyVix(live, nowMs);
       }
+      return live;
+    });
+  }
+
+  async function resolve(symbol: MarketSymbol, nowMs: number, deadline: Promise<typeof TIMED_OUT>): Promise<Resolved> {
+    let failure: SourceFailure;
+    const pending = fetchLive(symbol, nowMs);
+    pending.catch(() => undefined); // still settled when the deadline wins
+    try {
+      const live = await Promise.race([pending, deadline]);
+      if (live === TIMED_OUT) throw { reason: `no answer within ${waitWords}`, unreachable: true };
       return {
         quote: { value: live.value, asOfMs: live.asOfMs, source: source.name, previousClose: live.previousClose },
         failure: null,
@@ -146,7 +183,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       failure = toFailure(thrown);
     }
     const cached = useCache ? cacheGet(symbol) : null;
-    if (cached && Number.isFinite(cached.value) && cached.value > 0) {
+    // A cached value outside the bounds was written before they existed: never shown.
+    if (cached && implausibleLevel(symbol, cached.value) === null) {
       return {
         quote: {
           value: cached.value,
@@ -203,10 +241,17 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     return { closes, notes };
   }
 
-  async function chainOf(): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
+  async function chainOf(
+    deadline: Promise<typeof TIMED_OUT>,
+  ): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
     if (!source.chain) return { chain: null, failure: null };
+    const pending = source.chain();
+    pending.catch(() => undefined);
     try {
-      return { chain: await source.chain(), failure: null };
+      const chain = await Promise.race([pending, deadline]);
+      if (chain === TIMED_OUT)
+        return { chain: null, failure: { reason: `no answer within ${waitWords}`, unreachable: true } };
+      return { chain, failure: null };
     } catch (thrown) {
       return { chain: null, failure: toFailure(thrown) };
     }
@@ -215,10 +260,12 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   return {
     async snapshot(request = {}) {
       const nowMs = clock.now();
-      const chainPending = request.chain ? chainOf() : null;
+      // One budget for everything this snapshot asks of the source.
+      const deadline = timer(answerWithinMs).then((): typeof TIMED_OUT => TIMED_OUT);
+      const chainPending = request.chain ? chainOf(deadline) : null;
       const symbols = [...REQUIRED, ...OPTIONAL];
       const resolved = new Map<MarketSymbol, Resolved>();
-      await Promise.all(symbols.map(async (symbol) => resolved.set(symbol, await resolve(symbol, nowMs))));
+      await Promise.all(symbols.map(async (symbol) => resolved.set(symbol, await resolve(symbol, nowMs, deadline))));
       const notes: string[] = [];
 
       const missingRequired = REQUIRED.filter((symbol) => resolved.get(symbol)!.quote === null);

@@ -3,6 +3,9 @@
 // in-flight request shared by concurrent callers of the same URL, and bodies classified before
 // anyone parses them: an HTML page served with status 200 (a bot challenge or an error page), an
 // empty body or malformed JSON is a labelled HttpError, never a crash and never a silent zero.
+// Bodies are read as a stream and capped (maxBodyBytes: a declared Content-Length over the cap is
+// refused before reading, a body that grows past it is cut off), so a hostile or broken server
+// cannot make the process hold hundreds of MB (docs/market-data.md, "Limits").
 import { parseJsonBody } from './parsers/cboe-quote.ts';
 import { describeError } from './parsers/result.ts';
 
@@ -12,7 +15,10 @@ export const BROWSER_USER_AGENT =
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** timeout / network / status: the source could not be reached; html / empty / json / data: it answered with something unusable. */
-export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'html' | 'empty' | 'json' | 'data';
+export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'html' | 'empty' | 'json' | 'data' | 'size';
+
+/** Quotes are a few hundred bytes: 2 MiB is room for any change of format, and nothing more. */
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export class HttpError extends Error {
   override readonly name = 'HttpError';
@@ -55,6 +61,8 @@ export interface HttpOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   userAgent?: string;
+  /** Largest body read (default DEFAULT_MAX_BODY_BYTES); per request it can be raised (the chain, history files). */
+  maxBodyBytes?: number;
   /** Told about each retry (debug level is enough). */
   onRetry?: (info: { url: string; attempt: number; delayMs: number; error: HttpError }) => void;
 }
@@ -62,6 +70,7 @@ export interface HttpOptions {
 export interface RequestOptions {
   timeoutMs?: number;
   retries?: number;
+  maxBodyBytes?: number;
 }
 
 export interface TextResponse {
@@ -107,6 +116,34 @@ function describeFetchFailure(thrown: unknown, url: string, timeoutMs: number): 
   return new HttpError('network', code ? `network error ${code}` : 'network error', url, null, detail);
 }
 
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/** The body as text, read chunk by chunk and refused past maxBytes. */
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
+  const tooLarge = (detail: string) =>
+    new HttpError('size', `response larger than ${megabytes(maxBytes)}`, url, response.status, detail);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`Content-Length ${declared} bytes, limit ${maxBytes}`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`more than ${maxBytes} bytes received, reading stopped`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** HTML instead of data: a bot challenge, a login wall or an error page served with 200. */
 export function looksLikeHtml(text: string, contentType: string): boolean {
   return (
@@ -125,7 +162,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const userAgent = options.userAgent ?? BROWSER_USER_AGENT;
   const inFlight = new Map<string, Promise<TextResponse>>();
 
-  async function attempt(url: string, timeoutMs: number): Promise<TextResponse> {
+  async function attempt(url: string, timeoutMs: number, maxBytes: number): Promise<TextResponse> {
     let response: Response;
     let text: string;
     try {
@@ -138,8 +175,9 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
-      text = await response.text();
+      text = await readCapped(response, maxBytes, url);
     } catch (thrown) {
+      if (thrown instanceof HttpError) throw thrown;
       throw describeFetchFailure(thrown, url, timeoutMs);
     }
     const contentType = response.headers.get('content-type') ?? '';
@@ -163,9 +201,10 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   async function withRetries(url: string, request: RequestOptions): Promise<TextResponse> {
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? 10_000;
     const retries = request.retries ?? options.retries ?? 2;
+    const maxBytes = request.maxBodyBytes ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await attempt(url, timeoutMs);
+        return await attempt(url, timeoutMs, maxBytes);
       } catch (thrown) {
         const error = asHttpError(thrown, url);
         if (attemptNo >= retries || !isRetryable(error)) throw error;

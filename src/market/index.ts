@@ -20,6 +20,10 @@ export interface MarketOptions {
   cboeBaseUrl: string;
   dataDir: string;
   staleAfterMinutes: number;
+  /** The longest a snapshot waits for the live source (default 3 s: src/market/fallback.ts). */
+  answerWithinMs?: number;
+  /** Tests: the timer of that budget. */
+  timer?: (ms: number) => Promise<void>;
   /** Tests: an HTTP client, or options for the default one (fetch, sleep, timeouts, retries). */
   http?: HttpClient;
   httpOptions?: HttpOptions;
@@ -39,6 +43,8 @@ export function createMarket(options: MarketOptions): MarketPort {
     dividendYield: options.dividendYield,
     staleAfterMinutes: options.staleAfterMinutes,
     dataDir: options.dataDir,
+    ...(options.answerWithinMs !== undefined ? { answerWithinMs: options.answerWithinMs } : {}),
+    ...(options.timer ? { timer: options.timer } : {}),
   };
   switch (options.kind) {
     case 'demo':

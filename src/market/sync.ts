@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Logger } from '../app/ports.ts';
 import { asHttpError, createHttpClient, type FetchLike, type HttpClient } from './http.ts';
 import { parseHistoryCsv, type DailySeries } from './parsers/history.ts';
+import { PLAUSIBLE_LEVEL } from './plausible.ts';
 import { describeError } from './parsers/result.ts';
 
 /** The file names in MARKET_DATA_DIR (src/market/history-files.ts and the file provider read these). */
@@ -32,6 +33,9 @@ export type HistoryKey = keyof typeof HISTORY_FILES;
 
 export const FRED_BASE_URL = 'https://fred.stlouisfed.org';
 
+/** A history file is ~1 MB (SPX since 1928); a download past 16 MiB is stopped and refused. */
+export const HISTORY_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 interface SeriesSpec {
   key: HistoryKey;
   /** Shown in the output. */
@@ -47,16 +51,28 @@ const cboeCsv = (name: string) => (bases: { cboe: string }) =>
   `${bases.cboe.replace(/\/+$/, '')}/api/global/us_indices/daily_prices/${name}`;
 
 export const SYNC_SERIES: readonly SeriesSpec[] = [
-  { key: 'VIX', label: 'VIX (CBOE)', url: cboeCsv('VIX_History.csv'), required: 'VIX', plausible: [5, 150] },
-  { key: 'VIX3M', label: 'VIX3M (CBOE)', url: cboeCsv('VIX3M_History.csv'), required: null, plausible: [5, 150] },
-  { key: 'VVIX', label: 'VVIX (CBOE)', url: cboeCsv('VVIX_History.csv'), required: null, plausible: [20, 500] },
-  { key: 'SPX', label: 'SPX (CBOE)', url: cboeCsv('SPX_History.csv'), required: 'SPX', plausible: [50, 100_000] },
+  { key: 'VIX', label: 'VIX (CBOE)', url: cboeCsv('VIX_History.csv'), required: 'VIX', plausible: PLAUSIBLE_LEVEL.VIX },
+  {
+    key: 'VIX3M',
+    label: 'VIX3M (CBOE)',
+    url: cboeCsv('VIX3M_History.csv'),
+    required: null,
+    plausible: PLAUSIBLE_LEVEL.VIX3M,
+  },
+  {
+    key: 'VVIX',
+    label: 'VVIX (CBOE)',
+    url: cboeCsv('VVIX_History.csv'),
+    required: null,
+    plausible: PLAUSIBLE_LEVEL.VVIX,
+  },
+  { key: 'SPX', label: 'SPX (CBOE)', url: cboeCsv('SPX_History.csv'), required: 'SPX', plausible: PLAUSIBLE_LEVEL.SPX },
   {
     key: 'FRED_SP500',
     label: 'SPX (FRED SP500)',
     url: (bases) => `${bases.fred.replace(/\/+$/, '')}/graph/fredgraph.csv?id=SP500`,
     required: 'SPX',
-    plausible: [50, 100_000],
+    plausible: PLAUSIBLE_LEVEL.SPX,
   },
 ];
 
@@ -152,7 +168,7 @@ async function syncOne(spec: SeriesSpec, options: SyncOptions, http: HttpClient)
   const kept = existing?.bars.length ? { rows: existing.bars.length, to: existing.bars.at(-1)!.date } : null;
   let text: string;
   try {
-    text = (await http.getText(url, { timeoutMs: 60_000 })).text;
+    text = (await http.getText(url, { timeoutMs: 60_000, maxBodyBytes: HISTORY_MAX_BODY_BYTES })).text;
   } catch (thrown) {
     const error = asHttpError(thrown, url);
     options.logger?.warn(

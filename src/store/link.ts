@@ -1,13 +1,17 @@
 // /link codes: one live code per user, single use, merged on redemption.
 //
-// Brute force: a wrong code matches no row, so failures are counted per redeeming user
-// (link_failures); unknown, used and expired codes count, one's own code does not.
-// LINK_MAX_FAILURES wrong codes within LINK_FAILURE_WINDOW_MS lock that user out of redeeming until
-// the first of them is a window old. While locked, even a right code is refused, and a live code
-// presented by a locked-out user is burnt (locked for everyone): that is what a lucky guess looks
-// like. Each account thus gets 5 guesses per 10 minutes against 31^8 ≈ 8.5e11 codes; with 10 live
-// codes, 1,000 accounts guessing non-stop expect a hit after about 300 years.
+// Brute force: a wrong code matches no row, so failures are counted per redeeming platform
+// identity (link_failures_by_identity, migration 0002): a link, an unlink or a merge changes the
+// user behind an identity but never its count. Unknown, used and expired codes count, one's own
+// code does not. LINK_MAX_FAILURES wrong codes within LINK_FAILURE_WINDOW_MS lock that identity out
+// until the first of them is a window old. The lockout is checked first, before any hashing, and
+// every attempt is charged before its hash is computed (and refunded when it turns out not to be a
+// wrong guess): concurrent attempts of one identity cannot all slip past the check while their
+// hashes run. A locked-out identity's codes are not even looked at. Each identity thus gets 5
+// guesses per 10 minutes against 31^8 ≈ 8.5e11 codes; with 10 live codes, 1,000 identities guessing
+// non-stop expect a hit after about 300 years.
 import type { Database } from 'better-sqlite3';
+import type { LinkRedeemer, LinkResult, Platform } from '../app/ports.ts';
 import { UserError } from '../app/errors.ts';
 import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from './link-code.ts';
 import { mergeUsers, prepareMergeStatements } from './merge.ts';
@@ -39,10 +43,16 @@ export function prepareLinkStatements(db: Database) {
     markUsed: db.prepare(
       'UPDATE link_codes SET used_ms = ?, used_by = ? WHERE code_hash = ? AND used_ms IS NULL AND locked = 0',
     ),
-    burn: db.prepare('UPDATE link_codes SET attempts = attempts + 1, locked = 1 WHERE code_hash = ?'),
-    failures: db.prepare('SELECT count(*) FROM link_failures WHERE user_id = ? AND at_ms > ?').pluck(),
-    addFailure: db.prepare('INSERT INTO link_failures (user_id, at_ms) VALUES (?, ?)'),
-    pruneFailures: db.prepare('DELETE FROM link_failures WHERE user_id = ? AND at_ms <= ?'),
+    userOf: db.prepare('SELECT user_id FROM identities WHERE platform = ? AND platform_user_id = ?').pluck(),
+    platformsOf: db.prepare('SELECT DISTINCT platform FROM identities WHERE user_id = ?').pluck(),
+    failures: db
+      .prepare(
+        'SELECT count(*) FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ?',
+      )
+      .pluck(),
+    charge: db.prepare('INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES (?, ?, ?)'),
+    refund: db.prepare('DELETE FROM link_failures_by_identity WHERE id = ?'),
+    pruneFailures: db.prepare('DELETE FROM link_failures_by_identity WHERE at_ms <= ?'),
   };
 }
 
@@ -54,40 +64,62 @@ export function createLinking(db: Database) {
   const salt = s.salt.get() as string;
   const hash = (code: string) => hashLinkCode(code, salt);
 
-  const createLinkCode = writeTransaction(db, (userId: string, nowMs: number, ttlMs: number, code: string): void => {
+  const saveCode = writeTransaction(db, (userId: string, nowMs: number, ttlMs: number, codeHash: string): void => {
     s.pruneCodes.run(nowMs - CODE_RETENTION_MS);
     s.dropUnused.run(userId);
-    s.insertCode.run(hash(code), userId, nowMs, nowMs + ttlMs);
+    s.insertCode.run(codeHash, userId, nowMs, nowMs + ttlMs);
   });
 
-  const failed = (userId: string, nowMs: number, identifier: string, message: string): UserError => {
-    s.pruneFailures.run(userId, nowMs - LINK_FAILURE_WINDOW_MS);
-    s.addFailure.run(userId, nowMs);
-    const left = LINK_MAX_FAILURES - (s.failures.get(userId, nowMs - LINK_FAILURE_WINDOW_MS) as number);
+  const failuresOf = (who: LinkRedeemer, nowMs: number): number =>
+    s.failures.get(who.platform, who.platformUserId, nowMs - LINK_FAILURE_WINDOW_MS) as number;
+
+  /** Records an attempt as a failure before it is checked; returns the row to refund. */
+  const chargeAttempt = (who: LinkRedeemer, nowMs: number): number | bigint => {
+    s.pruneFailures.run(nowMs - LINK_FAILURE_WINDOW_MS);
+    return s.charge.run(who.platform, who.platformUserId, nowMs).lastInsertRowid;
+  };
+
+  /** A wrong code (already charged): the refusal, with the tries left. */
+  const failed = (who: LinkRedeemer, nowMs: number, identifier: string, message: string): UserError => {
+    const left = LINK_MAX_FAILURES - failuresOf(who, nowMs);
     const tries = left > 0 ? ` (${left} ${left === 1 ? 'try' : 'tries'} left)` : '';
     return new UserError(identifier, `${message}${tries}.`);
   };
 
-  const lockedOut = (userId: string, nowMs: number): boolean =>
-    (s.failures.get(userId, nowMs - LINK_FAILURE_WINDOW_MS) as number) >= LINK_MAX_FAILURES;
-
   const locked = () => new UserError('link-locked', `Too many wrong codes: ${ASK_AGAIN}.`);
 
-  const complete = writeTransaction(db, (codeHash: string, owner: string, redeemer: string, nowMs: number) => {
-    // Re-checked under the write lock: two redemptions of one code cannot both pass.
-    if (s.markUsed.run(nowMs, redeemer, codeHash).changes !== 1) {
-      throw new UserError('link-used', `That code was already used: ${ASK_AGAIN}.`);
-    }
-    return { userId: owner, merged: mergeUsers(merge, redeemer, owner) };
-  });
+  const samePlatform = (platform: Platform) =>
+    new UserError(
+      'link-same-platform',
+      `Both accounts have a ${platform} identity: /link joins accounts of different platforms (one Discord, one Telegram). Nothing was merged.`,
+      { platform },
+    );
+
+  const complete = writeTransaction(
+    db,
+    (codeHash: string, owner: string, who: LinkRedeemer, nowMs: number, attempt: number | bigint): LinkResult => {
+      // The identity's user as it is now (a merge may have run while the hash was computed).
+      const redeemer = (s.userOf.get(who.platform, who.platformUserId) as string | undefined) ?? who.userId;
+      if (redeemer === owner) throw new UserError('link-self', 'These accounts are already linked.');
+      const ownerPlatforms = new Set(s.platformsOf.all(owner) as Platform[]);
+      const shared = (s.platformsOf.all(redeemer) as Platform[]).find((platform) => ownerPlatforms.has(platform));
+      if (shared) throw samePlatform(shared);
+      // Re-checked under the write lock: two redemptions of one code cannot both pass.
+      if (s.markUsed.run(nowMs, redeemer, codeHash).changes !== 1) {
+        throw new UserError('link-used', `That code was already used: ${ASK_AGAIN}.`);
+      }
+      s.refund.run(attempt);
+      return { userId: owner, merged: mergeUsers(merge, redeemer, owner) };
+    },
+  );
 
   return {
-    createLinkCode(userId: string, nowMs: number, ttlMs: number): string {
+    async createLinkCode(userId: string, nowMs: number, ttlMs: number): Promise<string> {
       // A hash collision with a kept code is as rare as a guess; another code settles it.
       for (let attempt = 0; ; attempt++) {
         const code = newLinkCode();
         try {
-          createLinkCode(userId, nowMs, ttlMs, code);
+          saveCode(userId, nowMs, ttlMs, await hash(code));
           return formatLinkCode(code);
         } catch (error) {
           if (attempt >= 5 || !isConstraintError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw error;
@@ -95,34 +127,41 @@ export function createLinking(db: Database) {
       }
     },
 
-    redeemLinkCode(userId: string, input: string, nowMs: number) {
+    async redeemLinkCode(who: LinkRedeemer, input: string, nowMs: number): Promise<LinkResult> {
+      if (failuresOf(who, nowMs) >= LINK_MAX_FAILURES) throw locked();
+      // The charge and the refusals below are written on their own: no transaction to roll them back.
+      const attempt = chargeAttempt(who, nowMs);
       const code = normalizeLinkCode(input);
-      const row = code ? (s.findCode.get(hash(code)) as CodeRow | undefined) : undefined;
-      // The failures and burns below are written on their own: the UserError that follows must not
-      // roll them back.
-      if (lockedOut(userId, nowMs)) {
-        if (row && row.used_ms === null && row.expires_ms > nowMs && row.user_id !== userId) s.burn.run(row.code_hash);
-        throw locked();
+      if (!code) throw failed(who, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
+      let row: CodeRow | undefined;
+      try {
+        row = s.findCode.get(await hash(code)) as CodeRow | undefined;
+      } catch (error) {
+        s.refund.run(attempt);
+        throw error;
       }
-      if (!row) throw failed(userId, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
-      if (row.user_id === userId) {
+      if (!row) throw failed(who, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
+      if (row.user_id === who.userId) {
+        s.refund.run(attempt);
         throw new UserError(
           'link-self',
           'That code is your own: type it with the account you want to link, on the other platform.',
         );
       }
-      if (row.locked) throw locked();
-      if (row.used_ms !== null) throw failed(userId, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
+      // Codes burnt by the earlier rule (a locked-out user presenting them) stay unusable.
+      if (row.locked) throw failed(who, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
+      if (row.used_ms !== null) throw failed(who, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
       if (row.expires_ms <= nowMs) {
         const minutes = Math.round((row.expires_ms - row.created_ms) / 60_000);
-        throw failed(
-          userId,
-          nowMs,
-          'link-expired',
-          `That code has expired (codes last ${minutes} minutes): ${ASK_AGAIN}`,
-        );
+        throw failed(who, nowMs, 'link-expired', `That code has expired (codes last ${minutes} minutes): ${ASK_AGAIN}`);
       }
-      return complete(row.code_hash, row.user_id, userId, nowMs);
+      try {
+        return complete(row.code_hash, row.user_id, who, nowMs, attempt);
+      } catch (error) {
+        // Not a guess: the right code between two accounts that cannot be joined.
+        if (error instanceof UserError && error.identifier !== 'link-used') s.refund.run(attempt);
+        throw error;
+      }
     },
   };
 }

@@ -40,7 +40,8 @@ export function mergeUsers(s: MergeStatements, from: string, to: string): { posi
     s.addSetting.run(to, row.key, row.value_json);
   }
   s.moveSubscriptions.run(ids);
-  // Cascades remove what stayed behind: settings, duplicate subscriptions, link codes, failures.
+  // Cascades remove what stayed behind: settings, duplicate subscriptions, link codes. Wrong-code
+  // counts belong to identities (they moved above), so the lockout survives the merge.
   s.deleteUser.run(from);
   return { positions };
 }

@@ -2,6 +2,7 @@
 // identities: the positions of both are then seen on both.
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/app/context.ts';
+import { LINK_PER_MINUTE } from '../../src/app/limiter.ts';
 import { ALICE, BOB, capturingLogger, dataOf, errorLine, makeApp, replyText, type TestApp } from '../support/app.ts';
 
 async function linkCode(t: TestApp, who: Identity): Promise<string> {
@@ -69,7 +70,7 @@ describe('/link', () => {
     expect(own.error?.identifier).toBe('link-self');
     expect((await t.run(`/link ${code}`, ALICE.telegram)).title).toBe('Accounts linked');
     const listed = await t.run('/link', ALICE.discord);
-    expect(listed.lines?.[1]).toBe('Already linked: Telegram (Alice). Undo with /link unlink=telegram.');
+    expect(listed.lines?.[2]).toBe('Already linked: Telegram (Alice). Undo with /link unlink=telegram.');
 
     const used = await t.run(`/link ${code}`, BOB.telegram);
     expect(used.error?.identifier).toBe('link-used');
@@ -106,6 +107,23 @@ describe('/link', () => {
     expect(await listIds(t, ALICE.discord)).toEqual([id]);
     expect((await t.run('/position list', ALICE.telegram)).lines?.[0]).toMatch(/^No open positions/);
     expect((await t.run('/link unlink=telegram', ALICE.discord)).error?.identifier).toBe('unlink-not-linked');
+  });
+
+  it('says before the code is typed that positions merge for good, and unlink keeps them on the remaining account', async () => {
+    const t = makeApp();
+    const reply = await t.run('/link', ALICE.discord);
+    expect(reply.lines?.[1]).toBe(
+      'Linking merges that account into this one: its positions and settings join yours for good (an unlink later leaves them all here).',
+    );
+  });
+
+  it('is rate-limited per user like the other expensive commands (each code costs a slow hash)', async () => {
+    const t = makeApp();
+    const answers = [];
+    for (let i = 0; i < LINK_PER_MINUTE + 1; i++) answers.push(await t.run('/link ZZZZ-ZZZZ', BOB.telegram));
+    expect(answers.slice(0, LINK_PER_MINUTE).map((a) => a.error?.identifier)).not.toContain('rate-limited');
+    expect(answers.at(-1)?.error?.identifier).toBe('rate-limited');
+    expect(errorLine(answers.at(-1)!)).toMatch(/^\/link is limited to protect the bot: try again in \d+ s\.$/);
   });
 
   it('the code never reaches the logs', async () => {

@@ -9,7 +9,8 @@ import {
   newPosition,
   openTestStore,
   stopFailing,
-  userErrorOf as refusal,
+  userErrorOfAsync as refusalAsync,
+  redeemerOf,
 } from './support.ts';
 
 const TEN_MINUTES = 10 * 60_000;
@@ -24,9 +25,9 @@ const setUp = () => {
 };
 
 describe('link codes', () => {
-  it('look like ABCD-EFGH from the unambiguous alphabet, and only a hash reaches the file', () => {
+  it('look like ABCD-EFGH from the unambiguous alphabet, and only a hash reaches the file', async () => {
     const { store, ann } = setUp();
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     expect(code).toMatch(new RegExp(`^[${LINK_CODE_ALPHABET}]{4}-[${LINK_CODE_ALPHABET}]{4}$`));
     const row = store.db.prepare('SELECT * FROM link_codes').get() as Record<string, unknown>;
     expect(row).toMatchObject({ user_id: ann, created_ms: T0, expires_ms: T0 + TEN_MINUTES, used_ms: null });
@@ -39,7 +40,7 @@ describe('link codes', () => {
     expect(path.basename(file)).toBe('test.db');
   });
 
-  it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", () => {
+  it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", async () => {
     const { store, ann, annOnTelegram } = setUp();
     const annStore = store.forUser(ann);
     const kept = annStore.positions.add(newPosition({ note: 'from Discord' }));
@@ -60,8 +61,12 @@ describe('link codes', () => {
     });
     const eventsBefore = telegramStore.positions.events(moved.id);
 
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    const result = store.users.redeemLinkCode(annOnTelegram, code.toLowerCase().replace('-', ''), T0 + 60_000);
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    const result = await store.users.redeemLinkCode(
+      redeemerOf(store, 'telegram', '2'),
+      code.toLowerCase().replace('-', ''),
+      T0 + 60_000,
+    );
 
     expect(result).toEqual({ userId: ann, merged: { positions: 2 } });
     expect(store.users.resolve('discord', '1', 'Ann')).toBe(ann);
@@ -91,7 +96,7 @@ describe('link codes', () => {
     expect(store.subscriptions.forChat('telegram', '2').map((s) => s.userId)).toEqual([ann]);
   });
 
-  it('keep one personal subscription per chat when both users had one', () => {
+  it('keep one personal subscription per chat when both users had one', async () => {
     const { store, ann, annOnTelegram } = setUp();
     const owners = store.subscriptions.upsert({
       kind: 'personal',
@@ -109,111 +114,212 @@ describe('link codes', () => {
       time: '10:00',
       nowMs: T0,
     });
-    store.users.redeemLinkCode(annOnTelegram, store.users.createLinkCode(ann, T0, TEN_MINUTES), T0);
+    await store.users.redeemLinkCode(
+      redeemerOf(store, 'telegram', '2'),
+      await store.users.createLinkCode(ann, T0, TEN_MINUTES),
+      T0,
+    );
     expect(store.subscriptions.forChat('telegram', '9')).toEqual([owners]);
   });
 
-  it('is single use', () => {
-    const { store, ann, annOnTelegram, stranger } = setUp();
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    store.users.redeemLinkCode(annOnTelegram, code, T0 + 1);
-    expect(refusal(() => store.users.redeemLinkCode(stranger, code, T0 + 2)).identifier).toBe('link-used');
+  it('is single use', async () => {
+    const { store, ann, stranger } = setUp();
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 1);
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 2))).identifier,
+    ).toBe('link-used');
     expect(store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
   });
 
-  it('expires after its time to live (10 minutes), measured by the nowMs arguments', () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const late = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    const error = refusal(() => store.users.redeemLinkCode(annOnTelegram, late, T0 + TEN_MINUTES));
+  it('expires after its time to live (10 minutes), measured by the nowMs arguments', async () => {
+    const { store, ann } = setUp();
+    const late = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    const error = await refusalAsync(
+      store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), late, T0 + TEN_MINUTES),
+    );
     expect(error.identifier).toBe('link-expired');
     expect(error.message).toMatch(/10 minutes/);
-    const justInTime = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    expect(store.users.redeemLinkCode(annOnTelegram, justInTime, T0 + TEN_MINUTES - 1).userId).toBe(ann);
+    const justInTime = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    expect(
+      (await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), justInTime, T0 + TEN_MINUTES - 1)).userId,
+    ).toBe(ann);
   });
 
-  it("replaces the owner's older unused code", () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const older = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    const newer = store.users.createLinkCode(ann, T0 + 1, TEN_MINUTES);
-    expect(refusal(() => store.users.redeemLinkCode(annOnTelegram, older, T0 + 2)).identifier).toBe('link-unknown');
-    expect(store.users.redeemLinkCode(annOnTelegram, newer, T0 + 3).userId).toBe(ann);
+  it("replaces the owner's older unused code", async () => {
+    const { store, ann } = setUp();
+    const older = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    const newer = await store.users.createLinkCode(ann, T0 + 1, TEN_MINUTES);
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), older, T0 + 2))).identifier,
+    ).toBe('link-unknown');
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), newer, T0 + 3)).userId).toBe(ann);
   });
 
-  it('accepts the code with or without the dash, in any case, with spaces', () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
+  it('accepts the code with or without the dash, in any case, with spaces', async () => {
+    const { store, ann } = setUp();
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const typed = ` ${code.slice(0, 4).toLowerCase()} - ${code.slice(5)} `;
-    expect(store.users.redeemLinkCode(annOnTelegram, typed, T0 + 1).userId).toBe(ann);
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), typed, T0 + 1)).userId).toBe(ann);
   });
 
-  it("refuses the owner's own code as link-self, without counting it as a wrong code", () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
+  it("refuses the owner's own code as link-self, without counting it as a wrong code", async () => {
+    const { store, ann } = setUp();
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     for (let i = 0; i < 6; i++)
-      expect(refusal(() => store.users.redeemLinkCode(ann, code, T0 + i)).identifier).toBe('link-self');
-    expect(store.users.redeemLinkCode(annOnTelegram, code, T0 + 10).userId).toBe(ann);
+      expect(
+        (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'discord', '1'), code, T0 + i))).identifier,
+      ).toBe('link-self');
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 10)).userId).toBe(ann);
   });
 
-  it('refuses unknown text as link-unknown', () => {
-    const { store, annOnTelegram } = setUp();
+  it('refuses unknown text as link-unknown', async () => {
+    const { store } = setUp();
     for (const text of ['ABCD-EFGH', 'short', '', 'ABCD-EFG0']) {
-      expect(refusal(() => store.users.redeemLinkCode(annOnTelegram, text, T0)).identifier).toBe('link-unknown');
+      expect(
+        (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), text, T0))).identifier,
+      ).toBe('link-unknown');
     }
   });
 
-  it('locks a user out after 5 wrong codes: even the right code is refused, and burnt for everyone', () => {
-    const { store, ann, annOnTelegram, stranger } = setUp();
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
+  it('locks an identity out after 5 wrong codes: the right code is refused without being looked at, and stays good', async () => {
+    const { store, ann, stranger } = setUp();
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const messages = [];
     for (let i = 0; i < 5; i++) {
-      const error = refusal(() => store.users.redeemLinkCode(stranger, 'ZZZZ-ZZZZ', T0 + i));
+      const error = await refusalAsync(
+        store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), 'ZZZZ-ZZZZ', T0 + i),
+      );
       expect(error.identifier).toBe('link-unknown');
       messages.push(error.message);
     }
     expect(messages[0]).toMatch(/4 tries left/);
     expect(messages[3]).toMatch(/1 try left/);
-    const locked = refusal(() => store.users.redeemLinkCode(stranger, code, T0 + 10));
+    const locked = await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 10));
     expect(locked.identifier).toBe('link-locked');
     expect(locked.message).toBe('Too many wrong codes: ask for a new code with /link on the other platform.');
     expect(store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
-    // The code a locked-out user found is burnt: not even its rightful user can redeem it.
-    expect(refusal(() => store.users.redeemLinkCode(annOnTelegram, code, T0 + 20)).identifier).toBe('link-locked');
-    const fresh = store.users.createLinkCode(ann, T0 + 30, TEN_MINUTES);
-    expect(store.users.redeemLinkCode(annOnTelegram, fresh, T0 + 40).userId).toBe(ann);
+    // Refused before any hashing, so the same answer for a right and a wrong code: nothing learnt.
+    expect(countRows(store, 'link_failures_by_identity')).toBe(5);
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 40)).userId).toBe(ann);
   });
 
-  it('lifts the lock once the wrong codes are older than the window', () => {
-    const { store, ann, stranger } = setUp();
-    for (let i = 0; i < 5; i++) refusal(() => store.users.redeemLinkCode(stranger, 'ZZZZ-ZZZZ', T0 + i));
+  it('charges every attempt before its hash runs: 20 concurrent wrong codes of one identity get 5 checks', async () => {
+    const { store } = setUp();
+    const eve = redeemerOf(store, 'telegram', '3');
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => refusalAsync(store.users.redeemLinkCode(eve, 'ZZZZ-ZZZZ', T0))),
+    );
+    const counts = outcomes.reduce<Record<string, number>>((acc, error) => {
+      acc[error.identifier] = (acc[error.identifier] ?? 0) + 1;
+      return acc;
+    }, {});
+    expect(counts).toEqual({ 'link-unknown': 5, 'link-locked': 15 });
+  });
+
+  it('keeps the lockout of an identity across a link, a merge and an unlink', async () => {
+    const { store, ann } = setUp();
+    // Mallory has a Discord and a Telegram account; her Telegram identity has guessed 4 times.
+    const malloryDiscord = store.users.resolve('discord', '7', 'Mallory');
+    store.users.resolve('telegram', '8', 'Mallory T');
+    for (let i = 0; i < 4; i++)
+      await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), 'ZZZZ-ZZZZ', T0 + i));
+    // Linking her own accounts merges her Telegram user away, and unlinking makes it a new user.
+    const own = await store.users.createLinkCode(malloryDiscord, T0 + 10, TEN_MINUTES);
+    await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), own, T0 + 11);
+    store.users.unlink(malloryDiscord, 'telegram', T0 + 12);
+    const fifth = await refusalAsync(
+      store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), 'ZZZZ-ZZZZ', T0 + 13),
+    );
+    expect(fifth.identifier).toBe('link-unknown');
+    expect(fifth.message).not.toMatch(/tries? left/);
+    const code = await store.users.createLinkCode(ann, T0 + 20, TEN_MINUTES);
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), code, T0 + 21))).identifier,
+    ).toBe('link-locked');
+  });
+
+  it('refuses to link two accounts of the same platform in one line, and changes nothing', async () => {
+    const { store, ann, annOnTelegram } = setUp();
+    const position = store.forUser(annOnTelegram).positions.add(newPosition());
+    // A second Telegram account typing a code of a user who already has Telegram (after a link).
+    await store.users.redeemLinkCode(
+      redeemerOf(store, 'telegram', '2'),
+      await store.users.createLinkCode(ann, T0, TEN_MINUTES),
+      T0 + 1,
+    );
+    const code = await store.users.createLinkCode(ann, T0 + 2, TEN_MINUTES);
+    const eve = store.users.resolve('telegram', '3', 'Eve');
+    const evePosition = store.forUser(eve).positions.add(newPosition({ note: 'Eve' }));
+    const refused = await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 3));
+    expect(refused.identifier).toBe('link-same-platform');
+    expect(refused.message).not.toContain('\n');
+    expect(refused.message).toMatch(/^Both accounts have a telegram identity: .*Nothing was merged\.$/);
+    expect(store.users.resolve('telegram', '3', 'Eve')).toBe(eve);
+    expect(
+      store
+        .forUser(eve)
+        .positions.list()
+        .map((p) => p.id),
+    ).toEqual([evePosition.id]);
+    expect(
+      store
+        .forUser(ann)
+        .positions.list()
+        .map((p) => p.id),
+    ).toEqual([position.id]);
+    // Not a wrong guess: no try used up, and the code is still good for a Discord-only user.
+    expect(countRows(store, 'link_failures_by_identity')).toBe(0);
+    // Two Discord accounts directly: refused too.
+    const dave = store.users.resolve('discord', '9', 'Dave');
+    const daveCode = await store.users.createLinkCode(dave, T0 + 4, TEN_MINUTES);
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'discord', '1'), daveCode, T0 + 5))).identifier,
+    ).toBe('link-same-platform');
+  });
+
+  it('lifts the lock once the wrong codes are older than the window', async () => {
+    const { store, ann } = setUp();
+    for (let i = 0; i < 5; i++)
+      await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), 'ZZZZ-ZZZZ', T0 + i));
     // The lock lasts until the first of the five wrong codes is a full window old.
     const stillLocked = T0 + LINK_FAILURE_WINDOW_MS - 1;
-    const code = store.users.createLinkCode(ann, stillLocked, TEN_MINUTES);
-    expect(refusal(() => store.users.redeemLinkCode(stranger, code, stillLocked)).identifier).toBe('link-locked');
+    const code = await store.users.createLinkCode(ann, stillLocked, TEN_MINUTES);
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, stillLocked)))
+        .identifier,
+    ).toBe('link-locked');
     const afterWindow = T0 + LINK_FAILURE_WINDOW_MS;
-    const next = store.users.createLinkCode(ann, afterWindow, TEN_MINUTES);
-    expect(store.users.redeemLinkCode(stranger, next, afterWindow).userId).toBe(ann);
+    const next = await store.users.createLinkCode(ann, afterWindow, TEN_MINUTES);
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), next, afterWindow)).userId).toBe(ann);
   });
 
-  it('counts wrong codes per redeeming user, not across users', () => {
-    const { store, ann, annOnTelegram, stranger } = setUp();
-    for (let i = 0; i < 5; i++) refusal(() => store.users.redeemLinkCode(stranger, 'ZZZZ-ZZZZ', T0 + i));
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
-    expect(store.users.redeemLinkCode(annOnTelegram, code, T0 + 10).userId).toBe(ann);
+  it('counts wrong codes per redeeming user, not across users', async () => {
+    const { store, ann } = setUp();
+    for (let i = 0; i < 5; i++)
+      await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), 'ZZZZ-ZZZZ', T0 + i));
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 10)).userId).toBe(ann);
   });
 
-  it('merges in one transaction: a failure at the end leaves both users and the code as they were', () => {
+  it('merges in one transaction: a failure at the end leaves both users and the code as they were', async () => {
     const { store, ann, annOnTelegram } = setUp();
     const moved = store.forUser(annOnTelegram).positions.add(newPosition());
     store.forUser(annOnTelegram).settings.update({ exitDte: 4 });
-    const code = store.users.createLinkCode(ann, T0, TEN_MINUTES);
+    const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     failNext(store, 'users', 'DELETE');
-    expect(() => store.users.redeemLinkCode(annOnTelegram, code, T0 + 1)).toThrow(/simulated failure/);
+    await expect(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 1)).rejects.toThrow(
+      /simulated failure/,
+    );
     expect(store.users.resolve('telegram', '2', 'Ann T')).toBe(annOnTelegram);
     expect(store.forUser(annOnTelegram).positions.get(moved.id)).not.toBeNull();
     expect(store.forUser(ann).positions.list()).toEqual([]);
     expect(store.forUser(ann).settings.get().exitDte).toBe(0);
     expect(store.db.prepare('SELECT used_ms FROM link_codes').pluck().get()).toBeNull();
     stopFailing(store, 'users', 'DELETE');
-    expect(store.users.redeemLinkCode(annOnTelegram, code, T0 + 2)).toEqual({ userId: ann, merged: { positions: 1 } });
+    expect(await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 2)).toEqual({
+      userId: ann,
+      merged: { positions: 1 },
+    });
   });
 });

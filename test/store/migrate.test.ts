@@ -10,7 +10,7 @@ const TABLES = [
   'users',
   'identities',
   'link_codes',
-  'link_failures',
+  'link_failures_by_identity',
   'positions',
   'position_events',
   'hedge_layers',
@@ -26,6 +26,7 @@ const TABLES = [
 // migration adds a line here when it ships; an edited one fails this test (add 0002_... instead).
 const SHIPPED: Record<string, string> = {
   '0001_initial.sql': '9293846001199956eda9a7d87c9199a4507456961508812aa6d830309adec1c4',
+  '0002_link_failures_per_identity.sql': '400a1cb4d74f55c9d6daa1de01b2f58e5ddf1a824922b5dbdcd91a2d15b562cc',
 };
 
 const tablesOf = (db: BetterSqlite3.Database) =>

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { EntrySnapshot } from '../../src/engine/index.ts';
-import type { HedgeLayerRecord, NewPosition } from '../../src/app/ports.ts';
+import type { HedgeLayerRecord, LinkRedeemer, NewPosition, Platform } from '../../src/app/ports.ts';
 import { createStore, type CreateStoreOptions, type SqliteStore } from '../../src/store/index.ts';
 
 const cleanups: (() => void)[] = [];
@@ -122,4 +122,24 @@ export function userErrorOf(fn: () => unknown): UserError {
     throw error;
   }
   throw new Error('expected a UserError');
+}
+
+/** The UserError a promise rejects with (fails the test when it resolves or rejects with something else). */
+export async function userErrorOfAsync(promise: Promise<unknown>): Promise<UserError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error('expected a UserError');
+}
+
+/** A platform identity as the one typing a /link code, with the user it belongs to now. */
+export function redeemerOf(store: SqliteStore, platform: Platform, platformUserId: string): LinkRedeemer {
+  const userId = store.db
+    .prepare('SELECT user_id FROM identities WHERE platform = ? AND platform_user_id = ?')
+    .pluck()
+    .get(platform, platformUserId) as string;
+  return { userId, platform, platformUserId };
 }

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
-import { newPosition, openTestStore, tempDbPath, userErrorOf as refusal } from './support.ts';
+import {
+  newPosition,
+  openTestStore,
+  redeemerOf,
+  tempDbPath,
+  userErrorOf as refusal,
+  userErrorOfAsync as refusalAsync,
+} from './support.ts';
 
 const T0 = 1_767_623_400_000;
 
 describe('user directory', () => {
-  it('creates a user on first sight, finds it afterwards and keeps the display name current', () => {
+  it('creates a user on first sight, finds it afterwards and keeps the display name current', async () => {
     let now = T0;
     const store = openTestStore({ clock: { now: () => now } });
     const ann = store.users.resolve('discord', '1', 'Ann');
@@ -17,13 +24,13 @@ describe('user directory', () => {
     expect(store.db.prepare('SELECT created_ms FROM users WHERE id = ?').pluck().get(ann)).toBe(T0);
   });
 
-  it('keeps the same platform user id on different platforms apart', () => {
+  it('keeps the same platform user id on different platforms apart', async () => {
     const store = openTestStore();
     expect(store.users.resolve('discord', '42', 'A')).not.toBe(store.users.resolve('telegram', '42', 'B'));
     expect(store.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(2);
   });
 
-  it('gives two connections to one file the same user for one identity', () => {
+  it('gives two connections to one file the same user for one identity', async () => {
     const path = tempDbPath();
     const first = createStore({ path });
     const second = createStore({ path });
@@ -38,11 +45,15 @@ describe('user directory', () => {
     }
   });
 
-  it("unlink splits a platform's identity into a new, empty user; positions stay", () => {
+  it("unlink splits a platform's identity into a new, empty user; positions stay", async () => {
     const store = openTestStore();
     const ann = store.users.resolve('discord', '1', 'Ann');
-    const other = store.users.resolve('telegram', '2', 'Ann T');
-    store.users.redeemLinkCode(other, store.users.createLinkCode(ann, T0, 600_000), T0);
+    store.users.resolve('telegram', '2', 'Ann T');
+    await store.users.redeemLinkCode(
+      redeemerOf(store, 'telegram', '2'),
+      await store.users.createLinkCode(ann, T0, 600_000),
+      T0,
+    );
     const { id } = store.forUser(ann).positions.add(newPosition());
     store.forUser(ann).settings.update({ stopLoss: 3 });
     store.subscriptions.upsert({
@@ -79,7 +90,7 @@ describe('user directory', () => {
     expect(store.subscriptions.forChat('discord', 'dm1').map((s) => s.userId)).toEqual([ann]);
   });
 
-  it('unlink refuses the last identity and a platform that is not linked', () => {
+  it('unlink refuses the last identity and a platform that is not linked', async () => {
     const store = openTestStore();
     const ann = store.users.resolve('discord', '1', 'Ann');
     expect(refusal(() => store.users.unlink(ann, 'discord', T0)).identifier).toBe('unlink-last');
@@ -87,14 +98,19 @@ describe('user directory', () => {
     expect(store.users.resolve('discord', '1', 'Ann')).toBe(ann);
   });
 
-  it('unlink drops a pending link code, so the split cannot be undone by an old code', () => {
+  it('unlink drops a pending link code, so the split cannot be undone by an old code', async () => {
     const store = openTestStore();
     const ann = store.users.resolve('discord', '1', 'Ann');
-    const other = store.users.resolve('telegram', '2', 'Ann T');
-    store.users.redeemLinkCode(other, store.users.createLinkCode(ann, T0, 600_000), T0);
-    const pending = store.users.createLinkCode(ann, T0 + 1, 600_000);
+    store.users.resolve('telegram', '2', 'Ann T');
+    await store.users.redeemLinkCode(
+      redeemerOf(store, 'telegram', '2'),
+      await store.users.createLinkCode(ann, T0, 600_000),
+      T0,
+    );
+    const pending = await store.users.createLinkCode(ann, T0 + 1, 600_000);
     store.users.unlink(ann, 'telegram', T0 + 2);
-    const split = store.users.resolve('telegram', '2', 'Ann T');
-    expect(refusal(() => store.users.redeemLinkCode(split, pending, T0 + 3)).identifier).toBe('link-unknown');
+    expect(
+      (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), pending, T0 + 3))).identifier,
+    ).toBe('link-unknown');
   });
 });

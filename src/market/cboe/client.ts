@@ -13,6 +13,9 @@ export const CBOE_SYMBOLS: readonly CboeSymbol[] = ['SPX', 'VIX', 'VIX3M', 'VVIX
 
 const trimSlash = (base: string) => base.replace(/\/+$/, '');
 
+/** The chain is ~13.6 MB today: three times that, and a body past it is refused unread. */
+export const CHAIN_MAX_BODY_BYTES = 40 * 1024 * 1024;
+
 /** Index tickers take a leading underscore: _SPX, _VIX. */
 export function cboeQuoteUrl(baseUrl: string, symbol: string): string {
   return `${trimSlash(baseUrl)}/api/global/delayed_quotes/quotes/_${symbol}.json`;
@@ -148,7 +151,11 @@ export function createCboeClient(options: CboeClientOptions): CboeClient {
       if (chainPending) return chainPending;
       const url = cboeChainUrl(options.baseUrl);
       chainPending = guarded(url, async () => {
-        const json = await http.getJson(url, { timeoutMs: options.chainTimeoutMs ?? 45_000, retries: 1 });
+        const json = await http.getJson(url, {
+          timeoutMs: options.chainTimeoutMs ?? 45_000,
+          retries: 1,
+          maxBodyBytes: CHAIN_MAX_BODY_BYTES,
+        });
         const envelope = parseCboeEnvelope(json, 'CBOE chain');
         if (!envelope.ok) throw new HttpError('data', 'unexpected data', url, 200, envelope.error);
         const bad = badPriceField(envelope.value.data);

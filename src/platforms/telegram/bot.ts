@@ -14,6 +14,9 @@ import { createPollRegistry, type PollRegistry } from './polls.ts';
 import { registerTelegramCommands } from './register.ts';
 import { createWebhookServer } from './webhook.ts';
 
+/** Loopback only: a reverse proxy in front terminates TLS and forwards the webhook path (docs/telegram.md). */
+export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
+
 /** The part of the configuration the bot reads (src/config.ts's Config fits). */
 export interface TelegramConfig {
   TELEGRAM_BOT_TOKEN?: string;
@@ -21,6 +24,8 @@ export interface TelegramConfig {
   TELEGRAM_WEBHOOK_URL?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
   PORT?: number;
+  /** Interface the webhook server listens on (default 127.0.0.1: behind a reverse proxy). */
+  HOST?: string;
 }
 
 export interface TelegramBotExtras {
@@ -28,7 +33,7 @@ export interface TelegramBotExtras {
   botInfo?: UserFromGetMe;
   /** Shared with the scheduler's sender, so votes on its polls are understood. */
   polls?: PollRegistry;
-  /** Interface the webhook server listens on (default all). */
+  /** Overrides HOST. */
   webhookHost?: string;
   /** Overrides PORT (tests pass 0 for a free port). */
   webhookPort?: number;
@@ -160,7 +165,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
-      listening.listen(port, extras.webhookHost, () => {
+      listening.listen(port, extras.webhookHost ?? config.HOST ?? DEFAULT_WEBHOOK_HOST, () => {
         listening.off('error', reject);
         resolve();
       });

@@ -3,6 +3,9 @@
 // 401 before the body is read. The update is acknowledged at once and handled in the background
 // (Telegram re-sends an update that is not answered in time, which would run a command twice).
 // GET /healthz answers 200 with a small JSON status, for load balancers and container checks.
+// An update delivered twice (same update_id: Telegram retries when it missed our answer) is
+// acknowledged and run once. Refused requests are logged at a bounded rate (one line per minute,
+// with the count), so a flood of them cannot fill the disk.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Update } from 'telegraf/types';
@@ -10,6 +13,9 @@ import type { Logger } from '../../app/ports.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** update_ids remembered for the duplicate check: far more than Telegram re-sends in its 24 h window. */
+const SEEN_UPDATES = 10_000;
+const REFUSED_LOG_INTERVAL_MS = 60_000;
 
 /** Constant-time comparison of the header with the secret (hashing first evens out the lengths). */
 export function secretMatches(given: string | string[] | undefined, secret: string): boolean {
@@ -25,6 +31,39 @@ export interface WebhookServerOptions {
   onUpdate(update: Update): void;
   health(): Record<string, unknown>;
   logger: Logger;
+  /** For the refused-request log's rate (defaults to Date.now). */
+  now?: () => number;
+}
+
+/** Remembers the last `capacity` update_ids; true the first time an id is seen. */
+export function createUpdateDeduplicator(capacity = SEEN_UPDATES): (updateId: number) => boolean {
+  const seen = new Set<number>();
+  return (updateId) => {
+    if (seen.has(updateId)) return false;
+    seen.add(updateId);
+    // A Set iterates in insertion order: the first one is the oldest.
+    if (seen.size > capacity) seen.delete(seen.values().next().value!);
+    return true;
+  };
+}
+
+/** One warning per interval for refused requests, carrying how many were refused since the last one. */
+function boundedRefusalLog(logger: Logger, now: () => number): (remote: string | undefined) => void {
+  let lastMs = -Infinity;
+  let suppressed = 0;
+  return (remote) => {
+    const at = now();
+    if (at - lastMs < REFUSED_LOG_INTERVAL_MS) {
+      suppressed++;
+      return;
+    }
+    logger.warn(
+      { remote, refusedSinceLastLine: suppressed + 1 },
+      'webhook request without the right secret token: refused (at most one such line a minute)',
+    );
+    lastMs = at;
+    suppressed = 0;
+  };
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -52,6 +91,8 @@ const isUpdate = (value: unknown): value is Update =>
 
 export function createWebhookServer(options: WebhookServerOptions): Server {
   const { logger } = options;
+  const firstDelivery = createUpdateDeduplicator();
+  const logRefused = boundedRefusalLog(logger, options.now ?? Date.now);
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -68,7 +109,7 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
       return;
     }
     if (!secretMatches(request.headers[SECRET_HEADER], options.secret)) {
-      logger.warn({ remote: request.socket.remoteAddress }, 'webhook request without the right secret token: refused');
+      logRefused(request.socket.remoteAddress);
       json(response, 401, { ok: false, error: 'unauthorized' });
       request.resume();
       return;
@@ -84,7 +125,8 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
         }
         if (!isUpdate(update)) return json(response, 400, { ok: false, error: 'not an update' });
         json(response, 200, { ok: true });
-        options.onUpdate(update);
+        if (firstDelivery(update.update_id)) options.onUpdate(update);
+        else logger.debug({ updateId: update.update_id }, 'webhook update delivered again: ignored');
       },
       (error: unknown) => {
         logger.warn({ err: error }, 'webhook request failed while reading');

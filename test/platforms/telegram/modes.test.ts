@@ -31,9 +31,10 @@ const update = (updateId: number, text: string) => ({
 
 describe('webhook mode', () => {
   async function startWebhook() {
+    // No host given: the default (127.0.0.1) applies.
     h = await startHarness({
       config: { TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/hook', TELEGRAM_WEBHOOK_SECRET: SECRET },
-      extras: { webhookPort: 0, webhookHost: '127.0.0.1', stopDeadlineMs: 2_000 },
+      extras: { webhookPort: 0, stopDeadlineMs: 2_000 },
     });
     // The emulator would POST updates to the public URL itself: keep it out of setWebhook.
     h.fake.intercept('setWebhook', () => ({ body: { ok: true, result: true } }));
@@ -68,9 +69,31 @@ describe('webhook mode', () => {
     expect(wrong.status).toBe(401);
     const missing = await post(base, update(2, '/market'));
     expect(missing.status).toBe(401);
+    for (let i = 0; i < 40; i++)
+      await post(base, update(10 + i, '/market'), { 'X-Telegram-Bot-Api-Secret-Token': 'x' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.fake.callsTo('sendMessage')).toEqual([]);
-    expect(h.logger.entries.filter((entry) => entry.message?.includes('without the right secret'))).toHaveLength(2);
+    // 42 refusals within a minute: one log line, not 42.
+    expect(h.logger.entries.filter((entry) => entry.message?.includes('without the right secret'))).toHaveLength(1);
+  });
+
+  it('listens on 127.0.0.1 unless HOST says otherwise', async () => {
+    await startWebhook();
+    expect(h.bot.webhookAddress()!.host).toBe('127.0.0.1');
+  });
+
+  it('runs an update delivered twice (same update_id) once, and acknowledges both', async () => {
+    const base = await startWebhook();
+    const headers = { 'X-Telegram-Bot-Api-Secret-Token': SECRET };
+    const first = await post(base, update(77, '/market'), headers);
+    const again = await post(base, update(77, '/market'), headers);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    // A different update afterwards is handled: once it is answered, the duplicate had its chance.
+    await post(base, update(78, '/help'), headers);
+    await vi.waitFor(() => expect(messagesIn(h.fake.calls).length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    await h.bot.stop();
+    expect(messagesIn(h.fake.calls).filter((m) => m.html.startsWith('<b>Market · '))).toHaveLength(1);
+    expect(messagesIn(h.fake.calls)).toHaveLength(2);
   });
 
   it('accepts the right secret, answers 200 at once and handles the update', async () => {
@@ -118,7 +141,7 @@ describe('choosing the mode from the configuration', () => {
   it("takes main.ts's Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling", () => {
     const app = buildTestApp();
     try {
-      const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: ':memory:' };
+      const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: './data/never-opened.db' };
       const webhook = createConfig({
         ...env,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook',
