@@ -46,6 +46,8 @@ export interface RunReport {
   inFlightElsewhere: number;
   rateLimited: number;
   discussions: number;
+  /** How each platform used in the run was paced, with its margin under the limits. */
+  pacing: string[];
 }
 
 const MINUTE_MS = 60_000;
@@ -105,6 +107,7 @@ export const emptyReport = (): RunReport => ({
   inFlightElsewhere: 0,
   rateLimited: 0,
   discussions: 0,
+  pacing: [],
 });
 
 export async function runDue(options: PlannerOptions, nowMs: number): Promise<RunReport> {
@@ -159,6 +162,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   }
   report.due = jobs.length;
   if (!jobs.length) return report;
+  report.pacing = [...new Set(jobs.flatMap((job) => (job.sender.pacing ? [job.sender.pacing] : [])))];
 
   const view = await marketForSummaries(deps);
   let next = 0;
@@ -338,6 +342,7 @@ async function sendWithRetries(
       // An adapter that throws instead of answering an outcome: a network-like failure.
       outcome = { ok: false, kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
     }
+    options.pacer.settled(buckets);
     if (outcome.ok || outcome.kind === 'permanent') return outcome;
     let waitMs: number;
     if (outcome.kind === 'rate-limited') {
