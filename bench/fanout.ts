@@ -8,13 +8,16 @@
 // Figures: delivered/ideal time (ideal = chats / rate; target ≤ 1.1), 429s received (target 0),
 // lost and duplicated messages (target 0), and the planner's own ceiling (the same fan-out with
 // pacing off against an unlimited server) to show how much of the time is pacing.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDue, type RunReport } from '../src/scheduler/planner.ts';
 import { makeTempDir, ny, openSchedulerApp, plannerFor, subscribeMany } from '../test/support/scheduler-app.ts';
-import type { FakeServerOptions, FakeServerStats } from '../test/support/scheduler-fake-server.ts';
+import {
+  startFakeServerProcess as startServer,
+  type FakeServerOptions,
+  type FakeServerStats,
+} from '../test/support/scheduler-fake-server.ts';
 import { telegramHttpSender } from '../test/support/scheduler-http-sender.ts';
 
 const { values } = parseArgs({
@@ -33,41 +36,6 @@ const RATE = Number(values.rate);
 const CONCURRENCY = Number(values.concurrency);
 const PACE = values.pace ? Number(values.pace) : RATE;
 const AT = ny('2026-11-23', '09:45');
-const root = path.resolve(import.meta.dirname, '..');
-
-interface ServerProcess {
-  url: string;
-  stats(): Promise<FakeServerStats>;
-  stop(): Promise<void>;
-}
-
-/** The fake Bot API in its own Node process, so its clock does not share our event loop. */
-async function startServer(options: FakeServerOptions): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'test/support/scheduler-fake-server.ts'), JSON.stringify(options)],
-    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`fake server exited with ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    stats: async () => (await (await fetch(`${url}/stats`)).json()) as FakeServerStats,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.on('close', () => resolve());
-        child.stdin.end();
-      }),
-  };
-}
 
 interface Run {
   report: RunReport;

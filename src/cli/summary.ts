@@ -1,11 +1,12 @@
-// `cli summary [--date YYYY-MM-DD] [--send] [--json]`: builds a trading day's summaries for every
-// active subscription and prints them; --send delivers them through the same ledger as the
-// schedule (idempotent: a second --send sends nothing new).
+// `cli summary [--date YYYY-MM-DD] [--send] [--json]`: builds today's summaries for every active
+// subscription and prints them; --send delivers them through the same ledger as the schedule
+// (idempotent: a second --send sends nothing new). A day without a session exits 0 saying so (a
+// cron job runs this every day); another trading day is refused, as summaries read the live market.
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../engine/dates.ts';
 import type { App } from '../compose.ts';
 import { gatherChannel, gatherPersonal, marketForSummaries } from '../scheduler/gather.ts';
-import { scheduledInstant, type PlannerOptions } from '../scheduler/planner.ts';
+import type { PlannerOptions } from '../scheduler/planner.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
 import { replyToText } from '../render/text.ts';
 import { replyJson } from './run.ts';
@@ -23,7 +24,7 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
     args,
     options: { date: { type: 'string' }, send: { type: 'boolean' }, json: { type: 'boolean' } },
   });
-  const { deps, config } = app;
+  const { deps } = app;
   const today = deps.calendar.newYorkDate(deps.clock.now());
   const day = values.date ?? today;
   if (!isIsoDate(day)) {
@@ -31,7 +32,17 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
     return 2;
   }
   if (!deps.calendar.isTradingDay(day)) {
-    err(`${day} is not a NYSE trading day: no summaries (next: ${deps.calendar.nextTradingDay(day)}).`);
+    // A cron job runs this every day: a day without a session is normal, not an error.
+    const why = deps.calendar.isHoliday(day) ? 'a NYSE holiday' : 'a weekend day';
+    const reason = `${day} is ${why}, not a trading day: no summaries${values.send ? ' sent' : ''} (next trading day ${deps.calendar.nextTradingDay(day)}).`;
+    out(values.json ? JSON.stringify({ date: day, tradingDay: false, sent: 0, reason }) : reason);
+    return 0;
+  }
+  if (day !== today) {
+    // The summaries read the live market: another day's would carry today's numbers under its date.
+    err(
+      `--date ${day} refused: summaries are built from the live market, so only today's (${today}) can be ${values.send ? 'sent' : 'shown'}.`,
+    );
     return 2;
   }
   if (values.send) {
@@ -39,26 +50,20 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
       err('--send needs a platform: set DISCORD_TOKEN or TELEGRAM_BOT_TOKEN (see .env.example).');
       return 2;
     }
-    if (day > today) {
-      err(`--date ${day} is in the future: summaries are sent on or after their day.`);
-      return 2;
-    }
-    // Today: what is due now. An earlier day: as of its latest due time, so all of it is due.
-    // (the latest due time in the summary's own zone, so the planner reads the same day there).
-    const times = deps.store.subscriptions.active().map((s) => s.time);
-    if (config.REVIEW_TIME) times.push(config.REVIEW_TIME);
-    const dueTimes = times.map((time) => scheduledInstant(day, time, config.SUMMARY_TIMEZONE));
-    const at =
-      day === today
-        ? deps.clock.now()
-        : dueTimes.length
-          ? Math.max(...dueTimes)
-          : deps.calendar.newYorkInstant(day, '16:00');
-    const report = await createScheduler({ ...planner, catchUpMs: Number.MAX_SAFE_INTEGER }).runNow(at);
+    // What is due now; a summary due earlier today is caught up (no catch-up window from the CLI).
+    const report = await createScheduler({ ...planner, catchUpMs: Number.MAX_SAFE_INTEGER }).runNow(deps.clock.now());
     out(
       values.json
         ? JSON.stringify(report, null, 2)
-        : `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`,
+        : [
+            `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`,
+            ...(report.inFlightElsewhere
+              ? [
+                  `${report.inFlightElsewhere} still being sent by another process (settled as ambiguous after 2 minutes if that process is gone).`,
+                ]
+              : []),
+            ...report.pacing.map((line) => `Pacing ${line}.`),
+          ].join('\n'),
     );
     return report.failed ? 1 : 0;
   }

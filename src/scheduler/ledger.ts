@@ -1,13 +1,16 @@
 // The delivery ledger: one row per (subscription, trading day, kind), moving
 //   pending → sending → sent | failed | skipped.
 // A row is claimed (pending → sending) by a single UPDATE inside a transaction, so two processes
-// on one database never both send it. A row found in `sending` after a crash is resolved by the
+// on one database never both send it. The planner claims a row only once the pacer has granted
+// its send a slot, and releases it (back to pending) while it waits out a 429 or a backoff, so a
+// row is `sending` only while its request is about to go out or on the wire. A row found in `sending` after a crash is resolved by the
 // platform's idempotency where it has one (Discord: the same nonce with enforce_nonce returns the
 // first message) and otherwise counted and logged as ambiguous and skipped — never resent blindly.
 // Every state change after the claim is conditional on the row still being ours (or still stale),
 // so a process that lost its claim, or two processes resolving one crash, cannot overwrite each
 // other. hedge_discussions is claimed the same way: one discussion per layer, ever.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { Database } from 'better-sqlite3';
 
 export type DeliveryKind = 'morning' | 'review';
@@ -83,13 +86,17 @@ export interface Ledger {
   markSkipped(key: DeliveryKey, reason: string): void;
   /** Rows of the trading days fromDay..toDay left in `sending` by another owner (a crashed or running process). */
   inFlight(fromDay: string, toDay: string): Delivery[];
-  /** Takes over a `sending` row whose claim is older than staleMs (the owner is gone). */
-  reclaim(key: DeliveryKey, nowMs: number, staleMs: number): boolean;
   /**
-   * Settles a `sending` row whose claim is older than staleMs as skipped (ambiguous), in one
-   * statement: false when it is no longer stale or no longer sending (another process got there).
+   * Takes over a `sending` row whose claim is older than staleMs, or held by goneOwner (a process
+   * known to be dead, see claimantIsGone), as the owner is gone.
    */
-  abandon(key: DeliveryKey, nowMs: number, staleMs: number, reason: string): boolean;
+  reclaim(key: DeliveryKey, nowMs: number, staleMs: number, goneOwner?: string | null): boolean;
+  /**
+   * Settles a `sending` row whose claim is older than staleMs (or held by goneOwner) as skipped
+   * (ambiguous), in one statement: false when it is no longer stale or no longer sending (another
+   * process got there).
+   */
+  abandon(key: DeliveryKey, nowMs: number, staleMs: number, reason: string, goneOwner?: string | null): boolean;
   forDay(tradingDay: string): Delivery[];
   counts(tradingDay: string): Record<DeliveryState, number>;
   /**
@@ -110,7 +117,36 @@ export interface DiscussionKey {
 
 export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
 
-export function createLedger(db: Database, owner = `${process.pid}-${randomUUID().slice(0, 8)}`): Ledger {
+/**
+ * A claim's owner names its host and process (`host:pid:random`), so that a restart on the same
+ * host can tell at once that the process holding a claim is dead, instead of waiting out the
+ * stale window while the rows it never sent wait too.
+ */
+export function processOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * True only when the owner is a process of this host that no longer exists. Any doubt (another
+ * host, an owner in another format, a process we may not signal, our own pid reused) is "alive":
+ * the stale window then decides, as before.
+ */
+export function claimantIsGone(owner: string | null): boolean {
+  if (!owner) return false;
+  const parts = owner.split(':');
+  if (parts.length < 3) return false;
+  const pid = Number(parts[parts.length - 2]);
+  const host = parts.slice(0, -2).join(':');
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export function createLedger(db: Database, owner = processOwner()): Ledger {
   const insert = db.prepare(
     "INSERT OR IGNORE INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES (?, ?, ?, 'pending', ?)",
   );
@@ -137,10 +173,10 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
     "SELECT * FROM deliveries WHERE trading_day BETWEEN ? AND ? AND state = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?) ORDER BY trading_day, subscription_id, kind",
   );
   const reclaim = db.prepare(
-    "UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?",
+    "UPDATE deliveries SET claimed_by = ?, claimed_ms = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND (claimed_ms <= ? OR claimed_by = ?)",
   );
   const abandon = db.prepare(
-    "UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND claimed_ms <= ?",
+    "UPDATE deliveries SET state = 'skipped', error = ? WHERE subscription_id = ? AND trading_day = ? AND kind = ? AND state = 'sending' AND (claimed_ms <= ? OR claimed_by = ?)",
   );
   const forDay = db.prepare('SELECT * FROM deliveries WHERE trading_day = ? ORDER BY subscription_id, kind');
   const counts = db.prepare('SELECT state, count(*) AS n FROM deliveries WHERE trading_day = ? GROUP BY state');
@@ -194,9 +230,10 @@ export function createLedger(db: Database, owner = `${process.pid}-${randomUUID(
       skipped.run(reason.slice(0, 500), ...args(key));
     },
     inFlight: (fromDay, toDay) => (inFlight.all(fromDay, toDay, owner) as Row[]).map(toDelivery),
-    reclaim: (key, nowMs, staleMs) => reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs).changes === 1,
-    abandon: (key, nowMs, staleMs, reason) =>
-      abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs).changes === 1,
+    reclaim: (key, nowMs, staleMs, goneOwner = null) =>
+      reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs, goneOwner).changes === 1,
+    abandon: (key, nowMs, staleMs, reason, goneOwner = null) =>
+      abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs, goneOwner).changes === 1,
     forDay: (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
     claimDiscussion: (key, tradingDay, nowMs) =>
       claimDiscussion.run(key.platform, key.chatId, key.positionId, key.layer, tradingDay, nowMs).changes === 1,

@@ -7,6 +7,11 @@
 // overdue send at once, a burst over the limit the schedule kept on paper. So a send that wakes
 // also passes the same buckets on its actual instant (a second GCRA, with `slackMs` of lateness
 // forgiven so ordinary timer jitter costs no throughput) before it goes.
+//
+// Even that instant is only when the send was allowed: a stalled process may write it to the
+// socket much later, and a platform counting that late arrival next to the following send to the
+// same chat sees them closer than the limit. So when the answer is back, `settled` moves each
+// bucket's next slot to at least one interval after the answer: the arrival came before it.
 export interface BucketSpec {
   key: string;
   /** Sends per second allowed on average. */
@@ -24,6 +29,8 @@ export interface Pacer {
    * A duration, not an instant: the pacer keeps its own clock, which need not be the app's.
    */
   penalise(bucket: BucketSpec, forMs: number): void;
+  /** The answer to a send taken with these buckets is back: the next waits one interval from now. */
+  settled(buckets: readonly BucketSpec[]): void;
 }
 
 export interface PacerClock {
@@ -111,6 +118,15 @@ export function createPacer(clock: PacerClock = realPacerClock, options: PacerOp
           }
           await clock.sleep(at - now);
         }
+      }
+    },
+    settled(buckets) {
+      const now = clock.now();
+      for (const bucket of buckets) {
+        const next = now + 1000 / bucket.perSecond - (bucket.burst - 1) * (1000 / bucket.perSecond);
+        if (next <= now) continue; // a bucket with a burst to spare is not held by one answer
+        scheduled.set(bucket.key, Math.max(scheduled.get(bucket.key) ?? 0, next));
+        actual.set(bucket.key, Math.max(actual.get(bucket.key) ?? 0, next + slackMs));
       }
     },
     penalise(bucket, forMs) {

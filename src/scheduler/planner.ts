@@ -7,7 +7,7 @@ import type { Subscription } from '../app/ports.ts';
 import type { MarketView } from '../app/market-view.ts';
 import type { Reply } from '../app/reply.ts';
 import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries, type ChannelGathered } from './gather.ts';
-import { nonceFor, type DeliveryKey, type DeliveryKind, type Ledger } from './ledger.ts';
+import { claimantIsGone, nonceFor, type DeliveryKey, type DeliveryKind, type Ledger } from './ledger.ts';
 import type { Pacer } from './pacer.ts';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type ChatSender, type SendOutcome, type SendTarget } from './senders.ts';
 
@@ -21,6 +21,8 @@ export interface PlannerOptions {
   catchUpMs: number;
   /** A `sending` row older than this is from a process that is gone. */
   staleClaimMs?: number;
+  /** Whether a claim's owner is a dead process of this host (default ledger.claimantIsGone). */
+  claimantIsGone?: (owner: string | null) => boolean;
   /** Bounded retries for 5xx and network errors. */
   maxAttempts?: number;
   sleep: (ms: number) => Promise<void>;
@@ -37,8 +39,15 @@ export interface RunReport {
   skipped: number;
   deactivated: number;
   ambiguous: number;
+  /**
+   * Rows left in `sending` by another process that may still be alive (a fresh claim from
+   * another host, or a live pid): not touched; settled after the stale window if it is gone.
+   */
+  inFlightElsewhere: number;
   rateLimited: number;
   discussions: number;
+  /** How each platform used in the run was paced, with its margin under the limits. */
+  pacing: string[];
 }
 
 const MINUTE_MS = 60_000;
@@ -87,7 +96,7 @@ interface Job {
   target: SendTarget;
 }
 
-const emptyReport = (): RunReport => ({
+export const emptyReport = (): RunReport => ({
   tradingDay: null,
   due: 0,
   sent: 0,
@@ -95,8 +104,10 @@ const emptyReport = (): RunReport => ({
   skipped: 0,
   deactivated: 0,
   ambiguous: 0,
+  inFlightElsewhere: 0,
   rateLimited: 0,
   discussions: 0,
+  pacing: [],
 });
 
 export async function runDue(options: PlannerOptions, nowMs: number): Promise<RunReport> {
@@ -151,6 +162,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   }
   report.due = jobs.length;
   if (!jobs.length) return report;
+  report.pacing = [...new Set(jobs.flatMap((job) => (job.sender.pacing ? [job.sender.pacing] : [])))];
 
   const view = await marketForSummaries(deps);
   let next = 0;
@@ -174,6 +186,10 @@ async function deliver(
 ): Promise<void> {
   const { ledger, deps } = options;
   const key = { subscriptionId: job.subscription.id, tradingDay: today, kind: job.kind };
+  // The row is claimed only once the pacer has granted its send a slot, right before the request
+  // goes out: a process killed while its workers wait for slots leaves those rows `pending`, and
+  // a restart sends them at once. Only a request actually on the wire can be left ambiguous.
+  await options.pacer.take(job.sender.buckets(job.target));
   if (!ledger.claim(key.subscriptionId, today, job.kind, deps.clock.now())) return;
   let reply: Reply;
   let newLayers: ChannelGathered['newLayers'] = [];
@@ -191,14 +207,10 @@ async function deliver(
     report.failed++;
     return;
   }
-  const outcome = await sendWithRetries(
-    options,
-    job,
-    reply,
-    nonceFor(key.subscriptionId, today, job.kind),
-    report,
+  const outcome = await sendWithRetries(options, job, reply, nonceFor(key.subscriptionId, today, job.kind), report, {
     key,
-  );
+    fresh: true,
+  });
   if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
     ledger.markSent(key, outcome.messageId, deps.clock.now());
@@ -262,11 +274,22 @@ function settleFailure(
   ledger.markFailed(key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
 }
 
-/** A claim older than this is refreshed before the send. */
+/** A held claim older than this is refreshed before the send. */
 const TOUCH_AFTER_MS = 10_000;
 
 /** The claim was taken over by another process while this one waited: it must not send. */
 const LOST_CLAIM = Symbol('lost claim');
+
+/**
+ * The ledger row a send is for. `fresh`: claimed by deliver() right after the pacer granted the
+ * first slot; between attempts it goes back to `pending` and is claimed again after the next
+ * slot, so a crash during a retry wait leaves nothing ambiguous. Otherwise (a stale row taken
+ * over to resend under its nonce) the claim is held across waits and refreshed (touch).
+ */
+interface SendClaim {
+  key: DeliveryKey;
+  fresh: boolean;
+}
 
 async function sendWithRetries(
   options: PlannerOptions,
@@ -274,31 +297,41 @@ async function sendWithRetries(
   reply: Reply,
   nonce: string,
   report: RunReport,
-  claim: DeliveryKey | null,
+  claim: SendClaim | null,
   discussion = false,
 ): Promise<SendOutcome | typeof LOST_CLAIM> {
+  const { ledger, deps } = options;
   const maxAttempts = options.maxAttempts ?? 4;
   const random = options.random ?? Math.random;
   const buckets = job.sender.buckets(job.target);
   let attempt = 0;
   let rateLimits = 0;
-  let claimedMs = options.deps.clock.now();
+  let claimedMs = deps.clock.now();
+  // A fresh claim was made after its first slot: that attempt goes straight out.
+  let slotTaken = claim?.fresh ?? false;
   for (;;) {
-    await options.pacer.take(buckets);
-    // After a wait (a retry, a long pacing delay), refresh the claim so it does not look abandoned,
-    // and stop if another process took it over as stale meanwhile. A first attempt right after the
-    // claim skips the write: a fan-out pays one write per message less.
-    const now = options.deps.clock.now();
-    if (claim && (attempt > 0 || rateLimits > 0 || now - claimedMs > TOUCH_AFTER_MS)) {
-      if (!options.ledger.touch(claim, now)) {
-        options.deps.logger.warn(
-          { subscriptionId: claim.subscriptionId, tradingDay: claim.tradingDay },
+    if (!slotTaken) {
+      await options.pacer.take(buckets);
+      const now = deps.clock.now();
+      // A fresh claim is taken again now; a held one is refreshed after a wait so it does not
+      // look abandoned. Either fails when another process took the row meanwhile.
+      const kept = !claim
+        ? true
+        : claim.fresh
+          ? ledger.claim(claim.key.subscriptionId, claim.key.tradingDay, claim.key.kind, now)
+          : attempt === 0 && rateLimits === 0 && now - claimedMs <= TOUCH_AFTER_MS
+            ? true
+            : ledger.touch(claim.key, now);
+      if (!kept) {
+        deps.logger.warn(
+          { subscriptionId: claim!.key.subscriptionId, tradingDay: claim!.key.tradingDay },
           'claim taken over by another process: not sending',
         );
         return LOST_CLAIM;
       }
       claimedMs = now;
     }
+    slotTaken = false;
     let outcome: SendOutcome;
     try {
       outcome =
@@ -309,19 +342,23 @@ async function sendWithRetries(
       // An adapter that throws instead of answering an outcome: a network-like failure.
       outcome = { ok: false, kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
     }
+    options.pacer.settled(buckets);
     if (outcome.ok || outcome.kind === 'permanent') return outcome;
+    let waitMs: number;
     if (outcome.kind === 'rate-limited') {
       // The platform said when: wait exactly that (not counted as an attempt), within reason.
       report.rateLimited++;
       if (++rateLimits > 20) return outcome;
       for (const bucket of buckets)
         if (!outcome.bucket || bucket.key === outcome.bucket) options.pacer.penalise(bucket, outcome.retryAfterMs);
-      await options.sleep(outcome.retryAfterMs);
-      continue;
+      waitMs = outcome.retryAfterMs;
+    } else {
+      if (++attempt >= maxAttempts) return outcome;
+      const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1));
+      waitMs = backoff / 2 + (random() * backoff) / 2;
     }
-    if (++attempt >= maxAttempts) return outcome;
-    const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1));
-    await options.sleep(backoff / 2 + (random() * backoff) / 2);
+    if (claim?.fresh) ledger.release(claim.key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
+    await options.sleep(waitMs);
   }
 }
 
@@ -344,9 +381,15 @@ async function resolveInFlight(
   const rows = ledger.inFlight(deps.calendar.previousTradingDay(today), today);
   if (!rows.length) return;
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  const isGone = options.claimantIsGone ?? claimantIsGone;
   let view: MarketView | null = null;
   for (const row of rows) {
-    if (row.claimedMs !== null && nowMs - row.claimedMs < staleMs) continue; // another process is on it
+    // A claim is settled once it is stale, or at once when its process is known to be dead.
+    const goneOwner = isGone(row.claimedBy) ? row.claimedBy : null;
+    if (!goneOwner && row.claimedMs !== null && nowMs - row.claimedMs < staleMs) {
+      report.inFlightElsewhere++; // another process may be on it
+      continue;
+    }
     const subscription = byId.get(row.subscriptionId);
     const sender = subscription ? options.senders.get(subscription.platform) : undefined;
     const windowMs = sender?.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
@@ -357,7 +400,7 @@ async function resolveInFlight(
       row.claimedMs !== null &&
       nowMs - row.claimedMs <= windowMs;
     if (resendable) {
-      if (!ledger.reclaim(row, nowMs, staleMs)) continue; // another process took it over first
+      if (!ledger.reclaim(row, nowMs, staleMs, goneOwner)) continue; // another process took it over first
       // Discord: the same nonce with enforce_nonce returns the first message if it was created.
       view ??= await marketForSummaries(deps);
       const reply =
@@ -370,7 +413,7 @@ async function resolveInFlight(
         sender,
         target: { chatId: subscription.chatId, kind: subscription.kind },
       };
-      const outcome = await sendWithRetries(options, job, reply, row.nonce, report, row);
+      const outcome = await sendWithRetries(options, job, reply, row.nonce, report, { key: row, fresh: false });
       if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
         ledger.markSent(row, outcome.messageId, deps.clock.now());
@@ -387,6 +430,7 @@ async function resolveInFlight(
         nowMs,
         staleMs,
         `ambiguous: the process stopped during the send; not resent, to never send it twice${why}`,
+        goneOwner,
       )
     )
       continue;

@@ -4,7 +4,7 @@
 // moves it there) and runs once; the repeated hour in autumn finds the ledger row already sent.
 // noOverlap keeps a slow fan-out from stacking runs; the ledger keeps two processes apart.
 import cron, { type ScheduledTask } from 'node-cron';
-import { runDue, type PlannerOptions, type RunReport } from './planner.ts';
+import { emptyReport, runDue, type PlannerOptions, type RunReport } from './planner.ts';
 
 export interface Scheduler {
   start(): void;
@@ -22,17 +22,7 @@ export function createScheduler(options: PlannerOptions): Scheduler {
     running = runDue(options, nowMs)
       .catch((error: unknown) => {
         options.deps.logger.error({ err: error }, 'summary run failed');
-        return {
-          tradingDay: null,
-          due: 0,
-          sent: 0,
-          failed: 0,
-          skipped: 0,
-          deactivated: 0,
-          ambiguous: 0,
-          rateLimited: 0,
-          discussions: 0,
-        } satisfies RunReport;
+        return emptyReport();
       })
       .finally(() => {
         running = null;
@@ -46,7 +36,7 @@ export function createScheduler(options: PlannerOptions): Scheduler {
         '* * * * *',
         async () => {
           const report = await run();
-          if (report.due || report.skipped || report.ambiguous)
+          if (report.due || report.skipped || report.ambiguous || report.inFlightElsewhere)
             options.deps.logger.info({ ...report }, 'summaries run');
         },
         { timezone: options.timeZone, name: 'daily-summaries', noOverlap: true },

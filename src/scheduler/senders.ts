@@ -28,6 +28,8 @@ export interface ChatSender {
   idempotencyWindowMs?: number;
   /** The pacing buckets one send to this target uses. */
   buckets(target: SendTarget): BucketSpec[];
+  /** How the buckets pace, in a line for the run's report (telegramPacing, discordPacing). */
+  pacing?: string;
   send(target: SendTarget, reply: Reply, nonce: string): Promise<SendOutcome>;
   /** Opens a hedge discussion (Discord thread + poll, Telegram poll) for a channel. */
   openDiscussion?(target: SendTarget, reply: Reply): Promise<SendOutcome>;
@@ -40,11 +42,24 @@ export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 3 * 60_000;
  * Pacing runs this share under each configured limit. The platform counts arrivals on its own
  * clock: pacing exactly at the limit, the jitter between our send and its count (and the
  * pacer's slack for late timers) tips a one-second window over the limit now and then, and each
- * 429 then costs a whole retry_after. 2% is 20 ms of jitter per second absorbed.
+ * 429 then costs a whole retry_after. On a busy machine (other processes on every core) timers
+ * and sockets run tens of ms late: 2% (20 ms per second) drew 429s there (docs/hardening.md);
+ * 10% absorbs 100 ms of jitter per second, for a fan-out 11% longer than at the limit.
  */
-export const PACING_HEADROOM = 0.02;
+export const PACING_HEADROOM = 0.1;
 
 const paced = (perSecond: number) => perSecond * (1 - PACING_HEADROOM);
+const margin = () => `paced ${Math.round(PACING_HEADROOM * 100)}% under each limit`;
+
+/** The Telegram pacing stated for a run's report. */
+export function telegramPacing(perSecond: number): string {
+  return `telegram: ${margin()} (${paced(perSecond).toFixed(1)} messages/s of ${perSecond} overall, one per ${Math.round(1000 / paced(1))} ms per chat)`;
+}
+
+/** The Discord pacing stated for a run's report. */
+export function discordPacing(perSecond: number): string {
+  return `discord: ${margin()} (${paced(perSecond).toFixed(1)} requests/s of ${perSecond} overall, 5 then one per ${Math.round(1000 / paced(1))} ms per channel)`;
+}
 
 /** Telegram: ~30 messages/s overall, 1/s per chat, 20/min per group (groups have negative ids). */
 export function telegramBuckets(perSecond: number) {

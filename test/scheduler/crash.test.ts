@@ -2,12 +2,15 @@
 // with SIGKILL when the server has seen 100 messages, then started again with a later clock (so
 // its `sending` claims are stale). No chat may get two messages. Telegram has no idempotency: a
 // claim left in `sending` is counted as ambiguous and not resent, so every chat got exactly one
-// message or is recorded as ambiguous (at most the fan-out concurrency of them), and none is lost.
+// message or is recorded as ambiguous, and none is lost. A row is claimed only once the pacer has
+// granted its slot, so only the requests on the wire at the kill can be ambiguous, not every
+// worker's: an immediate restart (the dead claimant's pid is gone) settles those at once and
+// sends everything else.
 // Discord's nonce with enforce_nonce makes the resend safe within its window: nothing ambiguous,
 // nothing lost; past the window the same rows are ambiguous again rather than risk a duplicate.
 import { describe, expect, it } from 'vitest';
 import { createLedger, type Delivery } from '../../src/scheduler/ledger.ts';
-import { startFakeServer, type FakeServer } from '../support/scheduler-fake-server.ts';
+import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/scheduler-fake-server.ts';
 import { MONDAY, ny, openSchedulerApp, subscribeMany } from '../support/scheduler-app.ts';
 import { onCleanup, startChild, tempDbPath } from '../support/scheduler-harness.ts';
 
@@ -25,10 +28,25 @@ interface Outcome {
   server: FakeServer;
 }
 
-async function crashAndRestart(platform: 'telegram' | 'discord', restartAfterMs: number): Promise<Outcome> {
+interface CrashPlan {
+  fanOut?: number;
+  killAt?: number;
+  /** The sender's pacing rate (messages per second). */
+  perSecond?: number;
+  /** Limits the fake server enforces (sliding one-second windows). */
+  limits?: Pick<FakeServerOptions, 'globalPerSecond' | 'perChatPerSecond'>;
+}
+
+async function crashAndRestart(
+  platform: 'telegram' | 'discord',
+  restartAfterMs: number | 'immediately',
+  plan: CrashPlan = {},
+): Promise<Outcome> {
+  const fanOut = plan.fanOut ?? FAN_OUT;
+  const killAt = plan.killAt ?? KILL_AT;
   const dbPath = tempDbPath();
   const setup = openSchedulerApp({ dbPath, clock: { now: () => AT } });
-  const subscriptions = subscribeMany(setup, platform, FAN_OUT, {
+  const subscriptions = subscribeMany(setup, platform, fanOut, {
     kind: platform === 'discord' ? 'channel' : 'personal',
   });
   setup.close();
@@ -37,13 +55,22 @@ async function crashAndRestart(platform: 'telegram' | 'discord', restartAfterMs:
   let kill: (() => void) | null = null;
   const server = await startFakeServer({
     latencyMs: 2,
+    ...plan.limits,
     onDelivered: (count) => {
-      if (count === KILL_AT) kill?.();
+      if (count === killAt) kill?.();
     },
   });
   onCleanup(() => server.close());
-  const options = { dbPath, baseUrl: server.url, platform, clockStartMs: AT, perSecond: 200, concurrency: CONCURRENCY };
+  const options = {
+    dbPath,
+    baseUrl: server.url,
+    platform,
+    clockStartMs: AT,
+    perSecond: plan.perSecond ?? 200,
+    concurrency: CONCURRENCY,
+  };
 
+  const startedMs = performance.now();
   const first = startChild(options);
   kill = () => first.child.kill('SIGKILL');
   const killed = await first.done;
@@ -55,11 +82,13 @@ async function crashAndRestart(platform: 'telegram' | 'discord', restartAfterMs:
   inspect.close();
   // Mid-fan-out: some sent, some claimed and in flight, the rest not even created or pending.
   expect(firstRun.sent).toBeGreaterThan(0);
-  expect(firstRun.sent).toBeLessThan(FAN_OUT);
+  expect(firstRun.sent).toBeLessThan(fanOut);
   expect(firstRun.sending).toBeGreaterThan(0);
   expect(firstRun.sending).toBeLessThanOrEqual(CONCURRENCY);
 
-  const second = startChild({ ...options, clockStartMs: AT + restartAfterMs });
+  // Immediately: the restart's clock goes on from the first run's, well within the stale window.
+  const afterMs = restartAfterMs === 'immediately' ? Math.round(performance.now() - startedMs) : restartAfterMs;
+  const second = startChild({ ...options, clockStartMs: AT + afterMs });
   const restarted = await second.done;
   expect(restarted.code, restarted.stderr).toBe(0);
 
@@ -80,7 +109,7 @@ function tally({ rows, perChat, chats }: Outcome) {
   const ambiguousIds = new Set(
     rows.filter((r) => r.state === 'skipped' && r.error?.startsWith('ambiguous')).map((r) => r.subscriptionId),
   );
-  // Subscription ids are 1..300 in the order of `chats`.
+  // Subscription ids are 1..n in the order of `chats`.
   const ambiguousChats = new Set(chats.filter((_, i) => ambiguousIds.has(i + 1)));
   const duplicated = chats.filter((chat) => (perChat[chat] ?? 0) > 1);
   const received = chats.filter((chat) => perChat[chat] === 1);
@@ -89,6 +118,29 @@ function tally({ rows, perChat, chats }: Outcome) {
 }
 
 describe('SIGKILL in the middle of a fan-out, then a restart', () => {
+  it('Telegram at 30 msg/s, restarted at once: every chat gets one summary except the ≤ 2 requests on the wire, counted as ambiguous', async () => {
+    const outcome = await crashAndRestart('telegram', 'immediately', {
+      fanOut: 150,
+      killAt: 50,
+      perSecond: 30,
+      limits: { globalPerSecond: 30, perChatPerSecond: 1 },
+    });
+    const { ambiguousChats, duplicated, received, lost } = tally(outcome);
+    // Only the requests in flight at the kill were left `sending`; the rows whose workers were
+    // still waiting for a slot were `pending` and the restart sent them.
+    expect(outcome.firstRun.sending).toBeLessThanOrEqual(2);
+    expect(outcome.firstRun.pending).toBeGreaterThan(0);
+    expect(duplicated).toEqual([]);
+    expect(lost).toEqual([]);
+    expect(ambiguousChats.size).toBeGreaterThan(0); // at least the 50th, killed before its answer
+    expect(ambiguousChats.size).toBeLessThanOrEqual(2);
+    expect(outcome.secondReport.ambiguous).toBe(ambiguousChats.size);
+    expect(outcome.secondReport.inFlightElsewhere).toBe(0);
+    expect(received.length).toBeGreaterThanOrEqual(150 - ambiguousChats.size);
+    expect(outcome.server.stats().rateLimited).toBe(0);
+    for (const row of outcome.rows) expect(['sent', 'skipped']).toContain(row.state);
+  }, 90_000);
+
   it('Telegram-like (no idempotency): no chat twice; each chat once or recorded as ambiguous; none lost', async () => {
     const outcome = await crashAndRestart('telegram', 5 * 60_000);
     const { ambiguousChats, duplicated, received, lost } = tally(outcome);

@@ -137,7 +137,7 @@ describe('resolving rows left in sending', () => {
     expect(t.deps.store.subscriptions.active()).toEqual([]);
   });
 
-  it('a live process whose claim went stale during a long 429 wait and was resolved elsewhere does not send', async () => {
+  it('a row waiting out a 429 is pending, not claimed: another process sends it, the waiting one then does not', async () => {
     const t = schedulerApp(DUE);
     const sub = subscribePersonal(t.deps, 'telegram', '7001');
     let releaseWait!: () => void;
@@ -151,16 +151,19 @@ describe('resolving rows left in sending', () => {
     });
     const runA = runDue(a.options, DUE);
     while (!releaseWait) await new Promise((resolve) => setImmediate(resolve));
-    // Five minutes later another process starts: A's claim looks abandoned.
+    // The 429 said nothing was delivered: while A waits, the row is back to pending.
+    expect(a.ledger.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'pending', error: 'rate limited' });
+    // Five minutes later another process starts: nothing is ambiguous, it sends the row itself.
     t.clock.set(DUE + 5 * MINUTE);
     const senderB = memorySender();
     const b = plannerFor(t, [senderB], { time: t.time, owner: 'process-b' });
-    expect(await runDue(b.options, t.clock.now())).toMatchObject({ ambiguous: 1, sent: 0 });
+    expect(await runDue(b.options, t.clock.now())).toMatchObject({ ambiguous: 0, sent: 1 });
     releaseWait();
+    // A finds the row taken when it tries to claim it again after its wait: it does not send.
     expect(await runA).toMatchObject({ sent: 0, rateLimited: 1 });
     expect(senderA.sent).toEqual([]);
-    expect(senderB.sent).toEqual([]);
-    expect(a.ledger.get(sub.id, MONDAY, 'morning')!.state).toBe('skipped');
+    expect(senderB.sent).toHaveLength(1);
+    expect(a.ledger.get(sub.id, MONDAY, 'morning')).toMatchObject({ state: 'sent', claimedBy: 'process-b' });
   });
 
   it('a live process refreshes its claim on every attempt, so a slow but live send is not taken over', async () => {

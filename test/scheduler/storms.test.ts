@@ -118,7 +118,8 @@ describe('5xx and network errors', () => {
     expect(await runDue(options, AT)).toMatchObject({ sent: 1, failed: 0 });
     // backoff b = 500·2^(n−1), waited b/2 + random·b/2.
     expect(t.time.sleeps).toEqual([375, 750]);
-    expect(ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'sent', attempts: 1 });
+    // Each attempt claims the row anew after its slot (released in between): attempts counts requests.
+    expect(ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'sent', attempts: 3 });
     expect(sender.sent).toHaveLength(1);
   });
 

@@ -17,7 +17,9 @@ import { createPacer, type Pacer, type PacerClock } from '../../src/scheduler/pa
 import type { PlannerOptions } from '../../src/scheduler/planner.ts';
 import {
   telegramBuckets,
+  telegramPacing,
   discordBuckets,
+  discordPacing,
   type ChatSender,
   type SendOutcome,
   type SendTarget,
@@ -238,6 +240,7 @@ export function memorySender(
     idempotent: options.idempotent ?? platform === 'discord',
     buckets:
       platform === 'discord' ? discordBuckets(options.perSecond ?? 50) : telegramBuckets(options.perSecond ?? 30),
+    pacing: platform === 'discord' ? discordPacing(options.perSecond ?? 50) : telegramPacing(options.perSecond ?? 30),
     sent,
     discussions,
     attempts,

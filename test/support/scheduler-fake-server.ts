@@ -13,7 +13,9 @@
 // Run alone (the benchmark starts it in its own process):
 //   node --import tsx test/support/scheduler-fake-server.ts '{"globalPerSecond":300,"perChatPerSecond":1}'
 // prints `LISTENING <port>` and serves until stdin closes or SIGTERM.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 export interface ScriptedAnswer {
@@ -213,6 +215,41 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         server.close(() => resolve());
       }),
   };
+}
+
+export interface FakeServerProcess {
+  url: string;
+  stats(): Promise<FakeServerStats>;
+  stop(): Promise<void>;
+}
+
+/** The fake in its own Node process, so its clock does not share the sender's event loop. */
+export async function startFakeServerProcess(options: Omit<FakeServerOptions, 'onDelivered' | 'script'>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, JSON.stringify(options)], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /LISTENING (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`fake server exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const server: FakeServerProcess = {
+    url,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as FakeServerStats,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.on('close', () => resolve());
+        child.stdin.end();
+      }),
+  };
+  return server;
 }
 
 // Run alone: a server in its own process, so its timing does not share an event loop with the sender.

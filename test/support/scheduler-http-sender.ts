@@ -5,7 +5,14 @@
 import http from 'node:http';
 import type { Reply } from '../../src/app/reply.ts';
 import { replyToText } from '../../src/render/text.ts';
-import { discordBuckets, telegramBuckets, type ChatSender, type SendOutcome } from '../../src/scheduler/senders.ts';
+import {
+  discordBuckets,
+  discordPacing,
+  telegramBuckets,
+  telegramPacing,
+  type ChatSender,
+  type SendOutcome,
+} from '../../src/scheduler/senders.ts';
 
 const transient = (reason: string): SendOutcome => ({ ok: false, kind: 'transient', reason });
 
@@ -69,6 +76,7 @@ export function telegramHttpSender(options: {
     platform: 'telegram',
     idempotent: false,
     buckets: telegramBuckets(options.perSecond),
+    pacing: telegramPacing(options.perSecond),
     async send(target, reply) {
       const answer = await post(url, { chat_id: target.chatId, text: render(reply) });
       if ('error' in answer) return transient(answer.error);
@@ -99,6 +107,7 @@ export function discordHttpSender(options: {
     platform: 'discord',
     idempotent: true,
     buckets: discordBuckets(options.perSecond),
+    pacing: discordPacing(options.perSecond),
     async send(target, reply, nonce) {
       const answer = await post(
         `${options.baseUrl}/api/v10/channels/${target.chatId}/messages`,

@@ -2,7 +2,13 @@
 // so a resend after a crash cannot duplicate), opens DMs for personal summaries, and maps
 // Discord's typed failures to the scheduler's outcomes.
 import type { Reply } from '../../app/reply.ts';
-import { discordBuckets, type ChatSender, type SendOutcome, type SendTarget } from '../../scheduler/senders.ts';
+import {
+  discordBuckets,
+  discordPacing,
+  type ChatSender,
+  type SendOutcome,
+  type SendTarget,
+} from '../../scheduler/senders.ts';
 import { DiscordDeliveryError } from './errors.ts';
 import type { DiscordSender } from './sender.ts';
 
@@ -30,6 +36,7 @@ export function discordChatSender(sender: DiscordSender, requestsPerSecond: numb
     platform: 'discord',
     idempotent: true,
     buckets: discordBuckets(requestsPerSecond),
+    pacing: discordPacing(requestsPerSecond),
     async send(target: SendTarget, reply: Reply, nonce: string) {
       try {
         const { messageId } = await sender.sendReply(await channelFor(target), reply, { nonce });

@@ -4,7 +4,13 @@
 // parts that went out.
 import type { Logger } from '../../app/ports.ts';
 import type { Reply } from '../../app/reply.ts';
-import { telegramBuckets, type ChatSender, type SendOutcome, type SendTarget } from '../../scheduler/senders.ts';
+import {
+  telegramBuckets,
+  telegramPacing,
+  type ChatSender,
+  type SendOutcome,
+  type SendTarget,
+} from '../../scheduler/senders.ts';
 import { TelegramSendError } from './errors.ts';
 import type { TelegramSender } from './sender.ts';
 
@@ -34,6 +40,7 @@ export function telegramChatSender(sender: TelegramSender, messagesPerSecond: nu
     platform: 'telegram',
     idempotent: false,
     buckets: telegramBuckets(messagesPerSecond),
+    pacing: telegramPacing(messagesPerSecond),
     async send(target: SendTarget, reply: Reply) {
       try {
         const { messageIds } = await sender.sendReply(target.chatId, reply);
