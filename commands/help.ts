@@ -25,11 +25,7 @@ function optionLines(command: AnyCommand, syntax: Syntax): string[] {
 function commandHelp(commands: readonly AnyCommand[], asked: string, syntax: Syntax): Reply {
   const wanted = asked.replace(/^\//, '').trim().toLowerCase().replace(/\s+/g, ' ');
   const matches = commands.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} `));
-  if (!matches.length)
-    throw new UserError(
-      'unknown-command',
-      `Unknown command ${asked}: /help lists them all.`,
-    );
+  if (!matches.length) throw new UserError('unknown-command', `Unknown command ${asked}: /help lists them all.`);
   return {
     title: `Help: /${wanted}`,
     visibility: 'caller',

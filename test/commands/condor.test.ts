@@ -202,7 +202,11 @@ describe('/condor suggest', () => {
 
 describe('condor rules, each refused with one line naming the rule', () => {
   const cases: { name: string; args: string; pattern: RegExp }[] = [
-    { name: 'strike order', args: '5665 5615 6335 6385 45 credit=14.2', pattern: /^Strikes must rise.*\. E\.g\. \/\w+ \w+ 5615 5665 6335 6385/ },
+    {
+      name: 'strike order',
+      args: '5665 5615 6335 6385 45 credit=14.2',
+      pattern: /^Strikes must rise.*\. E\.g\. \/\w+ \w+ 5615 5665 6335 6385/,
+    },
     { name: 'calls below puts', args: '6335 6385 5615 5665 45 credit=14.2', pattern: /^Strikes must rise/ },
     {
       name: 'off-grid strike',
@@ -214,7 +218,11 @@ describe('condor rules, each refused with one line naming the rule', () => {
       args: '5615 5665 6335 6385 45 credit=50',
       pattern: /^The credit 50\.00 must be below the widest wing 50/,
     },
-    { name: 'credit above the width', args: '5615 5665 6335 6385 45 credit=60', pattern: /^The credit 60\.00 must be below/ },
+    {
+      name: 'credit above the width',
+      args: '5615 5665 6335 6385 45 credit=60',
+      pattern: /^The credit 60\.00 must be below/,
+    },
     {
       name: 'quantity not an integer',
       args: '5615 5665 6335 6385 45 credit=14.2 qty=1.5',
