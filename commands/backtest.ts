@@ -1,6 +1,7 @@
 // /backtest: replays the rules over SPX and VIX history (ENGINE.md §9) and reports, beside the
 // claim under test, whether the invariant beats a static 50-delta rule.
 import { z } from 'zod';
+import { NO_HISTORY } from '../src/app/backtest-service.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { option, optional } from '../src/app/options.ts';
@@ -45,11 +46,7 @@ export default defineCommand({
   examples: ['/backtest', '/backtest from=2008-01-02 to=2012-12-31 policy=all'],
   async run(input, context) {
     const service = context.services.backtests;
-    if (!service)
-      throw new UserError(
-        'unavailable',
-        'Backtests are not available in this setup yet: they need the history from `npm run cli -- data sync`.',
-      );
+    if (!service) throw new UserError('unavailable', NO_HISTORY);
     if (input.from && input.to && input.from >= input.to)
       throw new UserError(
         'invalid-option',

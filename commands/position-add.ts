@@ -38,7 +38,7 @@ export default defineCommand({
       qty: quantityOption,
       opened: optional(
         option.date({
-          description: 'Date you opened it (default today); snapshot uses spot=/vix= if given',
+          description: 'Date you opened it (default today); the snapshot uses the spot and vix options if given',
           example: '2026-11-20',
         }),
       ),

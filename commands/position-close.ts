@@ -51,7 +51,8 @@ export default defineCommand({
     return {
       title: `Position ${closed.id} closed`,
       visibility: 'caller',
-      tone: realizedPl >= 0 ? 'good' : 'bad',
+      // A loss is a result, not a failure: no error marker or colour (those are for errors).
+      tone: realizedPl >= 0 ? 'good' : 'neutral',
       lines: [
         `${closed.underlying} ${condorLabel(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ${points(closed.credit)}, debit ${points(input.debit)}.`,
         `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} collected). Your record: /position history`,

@@ -96,7 +96,8 @@ export default defineCommand({
           { label: 'expiry' },
           { label: 'DTE', align: 'right' },
           { label: 'P/L', align: 'right' },
-          { label: 'δ', align: 'right' },
+          // Not δ: traders read δ as option delta.
+          { label: 'CP dev', align: 'right' },
           { label: 'action' },
         ],
         rows: rows.map((r) => r.row),

@@ -108,7 +108,7 @@ export default defineCommand({
           value: `${points(inv.k, 1)} (target k̂ ${points(inv.kTarget, 1)}, k₀ ${points(inv.baselineK, 1)})`,
           inline: true,
         },
-        { label: 'CP deviation δ', value: percent(inv.deviation), inline: true },
+        { label: 'CP deviation (k − k̂)/k₀', value: percent(inv.deviation), inline: true },
         {
           label: 'Cushion y',
           value: `${points(inv.cushion, 1)} of ${points(inv.cushionAtEntry, 1)} pts · breach b_y ${percent(inv.cushionBreach)}`,

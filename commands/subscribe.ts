@@ -9,7 +9,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export default defineCommand({
   name: 'subscribe',
-  description: 'Daily summaries here (channel, admins) or to you (personal); off=true stops them',
+  description: 'Daily summaries here (channel, admins) or to you (personal); the off option stops them',
   options: z
     .object({
       kind: optional(
@@ -53,20 +53,27 @@ export default defineCommand({
     }
     const target = {
       kind,
-      platform: chat.platform, // Personal summaries go to the user's private chat: Telegram's private chat id is the user id,
-      // and Discord opens a DM from the user id.
+      platform: chat.platform,
+      // Personal summaries go to the user's private chat: Telegram's private chat id is the user
+      // id, and Discord opens a DM from the user id.
       chatId: kind === 'personal' ? context.caller.platformUserId : chat.id,
       userId: kind === 'personal' ? userId : null,
     } as const;
+    // A channel's subscription is the channel's business: answered where everyone sees it.
+    const visibility = kind === 'channel' ? 'channel' : 'caller';
     if (input.off) {
+      const stopping = context.directory.subscriptions
+        .forChat(target.platform, target.chatId)
+        .find((s) => s.active && s.kind === kind && s.userId === target.userId);
       const removed = context.directory.subscriptions.remove(target);
+      const place = kind === 'channel' ? 'in this channel' : 'to you';
       return {
         title: removed ? 'Unsubscribed' : 'Nothing to stop',
-        visibility: 'caller',
+        visibility,
         lines: [
           removed
-            ? `No more ${kind} daily summaries ${kind === 'channel' ? 'in this channel' : 'for you'}.`
-            : `There was no ${kind} subscription here.`,
+            ? `Stopped the daily ${kind} summary${stopping ? ` at ${stopping.time} ${zone}` : ''} ${place}; nothing else changed.`
+            : `There was no ${kind} daily summary ${place} to stop.`,
         ],
       };
     }
@@ -80,7 +87,7 @@ export default defineCommand({
           : 'your private chat with the bot (start one if you have not)';
     return {
       title: 'Subscribed',
-      visibility: 'caller',
+      visibility,
       tone: 'good',
       lines: [
         `Daily ${kind} summary at ${subscription.time} ${zone} on NYSE trading days, to ${where}. Stop with /subscribe ${kind} off=true.`,

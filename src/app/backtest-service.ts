@@ -34,8 +34,11 @@ export interface BacktestServiceOptions {
   progressAfterMs?: number;
 }
 
-const NO_HISTORY =
-  'No SPX/VIX history yet: run `npm run cli -- data sync` on the host (or set MARKET_DATA_DIR to a folder with the history files).';
+/** What a trader reads: the history is missing and who can load it (the how is the operator's, in the log). */
+export const NO_HISTORY =
+  'This bot has no SPX/VIX history loaded yet, so it cannot replay the rules; the operator can load it.';
+const OPERATOR_HINT =
+  'run `npm run cli -- data sync` on the host (or set MARKET_DATA_DIR to a folder with the history files)';
 const MAX_NOTES = 4;
 
 /** Lets the event loop run between policies (other chats keep being answered). */
@@ -61,7 +64,11 @@ export function createBacktestService(options: BacktestServiceOptions): Backtest
       const loaded = await options.loadHistory();
       const days = Array.isArray(loaded) ? loaded : loaded.days;
       const notes = Array.isArray(loaded) ? [] : (loaded.notes ?? []);
-      if (!days.length) throw new UserError('unavailable', notes[0] ?? NO_HISTORY);
+      if (!days.length) {
+        // The loader's note names files and flags: it is for the operator's log, not the chat.
+        context.logger.warn({ notes, hint: OPERATOR_HINT }, 'backtest asked for, but no history is loaded');
+        throw new UserError('unavailable', NO_HISTORY);
+      }
       await tell(`Read ${days.length.toLocaleString('en-US')} days of SPX and VIX history; replaying the policies…`);
       if (prepared?.days !== days) prepared = { days, history: prepareHistory(days), cache: createEntryCache() };
 

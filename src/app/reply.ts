@@ -2,6 +2,7 @@
 // it for their markup (Discord markdown, Telegram HTML) and never let it ping anyone.
 
 export type Visibility = 'caller' | 'channel';
+/** 'bad' reads as an error (✗, the error colour): a result the trader dislikes (a loss) is not one. */
 export type Tone = 'neutral' | 'good' | 'warn' | 'bad';
 
 export interface ReplyField {

@@ -142,3 +142,136 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
   }
   return raw;
 }
+
+// ------------------------------------------------------------------ each platform's syntax
+// The same definitions (command names, options, examples written as typed words) are shown in
+// the syntax the reader types: Discord's slash form (`/position add long_put:5615 …`,
+// `share:True`) or the words form of Telegram and the console (`/position add 5615 …`, share=true).
+
+/** 'slash': Discord's fields (name:value); 'words': a typed line (positionals, key=value). */
+export type Syntax = 'slash' | 'words';
+
+export const syntaxOf = (platform: string): Syntax => (platform === 'discord' ? 'slash' : 'words');
+
+/** One option given a value, as the reader types it: share=true, or share:True on Discord. */
+export function optionSetting(syntax: Syntax, name: string, value: string | number | boolean): string {
+  const text = String(value);
+  if (syntax === 'slash') {
+    const shown = /^(true|false)$/i.test(text) ? text[0]!.toUpperCase() + text.slice(1).toLowerCase() : text;
+    return `${name}:${shown}`;
+  }
+  return `${name}=${/\s/.test(text) ? `"${text}"` : text}`;
+}
+
+/** A full example line (written in the words form) in the reader's syntax. */
+export function commandLine(syntax: Syntax, command: AnyCommand, line: string): string {
+  if (syntax === 'words') return line;
+  const words = splitWords(line.trim());
+  words.splice(0, command.name.split(' ').length);
+  const raw = wordsToRecord(command, words);
+  // Discord lists a command's fields in the schema's order, whatever order they were typed in.
+  const names = Object.keys(command.options.shape).filter((name) => name in raw);
+  return [`/${command.name}`, ...names.map((name) => optionSetting(syntax, name, raw[name]!))].join(' ');
+}
+
+const TRAILING_PUNCTUATION = /[.,;:!?)]+$/;
+
+/**
+ * Rewrites a message written in the words form for Discord readers: each `/command …` mention
+ * becomes the slash form, and a `name=value` of the command answering (or of the command
+ * mentioned) becomes `name:value`. Words that are not that command's options are left alone.
+ */
+export function toSlashText(text: string, commands: readonly AnyCommand[], answering?: AnyCommand): string {
+  const tokens = text.split(' ');
+  const out: string[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    const mention = /^(\(?)\/([a-z][a-z0-9_]*)$/.exec(token.replace(TRAILING_PUNCTUATION, ''));
+    const members = mention ? commands.filter((c) => c.name.split(' ')[0] === mention[2]) : [];
+    if (mention && members.length && !TRAILING_PUNCTUATION.test(token)) {
+      const sub = tokens[index + 1]?.replace(TRAILING_PUNCTUATION, '');
+      const command =
+        members.find((c) => c.name === `${mention[2]} ${sub}`) ?? members.find((c) => c.name === mention[2]);
+      if (command) {
+        const taken = command.name.split(' ').length - 1;
+        const subPunctuation = taken ? (TRAILING_PUNCTUATION.exec(tokens[index + 1]!)?.[0] ?? '') : '';
+        if (subPunctuation) {
+          // "/condor eval:" ends the mention at its name.
+          out.push(`${mention[1]}/${command.name}${subPunctuation}`);
+          index += taken;
+          continue;
+        }
+        const { settings, used, tail } = mentionSettings(command, tokens.slice(index + 1 + taken));
+        const line = [`/${command.name}`, ...settings].join(' ');
+        out.push(`${mention[1]}${line}${tail}`);
+        index += taken + used;
+        continue;
+      }
+    }
+    out.push(answering ? settingToSlash(token, answering) : token);
+  }
+  return out.join(' ');
+}
+
+/** `debit=6.1` → `debit:6.1` when debit is an option of the command; `spot=` → `spot:`. */
+function settingToSlash(token: string, command: AnyCommand): string {
+  const match = /^([a-z][a-z0-9_]*)=([^\s]*?)([.,;:!?)]*)$/.exec(token);
+  if (!match || !(match[1]! in command.options.shape)) return token;
+  return match[2] ? `${optionSetting('slash', match[1]!, match[2])}${match[3]}` : `${match[1]}:${match[3]}`;
+}
+
+/**
+ * A word of prose after a mention is taken as a value only when it is plainly one: a number, date
+ * or choice its field accepts, or an id or text with a digit in it ("there" is not a position id).
+ */
+function looksLikeValue(schema: z.ZodType, word: string): boolean {
+  const kind = optionMeta(schema)?.kind;
+  if (!schema.safeParse(word).success) return false;
+  return kind === 'string' || kind === 'position-id' ? /\d/.test(word) : true;
+}
+
+/** The words after a command mention that are its options (stopping at the first that is not). */
+function mentionSettings(
+  command: AnyCommand,
+  words: readonly string[],
+): { settings: string[]; used: number; tail: string } {
+  const shape = command.options.shape as Record<string, z.ZodType>;
+  const free = Object.keys(shape);
+  const settings: string[] = [];
+  let used = 0;
+  let tail = '';
+  for (const word of words) {
+    const punctuation = TRAILING_PUNCTUATION.exec(word)?.[0] ?? '';
+    const bare = word.slice(0, word.length - punctuation.length);
+    const keyValue = KEY_VALUE.exec(bare);
+    let setting: string | null = null;
+    if (bare === 'key=value') {
+      // The generic placeholder ("/settings key=value"): any field.
+      setting = 'option:value';
+    } else if (keyValue && !(keyValue[1]! in shape)) {
+      // Another command's option, or prose: the mention ends here.
+      break;
+    } else if (keyValue) {
+      free.splice(free.indexOf(keyValue[1]!), 1);
+      setting = optionSetting('slash', keyValue[1]!, keyValue[2]!);
+    } else if (/^<([a-z_]+)>$/.test(bare) && free.length) {
+      // A placeholder (<id>) names the next field to fill.
+      setting = `${free.shift()!}:${bare}`;
+    } else {
+      const slot = free.findIndex((name) => looksLikeValue(shape[name]!, bare));
+      // Positionals fill in order: an earlier field may be skipped only when it is optional.
+      if (slot >= 0 && free.slice(0, slot).every((name) => !optionMeta(shape[name]!)?.required)) {
+        setting = optionSetting('slash', free[slot]!, bare);
+        free.splice(0, slot + 1);
+      }
+    }
+    if (setting === null) break;
+    settings.push(setting);
+    used++;
+    if (punctuation) {
+      tail = punctuation;
+      break;
+    }
+  }
+  return { settings, used, tail };
+}

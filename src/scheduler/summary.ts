@@ -21,6 +21,19 @@ export interface ChannelSummaryInput {
   footer: readonly string[];
 }
 
+/**
+ * The engine's HOLD reason ends with the P/L ("…; P/L $120."); a summary line states the P/L
+ * itself, so the reason is shown without it rather than saying it twice.
+ */
+const reasonWithoutPl = (reason: string) => reason.replace(/;\s*P\/L [^;]*\.$/, '.');
+
+/** P/L in whole dollars, as the lines show it: the header total is the sum of these. */
+const wholeDollars = (value: number) => Math.round(value);
+
+/** "P/L +$120, CP deviation 1.0%. <reason>" */
+const positionState = (evaluation: PositionEvaluation) =>
+  `P/L ${signedDollars(wholeDollars(evaluation.unrealizedPl))}, CP deviation ${percent(evaluation.invariant.deviation)}. ${reasonWithoutPl(evaluation.reason)}`;
+
 const change = (value: number, previous: number | null) =>
   previous ? ` (${signedPercent(value / previous - 1, 2)})` : '';
 
@@ -35,7 +48,7 @@ export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   if (input.channelPosition) {
     const e = input.channelPosition.evaluation;
     lines.push(
-      `Channel position ${input.channelPosition.id} ${input.channelPosition.label}: ${e.action}, P/L ${signedDollars(e.unrealizedPl)}, δ ${percent(e.invariant.deviation)}. ${e.reason}`,
+      `Channel position ${input.channelPosition.id} ${input.channelPosition.label}: ${e.action}, ${positionState(e)}`,
     );
   }
   lines.push(
@@ -75,14 +88,11 @@ export function buildPersonalSummary(input: PersonalSummaryInput): Reply {
       a.id.localeCompare(b.id),
   );
   const needing = sorted.filter((p) => p.evaluation.action !== 'HOLD').length;
-  const total = sorted.reduce((sum, p) => sum + p.evaluation.unrealizedPl, 0);
+  const total = sorted.reduce((sum, p) => sum + wholeDollars(p.evaluation.unrealizedPl), 0);
   const lines = sorted.length
     ? [
         `${sorted.length} open position${sorted.length === 1 ? '' : 's'}, ${needing ? `${needing} need${needing === 1 ? 's' : ''} action` : 'all on HOLD'}; P/L ${signedDollars(total)}. ${input.regime.summary}.`,
-        ...sorted.map(
-          (p) =>
-            `${p.evaluation.action} ${p.id} ${p.label}: ${p.evaluation.reason} P/L ${signedDollars(p.evaluation.unrealizedPl)}, δ ${percent(p.evaluation.invariant.deviation)}.`,
-        ),
+        ...sorted.map((p) => `${p.evaluation.action} ${p.id} ${p.label}: ${positionState(p.evaluation)}`),
       ]
     : ['No open positions. Record one with /position add.'];
   return {

@@ -118,19 +118,23 @@ describe('the backtest service', () => {
     expect(slower.progress).toEqual(['Replayed 1 of 3 policies…']);
   });
 
-  it('without history: a UserError saying to run data sync (or the loader’s own line)', async () => {
+  it('without history: the trader reads that it is missing and the operator can load it; the how goes to the log', async () => {
     const { context } = fakeContext();
-    await expect(
-      createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context),
-    ).rejects.toThrow(UserError);
-    await expect(
-      createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context),
-    ).rejects.toThrow(/npm run cli -- data sync/);
-    await expect(
-      createBacktestService({
-        loadHistory: async () => ({ days: [], notes: ['No SPX history in ./data/market: run it.'] }),
-      }).run({ policy: 'all' }, context),
-    ).rejects.toThrow('No SPX history in ./data/market: run it.');
+    const warned: unknown[] = [];
+    context.logger.warn = (fields: unknown) => void warned.push(fields);
+    const noDays = createBacktestService({ loadHistory: async () => [] }).run({ policy: 'all' }, context);
+    await expect(noDays).rejects.toThrow(UserError);
+    await expect(noDays).rejects.toThrow('This bot has no SPX/VIX history loaded yet');
+    const note = 'No SPX history in ./data/market: run `npm run cli -- data sync` or pass --spx FILE --vix FILE.';
+    const withNote = createBacktestService({ loadHistory: async () => ({ days: [], notes: [note] }) }).run(
+      { policy: 'all' },
+      context,
+    );
+    await expect(withNote).rejects.toThrow('the operator can load it');
+    await withNote.catch((error: Error) => {
+      expect(error.message).not.toMatch(/--spx|npm run|FILE|data\/market/);
+    });
+    expect(JSON.stringify(warned)).toContain('pass --spx FILE');
   });
 
   it('a range with no trading day is the user’s mistake, said in one line', async () => {

@@ -223,16 +223,16 @@ describe('how a bad value is described', () => {
   it('a value out of range names the limit', async () => {
     const t = await freshApp();
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 vix=500')).lines?.[0]).toBe(
-      'Option vix must be at most 200 (e.g. vix=18.5). Usage: /condor eval 5615 5665 6335 6385 45',
+      'Option vix must be at most 200 (e.g. vix=18.5). Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
     );
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=0')).lines?.[0]).toBe(
-      'Option credit must be above 0 (e.g. credit=14.2). Usage: /condor eval 5615 5665 6335 6385 45',
+      'Option credit must be above 0 (e.g. credit=14.2). Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
     );
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=-3')).lines?.[0]).toMatch(
       /^Option credit must be above 0/,
     );
     expect((await t.run('/position list status=pending')).lines?.[0]).toBe(
-      'Option status must be one of open, closed, all (e.g. status=open). Usage: /position list',
+      'Option status must be one of open, closed, all (e.g. status=open). Usage: /position list status=closed',
     );
   });
 

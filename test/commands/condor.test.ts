@@ -203,19 +203,27 @@ describe('/condor suggest', () => {
 
 describe('condor rules, each refused with one line naming the rule', () => {
   const cases: { name: string; args: string; pattern: RegExp }[] = [
-    { name: 'strike order', args: '5665 5615 6335 6385 45 credit=14.2', pattern: /strike-order.*strikes must rise/ },
-    { name: 'calls below puts', args: '6335 6385 5615 5665 45 credit=14.2', pattern: /strike-order/ },
+    {
+      name: 'strike order',
+      args: '5665 5615 6335 6385 45 credit=14.2',
+      pattern: /^Strikes must rise.*\. E\.g\. \/\w+ \w+ 5615 5665 6335 6385/,
+    },
+    { name: 'calls below puts', args: '6335 6385 5615 5665 45 credit=14.2', pattern: /^Strikes must rise/ },
     {
       name: 'off-grid strike',
       args: '5617 5665 6335 6385 45 credit=14.2',
-      pattern: /strike-grid.*multiples of 5.*5617/,
+      pattern: /^SPX strikes are multiples of 5.*5617/,
     },
     {
       name: 'credit equal to the width',
       args: '5615 5665 6335 6385 45 credit=50',
-      pattern: /credit-below-width.*widest wing 50/,
+      pattern: /^The credit 50\.00 must be below the widest wing 50/,
     },
-    { name: 'credit above the width', args: '5615 5665 6335 6385 45 credit=60', pattern: /credit-below-width/ },
+    {
+      name: 'credit above the width',
+      args: '5615 5665 6335 6385 45 credit=60',
+      pattern: /^The credit 60\.00 must be below/,
+    },
     {
       name: 'quantity not an integer',
       args: '5615 5665 6335 6385 45 credit=14.2 qty=1.5',
@@ -229,7 +237,7 @@ describe('condor rules, each refused with one line naming the rule', () => {
     {
       name: 'expiry in the past',
       args: '5615 5665 6335 6385 2026-11-20 credit=14.2',
-      pattern: /expiry-past.*2026-11-20 is in the past/,
+      pattern: /^The expiry 2026-11-20 is in the past.*: e\.g\. expiry=\d{4}-\d\d-\d\d or expiry=45 \(days\)\.$/,
     },
     {
       name: 'expiry on a holiday',
@@ -253,10 +261,23 @@ describe('condor rules, each refused with one line naming the rule', () => {
         expect(reply.error?.kind).toBe('user');
         expect(errorLine(reply)).toMatch(pattern);
         expect(errorLine(reply)).not.toContain('\n');
+        // The rule's id is for the logs and the JSON reply, not for the trader to read.
+        expect(errorLine(reply)).not.toMatch(/Condor rule|strike-order|strike-grid|credit-below-width|expiry-past/);
         expect(t.rowCounts()).toEqual(before);
       });
     }
   }
+
+  it('a past expiry suggests a listed expiry ahead (from the calendar), which is then accepted', async () => {
+    const t = makeApp();
+    const reply = await t.run('/position add 5615 5665 6335 6385 2020-01-02 credit=14.2');
+    expect(reply.error?.identifier).toBe('expiry-past');
+    const suggested = /e\.g\. expiry=(\d{4}-\d\d-\d\d)/.exec(errorLine(reply))![1]!;
+    expect(suggested).toBe(t.deps.calendar.listedExpiryNearest(TODAY, 45).expiry);
+    expect(suggested > TODAY).toBe(true);
+    const retried = await t.run(`/position add 5615 5665 6335 6385 ${suggested} credit=14.2`);
+    expect(retried.error).toBeUndefined();
+  });
 
   it('a past expiry in days is impossible: 0 DTE is today', async () => {
     const t = makeApp();

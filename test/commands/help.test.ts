@@ -2,9 +2,10 @@
 // commands advertise actually parses (an example that fails would teach the wrong thing).
 import { describe, expect, it } from 'vitest';
 import { optionMeta } from '../../src/app/options.ts';
+import { optionSetting } from '../../src/app/words.ts';
 import { createRegistry } from '../../src/app/registry.ts';
 import { commands } from '../../commands/index.ts';
-import { errorLine, makeApp } from '../support/app.ts';
+import { ALICE, errorLine, makeApp } from '../support/app.ts';
 
 const registry = createRegistry(commands);
 
@@ -20,6 +21,51 @@ const PARSE_REFUSALS = [
   'unclosed-quote',
   'empty',
 ];
+
+/** "/position add long_put:5615 … note:Dec cycle" → the command and its record, as Discord would send it. */
+function slashRecord(line: string) {
+  const command = registry.commands
+    .filter((c) => line === `/${c.name}` || line.startsWith(`/${c.name} `))
+    .sort((a, b) => b.name.length - a.name.length)[0]!;
+  const rest = line.slice(command.name.length + 2);
+  const raw: Record<string, string> = {};
+  // name:value pairs; a value runs until the next " name:".
+  for (const match of rest.matchAll(/([a-z_]+):(.*?)(?= [a-z_]+:|$)/g)) raw[match[1]!] = match[2]!;
+  return { command, raw };
+}
+
+describe("/help in each platform's syntax", () => {
+  it('Discord readers get the slash form (name:value, True), from the same definitions, and every example parses', async () => {
+    const t = makeApp();
+    const reply = await t.run('/help', ALICE.discord);
+    const text = [...reply.lines!, ...(reply.footer ?? [])].join('\n');
+    expect(text).not.toMatch(/[a-z_]=|key=value|off=true/);
+    expect(reply.table).toBeUndefined();
+    const examples = reply.lines!.filter((line) => line.startsWith('/')).map((line) => line.split(' · ')[0]!);
+    expect(examples).toHaveLength(registry.commands.length);
+    expect(examples).toContain(
+      '/position add long_put:5615 short_put:5665 short_call:6335 long_call:6385 expiry:2027-01-08 credit:14.2',
+    );
+    for (const example of examples) {
+      const { command, raw } = slashRecord(example);
+      expect(command.options.safeParse(raw).success, example).toBe(true);
+    }
+    const subscribe = await t.run('/help subscribe', ALICE.discord);
+    expect(subscribe.lines).toContain('  off (optional): Stop the subscription; e.g. off:True');
+    expect(subscribe.lines).toContain('  Example: /subscribe kind:channel off:True');
+    expect(subscribe.lines!.join('\n')).not.toContain('=');
+  });
+
+  it('Telegram readers get the words form as plain lines (tappable, not a monospace table)', async () => {
+    const t = makeApp();
+    const reply = await t.run('/help', ALICE.telegram);
+    expect(reply.table).toBeUndefined();
+    expect(reply.lines).toContain(
+      '/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 · ' + registry.get('position add')!.description,
+    );
+    expect(reply.lines![1]).toBe('Options go in order or as name=value. /help <command> shows them all.');
+  });
+});
 
 describe('/help', () => {
   it('lists every command with an example', async () => {
@@ -65,7 +111,7 @@ describe('/help', () => {
         const meta = optionMeta(schema as never)!;
         const line = lines.find((l) => l.trimStart().startsWith(`${name}`));
         expect(line, name).toBeDefined();
-        expect(line).toContain(`e.g. ${name}=${meta.example}`);
+        expect(line).toContain(`e.g. ${optionSetting('words', name, meta.example)}`);
         expect(line!.includes('(optional)')).toBe(!meta.required);
       }
       expect(lines).toContain('  Example: /position add 5615 5665 6335 6385 2027-01-08 credit=14.2');

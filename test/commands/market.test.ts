@@ -71,7 +71,8 @@ describe('commands whose service is missing answer "not available"', () => {
     const before = t.rowCounts();
     const reply = await t.run('/backtest from=2008-01-02 to=2012-12-31 policy=all');
     expect(reply.error).toEqual({ kind: 'user', identifier: 'unavailable' });
-    expect(errorLine(reply)).toMatch(/^Backtests are not available in this setup/);
+    expect(errorLine(reply)).toMatch(/^This bot has no SPX\/VIX history loaded yet.*the operator can load it\.$/);
+    expect(errorLine(reply)).not.toMatch(/npm|--spx|FILE/);
     expect(t.rowCounts().positions).toBe(before.positions);
   });
 

@@ -5,6 +5,9 @@ import type { PositionEvaluation } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
 import { newYorkInstant } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
+import { renderDiscordMessage, TONE_COLOURS } from '../../src/render/discord.ts';
+import { renderTelegram } from '../../src/render/telegram.ts';
+import { replyToText } from '../../src/render/text.ts';
 import { ADD_LINE, dataOf, errorLine, makeApp, MONDAY_10_NY, TODAY } from '../support/app.ts';
 
 type ShowData = { position: StoredPosition; evaluation: PositionEvaluation };
@@ -308,7 +311,14 @@ describe('position round trip: add, list, show, close, history, export', () => {
     t.clock.advance(60_000);
     await t.run(`/position close ${a} debit=0`);
     t.clock.advance(60_000);
-    await t.run(`/position close ${b} 20`);
+    const loss = await t.run(`/position close ${b} 20`);
+    // A loss is a result: no error, no error tone (✗ and red are for failures), as each platform shows it.
+    expect(loss.error).toBeUndefined();
+    expect(loss.tone).not.toBe('bad');
+    expect(replyToText(loss)).toMatch(/^Position \w+ closed\n/);
+    expect(renderTelegram(loss).parts[0]).toMatch(/^<b>Position \w+ closed<\/b>/);
+    expect(renderDiscordMessage(loss).body.embeds![0]!.color).not.toBe(TONE_COLOURS.bad);
+    expect(loss.lines?.join(' ')).toContain('Realized P/L -$2,400');
     const history = await t.run('/position history');
     const data = dataOf<{ closed: number; wins: number; totalPl: number; positions: StoredPosition[] }>(history);
     expect(data).toMatchObject({ closed: 2, wins: 1 });
@@ -351,6 +361,16 @@ describe('/position list', () => {
 
     const all = await t.run('/position list status=all');
     const allRows = all.table!.rows;
+    // The CP deviation is not headed δ: traders read δ as the option delta.
+    expect(all.table!.columns.map((c) => c.label)).toEqual([
+      'id',
+      'strikes',
+      'expiry',
+      'DTE',
+      'P/L',
+      'CP dev',
+      'action',
+    ]);
     expect(allRows.map((r) => r[0])).toEqual([breached, holdA, holdB, closedOne]);
     expect(allRows.at(-1)?.[6]).toBe('CLOSED');
   });

@@ -37,9 +37,11 @@ describe('/subscribe', () => {
       active: true,
       createdMs: MONDAY_10_NY,
     });
+    // Discord readers get Discord's syntax; the channel's subscription is answered in the channel.
     expect(reply.lines?.[0]).toBe(
-      'Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. Stop with /subscribe channel off=true.',
+      'Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. Stop with /subscribe kind:channel off:True.',
     );
+    expect(reply.visibility).toBe('channel');
     expect(t.rows('subscriptions')).toHaveLength(1);
   });
 
@@ -102,11 +104,14 @@ describe('/subscribe', () => {
   it('off=true stops it; stopping twice says there was nothing to stop', async () => {
     const t = makeApp();
     const admin = inDiscordChannel(ALICE.discord, true);
-    await t.run('/subscribe channel', admin);
+    await t.run('/subscribe channel 16:15', admin);
     await t.run('/subscribe personal', ALICE.telegram);
     const off = await t.run('/subscribe channel off=true', admin);
     expect(off.title).toBe('Unsubscribed');
-    expect(off.lines).toEqual(['No more channel daily summaries in this channel.']);
+    expect(off.lines).toEqual([
+      'Stopped the daily channel summary at 16:15 America/New_York in this channel; nothing else changed.',
+    ]);
+    expect(off.visibility).toBe('channel');
     const rows = t.rows('subscriptions') as SubscriptionRow[];
     expect(rows.find((r) => r.kind === 'channel')?.active).toBe(0);
     expect(rows.find((r) => r.kind === 'personal')?.active).toBe(1);
@@ -123,16 +128,28 @@ describe('/subscribe', () => {
         .sort(),
     ).toEqual(['channel', 'personal']);
     const personalOff = await t.run('/subscribe off=true', ALICE.telegram);
-    expect(personalOff.lines).toEqual(['No more personal daily summaries for you.']);
+    expect(personalOff.lines).toEqual([
+      'Stopped the daily personal summary at 09:45 America/New_York to you; nothing else changed.',
+    ]);
+    expect(personalOff.visibility).toBe('caller');
   });
 
-  it('refuses a time that is not HH:MM with one line and an example', async () => {
+  it('refuses a time that is not HH:MM with one line and an example that works in a private chat', async () => {
     const t = makeApp();
-    for (const time of ['25:99', '9:45', 'noon']) {
-      const reply = await t.run(`/subscribe personal ${time}`, ALICE.telegram);
+    for (const line of [
+      '/subscribe personal 25:99',
+      '/subscribe personal 9:45',
+      '/subscribe time=noon',
+      '/subscribe time=25:00',
+    ]) {
+      const reply = await t.run(line, ALICE.telegram);
       expect(errorLine(reply)).toBe(
-        'Option time must be a time HH:MM (24 h) (e.g. time=09:45). Usage: /subscribe channel',
+        'Option time must be a time HH:MM (24 h) (e.g. time=09:45). Usage: /subscribe personal 16:15',
       );
+      // The suggested line works where it was suggested.
+      const usage = errorLine(reply).split('Usage: ')[1]!;
+      const t2 = makeApp();
+      expect((await t2.run(usage, ALICE.telegram)).error).toBeUndefined();
     }
     expect(t.rowCounts().subscriptions).toBe(0);
   });

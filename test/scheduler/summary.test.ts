@@ -160,7 +160,7 @@ describe('the personal summary', () => {
       'HOLD 000000',
       'HOLD aaaaaa',
     ]);
-    expect(reply.lines![1]).toBe('CLOSE cccccc C: CLOSE because. P/L -$900, δ 40.0%.');
+    expect(reply.lines![1]).toBe('CLOSE cccccc C: P/L -$900, CP deviation 40.0%. CLOSE because.');
     expect(reply.footer).toEqual(['Data: cboe, as of 2 min ago.', NOT_ADVICE]);
     expect((reply.data as { positions: { id: string }[] }).positions.map((p) => p.id)).toEqual([
       'cccccc',
@@ -171,6 +171,36 @@ describe('the personal summary', () => {
       '000000',
       'aaaaaa',
     ]);
+  });
+
+  it('says each P/L once per line, never δ, and the header total is the sum of the lines as shown', () => {
+    // The engine's HOLD reason ends with its own P/L; three positions of +$100.40 each read +$100
+    // on their lines, so the header must say +$300 (the unrounded sum would read +$301).
+    const hold = (pl: number) =>
+      ({
+        action: 'HOLD',
+        reason: `b_y 1.0% and b_x 2.0% are inside the threshold 16.9%; P/L $${pl.toFixed(0)}.`,
+        unrealizedPl: pl,
+        invariant: { deviation: 0.01 },
+      }) as unknown as PositionEvaluation;
+    const reply = buildPersonalSummary({
+      tradingDay: '2026-11-23',
+      kind: 'morning',
+      regime,
+      footer: [],
+      positions: ['aaaaaa', 'bbbbbb', 'cccccc'].map((id) => ({ id, label: id, evaluation: hold(100.4) })),
+    });
+    const [header, ...lines] = reply.lines!;
+    for (const line of lines) {
+      expect(line.match(/P\/L/g)).toHaveLength(1);
+      expect(line).not.toContain('δ');
+    }
+    expect(lines[0]).toBe(
+      'HOLD aaaaaa aaaaaa: P/L +$100, CP deviation 1.0%. b_y 1.0% and b_x 2.0% are inside the threshold 16.9%.',
+    );
+    const shown = lines.map((line) => Number(/P\/L ([+-]?)\$([\d,]+)/.exec(line)!.slice(1).join('').replace(',', '')));
+    const total = Number(/P\/L \+?\$([\d,]+)/.exec(header!)![1]!.replace(',', ''));
+    expect(total).toBe(shown.reduce((sum, value) => sum + value, 0));
   });
 
   it('all on HOLD is neutral; no positions says how to record one', () => {
@@ -234,7 +264,9 @@ describe('the personal summary', () => {
     expect(order[0]!.action).toBe('CLOSE');
     expect(order[1]!.action).not.toBe('CLOSE');
     expect(reply.lines![1]).toMatch(
-      new RegExp(`^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: Spot 6,000`),
+      new RegExp(
+        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [^,]+, CP deviation [^ ]+%\\. Spot 6,000`,
+      ),
     );
   });
 });

@@ -73,7 +73,10 @@ describe('/condor', () => {
   });
 
   it('eval refuses strikes out of order with the rule, privately', async () => {
-    expectRefusal(await slash(f, 'condor eval', { ...STRIKES, long_put: 5700, expiry: '45' }), /Condor rule/);
+    expectRefusal(
+      await slash(f, 'condor eval', { ...STRIKES, long_put: 5700, expiry: '45' }),
+      /^Strikes must rise.*E\.g\. \/condor eval long\\_put:5615 short\\_put:5665/,
+    );
   });
 
   it('suggest: the model condor, privately', async () => {
@@ -85,7 +88,7 @@ describe('/condor', () => {
   it('suggest refuses a delta above its maximum', async () => {
     expectRefusal(
       await slash(f, 'condor suggest', { delta: 0.9 }),
-      /^Option delta must be at most 0\.5 \(e\.g\. delta=0\.16\)/,
+      /^Option delta must be at most 0\.5 \(e\.g\. delta:0\.16\)\. Usage: \/condor suggest dte:30 delta:0\.10 wings:25$/,
     );
   });
 });
