@@ -2,7 +2,7 @@
 // createConfig(env) is pure; main.ts reads .env first, then calls it, and stops with exit code 2
 // and one line naming the variable when a value is missing or malformed.
 import { z } from 'zod';
-import { isInMemoryPath } from './store/database.ts';
+import { isInMemoryPath } from './store/paths.ts';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 

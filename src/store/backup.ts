@@ -4,7 +4,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { isInMemoryPath } from './database.ts';
+import { isInMemoryPath } from './paths.ts';
 
 export class BackupRefusedError extends Error {
   override readonly name = 'BackupRefusedError';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { DatabaseTooNewError, migrate, MIGRATIONS_DIR, readMigrations } from './migrate.ts';
+import { isInMemoryPath } from './paths.ts';
 
 export type { Database } from 'better-sqlite3';
 
@@ -15,9 +16,6 @@ export interface OpenDatabaseOptions {
   /** Another migrations folder (tests). */
   migrationsDir?: string;
 }
-
-export const isInMemoryPath = (file: string): boolean =>
-  file === ':memory:' || file === '' || /^file::memory:/i.test(file) || /[?&]mode=memory\b/i.test(file);
 
 const RESTORE_HINT =
   'stop condor-xyk, move the file aside and copy your latest backup (made with `npm run cli -- backup FILE`) in its place';

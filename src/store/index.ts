@@ -1,7 +1,8 @@
 // The store's public entry: what main.ts, the scheduler and tests use.
 export { createStore } from './store.ts';
 export type { CreateStoreOptions, SqliteStore } from './store.ts';
-export { openDatabase, isInMemoryPath, DatabaseDamagedError } from './database.ts';
+export { openDatabase, DatabaseDamagedError } from './database.ts';
+export { isInMemoryPath } from './paths.ts';
 export { backupDatabase, backupRefusal, BackupRefusedError } from './backup.ts';
 export type { Database, OpenDatabaseOptions } from './database.ts';
 export { migrate, readMigrations, DatabaseTooNewError, MIGRATIONS_DIR } from './migrate.ts';

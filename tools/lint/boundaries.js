@@ -63,7 +63,7 @@ export const zones = [
     deny: ['discord.js', 'telegraf'],
   },
   // The outer layer: configuration, logging, the composition root, the bots and the CLI. Zones may be single files.
-  { zone: 'src/config.ts', allow: ['src/config.ts'], packages: 'any' },
+  { zone: 'src/config.ts', allow: ['src/config.ts', 'src/store/paths.ts'], packages: 'any' },
   { zone: 'src/logging.ts', allow: ['src/logging.ts', 'src/app'], packages: 'any' },
   {
     // The composition root of the core: no platform library is loaded by it.
