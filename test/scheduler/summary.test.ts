@@ -228,6 +228,7 @@ describe('the personal summary', () => {
     const add = (
       strikes: { longPut: number; shortPut: number; shortCall: number; longCall: number },
       credit: number,
+      entrySpot = view.state.spot,
     ) => {
       const condor = {
         underlying: { symbol: 'SPX', multiplier: 100 },
@@ -238,7 +239,7 @@ describe('the personal summary', () => {
       } as never;
       const entry = createEntrySnapshot({
         condor,
-        market: { ...view.state, vol: view.volFor(listed.expiry) },
+        market: { ...view.state, spot: entrySpot, vol: view.volFor(listed.expiry) },
         settlementMs,
         vix: view.vix,
       });
@@ -257,7 +258,9 @@ describe('the personal summary', () => {
       }).id;
     };
     const calm = add({ longPut: 5500, shortPut: 5550, shortCall: 6450, longCall: 6500 }, 6);
-    const breached = add({ longPut: 5800, shortPut: 5850, shortCall: 5950, longCall: 6000 }, 20); // spot 6,000 is past the call break-even
+    // Opened at 5,900 (between its break-evens 5,830 and 5,970, as the invariant requires); spot
+    // 6,000 today is past the call break-even.
+    const breached = add({ longPut: 5800, shortPut: 5850, shortCall: 5950, longCall: 6000 }, 20, 5900);
     const reply = gatherPersonal(deps, userId, view, 'morning');
     const order = (reply.data as { positions: { id: string; action: string }[] }).positions;
     expect(order.map((p) => p.id)).toEqual([breached, calm]);
@@ -265,7 +268,7 @@ describe('the personal summary', () => {
     expect(order[1]!.action).not.toBe('CLOSE');
     expect(reply.lines![1]).toMatch(
       new RegExp(
-        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [^,]+, CP deviation [^ ]+%\\. Spot 6,000`,
+        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [-+]\\$[\\d,]+, CP deviation -?[\\d.]+%\\. Spot 6,000`,
       ),
     );
   });
