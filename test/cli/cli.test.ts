@@ -166,6 +166,22 @@ describe('cli backup', CHILD, () => {
     }
   });
 
+  it('backup onto the live database exits 2 with one line, and the database keeps its data', async () => {
+    const { run, env } = setup();
+    await run(['run', '/position add 5615 5665 6335 6385 45 credit=14.2 note=live', '--json']);
+    const result = await run(['backup', env.DATABASE_PATH]);
+    expect(result.code).toBe(2);
+    expect(stderrLines(result.stderr)).toEqual([
+      `backup refused: ${env.DATABASE_PATH} is the live database; choose another file, e.g. backup ./backups/condor.db`,
+    ]);
+    const db = new BetterSqlite3(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.prepare('SELECT note FROM positions').pluck().all()).toEqual(['live']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('backup without a file exits 2 with one line', async () => {
     const { run } = setup();
     const result = await run(['backup']);

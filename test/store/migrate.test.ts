@@ -137,4 +137,33 @@ describe('migrations', () => {
     expect(salts[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(salts[0]).not.toBe(salts[1]);
   });
+  it('0002 carries the wrong /link codes of each user over to every identity of that user', () => {
+    const onlyFirst = writeMigrations({
+      '0001_initial.sql': fs.readFileSync(path.join(MIGRATIONS_DIR, '0001_initial.sql'), 'utf8'),
+    });
+    const file = tempDbPath();
+    const old = openDatabase(file, { migrationsDir: onlyFirst });
+    old.exec(`INSERT INTO users (id, created_ms) VALUES ('u1', 1), ('u2', 1);
+      INSERT INTO identities (platform, platform_user_id, user_id, display_name, linked_ms)
+        VALUES ('discord', 'd1', 'u1', 'Ann', 1), ('telegram', 't1', 'u1', 'Ann', 1), ('telegram', 't2', 'u2', 'Bo', 1);
+      INSERT INTO link_failures (user_id, at_ms) VALUES ('u1', 100), ('u1', 200), ('u2', 300);`);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      expect(tablesOf(db)).not.toContain('link_failures');
+      const rows = db
+        .prepare('SELECT platform, platform_user_id, at_ms FROM link_failures_by_identity ORDER BY 1, 2, 3')
+        .raw()
+        .all();
+      expect(rows).toEqual([
+        ['discord', 'd1', 100],
+        ['discord', 'd1', 200],
+        ['telegram', 't1', 100],
+        ['telegram', 't1', 200],
+        ['telegram', 't2', 300],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -260,9 +260,9 @@ export function replyProblems(reply: Reply, command: AnyCommand | null, input: s
 
 /** Tables a refusal may still write: wrong /link codes are counted against brute force (by design). */
 const REFUSAL_WRITES: Record<string, string[]> = {
-  'link-unknown': ['link_failures'],
-  'link-used': ['link_failures'],
-  'link-expired': ['link_failures'],
+  'link-unknown': ['link_failures_by_identity'],
+  'link-used': ['link_failures_by_identity'],
+  'link-expired': ['link_failures_by_identity'],
   'link-locked': [],
 };
 

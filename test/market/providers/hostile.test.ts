@@ -158,6 +158,15 @@ describe('bounded in value', () => {
     expect(h.store.quotes.get('SPX')).toBeNull();
   });
 
+  it('a cached value outside the bounds (written by an older version) is never shown', async () => {
+    h = await harness();
+    h.store.quotes.put({ symbol: 'SPX', value: 1e300, asOfMs: LAST_TRADE_MS, fetchedMs: NOW, source: 'cboe' });
+    h.server.serve(quotePath('SPX'), { status: 503 });
+    const snapshot = await h.market().snapshot();
+    expect(snapshot.demo).toBe(true);
+    expect(snapshot.notes.join(' ')).toMatch(/CBOE unreachable \(HTTP 503.*\) and no cached quotes: showing demo data/);
+  });
+
   it('an older quote never overwrites a newer one in the cache', async () => {
     h = await harness();
     const put = (value: number, asOfMs: number) =>
