@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points, signedDollars } from '../src/app/format.ts';
+import { condorLabel, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import { condorOf, evaluateForCaller } from '../src/app/positions.ts';
+import { condorOf, evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
 import { condorFields, volSourceField } from './support/describe.ts';
 import { payoffAttachment } from './support/payoff.ts';
@@ -128,8 +128,8 @@ export default defineCommand({
           label: 'Hedge layers',
           value: position.hedgeLayers.length
             ? position.hedgeLayers
-                .map((l) => `#${l.layer} VIX ${l.longStrike}/${l.shortStrike} x${l.contracts}`)
-                .join(', ')
+                .map((l) => `#${l.layer} ${hedgeLayerFigures(recordedLayer(l, evaluation.condor.maxLoss))}`)
+                .join('; ')
             : 'none active',
           inline: true,
         },
