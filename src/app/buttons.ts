@@ -20,6 +20,11 @@ export function encodeButton(button: Pick<ReplyButton, 'command' | 'options'>): 
  */
 const CONFIRMED_BY_BUTTON = new Set(['position close']);
 
+/** A button that writes to the store when pressed (after its Confirm step, for a close). */
+export function recordsWhenPressed(button: Pick<ReplyButton, 'command' | 'options'>): boolean {
+  return CONFIRMED_BY_BUTTON.has(button.command) || (button.command === 'hedge' && button.options.adopt !== undefined);
+}
+
 export function decodeButton(payload: string): { command: string; options: Record<string, string> } | null {
   if (!payload.startsWith(BUTTON_PREFIX)) return null;
   const [command, ...pairs] = payload.slice(BUTTON_PREFIX.length).split('|');

@@ -9,9 +9,18 @@ import { answerTo, botFixture, slash, textOf, type BotFixture } from './fixture.
 let f: BotFixture;
 let positionId = '';
 
-// Short put 6150 above the demo SPX (about 5,800–6,000 here): the cushion is gone and the engine
-// proposes CLOSE in the live view.
-const TESTED = { long_put: 6100, short_put: 6150, short_call: 6650, long_call: 6700, expiry: '2026-04-24', credit: 10 };
+// Opened at SPX 6,400; the short put 6150 is above the demo SPX (about 5,800–6,000 here): the
+// cushion is gone and the engine proposes CLOSE in the live view.
+const TESTED = {
+  long_put: 6100,
+  short_put: 6150,
+  short_call: 6650,
+  long_call: 6700,
+  expiry: '2026-04-24',
+  credit: 10,
+  spot: 6400, // opened inside its break-evens
+  vix: 16,
+};
 
 beforeAll(async () => {
   f = await botFixture();
