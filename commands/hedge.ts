@@ -1,14 +1,20 @@
-// /hedge: the ALVH proposal for one position (ENGINE.md §7). adopt=N records layer N on the
+// /hedge: the ALVH proposal for one position (docs/engine.md, ALVH). adopt=N records layer N on the
 // position (a layer is never recorded twice); share=true posts the proposal to the channel and
 // asks the platform to open a discussion (Discord thread + poll, Telegram poll).
 import { z } from 'zod';
-import { hedgeSummary } from '../src/engine/index.ts';
+import {
+  DEFAULT_VOL_OF_VOL,
+  hedgeSummary,
+  layersToBuy,
+  VIX_FUTURE_MODEL,
+  type HedgeLayerQuote,
+} from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import { evaluateForCaller } from '../src/app/positions.ts';
+import { evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
 import { positionIdOption } from './support/options.ts';
 
@@ -75,51 +81,64 @@ export default defineCommand({
         visibility: 'caller',
         tone: 'good',
         lines: [
-          `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)} (${dollars(quote.cost)}).`,
+          `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)}: ${hedgeLayerFigures(quote)}.`,
           quote.status === 'waiting'
-            ? `Note: b_x ${percent(evaluation.invariant.premiumBreach)} had not reached this layer's trigger ${percent(quote.trigger)}.`
+            ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's trigger ${percent(quote.trigger)}.`
             : `It will not be proposed again.`,
         ],
         data: { position: updated, layer: quote },
       };
     }
 
+    // Held layers show what was recorded; the others, today's quote.
+    const recorded = new Map(position.hedgeLayers.map((layer) => [layer.layer, layer]));
+    const shown = (q: HedgeLayerQuote) => {
+      const held = recorded.get(q.layer);
+      return held ? { ...q, ...recordedLayer(held, evaluation.condor.maxLoss) } : q;
+    };
     const table = {
       columns: [
         { label: 'layer' },
-        { label: 'fires at b_x', align: 'right' as const },
+        { label: 'fires at', align: 'right' as const },
         { label: 'status' },
-        { label: 'budget', align: 'right' as const },
+        { label: 'spread' },
         { label: 'contracts', align: 'right' as const },
         { label: 'cost', align: 'right' as const },
+        { label: 'pays at upper', align: 'right' as const },
         { label: 'covers', align: 'right' as const },
       ],
-      rows: hedge.layers.map((q) => [
-        String(q.layer),
-        percent(q.trigger),
-        STATUS[q.status],
-        dollars(q.budget),
-        String(q.contracts),
-        dollars(q.cost),
-        percent(q.coverage, 0),
-      ]),
+      rows: hedge.layers
+        .map(shown)
+        .map((q) => [
+          String(q.layer),
+          percent(q.trigger),
+          STATUS[q.status],
+          `${q.longStrike}/${q.shortStrike}`,
+          String(q.contracts),
+          dollars(q.cost),
+          dollars(q.payoffAtUpperStrike),
+          percent(q.coverage, 0),
+        ]),
     };
+    const { longRunLevel, reversionPerYear } = VIX_FUTURE_MODEL;
     const lines = [
       `${hedgeSummary(hedge)}.`,
-      `Premium breach b_x ${percent(evaluation.invariant.premiumBreach)}; threshold T ${percent(evaluation.threshold)} (${view.regime.regime}). Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : 'default 90%'}).`,
+      `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ${dollars(evaluation.condor.maxLoss)} max loss (b_x ${percent(evaluation.invariant.premiumBreach)} of the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
+      `Caps: all layers together spend at most ${dollars(hedge.costCap)} (${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
+      `Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : `default ${percent(DEFAULT_VOL_OF_VOL, 0)}`}).`,
       ...(hedge.futureIsEstimate
-        ? [`The VIX future ${points(hedge.future)} is an estimate (θ 19.5, κ 5/yr): no futures quote is known.`]
+        ? [
+            `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ${points(reversionPerYear, 0)}/yr): no futures quote is known.`,
+          ]
         : []),
-      ...hedge.layers.filter((q) => q.note).map((q) => `Layer ${q.layer}: ${q.note}.`),
+      ...hedge.layers.filter((q) => q.note && q.status !== 'active').map((q) => `Layer ${q.layer}: ${q.note}.`),
     ];
-    const buttons: ReplyButton[] = hedge.proposed
-      .filter((q) => q.contracts > 0)
-      .map((q) => ({
-        label: `Adopt layer ${q.layer}`,
-        style: 'primary',
-        command: 'hedge',
-        options: { id: position.id, adopt: q.layer },
-      }));
+    const buttons: ReplyButton[] = layersToBuy(hedge).map((q) => ({
+      label: `Adopt layer ${q.layer}`,
+      style: 'primary',
+      command: 'hedge',
+      options: { id: position.id, adopt: q.layer },
+    }));
     const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
 
     if (input.share) {

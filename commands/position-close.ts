@@ -1,9 +1,12 @@
-// /position close: records the debit you paid to close, and the realized P/L.
+// /position close: records the debit you paid to close, and the realized P/L. Typed, it records at
+// once. From a button (the engine's proposal in /position show) it first shows what it would
+// record and asks for a Confirm press, whose code binds the shown debit (src/app/confirm.ts).
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
+import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
 import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
-import { option } from '../src/app/options.ts';
+import { named, option, optional } from '../src/app/options.ts';
 import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
 import { positionIdOption } from './support/options.ts';
 
@@ -19,6 +22,25 @@ export default defineCommand({
         min: 0,
         max: 100_000,
       }),
+      review: named(
+        optional(
+          option.boolean({
+            description: 'Show what would be recorded and ask to confirm; records nothing',
+            example: true,
+          }),
+        ),
+      ),
+      confirm: named(
+        optional(
+          option.string({
+            description: 'The code of a Confirm button (buttons fill it in)',
+            example: '0hqz3kAbCdEfGh',
+            maxLength: 32,
+            pattern: /^[0-9a-z]{6}[A-Za-z0-9_-]{8}$/,
+            patternMessage: 'must be the code of a Confirm button',
+          }),
+        ),
+      ),
     })
     .strict(),
   visibility: 'caller',
@@ -43,9 +65,50 @@ export default defineCommand({
       );
     const multiplier = (underlyingFor(position.underlying) ?? UNDERLYINGS.SPX).multiplier;
     const realizedPl = (position.credit - input.debit) * multiplier * position.quantity;
+    const now = context.clock.now();
+    const subject = {
+      userId: context.caller.userId,
+      command: 'position close',
+      positionId: position.id,
+      value: String(input.debit),
+    };
+
+    if (input.confirm !== undefined) {
+      const check = checkConfirmCode(input.confirm, subject, now);
+      if (check === 'stale')
+        throw new UserError(
+          'confirm-stale',
+          `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Close again from /position show ${position.id}.`,
+        );
+      if (check === 'mismatch')
+        throw new UserError(
+          'confirm-mismatch',
+          `This Confirm button was not made for closing ${position.id} at ${points(input.debit)} by you: nothing recorded. Type /position close ${position.id} <debit> to record your fill.`,
+        );
+    } else if (input.review) {
+      return {
+        title: `Close ${position.id} at ${points(input.debit)}?`,
+        visibility: 'caller',
+        tone: 'warn',
+        lines: [
+          `${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: credit ${points(position.credit)}, debit ${points(input.debit)}, realized P/L ${signedDollars(realizedPl)}.`,
+          `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes). The debit is the engine's estimate: if your fill differs, type /position close ${position.id} <your debit> instead.`,
+        ],
+        buttons: [
+          {
+            label: `Confirm close at ${points(input.debit)}`,
+            style: 'danger',
+            command: 'position close',
+            options: { id: position.id, debit: input.debit, confirm: confirmCode(subject, now) },
+          },
+        ],
+        data: { position, debit: input.debit, realizedPl, recorded: false },
+      };
+    }
+
     const closed = context.user.positions.close(position.id, {
       debit: input.debit,
-      closedMs: context.clock.now(),
+      closedMs: now,
       realizedPl,
     });
     return {

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points, signedDollars } from '../src/app/format.ts';
+import { condorLabel, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import { condorOf, evaluateForCaller } from '../src/app/positions.ts';
+import { condorOf, evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
+import { layersToBuy } from '../src/engine/index.ts';
 import { condorFields, volSourceField } from './support/describe.ts';
 import { payoffAttachment } from './support/payoff.ts';
 import { positionIdOption, whatIfSpot, whatIfVix } from './support/options.ts';
@@ -61,17 +62,19 @@ export default defineCommand({
     const condor = condorOf(position);
     const state = { ...view.state, vol: view.volFor(position.expiry) };
     const chart = await payoffAttachment(context, condor, evaluation.condor, state, view.snapshot.demo);
+    // A what-if view records nothing: its numbers are imagined, so it carries no close or adopt
+    // button. A real proposal's Close button asks to confirm the debit first (position close review).
     const buttons: ReplyButton[] = [];
-    if (evaluation.proposal.kind === 'close') {
+    if (!view.overridden && evaluation.proposal.kind === 'close') {
       buttons.push({
-        label: `Record close at ${points(evaluation.proposal.debit)}`,
+        label: `Close at ${points(evaluation.proposal.debit)}…`,
         style: 'danger',
         command: 'position close',
-        options: { id: position.id, debit: Number(evaluation.proposal.debit.toFixed(2)) },
+        options: { id: position.id, debit: Number(evaluation.proposal.debit.toFixed(2)), review: true },
       });
     }
-    if (evaluation.proposal.kind === 'hedge') {
-      for (const layer of evaluation.proposal.hedge.proposed) {
+    if (!view.overridden && evaluation.proposal.kind === 'hedge') {
+      for (const layer of layersToBuy(evaluation.proposal.hedge)) {
         buttons.push({
           label: `Adopt hedge layer ${layer.layer}`,
           style: 'primary',
@@ -80,6 +83,9 @@ export default defineCommand({
         });
       }
     }
+    const whatIfNote = view.overridden
+      ? [`What-if view: nothing can be recorded from it. For today's market: /position show ${position.id}`]
+      : [];
     return {
       title: `${position.id}: ${evaluation.action} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`,
       visibility: 'caller',
@@ -96,6 +102,7 @@ export default defineCommand({
         ...proposalLines(evaluation),
         ...evaluation.warnings.map((warning) => `Warning: ${warning}`),
         ...(position.note ? [`Note: ${position.note}`] : []),
+        ...whatIfNote,
       ],
       fields: [
         {
@@ -128,8 +135,8 @@ export default defineCommand({
           label: 'Hedge layers',
           value: position.hedgeLayers.length
             ? position.hedgeLayers
-                .map((l) => `#${l.layer} VIX ${l.longStrike}/${l.shortStrike} x${l.contracts}`)
-                .join(', ')
+                .map((l) => `#${l.layer} ${hedgeLayerFigures(recordedLayer(l, evaluation.condor.maxLoss))}`)
+                .join('; ')
             : 'none active',
           inline: true,
         },

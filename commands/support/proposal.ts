@@ -1,6 +1,6 @@
 // The engine's proposal in a trader's words, shared by /position show and the summaries.
 import { hedgeSummary, type PositionEvaluation } from '../../src/engine/index.ts';
-import { condorLabel, dollars, percent, points } from '../../src/app/format.ts';
+import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../../src/app/format.ts';
 
 export function proposalLines(evaluation: PositionEvaluation): string[] {
   const proposal = evaluation.proposal;
@@ -23,7 +23,7 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
         hedgeSummary(proposal.hedge) + '.',
         ...proposal.hedge.proposed.map(
           (q) =>
-            `Layer ${q.layer}: ${q.contracts} spread${q.contracts === 1 ? '' : 's'} for ${dollars(q.cost)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)}), pays ${dollars(q.payoffAtShortStrike)} at ${q.shortStrike}+ = ${percent(q.coverage, 0)} of max loss${q.note ? `; ${q.note}` : ''}.`,
+            `Layer ${q.layer}: ${hedgeLayerFigures(q)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)})${q.note ? `; ${q.note}` : ''}.`,
         ),
       ];
     default:

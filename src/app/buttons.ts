@@ -14,6 +14,17 @@ export function encodeButton(button: Pick<ReplyButton, 'command' | 'options'>): 
   return BUTTON_PREFIX + parts.join('|');
 }
 
+/**
+ * Commands whose button records something only with a Confirm code: pressed without one (an old
+ * message, an edited payload), the button shows what it would record and asks (src/app/confirm.ts).
+ */
+const CONFIRMED_BY_BUTTON = new Set(['position close']);
+
+/** A button that writes to the store when pressed (after its Confirm step, for a close). */
+export function recordsWhenPressed(button: Pick<ReplyButton, 'command' | 'options'>): boolean {
+  return CONFIRMED_BY_BUTTON.has(button.command) || (button.command === 'hedge' && button.options.adopt !== undefined);
+}
+
 export function decodeButton(payload: string): { command: string; options: Record<string, string> } | null {
   if (!payload.startsWith(BUTTON_PREFIX)) return null;
   const [command, ...pairs] = payload.slice(BUTTON_PREFIX.length).split('|');
@@ -24,6 +35,7 @@ export function decodeButton(payload: string): { command: string; options: Recor
     if (at <= 0) return null;
     options[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  if (CONFIRMED_BY_BUTTON.has(command) && options.confirm === undefined) options.review = 'true';
   return { command, options };
 }
 

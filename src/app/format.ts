@@ -34,3 +34,19 @@ export function age(ms: number): string {
   if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
   return `${Math.floor(hours / 24)} d`;
 }
+
+/**
+ * One ALVH layer's figures in a trader's words, wherever layers are shown (a quote or a recorded
+ * layer): "2 spreads VIX 19/24 for $280, pays $1,000 at VIX 24+ = 28% of max loss".
+ */
+export function hedgeLayerFigures(layer: {
+  contracts: number;
+  longStrike: number;
+  shortStrike: number;
+  cost: number;
+  payoffAtUpperStrike: number;
+  coverage: number;
+}): string {
+  const spreads = `${layer.contracts} spread${layer.contracts === 1 ? '' : 's'}`;
+  return `${spreads} VIX ${strike(layer.longStrike)}/${strike(layer.shortStrike)} for ${dollars(layer.cost)}, pays ${dollars(layer.payoffAtUpperStrike)} at VIX ${strike(layer.shortStrike)}+ = ${percent(layer.coverage, 0)} of max loss`;
+}

@@ -18,6 +18,8 @@ export interface OptionMeta {
   max?: number;
   choices?: readonly string[];
   maxLength?: number;
+  /** Only as key=value in typed lines, never filled by a positional word (buttons' own options). */
+  named?: boolean;
 }
 
 const metas = new WeakMap<z.ZodType, OptionMeta>();
@@ -185,6 +187,13 @@ export const option = {
     });
   },
 };
+
+/** Makes an option key=value only in typed lines: positional words never fill it. */
+export function named<T extends z.ZodType>(schema: T): T {
+  const meta = metas.get(schema);
+  if (meta) metas.set(schema, { ...meta, named: true });
+  return schema;
+}
 
 /** Makes an option optional, keeping its metadata. */
 export function optional<T extends z.ZodType>(schema: T) {

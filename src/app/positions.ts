@@ -1,11 +1,19 @@
 // Stored positions through the engine: the one place that turns a StoredPosition and a market
 // view into a PositionEvaluation, shared by /position list, /position show, /hedge and the
 // personal daily summary.
-import { evaluatePosition, underlyingFor, UNDERLYINGS, type Condor, type PositionEvaluation } from '../engine/index.ts';
+import {
+  evaluatePosition,
+  spreadPayoff,
+  underlyingFor,
+  UNDERLYINGS,
+  VIX_MULTIPLIER,
+  type Condor,
+  type PositionEvaluation,
+} from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
 import { points } from './format.ts';
 import type { MarketView } from './market-view.ts';
-import type { CalendarPort, StoredPosition, UserSettings } from './ports.ts';
+import type { CalendarPort, HedgeLayerRecord, StoredPosition, UserSettings } from './ports.ts';
 import type { MarketState } from '../engine/index.ts';
 
 export function condorOf(position: StoredPosition): Condor {
@@ -113,6 +121,10 @@ function evaluateAt(
       settlementMs: position.settlementMs,
       clock: calendar.clockAt(view.state.valuationMs, position.expiry, position.settlement),
       activeHedgeLayers: position.hedgeLayers.map((layer) => layer.layer),
+      hedgePayoffHeld: position.hedgeLayers.reduce(
+        (sum, layer) => sum + spreadPayoff(layer.contracts, layer.longStrike, layer.shortStrike),
+        0,
+      ),
     },
     market: marketFor(position.underlying, view, position.expiry, position.entry as StoredEntry),
     regime: view.regime,
@@ -142,3 +154,14 @@ export const ACTION_URGENCY: Record<string, number> = {
   TIGHTEN: 4,
   HOLD: 5,
 };
+
+/** A recorded hedge layer's figures: what it cost, what it pays at its upper strike, and its share of max loss. */
+export function recordedLayer(layer: HedgeLayerRecord, condorMaxLoss: number) {
+  const payoffAtUpperStrike = spreadPayoff(layer.contracts, layer.longStrike, layer.shortStrike);
+  return {
+    ...layer,
+    cost: layer.contracts * layer.debit * VIX_MULTIPLIER,
+    payoffAtUpperStrike,
+    coverage: condorMaxLoss > 0 ? payoffAtUpperStrike / condorMaxLoss : 0,
+  };
+}

@@ -114,10 +114,11 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
       positionals.push(word);
     }
   }
-  const free = names.filter((name) => !(name in raw));
+  const shape = command.options.shape as Record<string, z.ZodType>;
+  const free = names.filter((name) => !(name in raw) && !optionMeta(shape[name]!)?.named);
   // Extra words after the last free option join it when it takes text: "/help position add".
   const last = free[free.length - 1];
-  const lastSchema = last ? (command.options.shape as Record<string, z.ZodType>)[last] : undefined;
+  const lastSchema = last ? shape[last] : undefined;
   if (positionals.length > free.length && free.length && lastSchema && optionMeta(lastSchema)?.kind === 'string') {
     positionals.splice(free.length - 1, positionals.length, positionals.slice(free.length - 1).join(' '));
   }

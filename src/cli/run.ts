@@ -3,6 +3,7 @@
 // instant, so reports and checks are reproducible. Exit codes: 0 done, 2 refused (bad input, one
 // line on stderr), 1 a fault.
 import { DateTime } from 'luxon';
+import { recordsWhenPressed } from '../app/buttons.ts';
 import { runLine } from '../app/context.ts';
 import type { Reply } from '../app/reply.ts';
 import type { App } from '../compose.ts';
@@ -38,7 +39,12 @@ export async function runOnce(
   const identity = { ...CONSOLE_IDENTITY(options.userName), platformUserId: options.user ?? 'local' };
   const atMs = options.atMs;
   const deps = atMs === undefined ? app.deps : { ...app.deps, clock: { now: () => atMs } };
-  const { reply } = await runLine(deps, identity, line.trim().startsWith('/') ? line.trim() : `/${line.trim()}`);
+  const ran = await runLine(deps, identity, line.trim().startsWith('/') ? line.trim() : `/${line.trim()}`);
+  // A view as of another instant is a what-if: it offers nothing to record (docs/decisions.md).
+  const reply =
+    atMs === undefined
+      ? ran.reply
+      : { ...ran.reply, buttons: ran.reply.buttons?.filter((b) => !recordsWhenPressed(b)) };
   if (reply.error?.kind === 'user') {
     process.stderr.write(`${reply.lines?.[0] ?? reply.title}\n`);
     if (options.json) process.stdout.write(`${replyJson(reply)}\n`);

@@ -1,14 +1,20 @@
-// ALVH, the adaptive layered VIX hedge (ENGINE.md §7). Layer i fires when the premium breach
-// b_x reaches i·T. Each layer is a VIX call spread on the first VIX expiry on or after the
-// condor's, long at the VIX future rounded up to a whole point, short 5 points above (10 in the
-// extreme regime), priced with Black-76 and sized to a budget that grows with the layer.
+// ALVH, the adaptive layered VIX hedge (docs/engine.md, "ALVH" and "Hedges sized to the
+// position"). Layer i fires when the vol loss — what the condor has lost beyond what spot and
+// time explain — reaches i·T of its max loss. Each layer is a VIX call spread on the first VIX
+// expiry on or after the condor's, long at the VIX future rounded up to a whole point, short 5
+// points above (10 in the extreme regime), priced with Black-76. sizeHedgeLayer sizes every layer
+// (here and in the backtest): within its budget, and never past what the position can lose.
 import { daysBetween, type IsoDate } from './dates.ts';
 import { vixExpiryOnOrAfter, type HolidayRule } from './expiries.ts';
 import { pct, pts, usd } from './format.ts';
 import { black76 } from './options.ts';
 import type { RegimeName } from './regime.ts';
 
-export const DEFAULT_LAYER_BUDGETS = [0.1, 0.125, 0.15] as const;
+/**
+ * What each layer may spend, as a share of the condor's max loss: 10% for the first, 2.5% for
+ * each further one, so the total is capped at 15% with three layers (20% with five).
+ */
+export const DEFAULT_LAYER_BUDGETS = [0.1, 0.025, 0.025] as const;
 export const VIX_MULTIPLIER = 100;
 /** Long-run VIX level θ and mean-reversion speed κ (per year) for the futures estimate. */
 export const VIX_FUTURE_MODEL = { longRunLevel: 19.5, reversionPerYear: 5.0 } as const;
@@ -17,12 +23,18 @@ export const DEFAULT_VOL_OF_VOL = 0.9;
 const NO_HOLIDAYS: HolidayRule = () => false;
 
 export interface HedgeInput {
-  premiumBreach: number;
+  /**
+   * The vol loss in dollars: (x − x̃) × multiplier × quantity, what the condor costs to close
+   * beyond what spot and time explain (negative when vol has fallen).
+   */
+  volLoss: number;
   threshold: number;
   /** Layers already recorded on the position (1-based). */
   activeLayers: readonly number[];
+  /** Dollars the recorded layers pay at or above their upper strikes (0 when none). */
+  heldPayoff?: number;
   maxLayers?: number;
-  /** Layer i's budget as a share of the condor's max loss (default 10%, 12.5%, 15%). */
+  /** What layer i may spend, as a share of the condor's max loss (default 10%, 2.5%, 2.5%). */
   layerBudgets?: readonly number[];
   /** The condor's max loss in dollars (its margin). */
   condorMaxLoss: number;
@@ -43,7 +55,7 @@ export type LayerStatus = 'active' | 'proposed' | 'waiting';
 export interface HedgeLayerQuote {
   layer: number;
   status: LayerStatus;
-  /** b_x level at which the layer fires (i·T). */
+  /** Vol loss, as a share of max loss, at which the layer fires (i·T). */
   trigger: number;
   budgetShare: number;
   /** Dollars. */
@@ -55,10 +67,12 @@ export interface HedgeLayerQuote {
   contracts: number;
   /** Dollars. */
   cost: number;
-  /** Dollars at or above the short strike at expiry. */
-  payoffAtShortStrike: number;
-  /** payoffAtShortStrike / condor max loss. */
+  /** Dollars the layer pays with VIX at or above its upper (short) strike at expiry. */
+  payoffAtUpperStrike: number;
+  /** payoffAtUpperStrike / condor max loss. */
   coverage: number;
+  /** What held the size down: the layer's budget, or the max loss left to cover. */
+  limitedBy: 'budget' | 'max loss';
   /** Why zero contracts, when zero. */
   note: string | null;
 }
@@ -72,10 +86,70 @@ export interface HedgeProposal {
   volOfVolSource: 'vvix' | 'default';
   spreadWidth: number;
   layers: HedgeLayerQuote[];
-  /** b_x the proposal was made for. */
-  premiumBreach: number;
+  /** The vol loss the proposal was made for, in dollars and as a share of max loss. */
+  volLoss: number;
+  volLossShare: number;
+  /** Dollars all layers together may spend (the sum of the layer budgets). */
+  costCap: number;
   /** The layers that fire now and are not active yet: what the engine proposes. */
   proposed: HedgeLayerQuote[];
+}
+
+/**
+ * h = vol loss / max loss (both in dollars, or both in points per share): the hedge trigger's
+ * scale. Unlike b_x = (x − x̃)/C it does not explode for a cheap condor, and it is in the same
+ * unit as the budgets and the coverage.
+ */
+export function volLossShare(volLoss: number, maxLoss: number): number {
+  return maxLoss > 0 ? volLoss / maxLoss : 0;
+}
+
+/** Dollars a VIX call spread position pays at or above its upper strike. */
+export function spreadPayoff(contracts: number, longStrike: number, shortStrike: number): number {
+  return contracts * (shortStrike - longStrike) * VIX_MULTIPLIER;
+}
+
+export interface LayerSizeInput {
+  /** Debit of one spread per VIX point. */
+  debit: number;
+  longStrike: number;
+  shortStrike: number;
+  /** Dollars this layer may spend. */
+  budget: number;
+  /** Dollars the position's other layers (held, or proposed below this one) pay at their upper strikes. */
+  coveredAlready: number;
+  /** Dollars. */
+  condorMaxLoss: number;
+}
+
+export interface LayerSize {
+  contracts: number;
+  cost: number;
+  payoffAtUpperStrike: number;
+  coverage: number;
+  limitedBy: 'budget' | 'max loss';
+}
+
+/**
+ * How many spreads a layer buys: as many as its budget pays for, and never so many that all the
+ * layers together pay more than the condor can lose (payoff at the upper strikes ≤ max loss).
+ * The one sizing rule, used by proposeHedge and by the backtest.
+ */
+export function sizeHedgeLayer(input: LayerSizeInput): LayerSize {
+  const spreadCost = input.debit * VIX_MULTIPLIER;
+  const perSpread = spreadPayoff(1, input.longStrike, input.shortStrike);
+  const byBudget = spreadCost > 0 ? Math.floor(input.budget / spreadCost + 1e-9) : 0;
+  const room = Math.max(0, input.condorMaxLoss - input.coveredAlready);
+  const byMaxLoss = perSpread > 0 ? Math.floor(room / perSpread + 1e-9) : 0;
+  const contracts = Math.min(byBudget, byMaxLoss);
+  const payoffAtUpperStrike = contracts * perSpread;
+  return {
+    contracts,
+    cost: contracts * spreadCost,
+    payoffAtUpperStrike,
+    coverage: input.condorMaxLoss > 0 ? payoffAtUpperStrike / input.condorMaxLoss : 0,
+    limitedBy: byMaxLoss < byBudget ? 'max loss' : 'budget',
+  };
 }
 
 /** F = θ + (VIX − θ) e^{−κτ}: the labelled estimate when no futures quote is known. */
@@ -116,16 +190,26 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
   }).price;
   const debit = Math.max(0, longCall - shortCall);
   const active = new Set(input.activeLayers);
+  const share = volLossShare(input.volLoss, input.condorMaxLoss);
+  const budgetShareOf = (layer: number) => budgets[layer - 1] ?? budgets[budgets.length - 1] ?? 0;
 
+  // Held layers count first; a proposed layer counts for the layers above it.
+  let covered = input.heldPayoff ?? 0;
   const layers: HedgeLayerQuote[] = [];
   for (let layer = 1; layer <= maxLayers; layer++) {
-    const budgetShare = budgets[layer - 1] ?? budgets[budgets.length - 1] ?? 0.1;
+    const budgetShare = budgetShareOf(layer);
     const budget = budgetShare * input.condorMaxLoss;
-    const spreadCost = debit * VIX_MULTIPLIER;
-    const contracts = spreadCost > 0 ? Math.floor(budget / spreadCost + 1e-9) : 0;
-    const payoffAtShortStrike = contracts * spreadWidth * VIX_MULTIPLIER;
+    const size = sizeHedgeLayer({
+      debit,
+      longStrike,
+      shortStrike,
+      budget,
+      coveredAlready: covered,
+      condorMaxLoss: input.condorMaxLoss,
+    });
     const trigger = layer * input.threshold;
-    const status: LayerStatus = active.has(layer) ? 'active' : input.premiumBreach >= trigger ? 'proposed' : 'waiting';
+    const status: LayerStatus = active.has(layer) ? 'active' : share >= trigger ? 'proposed' : 'waiting';
+    if (status === 'proposed') covered += size.payoffAtUpperStrike;
     layers.push({
       layer,
       status,
@@ -135,19 +219,13 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
       longStrike,
       shortStrike,
       debit,
-      contracts,
-      cost: contracts * spreadCost,
-      payoffAtShortStrike,
-      coverage: input.condorMaxLoss > 0 ? payoffAtShortStrike / input.condorMaxLoss : 0,
-      note:
-        contracts === 0
-          ? spreadCost > 0
-            ? `the ${pct(budgetShare)} budget (${usd(budget)}) buys less than one spread at ${usd(spreadCost)}`
-            : 'the spread has no value to buy at this future and vol'
-          : null,
+      ...size,
+      note: size.contracts === 0 ? zeroNote(size, budgetShare, budget, debit) : null,
     });
   }
   const proposed = layers.filter((quote) => quote.status === 'proposed');
+  let costCap = 0;
+  for (let layer = 1; layer <= maxLayers; layer++) costCap += budgetShareOf(layer) * input.condorMaxLoss;
   return {
     vixExpiry,
     yearsToExpiry,
@@ -156,11 +234,33 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
     volOfVol,
     volOfVolSource: input.vvix && input.vvix > 0 ? 'vvix' : 'default',
     spreadWidth,
-    premiumBreach: input.premiumBreach,
+    volLoss: input.volLoss,
+    volLossShare: share,
+    costCap,
     layers,
     proposed,
   };
 }
+
+function zeroNote(size: LayerSize, budgetShare: number, budget: number, debit: number): string {
+  const spreadCost = debit * VIX_MULTIPLIER;
+  if (!(spreadCost > 0)) return 'the spread has no value to buy at this future and vol';
+  if (size.limitedBy === 'max loss') return 'the layers below it already pay as much as the condor can lose';
+  return `the ${pct(budgetShare)} budget (${usd(budget)}) buys less than one spread at ${usd(spreadCost)}`;
+}
+
+/** Why no layer is bought although b_x ≥ T: none due yet, none affordable, or all held already. */
+export function hedgeWaitReason(hedge: HedgeProposal): string {
+  const due = hedge.proposed[0];
+  if (due) return `ALVH layer ${due.layer} is due but buys nothing: ${due.note ?? 'zero contracts'}`;
+  const next = hedge.layers.find((quote) => quote.status === 'waiting');
+  return next
+    ? `the vol loss is ${pct(hedge.volLossShare)} of max loss, under ALVH layer ${next.layer}'s trigger ${pct(next.trigger)}`
+    : 'every ALVH layer is already held';
+}
+
+/** The layers to buy now: fired, not held, and with at least one spread to buy. */
+export const layersToBuy = (hedge: HedgeProposal) => hedge.proposed.filter((quote) => quote.contracts > 0);
 
 /**
  * The proposal in one line ("Add layer 1: VIX 2027-01-20 21/26 call spread at 1.85 (estimated VIX
@@ -168,10 +268,11 @@ export function proposeHedge(input: HedgeInput): HedgeProposal {
  * builds a proposal, few show this line.
  */
 export function hedgeSummary(hedge: HedgeProposal): string {
-  const { proposed, layers, vixExpiry } = hedge;
+  const { layers, vixExpiry } = hedge;
+  const proposed = layersToBuy(hedge);
   const first = layers[0];
   const futureLabel = `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${pts(hedge.future)} for ${vixExpiry}`;
   return proposed.length && first
     ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${first.longStrike}/${first.shortStrike} call spread at ${pts(first.debit)} (${futureLabel})`
-    : `No layer to add: b_x ${pct(hedge.premiumBreach)} vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
+    : `No layer to add: vol loss ${pct(hedge.volLossShare)} of max loss vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
 }

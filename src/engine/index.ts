@@ -80,8 +80,13 @@ export {
   DEFAULT_LAYER_BUDGETS,
   VIX_FUTURE_MODEL,
   DEFAULT_VOL_OF_VOL,
+  sizeHedgeLayer,
+  VIX_MULTIPLIER,
+  spreadPayoff,
+  volLossShare,
+  layersToBuy,
 } from './hedge.ts';
-export type { HedgeInput, HedgeProposal, HedgeLayerQuote, LayerStatus } from './hedge.ts';
+export type { HedgeInput, HedgeProposal, HedgeLayerQuote, LayerStatus, LayerSize, LayerSizeInput } from './hedge.ts';
 export { restrike } from './restrike.ts';
 export type { RestrikeProposal } from './restrike.ts';
 export { modelCondor } from './model-condor.ts';

@@ -6,7 +6,7 @@
 import { calendarClock, type ValuationClock } from './clock.ts';
 import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
 import { pct, pts, usd } from './format.ts';
-import { proposeHedge, type HedgeProposal } from './hedge.ts';
+import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
 import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
 import { rebalanceThreshold, type RegimeReading } from './regime.ts';
@@ -62,6 +62,8 @@ export interface PositionInput {
   /** Both clocks at the valuation instant (src/engine/clock.ts); without it, ACT/365 for both. */
   clock?: ValuationClock;
   activeHedgeLayers: readonly number[];
+  /** Dollars the recorded hedge layers pay at their upper strikes (caps new layers at max loss). */
+  hedgePayoffHeld?: number;
 }
 
 export interface EvaluatePositionInput {
@@ -149,9 +151,10 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   const shortPutDelta = shortPut.value.delta;
   const shortCallDelta = shortCall.value.delta;
   const hedge = proposeHedge({
-    premiumBreach: invariant.premiumBreach,
+    volLoss: (invariant.premiumReserve - invariant.premiumIfVolUnchanged) * size,
     threshold,
     activeLayers: position.activeHedgeLayers,
+    heldPayoff: position.hedgePayoffHeld ?? 0,
     maxLayers: settings.maxHedgeLayers,
     condorMaxLoss: evaluation.maxLoss,
     condorExpiry: condor.expiry,
@@ -212,10 +215,12 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       reason = `${why}. Roll to ${strikeList(roll.strikes)} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
       proposal = { kind: 'roll', restrike: roll };
     }
-  } else if (settings.policy === 'cp' && bx >= threshold && hedge.proposed.length > 0) {
+  } else if (settings.policy === 'cp' && bx >= threshold && layersToBuy(hedge).length > 0) {
     action = 'HEDGE';
-    const layers = hedge.proposed.map((q) => q.layer).join(', ');
-    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts(bx * credit)} pts more than spot and time explain; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+    const layers = layersToBuy(hedge)
+      .map((q) => q.layer)
+      .join(', ');
+    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts(bx * credit)} pts more than spot and time explain, ${pct(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
     proposal = { kind: 'hedge', hedge };
   } else if (settings.policy === 'cp' && bx <= -threshold) {
     action = 'TIGHTEN';
@@ -226,7 +231,9 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     action = 'HOLD';
     reason =
       settings.policy === 'cp'
-        ? `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
+        ? bx >= threshold
+          ? `b_y ${pct(by)} is inside the threshold ${pct(threshold)} and b_x ${pct(bx)} is not, but ${hedgeWaitReason(hedge)}; P/L ${usd((credit - x) * size)}.`
+          : `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
         : `Short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)} are inside the ${pts(settings.deltaTrigger)} trigger; P/L ${usd((credit - x) * size)}.`;
   }
 

@@ -3,9 +3,9 @@
 // the invariant at work and a hedge layer that fires opens a discussion. That position belongs to
 // the channel's own user (identity "channel:<chat id>"); it is opened, closed and re-opened only
 // when a summary is actually delivered (apply = true), never by /signal on demand.
-import { createEntrySnapshot, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
+import { createEntrySnapshot, layersToBuy, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
 import type { AppDeps } from '../app/context.ts';
-import { condorLabel } from '../app/format.ts';
+import { condorLabel, hedgeLayerFigures, percent, points } from '../app/format.ts';
 import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
 import { evaluateStored } from '../app/positions.ts';
 import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
@@ -102,7 +102,7 @@ function channelPosition(
     evaluation = evaluateStored(position, view, settings, deps.calendar);
   } else if (evaluation?.action === 'HEDGE') {
     const vixExpiry = evaluation.hedge.vixExpiry;
-    for (const layer of evaluation.hedge.proposed.filter((q) => q.contracts > 0)) {
+    for (const layer of layersToBuy(evaluation.hedge)) {
       position = user.positions.addHedgeLayer(position.id, {
         layer: layer.layer,
         vixExpiry,
@@ -177,7 +177,7 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
     visibility: 'channel',
     tone: 'warn',
     lines: [
-      `${condorLabel(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread x${layer.contracts} at ${layer.debit.toFixed(2)} (budget ${(layer.budgetShare * 100).toFixed(1)}% of max loss).`,
+      `${condorLabel(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread at ${points(layer.debit)}: ${hedgeLayerFigures(layer)} (budget ${percent(layer.budgetShare)} of max loss).`,
       'Discuss here: would you add this hedge to a condor of your own?',
     ],
     discussion: {

@@ -148,11 +148,13 @@ for (const command of registry.commands) {
 
     // Trailing words join a last option that takes text ("/help position add"); otherwise a word
     // beyond the options is refused.
-    const lastIsText = optionsOf(command).at(-1)?.meta.kind === 'string';
+    // Options a button fills (named) are key=value only: positional words never reach them.
+    const positional = optionsOf(command).filter((o) => !o.meta.named);
+    const lastIsText = positional.at(-1)?.meta.kind === 'string';
     it(lastIsText ? 'a word too many joins the last (text) option' : 'a value too many', async () => {
       const t = await freshApp();
       const before = t.rowCounts();
-      const positionals = optionsOf(command).map((o) => quote(o.meta.example));
+      const positionals = positional.map((o) => quote(o.meta.example));
       const reply = await t.run(`/${command.name} ${[...positionals, 'extra'].join(' ')}`);
       if (lastIsText) {
         expect(reply.error?.identifier).not.toBe('too-many-values');

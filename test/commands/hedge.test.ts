@@ -14,8 +14,11 @@ import {
   MONDAY_10_NY,
 } from '../support/app.ts';
 
-/** Opened when VIX was 10: at today's demo VIX 15.49 its premium is far above what spot and time explain. */
-const HEDGE_LINE = '/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10';
+/**
+ * A 3-lot opened when VIX was 8: at today's demo VIX 15.49 the vol loss is 34.4% of its $9,000
+ * max loss, past layers 1 and 2 (T 16.8%), short of layer 3.
+ */
+const HEDGE_LINE = '/position add 5850 5900 6100 6150 45 credit=20 spot=6000 vix=8 qty=3';
 
 type HedgeData = { hedge: HedgeProposal; positionId: string };
 
@@ -28,12 +31,36 @@ describe('/hedge', () => {
     expect(positionId).toBe(id);
     expect(reply.visibility).toBe('caller');
     expect(hedge.layers.map((l) => l.layer)).toEqual([1, 2, 3]);
-    expect(hedge.layers.every((l) => l.status === 'proposed')).toBe(true);
-    expect(hedge.proposed.map((l) => l.layer)).toEqual([1, 2, 3]);
+    expect(hedge.layers.map((l) => l.status)).toEqual(['proposed', 'proposed', 'waiting']);
+    expect(hedge.proposed.map((l) => l.layer)).toEqual([1, 2]);
     expect(hedge.layers[0]!.longStrike).toBeLessThan(hedge.layers[0]!.shortStrike);
-    expect(reply.table?.rows.map((r) => r[2])).toEqual(['FIRES NOW', 'FIRES NOW', 'FIRES NOW']);
+    expect(reply.table?.rows.map((r) => r[2])).toEqual(['FIRES NOW', 'FIRES NOW', 'waiting']);
     expect(reply.buttons?.map((b) => [b.command, b.options])).toEqual(
-      [1, 2, 3].map((layer) => ['hedge', { id, adopt: layer }]),
+      [1, 2].map((layer) => ['hedge', { id, adopt: layer }]),
+    );
+    // Cost, payoff at the upper strike and coverage per layer, by hand: max loss (50 − 20) × 100 × 3
+    // = $9,000; layer 1's $900 budget buys floor(900 / (debit × 100)) spreads paying $500 each.
+    const debit = hedge.layers[0]!.debit;
+    const first = Math.floor(900 / (debit * 100));
+    expect(hedge.layers[0]!.contracts).toBe(first);
+    expect(reply.table?.columns.map((c) => c.label)).toEqual([
+      'layer',
+      'fires at',
+      'status',
+      'spread',
+      'contracts',
+      'cost',
+      'pays at upper',
+      'covers',
+    ]);
+    expect(reply.table?.rows[0]?.slice(4)).toEqual([
+      String(first),
+      `$${Math.round(first * debit * 100).toLocaleString('en-US')}`,
+      `$${(first * 500).toLocaleString('en-US')}`,
+      `${Math.round((first * 500 * 100) / 9000)}%`,
+    ]);
+    expect(reply.lines).toContain(
+      'Caps: all layers together spend at most $1,350 (15.0% of max loss) and pay at most the max loss.',
     );
     expect(reply.discussion).toBeUndefined();
   });
@@ -86,10 +113,13 @@ describe('/hedge', () => {
     // The proposal now shows layer 1 active and offers only the others.
     const after = await t.run(`/hedge ${id}`);
     expect(after.table?.rows[0]?.[2]).toBe('active');
-    expect(after.buttons?.map((b) => b.options.adopt)).toEqual([2, 3]);
+    expect(after.buttons?.map((b) => b.options.adopt)).toEqual([2]);
     // And /position show lists it.
     const show = await t.run(`/position show ${id}`);
-    expect(show.fields?.find((f) => f.label === 'Hedge layers')?.value).toMatch(/^#1 VIX /);
+    const held = proposal.layers[0]!;
+    expect(show.fields?.find((f) => f.label === 'Hedge layers')?.value).toBe(
+      `#1 ${held.contracts} spreads VIX ${held.longStrike}/${held.shortStrike} for $${Math.round(held.cost).toLocaleString('en-US')}, pays $${(held.contracts * 500).toLocaleString('en-US')} at VIX ${held.shortStrike}+ = ${Math.round((held.contracts * 500 * 100) / 9000)}% of max loss`,
+    );
   });
 
   it('adopt of a layer that does not exist is refused with one line', async () => {

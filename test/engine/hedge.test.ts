@@ -1,9 +1,16 @@
-// ALVH, the adaptive layered VIX hedge (ENGINE.md §7): layer triggers and budgets, sizing, the
-// VIX future (quoted or estimated), strikes, vol-of-vol, and the VIX expiry calendar.
+// ALVH, the adaptive layered VIX hedge (docs/engine.md, "ALVH" and "Hedges sized to the position"):
+// layer triggers on the vol loss as a share of max loss, budgets and the cost cap, sizing never
+// past max loss, the VIX future (quoted or estimated), strikes, vol-of-vol, the VIX expiry calendar.
 import { describe, expect, it } from 'vitest';
 import {
+  createEntrySnapshot,
   dates,
   estimateVixFuture,
+  evaluatePosition,
+  sizeHedgeLayer,
+  UNDERLYINGS,
+  vixProxy,
+  type Condor,
   hedgeSummary,
   proposeHedge,
   vixExpiryForMonth,
@@ -11,7 +18,8 @@ import {
   type HedgeInput,
 } from '../../src/engine/index.ts';
 import { HEDGE_REFERENCE } from './reference/references.ts';
-import { relativeError } from './helpers.ts';
+import { marketAt, relativeError } from './helpers.ts';
+import { ENTRY_MARKET, MODEL, SETTLEMENT, EXPIRY, regimeAt } from './fixtures.ts';
 
 // NYSE full-day closures of 2024–2027 that fall on the dates the VIX rule can touch.
 const HOLIDAYS = new Set([
@@ -51,7 +59,7 @@ const isHoliday = (date: string) => HOLIDAYS.has(date);
 /** The HEDGE_REFERENCE set-up: VIX 22 on 2026-04-01, condor expiring 2026-05-15, max loss $3,580. */
 function input(patch: Partial<HedgeInput> = {}): HedgeInput {
   return {
-    premiumBreach: 0,
+    volLoss: 0,
     threshold: 0.18,
     activeLayers: [],
     condorMaxLoss: 3580,
@@ -65,50 +73,162 @@ function input(patch: Partial<HedgeInput> = {}): HedgeInput {
   };
 }
 
+// An independent Black-76 call (Abramowitz & Stegun 26.2.17 for N(x), |error| < 7.5e-8): the
+// engine's own black76 is checked against mpmath elsewhere; this one only re-derives the sizes.
+function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(x));
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  const tail = (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+  return x >= 0 ? 1 - tail : tail;
+}
+function black76Call(forward: number, strike: number, years: number, vol: number, rate: number): number {
+  const sd = vol * Math.sqrt(years);
+  const d1 = (Math.log(forward / strike) + (sd * sd) / 2) / sd;
+  return Math.exp(-rate * years) * (forward * normalCdf(d1) - strike * normalCdf(d1 - sd));
+}
+
+const MAX_LOSS = 3580;
+/** A vol loss of `share` × max loss, a hair above it so that share ≥ trigger whatever the rounding. */
+const lossOf = (share: number) => share * MAX_LOSS + 1e-6;
+
 describe('layers', () => {
   it.each([
     [0.1799, []],
-    [0.18, [1]], //       1T
+    [0.18, [1]], //       1T of max loss
     [0.3599, [1]],
     [0.36, [1, 2]], //    2T
     [0.54, [1, 2, 3]], // 3T
     [2, [1, 2, 3]], //    never more than maxLayers
-  ])('b_x = %d with T = 0.18 proposes layers %j', (premiumBreach, layers) => {
-    expect(proposeHedge(input({ premiumBreach })).proposed.map((q) => q.layer)).toEqual(layers);
+    [-0.5, []], //        vol has fallen
+  ])('a vol loss of %d × max loss with T = 0.18 proposes layers %j', (share, layers) => {
+    const hedge = proposeHedge(input({ volLoss: lossOf(share) }));
+    expect(hedge.proposed.map((q) => q.layer)).toEqual(layers);
+    expect(hedge.volLossShare).toBeCloseTo(share, 9);
   });
 
-  it('budgets 10%, 12.5% and 15% of the condor max loss', () => {
-    const { layers } = proposeHedge(input());
-    expect(layers.map((q) => q.budgetShare)).toEqual([0.1, 0.125, 0.15]);
-    // $3,580 × 10% = $358; × 12.5% = $447.50; × 15% = $537.
-    expect(layers.map((q) => q.budget)).toEqual([358, 447.5, 537]);
-    expect(layers.map((q) => q.trigger)).toEqual([0.18, 0.36, 0.54]);
+  it('budgets 10%, 2.5% and 2.5% of the condor max loss: the total cost is capped at 15%', () => {
+    const hedge = proposeHedge(input());
+    expect(hedge.layers.map((q) => q.budgetShare)).toEqual([0.1, 0.025, 0.025]);
+    // $3,580 × 10% = $358; × 2.5% = $89.50; cap $537 = 15%.
+    expect(hedge.layers.map((q) => q.budget)).toEqual([358, 89.5, 89.5]);
+    expect(hedge.costCap).toBeCloseTo(537, 9);
+    expect(hedge.layers.map((q) => q.trigger)).toEqual([0.18, 0.36, 0.54]);
   });
 
-  it('sizes contracts = floor(budget / (debit × 100)), with cost, payoff at the short strike and coverage', () => {
-    const { layers, spreadWidth } = proposeHedge(input({ condorMaxLoss: 35_800 }));
+  it('sizes the docs example by hand: 2 spreads of 21/26 at 1.49 for $299, paying $1,000 = 27.9% of max loss', () => {
+    const hedge = proposeHedge(input({ volLoss: lossOf(0.6) }));
+    const years = 48 / 365;
+    const future = 19.5 + 2.5 * Math.exp(-5 * years);
+    const debit = black76Call(future, 21, years, 0.9, 0.04) - black76Call(future, 26, years, 0.9, 0.04);
+    expect(debit).toBeCloseTo(1.4949, 4);
+    const [first, second, third] = hedge.layers;
+    expect(first!.debit).toBeCloseTo(debit, 5);
+    expect(first).toMatchObject({ contracts: 2, payoffAtUpperStrike: 1000, limitedBy: 'budget', note: null });
+    expect(first!.cost).toBeCloseTo(2 * debit * 100, 3);
+    expect(first!.coverage).toBeCloseTo(1000 / 3580, 12);
+    // $89.50 buys no $149.49 spread.
+    for (const quote of [second!, third!]) {
+      expect(quote.contracts).toBe(0);
+      expect(quote.note).toBe('the 2.5% budget ($90) buys less than one spread at $149');
+    }
+  });
+
+  it('sizes contracts = min(floor(budget / (debit × 100)), what max loss leaves) and reports cost, payoff and coverage', () => {
+    const maxLoss = 35_800;
+    const { layers, spreadWidth } = proposeHedge(input({ condorMaxLoss: maxLoss, volLoss: 1e9 }));
     const debit = layers[0]!.debit;
+    let covered = 0;
     for (const quote of layers) {
-      const contracts = Math.floor(quote.budget / (debit * 100));
+      const contracts = Math.min(
+        Math.floor(quote.budget / (debit * 100)),
+        Math.floor((maxLoss - covered) / (spreadWidth * 100)),
+      );
+      covered += contracts * spreadWidth * 100;
       expect(quote.contracts).toBe(contracts);
       expect(quote.cost).toBeCloseTo(contracts * debit * 100, 9);
       expect(quote.cost).toBeLessThanOrEqual(quote.budget);
-      expect(quote.payoffAtShortStrike).toBe(contracts * spreadWidth * 100);
-      expect(quote.coverage).toBeCloseTo(quote.payoffAtShortStrike / 35_800, 12);
+      expect(quote.payoffAtUpperStrike).toBe(contracts * spreadWidth * 100);
+      expect(quote.coverage).toBeCloseTo(quote.payoffAtUpperStrike / maxLoss, 12);
       expect(quote.note).toBeNull();
     }
-    expect(layers[0]!.contracts).toBeGreaterThan(0);
+    expect(layers[0]!.contracts).toBe(23); // floor(3,580 / 149.49)
+  });
+
+  it('never pays more than max loss: held layers and lower layers leave the room', () => {
+    // $3,300 of the $3,580 already held: room for $280, less than one 5-point spread ($500).
+    const capped = proposeHedge(
+      input({ volLoss: lossOf(1), activeLayers: [1], heldPayoff: 3300, layerBudgets: [0.1, 0.5, 0.5] }),
+    );
+    expect(capped.proposed.map((q) => q.layer)).toEqual([2, 3]);
+    expect(capped.proposed.map((q) => q.contracts)).toEqual([0, 0]);
+    expect(capped.proposed[0]!.limitedBy).toBe('max loss');
+    expect(capped.proposed[0]!.note).toBe('the layers below it already pay as much as the condor can lose');
+    // A near-expiry spread is cheap (high leverage): the budget alone would cover more than max loss.
+    const cheap = proposeHedge(
+      input({ volLoss: lossOf(1), valuationDate: '2026-05-15', layerBudgets: [0.3, 0.3, 0.3] }),
+    );
+    const spreadCost = cheap.layers[0]!.debit * 100;
+    expect((0.3 * MAX_LOSS) / spreadCost).toBeGreaterThan(MAX_LOSS / 500); // budget buys > max loss of payoff
+    expect(cheap.layers[0]!.contracts).toBe(Math.floor(MAX_LOSS / 500)); // 7 spreads = $3,500
+    expect(cheap.layers[0]!.limitedBy).toBe('max loss');
+    expect(cheap.layers.slice(1).map((q) => q.contracts)).toEqual([0, 0]);
+  });
+
+  it('keeps every proposal inside both caps: cost ≤ 15% of max loss, payoff at the upper strikes ≤ max loss', () => {
+    for (const vix of [9.5, 14, 22, 35, 80])
+      for (const days of [1, 5, 20, 60])
+        for (const vvix of [null, 70, 150])
+          for (const maxLoss of [400, 3580, 25_000, 250_000])
+            for (const held of [0, 0.5, 0.99]) {
+              const hedge = proposeHedge(
+                input({
+                  volLoss: maxLoss,
+                  vix,
+                  vvix,
+                  condorMaxLoss: maxLoss,
+                  activeLayers: held ? [1] : [],
+                  heldPayoff: held * maxLoss,
+                  valuationDate: dates.addDays('2026-05-15', -days),
+                }),
+              );
+              const label = `vix ${vix} days ${days} vvix ${vvix} maxLoss ${maxLoss} held ${held}`;
+              const cost = hedge.proposed.reduce((sum, q) => sum + q.cost, 0);
+              const payoff = hedge.proposed.reduce((sum, q) => sum + q.payoffAtUpperStrike, 0);
+              expect(cost, label).toBeLessThanOrEqual(0.15 * maxLoss + 1e-9);
+              expect(payoff + held * maxLoss, label).toBeLessThanOrEqual(maxLoss + 1e-9);
+            }
+  });
+
+  it('sizeHedgeLayer is the one rule: budget-bound, max-loss-bound, and zero for a worthless spread', () => {
+    const base = {
+      debit: 1.5,
+      longStrike: 21,
+      shortStrike: 26,
+      budget: 1000,
+      coveredAlready: 0,
+      condorMaxLoss: 10_000,
+    };
+    expect(sizeHedgeLayer(base)).toEqual({
+      contracts: 6, // floor(1,000 / 150)
+      cost: 900,
+      payoffAtUpperStrike: 3000,
+      coverage: 0.3,
+      limitedBy: 'budget',
+    });
+    expect(sizeHedgeLayer({ ...base, coveredAlready: 8000 })).toMatchObject({ contracts: 4, limitedBy: 'max loss' });
+    expect(sizeHedgeLayer({ ...base, coveredAlready: 12_000 })).toMatchObject({ contracts: 0 });
+    expect(sizeHedgeLayer({ ...base, debit: 0 })).toMatchObject({ contracts: 0, cost: 0 });
   });
 
   it('never proposes a layer that is already active', () => {
-    const hedge = proposeHedge(input({ premiumBreach: 0.6, activeLayers: [1, 3] }));
+    const hedge = proposeHedge(input({ volLoss: lossOf(0.6), activeLayers: [1, 3] }));
     expect(hedge.proposed.map((q) => q.layer)).toEqual([2]);
     expect(hedge.layers.map((q) => q.status)).toEqual(['active', 'proposed', 'active']);
-    expect(proposeHedge(input({ premiumBreach: 0.6, activeLayers: [1, 2, 3] })).proposed).toEqual([]);
+    expect(proposeHedge(input({ volLoss: lossOf(0.6), activeLayers: [1, 2, 3] })).proposed).toEqual([]);
   });
 
   it('explains zero contracts: the budget buys less than one spread', () => {
-    const { layers } = proposeHedge(input({ premiumBreach: 0.2, condorMaxLoss: 500 }));
+    const { layers } = proposeHedge(input({ volLoss: 100, condorMaxLoss: 500 }));
     const debit = layers[0]!.debit;
     const first = layers[0]!;
     expect(debit * 100).toBeGreaterThan(50); // one spread costs more than the $50 budget
@@ -121,7 +241,7 @@ describe('layers', () => {
 
   it('explains zero contracts when the spread is worthless (valued on the VIX expiry itself, future below the long strike)', () => {
     const { layers } = proposeHedge(
-      input({ premiumBreach: 0.2, valuationDate: '2026-05-19', condorExpiry: '2026-05-19' }),
+      input({ volLoss: lossOf(0.2), valuationDate: '2026-05-19', condorExpiry: '2026-05-19' }),
     );
     expect(layers[0]!.debit).toBe(0);
     expect(layers[0]!.contracts).toBe(0);
@@ -129,9 +249,53 @@ describe('layers', () => {
   });
 
   it('follows a configured number of layers and budgets', () => {
-    const hedge = proposeHedge(input({ premiumBreach: 1, maxLayers: 2, layerBudgets: [0.05, 0.2] }));
+    const hedge = proposeHedge(input({ volLoss: lossOf(1), maxLayers: 2, layerBudgets: [0.05, 0.2] }));
     expect(hedge.layers.map((q) => q.budget)).toEqual([179, 716]);
+    expect(hedge.costCap).toBeCloseTo(895, 9);
     expect(hedge.proposed.length).toBe(2);
+  });
+});
+
+describe('hedges sized to the position (issue 12 §5)', () => {
+  /** A condor on the fixture's market (SPX 5,800, VIX 16, 45 days), filled at `credit`, `quantity` lots. */
+  function position(strikes: Condor['strikes'], credit: number, quantity = 1) {
+    const condor: Condor = { underlying: UNDERLYINGS.SPX, strikes, expiry: EXPIRY, quantity, credit };
+    const entry = createEntrySnapshot({ condor, market: ENTRY_MARKET, settlementMs: SETTLEMENT, vix: 16 });
+    return (vix: number) =>
+      evaluatePosition({
+        position: { condor, entry, settlementMs: SETTLEMENT, activeHedgeLayers: [] },
+        market: { ...marketAt('2026-03-31', 5800, vix), vol: vixProxy(vix) },
+        regime: regimeAt(vix),
+      });
+  }
+
+  it('a 2.50-credit condor does not fire the hedge on a 2-point VIX rise (today: all three layers, 12 spreads)', () => {
+    const cheap = position({ longPut: 5150, shortPut: 5200, shortCall: 6400, longCall: 6450 }, 2.5);
+    const evaluation = cheap(18);
+    // b_x on the credit explodes: (x − x̃)/2.50 = 58% ≥ 3T.
+    expect(evaluation.invariant.premiumBreach).toBeGreaterThan(0.54);
+    // On max loss it is small: the vol loss is a few percent of the $4,750 it can lose.
+    const volLoss = (evaluation.invariant.premiumReserve - evaluation.invariant.premiumIfVolUnchanged) * 100;
+    expect(evaluation.condor.maxLoss).toBeCloseTo(4750, 9);
+    expect(evaluation.hedge.volLossShare).toBeCloseTo(volLoss / 4750, 12);
+    expect(evaluation.hedge.volLossShare).toBeLessThan(0.05);
+    expect(evaluation.hedge.proposed).toEqual([]);
+    expect(evaluation.action).toBe('HOLD');
+  });
+
+  it('a standard 3-lot never buys more than 15% of max loss, nor protection above its max loss, at any VIX', () => {
+    const threeLot = position(MODEL.condor.strikes, MODEL.condor.credit, 3);
+    for (const vix of [18, 20, 22, 25, 30, 40, 60]) {
+      const { hedge, condor } = threeLot(vix);
+      const cost = hedge.proposed.reduce((sum, q) => sum + q.cost, 0);
+      const payoff = hedge.proposed.reduce((sum, q) => sum + q.payoffAtUpperStrike, 0);
+      expect(cost, `VIX ${vix}`).toBeLessThanOrEqual(0.15 * condor.maxLoss);
+      expect(payoff, `VIX ${vix}`).toBeLessThanOrEqual(condor.maxLoss);
+    }
+    // At VIX 60 all three layers have fired; their coverage adds up to well under 100%.
+    const { hedge } = threeLot(60);
+    expect(hedge.proposed.map((q) => q.layer)).toEqual([1, 2, 3]);
+    expect(hedge.proposed.reduce((sum, q) => sum + q.coverage, 0)).toBeLessThan(1);
   });
 });
 
@@ -159,7 +323,7 @@ describe('the VIX call spread', () => {
   });
 
   it('prices the spread with Black-76 at the mpmath value: long 21 / short 26 on F = 20.795', () => {
-    const hedge = proposeHedge(input({ premiumBreach: 0.2 }));
+    const hedge = proposeHedge(input({ volLoss: lossOf(0.2) }));
     expect(hedge.layers[0]!.longStrike).toBe(HEDGE_REFERENCE.longStrike);
     expect(hedge.layers[0]!.shortStrike).toBe(HEDGE_REFERENCE.shortStrike);
     expect(relativeError(hedge.layers[0]!.debit, Number(HEDGE_REFERENCE.debit))).toBeLessThan(1e-12);

@@ -73,8 +73,13 @@ describe('the masking case: spot −1.7% and VIX 16 → 20 the same day', () => 
     expect(['ROLL', 'HEDGE']).toContain(evaluation.action);
     expect(evaluation.action).toBe('ROLL'); // b_y 0.324 ≥ T 0.18 comes first
     expect(Math.abs(evaluation.invariant.deviation)).toBeLessThan(0.03);
-    // The hedge would fire too (b_x ≥ T): the full ALVH picture shows layer 1 proposed.
-    expect(evaluation.hedge.proposed.map((q) => q.layer)).toEqual([1]);
+    // b_x ≥ T, but the hedge reads the vol loss against max loss: 4.88 / 35.92 = 13.6% < T, no layer yet.
+    expect(evaluation.hedge.volLossShare).toBeCloseTo(
+      (Number(MASKING_CASE.premiumReserve) - Number(MASKING_CASE.premiumIfVolUnchanged)) /
+        (50 - Number(MASKING_CASE.credit)),
+      6,
+    );
+    expect(evaluation.hedge.proposed).toEqual([]);
   });
 });
 

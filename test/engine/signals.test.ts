@@ -33,11 +33,11 @@ describe('signal precedence: where several rules fire, the first wins', () => {
       alsoFires: 'ROLL',
     },
     {
-      name: 'ROLL over HEDGE (the masking case: b_y 0.32 and b_x 0.35 both ≥ T = 0.18)',
-      scenario: MASKING,
+      name: 'ROLL over HEDGE (the masking move with VIX 28: b_y 0.324, vol loss 32.9% of max loss, both ≥ T = 0.18)',
+      scenario: { ...MASKING, vix: 28 },
       wins: 'ROLL',
-      // With T = 0.33, between b_y and b_x, only the hedge fires.
-      without: { ...MASKING, settings: { thresholdMin: 0.33, thresholdMax: 0.33 } },
+      // With T = 0.326, between b_y and the vol loss share, only the hedge fires.
+      without: { ...MASKING, vix: 28, settings: { thresholdMin: 0.326, thresholdMax: 0.326 } },
       alsoFires: 'HEDGE',
     },
     {
@@ -61,11 +61,13 @@ describe('signal precedence: where several rules fire, the first wins', () => {
     expect(evaluateScenario(without).action).toBe(alsoFires);
   });
 
-  it('the masking case fires the hedge too: ROLL wins while layer 1 is proposed in the ALVH picture', () => {
+  it('the masking case: ROLL wins; b_x ≥ T, but the vol loss (13.6% of max loss) is under layer 1 of the hedge', () => {
     const evaluation = evaluateScenario(MASKING);
     expect(evaluation.action).toBe('ROLL');
     expect(evaluation.invariant.premiumBreach).toBeGreaterThanOrEqual(evaluation.threshold);
-    expect(evaluation.hedge.proposed.length).toBeGreaterThan(0);
+    // By hand, docs/engine.md's table: (20.41 − 15.53) / (50 − 14.08) = 0.136 < T = 0.18.
+    expect(evaluation.hedge.volLossShare).toBeCloseTo((20.41 - 15.53) / (50 - 14.08), 3);
+    expect(evaluation.hedge.proposed).toEqual([]);
   });
 
   it('holds at entry, and says how far each trigger is', () => {
@@ -194,19 +196,36 @@ describe('ROLL', () => {
 });
 
 describe('HEDGE and TIGHTEN', () => {
-  it('HEDGE fires at b_x ≥ T with the layers to add', () => {
-    const evaluation = evaluateScenario({ vix: 20 });
+  it('HEDGE fires when b_x ≥ T and the vol loss reaches layer 1 (T of max loss), with the layers to add', () => {
+    const evaluation = evaluateScenario({ vix: 22 });
     expect(evaluation.action).toBe('HEDGE');
     const bx = evaluation.invariant.premiumBreach;
-    // b_x ≈ 0.379 ≥ 2T = 0.36: layers 1 and 2.
+    // Vol loss = (x − x̃) × 100 ≈ $755 of the $3,592 max loss = 21.0%: ≥ T = 18%, < 2T.
+    const share = ((evaluation.invariant.premiumReserve - evaluation.invariant.premiumIfVolUnchanged) * 100) / 3592.24;
+    expect(evaluation.hedge.volLossShare).toBeCloseTo(share, 4);
+    expect(share).toBeGreaterThan(0.18);
+    expect(share).toBeLessThan(0.36);
     expect(evaluation.reason).toContain(`b_x ${percent(bx)}`);
-    expect(evaluation.reason).toContain('layer 1, 2 of 3');
+    expect(evaluation.reason).toContain(`${percent(share)} of its max loss`);
+    expect(evaluation.reason).toContain('layer 1 of 3');
     expect(evaluation.proposal.kind).toBe('hedge');
   });
 
-  it('does not propose HEDGE when every due layer is already active', () => {
-    expect(evaluateScenario({ vix: 20, activeHedgeLayers: [1, 2] }).action).toBe('HOLD');
-    expect(evaluateScenario({ vix: 20, activeHedgeLayers: [1] }).hedge.proposed.map((q) => q.layer)).toEqual([2]);
+  it('at b_x 0.379 (VIX 20) holds: the vol loss is 14.9% of max loss, under layer 1, and says so', () => {
+    const evaluation = evaluateScenario({ vix: 20 });
+    expect(evaluation.invariant.premiumBreach).toBeGreaterThan(0.36); // today's main: layers 1 and 2
+    expect(evaluation.action).toBe('HOLD');
+    expect(evaluation.reason).toContain("under ALVH layer 1's trigger 18.0%");
+  });
+
+  it('does not propose HEDGE when every due layer is active, or buys nothing (a 1-lot cannot afford layer 2)', () => {
+    expect(evaluateScenario({ vix: 22, activeHedgeLayers: [1] }).action).toBe('HOLD');
+    // VIX 29: the vol loss is 37.5% of max loss ≥ 2T, so layer 2 is due; its 2.5% budget ($90) buys no spread.
+    const second = evaluateScenario({ vix: 29, activeHedgeLayers: [1] });
+    expect(second.hedge.proposed.map((q) => q.layer)).toEqual([2]);
+    expect(second.hedge.proposed[0]!.contracts).toBe(0);
+    expect(second.action).toBe('HOLD');
+    expect(second.reason).toContain('ALVH layer 2 is due but buys nothing');
   });
 
   it('TIGHTEN fires at b_x ≤ −T with the new shorts and the net credit', () => {
@@ -249,7 +268,7 @@ describe('the static-delta policy', () => {
   });
 
   it('never proposes HEDGE or TIGHTEN', () => {
-    expect(evaluateScenario({ vix: 20, settings: { policy: 'delta' } }).action).toBe('HOLD'); // cp: HEDGE
+    expect(evaluateScenario({ vix: 22, settings: { policy: 'delta' } }).action).toBe('HOLD'); // cp: HEDGE
     expect(evaluateScenario({ vix: 12, settings: { policy: 'delta' } }).action).toBe('HOLD'); // cp: TIGHTEN
     expect(evaluateScenario({ vix: 30, settings: { policy: 'delta' } }).action).not.toBe('HEDGE');
   });

@@ -27,18 +27,23 @@ const market = (vix: number): FixedMarketValues => ({
   history: vixHistory(12, 24, vix - 0.3),
 });
 
-/** The channel's paper position, opened when VIX was 15.5 (so a VIX of 17 is a premium breach). */
+/**
+ * The channel's paper position: a 10-lot 5850/5900/6100/6150 opened for 20 when VIX was 8, so
+ * that a VIX of 12 costs it more than T of its $30,000 max loss in vol alone (layer 1), and a VIX
+ * of 17 more than 2T (layer 2, whose 2.5% budget buys spreads on a 10-lot).
+ */
+const ENTRY_VIX = 8;
 function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', chatId: string, nowMs: number): string {
   const id = channelIdentity(platform, chatId);
   const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
   const listed = deps.calendar.listedExpiryNearest(deps.calendar.newYorkDate(nowMs), 45);
   const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
-  const strikes = { longPut: 5500, shortPut: 5550, shortCall: 6400, longCall: 6450 };
+  const strikes = { longPut: 5850, shortPut: 5900, shortCall: 6100, longCall: 6150 };
   const state = {
     spot: 6000,
     rate: 0.04,
     dividendYield: 0.013,
-    vol: vixProxy(15.5, 0),
+    vol: vixProxy(ENTRY_VIX, 0),
     valuationMs: nowMs,
     valuationDate: deps.calendar.newYorkDate(nowMs),
   };
@@ -46,18 +51,18 @@ function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', ch
     underlying: { symbol: 'SPX', multiplier: 100 },
     strikes,
     expiry: listed.expiry,
-    quantity: 1,
-    credit: 8,
+    quantity: 10,
+    credit: 20,
   } as never;
-  const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: 15.5 });
+  const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: ENTRY_VIX });
   return deps.store.forUser(userId).positions.add({
     underlying: 'SPX',
     strikes,
     expiry: listed.expiry,
     settlement: listed.settlement,
     settlementMs,
-    quantity: 1,
-    credit: 8,
+    quantity: 10,
+    credit: 20,
     note: 'channel model condor',
     openedMs: nowMs,
     entry,
@@ -67,7 +72,7 @@ function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', ch
 
 describe('hedge discussions', () => {
   it('open once per layer: layer 1 on the day it fires, not again the same day or the next, later layers when they fire', async () => {
-    const values = market(17);
+    const values = market(12);
     const t = schedulerApp(ny('2026-11-20', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(values, t.clock) };
     const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now());
@@ -77,7 +82,7 @@ describe('hedge discussions', () => {
     const discord = memorySender({ platform: 'discord' });
     const { options } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time, reviewTime: '16:15' });
 
-    // Monday: VIX 17 against an entry at 15.5 — layer 1 fires.
+    // Monday: VIX 12 against an entry at 8 — layer 1 fires.
     t.clock.set(ny('2026-11-23', '09:45'));
     const monday = await runDue(options, t.clock.now());
     expect(monday).toMatchObject({ sent: 2, discussions: 1 });
@@ -110,32 +115,32 @@ describe('hedge discussions', () => {
     expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, discussions: 0 });
     expect(telegram.discussions).toHaveLength(1);
 
-    // Wednesday, VIX 19.5: the breach passes 3·T — layers 2 and 3 fire on the group's position, and
-    // layer 1 on the Discord channel's (opened Monday at VIX 17). Each opens once.
-    values.vix = 19.5;
-    values.vixPrevious = 17;
+    // Wednesday, VIX 17: the vol loss passes 2·T — layer 2 fires on the group's position, and
+    // layer 1 on the Discord channel's (opened Monday at VIX 12). Each opens once.
+    values.vix = 17;
+    values.vixPrevious = 12;
     t.clock.set(ny('2026-11-25', '09:45'));
     const wednesday = await runDue(options, t.clock.now());
     expect(telegram.discussions.map((d) => d.reply.title)).toEqual(
-      [1, 2, 3].map((layer) => `Hedge layer ${layer} fired on the channel position ${positionId}`),
+      [1, 2].map((layer) => `Hedge layer ${layer} fired on the channel position ${positionId}`),
     );
     expect(discord.discussions.map((d) => d.reply.title)).toEqual([
       expect.stringMatching(/^Hedge layer 1 fired on the channel position /),
     ]);
-    expect(wednesday.discussions).toBe(3);
+    expect(wednesday.discussions).toBe(2);
     expect(
       deps.store
         .forUser(channelUser)
         .positions.get(positionId)!
         .hedgeLayers.map((l) => l.layer),
-    ).toEqual([1, 2, 3]);
+    ).toEqual([1, 2]);
 
-    // Friday (Thursday is Thanksgiving), the same market: every layer is active, nothing reopens.
+    // Friday (Thursday is Thanksgiving), the same market: nothing new fires, nothing reopens.
     t.clock.set(ny('2026-11-27', '09:45'));
     expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, discussions: 0 });
     const titles = [...telegram.discussions, ...discord.discussions].map((d) => d.reply.title);
     expect(new Set(titles).size).toBe(titles.length);
-    expect(titles).toHaveLength(4);
+    expect(titles).toHaveLength(3);
     // Each is recorded once in hedge_discussions, with the poll (Telegram) or thread (Discord) id.
     const rows = t.app.store.db
       .prepare(
@@ -151,7 +156,6 @@ describe('hedge discussions', () => {
     expect(rows.map((r) => `${r.platform} L${r.layer} ${r.trading_day}`)).toEqual([
       'telegram L1 2026-11-23',
       'telegram L2 2026-11-25',
-      'telegram L3 2026-11-25',
       'discord L1 2026-11-25',
     ]);
     expect(rows.every((r) => (r.platform === 'discord' ? r.thread_id && !r.poll_id : r.poll_id && !r.thread_id))).toBe(
@@ -161,7 +165,7 @@ describe('hedge discussions', () => {
 
   it('a layer whose discussion was opened before is not opened again, even if the layer is recorded anew', async () => {
     const t = schedulerApp(ny('2026-11-23', '09:45'));
-    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(17), t.clock) };
+    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(12), t.clock) };
     const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
     subscribeChannel(deps, 'telegram', '-100777');
     const telegram = memorySender({ platform: 'telegram' });
@@ -176,7 +180,7 @@ describe('hedge discussions', () => {
 
   it('a platform without discussions still gets the summary; a failed discussion does not fail the summary', async () => {
     const t = schedulerApp(ny('2026-11-23', '09:45'));
-    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(17), t.clock) };
+    const deps: AppDeps = { ...t.deps, market: fixedMarket(market(12), t.clock) };
     seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
     seedChannelPosition(deps, 'discord', '333333333333333333', t.clock.now() - 86_400_000);
     subscribeChannel(deps, 'telegram', '-100777');

@@ -88,8 +88,8 @@ export function budgetedCharts(real: ChartsPort, budget: { left: number }): Char
 }
 
 export const OPEN_LINE = '/position add 5615 5665 6335 6385 45 credit=14.2 note="fuzz world"';
-/** Far from spot with a low VIX: hedge layers can be adopted on it (see test/commands/isolation). */
-export const HEDGE_LINE = '/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10';
+/** Opened at a VIX of 8: at the demo VIX its vol loss passes layers 1 and 2 (see test/commands/hedge). */
+export const HEDGE_LINE = '/position add 5850 5900 6100 6150 45 credit=20 spot=6000 vix=8 qty=3';
 
 export interface World {
   t: TestApp;

@@ -2,7 +2,14 @@
 // estimated VIX future plus slippage per leg, valued daily the same way, settled at intrinsic
 // value on their VIX expiry (VIX close as the settlement value) or sold with the campaign.
 import { black76 } from '../options.ts';
-import { DEFAULT_LAYER_BUDGETS, DEFAULT_VOL_OF_VOL, estimateVixFuture, VIX_MULTIPLIER } from '../hedge.ts';
+import {
+  DEFAULT_LAYER_BUDGETS,
+  DEFAULT_VOL_OF_VOL,
+  estimateVixFuture,
+  sizeHedgeLayer,
+  spreadPayoff,
+  VIX_MULTIPLIER,
+} from '../hedge.ts';
 
 export interface HedgeBook {
   maxLayers: number;
@@ -106,10 +113,22 @@ export function quoteSpread(
   into.debit = Math.max(0, price(longStrike) - price(shortStrike));
 }
 
-/** Spreads layer `layer` (1-based) buys: floor(budget / (debit · 100)), as proposeHedge sizes it. */
-export function layerContracts(layer: number, debit: number, condorMaxLoss: number): number {
+/**
+ * Spreads layer `layer` (1-based) buys, by proposeHedge's own sizing rule (sizeHedgeLayer): its
+ * budget, and the max loss left after the layers this campaign already bought.
+ */
+export function layerContracts(book: HedgeBook, layer: number, quote: LayerQuote, condorMaxLoss: number): number {
   const budgets = DEFAULT_LAYER_BUDGETS;
-  const budget = (budgets[layer - 1] ?? budgets[budgets.length - 1] ?? 0.1) * condorMaxLoss;
-  const spreadCost = debit * VIX_MULTIPLIER;
-  return spreadCost > 0 ? Math.floor(budget / spreadCost + 1e-9) : 0;
+  let coveredAlready = 0;
+  for (let held = 1; held <= book.maxLayers; held++)
+    if (book.used[held])
+      coveredAlready += spreadPayoff(book.contracts[held]!, book.longStrike[held]!, book.shortStrike[held]!);
+  return sizeHedgeLayer({
+    debit: quote.debit,
+    longStrike: quote.longStrike,
+    shortStrike: quote.shortStrike,
+    budget: (budgets[layer - 1] ?? budgets[budgets.length - 1] ?? 0) * condorMaxLoss,
+    coveredAlready,
+    condorMaxLoss,
+  }).contracts;
 }

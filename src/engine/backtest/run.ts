@@ -4,7 +4,7 @@
 // allocation on a quiet day), and ends when its last structure is closed or settles; the next
 // campaign opens on the next trading day. Fills are the model's prices less slippage per leg.
 import { restrike } from '../restrike.ts';
-import { DEFAULT_VOL_OF_VOL, VIX_MULTIPLIER } from '../hedge.ts';
+import { DEFAULT_VOL_OF_VOL, VIX_MULTIPLIER, volLossShare } from '../hedge.ts';
 import { MS_PER_DAY } from '../dates.ts';
 import { forwardAndDiscount } from '../options.ts';
 import { regimeFor } from '../regime.ts';
@@ -214,7 +214,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     const maxLoss = (Math.max(k2 - k1, k4 - k3) - credit) * size;
     for (let layer = 1; layer <= book.maxLayers; layer++) {
       if (book.used[layer] || premiumBreach < layer * threshold) continue;
-      const contracts = layerContracts(layer, quote.debit, maxLoss);
+      const contracts = layerContracts(book, layer, quote, maxLoss);
       if (contracts <= 0) continue;
       const cost =
         contracts * ((quote.debit + SPREAD_LEGS * slip) * VIX_MULTIPLIER + SPREAD_LEGS * p.commissionPerContract);
@@ -355,9 +355,11 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
               rate,
               dividendYield,
             );
-            const premiumBreach = (x - calibration * markAtEntryVols) / credit;
-            if (premiumBreach >= threshold && layerDue(book, premiumBreach, threshold))
-              buyHedges(i, premiumBreach, threshold);
+            const volLoss = x - calibration * markAtEntryVols;
+            const premiumBreach = volLoss / credit;
+            // The layers fire on the vol loss as a share of max loss, as proposeHedge's do.
+            const lossShare = volLossShare(volLoss, Math.max(k2 - k1, k4 - k3) - credit);
+            if (premiumBreach >= threshold && layerDue(book, lossShare, threshold)) buyHedges(i, lossShare, threshold);
             else if (premiumBreach <= -threshold && restrikeNow(i, years, mark, x, 'tighten') === 'done') {
               tightens++;
               markNow = modelCredit;

@@ -150,7 +150,7 @@ describe('/position', () => {
     const answer = await slash(f, 'hedge', { id: positionId });
     expect(answer.deferred).toBe(true);
     expectPrivateAnswer(answer, new RegExp(`^ALVH for ${positionId}`));
-    expect(answer.final.embeds[0].description).toContain('fires at b_x');
+    expect(answer.final.embeds[0].description).toContain('of max loss');
   });
 
   it('hedge refuses an unknown id', async () => {

@@ -178,7 +178,7 @@ describe('buttons, files and colours', () => {
     expect(first).toEqual({ type: 2, style: 1, label: 'B0', custom_id: 'cx:position close|id=k3m9t0|debit=1.5' });
     expect(decodeButton(first.custom_id)).toEqual({
       command: 'position close',
-      options: { id: 'k3m9t0', debit: '1.5' },
+      options: { id: 'k3m9t0', debit: '1.5', review: 'true' }, // no Confirm code: it asks first
     });
   });
 

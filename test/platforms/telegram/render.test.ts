@@ -149,7 +149,7 @@ describe('buttons, attachments, polls', () => {
     ]);
     expect(decodeButton(rendered.keyboard[0]![1]!.callback_data)).toEqual({
       command: 'position close',
-      options: { id: 'k3m9tq', debit: '6.1' },
+      options: { id: 'k3m9tq', debit: '6.1', review: 'true' }, // no Confirm code: it asks first
     });
     expect(rendered.dropped).toEqual([expect.objectContaining({ label: 'Too long', bytes: expect.any(Number) })]);
     expect(rendered.dropped[0]!.bytes).toBeGreaterThan(64);
