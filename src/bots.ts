@@ -2,7 +2,7 @@
 // senders the scheduler and `summary --send` use. Part of the composition root.
 import type { Logger } from './app/ports.ts';
 import type { App } from './compose.ts';
-import { createHealth, type Health } from './health.ts';
+import { createHealth, type Health } from './platforms/health.ts';
 import { createDiscordBot, createDiscordSender } from './platforms/discord/index.ts';
 import { discordChatSender } from './platforms/discord/chat-sender.ts';
 import {
@@ -13,7 +13,7 @@ import {
 } from './platforms/telegram/index.ts';
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
 import { apiError as telegramApiError } from './platforms/telegram/errors.ts';
-import { DEFAULT_BACKOFF, supervise, type Backoff, type SupervisionOutcome } from './platforms/shared/supervise.ts';
+import { DEFAULT_BACKOFF, supervise, type Backoff, type SupervisionOutcome } from './app/supervise.ts';
 import { createLedger } from './scheduler/ledger.ts';
 import { createPacer } from './scheduler/pacer.ts';
 import type { PlannerOptions } from './scheduler/planner.ts';
@@ -91,8 +91,8 @@ export interface StartOptions {
 }
 
 /**
- * Starts the scheduler at once and each configured platform under supervision (src/platforms/shared/
- * supervise.ts): a platform that is unreachable is retried in the background and never holds up
+ * Starts the scheduler at once and each configured platform under supervision
+ * (src/app/supervise.ts): a platform that is unreachable is retried in the background and never holds up
  * or takes down the other one or the scheduler.
  */
 export function startBots(app: App, logger: Logger, options: StartOptions = {}): Running {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createConfig, secretsOf, type Config } from './config.ts';
 import { buildApp } from './compose.ts';
 import { createLogger, readableLogLine, scrubber } from './logging.ts';
-import { startHealthServer } from './health.ts';
+import { startHealthServer } from './platforms/health.ts';
 import { runConsole } from './platforms/console/console.ts';
 import { parseInstant, runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';

@@ -1,10 +1,10 @@
-// Keeping a platform connected (src/platforms/shared/supervise.ts), the health report
-// (src/health.ts) and the scrubber's encoded forms (src/logging.ts), each on its own: injected
+// Keeping a platform connected (src/app/supervise.ts), the health report
+// (src/platforms/health.ts) and the scrubber's encoded forms (src/logging.ts), each on its own: injected
 // attempts, a fixed clock, backoff in milliseconds so the loop runs at once.
 import { describe, expect, it } from 'vitest';
-import { createHealth, SCHEDULER_STALE_MS } from '../../src/health.ts';
+import { createHealth, SCHEDULER_STALE_MS } from '../../src/platforms/health.ts';
 import { scrubber } from '../../src/logging.ts';
-import { backoffMs, supervise, type ConnectionState } from '../../src/platforms/shared/supervise.ts';
+import { backoffMs, supervise, type ConnectionState } from '../../src/app/supervise.ts';
 import { fixedClock } from '../support/app.ts';
 import { capturingLogger } from '../support/logger.ts';
 

@@ -37,7 +37,7 @@ import { openHedgeDiscussion } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
 import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
 import { adoptFromPollVote, type PollVote } from './poll-votes.ts';
-import type { ConnectionState } from '../shared/supervise.ts';
+import type { ConnectionState } from '../../app/supervise.ts';
 
 export interface DiscordBotConfig {
   DISCORD_TOKEN?: string;
@@ -91,7 +91,7 @@ export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
  * REST options of the gateway client. discord.js retries a 429 forever, without pause when it
  * has no Retry-After (a hostile or broken peer drew 41,657 requests in 14.5 minutes): such a 429,
  * or one asking for more than MAX_RATE_LIMIT_WAIT_MS, fails the request instead, with a log line;
- * the start's backoff (src/platforms/shared/supervise.ts) bounds the retries of the login.
+ * the start's backoff (src/app/supervise.ts) bounds the retries of the login.
  */
 export function restOptions(apiBase: string | undefined, logger: Logger): Partial<RESTOptions> {
   return {

@@ -12,7 +12,7 @@ import { createHandlers } from './handlers.ts';
 import { startPolling, type Poller } from './polling.ts';
 import { createPollRegistry, type PollRegistry } from './polls.ts';
 import { registerTelegramCommands } from './register.ts';
-import type { ConnectionState } from '../shared/supervise.ts';
+import type { ConnectionState } from '../../app/supervise.ts';
 import { createWebhookServer } from './webhook.ts';
 
 /** Loopback only: a reverse proxy in front terminates TLS and forwards the webhook path (docs/telegram.md). */

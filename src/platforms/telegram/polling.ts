@@ -8,7 +8,7 @@
 import type { Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../app/ports.ts';
-import { backoffMs, errorText, type Backoff, type ConnectionState } from '../shared/supervise.ts';
+import { backoffMs, errorText, type Backoff, type ConnectionState } from '../../app/supervise.ts';
 import { apiError } from './errors.ts';
 
 export interface PollingOptions {

@@ -3,8 +3,8 @@
 // every mode. 200 when every platform is connected and the scheduler ticked recently, else 503:
 // the container's HEALTHCHECK (bin/healthcheck.mjs) reads it. docs/self-hosting.md §6 explains it.
 import { createServer, type Server } from 'node:http';
-import type { Clock, Logger } from './app/ports.ts';
-import type { ConnectionState } from './platforms/shared/supervise.ts';
+import type { Clock, Logger } from '../app/ports.ts';
+import type { ConnectionState } from '../app/supervise.ts';
 
 export interface PlatformHealth {
   state: ConnectionState;

@@ -3,7 +3,7 @@
 // a way retrying cannot fix (a revoked token: 401; another instance polling: 409), or shutdown
 // aborts it. A platform that cannot connect never takes the process, the other platform or the
 // scheduler with it (docs/self-hosting.md "When a platform is unreachable").
-import type { Logger } from '../../app/ports.ts';
+import type { Logger } from './ports.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'retrying' | 'stopped';
 
