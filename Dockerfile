@@ -28,11 +28,12 @@ COPY --from=build --chown=root:root /app /app
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/condor-xyk.db \
     MARKET_DATA_DIR=/data/market \
-    CHARTS_DIR=/data/charts
+    CHARTS_DIR=/data/charts \
+    HEALTH_PORT=8079
 USER condor
 VOLUME ["/data"]
-# The running bot writes /data/heartbeat every 30 s (and at start); the check fails when it is
-# older than 2 min. (No --start-period: dockerfilelint 1.8 misreads hyphenated options.)
-HEALTHCHECK --interval=60s --timeout=5s --retries=3 CMD ["node", "bin/healthcheck.mjs"]
+# The health endpoint (GET /healthz on loopback, HEALTH_PORT) answers 200 while every platform is
+# connected and the scheduler ticks; start-period leaves time for the first connection.
+HEALTHCHECK --interval=60s --timeout=5s --start-period=90s --retries=3 CMD ["node", "bin/healthcheck.mjs"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--import", "tsx", "src/main.ts", "start"]

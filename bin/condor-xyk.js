@@ -1,11 +1,7 @@
 #!/usr/bin/env node
-// The package's command: runs src/main.ts with tsx (no build step), passing the arguments on.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The package's command: runs src/main.ts in this very process, with tsx's loader registered (no
+// build step). No child process: SIGTERM and SIGINT reach the bot itself, which stops cleanly.
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+register();
+await import('../src/main.ts');

@@ -1,10 +1,8 @@
 // Starting and stopping the bots and the scheduler (the `start` path when tokens are set), and the
 // senders the scheduler and `summary --send` use. Part of the composition root.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Logger } from './app/ports.ts';
 import type { App } from './compose.ts';
-import type { Config } from './config.ts';
+import { createHealth, type Health } from './platforms/health.ts';
 import { createDiscordBot, createDiscordSender } from './platforms/discord/index.ts';
 import { discordChatSender } from './platforms/discord/chat-sender.ts';
 import {
@@ -14,6 +12,8 @@ import {
   type PollRegistry,
 } from './platforms/telegram/index.ts';
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
+import { apiError as telegramApiError } from './platforms/telegram/errors.ts';
+import { DEFAULT_BACKOFF, supervise, type Backoff, type SupervisionOutcome } from './app/supervise.ts';
 import { createLedger } from './scheduler/ledger.ts';
 import { createPacer } from './scheduler/pacer.ts';
 import type { PlannerOptions } from './scheduler/planner.ts';
@@ -21,6 +21,12 @@ import { createScheduler } from './scheduler/scheduler.ts';
 import type { ChatSender } from './scheduler/senders.ts';
 
 export interface Running {
+  readonly health: Health;
+  /** Settles once every platform has connected, given up, or been cancelled by stop(). */
+  readonly settled: Promise<void>;
+  /** Resolves, with what each said, if every configured platform stopped for good (never otherwise). */
+  readonly allStopped: Promise<string>;
+  /** Stops everything within deadlineMs in total. */
   stop(deadlineMs?: number): Promise<void>;
 }
 
@@ -64,46 +70,112 @@ export function plannerOptions(app: App, senders: Map<string, ChatSender>): Plan
   };
 }
 
-/** Writes a heartbeat file next to the database every 30 s, for the container's HEALTHCHECK. */
-function startHeartbeat(config: Config): () => void {
-  const file = join(dirname(config.DATABASE_PATH), 'heartbeat');
-  mkdirSync(dirname(file), { recursive: true });
-  const beat = () => writeFileSync(file, String(Date.now()));
-  beat();
-  const timer = setInterval(beat, 30_000);
-  timer.unref();
-  return () => clearInterval(timer);
+/** Errors a new attempt cannot fix: Discord refused the token or the intents. */
+function discordPermanent(error: unknown): boolean {
+  const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
+  return code === 'TokenInvalid' || code === 'DisallowedIntents' || status === 401;
 }
 
-export async function startBots(app: App, logger: Logger): Promise<Running> {
+/** Telegram answers 401 to a revoked token and 404 to one it does not know. */
+function telegramPermanent(error: unknown): boolean {
+  const code = telegramApiError(error)?.code;
+  return code === 401 || code === 404;
+}
+
+export interface StartOptions {
+  /** The scheduler only: no gateway, no polling, no webhook (HEADLESS=true). */
+  headless?: boolean;
+  /** Deadline of one connection attempt (default 30 s). */
+  attemptTimeoutMs?: number;
+  backoff?: Backoff;
+}
+
+/**
+ * Starts the scheduler at once and each configured platform under supervision
+ * (src/app/supervise.ts): a platform that is unreachable is retried in the background and never holds up
+ * or takes down the other one or the scheduler.
+ */
+export function startBots(app: App, logger: Logger, options: StartOptions = {}): Running {
   const { config, deps } = app;
+  const health = createHealth(deps.clock, options.headless ? 'headless' : 'bots');
+  const shutdown = new AbortController();
   const stops: (() => Promise<void>)[] = [];
-  if (config.DISCORD_TOKEN) {
-    const discord = createDiscordBot({ config, logger, deps });
-    await discord.start();
-    stops.push(() => discord.stop());
-    logger.info({ platform: 'discord' }, 'Discord bot started');
-  }
+  const supervised: Promise<SupervisionOutcome>[] = [];
   const polls = createPollRegistry();
-  if (config.TELEGRAM_BOT_TOKEN) {
-    const telegram = createTelegramBot({ config, logger, deps, telegramOptions: { polls } });
-    await telegram.start();
-    stops.push(() => telegram.stop('shutdown'));
-    logger.info({ platform: 'telegram', mode: telegram.mode }, 'Telegram bot started');
+
+  function superviseStart(
+    platform: string,
+    start: (signal: AbortSignal) => Promise<void>,
+    permanent: typeof discordPermanent,
+  ) {
+    supervised.push(
+      supervise({
+        platform,
+        logger,
+        start,
+        permanent,
+        onState: (state, detail) => health.setPlatform(platform, state, detail),
+        attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+        backoff: options.backoff ?? DEFAULT_BACKOFF,
+        signal: shutdown.signal,
+      }),
+    );
   }
-  const scheduler = createScheduler(plannerOptions(app, createSenders(app, logger, polls)));
+
+  if (config.DISCORD_TOKEN && !options.headless) {
+    const discord = createDiscordBot({
+      config,
+      logger,
+      deps,
+      onState: (state, detail) => health.setPlatform('discord', state, detail),
+    });
+    superviseStart('discord', (signal) => discord.start(signal), discordPermanent);
+    stops.push(() => discord.stop());
+  }
+  if (config.TELEGRAM_BOT_TOKEN && !options.headless) {
+    const telegram = createTelegramBot({
+      config,
+      logger,
+      deps,
+      telegramOptions: { polls, onState: (state, detail) => health.setPlatform('telegram', state, detail) },
+    });
+    superviseStart('telegram', (signal) => telegram.start(signal), telegramPermanent);
+    stops.push(() => telegram.stop('shutdown'));
+  }
+  const scheduler = createScheduler(plannerOptions(app, createSenders(app, logger, polls)), {
+    onTick: () => health.schedulerTicked(),
+  });
   scheduler.start();
-  const stopHeartbeat = startHeartbeat(config);
-  logger.info({ timeZone: config.SUMMARY_TIMEZONE, time: config.SUMMARY_TIME }, 'scheduler started');
+  logger.info(
+    {
+      timeZone: config.SUMMARY_TIMEZONE,
+      summaryTime: config.SUMMARY_TIME,
+      ...(options.headless ? { headless: true } : {}),
+    },
+    'scheduler started',
+  );
+  const outcomes = Promise.all(supervised);
   return {
-    async stop(deadlineMs = 10_000) {
-      // Order: no new summaries, let in-flight sends finish, then the bots, then (caller) the database.
-      await scheduler.stop(deadlineMs);
-      stopHeartbeat();
+    health,
+    settled: outcomes.then(() => undefined),
+    allStopped: outcomes.then((results) =>
+      results.length > 0 && results.every((result) => result === 'stopped')
+        ? Object.entries(health.report().platforms)
+            .map(([platform, state]) => `${platform}: ${state.detail ?? state.state}`)
+            .join('; ')
+        : new Promise<string>(() => {}),
+    ),
+    async stop(deadlineMs = 8_000) {
+      // One deadline for the whole stop. Order: no new connection attempts or summaries, let
+      // in-flight sends finish, then the bots, then (caller) the database.
+      const deadline = Date.now() + deadlineMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      shutdown.abort();
+      await scheduler.stop(left() / 2);
       for (const stop of stops.reverse()) {
         await Promise.race([
           stop().catch((error: unknown) => logger.warn({ err: error }, 'bot stop failed')),
-          new Promise((resolve) => setTimeout(resolve, deadlineMs).unref()),
+          new Promise((resolve) => setTimeout(resolve, left()).unref()),
         ]);
       }
     },

@@ -81,6 +81,16 @@ export const configSchema = z.object({
     .trim()
     .regex(/^[0-9A-Za-z.:-]+$/, { message: 'must be an interface address, e.g. 127.0.0.1 or 0.0.0.0' })
     .default('127.0.0.1'),
+  HEALTH_PORT: integer('the port of the health endpoint GET /healthz', 1, 65535).optional(),
+  HEALTH_HOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z.:-]+$/, { message: 'must be an interface address, e.g. 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
+  HEADLESS: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false (true: the scheduler only, no bots)' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
   DATABASE_PATH: z
     .string()
     .trim()

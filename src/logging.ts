@@ -1,6 +1,7 @@
 // Structured logs: pino JSON lines at LOG_LEVEL. Two layers keep secrets out: pino's path
 // redaction for known fields, and a scrub of every output line for the configured secret values
-// (tokens, webhook secret) and link codes, whatever field or message they hide in.
+// (tokens, webhook secret) in every encoded form, and link codes, whatever field or message they
+// hide in.
 import pino from 'pino';
 import type { Logger } from './app/ports.ts';
 
@@ -27,8 +28,39 @@ const REDACT_PATHS = [
 // `code` can stay readable: Discord's 50013 and Telegram's 403 are what an operator needs).
 const LINK_CODE = /\b[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}\b/g;
 
+/**
+ * Every form in which a secret can reach a log line or an error message: the value itself, its
+ * secret parts on their own (what follows the colon of a Telegram token; the parts after the first
+ * dot of a Discord token), URL-encoded (%3A for the colon, either case), and base64/base64url, at
+ * each of the three byte alignments a secret can have inside a longer encoded text (only the
+ * characters that depend on the secret alone are kept, so the surrounding bytes do not matter).
+ */
+export function secretForms(secret: string): string[] {
+  const parts = secret.split(/[:.]/).filter((part, index) => index > 0 && part.length >= 8);
+  const plain = [secret, ...parts];
+  const forms = new Set<string>();
+  for (const value of plain) {
+    forms.add(value);
+    const encoded = encodeURIComponent(value);
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+    const bytes = Buffer.from(value, 'utf8');
+    for (let shift = 0; shift < 3; shift++) {
+      const base64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+      const first = Math.ceil((8 * shift) / 6);
+      const last = Math.floor((8 * (shift + bytes.length)) / 6);
+      const stable = base64.slice(first, last);
+      forms.add(stable);
+      forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return [...forms].filter((form) => form.length >= 8);
+}
+
 export function scrubber(secrets: readonly string[]): (text: string) => string {
-  const values = secrets.filter((s) => s.length >= 8).sort((a, b) => b.length - a.length);
+  const values = [...new Set(secrets.filter((s) => s.length >= 8).flatMap(secretForms))].sort(
+    (a, b) => b.length - a.length,
+  );
   return (text) => {
     let out = text;
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
@@ -43,7 +75,8 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { app: 'condor-xyk' },
+      // The pid tells an operator (and the tests) which process wrote a line: npm and tini wrap the bot.
+      base: { app: 'condor-xyk', pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err },
     },

@@ -1,5 +1,6 @@
 // condor-xyk's entry point and composition root: `npm start` and `npm run cli -- <command>`.
-//   start                       the bots whose tokens are set, plus the scheduler; else the console
+//   start                       the bots whose tokens are set, plus the scheduler (HEADLESS=true: the
+//                               scheduler only); else the console, which needs a terminal or piped input
 //   run "<chat command>"        one chat command, as a platform would run it [--user ID] [--json] [--at]
 //   summary / backtest / data sync / register / backup FILE   (see --help)
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (one line on stderr).
@@ -8,7 +9,8 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createConfig, secretsOf, type Config } from './config.ts';
 import { buildApp } from './compose.ts';
-import { createLogger, readableLogLine } from './logging.ts';
+import { createLogger, readableLogLine, scrubber } from './logging.ts';
+import { startHealthServer } from './platforms/health.ts';
 import { runConsole } from './platforms/console/console.ts';
 import { parseInstant, runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
@@ -30,6 +32,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   backup FILE                             online backup of the database`;
 
 class UsageError extends Error {}
+
+/** Scrubs the configured secrets out of what main prints itself (the logger scrubs its own lines). */
+let scrub: (text: string) => string = (text) => text;
+
+/** Set by a run of the bots: main ends the process itself (a peer's pending timer must not keep it). */
+let exitWhenDone = false;
 
 function loadConfig(): Config {
   // .env is read at start; variables already in the environment win. Tests never read it.
@@ -57,9 +65,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  scrub = scrubber(secretsOf(config));
   // In the terminal (console, one-off CLI commands) JSON logs would bury the answers: warn and
   // above unless LOG_LEVEL asks otherwise. The bots log at LOG_LEVEL.
-  const botsRun = command === 'start' && (config.discordEnabled || config.telegramEnabled);
+  const botsRun = command === 'start' && (config.discordEnabled || config.telegramEnabled || config.HEADLESS);
   const level = process.env.LOG_LEVEL || botsRun ? config.LOG_LEVEL : 'warn';
   // The bots write JSON lines for log collectors; a person at a terminal gets one readable line.
   const write =
@@ -71,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
       const app = buildApp(config, logger);
-      if (config.discordEnabled || config.telegramEnabled) return runBots(app, logger);
+      if (botsRun) return runBots(app, logger);
       try {
         const interactive = Boolean(process.stdin.isTTY);
         const { failures, commands } = await runConsole({
@@ -82,8 +91,16 @@ async function main(argv: string[]): Promise<number> {
           interactive,
           userName: localUserName(),
         });
+        if (!interactive && commands === 0) {
+          // A container with no token and no terminal: say so, rather than exit 0 in a silent restart loop.
+          process.stderr.write(
+            'Nothing to run: no DISCORD_TOKEN or TELEGRAM_BOT_TOKEN is set and there is no terminal for the console. ' +
+              'Set a token, or HEADLESS=true to run the scheduler only (docs/self-hosting.md).\n',
+          );
+          return 2;
+        }
         // Piped input: a failed command is a bad-input exit for scripts.
-        return !interactive && commands > 0 && failures === commands ? 2 : 0;
+        return !interactive && failures === commands ? 2 : 0;
       } finally {
         app.close();
       }
@@ -159,32 +176,65 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Runs the bots and the scheduler until SIGINT or SIGTERM, then stops in order and exits 0. */
+/** A stop that takes longer than this is cut short: SIGTERM always ends the process within 10 s. */
+const STOP_DEADLINE_MS = 8_000;
+const EXIT_DEADLINE_MS = 9_500;
+
+/**
+ * Runs the bots and the scheduler until SIGINT or SIGTERM, then stops in order and exits 0. If
+ * every configured platform stopped for good (a revoked token), stops and fails with their reasons.
+ */
 async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<typeof createLogger>): Promise<number> {
+  exitWhenDone = true;
+  const { config } = app;
   // Listen before starting: a signal that arrives while the bots connect still stops them cleanly.
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  let signalled = false;
+  const stopRequested = new Promise<string>((resolve) => {
+    const onSignal = (signal: string) => {
+      if (signalled) {
+        logger.warn({ signal }, 'second signal; exiting now');
+        process.exit(0);
+      }
+      signalled = true;
+      // Whatever is still pending (a peer that never answers), the process ends in time.
+      setTimeout(() => {
+        logger.warn({ deadlineMs: EXIT_DEADLINE_MS }, 'shutdown took too long; exiting');
+        process.exit(0);
+      }, EXIT_DEADLINE_MS).unref();
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
-  const running = await startBots(app, logger);
-  await stopRequested;
-  logger.info({}, 'shutting down');
-  await running.stop();
+  const running = startBots(app, logger, { headless: config.HEADLESS });
+  const health = config.HEALTH_PORT
+    ? await startHealthServer({ health: running.health, port: config.HEALTH_PORT, host: config.HEALTH_HOST, logger })
+    : null;
+  const outcome = await Promise.race([
+    stopRequested.then((signal) => ({ signal, failure: null })),
+    running.allStopped.then((failure) => ({ signal: null, failure })),
+  ]);
+  logger.info(outcome.signal ? { signal: outcome.signal } : {}, 'shutting down');
+  await running.stop(STOP_DEADLINE_MS);
+  await health?.close();
   app.close();
+  if (outcome.failure) throw new Error(`no platform could start (${outcome.failure})`);
   return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
   },
   (error: unknown) => {
     if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n`);
+      process.stderr.write(scrub(`${(error as Error).message}\n`));
       process.exitCode = 2;
     } else {
-      process.stderr.write(`condor-xyk failed: ${(error as Error)?.message ?? error}\n`);
+      process.stderr.write(scrub(`condor-xyk failed: ${(error as Error)?.message ?? error}\n`));
       process.exitCode = 1;
+      if (exitWhenDone) process.exit(1);
     }
   },
 );

@@ -14,7 +14,12 @@ export interface Scheduler {
   runNow(nowMs?: number): Promise<RunReport>;
 }
 
-export function createScheduler(options: PlannerOptions): Scheduler {
+export interface SchedulerHooks {
+  /** Called on every tick (the health report shows the last one). */
+  onTick?(): void;
+}
+
+export function createScheduler(options: PlannerOptions, hooks: SchedulerHooks = {}): Scheduler {
   let task: ScheduledTask | null = null;
   let running: Promise<RunReport> | null = null;
   const run = (nowMs = options.deps.clock.now()) => {
@@ -35,12 +40,14 @@ export function createScheduler(options: PlannerOptions): Scheduler {
       task = cron.schedule(
         '* * * * *',
         async () => {
+          hooks.onTick?.();
           const report = await run();
           if (report.due || report.skipped || report.ambiguous || report.inFlightElsewhere)
             options.deps.logger.info({ ...report }, 'summaries run');
         },
         { timezone: options.timeZone, name: 'daily-summaries', noOverlap: true },
       );
+      hooks.onTick?.();
       void run(); // catch up at start
     },
     async stop(deadlineMs = 10_000) {

@@ -41,14 +41,38 @@ import { apiError, startTelegramFake, type FakeCall, type TelegramFake } from '.
 const DISCORD_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.FAKEdiscordTOKENpart2xyz.hardeningDiscordSecret-Part3-9f8e7d';
 const TELEGRAM_BOT_TOKEN = '424242424:FAKEtelegramSECRETtoken_hardening-x9y8';
 const TELEGRAM_WEBHOOK_SECRET = 'FAKE_webhook_SECRET_hardening_77aa';
-/** Every string that must never be seen: the tokens, and the secret parts of them on their own. */
+/** The secret part of a token that is enough to use it (after the colon; after the first dot). */
+const SECRET_PARTS = [...DISCORD_TOKEN.split('.').slice(1), TELEGRAM_BOT_TOKEN.split(':')[1]!];
+/**
+ * A secret inside base64 text, whatever bytes precede it: for each of the three alignments, the
+ * encoding of prefix + secret without its first and last 4 characters (those mix in the neighbours).
+ */
+const base64Inside = (secret: string) =>
+  ['', 'x', 'xy'].map((prefix) =>
+    Buffer.from(prefix + secret)
+      .toString('base64')
+      .slice(4, -4),
+  );
+/** Every string that must never be seen: the tokens, their secret parts, URL-encoded and base64. */
 const SECRETS = [
   DISCORD_TOKEN,
-  ...DISCORD_TOKEN.split('.').slice(1),
   TELEGRAM_BOT_TOKEN,
-  TELEGRAM_BOT_TOKEN.split(':')[1]!,
   TELEGRAM_WEBHOOK_SECRET,
+  ...SECRET_PARTS,
+  encodeURIComponent(TELEGRAM_BOT_TOKEN),
+  encodeURIComponent(TELEGRAM_BOT_TOKEN).replace('%3A', '%3a'),
+  ...[DISCORD_TOKEN, TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, ...SECRET_PARTS].flatMap(base64Inside),
 ];
+/** How a dependency may echo the Telegram token: URL-encoded in a URL, base64 in a header, parts. */
+const TELEGRAM_ECHO = [
+  `https://relay.example/?u=${encodeURIComponent(`https://api.telegram.org/bot${TELEGRAM_BOT_TOKEN}/getMe`)}`,
+  `basic ${Buffer.from(`bot:${TELEGRAM_BOT_TOKEN}`).toString('base64')}`,
+  `part ${TELEGRAM_BOT_TOKEN.split(':')[1]} alone, ${Buffer.from(SECRET_PARTS[2]!).toString('base64url')} in base64url`,
+].join('; ');
+/** The same for all three secrets (a dump of headers, base64). */
+const ENCODED_ECHO = `${TELEGRAM_ECHO}; dump ${Buffer.from(
+  `{"authorization":"Bot ${DISCORD_TOKEN}","secret":"${TELEGRAM_WEBHOOK_SECRET}","part":"${SECRET_PARTS[1]}"}`,
+).toString('base64')}`;
 
 /** A command that fails as a dependency might: with the secrets in its message (a crash reference). */
 const crash = defineCommand({
@@ -59,7 +83,7 @@ const crash = defineCommand({
   examples: ['/crash'],
   run() {
     throw new Error(
-      `upstream said: Authorization: Bot ${DISCORD_TOKEN}; url https://api.telegram.org/bot${TELEGRAM_BOT_TOKEN}/getMe; secret ${TELEGRAM_WEBHOOK_SECRET}; code K7QM-2XPA`,
+      `upstream said: Authorization: Bot ${DISCORD_TOKEN}; url https://api.telegram.org/bot${TELEGRAM_BOT_TOKEN}/getMe; secret ${TELEGRAM_WEBHOOK_SECRET}; code K7QM-2XPA; ${ENCODED_ECHO}`,
     );
   },
 });
@@ -129,7 +153,8 @@ beforeAll(async () => {
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config), write: onLog });
   app = buildApp(config, logger);
   app.deps.registry = createRegistry([...commands, crash]);
-  running = await startBots(app, logger);
+  running = startBots(app, logger);
+  await running.settled;
   await gateway.ready;
 });
 
@@ -383,6 +408,10 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   });
   expect(bad.ok).toBe(false);
   if (!bad.ok) seen.push(bad.error);
+  const refusing = await startTelegramFake();
+  refusing.intercept('getMe', (call) =>
+    apiError(401, `Unauthorized: token ${call.token} is not valid (${TELEGRAM_ECHO}); see https://core.telegram.org`),
+  );
   const [configError, failedStart] = await Promise.all([
     runMain(['start'], {
       env: {
@@ -394,10 +423,11 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
         MARKET_DATA: 'demo',
       },
     }),
+    // A start refused with a 401 whose body echoes the token, in every form.
     runMain(['start'], {
       env: {
         TELEGRAM_BOT_TOKEN,
-        TELEGRAM_API_ROOT: `http://127.0.0.1:${await freePort()}`,
+        TELEGRAM_API_ROOT: refusing.apiRoot,
         DATABASE_PATH: path.join(dir, 'child', 'b.db'),
         MARKET_DATA: 'demo',
         LOG_LEVEL: 'trace',
@@ -406,8 +436,10 @@ it('a full run with fake tokens: 0 occurrences of any token in logs and replies,
   ]);
   expect(configError.code).toBe(2);
   expect(configError.stderr).toMatch(/^Configuration: TELEGRAM_WEBHOOK_SECRET /);
+  await refusing.close();
   expect(failedStart.code).toBe(1);
-  expect(failedStart.stderr).toContain('condor-xyk failed');
+  expect(failedStart.stderr).toContain('condor-xyk failed: no platform could start (telegram: 401: Unauthorized');
+  expect(failedStart.stderr).toContain('[redacted]');
   seen.push(configError.stdout, configError.stderr, failedStart.stdout, failedStart.stderr);
 
   await running!.stop(5_000);

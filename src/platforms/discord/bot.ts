@@ -16,6 +16,8 @@ import {
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type RepliableInteraction,
+  type RateLimitData,
+  type RESTOptions,
 } from 'discord.js';
 import { decodeButton } from '../../app/buttons.ts';
 import type { AnyCommand } from '../../app/command.ts';
@@ -35,6 +37,7 @@ import { openHedgeDiscussion } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
 import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
 import { adoptFromPollVote, type PollVote } from './poll-votes.ts';
+import type { ConnectionState } from '../../app/supervise.ts';
 
 export interface DiscordBotConfig {
   DISCORD_TOKEN?: string;
@@ -52,12 +55,15 @@ export interface DiscordBotOptions {
   autoDeferMs?: number;
   /** How long autocomplete waits for the market to show P/L. Default 1500. */
   autocompleteMarketMs?: number;
+  /** The gateway connection as the health report shows it. */
+  onState?(state: ConnectionState, detail?: string): void;
 }
 
 export interface DiscordBot {
+  /** The current client (a failed start replaces it: discord.js cannot log in again after one). */
   readonly client: Client;
-  /** Logs in (gateway) with DISCORD_TOKEN. */
-  start(): Promise<void>;
+  /** Logs in (gateway) with DISCORD_TOKEN; the signal abandons the attempt and destroys its client. */
+  start(signal?: AbortSignal): Promise<void>;
   /** Waits for in-flight interactions (up to 10 s), then closes the gateway connection. */
   stop(): Promise<void>;
   /** Handles one interaction (what the interactionCreate listener calls); resolves when answered. */
@@ -77,6 +83,31 @@ export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.Guil
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 const NO_MENTIONS = { parse: [] as [] };
+
+/** The longest Retry-After the bot's REST client waits out; beyond it the request fails. */
+export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * REST options of the gateway client. discord.js retries a 429 forever, without pause when it
+ * has no Retry-After (a hostile or broken peer drew 41,657 requests in 14.5 minutes): such a 429,
+ * or one asking for more than MAX_RATE_LIMIT_WAIT_MS, fails the request instead, with a log line;
+ * the start's backoff (src/app/supervise.ts) bounds the retries of the login.
+ */
+export function restOptions(apiBase: string | undefined, logger: Logger): Partial<RESTOptions> {
+  return {
+    ...(apiBase ? { api: apiBase } : {}),
+    retries: 1,
+    timeout: 10_000,
+    rejectOnRateLimit: (limit: RateLimitData) => {
+      const refuse = !(limit.retryAfter > 0) || limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS;
+      logger.warn(
+        { route: limit.route, method: limit.method, retryAfterMs: limit.retryAfter, global: limit.global },
+        refuse ? 'discord rate limit without a usable Retry-After; request failed' : 'discord rate limit; waiting',
+      );
+      return refuse;
+    },
+  };
+}
 
 /** A rendered message as discord.js interaction options (camelCase; embeds and components as API JSON). */
 export function toInteractionOptions(message: DiscordMessage): InteractionReplyOptions & InteractionEditReplyOptions {
@@ -107,15 +138,15 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   const { deps, config } = options;
   const logger = options.logger.child({ platform: 'discord' });
   const autoDeferMs = options.autoDeferMs ?? 2000;
-  const client =
-    options.client ??
+  const onState = options.onState ?? (() => {});
+  const newClient = () =>
     new Client({
       intents: DISCORD_INTENTS,
       partials: [Partials.Channel, Partials.Message, Partials.Poll, Partials.PollAnswer],
       allowedMentions: NO_MENTIONS,
-      rest: config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {},
+      rest: restOptions(config.DISCORD_API_BASE, logger),
     });
-  if (config.DISCORD_TOKEN) client.rest.setToken(config.DISCORD_TOKEN);
+  let client = options.client ?? newClient();
   const inFlight = new Set<Promise<void>>();
 
   const answerOf = (): Answer => ({
@@ -328,35 +359,72 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     return track(boundary(interaction, work));
   }
 
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
-  client.on(Events.MessagePollVoteAdd, (answer, userId) => {
-    const poll = answer.poll;
-    void handlePollVote({
-      userId,
-      channelId: poll.channelId,
-      messageId: poll.messageId,
-      answerId: answer.id,
-      guildId: poll.message.guildId,
+  function wire(target: Client): Client {
+    if (config.DISCORD_TOKEN) target.rest.setToken(config.DISCORD_TOKEN);
+    target.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction));
+    target.on(Events.MessagePollVoteAdd, (answer, userId) => {
+      const poll = answer.poll;
+      void handlePollVote({
+        userId,
+        channelId: poll.channelId,
+        messageId: poll.messageId,
+        answerId: answer.id,
+        guildId: poll.message.guildId,
+      });
     });
-  });
-  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
-  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
-  client.once(Events.ClientReady, (ready) =>
-    logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready'),
-  );
+    target.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+    target.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+    // One line when the bot is up (a reconnect is logged by its own events, not as a new start).
+    target.once(Events.ClientReady, (ready) => {
+      onState('connected');
+      logger.info({ bot: ready.user.id, guilds: ready.guilds.cache.size }, 'discord ready');
+    });
+    target.on(Events.ShardDisconnect, (event) => {
+      onState('retrying', `gateway closed (${event.code})`);
+      logger.warn({ closeCode: event.code }, 'discord gateway disconnected');
+    });
+    target.on(Events.ShardReconnecting, () => onState('retrying'));
+    target.on(Events.ShardResume, () => onState('connected'));
+    target.on(Events.ShardReady, () => onState('connected'));
+    target.on(Events.Invalidated, () => {
+      onState('stopped', 'session invalidated');
+      logger.error({}, 'discord session invalidated; the bot is offline until restarted');
+    });
+    return target;
+  }
+  wire(client);
 
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };
 
   return {
-    client,
+    get client() {
+      return client;
+    },
     handleInteraction,
     handlePollVote,
     idle,
-    async start() {
+    async start(signal) {
       if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
-      await client.login(config.DISCORD_TOKEN);
+      const attempt = client;
+      // discord.js cannot log in again with a client whose login failed: the next attempt gets a new one.
+      const replace = () => {
+        if (!options.client && client === attempt) client = wire(newClient());
+      };
+      const abandon = () => {
+        replace();
+        void attempt.destroy().catch(() => {});
+      };
+      signal?.addEventListener('abort', abandon, { once: true });
+      try {
+        await attempt.login(config.DISCORD_TOKEN);
+      } catch (error) {
+        replace();
+        throw error;
+      } finally {
+        signal?.removeEventListener('abort', abandon);
+      }
     },
     async stop() {
       let timer: NodeJS.Timeout | undefined;

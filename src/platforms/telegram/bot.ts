@@ -12,6 +12,7 @@ import { createHandlers } from './handlers.ts';
 import { startPolling, type Poller } from './polling.ts';
 import { createPollRegistry, type PollRegistry } from './polls.ts';
 import { registerTelegramCommands } from './register.ts';
+import type { ConnectionState } from '../../app/supervise.ts';
 import { createWebhookServer } from './webhook.ts';
 
 /** Loopback only: a reverse proxy in front terminates TLS and forwards the webhook path (docs/telegram.md). */
@@ -45,6 +46,8 @@ export interface TelegramBotExtras {
   callbackAnswerAfterMs?: number;
   /** deleteWebhook on stop (default true; false behind a load balancer with several instances). */
   deleteWebhookOnStop?: boolean;
+  /** The connection as the health report shows it (polling: each getUpdates; 401/409 stop it). */
+  onState?(state: ConnectionState, detail?: string): void;
 }
 
 export interface TelegramBotOptions {
@@ -61,8 +64,11 @@ export interface TelegramBot {
   readonly polls: PollRegistry;
   /** Handles one update and waits until everything it started is done. */
   handleUpdate(update: Update): Promise<void>;
-  /** Polling: deletes any webhook, then polls. Webhook: listens, then setWebhook. */
-  start(): Promise<void>;
+  /**
+   * Polling: deletes any webhook, then polls. Webhook: listens, then setWebhook. The signal
+   * abandons the Bot API calls of the start (shutdown, or the attempt's deadline).
+   */
+  start(signal?: AbortSignal): Promise<void>;
   /** Stops taking updates and waits (up to the deadline) for those in flight. */
   stop(reason?: string): Promise<void>;
   /** Publishes the command menu (setMyCommands). */
@@ -129,16 +135,19 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   let server: Server | null = null;
   let running = false;
 
-  async function ensureBotInfo(): Promise<UserFromGetMe> {
-    bot.botInfo ??= await bot.telegram.getMe();
+  // telegraf types its signal with the abort-controller polyfill; node-fetch takes Node's own.
+  async function ensureBotInfo(signal?: AbortSignal): Promise<UserFromGetMe> {
+    bot.botInfo ??= await bot.telegram.callApi('getMe', {}, { signal: signal as never });
     return bot.botInfo;
   }
 
-  async function beginPolling(): Promise<void> {
+  async function beginPolling(signal?: AbortSignal): Promise<void> {
     poller = await startPolling({
       telegram: bot.telegram,
       allowedUpdates: ALLOWED_UPDATES,
       logger,
+      signal,
+      onState: extras.onState,
       handle: (update) =>
         bot
           .handleUpdate(update)
@@ -146,7 +155,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     });
   }
 
-  async function startWebhook(url: URL, port: number): Promise<void> {
+  async function startWebhook(url: URL, port: number, signal?: AbortSignal): Promise<void> {
     const secret = config.TELEGRAM_WEBHOOK_SECRET!;
     server = createWebhookServer({
       path: url.pathname || '/',
@@ -171,11 +180,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       });
     });
     try {
-      await bot.telegram.setWebhook(url.href, {
-        secret_token: secret,
-        allowed_updates: [...ALLOWED_UPDATES],
-        drop_pending_updates: false,
-      });
+      await bot.telegram.callApi(
+        'setWebhook',
+        { url: url.href, secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false },
+        { signal: signal as never },
+      );
     } catch (error) {
       listening.close();
       server = null;
@@ -191,11 +200,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       await bot.handleUpdate(update);
       await settle();
     },
-    async start() {
+    async start(signal) {
       if (running) return;
-      const me = await ensureBotInfo();
-      if (mode === 'webhook') await startWebhook(new URL(webhookUrl!), webhookPort!);
-      else await beginPolling();
+      const me = await ensureBotInfo(signal);
+      if (mode === 'webhook') await startWebhook(new URL(webhookUrl!), webhookPort!, signal);
+      else await beginPolling(signal);
       running = true;
       logger.info({ mode, bot: me.username }, 'telegram bot started');
     },
