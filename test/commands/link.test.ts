@@ -93,7 +93,7 @@ describe('/link', () => {
   it('a malformed code is refused by the schema with an example', async () => {
     const t = makeApp();
     expect(errorLine(await t.run('/link abc', ALICE.telegram))).toBe(
-      'Option code must be a code like K7QM-2XPA (e.g. code=K7QM-2XPA). Usage: /link',
+      'Option code must be a code like K7QM-2XPA (e.g. code=K7QM-2XPA). Usage: /link K7QM-2XPA',
     );
   });
 
