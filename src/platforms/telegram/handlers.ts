@@ -265,6 +265,9 @@ export function createHandlers(env: HandlerEnv) {
       poll.adopt.command,
       poll.adopt.options,
     );
+    // A group's poll is for discussion: Adopt records a layer only on the owner's own position.
+    // Anyone else's vote is just a vote (Telegram counts it); nothing is sent to them or the group.
+    if (result.error?.identifier === 'position-not-found') return;
     const reply: Reply = {
       ...result,
       visibility: 'caller',
@@ -275,12 +278,8 @@ export function createHandlers(env: HandlerEnv) {
     } catch (error) {
       if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403)
         throw error;
-      await sendHtmlLine(
-        ctx.telegram,
-        poll.chatId,
-        `${escapeHtml(displayName(voter))}, I could not tell you what your Adopt vote did: open ${startLink(ctx.botInfo.username)}, press Start, then press Adopt under the poll.`,
-        sendOptions,
-      );
+      // Never a note in the group per vote: the outcome stays in the owner's /position show.
+      logger.info({ pollId: vote.poll_id }, 'adopt vote recorded; the voter has no private chat to be told in');
     }
   }
 

@@ -240,28 +240,24 @@ describe('hedge discussion', () => {
     );
     expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
 
-    // Someone else's vote runs as them: it cannot touch Dora's position, and says why.
-    const [other] = messagesIn(await vote(606, [0]));
-    expect(other!.chatId).toBe('606');
-    expect(other!.html).toBe(
-      `<b>✗ Not done</b>\nYour Adopt vote in Condor traders:\nNo position ${id} in your positions; see /position list.`,
-    );
+    // Someone else's vote is discussion only: it cannot touch Dora's position, and nobody is messaged.
+    expect(messagesIn(await vote(606, [0]))).toEqual([]);
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
   });
 
-  it('tells a voter who never started the bot, in the group', async () => {
-    await share(505);
+  it('never posts a per-vote note in the group, even when the voter cannot be told in private', async () => {
+    const { id } = await share(505);
     h.fake.intercept('sendMessage', (call) =>
-      String(call.body.chat_id) === '707' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
+      String(call.body.chat_id) === '505' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
     );
     const calls = await h.deliver({
       update_id: 80_001,
-      poll_answer: { poll_id: 'poll-1', user: { id: 707, is_bot: false, first_name: 'Finn' }, option_ids: [0] },
+      poll_answer: { poll_id: 'poll-1', user: { id: 505, is_bot: false, first_name: 'Dora' }, option_ids: [0] },
     });
-    const sent = messagesIn(calls);
-    expect(sent.at(-1)!.chatId).toBe(String(GROUP));
-    expect(sent.at(-1)!.html).toMatch(
-      /^Finn, I could not tell you what your Adopt vote did: open <a href="https:\/\/t\.me\/TestNameBot\?start=hi">/,
-    );
+    expect(messagesIn(calls).filter((m) => m.chatId === String(GROUP))).toEqual([]);
+    // The owner's vote still recorded the layer.
+    const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
   });
 
   it('falls back to a plain message saying what was missing when polls are not allowed', async () => {
