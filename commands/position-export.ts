@@ -78,7 +78,8 @@ export default defineCommand({
           filename: 'condor-positions.csv',
           contentType: 'text/csv',
           data: Buffer.from(csv, 'utf8'),
-          description: 'positions',
+          // The caption under the file: what it holds and how to open it.
+          description: `Positions, open and closed, as of ${context.calendar.newYorkDate(context.clock.now())}; opens in any spreadsheet`,
         },
       ],
       data: { count: positions.length },

@@ -70,7 +70,11 @@ interface Span {
   style?: Style;
 }
 type Line = Span[];
-type Block = { kind: 'line'; line: Line } | { kind: 'pre'; lines: string[] };
+/**
+ * A line, or a monospace table whose first `header` lines are repeated when it is split. A
+ * `small` line (the footer) never makes a message on its own: it goes with what it is under.
+ */
+type Block = { kind: 'line'; line: Line; small?: boolean } | { kind: 'pre'; lines: string[]; header?: number };
 
 const MARKERS = { good: '✓ ', warn: '! ', bad: '✗ ', neutral: '' } as const;
 const PRE_OPEN = '<pre>';
@@ -144,38 +148,53 @@ function splitLine(line: Line, limit: number): Line[] {
 
 /**
  * Packs blocks into messages of at most `limit` UTF-16 units. Lines never split unless one alone
- * is over the limit; a <pre> block that must be split is closed and reopened.
+ * is over the limit; a <pre> block that must be split is closed and reopened with its header
+ * again; small print is never left in a message of its own.
  */
 function pack(blocks: Block[], limit: number): string[] {
   const parts: string[] = [];
+  /** Whether each part holds more than small print. */
+  const bodies: boolean[] = [];
   let current = '';
+  let body = false;
   const flush = () => {
     const text = current.replace(/^\n+|\n+$/g, '');
-    if (text.trim()) parts.push(text);
+    if (text.trim()) {
+      parts.push(text);
+      bodies.push(body);
+    }
     current = '';
+    body = false;
   };
   const sep = () => (current ? '\n' : '');
-  const addHtml = (html: string) => {
+  const addHtml = (html: string, small = false) => {
     if (current && current.length + 1 + html.length > limit) flush();
     current += sep() + html;
+    if (!small && html.trim()) body = true;
   };
   const preRoom = limit - PRE_OPEN.length - PRE_CLOSE.length;
 
   for (const block of blocks) {
     if (block.kind === 'line') {
-      for (const piece of splitLine(block.line, limit)) addHtml(renderLine(piece));
+      for (const piece of splitLine(block.line, limit)) addHtml(renderLine(piece), block.small);
       continue;
     }
     const escaped = block.lines
       .flatMap((line) => line.split('\n'))
       .flatMap((line) => chunkPlain(line, preRoom).map(escapeHtml));
     const whole = PRE_OPEN + escaped.join('\n') + PRE_CLOSE;
+    body = true;
     if (current.length + sep().length + whole.length <= limit) {
       current += sep() + whole;
       continue;
     }
+    // The header goes again at the top of each continuation, when it leaves room for a row.
+    const header = escaped.slice(0, block.header ?? 0);
+    const headerText = header.join('\n');
+    const repeat = header.length > 0 && headerText.length * 2 + PRE_OPEN.length + PRE_CLOSE.length < limit;
+    const reopen = (line: string) => PRE_OPEN + (repeat ? `${headerText}\n` : '') + line;
     let open = false;
-    for (const line of escaped) {
+    for (const [index, line] of escaped.entries()) {
       if (!open) {
         if (current && current.length + 1 + PRE_OPEN.length + line.length + PRE_CLOSE.length > limit) flush();
         current += sep() + PRE_OPEN + line;
@@ -183,7 +202,9 @@ function pack(blocks: Block[], limit: number): string[] {
       } else if (current.length + 1 + line.length + PRE_CLOSE.length > limit) {
         current += PRE_CLOSE;
         flush();
-        current = PRE_OPEN + line;
+        current = index < header.length ? PRE_OPEN + line : reopen(line);
+        body = true;
+        if (current.length + PRE_CLOSE.length > limit) current = PRE_OPEN + line;
       } else {
         current += '\n' + line;
       }
@@ -191,7 +212,30 @@ function pack(blocks: Block[], limit: number): string[] {
     current += PRE_CLOSE;
   }
   flush();
-  return parts;
+  return keepSmallPrintWithBody(parts, bodies, limit);
+}
+
+/** A last message of small print only takes the previous message's last line with it. */
+function keepSmallPrintWithBody(parts: string[], bodies: boolean[], limit: number): string[] {
+  const last = parts.length - 1;
+  if (last < 1 || bodies[last]) return parts;
+  const previous = parts[last - 1]!;
+  // Merged whole when it fits; otherwise the previous message's last line moves down.
+  if (previous.length + 1 + parts[last]!.length <= limit)
+    return [...parts.slice(0, last - 1), `${previous}\n${parts[last]}`];
+  const cut = previous.lastIndexOf('\n');
+  const moved = previous.slice(cut + 1);
+  if (cut <= 0 || moved.includes('<pre>')) return parts;
+  if (!moved.endsWith(PRE_CLOSE)) {
+    return [...parts.slice(0, last - 1), previous.slice(0, cut), `${moved}\n${parts[last]}`];
+  }
+  // A table's last row moves down in its own <pre>, under the table's header (label line and rule).
+  const table = previous.slice(previous.lastIndexOf(PRE_OPEN) + PRE_OPEN.length, cut).split('\n');
+  if (table.length < 3) return parts;
+  const row = moved.slice(0, -PRE_CLOSE.length);
+  const carried = `${PRE_OPEN}${table.slice(0, 2).join('\n')}\n${row}${PRE_CLOSE}\n${parts[last]}`;
+  if (carried.length > limit) return parts;
+  return [...parts.slice(0, last - 1), `${previous.slice(0, cut)}${PRE_CLOSE}`, carried];
 }
 
 /** Splits ready-made lines of plain text into messages (for callers without a Reply). */
@@ -215,11 +259,12 @@ function replyBlocks(reply: Reply): Block[] {
   }
   if (reply.table && reply.table.rows.length) {
     gap();
-    blocks.push({ kind: 'pre', lines: tableLines(reply.table) });
+    // tableLines: the column labels, then a rule under them.
+    blocks.push({ kind: 'pre', lines: tableLines(reply.table), header: 2 });
   }
   if (reply.footer?.length) {
     gap();
-    for (const text of reply.footer) line({ text, style: 'i' });
+    for (const text of reply.footer) blocks.push({ kind: 'line', line: [{ text, style: 'i' }], small: true });
   }
   return blocks;
 }

@@ -50,6 +50,12 @@ export function prepareLinkStatements(db: Database) {
         'SELECT count(*) FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ?',
       )
       .pluck(),
+    // The lock lifts when the LINK_MAX_FAILURES-th newest failure is a window old.
+    lockingFailure: db
+      .prepare(
+        'SELECT at_ms FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?',
+      )
+      .pluck(),
     charge: db.prepare('INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES (?, ?, ?)'),
     refund: db.prepare('DELETE FROM link_failures_by_identity WHERE id = ?'),
     pruneFailures: db.prepare('DELETE FROM link_failures_by_identity WHERE at_ms <= ?'),
@@ -86,7 +92,17 @@ export function createLinking(db: Database) {
     return new UserError(identifier, `${message}${tries}.`);
   };
 
-  const locked = () => new UserError('link-locked', `Too many wrong codes: ${ASK_AGAIN}.`);
+  /** Says how long the lockout lasts and that every code is refused until then. */
+  const locked = (who: LinkRedeemer, nowMs: number) => {
+    const since = nowMs - LINK_FAILURE_WINDOW_MS;
+    const locking = s.lockingFailure.get(who.platform, who.platformUserId, since, LINK_MAX_FAILURES - 1) as
+      number | undefined;
+    const minutes = Math.max(1, Math.ceil(((locking ?? nowMs) + LINK_FAILURE_WINDOW_MS - nowMs) / 60_000));
+    return new UserError(
+      'link-locked',
+      `Too many wrong codes: linking is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}, and every code typed until then is refused (even a right one). Then ${ASK_AGAIN}.`,
+    );
+  };
 
   const samePlatform = (platform: Platform) =>
     new UserError(
@@ -128,7 +144,7 @@ export function createLinking(db: Database) {
     },
 
     async redeemLinkCode(who: LinkRedeemer, input: string, nowMs: number): Promise<LinkResult> {
-      if (failuresOf(who, nowMs) >= LINK_MAX_FAILURES) throw locked();
+      if (failuresOf(who, nowMs) >= LINK_MAX_FAILURES) throw locked(who, nowMs);
       // The charge and the refusals below are written on their own: no transaction to roll them back.
       const attempt = chargeAttempt(who, nowMs);
       const code = normalizeLinkCode(input);

@@ -197,7 +197,14 @@ describe('link codes', () => {
     expect(messages[3]).toMatch(/1 try left/);
     const locked = await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 10));
     expect(locked.identifier).toBe('link-locked');
-    expect(locked.message).toBe('Too many wrong codes: ask for a new code with /link on the other platform.');
+    // The first wrong code was at T0: the lock lifts at T0 + 10 min, 10 minutes from now (rounded up).
+    expect(locked.message).toBe(
+      'Too many wrong codes: linking is locked for 10 more minutes, and every code typed until then is refused (even a right one). Then ask for a new code with /link on the other platform.',
+    );
+    const later = await refusalAsync(
+      store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + LINK_FAILURE_WINDOW_MS - 61_000),
+    );
+    expect(later.message).toMatch(/^Too many wrong codes: linking is locked for 2 more minutes,/);
     expect(store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
     // Refused before any hashing, so the same answer for a right and a wrong code: nothing learnt.
     expect(countRows(store, 'link_failures_by_identity')).toBe(5);

@@ -127,6 +127,8 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   });
   bot.start((ctx) => handlers.onStart(ctx));
   bot.command([...deps.registry.roots.keys()], (ctx) => handlers.onCommand(ctx));
+  // Anything else typed (plain text, an unknown /command): a pointer to /help in private chats.
+  bot.on('text', (ctx) => handlers.onOtherMessage(ctx));
   bot.on('callback_query', (ctx) => handlers.onButton(ctx));
   bot.on('poll_answer', (ctx) => handlers.onPollAnswer(ctx as Context));
   bot.catch((error, ctx) => handlers.onError(error, ctx));

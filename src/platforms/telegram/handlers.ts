@@ -4,12 +4,11 @@
 import type { Context, Telegram } from 'telegraf';
 import type { Chat as TelegramChat, Message, PollAnswer, User } from 'telegraf/types';
 import { decodeButton } from '../../app/buttons.ts';
-import type { AnyCommand } from '../../app/command.ts';
 import { runFor, runLine, type AppDeps } from '../../app/context.ts';
 import { errorReference } from '../../app/errors.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Reply } from '../../app/reply.ts';
-import { parseCommandLine } from '../../app/words.ts';
+import { parseCommandLine, type ParsedLine } from '../../app/words.ts';
 import { escapeHtml } from '../../render/telegram.ts';
 import { deliverReply, sendHtmlLine } from './deliver.ts';
 import { postDiscussion } from './discussion.ts';
@@ -44,14 +43,27 @@ export const startLink = (botName: string) => {
   return `<a href="${escapeHtml(url)}">t.me/${escapeHtml(botName)}?start=hi</a>`;
 };
 
-/** The command a line names, if any (the real parse, with its errors, happens in runLine). */
-function commandOf(deps: AppDeps, text: string, botName: string): AnyCommand | null {
+/** The command a line names and its raw options, if it parses (the real parse, with its errors, happens in runLine). */
+function parseLine(deps: AppDeps, text: string, botName: string): ParsedLine | null {
   try {
-    return parseCommandLine(deps.registry, text, botName).command;
+    return parseCommandLine(deps.registry, text, botName);
   } catch {
     return null;
   }
 }
+
+/**
+ * A line that acts on the group itself (subscribing it to the channel summary): answered in the
+ * group, whatever the outcome, and never needs a private chat.
+ */
+function actsOnChat(line: ParsedLine | null, chat: TelegramChat): boolean {
+  if (!line || !isGroupChat(chat) || line.command.name !== 'subscribe') return false;
+  return (line.raw.kind ?? 'channel').trim().toLowerCase() === 'channel';
+}
+
+/** A personal summary subscription that was just made (or renewed). */
+const personalSubscription = (reply: Reply) =>
+  !reply.error && (reply.data as { subscription?: { kind?: string } } | undefined)?.subscription?.kind === 'personal';
 
 export function createHandlers(env: HandlerEnv) {
   const { deps, logger } = env;
@@ -122,11 +134,15 @@ export function createHandlers(env: HandlerEnv) {
     const from = message.from;
     if (!from) return;
     const botName = ctx.botInfo.username;
-    const command = commandOf(deps, message.text, botName);
+    const line = parseLine(deps, message.text, botName);
+    const command = line?.command;
     const replyTo = message.message_id;
+    const onChat = actsOnChat(line, message.chat);
+    // An anonymous admin posts as the group itself: only the group's admins can, so it may manage it.
+    const anonymousAdmin = message.sender_chat?.id === message.chat.id;
     if (isAnonymousSender(from, message.sender_chat)) {
       // One stand-in account for every anonymous admin: never let it hold personal data.
-      if (command?.visibility !== 'channel') {
+      if (command?.visibility !== 'channel' && !(onChat && anonymousAdmin)) {
         await sendHtmlLine(
           ctx.telegram,
           message.chat.id,
@@ -138,21 +154,39 @@ export function createHandlers(env: HandlerEnv) {
     } else if (from.is_bot) {
       return;
     }
-    if (command?.defer) void ctx.telegram.sendChatAction(message.chat.id, 'typing').catch(() => {});
+    // "typing…" where the answer will go: the group, or the private chat for a personal answer.
+    const answersInPrivate = isGroupChat(message.chat) && command?.visibility === 'caller' && !onChat;
+    if (command?.defer)
+      void ctx.telegram.sendChatAction(answersInPrivate ? from.id : message.chat.id, 'typing').catch(() => {});
     // Only /subscribe in a group depends on admin rights: ask Telegram only then.
     const canManage =
       command?.name === 'subscribe' && isGroupChat(message.chat)
-        ? await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger)
+        ? anonymousAdmin || (await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger))
         : false;
     const identity = identityOf(from, message.chat, canManage);
     const { reply } = await runLine(deps, identity, message.text, { botName });
-    const where = await answer(ctx.telegram, reply, { chat: message.chat, user: from, replyTo });
+    const where = await answer(ctx.telegram, onChat ? { ...reply, visibility: 'channel' } : reply, {
+      chat: message.chat,
+      user: from,
+      replyTo,
+    });
     const name = escapeHtml(displayName(from));
     if (where === 'private') {
       await sendHtmlLine(ctx.telegram, message.chat.id, `${name}: answered you in private.`, {
         ...sendOptions,
         replyTo,
       });
+    } else if (where === 'start-needed' && personalSubscription(reply)) {
+      // The summary could never reach a private chat the user has not started: do not keep it.
+      const stopped = await runLine(deps, identity, '/subscribe personal off=true', { botName });
+      if (stopped.reply.error)
+        logger.warn({ identifier: stopped.reply.error.identifier }, 'could not drop the unreachable subscription');
+      await sendHtmlLine(
+        ctx.telegram,
+        message.chat.id,
+        `${name}, your personal summary is not set up: I cannot message you in private yet. Open ${startLink(botName)}, press Start, then send /subscribe personal again.`,
+        { ...sendOptions, replyTo },
+      );
     } else if (where === 'start-needed') {
       await sendHtmlLine(
         ctx.telegram,
@@ -161,6 +195,17 @@ export function createHandlers(env: HandlerEnv) {
         { ...sendOptions, replyTo },
       );
     }
+  }
+
+  /** Plain text, or a command the bot does not have, in a private chat: one line pointing to /help. */
+  async function onOtherMessage(ctx: Context): Promise<void> {
+    const message = ctx.message;
+    if (!message || !('text' in message) || message.chat.type !== 'private' || message.from?.is_bot) return;
+    const unknown = /^\/([A-Za-z0-9_]+)/.exec(message.text)?.[1];
+    const html = unknown
+      ? `I have no /${escapeHtml(unknown.slice(0, 32))} command. /help lists what I can do.`
+      : 'I answer commands, e.g. /market or /condor eval 5615 5665 6335 6385 45. /help lists them all.';
+    await sendHtmlLine(ctx.telegram, message.chat.id, html, { ...sendOptions, replyTo: message.message_id });
   }
 
   async function onButton(ctx: Context): Promise<void> {
@@ -220,6 +265,9 @@ export function createHandlers(env: HandlerEnv) {
       poll.adopt.command,
       poll.adopt.options,
     );
+    // A group's poll is for discussion: Adopt records a layer only on the owner's own position.
+    // Anyone else's vote is just a vote (Telegram counts it); nothing is sent to them or the group.
+    if (result.error?.identifier === 'position-not-found') return;
     const reply: Reply = {
       ...result,
       visibility: 'caller',
@@ -230,12 +278,8 @@ export function createHandlers(env: HandlerEnv) {
     } catch (error) {
       if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403)
         throw error;
-      await sendHtmlLine(
-        ctx.telegram,
-        poll.chatId,
-        `${escapeHtml(displayName(voter))}, I could not tell you what your Adopt vote did: open ${startLink(ctx.botInfo.username)}, press Start, then press Adopt under the poll.`,
-        sendOptions,
-      );
+      // Never a note in the group per vote: the outcome stays in the owner's /position show.
+      logger.info({ pollId: vote.poll_id }, 'adopt vote recorded; the voter has no private chat to be told in');
     }
   }
 
@@ -251,5 +295,5 @@ export function createHandlers(env: HandlerEnv) {
     }
   }
 
-  return { onStart, onCommand, onButton, onPollAnswer, onError, answer };
+  return { onStart, onCommand, onOtherMessage, onButton, onPollAnswer, onError, answer };
 }

@@ -187,7 +187,14 @@ describe('/position', () => {
     // discord.js sends non-image files as octet-stream; Discord goes by the file name.
     expect(request.files).toEqual([expect.objectContaining({ filename: 'condor-positions.csv' })]);
     expect(request.files[0]!.text).toContain(positionId);
-    expect(answer.final.attachments).toEqual([{ id: '0', description: 'positions' }]);
+    expect(answer.final.attachments).toEqual([
+      {
+        id: '0',
+        description: expect.stringMatching(
+          /^Positions, open and closed, as of \d{4}-\d\d-\d\d; opens in any spreadsheet$/,
+        ),
+      },
+    ]);
   });
 
   it('export refuses an option it does not have', async () => {

@@ -70,11 +70,12 @@ describe('subscribing a group needs a chat administrator', () => {
   const channelSubscriptions = () =>
     h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
 
-  it('refuses a plain member, after asking Telegram', async () => {
+  it('refuses a plain member, after asking Telegram, in the group (a channel action needs no private chat)', async () => {
     const calls = await h.say(inGroup(404), '/subscribe@TestNameBot channel');
     expect(h.fake.callsTo('getChatMember').map((c) => [c.body.chat_id, c.body.user_id])).toEqual([[GROUP, 404]]);
-    const [answer] = messagesIn(calls);
-    expect(answer!.chatId).toBe('404');
+    const [answer, ...rest] = messagesIn(calls);
+    expect(rest).toEqual([]);
+    expect(answer!.chatId).toBe(String(GROUP));
     expect(answer!.html).toBe(
       '<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.',
     );
@@ -88,6 +89,82 @@ describe('subscribing a group needs a chat administrator', () => {
     expect(channelSubscriptions()).toEqual([
       expect.objectContaining({ chatId: String(GROUP), time: '09:30', platform: 'telegram' }),
     ]);
+  });
+
+  it('answers an admin in the group, even one who never pressed Start, and off says what stopped', async () => {
+    h.fake.members.set(`${GROUP}:606`, 'administrator');
+    // The admin's private chat does not exist: any message there would fail with 403.
+    h.fake.intercept('sendMessage', (call) =>
+      String(call.body.chat_id) === '606'
+        ? apiError(403, "Forbidden: bot can't initiate conversation with a user")
+        : undefined,
+    );
+    const calls = await h.say(inGroup(606, 'Erin'), '/subscribe');
+    const sent = messagesIn(calls);
+    expect(sent.map((m) => m.chatId)).toEqual([String(GROUP)]);
+    expect(sent[0]!.html).toMatch(
+      /^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:45 America\/New_York .*to this channel\. Stop with \/subscribe channel off=true\.$/,
+    );
+    expect(sent[0]!.html).not.toMatch(/private|Start/);
+    expect(channelSubscriptions()).toHaveLength(1);
+    const off = messagesIn(await h.say(inGroup(606, 'Erin'), '/subscribe channel off=true'));
+    expect(off.map((m) => [m.chatId, m.html])).toEqual([
+      [
+        String(GROUP),
+        '<b>Unsubscribed</b>\nStopped the daily channel summary at 09:45 America/New_York in this channel; nothing else changed.',
+      ],
+    ]);
+    expect(channelSubscriptions()).toEqual([]);
+  });
+
+  it('lets an anonymous admin (posting as the group) subscribe it, without asking Telegram', async () => {
+    const asTheGroup = {
+      update_id: 91_001,
+      message: {
+        message_id: 7,
+        date: 1,
+        text: '/subscribe channel 10:00',
+        entities: [{ type: 'bot_command' as const, offset: 0, length: 10 }],
+        chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
+        from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+        sender_chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
+      },
+    };
+    const sent = messagesIn(await h.deliver(asTheGroup));
+    expect(sent.map((m) => m.chatId)).toEqual([String(GROUP)]);
+    expect(sent[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 10:00/);
+    expect(channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:00' })]);
+    expect(h.fake.callsTo('getChatMember')).toEqual([]);
+    // A post on behalf of another chat (a linked channel) is not the group's admin.
+    const asAChannel = {
+      update_id: 91_002,
+      message: {
+        ...asTheGroup.message,
+        message_id: 8,
+        text: '/subscribe channel off=true',
+        entities: [{ type: 'bot_command' as const, offset: 0, length: 10 }],
+        from: { id: 136817688, is_bot: true, first_name: 'Channel', username: 'Channel_Bot' },
+        sender_chat: { id: -100777, type: 'channel' as const, title: 'Some channel' },
+      },
+    };
+    const refused = messagesIn(await h.deliver(asAChannel));
+    expect(refused[0]!.html).toMatch(/^Commands with personal data need your own account/);
+    expect(channelSubscriptions()).toHaveLength(1);
+  });
+
+  it('does not keep a personal subscription it could never deliver (the user never pressed Start)', async () => {
+    h.fake.intercept('sendMessage', (call) =>
+      String(call.body.chat_id) === '707'
+        ? apiError(403, "Forbidden: bot can't initiate conversation with a user")
+        : undefined,
+    );
+    const sent = messagesIn(await h.say(inGroup(707, 'Finn'), '/subscribe personal'));
+    // The confirmation to the private chat is refused (403); the group gets the reason, not the subscription.
+    expect(sent.map((m) => m.chatId)).toEqual(['707', String(GROUP)]);
+    expect(sent[1]!.html).toMatch(
+      /^Finn, your personal summary is not set up: I cannot message you in private yet\. Open <a href=/,
+    );
+    expect(h.app.store.subscriptions.active().filter((s) => s.kind === 'personal')).toEqual([]);
   });
 
   it('asks Telegram about rights only for /subscribe', async () => {
@@ -163,28 +240,24 @@ describe('hedge discussion', () => {
     );
     expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
 
-    // Someone else's vote runs as them: it cannot touch Dora's position, and says why.
-    const [other] = messagesIn(await vote(606, [0]));
-    expect(other!.chatId).toBe('606');
-    expect(other!.html).toBe(
-      `<b>✗ Not done</b>\nYour Adopt vote in Condor traders:\nNo position ${id} in your positions; see /position list.`,
-    );
+    // Someone else's vote is discussion only: it cannot touch Dora's position, and nobody is messaged.
+    expect(messagesIn(await vote(606, [0]))).toEqual([]);
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
   });
 
-  it('tells a voter who never started the bot, in the group', async () => {
-    await share(505);
+  it('never posts a per-vote note in the group, even when the voter cannot be told in private', async () => {
+    const { id } = await share(505);
     h.fake.intercept('sendMessage', (call) =>
-      String(call.body.chat_id) === '707' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
+      String(call.body.chat_id) === '505' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
     );
     const calls = await h.deliver({
       update_id: 80_001,
-      poll_answer: { poll_id: 'poll-1', user: { id: 707, is_bot: false, first_name: 'Finn' }, option_ids: [0] },
+      poll_answer: { poll_id: 'poll-1', user: { id: 505, is_bot: false, first_name: 'Dora' }, option_ids: [0] },
     });
-    const sent = messagesIn(calls);
-    expect(sent.at(-1)!.chatId).toBe(String(GROUP));
-    expect(sent.at(-1)!.html).toMatch(
-      /^Finn, I could not tell you what your Adopt vote did: open <a href="https:\/\/t\.me\/TestNameBot\?start=hi">/,
-    );
+    expect(messagesIn(calls).filter((m) => m.chatId === String(GROUP))).toEqual([]);
+    // The owner's vote still recorded the layer.
+    const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
+    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
   });
 
   it('falls back to a plain message saying what was missing when polls are not allowed', async () => {
@@ -193,9 +266,8 @@ describe('hedge discussion', () => {
     const sent = messagesIn(calls);
     const fallback = sent.at(-1)!;
     expect(fallback.chatId).toBe(String(GROUP));
-    expect(fallback.html).toContain(
-      'I could not open a poll here (Bad Request: not enough rights to send polls to the chat).',
-    );
+    expect(fallback.html).toContain('I could not open a poll here: I am not allowed to send polls in this chat.');
+    expect(fallback.html).not.toContain('Bad Request');
     expect(fallback.body.reply_markup).toEqual({
       inline_keyboard: [
         [{ text: 'Adopt', callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d$`)) }],
@@ -241,6 +313,24 @@ describe('buttons', () => {
       text: 'This button no longer works: type the command instead.',
       show_alert: true,
     });
+  });
+});
+
+describe('anything else typed', () => {
+  it('plain text or an unknown command in a private chat gets one line pointing to /help; in a group, nothing', async () => {
+    const text = messagesIn(await h.say(privately(909), 'hello there'));
+    expect(text.map((m) => [m.chatId, m.html])).toEqual([
+      ['909', 'I answer commands, e.g. /market or /condor eval 5615 5665 6335 6385 45. /help lists them all.'],
+    ]);
+    const unknown = messagesIn(await h.say(privately(909), '/frobnicate now'));
+    expect(unknown.map((m) => m.html)).toEqual(['I have no /frobnicate command. /help lists what I can do.']);
+    expect(await h.say(inGroup(909), 'hello group')).toEqual([]);
+    expect(await h.say(inGroup(909), '/frobnicate')).toEqual([]);
+  });
+
+  it('shows "typing…" in the chat where the answer goes', async () => {
+    await h.say(inGroup(202), '/condor eval 5615 5665 6335 6385 45');
+    expect(h.fake.callsTo('sendChatAction').map((c) => String(c.body.chat_id))).toEqual(['202']);
   });
 });
 

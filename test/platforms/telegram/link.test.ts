@@ -145,11 +145,14 @@ describe('linking Discord and Telegram', () => {
     );
 
     const right = await discordCode();
-    const locked = '<b>✗ Not done</b>\nToo many wrong codes: ask for a new code with /link on the other platform.';
+    const locked =
+      '<b>✗ Not done</b>\nToo many wrong codes: linking is locked for 10 more minutes, and every code typed until then is refused (even a right one). Then ask for a new code with /link on the other platform.';
     expect(await onTelegram(303, `/link ${right}`, 'Guesser')).toBe(locked);
     // Refused before the code is even hashed: the answer is the same for a right and a wrong code.
     h.clock.advance(61_000); // past /link's per-minute limit, well inside the lockout window
-    expect(await onTelegram(303, '/link FFFF-FFFF', 'Guesser')).toBe(locked);
+    expect(await onTelegram(303, '/link FFFF-FFFF', 'Guesser')).toBe(
+      locked.replace('10 more minutes', '9 more minutes'),
+    );
     expect(count('SELECT count(*) FROM identities')).toBe(2);
 
     // After the window, a new code works for them.

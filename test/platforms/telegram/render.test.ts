@@ -106,6 +106,42 @@ describe('splitting long replies', () => {
     expect(rows).toHaveLength(120);
   });
 
+  it('repeats the table header in each message the table is split across, and never sends the footer alone', () => {
+    for (const limit of [300, 700, TELEGRAM_LIMITS.message]) {
+      const parts = replyHtmlParts(bigReply(), { limit });
+      const header = 'id    strikes                  note';
+      for (const part of parts.filter((p) => p.includes('<pre>'))) {
+        expect(visible(part.slice(part.indexOf('<pre>'))).split('\n')[0], `limit ${limit}`).toBe(header);
+      }
+      // The footer's message carries some of the reply too.
+      const last = visible(parts.at(-1)!).split('\n').filter(Boolean);
+      expect(last.at(-1)).toBe('Educational tool, not investment advice.');
+      expect(last.length, `limit ${limit}`).toBeGreaterThan(1);
+      // Rows still appear once each.
+      const rows = parts.flatMap((part) => visible(part).split('\n')).filter((line) => /^p\d+ /.test(line));
+      expect(rows).toHaveLength(120);
+    }
+    // A table that ends exactly at a message's end: its last row moves down with the footer.
+    const exact = (rows: number): Reply => ({
+      title: 'T',
+      visibility: 'caller',
+      table: {
+        columns: [{ label: 'id' }],
+        rows: Array.from({ length: rows }, (_, i) => [`row${String(i).padStart(3, '0')}`]),
+      },
+      footer: ['Small print that is long enough to need its own message here.'],
+    });
+    for (let rows = 20; rows < 40; rows++) {
+      const parts = replyHtmlParts(exact(rows), { limit: 200 });
+      const last = visible(parts.at(-1)!).split('\n').filter(Boolean);
+      expect(last.length, `${rows} rows`).toBeGreaterThan(1);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(200);
+        expect(htmlProblems(part)).toEqual([]);
+      }
+    }
+  });
+
   it('cuts a single line longer than a message without breaking an entity or a surrogate pair', () => {
     const line = '&<>'.repeat(3000) + '😀'.repeat(3000);
     const parts = replyHtmlParts({ title: 't', visibility: 'caller', lines: [line] });
