@@ -294,8 +294,10 @@ export interface PayoffPoint {
   spot: number;
   /** P/L of the whole position at expiry, in dollars. */
   profitAtExpiry: number;
-  /** Model P/L of the position today, in dollars. */
+  /** P/L of the position today at this spot, in dollars (the mark the text shows). */
   profitToday?: number;
+  /** P/L on `laterDate` at this spot, in dollars (the T+N view). */
+  profitLater?: number;
 }
 
 export interface PayoffChartInput {
@@ -307,10 +309,16 @@ export interface PayoffChartInput {
   breakEvens: number[];
   /** Today's spot: a vertical line with a label. */
   spot: number;
-  /** Faint vertical lines, unlabelled (the title carries the strikes). */
+  /** The four strikes, long put to long call: faint vertical lines labelled at the bottom of the plot. */
   strikes?: number[];
   maxProfit?: number;
   maxLoss?: number;
+  /** Probability of profit at expiry, 0..1 (in the subtitle). */
+  probabilityOfProfit?: number;
+  /** One standard deviation of SPX at expiry, points: shaded ±1σ and ±2σ bands around spot. */
+  expectedMove?: number;
+  /** The date of the `profitLater` curve, YYYY-MM-DD. */
+  laterDate?: string;
   /** Small text at the bottom, e.g. the vol used by the model and a disclaimer. */
   footer?: string;
   /** Marks the image "DEMO DATA" (a badge and a watermark). */

@@ -11,7 +11,9 @@ export {
   assertValidCondor,
   payoffAtExpiry,
   payoffCurve,
+  roundStep,
   cushionOf,
+  legVols,
   condorMark,
   condorIntrinsic,
   breakEvensOf,
@@ -33,6 +35,8 @@ export type {
   LegValuation,
   PositionGreeks,
   PayoffPoint,
+  PayoffCurveInput,
+  ValuationInstant,
 } from './condor.ts';
 export {
   valuationClock,
