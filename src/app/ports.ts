@@ -224,6 +224,11 @@ export interface ChainVolLookup {
   asOfMs: number;
 }
 
+export interface DailyClose {
+  date: IsoDate;
+  close: number;
+}
+
 export interface MarketSnapshot {
   spot: Quote;
   vix: Quote;
@@ -231,6 +236,8 @@ export interface MarketSnapshot {
   vvix: Quote | null;
   /** Daily VIX closes before today, oldest first (for the percentile); empty when unknown. */
   vixHistory: number[];
+  /** SPX daily closes before today, oldest first (RSI and MACD); absent or empty when unknown. */
+  spxCloses?: DailyClose[];
   chain: ChainVolLookup | null;
   /** True when any number shown came from the synthetic demo market. */
   demo: boolean;
@@ -273,6 +280,8 @@ export interface CalendarPort {
   /** FOMC/CPI/PPI events in the next `tradingDays` trading days from `date`. */
   eventsWithin(date: IsoDate, tradingDays: number): MacroEvent[];
   dayAfterFomc(date: IsoDate): boolean;
+  /** FOMC/CPI/PPI events of the trading day before `date` (the daily summary says "day after ..."). */
+  eventsDayBefore(date: IsoDate): MacroEvent[];
 }
 
 // ---------------------------------------------------------------- the rest

@@ -96,5 +96,7 @@ export { vixProxy, volAtStrike, skewedVol } from './volatility.ts';
 export type { VolInputs, VolSource, LegVol } from './volatility.ts';
 export { spxMonthlyExpiry, vixExpiryForMonth, vixExpiryOnOrAfter, businessDayOnOrBefore } from './expiries.ts';
 export type { HolidayRule } from './expiries.ts';
+export { wilderRsi, ema, macd, marketIndicators } from './indicators.ts';
+export type { RsiReading, MacdReading, MarketIndicators } from './indicators.ts';
 export * as dates from './dates.ts';
 export type { IsoDate } from './dates.ts';
