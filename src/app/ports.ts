@@ -101,6 +101,10 @@ export interface PositionRepository {
 export interface UserSettings extends PositionSettings {
   /** Personal daily summary time HH:MM (New York), when subscribed. */
   summaryTime: string | null;
+  /** Account size in dollars for position sizing (/condor suggest), null when not set. */
+  accountSize: number | null;
+  /** Share of the account risked per trade (0.02 = 2%), null when not set. */
+  riskPerTrade: number | null;
 }
 
 export interface SettingsRepository {

@@ -98,5 +98,7 @@ export { spxMonthlyExpiry, vixExpiryForMonth, vixExpiryOnOrAfter, businessDayOnO
 export type { HolidayRule } from './expiries.ts';
 export { wilderRsi, ema, macd, marketIndicators } from './indicators.ts';
 export type { RsiReading, MacdReading, MarketIndicators } from './indicators.ts';
+export { sizeByRisk } from './sizing.ts';
+export type { Sizing, SizingInput } from './sizing.ts';
 export * as dates from './dates.ts';
 export type { IsoDate } from './dates.ts';
