@@ -355,6 +355,15 @@ export interface EquityChartInput {
   /** One line per policy (e.g. cp, delta, hold). */
   series: EquitySeries[];
   footer?: string;
+  /**
+   * What `equity` is: dollars (default), or cumulative return on risk, where 1 is one full max loss
+   * (comparable across decades whatever the index level).
+   */
+  unit?: 'dollars' | 'risk';
+  /** A drawdown panel under the curves (each series' fall from its running peak); default on. */
+  drawdown?: boolean;
+  /** Shaded date ranges, e.g. the walk-forward's out-of-sample test windows. */
+  periods?: { from: string; to: string; label?: string }[];
 }
 
 export interface ChartsPort {

@@ -6,7 +6,7 @@ import type { Chart, Plugin } from 'chart.js';
 import { axis, framePlugins, legendMarginPlugin } from './common.ts';
 import { backgroundPlugin, ctxOf, demoPlugin, footerPlugin, zeroLinePlugin } from './decor.ts';
 import { roundStep } from '../../engine/condor.ts';
-import { formatDollars, formatLevel, type XY } from './format.ts';
+import { formatDollars, formatLevel, roundRange, type XY } from './format.ts';
 import { staticChartOptions, type LineConfig } from './runtime.ts';
 import { colors, cssFont } from './theme.ts';
 import type { PayoffChartInput } from './types.ts';
@@ -135,12 +135,6 @@ export function cleanPayoffPoints(points: PayoffChartInput['points']): PayoffSer
     today: rows.filter((p) => finite(p.profitToday)).map((p) => ({ x: p.spot, y: p.profitToday as number })),
     later: rows.filter((p) => finite(p.profitLater)).map((p) => ({ x: p.spot, y: p.profitLater as number })),
   };
-}
-
-/** An axis range whose ends are multiples of a round step (1, 2, 2.5, 5 × 10^n) about span/ticks wide. */
-export function roundRange(low: number, high: number, ticks: number): { min: number; max: number; step: number } {
-  const step = roundStep((high - low) / ticks || Math.abs(high) || 1);
-  return { min: Math.floor(low / step + 1e-9) * step, max: Math.ceil(high / step - 1e-9) * step, step };
 }
 
 /** The x range: the data's, cut inward to round ends when that keeps nearly all of it. */

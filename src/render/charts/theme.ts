@@ -24,6 +24,8 @@ export const colors = {
   bandLegend: 'rgba(124, 58, 237, 0.25)',
   bandText: '#6d28d9',
   strikeText: '#6b7280',
+  period: 'rgba(59, 130, 246, 0.07)',
+  periodText: '#1e40af',
   breakEven: '#374151',
   spot: '#7c3aed',
   strike: '#c4c8cf',
