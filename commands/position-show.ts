@@ -68,12 +68,7 @@ export default defineCommand({
       settlementMs: position.settlementMs,
       settlement: position.settlement,
       demo: view.snapshot.demo,
-      markAt: positionMarkAt(
-        condor,
-        position.entry,
-        position.settlementMs,
-        valuationClockAt(context, position.expiry, position.settlement),
-      ),
+      markAt: positionMarkAt(condor, position.entry, valuationClockAt(context, position.expiry, position.settlement)),
     });
     const buttons: ReplyButton[] = [];
     if (evaluation.proposal.kind === 'close') {

@@ -2,9 +2,9 @@
 // a date half-way to expiry (the T+N view), the ±1σ/±2σ expected move, PoP and max profit/loss.
 import {
   dates,
-  evaluateCondor,
-  legVols,
-  measureInvariant,
+  calibratedMark,
+  entryCalibration,
+  modelMarkOf,
   payoffCurve,
   type Condor,
   type CondorEvaluation,
@@ -45,40 +45,30 @@ export function laterInstant(calendar: CalendarPort, today: IsoDate, expiry: Iso
 }
 
 /**
- * A stored position's mark under a market: the calibrated premium reserve x of the invariant, the
- * same number /position show's text reads as "P/L (calibrated mark)" (issue: the chart drew the raw
- * model mark, +$650 where the text said $0).
+ * A stored position's mark under a market: the model mark with the fill's calibration, the rule
+ * measureInvariant applies for the premium reserve x, which /position show's text reads as
+ * "P/L (calibrated mark)" (the chart once drew the raw model mark: +$650 where the text said $0).
  */
-export function positionMarkAt(
-  condor: Condor,
-  entry: EntrySnapshot,
-  settlementMs: number,
-  clockAt: (valuationMs: number) => ValuationClock,
-) {
-  return (market: MarketState): number => {
-    const clock = clockAt(market.valuationMs);
-    const model = evaluateCondor({ condor, market, settlementMs, clock, allowExpired: true });
-    const vols = legVols(condor.strikes, market.vol, model.forward);
-    return measureInvariant({
-      condor,
-      entry,
-      market,
-      settlementMs,
-      clock,
-      legVolsNow: {
-        longPut: vols.longPut.vol,
-        shortPut: vols.shortPut.vol,
-        shortCall: vols.shortCall.vol,
-        longCall: vols.longCall.vol,
-      },
-      modelMarkNow: model.mark,
-    }).premiumReserve;
-  };
+export function positionMarkAt(condor: Condor, entry: EntrySnapshot, clockAt: (valuationMs: number) => ValuationClock) {
+  const factor = entryCalibration(condor.strikes, entry).timeValueFactor;
+  return (market: MarketState): number =>
+    calibratedMark(
+      condor.strikes,
+      market.spot,
+      modelMarkOf(condor.strikes, market, clockAt(market.valuationMs)),
+      factor,
+    );
 }
 
 /** The trading-time clocks from any instant to this expiry's settlement (the calendar's). */
 export function valuationClockAt(context: CommandContext, expiry: IsoDate, settlement: 'AM' | 'PM') {
-  return (valuationMs: number): ValuationClock => context.calendar.clockAt(valuationMs, expiry, settlement);
+  // The chart asks for two instants a few hundred times each: each clock is worked out once.
+  const clocks = new Map<number, ValuationClock>();
+  return (valuationMs: number): ValuationClock => {
+    let clock = clocks.get(valuationMs);
+    if (!clock) clocks.set(valuationMs, (clock = context.calendar.clockAt(valuationMs, expiry, settlement)));
+    return clock;
+  };
 }
 
 /** What the image shows, in words: its alt text, the console's and the JSON reply's description. */

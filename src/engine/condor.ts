@@ -293,6 +293,17 @@ export function condorMark(
   return mark;
 }
 
+/**
+ * The model mark alone, as evaluateCondor values the legs (vols at the forward, both clocks) but
+ * without greeks or probabilities: for curves that need it at hundreds of spots.
+ */
+export function modelMarkOf(strikes: CondorStrikes, market: MarketState, clock: ValuationClock): number {
+  const { forward } = forwardAndDiscount(market.spot, clock.discountYears, market.rate, market.dividendYield);
+  const vols = legVols(strikes, market.vol, forward);
+  const volOf = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].vol])) as Record<LegRole, number>;
+  return condorMark(strikes, market.spot, clock, volOf, market.rate, market.dividendYield);
+}
+
 /** Each leg's vol under a vol model. */
 export function legVols(
   strikes: CondorStrikes,
@@ -528,10 +539,7 @@ export function payoffCurve({
   const step = roundStep((rawTo - rawFrom) / 8);
   const from = Math.max(0, Math.floor(rawFrom / step) * step);
   const to = Math.ceil(rawTo / step) * step;
-  const mark =
-    markAt ??
-    ((m: MarketState) =>
-      evaluateCondor({ condor, market: m, settlementMs, clock: clockAt(m.valuationMs), allowExpired: true }).mark);
+  const mark = markAt ?? ((m: MarketState) => modelMarkOf(strikes, m, clockAt(m.valuationMs)));
   // Even steps, plus the kinks (strikes, break-evens) and spot, so the lines bend exactly there.
   const spots = new Set<number>();
   for (let i = 0; i <= steps; i++) spots.add(from + ((to - from) * i) / steps);

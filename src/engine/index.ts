@@ -14,6 +14,7 @@ export {
   roundStep,
   cushionOf,
   legVols,
+  modelMarkOf,
   condorMark,
   condorIntrinsic,
   breakEvensOf,

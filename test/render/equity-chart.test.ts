@@ -84,7 +84,7 @@ describe('the equity chart image', () => {
     // The shading's pale blue: blue above red and green, light.
     let shaded = 0;
     for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      const [r, b] = [data[i]!, data[i + 2]!];
       if (b > 240 && r < 245 && r > 225 && b - r > 8) shaded++;
     }
     expect(shaded).toBeGreaterThan(20_000); // two periods of ~130 px over a ~400 px tall plot
