@@ -100,6 +100,8 @@ export type { HolidayRule } from './expiries.ts';
 export { wilderRsi, ema, macd, marketIndicators } from './indicators.ts';
 export type { RsiReading, MacdReading, MarketIndicators } from './indicators.ts';
 export { sizeByRisk } from './sizing.ts';
+export { chainParity } from './parity.ts';
+export type { ParityInput, ParityQuote, ParityReading, ParityDeviation } from './parity.ts';
 export type { Sizing, SizingInput } from './sizing.ts';
 export * as dates from './dates.ts';
 export type { IsoDate } from './dates.ts';
