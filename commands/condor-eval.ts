@@ -97,7 +97,14 @@ export default defineCommand({
     const condor: Condor = { underlying, strikes, expiry, quantity, credit };
     const evaluation = evaluateCondor({ condor, market: state, settlementMs, clock });
     const baselineK = credit * cushionOf(strikes, credit, spot);
-    const chart = await payoffAttachment(context, condor, evaluation, state, view.snapshot.demo);
+    const chart = await payoffAttachment(context, {
+      condor,
+      evaluation,
+      state,
+      settlementMs,
+      settlement,
+      demo: view.snapshot.demo,
+    });
     return {
       title: `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} (${evaluation.dte} DTE)`,
       visibility: 'caller',

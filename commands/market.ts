@@ -1,9 +1,12 @@
-// /market: SPX, VIX, percentile, regime, term structure, threshold, next events, data age.
+// /market: SPX, VIX, percentile, regime, term structure, threshold (and the day after a release),
+// SPX RSI and MACD from the daily closes, next events, data age.
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView } from '../src/app/market-view.ts';
 import { percent, points, signedPercent } from '../src/app/format.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
+import { dayAfterText, indicatorsText } from '../src/app/market-context.ts';
+import { marketIndicators } from '../src/engine/index.ts';
 
 export default defineCommand({
   name: 'market',
@@ -22,7 +25,7 @@ export default defineCommand({
       title: `Market · ${today}`,
       visibility: 'channel',
       tone: regime.regime === 'extreme' || regime.spike ? 'warn' : 'neutral',
-      lines: [`${regime.summary}.`],
+      lines: [`${regime.summary}.`, `SPX ${indicatorsText(snapshot)}.`],
       fields: [
         {
           label: 'SPX',
@@ -50,7 +53,13 @@ export default defineCommand({
             : 'unknown (no VIX3M)',
           inline: true,
         },
-        { label: 'Threshold T', value: percent(regime.threshold), inline: true },
+        {
+          label: 'Threshold T',
+          value: [percent(regime.threshold), dayAfterText(context.calendar.eventsDayBefore(today))]
+            .filter(Boolean)
+            .join(' · '),
+          inline: true,
+        },
         ...(snapshot.vvix ? [{ label: 'VVIX', value: points(snapshot.vvix.value), inline: true }] : []),
         {
           label: 'Next 3 trading days',
@@ -64,6 +73,7 @@ export default defineCommand({
         snapshot: { ...snapshot, chain: snapshot.chain ? { asOfMs: snapshot.chain.asOfMs } : null },
         regime,
         events,
+        indicators: marketIndicators(snapshot.spxCloses ?? []),
       },
     };
   },

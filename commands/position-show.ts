@@ -7,11 +7,11 @@ import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
 import { condorLabel, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import { condorOf, evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
+import { condorOf, evaluateForCaller, marketFor, recordedLayer, type StoredEntry } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
 import { layersToBuy } from '../src/engine/index.ts';
 import { condorFields, volSourceField } from './support/describe.ts';
-import { payoffAttachment } from './support/payoff.ts';
+import { payoffAttachment, positionMarkAt, valuationClockAt } from './support/payoff.ts';
 import { positionIdOption, whatIfSpot, whatIfVix } from './support/options.ts';
 import { proposalLines } from './support/proposal.ts';
 
@@ -60,10 +60,19 @@ export default defineCommand({
     const evaluation = evaluateForCaller(context, position, view);
     const inv = evaluation.invariant;
     const condor = condorOf(position);
-    const state = { ...view.state, vol: view.volFor(position.expiry) };
-    const chart = await payoffAttachment(context, condor, evaluation.condor, state, view.snapshot.demo);
     // A what-if view records nothing: its numbers are imagined, so it carries no close or adopt
     // button. A real proposal's Close button asks to confirm the debit first (position close review).
+    // The condor's own market (XSP, SPY follow SPX), valued as the text values it: the calibrated mark.
+    const state = marketFor(position.underlying, view, position.expiry, position.entry as StoredEntry);
+    const chart = await payoffAttachment(context, {
+      condor,
+      evaluation: evaluation.condor,
+      state,
+      settlementMs: position.settlementMs,
+      settlement: position.settlement,
+      demo: view.snapshot.demo,
+      markAt: positionMarkAt(condor, position.entry, valuationClockAt(context, position.expiry, position.settlement)),
+    });
     const buttons: ReplyButton[] = [];
     if (!view.overridden && evaluation.proposal.kind === 'close') {
       buttons.push({

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
-import { percent } from '../src/app/format.ts';
+import { dollars, percent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import type { UserSettings } from '../src/app/ports.ts';
 import { DEFAULT_SETTINGS } from '../src/engine/index.ts';
@@ -26,6 +26,38 @@ export function parseThresholds(text: string): [number, number] {
       'Option thresholds must rise and stay between 0 and 100%; e.g. thresholds=15-20.',
     );
   return [low, high];
+}
+
+/** "50000", "50,000", "$50k" → dollars; "off" → null. */
+export function parseAccount(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (t === 'off' || t === 'none') return null;
+  const match = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k|m)?$/.exec(t);
+  const value = match
+    ? Number(`${match[1]!.replaceAll(',', '')}${match[2] ?? ''}`) *
+      (match[3] === 'k' ? 1e3 : match[3] === 'm' ? 1e6 : 1)
+    : NaN;
+  if (!(value > 0 && value <= 1e10))
+    throw new UserError(
+      'invalid-option',
+      'Option account must be an account size in dollars, or off; e.g. account=50000.',
+    );
+  return value;
+}
+
+/** "2%", "2" (a number of 1 or more is percent) or "0.02" → 0.02; "off" → null. */
+export function parseRisk(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (t === 'off' || t === 'none') return null;
+  const match = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(t);
+  const number = match ? Number(match[1]) : NaN;
+  const value = match && (match[2] || number >= 1) ? number / 100 : number;
+  if (!(value > 0 && value <= 1))
+    throw new UserError(
+      'invalid-option',
+      'Option risk must be a share of the account above 0 and up to 100%, or off; e.g. risk=2%.',
+    );
+  return value;
 }
 
 export default defineCommand({
@@ -80,11 +112,29 @@ export default defineCommand({
           max: 365,
         }),
       ),
+      account: optional(
+        option.string({
+          description: 'Account size in dollars for position sizing (or off)',
+          example: '50000',
+          maxLength: 16,
+        }),
+      ),
+      risk: optional(
+        option.string({
+          description: 'Share of the account risked per trade: 2%, 0.02, or off',
+          example: '2%',
+          maxLength: 8,
+        }),
+      ),
       reset: optional(option.boolean({ description: 'Back to the defaults', example: true })),
     })
     .strict(),
   visibility: 'caller',
-  examples: ['/settings', '/settings profit_target=50% stop_loss=2 thresholds=15-20 policy=cp'],
+  examples: [
+    '/settings',
+    '/settings profit_target=50% stop_loss=2 thresholds=15-20 policy=cp',
+    '/settings account=50000 risk=2%',
+  ],
   run(input, context) {
     const settings = context.user.settings;
     const patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }> = {};
@@ -102,6 +152,8 @@ export default defineCommand({
       ] as const) {
         (patch as Record<string, unknown>)[key] = DEFAULT_SETTINGS[key];
       }
+      patch.accountSize = null;
+      patch.riskPerTrade = null;
     }
     if (input.profit_target !== undefined) {
       const text = input.profit_target.trim().toLowerCase();
@@ -123,6 +175,8 @@ export default defineCommand({
     if (input.delta_trigger !== undefined) patch.deltaTrigger = input.delta_trigger;
     if (input.exit_dte !== undefined) patch.exitDte = input.exit_dte;
     if (input.min_roll_dte !== undefined) patch.minRollDte = input.min_roll_dte;
+    if (input.account !== undefined) patch.accountSize = parseAccount(input.account);
+    if (input.risk !== undefined) patch.riskPerTrade = parseRisk(input.risk);
     const changed = Object.keys(patch).length > 0;
     const current = changed ? settings.update(patch) : settings.get();
     return {
@@ -151,6 +205,7 @@ export default defineCommand({
         },
         { label: 'Exit DTE', value: current.exitDte ? `${current.exitDte} days` : 'off', inline: true },
         { label: 'Minimum roll DTE', value: `${current.minRollDte} days`, inline: true },
+        ...sizingFields(current),
       ],
       lines: [
         changed
@@ -161,3 +216,18 @@ export default defineCommand({
     };
   },
 });
+
+/** Account and risk per trade, and the budget they give (what /condor suggest sizes against). */
+function sizingFields(settings: UserSettings) {
+  const { accountSize, riskPerTrade } = settings;
+  const budget =
+    accountSize !== null && riskPerTrade !== null ? ` (${dollars(accountSize * riskPerTrade)} a trade)` : '';
+  return [
+    { label: 'Account', value: accountSize === null ? 'not set' : dollars(accountSize), inline: true },
+    {
+      label: 'Risk per trade',
+      value: riskPerTrade === null ? 'not set' : `${percent(riskPerTrade, riskPerTrade < 0.01 ? 2 : 1)}${budget}`,
+      inline: true,
+    },
+  ];
+}

@@ -19,7 +19,8 @@ import {
 } from '../engine/backtest/index.ts';
 import type { CommandContext } from './command.ts';
 import { UserError } from './errors.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, EquityChartInput } from './ports.ts';
+import { dates as dates_ } from '../engine/index.ts';
 import { NOT_ADVICE, type Reply, type ReplyAttachment } from './reply.ts';
 import type { BacktestRequest, BacktestService } from './services.ts';
 
@@ -103,21 +104,29 @@ export function createBacktestService(options: BacktestServiceOptions): Backtest
 
 async function equityChart(result: BacktestResult, context: CommandContext): Promise<ReplyAttachment | null> {
   try {
-    const data = await context.charts.equity({
+    const input: EquityChartInput = {
       title: `Equity per policy, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
       series: equitySeries(result),
       footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
-    });
-    return {
-      filename: 'backtest-equity.png',
-      contentType: 'image/png',
-      data,
-      description: `Cumulative P/L of ${result.policies.map((p) => p.policy).join(', ')} from ${result.from} to ${result.to}`,
     };
+    const data = await context.charts.equity(input);
+    return { filename: 'backtest-equity.png', contentType: 'image/png', data, description: equityDescription(input) };
   } catch (error) {
     context.logger.warn({ error: (error as Error)?.message }, 'backtest chart failed');
     return null;
   }
+}
+
+/** What the equity image shows, in words (alt text, console, JSON reply). */
+export function equityDescription(input: EquityChartInput): string {
+  const what = input.unit === 'risk' ? 'Cumulative return on risk (× max loss)' : 'Cumulative P/L in dollars';
+  const dates = input.series.flatMap((one) => one.points.map((p) => p.date)).sort();
+  const span = dates.length ? ` from ${dates[0]} to ${dates.at(-1)}` : '';
+  const parts = [`${what} of ${input.series.map((one) => one.label).join(', ')}${span}`];
+  if (input.drawdown !== false) parts.push('drawdown panel');
+  const periods = (input.periods ?? []).filter((p) => dates_.isIsoDate(p.from) && dates_.isIsoDate(p.to)).length;
+  if (periods) parts.push(`${periods} out-of-sample period${periods === 1 ? '' : 's'} shaded`);
+  return parts.join('; ');
 }
 
 /** The reply: claim beside the result, the table, the chart, method and data notes, footers. */

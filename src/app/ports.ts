@@ -101,6 +101,10 @@ export interface PositionRepository {
 export interface UserSettings extends PositionSettings {
   /** Personal daily summary time HH:MM (New York), when subscribed. */
   summaryTime: string | null;
+  /** Account size in dollars for position sizing (/condor suggest), null when not set. */
+  accountSize: number | null;
+  /** Share of the account risked per trade (0.02 = 2%), null when not set. */
+  riskPerTrade: number | null;
 }
 
 export interface SettingsRepository {
@@ -224,6 +228,11 @@ export interface ChainVolLookup {
   asOfMs: number;
 }
 
+export interface DailyClose {
+  date: IsoDate;
+  close: number;
+}
+
 export interface MarketSnapshot {
   spot: Quote;
   vix: Quote;
@@ -231,6 +240,8 @@ export interface MarketSnapshot {
   vvix: Quote | null;
   /** Daily VIX closes before today, oldest first (for the percentile); empty when unknown. */
   vixHistory: number[];
+  /** SPX daily closes before today, oldest first (RSI and MACD); absent or empty when unknown. */
+  spxCloses?: DailyClose[];
   chain: ChainVolLookup | null;
   /** True when any number shown came from the synthetic demo market. */
   demo: boolean;
@@ -273,6 +284,8 @@ export interface CalendarPort {
   /** FOMC/CPI/PPI events in the next `tradingDays` trading days from `date`. */
   eventsWithin(date: IsoDate, tradingDays: number): MacroEvent[];
   dayAfterFomc(date: IsoDate): boolean;
+  /** FOMC/CPI/PPI events of the trading day before `date` (the daily summary says "day after ..."). */
+  eventsDayBefore(date: IsoDate): MacroEvent[];
 }
 
 // ---------------------------------------------------------------- the rest
@@ -294,8 +307,10 @@ export interface PayoffPoint {
   spot: number;
   /** P/L of the whole position at expiry, in dollars. */
   profitAtExpiry: number;
-  /** Model P/L of the position today, in dollars. */
+  /** P/L of the position today at this spot, in dollars (the mark the text shows). */
   profitToday?: number;
+  /** P/L on `laterDate` at this spot, in dollars (the T+N view). */
+  profitLater?: number;
 }
 
 export interface PayoffChartInput {
@@ -307,10 +322,16 @@ export interface PayoffChartInput {
   breakEvens: number[];
   /** Today's spot: a vertical line with a label. */
   spot: number;
-  /** Faint vertical lines, unlabelled (the title carries the strikes). */
+  /** The four strikes, long put to long call: faint vertical lines labelled at the bottom of the plot. */
   strikes?: number[];
   maxProfit?: number;
   maxLoss?: number;
+  /** Probability of profit at expiry, 0..1 (in the subtitle). */
+  probabilityOfProfit?: number;
+  /** One standard deviation of SPX at expiry, points: shaded ±1σ and ±2σ bands around spot. */
+  expectedMove?: number;
+  /** The date of the `profitLater` curve, YYYY-MM-DD. */
+  laterDate?: string;
   /** Small text at the bottom, e.g. the vol used by the model and a disclaimer. */
   footer?: string;
   /** Marks the image "DEMO DATA" (a badge and a watermark). */
@@ -334,6 +355,15 @@ export interface EquityChartInput {
   /** One line per policy (e.g. cp, delta, hold). */
   series: EquitySeries[];
   footer?: string;
+  /**
+   * What `equity` is: dollars (default), or cumulative return on risk, where 1 is one full max loss
+   * (comparable across decades whatever the index level).
+   */
+  unit?: 'dollars' | 'risk';
+  /** A drawdown panel under the curves (each series' fall from its running peak); default on. */
+  drawdown?: boolean;
+  /** Shaded date ranges, e.g. the walk-forward's out-of-sample test windows. */
+  periods?: { from: string; to: string; label?: string }[];
 }
 
 export interface ChartsPort {

@@ -293,6 +293,17 @@ export function condorMark(
   return mark;
 }
 
+/**
+ * The model mark alone, as evaluateCondor values the legs (vols at the forward, both clocks) but
+ * without greeks or probabilities: for curves that need it at hundreds of spots.
+ */
+export function modelMarkOf(strikes: CondorStrikes, market: MarketState, clock: ValuationClock): number {
+  const { forward } = forwardAndDiscount(market.spot, clock.discountYears, market.rate, market.dividendYield);
+  const vols = legVols(strikes, market.vol, forward);
+  const volOf = Object.fromEntries(LEG_ROLES.map((role) => [role, vols[role].vol])) as Record<LegRole, number>;
+  return condorMark(strikes, market.spot, clock, volOf, market.rate, market.dividendYield);
+}
+
 /** Each leg's vol under a vol model. */
 export function legVols(
   strikes: CondorStrikes,
@@ -467,24 +478,68 @@ export interface PayoffPoint {
   spot: number;
   /** Dollars for the position. */
   profitAtExpiry: number;
-  /** Model P/L today, dollars (with the legs' current vols). */
+  /** P/L today at this spot, dollars: the same mark the text shows (see PayoffCurveInput.markAt). */
   profitToday: number;
+  /** P/L at this spot on the later date (the T+N view), dollars, when one was asked for. */
+  profitLater?: number;
 }
 
-/** Points for the payoff chart: from below the long put to above the long call. */
-export function payoffCurve(
-  condor: Condor,
-  evaluation: CondorEvaluation,
-  market: MarketState,
+/** A valuation instant and its New York date. */
+export interface ValuationInstant {
+  valuationMs: number;
+  valuationDate: IsoDate;
+}
+
+export interface PayoffCurveInput {
+  condor: Condor;
+  evaluation: CondorEvaluation;
+  market: MarketState;
+  settlementMs: number;
+  /**
+   * The mark (cost to close, per share) of the position under a market: the caller passes the
+   * valuation its text shows (a stored position's calibrated mark), so the chart and the text agree
+   * at every spot. Default: the model mark of evaluateCondor.
+   */
+  markAt?: (market: MarketState) => number;
+  /** A date between today and expiry for a third curve (the T+N view). */
+  later?: ValuationInstant;
+  /** Both clocks from a valuation instant to settlement (the calendar's); default the calendar clock. */
+  clockAt?: (valuationMs: number) => ValuationClock;
+  steps?: number;
+}
+
+/** Steps of 1, 2, 2.5 or 5 × 10^n: the round number at least `raw`. */
+export function roundStep(raw: number): number {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+/**
+ * Points for the payoff chart: from below the long put to above the long call, the ends on round
+ * levels (multiples of a 1-2-2.5-5 step, so the axis starts and ends on a tick).
+ */
+export function payoffCurve({
+  condor,
+  evaluation,
+  market,
+  settlementMs,
+  markAt,
+  later,
+  clockAt = (valuationMs) => calendarClock(valuationMs, settlementMs),
   steps = 200,
-): PayoffPoint[] {
+}: PayoffCurveInput): PayoffPoint[] {
   const { strikes, credit, underlying, quantity } = condor;
   const size = underlying.multiplier * quantity;
   const margin =
     Math.max(evaluation.widestWing, evaluation.expectedMove * 0.5, strikes.longCall - strikes.longPut) * 0.6;
-  const from = Math.max(0, Math.min(strikes.longPut, market.spot) - margin);
-  const to = Math.max(strikes.longCall, market.spot) + margin;
-  const vols = Object.fromEntries(evaluation.legs.map((leg) => [leg.role, leg.vol])) as Record<LegRole, number>;
+  const rawFrom = Math.max(0, Math.min(strikes.longPut, market.spot) - margin);
+  const rawTo = Math.max(strikes.longCall, market.spot) + margin;
+  const step = roundStep((rawTo - rawFrom) / 8);
+  const from = Math.max(0, Math.floor(rawFrom / step) * step);
+  const to = Math.ceil(rawTo / step) * step;
+  const mark = markAt ?? ((m: MarketState) => modelMarkOf(strikes, m, clockAt(m.valuationMs)));
   // Even steps, plus the kinks (strikes, break-evens) and spot, so the lines bend exactly there.
   const spots = new Set<number>();
   for (let i = 0; i <= steps; i++) spots.add(from + ((to - from) * i) / steps);
@@ -499,14 +554,13 @@ export function payoffCurve(
   ]) {
     if (level !== null && level > from && level < to) spots.add(level);
   }
+  const laterMarket = later && later.valuationMs < settlementMs ? { ...market, ...later } : null;
   return [...spots]
     .sort((a, b) => a - b)
-    .map((spot) => {
-      const markThere = condorMark(strikes, spot, evaluation, vols, market.rate, market.dividendYield);
-      return {
-        spot,
-        profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,
-        profitToday: (credit - markThere) * size,
-      };
-    });
+    .map((spot) => ({
+      spot,
+      profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,
+      profitToday: (credit - mark({ ...market, spot })) * size,
+      ...(laterMarket ? { profitLater: (credit - mark({ ...laterMarket, spot })) * size } : {}),
+    }));
 }

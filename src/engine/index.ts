@@ -11,7 +11,10 @@ export {
   assertValidCondor,
   payoffAtExpiry,
   payoffCurve,
+  roundStep,
   cushionOf,
+  legVols,
+  modelMarkOf,
   condorMark,
   condorIntrinsic,
   breakEvensOf,
@@ -33,6 +36,8 @@ export type {
   LegValuation,
   PositionGreeks,
   PayoffPoint,
+  PayoffCurveInput,
+  ValuationInstant,
 } from './condor.ts';
 export {
   valuationClock,
@@ -97,5 +102,11 @@ export { vixProxy, volAtStrike, skewedVol } from './volatility.ts';
 export type { VolInputs, VolSource, LegVol } from './volatility.ts';
 export { spxMonthlyExpiry, vixExpiryForMonth, vixExpiryOnOrAfter, businessDayOnOrBefore } from './expiries.ts';
 export type { HolidayRule } from './expiries.ts';
+export { wilderRsi, ema, macd, marketIndicators } from './indicators.ts';
+export type { RsiReading, MacdReading, MarketIndicators } from './indicators.ts';
+export { sizeByRisk } from './sizing.ts';
+export { chainParity } from './parity.ts';
+export type { ParityInput, ParityQuote, ParityReading, ParityDeviation } from './parity.ts';
+export type { Sizing, SizingInput } from './sizing.ts';
 export * as dates from './dates.ts';
 export type { IsoDate } from './dates.ts';

@@ -2,7 +2,7 @@
 // events (the shipped list plus the operator's additions from configuration).
 import type { CalendarPort } from '../app/ports.ts';
 import type { MacroEvent } from '../engine/index.ts';
-import { dayAfterFomc, eventsWithin, loadEvents, type MarketEvent } from './events.ts';
+import { dayAfterFomc, eventsDayBefore, eventsWithin, loadEvents, type MarketEvent } from './events.ts';
 import {
   clockAt,
   isHoliday,
@@ -49,5 +49,7 @@ export function createCalendar(extraEvents: readonly unknown[] = []): CalendarPo
         eventsWithin(date, tradingDays, events).map((e) => ({ date: e.date, kind: e.kind, title: e.title })),
       ),
     dayAfterFomc: (date) => remember(afterFomc, date, () => dayAfterFomc(date, events)),
+    eventsDayBefore: (date) =>
+      eventsDayBefore(date, events).map((e) => ({ date: e.date, kind: e.kind, title: e.title })),
   };
 }

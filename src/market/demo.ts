@@ -26,6 +26,17 @@ export function demoVixHistory(date: IsoDate, count = 260): number[] {
   return closes.reverse();
 }
 
+/** The demo SPX closes of the trading days before `date`, oldest first (for RSI and MACD). */
+export function demoSpxCloses(date: IsoDate, count = 120): { date: IsoDate; close: number }[] {
+  const closes: { date: IsoDate; close: number }[] = [];
+  let day = previousTradingDay(date);
+  for (let i = 0; i < count; i++) {
+    closes.push({ date: day, close: demoClose(day).spx });
+    day = previousTradingDay(day);
+  }
+  return closes.reverse();
+}
+
 export interface DemoOptions {
   now: () => number;
   rate: number;
@@ -52,6 +63,7 @@ export function demoSnapshot(options: DemoOptions): MarketSnapshot {
     vix3m: quote(Math.round(close.vix * 1.08 * 100) / 100, null),
     vvix: quote(90, null),
     vixHistory: demoVixHistory(day),
+    spxCloses: demoSpxCloses(day),
     chain: null,
     demo: true,
     stale: false,

@@ -120,3 +120,12 @@ export function dayAfterFomc(date: IsoDate, events: readonly MarketEvent[] = shi
   const previous = previousTradingDay(date);
   return events.some((e) => e.kind === 'FOMC' && e.date === previous);
 }
+
+/**
+ * The FOMC, CPI and PPI events of the trading day before `date`: the day after a release is when
+ * the methodology watches breaches most closely (docs/engine.md, "Events").
+ */
+export function eventsDayBefore(date: IsoDate, events: readonly MarketEvent[] = shippedEvents()): MarketEvent[] {
+  const previous = previousTradingDay(date);
+  return events.filter((e) => MARKET_MOVING_KINDS.includes(e.kind) && e.date === previous);
+}

@@ -11,7 +11,16 @@
 // (src/market/plausible.ts) is a failure like any other, labelled, and never cached; and a snapshot
 // waits at most answerWithinMs (3 s) in total for the source, then answers from the cache or demo
 // data, labelled. A request still running then goes on in the background and fills the cache.
-import type { ChainVolLookup, Clock, Logger, MarketPort, MarketSnapshot, Quote, QuoteCache } from '../app/ports.ts';
+import type {
+  ChainVolLookup,
+  Clock,
+  DailyClose,
+  Logger,
+  MarketPort,
+  MarketSnapshot,
+  Quote,
+  QuoteCache,
+} from '../app/ports.ts';
 import { age } from '../app/format.ts';
 import type { IsoDate } from '../engine/dates.ts';
 import { HISTORY_WINDOW, MIN_HISTORY } from '../engine/index.ts';
@@ -102,6 +111,9 @@ export function toFailure(thrown: unknown): SourceFailure {
 const defaultDescription = (label: string, failure: SourceFailure) =>
   `${label} ${failure.unreachable ? 'unreachable' : 'data unusable'} (${failure.reason})`;
 
+/** Enough SPX closes for MACD(12, 26, 9) to forget its seed (a year of trading days). */
+const SPX_CLOSES_KEPT = 260;
+
 export const dailyCloseKey = (symbol: string, date: IsoDate) => `${symbol}@${date}`;
 
 type Resolved = { quote: Quote; failure: SourceFailure | null } | { quote: null; failure: SourceFailure };
@@ -140,14 +152,14 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     }
   };
 
-  /** The VIX quote's day and the one before, kept as daily closes for the percentile. */
-  const rememberDailyVix = (quote: SourceQuote, fetchedMs: number) => {
+  /** The quote's day and the one before, kept as daily closes (VIX: the percentile; SPX: RSI and MACD). */
+  const rememberDaily = (symbol: 'VIX' | 'SPX', quote: SourceQuote, fetchedMs: number) => {
     const date = newYorkDate(quote.asOfMs);
-    if (isTradingDay(date)) cachePut(dailyCloseKey('VIX', date), { ...quote, previousClose: null }, fetchedMs);
+    if (isTradingDay(date)) cachePut(dailyCloseKey(symbol, date), { ...quote, previousClose: null }, fetchedMs);
     if (quote.previousClose !== null) {
       const before = previousTradingDay(date);
       cachePut(
-        dailyCloseKey('VIX', before),
+        dailyCloseKey(symbol, before),
         { value: quote.previousClose, asOfMs: quote.asOfMs, previousClose: null },
         fetchedMs,
       );
@@ -162,7 +174,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         throw { reason: `implausible value: ${implausible}`, unreachable: false } satisfies SourceFailure;
       if (useCache) {
         cachePut(symbol, live, nowMs);
-        if (symbol === 'VIX') rememberDailyVix(live, nowMs);
+        if (symbol === 'VIX' || symbol === 'SPX') rememberDaily(symbol, live, nowMs);
       }
       return live;
     });
@@ -239,6 +251,34 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       }
     }
     return { closes, notes };
+  }
+
+  /**
+   * SPX daily closes before the quote's day for RSI and MACD: the history files (CBOE's, then FRED's
+   * for days CBOE lacks), then the closes the cache collected after them. Quiet when there are none:
+   * /market then says the indicators are unknown.
+   */
+  function spxCloses(quoteDate: IsoDate): DailyClose[] {
+    const days = new Map<IsoDate, number>();
+    for (const name of [HISTORY_FILES.FRED_SP500, HISTORY_FILES.SPX]) {
+      const read = readHistoryFile(options.dataDir, name);
+      if (!read.ok) continue;
+      for (const bar of read.bars.slice(-SPX_CLOSES_KEPT))
+        if (bar.date < quoteDate && isTradingDay(bar.date)) days.set(bar.date, bar.close);
+    }
+    if (useCache) {
+      const fileEnd = [...days.keys()].sort().at(-1) ?? null;
+      let day = previousTradingDay(quoteDate);
+      for (let i = 0; i < SPX_CLOSES_KEPT && (fileEnd === null || day > fileEnd); i++) {
+        const cached = cacheGet(dailyCloseKey('SPX', day));
+        if (cached && cached.value > 0) days.set(day, cached.value);
+        day = previousTradingDay(day);
+      }
+    }
+    return [...days.keys()]
+      .sort()
+      .slice(-SPX_CLOSES_KEPT)
+      .map((date) => ({ date, close: days.get(date)! }));
   }
 
   async function chainOf(
@@ -364,6 +404,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         vix3m: resolved.get('VIX3M')!.quote,
         vvix: resolved.get('VVIX')!.quote,
         vixHistory: history.closes,
+        spxCloses: spxCloses(newYorkDate(spot.asOfMs)),
         chain,
         demo: false,
         stale,

@@ -12,6 +12,7 @@ import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
 import type { Reply } from '../app/reply.ts';
 import { DEFAULT_THRESHOLD_BAND } from '../engine/index.ts';
 import { buildChannelSummary, buildPersonalSummary } from './summary.ts';
+import { indicatorsText } from '../app/market-context.ts';
 
 export const MODEL_DTE = 45;
 
@@ -145,6 +146,8 @@ export async function gatherChannel(
     model,
     modelExpiryDte: listed.dte,
     events: deps.calendar.eventsWithin(today, 3),
+    dayAfter: deps.calendar.eventsDayBefore(today),
+    ...(view.snapshot.spxCloses?.length ? { indicators: indicatorsText(view.snapshot) } : {}),
     channelPosition: position && evaluation ? { id: position.id, label: shortLabel(position), evaluation } : null,
     discussions,
     footer: view.footer,

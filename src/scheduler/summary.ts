@@ -3,6 +3,7 @@
 import type { MacroEvent, ModelCondor, PositionEvaluation, RegimeReading } from '../engine/index.ts';
 import { ACTION_URGENCY } from '../app/positions.ts';
 import { condorLabel, dollars, percent, points, signedDollars, signedPercent } from '../app/format.ts';
+import { dayAfterText } from '../app/market-context.ts';
 import { NOT_ADVICE, type Reply } from '../app/reply.ts';
 
 export interface ChannelSummaryInput {
@@ -14,6 +15,10 @@ export interface ChannelSummaryInput {
   model: ModelCondor;
   modelExpiryDte: number;
   events: readonly MacroEvent[];
+  /** FOMC/CPI/PPI releases of the trading day before (said beside the threshold). */
+  dayAfter?: readonly MacroEvent[];
+  /** "RSI(14) … · MACD(12,26,9) … (closes to …)" (src/app/market-context.ts). */
+  indicators?: string;
   /** The channel's paper position (the model condor it follows), when it has one. */
   channelPosition: { id: string; label: string; evaluation: PositionEvaluation } | null;
   /** Hedge discussions open in this channel ("Hedge k3m9tq L1 VIX 21/26"). */
@@ -37,12 +42,19 @@ const positionState = (evaluation: PositionEvaluation) =>
 const change = (value: number, previous: number | null) =>
   previous ? ` (${signedPercent(value / previous - 1, 2)})` : '';
 
+/** The day-after-release note that follows the threshold, with its leading space, or ''. */
+function thresholdNote(input: ChannelSummaryInput): string {
+  const text = dayAfterText(input.dayAfter ?? []);
+  return text ? ` ${text}` : '';
+}
+
 export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   const { regime, model } = input;
   const { condor, evaluation } = model;
   const lines = [
     `SPX ${points(input.spx.value)}${change(input.spx.value, input.spx.previousClose)} · VIX ${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}${regime.spike ? ' · VIX SPIKE' : ''}`,
-    `Regime ${regime.regime}: ${regime.percentile === null ? 'percentile unknown (no history)' : `VIX at the ${Math.round(regime.percentile)}th percentile`}${regime.termStructure ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})` : ''}. Threshold T ${percent(regime.threshold)}.`,
+    `Regime ${regime.regime}: ${regime.percentile === null ? 'percentile unknown (no history)' : `VIX at the ${Math.round(regime.percentile)}th percentile`}${regime.termStructure ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})` : ''}. Threshold T ${percent(regime.threshold)}.${thresholdNote(input)}`,
+    ...(input.indicators ? [`SPX ${input.indicators}.`] : []),
     `Model condor ${condorLabel(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ${percent(evaluation.probabilityOfProfit, 0)}, k₀ ${points(model.baselineK, 0)}, expected move ±${points(evaluation.expectedMove, 0)}.`,
   ];
   if (input.channelPosition) {

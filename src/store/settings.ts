@@ -3,6 +3,8 @@
 // Writing a key's default value deletes its row (so "reset" and "set to the default" agree), and
 // null resets a key, with one exception: profitTarget null is a real value, "no profit target"
 // (PositionSettings), so it is stored; reset the profit target by setting the default, 0.5.
+// accountSize and riskPerTrade default to null (not set), so null simply clears them. New keys need
+// no migration: each is a row of the key/value settings table.
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS } from '../engine/index.ts';
@@ -10,7 +12,12 @@ import { UserError } from '../app/errors.ts';
 import type { SettingsRepository, UserSettings } from '../app/ports.ts';
 import { writeTransaction } from './transaction.ts';
 
-export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({ ...DEFAULT_SETTINGS, summaryTime: null });
+export const DEFAULT_USER_SETTINGS: Readonly<UserSettings> = Object.freeze({
+  ...DEFAULT_SETTINGS,
+  summaryTime: null,
+  accountSize: null,
+  riskPerTrade: null,
+});
 
 type Key = keyof UserSettings;
 
@@ -59,6 +66,18 @@ const RULES: Record<Key, Rule> = {
     schema: z.number().int().min(1).max(5),
     rule: 'a whole number from 1 to 5',
     example: 'max_hedge_layers=3',
+  },
+  accountSize: {
+    option: 'account',
+    schema: z.number().gt(0).lte(1e10).nullable(),
+    rule: 'an account size in dollars above 0, or off',
+    example: 'account=50000',
+  },
+  riskPerTrade: {
+    option: 'risk',
+    schema: z.number().gt(0).lte(1).nullable(),
+    rule: 'a share of the account above 0 and up to 100%, or off',
+    example: 'risk=2%',
   },
   summaryTime: {
     option: 'summary_time',

@@ -55,6 +55,8 @@ describe('/settings', () => {
       '10.0% – 25.0%',
       '5 days',
       '10 days',
+      'not set',
+      'not set',
     ]);
     expect(t.rowCounts().settings).toBe(8);
     // Fractions and percent are both understood.

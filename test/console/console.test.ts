@@ -43,7 +43,10 @@ describe('console adapter, in process', () => {
     const id = /✓ Position ([a-z0-9]{6}) recorded/.exec(text)?.[1];
     expect(id).toBeDefined();
     expect(text).toMatch(new RegExp(`\\n${id}\\s+5,615/5,665/6,335/6,385\\s+2027-01-07\\s+45 .* HOLD\\n`));
-    const png = /Attachment: (\S+\.png) \(P\/L at expiry and today\)/.exec(text)?.[1];
+    const png =
+      /Attachment: (\S+\.png) \(SPX [^)]*: P\/L at expiry, today and on \d{4}-\d\d-\d\d; ±1σ\/±2σ band; PoP \d+%\)/.exec(
+        text,
+      )?.[1];
     expect(png && path.dirname(png)).toBe(path.resolve(attachmentsDir));
     expect(fs.readFileSync(png!).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(text).toContain(
@@ -125,7 +128,10 @@ describe('console adapter, as the real program with piped standard input', { tim
       new RegExp(`Your open positions \\(1\\)[\\s\\S]*\\n${id}\\s+5,615/5,665/6,335/6,385 .* HOLD\\n`),
     );
     // the chart
-    const png = /Attachment: (\S+\.png) \(P\/L at expiry and today\)/.exec(out)?.[1];
+    const png =
+      /Attachment: (\S+\.png) \(SPX [^)]*: P\/L at expiry, today and on \d{4}-\d\d-\d\d; ±1σ\/±2σ band; PoP \d+%\)/.exec(
+        out,
+      )?.[1];
     expect(png).toBeDefined();
     expect(png!.startsWith(path.join(dir, 'charts'))).toBe(true);
     expect(fs.readFileSync(png!).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);

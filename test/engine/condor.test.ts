@@ -8,6 +8,7 @@ import {
   normCdf,
   payoffAtExpiry,
   payoffCurve,
+  roundStep,
   priceOption,
   touchProbability,
   CondorRuleError,
@@ -267,7 +268,7 @@ describe('position greeks', () => {
 describe('payoffCurve', () => {
   const condor = symmetricSpxCondor({ quantity: 2 });
   const e = evaluate(condor);
-  const curve = payoffCurve(condor, e, market, 400);
+  const curve = payoffCurve({ condor, evaluation: e, market, settlementMs: SETTLEMENT, steps: 400 });
 
   it('runs from below the long put to above the long call, in order, through every kink', () => {
     expect(curve.length).toBeGreaterThanOrEqual(401);
@@ -276,6 +277,11 @@ describe('payoffCurve', () => {
       expect(spots.has(level), `${level}`).toBe(true);
     expect(curve[0]!.spot).toBeLessThan(5615);
     expect(curve[curve.length - 1]!.spot).toBeGreaterThan(6385);
+    // Round ends: both on multiples of the same 1-2-2.5-5 step, about an eighth of the span.
+    const first = curve[0]!.spot;
+    const last = curve[curve.length - 1]!.spot;
+    const step = roundStep((last - first) / 8);
+    expect([first % step, last % step]).toEqual([0, 0]);
     for (let i = 1; i < curve.length; i++) expect(curve[i]!.spot).toBeGreaterThan(curve[i - 1]!.spot);
   });
 
@@ -297,6 +303,30 @@ describe('payoffCurve', () => {
     const atSpot = curve.reduce((best, p) => (Math.abs(p.spot - 6000) < Math.abs(best.spot - 6000) ? p : best));
     expect(Math.abs(atSpot.spot - 6000)).toBeLessThan(5);
     expect(atSpot.profitToday).toBeCloseTo(e.unrealizedPl, -1);
+  });
+
+  it('values every curve with the mark it is given: today and a later instant', () => {
+    const seen: number[] = [];
+    const later = { valuationMs: market.valuationMs + 10 * 86_400_000, valuationDate: '2026-12-03' };
+    const points = payoffCurve({
+      condor,
+      evaluation: e,
+      market,
+      settlementMs: SETTLEMENT,
+      steps: 10,
+      later,
+      markAt: (m) => (seen.push(m.valuationMs), m.valuationMs === later.valuationMs ? 1 : 2),
+    });
+    const size = 100 * 2;
+    for (const point of points) {
+      expect(point.profitToday).toBeCloseTo((condor.credit - 2) * size, 9);
+      expect(point.profitLater).toBeCloseTo((condor.credit - 1) * size, 9);
+    }
+    expect(new Set(seen)).toEqual(new Set([market.valuationMs, later.valuationMs]));
+  });
+
+  it('has round step sizes', () => {
+    expect([0.7, 1, 1.3, 2.2, 3, 7, 120, 1234].map(roundStep)).toEqual([1, 1, 2, 2.5, 5, 10, 200, 2000]);
   });
 });
 

@@ -13,14 +13,21 @@ const setUp = () => {
 describe('settings', () => {
   it('start as the engine defaults with no summary time, storing nothing', () => {
     const { settings, storedKeys } = setUp();
-    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null });
+    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null, accountSize: null, riskPerTrade: null });
     expect(storedKeys()).toEqual([]);
   });
 
   it('store only the changed keys and overlay them on the defaults', () => {
     const { settings, storedKeys } = setUp();
     const updated = settings.update({ stopLoss: 2.5, policy: 'delta', summaryTime: '10:30' });
-    expect(updated).toEqual({ ...DEFAULT_SETTINGS, stopLoss: 2.5, policy: 'delta', summaryTime: '10:30' });
+    expect(updated).toEqual({
+      ...DEFAULT_SETTINGS,
+      stopLoss: 2.5,
+      policy: 'delta',
+      summaryTime: '10:30',
+      accountSize: null,
+      riskPerTrade: null,
+    });
     expect(settings.get()).toEqual(updated);
     expect(storedKeys()).toEqual(['policy', 'stopLoss', 'summaryTime']);
   });
@@ -29,7 +36,7 @@ describe('settings', () => {
     const { settings, storedKeys } = setUp();
     settings.update({ stopLoss: 2.5, exitDte: 3, summaryTime: '10:30' });
     settings.update({ stopLoss: null, exitDte: DEFAULT_SETTINGS.exitDte, summaryTime: null });
-    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null });
+    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null, accountSize: null, riskPerTrade: null });
     expect(storedKeys()).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 // Number and date labels, date ticks and downsampling: pure helpers, tested directly.
 
+import { roundStep } from '../../engine/condor.ts';
 import { civilFromDayNumber, dayNumber, fromDayNumber } from '../../engine/dates.ts';
 
 const MINUS = '\u2212';
@@ -135,3 +136,9 @@ export function downsampleMinMax(points: XY[], buckets: number, xMin: number, xM
 /** Cuts text to at most maxChars, with an ellipsis. */
 export const truncate = (text: string, maxChars: number): string =>
   text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 1)).trimEnd()}…`;
+
+/** An axis range whose ends are multiples of a round step (1, 2, 2.5, 5 × 10^n) about span/ticks wide. */
+export function roundRange(low: number, high: number, ticks: number): { min: number; max: number; step: number } {
+  const step = roundStep((high - low) / ticks || Math.abs(high) || 1);
+  return { min: Math.floor(low / step + 1e-9) * step, max: Math.ceil(high / step - 1e-9) * step, step };
+}

@@ -1,10 +1,12 @@
-// The payoff chart: P/L at expiry (green above zero, red below), the model P/L today (dashed),
-// strikes, break-evens and today's spot as vertical lines, labelled in a band at the top.
+// The payoff chart: P/L at expiry (green above zero, red below), P/L today (dashed) and on a later
+// date (dotted, the T+N view), the ±1σ/±2σ expected move at expiry shaded around spot, strikes
+// labelled at the bottom, break-evens and today's spot as vertical lines labelled at the top.
 
 import type { Chart, Plugin } from 'chart.js';
 import { axis, framePlugins, legendMarginPlugin } from './common.ts';
 import { backgroundPlugin, ctxOf, demoPlugin, footerPlugin, zeroLinePlugin } from './decor.ts';
-import { formatDollars, formatLevel, type XY } from './format.ts';
+import { roundStep } from '../../engine/condor.ts';
+import { formatDollars, formatLevel, roundRange, type XY } from './format.ts';
 import { staticChartOptions, type LineConfig } from './runtime.ts';
 import { colors, cssFont } from './theme.ts';
 import type { PayoffChartInput } from './types.ts';
@@ -120,6 +122,7 @@ const finite = (value: number | undefined): value is number => typeof value === 
 export interface PayoffSeries {
   expiry: XY[];
   today: XY[];
+  later: XY[];
 }
 
 /** Finite points only, sorted by spot. */
@@ -130,6 +133,74 @@ export function cleanPayoffPoints(points: PayoffChartInput['points']): PayoffSer
   return {
     expiry: rows.map((p) => ({ x: p.spot, y: p.profitAtExpiry })),
     today: rows.filter((p) => finite(p.profitToday)).map((p) => ({ x: p.spot, y: p.profitToday as number })),
+    later: rows.filter((p) => finite(p.profitLater)).map((p) => ({ x: p.spot, y: p.profitLater as number })),
+  };
+}
+
+/** The x range: the data's, cut inward to round ends when that keeps nearly all of it. */
+function xRange(first: number, last: number): [number, number] {
+  if (!(last > first)) return [first - 1, last + 1];
+  const step = roundStep((last - first) / 8);
+  const min = Math.ceil(first / step - 1e-9) * step;
+  const max = Math.floor(last / step + 1e-9) * step;
+  return max - min >= 0.8 * (last - first) ? [min, max] : [first, last];
+}
+
+/** The shaded expected-move bands around spot at expiry: ±2σ faint, ±1σ stronger, edges labelled. */
+function bandsPlugin(spot: number, sigma: number | undefined, family: string): Plugin<'line'> {
+  return {
+    id: 'condorBands',
+    beforeDatasetsDraw: (chart) => {
+      const x = chart.scales.x;
+      if (!x || !finite(sigma) || !(sigma > 0)) return;
+      const ctx = ctxOf(chart);
+      const { left, right, top, bottom } = chart.chartArea;
+      const px = (value: number) => Math.max(left, Math.min(right, x.getPixelForValue(value)));
+      ctx.save();
+      for (const [n, fill] of [
+        [2, colors.band2],
+        [1, colors.band1],
+      ] as const) {
+        ctx.fillStyle = fill;
+        ctx.fillRect(px(spot - n * sigma), top, px(spot + n * sigma) - px(spot - n * sigma), bottom - top);
+      }
+      ctx.font = cssFont({ family, size: 11 });
+      ctx.fillStyle = colors.bandText;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      for (const n of [-2, -1, 1, 2]) {
+        const level = spot + n * sigma;
+        if (level > x.min && level < x.max)
+          ctx.fillText(`${n < 0 ? '\u2212' : '+'}${Math.abs(n)}\u03c3`, x.getPixelForValue(level), bottom - 3);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** Each strike written up its faint line, from the bottom of the plot (above the σ labels). */
+function strikeLabelsPlugin(strikes: number[], family: string): Plugin<'line'> {
+  return {
+    id: 'condorStrikeLabels',
+    afterDatasetsDraw: (chart) => {
+      const x = chart.scales.x;
+      if (!x) return;
+      const ctx = ctxOf(chart);
+      ctx.save();
+      ctx.font = cssFont({ family, size: 11 });
+      ctx.fillStyle = colors.strikeText;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'bottom';
+      for (const strike of strikes) {
+        if (strike < x.min || strike > x.max) continue;
+        ctx.save();
+        ctx.translate(x.getPixelForValue(strike) - 3, chart.chartArea.bottom - 24);
+        ctx.rotate(-Math.PI / 2);
+        ctx.fillText(`strike ${formatLevel(strike)}`, 0, 0);
+        ctx.restore();
+      }
+      ctx.restore();
+    },
   };
 }
 
@@ -137,14 +208,26 @@ export function cleanPayoffPoints(points: PayoffChartInput['points']): PayoffSer
 const PLOT_WIDTH_ESTIMATE = 890;
 const PLOT_HEIGHT_ESTIMATE = 380;
 
+/** "Max profit +$1,420 · Max loss −$3,580 · PoP 77%": what the chart's subtitle says. */
+export function payoffSubtitle(input: PayoffChartInput): string {
+  return [
+    finite(input.maxProfit) ? `Max profit ${formatDollars(input.maxProfit, { signed: true })}` : '',
+    finite(input.maxLoss) ? `Max loss ${formatDollars(-Math.abs(input.maxLoss))}` : '',
+    finite(input.probabilityOfProfit) ? `PoP ${(input.probabilityOfProfit * 100).toFixed(0)}%` : '',
+    finite(input.expectedMove) && input.expectedMove > 0
+      ? `±1\u03c3 at expiry ${formatLevel(Math.round(input.spot - input.expectedMove))}\u2013${formatLevel(Math.round(input.spot + input.expectedMove))}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('   \u00b7   ');
+}
+
 export function buildPayoffConfig(
   input: PayoffChartInput,
-  { expiry, today }: PayoffSeries,
+  { expiry, today, later }: PayoffSeries,
   family: string,
 ): LineConfig {
-  const first = expiry[0]?.x ?? 0;
-  const last = expiry[expiry.length - 1]?.x ?? 0;
-  const [xMin, xMax] = first < last ? [first, last] : [first - 1, last + 1];
+  const [xMin, xMax] = xRange(expiry[0]?.x ?? 0, expiry[expiry.length - 1]?.x ?? 0);
   const inside = (value: number) => finite(value) && value >= xMin && value <= xMax;
 
   const markers: Marker[] = [
@@ -161,7 +244,7 @@ export function buildPayoffConfig(
   ];
   const strikes = (input.strikes ?? []).filter(inside);
 
-  const ys = [...expiry, ...today].map((p) => p.y);
+  const ys = [...expiry, ...today, ...later].filter((p) => p.x >= xMin && p.x <= xMax).map((p) => p.y);
   const yLow = Math.min(0, ...ys);
   const yHigh = Math.max(0, ...ys);
   const range = yHigh - yLow || Math.max(1, Math.abs(yHigh));
@@ -179,14 +262,9 @@ export function buildPayoffConfig(
       )
     : 0;
   const headroom = Math.min(0.45, (estimatedRows * (LABEL_HEIGHT + LABEL_GAP) + 10) / PLOT_HEIGHT_ESTIMATE);
+  const y = roundRange(yLow - range * 0.08, yHigh + (range * headroom) / (1 - headroom), 7);
 
-  const subtitle = [
-    finite(input.maxProfit) ? `Max profit ${formatDollars(input.maxProfit, { signed: true })}` : '',
-    finite(input.maxLoss) ? `Max loss ${formatDollars(-Math.abs(input.maxLoss))}` : '',
-  ]
-    .filter(Boolean)
-    .join('   ·   ');
-
+  const subtitle = payoffSubtitle(input);
   const frame = framePlugins({
     family,
     title: input.title,
@@ -194,6 +272,18 @@ export function buildPayoffConfig(
     footer: input.footer,
     demo: input.demo,
   });
+  const curve = (label: string, data: XY[], color: string, dash: number[]) => ({
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    borderDash: dash,
+    pointRadius: data.length === 1 ? 3 : 0,
+    tension: 0,
+    fill: false,
+  });
+  const sigma = input.expectedMove;
   return {
     type: 'line',
     data: {
@@ -208,20 +298,13 @@ export function buildPayoffConfig(
           tension: 0,
           fill: { target: { value: 0 }, above: colors.profitFill, below: colors.lossFill },
         },
-        ...(today.length
-          ? [
-              {
-                label: 'Model P/L today',
-                data: today,
-                borderColor: colors.todayLine,
-                backgroundColor: colors.todayLine,
-                borderWidth: 2,
-                borderDash: [7, 5],
-                pointRadius: today.length === 1 ? 3 : 0,
-                tension: 0,
-                fill: false,
-              },
-            ]
+        ...(today.length ? [curve('P/L today', today, colors.todayLine, [7, 5])] : []),
+        ...(later.length && input.laterDate
+          ? [curve(`P/L on ${input.laterDate}`, later, colors.laterLine, [2, 3])]
+          : []),
+        // No data: a legend entry for the shaded bands.
+        ...(finite(sigma) && sigma > 0
+          ? [{ ...curve('\u00b11\u03c3 / \u00b12\u03c3 at expiry', [], colors.bandLegend, []), borderWidth: 8 }]
           : []),
       ],
     },
@@ -235,17 +318,20 @@ export function buildPayoffConfig(
         x: { ...axis(family, 'SPX at expiry'), min: xMin, max: xMax },
         y: {
           ...axis(family, 'P/L ($)'),
-          suggestedMin: yLow - range * 0.04,
-          suggestedMax: yHigh + (range * headroom) / (1 - headroom),
+          min: y.min,
+          max: y.max,
+          ticks: { ...axis(family, '').ticks, stepSize: y.step },
         },
       },
     },
     plugins: [
       backgroundPlugin(),
       legendMarginPlugin(),
+      bandsPlugin(input.spot, sigma, family),
       demoPlugin(input.demo, family),
       zeroLinePlugin(),
       markersPlugin(strikes, markers, family),
+      strikeLabelsPlugin(strikes, family),
       footerPlugin(input.footer, family),
     ],
   };
