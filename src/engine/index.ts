@@ -58,6 +58,7 @@ export {
   fillCalibration,
   entryCalibration,
   calibratedMark,
+  baselineViolation,
   EXPLAINED_FILL_RATIO,
 } from './invariant.ts';
 export type { EntrySnapshot, InvariantReading, FillCalibration } from './invariant.ts';
