@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   assertValidCondor,
+  baselineViolation,
   createEntrySnapshot,
   entryCalibration,
   strikeScaleViolation,
@@ -123,6 +124,8 @@ export default defineCommand({
     if (tooFar) throw tooFar;
     const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
     const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, clock, vix: view.vix });
+    const negativeBaseline = baselineViolation(snapshot);
+    if (negativeBaseline) throw negativeBaseline;
     // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
     // known only for a position opened now (the market's SPX is today's).
     const entry =

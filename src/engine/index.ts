@@ -63,6 +63,7 @@ export {
   fillCalibration,
   entryCalibration,
   calibratedMark,
+  baselineViolation,
   EXPLAINED_FILL_RATIO,
 } from './invariant.ts';
 export type { EntrySnapshot, InvariantReading, FillCalibration } from './invariant.ts';

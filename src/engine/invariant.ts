@@ -115,6 +115,18 @@ export function entryCalibration(strikes: CondorStrikes, entry: EntrySnapshot): 
   return fillCalibration(strikes, entry.credit, entry.spot, entry.modelMark);
 }
 
+/**
+ * The rule a recorded position's entry must keep: k₀ = C·y₀ not negative. Below 0 spot is already
+ * past a break-even at entry, so there is no cushion for the invariant to watch. Null when kept.
+ */
+export function baselineViolation(entry: EntrySnapshot): CondorRuleError | null {
+  if (!(entry.baselineK < 0)) return null;
+  return new CondorRuleError(
+    'baseline-negative',
+    `the baseline k₀ = credit × cushion is ${pts(entry.baselineK, 1)}, below 0: spot ${pts(entry.spot)} is already ${pts(-entry.cushion)} points past a break-even; record a condor whose break-evens are on either side of spot`,
+  );
+}
+
 export interface CreateEntryInput {
   condor: Condor;
   market: MarketState;
@@ -143,13 +155,6 @@ export function createEntrySnapshot({
   >;
   const modelMark = condorMark(strikes, spot, clock, legVolValues, rate, dividendYield);
   const cushion = cushionOf(strikes, credit, spot);
-  if (cushion < 0) {
-    // k₀ = C·y₀ < 0: spot is already past a break-even, so there is no cushion for the invariant to watch.
-    throw new CondorRuleError(
-      'baseline-negative',
-      `the baseline k₀ = credit × cushion is ${pts(credit * cushion, 1)}, below 0: spot ${pts(spot)} is already ${pts(-cushion)} points past a break-even; the invariant needs a condor opened with spot between its break-evens`,
-    );
-  }
   const atmVol = volAtStrike(market.vol, forward, forward).vol;
   const expectedMove = spot * atmVol * Math.sqrt(clock.varianceYears);
   return {

@@ -189,3 +189,33 @@ describe('cli backup', CHILD, () => {
     expect(stderrLines(result.stderr)).toEqual(['backup takes the destination file, e.g. backup ./backups/condor.db']);
   });
 });
+
+describe('cli run --at', CHILD, () => {
+  it('values as of the given instant: 10:00 New York on an expiry day leaves 360 of 390 session minutes', async () => {
+    const { run } = setup();
+    const result = await run([
+      'run',
+      '/condor eval 5900 5950 6050 6100 2026-11-23 credit=20 spot=6000 vix=16',
+      '--json',
+      '--at',
+      '2026-11-23T10:00:00-05:00',
+    ]);
+    expect(result.code).toBe(0);
+    const reply = JSON.parse(result.stdout) as Reply & {
+      data: { evaluation: { varianceYears: number; discountYears: number; dte: number } };
+    };
+    expect(reply.data.evaluation.dte).toBe(0);
+    expect(reply.data.evaluation.varianceYears).toBeCloseTo(360 / 390 / 252, 15);
+    expect(reply.data.evaluation.discountYears).toBeCloseTo(6 / (365 * 24), 15);
+  });
+
+  it('an instant without its offset is refused with one line and exit 2', async () => {
+    const { run } = setup();
+    const result = await run(['run', '/market', '--at', '2026-11-23T10:00:00']);
+    expect(result.code).toBe(2);
+    expect(stderrLines(result.stderr)).toEqual([
+      '--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got "2026-11-23T10:00:00"',
+    ]);
+    expect(result.stdout).toBe('');
+  });
+});

@@ -178,13 +178,13 @@ describe('§2 AM settlement and the refusals', () => {
       await line('/position add 5615 5665 6335 6385 2026-11-19 credit=5 opened=2026-11-20 spot=6000 vix=16'),
     ).toMatch(/opened 2026-11-20 is after the expiry 2026-11-19/);
     expect(await line('/condor eval 5615 5665 6335 60005 2026-12-18 credit=5 spot=6000')).toMatch(
-      /strike-scale.*60,005 is above 60,000/,
+      /10× spot.*60,005 is above 60,000/,
     );
     expect(await line('/condor eval 990000 995000 1000000 1000005 2026-12-18 credit=5 spot=999000')).toMatch(
       /1,000,005 is above 1,000,000/,
     );
     expect(await line('/position add 5615 5665 6335 6385 2026-12-18 credit=14.2 spot=5600 vix=16')).toMatch(
-      /baseline-negative.*below 0/,
+      /baseline k₀ = credit × cushion is .*below 0/,
     );
     expect(t.rowCounts().positions).toBe(0);
   });

@@ -116,8 +116,11 @@ describe('console adapter, as the real program with piped standard input', { tim
     const nearest = listedExpiryNearest(today, 45);
     expect(out).toContain(`SPX 5,615/5,665/6,335/6,385 · ${nearest.expiry} (${nearest.dte} DTE)`);
     expect(out).toContain(`spot ${spot}`);
-    expect(out).toMatch(/Credit \d+\.\d\d pts \(\$\d,\d{3}\), the model value: no fill given/);
-    expect(out).toMatch(/Max loss\s+\$3,\d{3}/);
+    // The model credit depends on today's demo VIX and the sessions to that expiry: read it, then check max loss.
+    const credit = Number(/Credit (\d+\.\d\d) pts \(\$[\d,]+\), the model value: no fill given/.exec(out)?.[1]);
+    expect(credit).toBeGreaterThan(0);
+    const maxLoss = Number(/Max loss\s+\$([\d,]+)/.exec(out)?.[1]?.replace(/,/g, ''));
+    expect(Math.abs(maxLoss - (50 - credit) * 100)).toBeLessThanOrEqual(1); // both rounded for reading
     // add: the id, the fill and the entry snapshot at the demo spot
     const id = /✓ Position ([a-z0-9]{6}) recorded/.exec(out)?.[1];
     expect(id).toBeDefined();

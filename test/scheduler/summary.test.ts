@@ -268,7 +268,7 @@ describe('the personal summary', () => {
     expect(order[1]!.action).not.toBe('CLOSE');
     expect(reply.lines![1]).toMatch(
       new RegExp(
-        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [-+]\\$[\\d,]+, CP deviation -?[\\d.]+%\\. Spot 6,000`,
+        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [-+]\\$[\\d,]+, CP deviation [^ ]+%\\. Spot 6,000`,
       ),
     );
   });
