@@ -1,9 +1,12 @@
 // The result as people read it: the table of the policies, the method in one line and the
 // equity curves, shared by the CLI and the /backtest command (plain data, no rendering).
 import { pct, pts, usd } from '../format.ts';
+import { POLICIES, type PolicyName } from '../policies/index.ts';
 import type { BacktestResult, PolicyResult } from './types.ts';
 
-export const POLICY_LABELS = { cp: 'cp (invariant)', delta: 'delta (static 50Δ)', hold: 'hold' } as const;
+export const POLICY_LABELS: Readonly<Record<PolicyName, string>> = Object.fromEntries(
+  Object.values(POLICIES).map((policy) => [policy.name, policy.label]),
+) as Record<PolicyName, string>;
 
 export interface ResultTable {
   columns: { label: string; align?: 'left' | 'right' }[];
