@@ -24,3 +24,23 @@ export type {
   ExpiryRule,
   PolicyResult,
 } from './types.ts';
+export {
+  walkForward,
+  walkForwardPolicy,
+  walkForwardWindows,
+  assembleWalkForward,
+  recommendPolicy,
+  blockBootstrap,
+  seededRandom,
+  SELECTION_CRITERION,
+} from './walk-forward.ts';
+export type {
+  WalkForwardResult,
+  WalkForwardWindow,
+  PolicyWalkForward,
+  PooledFigures,
+  WalkForwardOptions,
+  WindowOutcome,
+} from './walk-forward.ts';
+export { annualisedSharpe, annualisedSortino, cvar } from './metrics.ts';
+export { CLASSIC_POLICIES } from './types.ts';
