@@ -16,6 +16,7 @@ import { normCdf } from './math/normal.ts';
 import {
   decide,
   DEFAULT_COMMISSION_PER_CONTRACT,
+  DEFAULT_POLICY,
   DEFAULT_SLIPPAGE_PER_LEG,
   POLICIES,
   restrikeCostPerShare,
@@ -59,7 +60,7 @@ export const DEFAULT_SETTINGS: PositionSettings = {
   minRollDte: 7,
   thresholdMin: 0.15,
   thresholdMax: 0.2,
-  policy: 'cp',
+  policy: DEFAULT_POLICY,
   deltaTrigger: 0.5,
   triggerMoves: 0.5,
   minAdjustDays: 5,

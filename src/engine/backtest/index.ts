@@ -9,7 +9,16 @@ export type { EntryQuote } from './entry.ts';
 export { maxDrawdown, dailySharpe, TRADING_DAYS_PER_YEAR } from './metrics.ts';
 export { readClaim, CLAIM_UNDER_TEST, CLAIM_POINTS, PAST_RESULTS } from './claim.ts';
 export type { ClaimReading, ClaimVerdict } from './claim.ts';
-export { resultTable, methodLine, equitySeries, POLICY_LABELS } from './report.ts';
+export {
+  resultTable,
+  methodLine,
+  equitySeries,
+  POLICY_LABELS,
+  walkForwardTable,
+  recommendationLine,
+  walkForwardMethodLine,
+  walkForwardSeries,
+} from './report.ts';
 export type { ResultTable, EquitySeries } from './report.ts';
 export { BACKTEST_POLICIES, CAMPAIGN_ENDINGS, DEFAULT_BACKTEST_PARAMS } from './types.ts';
 export type {

@@ -54,6 +54,7 @@ export function needsOf(policy: PolicyDefinition): Required<RuleNeeds> {
 }
 
 export type * from './types.ts';
+export { DEFAULT_POLICY, DEFAULT_POLICY_EVIDENCE } from './default.ts';
 export {
   expectedGain,
   restrikeCostPerShare,
