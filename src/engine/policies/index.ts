@@ -54,7 +54,7 @@ export function needsOf(policy: PolicyDefinition): Required<RuleNeeds> {
 }
 
 export type * from './types.ts';
-export { DEFAULT_POLICY, DEFAULT_POLICY_EVIDENCE } from './default.ts';
+export { DEFAULT_POLICY, DEFAULT_POLICY_EVIDENCE, DEFAULT_POLICY_LINE } from './default.ts';
 export {
   expectedGain,
   restrikeCostPerShare,
