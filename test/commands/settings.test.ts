@@ -33,7 +33,9 @@ describe('/settings', () => {
     // The default is named as the default, with why (the evidence), in plain words.
     expect(reply.fields?.[0]?.value).toBe(`${POLICIES[DEFAULT_POLICY].summary} (the default)`);
     expect(reply.lines).toContain(DEFAULT_POLICY_LINE);
-    expect(DEFAULT_POLICY_LINE).toMatch(/^The default policy is \w[\w-]*(, not the constant-product cp of the methodology)?: .*Sortino/);
+    expect(DEFAULT_POLICY_LINE).toMatch(
+      /^The default policy is \w[\w-]*(, not the constant-product cp of the methodology)?: .*Sortino/,
+    );
     expect(t.rowCounts().settings).toBe(0);
   });
 
