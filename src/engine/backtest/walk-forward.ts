@@ -33,7 +33,7 @@ const MIN_CAMPAIGNS = 100;
 
 /**
  * Windows of `trainYears` then `testYears` calendar years, rolling by `testYears`, from the first
- * whole year of the history; a last test window shorter than a year is folded into the one before.
+ * year of the history; a last test window shorter than half a window is folded into the one before.
  */
 export function walkForwardWindows(
   firstDate: IsoDate,
@@ -52,8 +52,8 @@ export function walkForwardWindows(
       testFrom: `${testStart}-01-01`,
       testTo: `${testStart + testYears - 1}-12-31`,
     };
-    // Less than a year of test data left: it joins the previous window.
-    if (windows.length && addDays(window.testFrom, 365) > lastDate) {
+    // Less than half a test window of data left: it joins the previous window.
+    if (windows.length && addDays(window.testFrom, Math.round((testYears * 365) / 2)) > lastDate) {
       windows[windows.length - 1]!.testTo = lastDate;
       break;
     }
