@@ -5,17 +5,18 @@ import { NO_HISTORY } from '../src/app/backtest-service.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { option, optional } from '../src/app/options.ts';
+import { POLICY_NAMES, type PolicyName } from '../src/engine/policies/index.ts';
 
 export default defineCommand({
   name: 'backtest',
-  description: 'Replay cp vs 50-delta vs hold over SPX/VIX history (1990 on) and compare',
+  description: 'Walk-forward evidence of every policy over SPX/VIX history (1990 on), or one range',
   options: z
     .object({
       from: optional(option.date({ description: 'First day (default 1990-01-02)', example: '2000-01-03' })),
       to: optional(option.date({ description: 'Last day (default: the end of the history)', example: '2025-12-31' })),
       policy: optional(
-        option.choice(['all', 'cp', 'delta', 'hold'] as const, {
-          description: 'all (default), cp, delta or hold',
+        option.choice(['walk-forward', 'all', ...POLICY_NAMES] as [string, ...string[]], {
+          description: 'walk-forward (default: every policy, out of sample), all (cp, delta, hold) or one policy',
           example: 'all',
         }),
       ),
@@ -52,11 +53,16 @@ export default defineCommand({
         'invalid-option',
         `Option from ${input.from} must be before to ${input.to}; e.g. from=2000-01-03 to=2010-12-31.`,
       );
+    // No range and no entry option: the walk-forward evidence, the table that chose the default.
+    const ranged = [input.from, input.to, input.dte, input.delta, input.wings].some((value) => value !== undefined);
+    const walkForward = input.policy === 'walk-forward' || (input.policy === undefined && !ranged);
+    const policy = input.policy === undefined || input.policy === 'walk-forward' ? 'all' : input.policy;
     return service.run(
       {
         from: input.from,
         to: input.to,
-        policy: input.policy ?? 'all',
+        policy: policy as PolicyName | 'all',
+        walkForward,
         dte: input.dte,
         delta: input.delta,
         wings: input.wings,

@@ -7,6 +7,10 @@ import { UserError } from '../src/app/errors.ts';
 import { option, optional, optionMeta } from '../src/app/options.ts';
 import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
 import { commandLine, optionSetting, syntaxOf, type Syntax } from '../src/app/words.ts';
+import { DEFAULT_POLICY_LINE, POLICIES } from '../src/engine/policies/index.ts';
+
+/** /help settings also explains the policies and why the default is the default. */
+const SETTINGS_NOTES = [DEFAULT_POLICY_LINE, 'Policies:', ...Object.values(POLICIES).map((p) => `  ${p.summary}`)];
 
 const HOW_TO_GIVE_OPTIONS: Record<Syntax, string> = {
   slash: 'Pick a command from the / menu and fill in its fields. /help command:<name> shows them all.',
@@ -33,6 +37,7 @@ function commandHelp(commands: readonly AnyCommand[], asked: string, syntax: Syn
       `/${command.name}: ${command.description}`,
       ...optionLines(command, syntax),
       ...command.examples.map((example: string) => `  Example: ${commandLine(syntax, command, example)}`),
+      ...(command.name === 'settings' ? SETTINGS_NOTES : []),
     ]),
   };
 }

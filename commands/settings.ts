@@ -7,6 +7,13 @@ import { dollars, percent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import type { UserSettings } from '../src/app/ports.ts';
 import { DEFAULT_SETTINGS } from '../src/engine/index.ts';
+import {
+  DEFAULT_POLICY,
+  DEFAULT_POLICY_LINE,
+  POLICIES,
+  POLICY_NAMES,
+  type PolicyName,
+} from '../src/engine/policies/index.ts';
 
 const BAND = /^\s*(\d+(?:\.\d+)?)\s*[-–,/]\s*(\d+(?:\.\d+)?)\s*%?\s*$/;
 
@@ -62,7 +69,7 @@ export function parseRisk(text: string): number | null {
 
 export default defineCommand({
   name: 'settings',
-  description: 'Your engine settings: profit target, stop loss, thresholds, policy (cp or delta)',
+  description: 'Your engine settings: profit target, stop loss, thresholds, management policy',
   options: z
     .object({
       profit_target: optional(
@@ -88,9 +95,25 @@ export default defineCommand({
         }),
       ),
       policy: optional(
-        option.choice(['cp', 'delta'] as const, {
-          description: 'cp (constant-product, default) or delta (static 50-delta rule)',
-          example: 'cp',
+        option.choice(POLICY_NAMES as [PolicyName, ...PolicyName[]], {
+          description: `Management policy (default ${DEFAULT_POLICY}, chosen by the walk-forward evidence); /help settings lists them`,
+          example: 'delta',
+        }),
+      ),
+      trigger_moves: optional(
+        option.number({
+          description: 'cp-moves: re-centre after this many expected moves toward a break-even (default 0.5)',
+          example: 0.5,
+          min: 0.1,
+          max: 5,
+        }),
+      ),
+      min_adjust_days: optional(
+        option.integer({
+          description: 'cp-moves: fewest days between two re-strikes (default 5)',
+          example: 5,
+          min: 0,
+          max: 365,
         }),
       ),
       delta_trigger: optional(
@@ -147,6 +170,8 @@ export default defineCommand({
         'thresholdMax',
         'policy',
         'deltaTrigger',
+        'triggerMoves',
+        'minAdjustDays',
         'exitDte',
         'minRollDte',
       ] as const) {
@@ -154,6 +179,8 @@ export default defineCommand({
       }
       patch.accountSize = null;
       patch.riskPerTrade = null;
+      // null, not the default's name: a reset goes back to "no choice", which follows the evidence.
+      patch.policy = null;
     }
     if (input.profit_target !== undefined) {
       const text = input.profit_target.trim().toLowerCase();
@@ -173,12 +200,15 @@ export default defineCommand({
     if (input.thresholds !== undefined) [patch.thresholdMin, patch.thresholdMax] = parseThresholds(input.thresholds);
     if (input.policy !== undefined) patch.policy = input.policy;
     if (input.delta_trigger !== undefined) patch.deltaTrigger = input.delta_trigger;
+    if (input.trigger_moves !== undefined) patch.triggerMoves = input.trigger_moves;
+    if (input.min_adjust_days !== undefined) patch.minAdjustDays = input.min_adjust_days;
     if (input.exit_dte !== undefined) patch.exitDte = input.exit_dte;
     if (input.min_roll_dte !== undefined) patch.minRollDte = input.min_roll_dte;
     if (input.account !== undefined) patch.accountSize = parseAccount(input.account);
     if (input.risk !== undefined) patch.riskPerTrade = parseRisk(input.risk);
     const changed = Object.keys(patch).length > 0;
     const current = changed ? settings.update(patch) : settings.get();
+    const chosen = settings.policyChosen();
     return {
       title: changed ? 'Settings saved' : 'Your settings',
       visibility: 'caller',
@@ -186,11 +216,8 @@ export default defineCommand({
       fields: [
         {
           label: 'Policy',
-          value:
-            current.policy === 'cp'
-              ? 'cp: constant-product breaches'
-              : `delta: roll at |delta| ≥ ${current.deltaTrigger}`,
-          inline: true,
+          value: `${POLICIES[current.policy].summary}${chosen ? ' (your choice)' : ' (the default)'}`,
+          inline: false,
         },
         {
           label: 'Profit target',
@@ -211,6 +238,7 @@ export default defineCommand({
         changed
           ? 'These apply to your own evaluations only.'
           : 'Change any with /settings key=value, e.g. /settings profit_target=60%.',
+        ...(chosen ? [] : [DEFAULT_POLICY_LINE]),
       ],
       data: { settings: current },
     };

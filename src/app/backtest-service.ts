@@ -16,7 +16,18 @@ import {
   type BacktestPolicy,
   type BacktestResult,
   type PreparedHistory,
+  assembleWalkForward,
+  CLASSIC_POLICIES,
+  recommendationLine,
+  walkForwardMethodLine,
+  walkForwardPolicy,
+  walkForwardSeries,
+  walkForwardTable,
+  walkForwardWindows,
+  type PolicyWalkForward,
+  type WalkForwardResult,
 } from '../engine/backtest/index.ts';
+import { POLICY_NAMES } from '../engine/policies/index.ts';
 import type { CommandContext } from './command.ts';
 import { UserError } from './errors.ts';
 import type { Clock, EquityChartInput } from './ports.ts';
@@ -48,8 +59,12 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createBacktestService(options: BacktestServiceOptions): BacktestService {
   const progressAfterMs = options.progressAfterMs ?? 2000;
   // The prepared history is reused while the loader hands back the same days.
-  let prepared: { days: BacktestDay[]; history: PreparedHistory; cache: ReturnType<typeof createEntryCache> } | null =
-    null;
+  let prepared: {
+    days: BacktestDay[];
+    history: PreparedHistory;
+    cache: ReturnType<typeof createEntryCache>;
+    walkForward?: WalkForwardResult;
+  } | null = null;
 
   return {
     async run(request: BacktestRequest, context: CommandContext): Promise<Reply> {
@@ -73,16 +88,36 @@ export function createBacktestService(options: BacktestServiceOptions): Backtest
       await tell(`Read ${days.length.toLocaleString('en-US')} days of SPX and VIX history; replaying the policies…`);
       if (prepared?.days !== days) prepared = { days, history: prepareHistory(days), cache: createEntryCache() };
 
-      const policies: BacktestPolicy[] = request.policy === 'all' ? ['cp', 'delta', 'hold'] : [request.policy];
+      const defaults = {
+        rate: context.defaults.rate,
+        dividendYield: context.defaults.dividendYield,
+        skewBeta: context.defaults.skewBeta,
+      };
+      if (request.walkForward) {
+        // The same history gives the same evidence: computed once, then served from memory.
+        if (!prepared.walkForward) {
+          const history = prepared.history;
+          const windows = walkForwardWindows(history.dates[0]!, history.dates[history.length - 1]!);
+          const done: PolicyWalkForward[] = [];
+          for (const name of POLICY_NAMES) {
+            done.push(walkForwardPolicy(history, name, windows, { params: defaults }, prepared.cache));
+            await tell(`Walk-forward: ${done.length} of ${POLICY_NAMES.length} policies done…`);
+            await breathe();
+          }
+          prepared.walkForward = assembleWalkForward(history, windows, done, { params: defaults });
+        }
+        const wf = prepared.walkForward;
+        context.logger.info({ from: wf.from, to: wf.to, ms: clock.now() - started }, 'walk-forward served');
+        return buildWalkForwardReply(wf, notes, await walkForwardChart(wf, context));
+      }
+      const policies: BacktestPolicy[] = request.policy === 'all' ? [...CLASSIC_POLICIES] : [request.policy];
       const params = {
         from: request.from,
         to: request.to,
         targetDte: request.dte,
         targetDelta: request.delta,
         wingWidth: request.wings ?? null,
-        rate: context.defaults.rate,
-        dividendYield: context.defaults.dividendYield,
-        skewBeta: context.defaults.skewBeta,
+        ...defaults,
       };
       const runs: BacktestResult[] = [];
       try {
@@ -171,5 +206,62 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
     ],
     ...(chart ? { attachments: [chart] } : {}),
     data: { from: result.from, to: result.to, days: result.days, params: result.params, claim, policies },
+  };
+}
+
+async function walkForwardChart(result: WalkForwardResult, context: CommandContext): Promise<ReplyAttachment | null> {
+  try {
+    const data = await context.charts.equity({
+      title: `Out-of-sample return on risk per policy, ${result.windows[0]?.testFrom ?? result.from} → ${result.to} (1 = one campaign's max loss)`,
+      series: walkForwardSeries(result),
+      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
+    });
+    return {
+      filename: 'backtest-walk-forward.png',
+      contentType: 'image/png',
+      data,
+      description: `Out-of-sample cumulative return on risk of ${result.policies.length} policies`,
+    };
+  } catch (error) {
+    context.logger.warn({ error: (error as Error)?.message }, 'walk-forward chart failed');
+    return null;
+  }
+}
+
+/** The walk-forward reply: the claim, the recommendation, the out-of-sample table, the chart, the method. */
+export function buildWalkForwardReply(
+  result: WalkForwardResult,
+  notes: readonly string[],
+  chart: ReplyAttachment | null,
+): Reply {
+  const delta = result.policies.find((p) => p.policy === 'delta');
+  const cps = result.policies.filter((p) => p.policy === 'cp' || p.policy.startsWith('cp-'));
+  const beat = delta
+    ? cps.filter((p) => (p.outOfSample.sortino ?? -Infinity) > (delta.outOfSample.sortino ?? -Infinity))
+    : [];
+  return {
+    title: `Walk-forward backtest SPX ${result.from} → ${result.to}: ${result.policies.length} policies, out of sample`,
+    visibility: 'caller',
+    tone: 'neutral',
+    lines: [
+      `Claim under test: "${CLAIM_UNDER_TEST}".`,
+      `Out of sample, with costs: ${beat.length ? `${beat.map((p) => p.policy).join(', ')} beat` : 'no cp policy beats'} the static 50-delta rule on Sortino.`,
+      recommendationLine(result),
+    ],
+    table: walkForwardTable(result),
+    footer: [
+      walkForwardMethodLine(result),
+      ...notes.slice(0, MAX_NOTES),
+      ...(chart ? [] : ['The chart could not be drawn here.']),
+      'Black-Scholes on VIX, no real option quotes: see docs/evidence.md for the caveats.',
+      PAST_RESULTS,
+      NOT_ADVICE,
+    ],
+    ...(chart ? { attachments: [chart] } : {}),
+    data: {
+      recommendedPolicy: result.recommendedPolicy,
+      criterion: result.criterion,
+      policies: result.policies.map(({ curve: _curve, ...figures }) => figures),
+    },
   };
 }

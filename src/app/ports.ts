@@ -112,6 +112,8 @@ export interface SettingsRepository {
   get(): UserSettings;
   /** Only the changed keys are stored; null resets a key to the default. */
   update(patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }>): UserSettings;
+  /** True when the user picked their policy (kept when the default moves); false = they have the default. */
+  policyChosen(): boolean;
 }
 
 export interface UserStore {

@@ -3,6 +3,7 @@
 // a missing one makes the command answer that it is not available here.
 import type { Reply } from './reply.ts';
 import type { CommandContext } from './command.ts';
+import type { PolicyName } from '../engine/policies/index.ts';
 
 export interface SummaryService {
   /** Today's channel summary, on demand (/signal). */
@@ -12,7 +13,10 @@ export interface SummaryService {
 export interface BacktestRequest {
   from?: string;
   to?: string;
-  policy: 'cp' | 'delta' | 'hold' | 'all';
+  /** 'all' = cp, delta and hold over one range. */
+  policy: PolicyName | 'all';
+  /** The walk-forward evidence of every policy instead of one range (from, to and the entry options unused). */
+  walkForward?: boolean;
   dte?: number;
   delta?: number;
   wings?: number;

@@ -8,7 +8,16 @@ import type { Logger } from '../app/ports.ts';
 import { NOT_ADVICE } from '../app/reply.ts';
 import type { Config } from '../config.ts';
 import {
+  BACKTEST_POLICIES,
   BacktestInputError,
+  CLASSIC_POLICIES,
+  prepareHistory,
+  recommendationLine,
+  walkForward,
+  walkForwardMethodLine,
+  walkForwardSeries,
+  walkForwardTable,
+  type WalkForwardResult,
   equitySeries,
   methodLine,
   PAST_RESULTS,
@@ -27,7 +36,7 @@ import { tableLines } from '../render/table.ts';
 export const BACKTEST_USAGE = `Usage: npm run cli -- backtest [options]
   --from YYYY-MM-DD        first day (default: the start of the history)
   --to YYYY-MM-DD          last day (default: the end of the history)
-  --policy all|cp|delta|hold   (default all)
+  --policy all|NAME        all (cp, delta, hold) or one of ${BACKTEST_POLICIES.join(', ')}
   --spx FILE               SPX closes (repeatable: files are merged, FRED preferred where they overlap)
   --vix FILE               VIX closes (also --vix3m FILE, --vvix FILE)
   --data-dir DIR           where \`data sync\` put the history (default MARKET_DATA_DIR)
@@ -41,7 +50,9 @@ export const BACKTEST_USAGE = `Usage: npm run cli -- backtest [options]
   --slippage P             points per leg (default 0.05)
   --expiries daily|weekly  which trading days count as expiries (default daily)
   --chart FILE.png         also draw the equity curves
-  --json                   the full result as JSON`;
+  --walk-forward           choose each policy's parameters on 8 years, test on the next 2, rolling;
+                           every policy; the out-of-sample table and the recommended policy
+  --json                   the full result as JSON (with --walk-forward: recommendedPolicy)`;
 
 export interface BacktestCliDeps {
   config: Pick<Config, 'MARKET_DATA_DIR' | 'RISK_FREE_RATE' | 'DIVIDEND_YIELD' | 'SKEW_BETA'>;
@@ -54,8 +65,6 @@ export interface BacktestCliDeps {
 }
 
 class CliUsageError extends Error {}
-
-const POLICIES = ['all', 'cp', 'delta', 'hold'] as const;
 
 function numberOption(
   name: string,
@@ -106,17 +115,20 @@ function parse(args: string[]) {
       slippage: { type: 'string' },
       expiries: { type: 'string' },
       chart: { type: 'string' },
+      'walk-forward': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (positionals.length)
     throw new CliUsageError(`backtest takes options only; got ${positionals.join(' ')} (see --help)`);
   const policy = values.policy ?? 'all';
-  if (!(POLICIES as readonly string[]).includes(policy))
-    throw new CliUsageError(`--policy must be all, cp, delta or hold; got ${policy}`);
+  if (policy !== 'all' && !(BACKTEST_POLICIES as readonly string[]).includes(policy))
+    throw new CliUsageError(
+      `--policy must be all or one of ${BACKTEST_POLICIES.join(', ')}; got ${policy} (e.g. --policy cp)`,
+    );
   const expiries = values.expiries ?? 'daily';
-  if (expiries !== 'daily' && expiries !== 'weekly')
-    throw new CliUsageError(`--expiries must be daily or weekly; got ${expiries}`);
+  if (expiries !== 'daily' && expiries !== 'weekly' && expiries !== 'monthly')
+    throw new CliUsageError(`--expiries must be daily, weekly or monthly; got ${expiries}`);
   const from = dateOption('from', values.from);
   const to = dateOption('to', values.to);
   if (from && to && from >= to) throw new CliUsageError(`--from ${from} must be before --to ${to}`);
@@ -136,7 +148,7 @@ function parse(args: string[]) {
     commissionPerContract: numberOption('commission', values.commission, 0, 100),
     slippagePerLeg: numberOption('slippage', values.slippage, 0, 10),
   };
-  return { values, policy: policy as (typeof POLICIES)[number], params };
+  return { values, policy: policy as BacktestPolicy | 'all', params };
 }
 
 /** The text report: table, claim and reading, method, data notes, footers. */
@@ -163,6 +175,39 @@ export function formatReport(result: BacktestResult, notes: readonly string[], s
   if (seconds !== null) lines.push(`Ran in ${seconds.toFixed(2)} s.`);
   lines.push('', PAST_RESULTS, NOT_ADVICE);
   return `${lines.join('\n')}\n`;
+}
+
+/** The walk-forward report: the out-of-sample table, the recommendation, the claim, the method. */
+export function formatWalkForward(result: WalkForwardResult, notes: readonly string[], seconds: number | null): string {
+  const lines = [
+    `Walk-forward backtest ${result.from} → ${result.to}: out-of-sample figures, in-sample beside them`,
+    '',
+    ...tableLines(walkForwardTable(result)),
+    '',
+    recommendationLine(result),
+    `Claim under test: "${CLAIM_UNDER_TEST}".`,
+    ...cpAgainstDelta(result),
+    '',
+    `Method: ${walkForwardMethodLine(result)}`,
+  ];
+  if (notes.length) lines.push('Data:', ...notes.map((note) => `  - ${note}`));
+  if (seconds !== null) lines.push(`Ran in ${seconds.toFixed(2)} s.`);
+  lines.push('', PAST_RESULTS, NOT_ADVICE);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Whether any cp policy beats the static 50-delta rule out of sample, on win rate and on Sortino. */
+export function cpAgainstDelta(result: WalkForwardResult): string[] {
+  const delta = result.policies.find((p) => p.policy === 'delta');
+  if (!delta) return [];
+  const cps = result.policies.filter((p) => p.policy === 'cp' || p.policy.startsWith('cp-'));
+  const beatWin = cps.filter((p) => p.outOfSample.winRate > delta.outOfSample.winRate).map((p) => p.policy);
+  const beatSortino = cps
+    .filter((p) => (p.outOfSample.sortino ?? -Infinity) > (delta.outOfSample.sortino ?? -Infinity))
+    .map((p) => p.policy);
+  return [
+    `Out of sample, with costs, cp policies beating the static 50-delta rule on win rate: ${beatWin.join(', ') || 'none'}; on Sortino: ${beatSortino.join(', ') || 'none'}.`,
+  ];
 }
 
 export async function backtestCli(args: string[], deps: BacktestCliDeps): Promise<number> {
@@ -194,8 +239,49 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
     err.write(`${loaded.error}\n`);
     return 2;
   }
-  const policies: BacktestPolicy[] = policy === 'all' ? ['cp', 'delta', 'hold'] : [policy];
+  const policies: BacktestPolicy[] = policy === 'all' ? [...CLASSIC_POLICIES] : [policy];
   const started = now();
+  if (values['walk-forward']) {
+    let wf: WalkForwardResult;
+    try {
+      wf = walkForward(prepareHistory(loaded.value.days), {
+        params: {
+          rate: deps.config.RISK_FREE_RATE,
+          dividendYield: deps.config.DIVIDEND_YIELD,
+          skewBeta: deps.config.SKEW_BETA,
+          ...params,
+          from: undefined,
+          to: undefined,
+        },
+        ...(policy === 'all' ? {} : { policies }),
+      });
+    } catch (error) {
+      if (error instanceof BacktestInputError) {
+        err.write(`${error.message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+    const seconds = (now() - started) / 1000;
+    if (values.chart) {
+      const { equityCurvePng } = await import('../render/charts.ts');
+      const png = await equityCurvePng({
+        title: `Out-of-sample return on risk, ${wf.windows[0]?.testFrom ?? wf.from} → ${wf.to} (1 = one campaign's max loss)`,
+        series: walkForwardSeries(wf),
+        footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
+      });
+      await writeFile(values.chart, png);
+    }
+    if (values.json) {
+      deps.out.write(
+        `${JSON.stringify({ recommendedPolicy: wf.recommendedPolicy, criterion: wf.criterion, claimUnderTest: CLAIM_UNDER_TEST, walkForward: wf, data: { notes: loaded.value.notes, sources: loaded.value.sources }, footer: [PAST_RESULTS, NOT_ADVICE] })}\n`,
+      );
+    } else {
+      deps.out.write(formatWalkForward(wf, loaded.value.notes, seconds));
+      if (values.chart) deps.out.write(`Chart: ${values.chart}\n`);
+    }
+    return 0;
+  }
   let result: BacktestResult;
   try {
     result = runBacktests({

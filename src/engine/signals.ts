@@ -1,24 +1,36 @@
-// One action per position (ENGINE.md §6), first rule that fires wins:
-//   1 CLOSE  2 TAKE_PROFIT  3 ROLL  4 HEDGE  5 TIGHTEN  6 HOLD
-// The cp policy reads the invariant's two breaches against the threshold T; the static-delta
-// policy (the backtest's comparison, and a user setting) rolls when a short leg's |delta|
-// reaches the trigger, with the same rules 1–2 and no hedges or tightening.
-import { calendarClock, type ValuationClock } from './clock.ts';
+// One action per position: the user's policy (src/engine/policies, one ordered list of rules,
+// the same objects the backtest runs) reads the numbers of a full evaluation, the first rule that
+// decides wins, and this file turns the decision into a reason and a priced proposal.
+import { calendarClock, TRADING_DAYS_PER_YEAR, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
 import { pct, pts, usd } from './format.ts';
 import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
 import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
 import { rebalanceThreshold, type RegimeReading } from './regime.ts';
-import { restrike, type RestrikeProposal } from './restrike.ts';
+import { rollOptions, type RestrikeProposal, type RollKind, type RollOption } from './restrike.ts';
 import type { LegRole } from './condor.ts';
-import type { IsoDate } from './dates.ts';
+import { addDays, daysBetween, isWeekend, MS_PER_DAY, type IsoDate } from './dates.ts';
+import { businessDayOnOrBefore } from './expiries.ts';
+import { normCdf } from './math/normal.ts';
+import {
+  decide,
+  DEFAULT_COMMISSION_PER_CONTRACT,
+  DEFAULT_POLICY,
+  DEFAULT_SLIPPAGE_PER_LEG,
+  POLICIES,
+  restrikeCostPerShare,
+  ruleParamsFor,
+  type Action,
+  type PolicyName,
+  type PositionState,
+} from './policies/index.ts';
 
 const strikeList = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
   `${pts(s.longPut, 0)}/${pts(s.shortPut, 0)}/${pts(s.shortCall, 0)}/${pts(s.longCall, 0)}`;
 
-export type Action = 'CLOSE' | 'TAKE_PROFIT' | 'ROLL' | 'HEDGE' | 'TIGHTEN' | 'HOLD';
-export type Policy = 'cp' | 'delta';
+export type { Action } from './policies/index.ts';
+export type Policy = PolicyName;
 
 export interface PositionSettings {
   /** Take profit when the mark is this share of the credit below it (0.5); null = off. */
@@ -34,6 +46,10 @@ export interface PositionSettings {
   policy: Policy;
   /** |delta| of a short leg that triggers the static-delta roll (0.50). */
   deltaTrigger: number;
+  /** cp-moves: re-centre after spot moved this many entry expected moves toward a break-even (0.5). */
+  triggerMoves: number;
+  /** cp-moves: the fewest calendar days between two re-strikes (5). */
+  minAdjustDays: number;
   maxHedgeLayers: number;
 }
 
@@ -44,8 +60,10 @@ export const DEFAULT_SETTINGS: PositionSettings = {
   minRollDte: 7,
   thresholdMin: 0.15,
   thresholdMax: 0.2,
-  policy: 'cp',
+  policy: DEFAULT_POLICY,
   deltaTrigger: 0.5,
+  triggerMoves: 0.5,
+  minAdjustDays: 5,
   maxHedgeLayers: 3,
 };
 
@@ -82,7 +100,14 @@ export interface EvaluatePositionInput {
 
 export type Proposal =
   | { kind: 'close'; debit: number; realizedPl: number }
-  | { kind: 'roll' | 'tighten'; restrike: RestrikeProposal }
+  | {
+      kind: 'roll';
+      /** The roll the policy picked (also in `options`), and the others, each priced the same way. */
+      restrike: RollOption;
+      picked: RollKind;
+      options: RollOption[];
+    }
+  | { kind: 'tighten'; restrike: RestrikeProposal }
   | { kind: 'hedge'; hedge: HedgeProposal }
   | { kind: 'none' };
 
@@ -112,6 +137,20 @@ export interface PositionEvaluation {
   hedge: HedgeProposal;
   triggers: TriggerDistance[];
   warnings: string[];
+}
+
+/**
+ * The two clocks to a later PM expiry: today's clocks to the current one, plus one session per
+ * trading day after it up to the later one, and the calendar days between.
+ */
+function laterTime(now: TimeToSettlement, expiry: IsoDate, later: IsoDate, isHoliday: HolidayRule): TimeToSettlement {
+  let sessions = 0;
+  for (let day = addDays(expiry, 1); day <= later; day = addDays(day, 1))
+    if (!isWeekend(day) && !isHoliday(day)) sessions++;
+  return {
+    varianceYears: now.varianceYears + sessions / TRADING_DAYS_PER_YEAR,
+    discountYears: now.discountYears + daysBetween(expiry, later) / 365,
+  };
 }
 
 /** Evaluates a stored position and picks its one action. */
@@ -167,74 +206,90 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
   });
   const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
+  const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
+  const { strikes } = condor;
+  const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
+  const state: PositionState = {
+    expired: evaluation.discountYears <= 0,
+    dte,
+    spot: market.spot,
+    credit,
+    mark: x,
+    // A side that cannot lose has no break-even (docs/engine.md, payoff-based metrics): never the nearer.
+    breakEvenLow: evaluation.breakEvenLow ?? -Infinity,
+    breakEvenHigh: evaluation.breakEvenHigh ?? Infinity,
+    cushion,
+    entryCushion: invariant.cushionAtEntry,
+    threshold,
+    premiumBreach: bx,
+    shortPutDelta: Math.abs(shortPutDelta),
+    shortCallDelta: Math.abs(shortCallDelta),
+    entryExpectedMove: entry.expectedMove,
+    daysSinceAdjustment: Math.max(0, Math.floor((market.valuationMs - entry.openedMs) / MS_PER_DAY)),
+    // The entry stores the shorts' distance in expected moves; N(−moves) is their |delta| then, near enough.
+    entryDelta: normCdf(-Math.min(entry.shortPutMoves, entry.shortCallMoves)),
+    maxLoss: widest - credit,
+    restrikeCost: restrikeCostPerShare(
+      DEFAULT_SLIPPAGE_PER_LEG,
+      DEFAULT_COMMISSION_PER_CONTRACT,
+      condor.underlying.multiplier,
+    ),
+    hedgeDue: layersToBuy(hedge).length > 0,
+  };
+  const policy = POLICIES[settings.policy];
+  const params = ruleParamsFor(policy, settings);
+  const fired = decide(policy.rules, state, params);
 
-  let action: Action;
+  let action: Action = 'HOLD';
   let reason: string;
   let proposal: Proposal = { kind: 'none' };
-  const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
-  // A side that cannot lose has no break-even (docs/engine.md, payoff-based metrics): it is never the nearer.
-  const toLow = evaluation.breakEvenLow === null ? Infinity : market.spot - evaluation.breakEvenLow;
-  const toHigh = evaluation.breakEvenHigh === null ? Infinity : evaluation.breakEvenHigh - market.spot;
-  const nearerBreakEven = toLow <= toHigh ? 'put' : 'call';
-  const breakEven = (nearerBreakEven === 'put' ? evaluation.breakEvenLow : evaluation.breakEvenHigh) ?? market.spot;
-  const deltaFires = Math.max(Math.abs(shortPutDelta), Math.abs(shortCallDelta)) >= settings.deltaTrigger;
-  const rollFires = settings.policy === 'cp' ? by >= threshold : deltaFires;
-
-  if (evaluation.discountYears <= 0) {
-    action = 'CLOSE';
-    reason = `Expired: settles at intrinsic value, ${pts(x)} pts against the ${pts(credit)} credit.`;
-    proposal = closeProposal;
-  } else if (cushion <= 0) {
-    action = 'CLOSE';
-    reason = `Spot ${pts(market.spot)} is past the ${nearerBreakEven} break-even ${pts(breakEven)}: the cushion is gone (y = ${pts(cushion)} pts).`;
-    proposal = closeProposal;
-  } else if (loss >= settings.stopLoss * credit) {
-    action = 'CLOSE';
-    reason = `Loss ${pts(loss)} pts is ${pts(loss / credit)}× the ${pts(credit)} credit (stop at ${pts(settings.stopLoss, 1)}×).`;
-    proposal = closeProposal;
-  } else if (settings.exitDte > 0 && dte <= settings.exitDte) {
-    action = 'CLOSE';
-    reason = `${dte} days to expiry, at or below the ${settings.exitDte}-day exit.`;
-    proposal = closeProposal;
-  } else if (settings.profitTarget !== null && x <= (1 - settings.profitTarget) * credit) {
-    action = 'TAKE_PROFIT';
-    reason = `Mark ${pts(x)} is ${pct(1 - x / credit, 0)} below the ${pts(credit)} credit (target ${pct(settings.profitTarget, 0)}).`;
-    proposal = closeProposal;
-  } else if (rollFires) {
-    const why =
-      settings.policy === 'cp'
-        ? `Cushion breach b_y ${pct(by)} ≥ threshold ${pct(threshold)}: spot ${pts(market.spot)} is ${pts(cushion, 1)} pts from the ${nearerBreakEven} break-even, ${pct(cushion / invariant.cushionAtEntry, 0)} of the entry cushion left`
-        : `Short ${Math.abs(shortPutDelta) >= Math.abs(shortCallDelta) ? `put delta ${pts(shortPutDelta)}` : `call delta ${pts(shortCallDelta)}`} reached the ${pts(settings.deltaTrigger)} trigger`;
-    if (dte < settings.minRollDte) {
-      action = 'CLOSE';
-      reason = `${why}, but ${dte} days to expiry is under the ${settings.minRollDte}-day minimum for a roll: close instead.`;
-      proposal = closeProposal;
-    } else {
-      action = 'ROLL';
-      const roll = restrike(condor, entry, market, evaluation, x);
-      reason = `${why}. Roll to ${strikeList(roll.strikes)} for a net ${roll.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(roll.netCredit))}.`;
-      proposal = { kind: 'roll', restrike: roll };
-    }
-  } else if (settings.policy === 'cp' && bx >= threshold && layersToBuy(hedge).length > 0) {
-    action = 'HEDGE';
-    const layers = layersToBuy(hedge)
-      .map((q) => q.layer)
-      .join(', ');
-    reason = `Premium breach b_x ${pct(bx)} ≥ threshold ${pct(threshold)}: the condor costs ${pts(bx * credit)} pts more than spot and time explain, ${pct(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
-    proposal = { kind: 'hedge', hedge };
-  } else if (settings.policy === 'cp' && bx <= -threshold) {
-    action = 'TIGHTEN';
-    const tighter = restrike(condor, entry, market, evaluation, x);
-    reason = `Premium breach b_x ${pct(bx)} ≤ −${pct(threshold)}: vol has fallen; re-strike to ${strikeList(tighter.strikes)} for a net ${tighter.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(tighter.netCredit))}.`;
-    proposal = { kind: 'tighten', restrike: tighter };
+  if (fired === null) {
+    const hedgeWaits =
+      bx >= threshold ? ` The premium breach is past the threshold, but ${hedgeWaitReason(hedge)}.` : '';
+    reason = `No rule of the ${settings.policy} policy fires: b_y ${pct(by)}, b_x ${pct(bx)} (threshold ${pct(threshold)}), short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)}; P/L ${usd((credit - x) * size)}.${hedgeWaits}`;
   } else {
-    action = 'HOLD';
-    reason =
-      settings.policy === 'cp'
-        ? bx >= threshold
-          ? `b_y ${pct(by)} is inside the threshold ${pct(threshold)} and b_x ${pct(bx)} is not, but ${hedgeWaitReason(hedge)}; P/L ${usd((credit - x) * size)}.`
-          : `b_y ${pct(by)} and b_x ${pct(bx)} are inside the threshold ${pct(threshold)}; P/L ${usd((credit - x) * size)}.`
-        : `Short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)} are inside the ${pts(settings.deltaTrigger)} trigger; P/L ${usd((credit - x) * size)}.`;
+    const { decision, rule } = fired;
+    action = decision.action;
+    reason = rule.explain(state, params, decision);
+    if (action === 'CLOSE' || action === 'TAKE_PROFIT') proposal = closeProposal;
+    else if (action === 'HEDGE') {
+      const layers = layersToBuy(hedge)
+        .map((q) => q.layer)
+        .join(', ');
+      reason += ` ${pct(hedge.volLossShare)} of the max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+      proposal = { kind: 'hedge', hedge };
+    } else {
+      const entryDte = Math.max(1, Math.round((settlementMs - entry.openedMs) / MS_PER_DAY));
+      const isHoliday = input.isHoliday ?? (() => false);
+      const laterExpiry = businessDayOnOrBefore(addDays(market.valuationDate, entryDte), isHoliday);
+      const options = rollOptions({
+        condor,
+        entry,
+        market,
+        time: evaluation,
+        closeDebit: x,
+        modelCloseMark: evaluation.mark,
+        later:
+          laterExpiry > condor.expiry
+            ? { expiry: laterExpiry, time: laterTime(evaluation, condor.expiry, laterExpiry, isHoliday) }
+            : null,
+      });
+      const net = (r: RestrikeProposal) =>
+        `a net ${r.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(r.netCredit))}`;
+      if (action === 'TIGHTEN') {
+        const tighter = options[0]!;
+        proposal = { kind: 'tighten', restrike: tighter };
+        reason += ` To ${strikeList(tighter.strikes)} for ${net(tighter)}.`;
+      } else {
+        const picked: RollKind =
+          decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested'
+            ? decision.adjustment
+            : 'recentre';
+        const chosen = options.find((option) => option.kind === picked) ?? options[0]!;
+        proposal = { kind: 'roll', restrike: chosen, picked: chosen.kind, options };
+        reason += ` ${strikeList(chosen.strikes)} (${chosen.expiry}) for ${net(chosen)}.`;
+      }
+    }
   }
 
   const triggers: TriggerDistance[] = [

@@ -5,9 +5,13 @@
 // (PositionSettings), so it is stored; reset the profit target by setting the default, 0.5.
 // accountSize and riskPerTrade default to null (not set), so null simply clears them. New keys need
 // no migration: each is a row of the key/value settings table.
+// The policy is the other exception: a policy the user picks is kept even when it equals today's
+// default, so that when the evidence moves the default (docs/evidence.md) a user who chose keeps
+// their choice; only null (reset) removes it. policyChosen() tells the two apart.
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS } from '../engine/index.ts';
+import { POLICY_NAMES, type PolicyName } from '../engine/policies/index.ts';
 import { UserError } from '../app/errors.ts';
 import type { SettingsRepository, UserSettings } from '../app/ports.ts';
 import { writeTransaction } from './transaction.ts';
@@ -59,7 +63,24 @@ const RULES: Record<Key, Rule> = {
     rule: 'a fraction in (0, 1), at least threshold_min',
     example: 'threshold_max=0.2',
   },
-  policy: { option: 'policy', schema: z.enum(['cp', 'delta']), rule: 'cp or delta', example: 'policy=cp' },
+  policy: {
+    option: 'policy',
+    schema: z.enum(POLICY_NAMES as [PolicyName, ...PolicyName[]]),
+    rule: `one of ${POLICY_NAMES.join(', ')}`,
+    example: 'policy=delta',
+  },
+  triggerMoves: {
+    option: 'trigger_moves',
+    schema: z.number().gt(0).lte(5),
+    rule: 'expected moves in (0, 5]',
+    example: 'trigger_moves=0.5',
+  },
+  minAdjustDays: {
+    option: 'min_adjust_days',
+    schema: days,
+    rule: 'whole days from 0 to 365',
+    example: 'min_adjust_days=5',
+  },
   deltaTrigger: { option: 'delta_trigger', schema: fraction, rule: 'a delta in (0, 1)', example: 'delta_trigger=0.5' },
   maxHedgeLayers: {
     option: 'max_hedge_layers',
@@ -147,7 +168,8 @@ export function createSettingsRepository(
       }
       if (value === undefined) continue;
       if (value === null && key !== 'profitTarget') {
-        changes.push([key, DEFAULT_USER_SETTINGS[key]]);
+        if (key === 'policy') s.remove.run(userId, key);
+        else changes.push([key, DEFAULT_USER_SETTINGS[key]]);
         continue;
       }
       const parsed = RULES[key].schema.safeParse(value);
@@ -163,11 +185,16 @@ export function createSettingsRepository(
       );
     }
     for (const [key, value] of changes) {
-      if (value === DEFAULT_USER_SETTINGS[key]) s.remove.run(userId, key);
+      if (value === DEFAULT_USER_SETTINGS[key] && key !== 'policy') s.remove.run(userId, key);
       else s.put.run(userId, key, JSON.stringify(value));
     }
     return get();
   });
 
-  return { get, update };
+  const policyChosen = (): boolean =>
+    (s.all.all(userId) as { key: string; value_json: string }[]).some(
+      (row) => row.key === 'policy' && RULES.policy.schema.safeParse(JSON.parse(row.value_json)).success,
+    );
+
+  return { get, update, policyChosen };
 }

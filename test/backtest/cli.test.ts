@@ -140,7 +140,10 @@ describe('backtest CLI', () => {
   });
 
   it.each([
-    [['--policy', 'max'], '--policy must be all, cp, delta or hold; got max\n'],
+    [
+      ['--policy', 'max'],
+      '--policy must be all or one of hold, delta, cp, tasty, cndr, cp-moves, cp-out, cp-side, cp-cost; got max (e.g. --policy cp)\n',
+    ],
     [['--dte', 'x'], '--dte must be a whole number from 1 to 365; got x (e.g. --dte 183)\n'],
     [['--from', '2023-01-01', '--to', '2022-01-01'], '--from 2023-01-01 must be before --to 2022-01-01\n'],
     [['--from', '2030-01-02'], 'no trading day between 2030-01-02 and the end in a history of 500 days\n'],

@@ -4,7 +4,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readClaim, resultTable, runBacktests } from '../../src/engine/backtest/index.ts';
+import {
+  prepareHistory,
+  readClaim,
+  resultTable,
+  runBacktests,
+  walkForward,
+  walkForwardTable,
+} from '../../src/engine/backtest/index.ts';
+import { DEFAULT_POLICY } from '../../src/engine/policies/index.ts';
 import { loadHistory } from '../../src/market/history-files.ts';
 import { tableLines } from '../../src/render/table.ts';
 
@@ -65,4 +73,11 @@ describe.skipIf(!present)('the real 1990–2026 history (../shared/data)', async
       `${claim.differencePoints >= 0 ? '+' : '−'}${Math.abs(claim.differencePoints).toFixed(1)} points`,
     );
   });
+
+  it('the walk-forward recommends the default policy, and docs/evidence.md shows its table', () => {
+    const result = walkForward(prepareHistory(history!.days));
+    expect(result.recommendedPolicy).toBe(DEFAULT_POLICY);
+    const evidence = readFileSync(path.resolve(import.meta.dirname, '../../docs/evidence.md'), 'utf8');
+    for (const line of tableLines(walkForwardTable(result)).slice(2)) expect(evidence).toContain(line);
+  }, 120_000);
 });

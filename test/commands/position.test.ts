@@ -256,6 +256,8 @@ describe('position round trip: add, list, show, close, history, export', () => {
 
   it('show: what-if spot, vix and date each change the numbers, and are labelled', async () => {
     const t = makeApp();
+    // The cp rules act on the what-if (the default policy, held to expiry, would not).
+    await t.run('/settings policy=cp');
     const id = await t.addPosition();
     const base = dataOf<ShowData>(await t.run(`/position show ${id}`)).evaluation;
 
@@ -341,6 +343,7 @@ describe('position round trip: add, list, show, close, history, export', () => {
 describe('/position list', () => {
   it('puts positions that need action first, then HOLD, then closed ones', async () => {
     const t = makeApp();
+    await t.run('/settings policy=cp');
     const holdA = await t.addPosition();
     t.clock.advance(60_000);
     const closedOne = await t.addPosition('/position add 5600 5650 6350 6400 2027-01-08 credit=12');

@@ -3,6 +3,7 @@
 // triggers once one of them changes a setting.
 import { describe, expect, it } from 'vitest';
 import type { PositionEvaluation } from '../../src/engine/index.ts';
+import { DEFAULT_POLICY, DEFAULT_POLICY_LINE, POLICIES } from '../../src/engine/policies/index.ts';
 import type { UserSettings } from '../../src/app/ports.ts';
 import { ALICE, BOB, dataOf, errorLine, makeApp, type TestApp } from '../support/app.ts';
 
@@ -24,11 +25,28 @@ describe('/settings', () => {
       stopLoss: 2,
       thresholdMin: 0.15,
       thresholdMax: 0.2,
-      policy: 'cp',
+      policy: DEFAULT_POLICY,
       deltaTrigger: 0.5,
       exitDte: 0,
       minRollDte: 7,
     });
+    // The default is named as the default, with why (the evidence), in plain words.
+    expect(reply.fields?.[0]?.value).toBe(`${POLICIES[DEFAULT_POLICY].summary} (the default)`);
+    expect(reply.lines).toContain(DEFAULT_POLICY_LINE);
+    expect(DEFAULT_POLICY_LINE).toMatch(
+      /^The default policy is \w[\w-]*(, not the constant-product cp of the methodology)?: .*Sortino/,
+    );
+    expect(t.rowCounts().settings).toBe(0);
+  });
+
+  it('tells a chosen policy from the default: choosing the default is kept, reset goes back to following it', async () => {
+    const t = makeApp();
+    const chose = await t.run(`/settings policy=${DEFAULT_POLICY}`);
+    expect(chose.fields?.[0]?.value).toBe(`${POLICIES[DEFAULT_POLICY].summary} (your choice)`);
+    expect(t.rowCounts().settings).toBe(1);
+    expect(chose.lines).not.toContain(DEFAULT_POLICY_LINE);
+    const reset = await t.run('/settings reset=true');
+    expect(reset.fields?.[0]?.value).toBe(`${POLICIES[DEFAULT_POLICY].summary} (the default)`);
     expect(t.rowCounts().settings).toBe(0);
   });
 
@@ -49,7 +67,7 @@ describe('/settings', () => {
       minRollDte: 10,
     });
     expect(reply.fields?.map((f) => f.value)).toEqual([
-      'delta: roll at |delta| ≥ 0.4',
+      `${POLICIES.delta.summary} (your choice)`,
       '60%',
       '1.5× credit',
       '10.0% – 25.0%',
@@ -67,6 +85,9 @@ describe('/settings', () => {
 
   it("changes only that user's evaluations: thresholds, policy and profit target give different triggers", async () => {
     const t = makeApp();
+    // Both chose cp (the methodology's rule); a choice is kept whatever the default.
+    await t.run('/settings policy=cp', ALICE.console);
+    await t.run('/settings policy=cp', BOB.console);
     const alice = await t.addPosition(SAME_CONDOR, ALICE.console);
     const bob = await t.addPosition(SAME_CONDOR, BOB.console);
     const aliceBefore = await evaluate(t, alice, ALICE.console);
@@ -101,9 +122,10 @@ describe('/settings', () => {
     expect(fireAt(await evaluate(t, bob, BOB.console), 'mark for take-profit')).toBeUndefined();
     expect(fireAt(await evaluate(t, alice, ALICE.console), 'mark for take-profit')).toBeCloseTo(7, 12);
 
-    // Only Bob has settings rows.
-    const owners = t.app.store.db.prepare('SELECT DISTINCT user_id FROM settings').pluck().all();
-    expect(owners).toEqual([t.app.store.users.resolve('console', BOB.console.platformUserId, 'Bob')]);
+    // Alice has only her policy row.
+    const aliceId = t.app.store.users.resolve('console', ALICE.console.platformUserId, 'Alice');
+    const aliceKeys = t.app.store.db.prepare('SELECT key FROM settings WHERE user_id = ?').pluck().all(aliceId);
+    expect(aliceKeys).toEqual(['policy']);
     // /position list uses the same settings.
     const bobList = dataOf<{ positions: { action: string }[] }>(await t.run('/position list', BOB.console)).positions;
     const aliceList = dataOf<{ positions: { action: string }[] }>(
@@ -117,7 +139,7 @@ describe('/settings', () => {
     const t = makeApp();
     await t.run('/settings thresholds=30-40 policy=delta stop_loss=3');
     const reset = dataOf<{ settings: UserSettings }>(await t.run('/settings reset=true')).settings;
-    expect(reset).toMatchObject({ thresholdMin: 0.15, thresholdMax: 0.2, policy: 'cp', stopLoss: 2 });
+    expect(reset).toMatchObject({ thresholdMin: 0.15, thresholdMax: 0.2, policy: DEFAULT_POLICY, stopLoss: 2 });
   });
 
   it('reset=true brings the profit target back to the default 50%', async () => {
@@ -142,7 +164,7 @@ describe('/settings', () => {
       ['thresholds=abc', /^Option thresholds must be a band like 15-20/],
       ['thresholds=50-150', /thresholds/],
       ['stop_loss=0', /^Option stop_loss must be at least 0\.1/],
-      ['policy=hold', /^Option policy must be one of cp, delta/],
+      ['policy=martingale', /^Option policy must be one of hold, delta, cp, tasty, cndr/],
       ['delta_trigger=1', /^Option delta_trigger must be at most 0\.95/],
       ['exit_dte=2.5', /^Option exit_dte must be a whole number/],
       ['min_roll_dte=-1', /^Option min_roll_dte must be at least 0/],

@@ -72,7 +72,8 @@ export function evaluateScenario({
     position,
     market,
     regime: regimeAt(vix, percentile),
-    ...(settings ? { settings } : {}),
+    // These scenarios test the cp rules; the default policy follows the evidence (docs/evidence.md).
+    settings: { policy: 'cp', ...settings },
     ...extra,
   });
 }

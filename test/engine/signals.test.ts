@@ -254,7 +254,7 @@ describe('the static-delta policy', () => {
     const evaluation = evaluateScenario({ spot: 6170, settings: { policy: 'delta' } });
     expect(evaluation.shortCallDelta).toBeGreaterThanOrEqual(0.5);
     expect(evaluation.action).toBe('ROLL');
-    expect(evaluation.reason).toContain(`call delta ${evaluation.shortCallDelta.toFixed(2)}`);
+    expect(evaluation.reason).toContain(`call |delta| ${evaluation.shortCallDelta.toFixed(2)}`);
     expect(evaluation.reason).toContain('0.50 trigger');
   });
 

@@ -36,6 +36,8 @@ const ENTRY_VIX = 8;
 function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', chatId: string, nowMs: number): string {
   const id = channelIdentity(platform, chatId);
   const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
+  // Hedge layers are the cp policy's; the channel chose it (the default follows the evidence).
+  deps.store.forUser(userId).settings.update({ policy: 'cp' });
   const listed = deps.calendar.listedExpiryNearest(deps.calendar.newYorkDate(nowMs), 45);
   const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
   const strikes = { longPut: 5850, shortPut: 5900, shortCall: 6100, longCall: 6150 };
@@ -78,6 +80,12 @@ describe('hedge discussions', () => {
     const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now());
     subscribeChannel(deps, 'telegram', '-100777');
     subscribeChannel(deps, 'discord', '333333333333333333'); // no paper position yet: opens one, nothing fires
+    const discordChannel = channelIdentity('discord', '333333333333333333');
+    deps.store
+      .forUser(
+        deps.store.users.resolve(discordChannel.platform, discordChannel.platformUserId, discordChannel.displayName),
+      )
+      .settings.update({ policy: 'cp' });
     const telegram = memorySender({ platform: 'telegram' });
     const discord = memorySender({ platform: 'discord' });
     const { options } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time, reviewTime: '16:15' });

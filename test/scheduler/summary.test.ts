@@ -222,6 +222,8 @@ describe('the personal summary', () => {
     const { t, deps } = appOn('2026-11-23', CALM);
     const view = await marketForSummaries(deps);
     const userId = deps.store.users.resolve('telegram', '7001', 'Alice');
+    // Alice chose cp: past a break-even it closes (the default policy would hold to expiry).
+    deps.store.forUser(userId).settings.update({ policy: 'cp' });
     const positions = deps.store.forUser(userId).positions;
     const listed = deps.calendar.listedExpiryNearest('2026-11-23', 45);
     const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);

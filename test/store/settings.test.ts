@@ -61,7 +61,7 @@ describe('settings', () => {
     [{ thresholdMax: 1 }, 'threshold_max'],
     [{ thresholdMin: 0.3 }, 'threshold_min'], // above the default max 0.2
     [{ thresholdMin: 0.1, thresholdMax: 0.05 }, 'threshold_min'],
-    [{ policy: 'hold' }, 'policy'],
+    [{ policy: 'martingale' }, 'policy'],
     [{ deltaTrigger: 1 }, 'delta_trigger'],
     [{ maxHedgeLayers: 0 }, 'max_hedge_layers'],
     [{ maxHedgeLayers: 6 }, 'max_hedge_layers'],

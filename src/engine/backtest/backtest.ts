@@ -1,9 +1,11 @@
 // runBacktest / runBacktests: parameters checked and completed, the history prepared once, the
 // entry quotes shared by every policy (and, through an EntryCache, by every run of a sweep).
 import { BacktestInputError, prepareHistory, rangeOf, type PreparedHistory } from './prepare.ts';
+import { POLICIES } from '../policies/index.ts';
 import { runPolicy, type EntrySlots } from './run.ts';
 import {
   BACKTEST_POLICIES,
+  CLASSIC_POLICIES,
   DEFAULT_BACKTEST_PARAMS,
   type BacktestDay,
   type BacktestParams,
@@ -47,8 +49,17 @@ export function resolveParams(params: Partial<BacktestParams> = {}): BacktestPar
     `targetDte must be a whole number of days from 1 to 1000; got ${p.targetDte}`,
   );
   check(
-    p.expiryRule === 'daily' || p.expiryRule === 'weekly',
-    `expiryRule must be daily or weekly; got ${String(p.expiryRule)}`,
+    p.expiryRule === 'daily' || p.expiryRule === 'weekly' || p.expiryRule === 'monthly',
+    `expiryRule must be daily, weekly or monthly; got ${String(p.expiryRule)}`,
+  );
+  check(
+    p.wingDelta === null || inRange(p.wingDelta, 0.001, p.targetDelta),
+    `wingDelta must be between 0.001 and the short delta, or null; got ${p.wingDelta}`,
+  );
+  check(inRange(p.triggerMoves, 0.01, 10), `triggerMoves must be between 0.01 and 10; got ${p.triggerMoves}`);
+  check(
+    Number.isInteger(p.minAdjustDays) && p.minAdjustDays >= 0 && p.minAdjustDays <= 365,
+    `minAdjustDays must be a whole number of days from 0 to 365; got ${p.minAdjustDays}`,
   );
   check(inRange(p.targetDelta, 0.001, 0.499), `targetDelta must be between 0.001 and 0.499; got ${p.targetDelta}`);
   check(
@@ -103,6 +114,7 @@ function entrySlotsFor(cache: EntryCache, history: PreparedHistory, p: BacktestP
     p.targetDte,
     p.expiryRule,
     p.targetDelta,
+    p.wingDelta,
     p.wingWidth,
     p.skewBeta,
     p.rate,
@@ -116,20 +128,35 @@ function entrySlotsFor(cache: EntryCache, history: PreparedHistory, p: BacktestP
   return slots;
 }
 
+/** The run's parameters under a policy: its own entry (cndr) and the values it fixes (tasty). */
+export function paramsForPolicy(p: BacktestParams, policy: BacktestPolicy): BacktestParams {
+  const definition = POLICIES[policy];
+  const entry = definition.entry;
+  if (!entry && !definition.fixed) return p;
+  return { ...p, ...entry, ...definition.fixed, ...(entry?.wingDelta ? { wingWidth: null } : {}) };
+}
+
 /** Runs the given policies (default cp, delta, hold) over the same history and parameters. */
 export function runBacktests(input: BacktestInput & { policies?: readonly BacktestPolicy[] }): BacktestResult {
   const p = resolveParams(input.params);
-  const policies = input.policies ?? BACKTEST_POLICIES;
+  const policies = input.policies ?? CLASSIC_POLICIES;
   for (const policy of policies)
-    check(BACKTEST_POLICIES.includes(policy), `policy must be cp, delta or hold; got ${String(policy)}`);
+    check(
+      BACKTEST_POLICIES.includes(policy),
+      `policy must be one of ${BACKTEST_POLICIES.join(', ')}; got ${String(policy)}`,
+    );
   const history = isPrepared(input.days) ? input.days : prepareHistory(input.days);
   const range = rangeOf(history, p.from, p.to);
   if (!range)
     throw new BacktestInputError(
       `no trading day between ${p.from ?? 'the start'} and ${p.to ?? 'the end'} in a history of ${history.length} days`,
     );
-  const entries = entrySlotsFor(input.entryCache ?? createEntryCache(), history, p);
-  const run = { history, fromIndex: range.fromIndex, toIndex: range.toIndex, params: p, entries };
+  const cache = input.entryCache ?? createEntryCache();
+  const runOne = (policy: BacktestPolicy) => {
+    const params = paramsForPolicy(p, policy);
+    const entries = entrySlotsFor(cache, history, params);
+    return runPolicy({ history, fromIndex: range.fromIndex, toIndex: range.toIndex, params, entries }, policy);
+  };
   const { underlying, ...rest } = p;
   return {
     from: history.dates[range.fromIndex]!,
@@ -141,7 +168,7 @@ export function runBacktests(input: BacktestInput & { policies?: readonly Backte
       underlying: underlying.symbol,
       wingWidthAtReference: p.wingWidth ?? underlying.defaultWingWidth,
     },
-    policies: policies.map((policy) => runPolicy(run, policy)),
+    policies: policies.map(runOne),
   };
 }
 

@@ -140,12 +140,22 @@ export function modelEntry(
   underlying: Underlying,
   targetDelta: number,
   wingWidth: number,
+  wingDelta: number | null = null,
 ): EntryQuote | null {
   const { forward, carry } = forwardAndDiscount(m.spot, m.years, m.rate, m.dividendYield);
   const step = underlying.strikeStep;
   const shortPut = strikeAtDelta('put', m, step, targetDelta, forward, carry);
   const shortCall = strikeAtDelta('call', m, step, targetDelta, forward, carry);
-  const strikes: Strikes4 = [shortPut - wingWidth, shortPut, shortCall, shortCall + wingWidth];
+  // Wings by delta (Cboe's CNDR: 5-delta longs), at least one grid step beyond the shorts.
+  const strikes: Strikes4 =
+    wingDelta === null
+      ? [shortPut - wingWidth, shortPut, shortCall, shortCall + wingWidth]
+      : [
+          Math.min(strikeAtDelta('put', m, step, wingDelta, forward, carry), shortPut - step),
+          shortPut,
+          shortCall,
+          Math.max(strikeAtDelta('call', m, step, wingDelta, forward, carry), shortCall + step),
+        ];
   if (!(strikes[0] > 0) || !(shortPut <= shortCall)) return null;
   const legVols = new Float64Array(4);
   legVolsAt(strikes, m.atmVol, m.skewBeta, forward, legVols);
@@ -163,7 +173,13 @@ export function modelEntry(
     m.rate,
     m.dividendYield,
   );
-  return { strikes, modelCredit, wingWidth, legVols, forward };
+  return {
+    strikes,
+    modelCredit,
+    wingWidth: Math.max(strikes[1] - strikes[0], strikes[3] - strikes[2]),
+    legVols,
+    forward,
+  };
 }
 
 /**

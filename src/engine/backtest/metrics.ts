@@ -9,6 +9,8 @@ export interface SummaryInput {
   campaigns: CampaignRecord[];
   /** Equity at each close of the run, dollars. */
   equity: Float64Array;
+  /** Each day's P/L on the risk of its campaign (0 when flat). */
+  returnOnRisk: Float64Array;
   keepCurve: boolean;
   keepCampaigns: boolean;
   totals: {
@@ -63,6 +65,55 @@ export function dailySharpe(equity: ArrayLike<number>): number | null {
   return deviation > 0 ? (mean / deviation) * Math.sqrt(TRADING_DAYS_PER_YEAR) : null;
 }
 
+/** Mean / sample standard deviation of a daily series × √252; null when flat or too short. */
+export function annualisedSharpe(daily: ArrayLike<number>): number | null {
+  const n = daily.length;
+  if (n < 2) return null;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += daily[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (daily[i]! - mean) ** 2;
+  const deviation = Math.sqrt(squares / (n - 1));
+  return deviation > 0 ? (mean / deviation) * Math.sqrt(TRADING_DAYS_PER_YEAR) : null;
+}
+
+/**
+ * Sortino ratio of a daily series: mean / downside deviation × √252, the downside deviation being
+ * √(mean of min(r, 0)²) over every day (target 0). null when no day lost.
+ */
+export function annualisedSortino(daily: ArrayLike<number>): number | null {
+  const n = daily.length;
+  if (n < 2) return null;
+  let sum = 0;
+  let downside = 0;
+  for (let i = 0; i < n; i++) {
+    const r = daily[i]!;
+    sum += r;
+    if (r < 0) downside += r * r;
+  }
+  const deviation = Math.sqrt(downside / n);
+  return deviation > 0 ? (sum / n / deviation) * Math.sqrt(TRADING_DAYS_PER_YEAR) : null;
+}
+
+/** Conditional value at risk: the mean of the worst `share` of the values (at least one); null when empty. */
+export function cvar(values: readonly number[], share = 0.05): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const count = Math.max(1, Math.ceil(share * sorted.length));
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += sorted[i]!;
+  return sum / count;
+}
+
+/** The running sum of a daily series. */
+export function cumulative(daily: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(daily.length);
+  let sum = 0;
+  for (let i = 0; i < daily.length; i++) out[i] = sum += daily[i]!;
+  return out;
+}
+
 export function summarise(input: SummaryInput): PolicyResult {
   const { campaigns, equity, totals } = input;
   let wins = 0;
@@ -76,6 +127,12 @@ export function summarise(input: SummaryInput): PolicyResult {
     if (best === null || campaign.pl > best.pl) best = campaign;
   }
   const count = campaigns.length;
+  const returns = campaigns.map((campaign) => campaign.returnOnRisk);
+  let returnSum = 0;
+  for (const value of returns) returnSum += value;
+  const rorCurve = cumulative(input.returnOnRisk);
+  const years = input.returnOnRisk.length / TRADING_DAYS_PER_YEAR;
+  const costs = totals.commissions + totals.slippage;
   return {
     policy: input.policy,
     campaigns: count,
@@ -97,6 +154,15 @@ export function summarise(input: SummaryInput): PolicyResult {
     slippage: totals.slippage,
     endings: input.endings,
     skippedEntries: totals.skippedEntries,
+    meanReturnOnRisk: count ? returnSum / count : 0,
+    cvar5: cvar(returns),
+    annualReturnOnRisk: years > 0 && rorCurve.length ? rorCurve[rorCurve.length - 1]! / years : 0,
+    maxDrawdownOnRisk: maxDrawdown(rorCurve),
+    sharpeOnRisk: annualisedSharpe(input.returnOnRisk),
+    sortino: annualisedSortino(input.returnOnRisk),
+    costs,
+    adjustmentsPerCampaign: count ? (totals.rolls + totals.tightens + totals.hedges) / count : 0,
+    returnOnRiskCurve: input.keepCurve ? Array.from(rorCurve) : [],
     equity: input.keepCurve ? Array.from(equity) : [],
     campaignList: input.keepCampaigns ? campaigns : [],
     events: input.events,

@@ -1,7 +1,7 @@
 // The history, checked once and laid out in typed arrays for the daily loop: day numbers,
 // closes, the trailing-252 VIX percentile of ENGINE.md §4, the holidays the history implies and
 // the expiry chosen for each possible entry day. Shared by every policy and every run of a sweep.
-import { isIsoDate, toDayNumber, weekday, type IsoDate } from '../dates.ts';
+import { fromDayNumber, isIsoDate, toDayNumber, weekday, type IsoDate } from '../dates.ts';
 import { vixExpiryOnOrAfter, type HolidayRule } from '../expiries.ts';
 import { HISTORY_WINDOW, MIN_HISTORY } from '../regime.ts';
 import type { BacktestDay, ExpiryRule } from './types.ts';
@@ -26,6 +26,8 @@ export interface PreparedHistory {
   vixPercentile: Float64Array;
   /** The last trading day of its week (the 'weekly' expiry rule). */
   weekEnd: Uint8Array;
+  /** The monthly SPX expiry: the last trading day of the week of the third Friday (the 'monthly' rule). */
+  monthly: Uint8Array;
   /**
    * An exchange holiday as the history shows it: a weekday between the first and the last day
    * with no close. Outside the history no day is a holiday.
@@ -91,6 +93,15 @@ export function prepareHistory(days: readonly BacktestDay[]): PreparedHistory {
           : 0;
   }
 
+  // The third Friday falls on the 15th to the 21st; a holiday Friday moves the expiry to Thursday.
+  const monthly = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    if (!weekEnd[i]) continue;
+    const friday = weekOf(dayNumbers[i]!) * 7 + 1; // Monday of the week is weekOf·7 − 3; Friday +4
+    const dayOfMonth = Number(fromDayNumber(friday).slice(8, 10));
+    monthly[i] = dayOfMonth >= 15 && dayOfMonth <= 21 ? 1 : 0;
+  }
+
   const first = length ? dayNumbers[0]! : 0;
   const last = length ? dayNumbers[length - 1]! : -1;
   const trading = new Uint8Array(Math.max(0, last - first + 1));
@@ -111,6 +122,7 @@ export function prepareHistory(days: readonly BacktestDay[]): PreparedHistory {
     vvix,
     vixPercentile,
     weekEnd,
+    monthly,
     isHoliday,
     vixExpiryDay: new Int32Array(length),
   };
@@ -148,7 +160,8 @@ export function expiryIndexFor(
   rule: ExpiryRule,
   lastIndex: number,
 ): number {
-  const { dayNumbers, weekEnd } = history;
+  const { dayNumbers } = history;
+  const listed = rule === 'weekly' ? history.weekEnd : rule === 'monthly' ? history.monthly : null;
   const target = dayNumbers[entry]! + targetDte;
   if (lastIndex <= entry || dayNumbers[lastIndex]! < target) return -1;
   // First day at or after the target date (binary search), then the first listed one from there.
@@ -160,10 +173,10 @@ export function expiryIndexFor(
     else low = middle + 1;
   }
   let after = low;
-  while (after <= lastIndex && rule === 'weekly' && !weekEnd[after]) after++;
+  while (after <= lastIndex && listed !== null && !listed[after]) after++;
   if (after > lastIndex) return -1;
   let before = low - 1;
-  while (before > entry && rule === 'weekly' && !weekEnd[before]) before--;
+  while (before > entry && listed !== null && !listed[before]) before--;
   if (before <= entry) return after;
   return target - dayNumbers[before]! < dayNumbers[after]! - target ? before : after;
 }

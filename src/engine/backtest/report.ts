@@ -1,9 +1,13 @@
 // The result as people read it: the table of the policies, the method in one line and the
 // equity curves, shared by the CLI and the /backtest command (plain data, no rendering).
 import { pct, pts, usd } from '../format.ts';
+import { POLICIES, type PolicyName } from '../policies/index.ts';
 import type { BacktestResult, PolicyResult } from './types.ts';
+import type { WalkForwardResult } from './walk-forward.ts';
 
-export const POLICY_LABELS = { cp: 'cp (invariant)', delta: 'delta (static 50Δ)', hold: 'hold' } as const;
+export const POLICY_LABELS: Readonly<Record<PolicyName, string>> = Object.fromEntries(
+  Object.values(POLICIES).map((policy) => [policy.name, policy.label]),
+) as Record<PolicyName, string>;
 
 export interface ResultTable {
   columns: { label: string; align?: 'left' | 'right' }[];
@@ -60,5 +64,77 @@ export function equitySeries(result: BacktestResult): EquitySeries[] {
   return result.policies.map((policy) => ({
     label: POLICY_LABELS[policy.policy],
     points: policy.equity.map((equity, i) => ({ date: result.dates[i]!, equity })),
+  }));
+}
+
+const ratio = (value: number | null) => (value === null ? '—' : pts(value, 2));
+const times = (value: number | null) => (value === null ? '—' : `${pts(value, 2)}×`);
+
+/**
+ * The walk-forward headline: one row per policy, out-of-sample figures first (95% block-bootstrap
+ * intervals in brackets), the in-sample ones beside them; the recommended policy is starred.
+ * Return on risk is P/L over what the campaign could lose; drawdown in multiples of that risk.
+ */
+export function walkForwardTable(result: WalkForwardResult): ResultTable {
+  const right = (label: string) => ({ label, align: 'right' as const });
+  return {
+    columns: [
+      { label: 'policy' },
+      right('OOS campaigns'),
+      right('win rate [95%]'),
+      right('RoR/campaign [95%]'),
+      right('RoR/year'),
+      right('max DD'),
+      right('Sharpe'),
+      right('Sortino'),
+      right('worst'),
+      right('CVaR 5%'),
+      right('costs'),
+      right('adj/camp'),
+      right('in-sample win'),
+      right('in-sample Sortino'),
+    ],
+    rows: result.policies.map((p) => {
+      const o = p.outOfSample;
+      const i = p.intervals;
+      return [
+        `${p.policy === result.recommendedPolicy ? '★ ' : ''}${p.label}`,
+        String(o.campaigns),
+        `${pct(o.winRate)} [${pct(i.winRate.low, 0)}–${pct(i.winRate.high, 0)}]`,
+        `${pct(o.meanReturnOnRisk)} [${pct(i.meanReturnOnRisk.low, 0)}–${pct(i.meanReturnOnRisk.high, 0)}]`,
+        pct(o.annualReturnOnRisk, 0),
+        times(-o.maxDrawdownOnRisk),
+        ratio(o.sharpe),
+        ratio(o.sortino),
+        o.worstReturnOnRisk === null ? '—' : pct(o.worstReturnOnRisk, 0),
+        o.cvar5 === null ? '—' : pct(o.cvar5, 0),
+        usd(o.costs),
+        pts(o.adjustmentsPerCampaign, 2),
+        pct(p.inSample.winRate),
+        ratio(p.inSample.sortino),
+      ];
+    }),
+  };
+}
+
+/** The recommendation in one sentence, numbers included. */
+export function recommendationLine(result: WalkForwardResult): string {
+  const pick = result.policies.find((p) => p.policy === result.recommendedPolicy);
+  if (!pick) return 'No policy qualifies for a recommendation in this run (too few out-of-sample campaigns).';
+  const cp = result.policies.find((p) => p.policy === 'cp');
+  const o = pick.outOfSample;
+  return `Recommended by the stated criterion (${result.criterion}): ${pick.policy}, out-of-sample Sortino ${ratio(o.sortino)}, max drawdown ${times(o.maxDrawdownOnRisk)} the risk, win rate ${pct(o.winRate)}${cp && cp !== pick ? `; cp: Sortino ${ratio(cp.outOfSample.sortino)}, drawdown ${times(cp.outOfSample.maxDrawdownOnRisk)}, win rate ${pct(cp.outOfSample.winRate)}` : ''}.`;
+}
+
+/** The method of a walk-forward run in one line. */
+export function walkForwardMethodLine(result: WalkForwardResult): string {
+  return `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling (${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`;
+}
+
+/** The out-of-sample cumulative return on risk per policy (for the equity chart, in risk units). */
+export function walkForwardSeries(result: WalkForwardResult): EquitySeries[] {
+  return result.policies.map((p) => ({
+    label: p.label,
+    points: p.curve.returnOnRisk.map((equity, i) => ({ date: p.curve.dates[i]!, equity })),
   }));
 }

@@ -1,9 +1,17 @@
-// One policy over the history, day by day at the close (ENGINE.md §9). A campaign opens the
-// model condor of §8, is managed by the rules of §6 exactly as evaluatePosition applies them
-// (the same comparisons on the same calibrated mark, recomputed here with optionPrice and no
-// allocation on a quiet day), and ends when its last structure is closed or settles; the next
+// One policy over the history, day by day at the close (docs/backtest.md). A campaign opens the
+// model condor, is managed by the policy's rule objects (src/engine/policies), the very ones
+// evaluatePosition runs, fed with the same numbers recomputed here with optionPrice and no
+// allocation on a quiet day, and ends when its last structure is closed or settles; the next
 // campaign opens on the next trading day. Fills are the model's prices less slippage per leg.
-import { restrike } from '../restrike.ts';
+import { restrike, testedSide } from '../restrike.ts';
+import {
+  decide,
+  needsOf,
+  POLICIES,
+  restrikeCostPerShare,
+  type PositionState,
+  type RuleParams,
+} from '../policies/index.ts';
 import { DEFAULT_VOL_OF_VOL, VIX_MULTIPLIER, volLossShare } from '../hedge.ts';
 import { MS_PER_DAY } from '../dates.ts';
 import { forwardAndDiscount } from '../options.ts';
@@ -67,9 +75,42 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   const slip = p.slippagePerLeg;
   const { rate, dividendYield, skewBeta } = p;
   const bandWidth = p.thresholdMax - p.thresholdMin;
-  const isCp = policy === 'cp';
-  const managed = policy !== 'hold';
-  const equity = new Float64Array(toIndex - fromIndex + 1);
+  const definition = POLICIES[policy];
+  const rules = definition.rules;
+  const needs = needsOf(definition);
+  const ruleParams: RuleParams = {
+    profitTarget: p.profitTarget,
+    stopLoss: p.stopLoss,
+    exitDte: p.exitDte,
+    minRollDte: p.minRollDte,
+    deltaTrigger: p.deltaTrigger,
+    triggerMoves: p.triggerMoves,
+    minAdjustDays: p.minAdjustDays,
+  };
+  const state: PositionState = {
+    expired: false,
+    dte: 0,
+    spot: 0,
+    credit: 0,
+    mark: 0,
+    breakEvenLow: 0,
+    breakEvenHigh: 0,
+    cushion: 0,
+    entryCushion: 0,
+    threshold: 0,
+    premiumBreach: 0,
+    shortPutDelta: 0,
+    shortCallDelta: 0,
+    entryExpectedMove: 0,
+    daysSinceAdjustment: 0,
+    entryDelta: p.targetDelta,
+    maxLoss: 0,
+    restrikeCost: restrikeCostPerShare(slip, p.commissionPerContract, underlying.multiplier),
+    hedgeDue: false,
+  };
+  const days = toIndex - fromIndex + 1;
+  const equity = new Float64Array(days);
+  const returnOnRisk = new Float64Array(days);
   const vols = new Float64Array(LEGS);
   const book = createHedgeBook(p.maxHedgeLayers);
   const quote: LayerQuote = { longStrike: 0, shortStrike: 0, debit: 0 };
@@ -86,6 +127,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     'exit-dte': 0,
     'roll-too-late': 0,
     'roll-no-credit': 0,
+    'roll-no-expiry': 0,
   };
 
   // The open structure.
@@ -100,10 +142,12 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   let modelCredit = 0; // the model's value at entry (x̂₀)
   let calibration = 1;
   let entryCushion = 0;
+  let structureDay = 0; // day number the open structure was traded
   const entryVols = new Float64Array(LEGS);
   let entry: EntrySnapshot | null = null;
   // The campaign.
   let cashAtOpen = 0,
+    campaignRisk = 0,
     openedIndex = 0,
     firstCredit = 0,
     rolls = 0,
@@ -148,6 +192,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     entry = entrySnapshotOf(dates[i]!, dayNumbers[i]!, m, strikes, legVols, forward, modelMark, credit, vix[i]!);
     calibration = entry.calibration;
     entryCushion = entry.cushion;
+    structureDay = dayNumbers[i]!;
     cash += credit * size - LEGS * legCommission;
     commissions += LEGS * legCommission;
     slippage += LEGS * slip * size;
@@ -168,7 +213,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     mark: number,
     x: number,
     kind: 'roll' | 'tighten',
-  ): 'done' | 'same' | 'no-credit' {
+    how: 'recentre' | 'roll-tested' | 'roll-out' = 'recentre',
+  ): 'done' | 'same' | 'no-credit' | 'no-expiry' {
     const condor: Condor = {
       underlying,
       strikes: { longPut: k1, shortPut: k2, shortCall: k3, longCall: k4 },
@@ -184,18 +230,31 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       valuationMs: dayNumbers[i]! * MS_PER_DAY,
       valuationDate: dates[i]!,
     };
-    const next = restrike(condor, entry!, market, years, x);
+    // A roll out opens at the expiry a new campaign would take today (the entry DTE).
+    let newExpiry = expiryIndex;
+    if (how === 'roll-out') {
+      newExpiry = expiryIndexFor(h, i, p.targetDte, p.expiryRule, toIndex);
+      if (newExpiry < 0) return 'no-expiry';
+    }
+    const newYears = how === 'roll-out' ? (dayNumbers[newExpiry]! - dayNumbers[i]!) / 365 : years;
+    const side = how === 'roll-tested' ? testedSide(condor.strikes, spx[i]!) : undefined;
+    const next = restrike(condor, entry!, market, newYears, x, mark, side);
     const s = next.strikes;
-    if (s.longPut === k1 && s.shortPut === k2 && s.shortCall === k3 && s.longCall === k4) return 'same';
+    if (newExpiry === expiryIndex && s.longPut === k1 && s.shortPut === k2 && s.shortCall === k3 && s.longCall === k4)
+      return 'same';
     const widest = Math.max(s.shortPut - s.longPut, s.longCall - s.shortCall);
-    if (!(next.newCredit - LEGS * slip > 0) || !(next.newCredit < widest)) return 'no-credit';
+    if (!(next.newModelCredit - LEGS * slip > 0) || !(next.newModelCredit < widest)) return 'no-credit';
     trace(i, 'close', mark + LEGS * slip, kind);
     closeStructure(mark);
-    const m = marketInputs(i, years);
-    const { forward } = forwardAndDiscount(m.spot, years, rate, dividendYield);
+    if (newExpiry !== expiryIndex) {
+      expiryIndex = newExpiry;
+      expiryDay = dayNumbers[newExpiry]!;
+    }
+    const m = marketInputs(i, newYears);
+    const { forward } = forwardAndDiscount(m.spot, newYears, rate, dividendYield);
     const strikes: Strikes4 = [s.longPut, s.shortPut, s.shortCall, s.longCall];
     legVolsAt(strikes, m.atmVol, skewBeta, forward, vols);
-    openStructure(i, m, strikes, vols, forward, next.newCredit, kind);
+    openStructure(i, m, strikes, vols, forward, next.newModelCredit, kind);
     return 'done';
   }
 
@@ -296,7 +355,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         const atmVol = vix[i]! / 100;
         let forward = 0;
         let carry = 0;
-        if (skewBeta || policy === 'delta') ({ forward, carry } = forwardAndDiscount(spot, years, rate, dividendYield));
+        if (skewBeta || needs.deltas) ({ forward, carry } = forwardAndDiscount(spot, years, rate, dividendYield));
         if (skewBeta) legVolsAt([k1, k2, k3, k4], atmVol, skewBeta, forward, vols);
         else vols.fill(atmVol);
         const mark = condorMark4(
@@ -316,52 +375,65 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         markNow = mark;
         const x = calibration * mark;
         const dte = expiryDay - day;
-        const cushion = Math.min(spot - (k2 - credit), k3 + credit - spot);
-        if (managed && cushion <= 0) ended = 'break-even';
-        else if (x - credit >= p.stopLoss * credit) ended = 'stop-loss';
-        else if (p.exitDte > 0 && dte <= p.exitDte) ended = 'exit-dte';
-        else if (p.profitTarget !== null && x <= (1 - p.profitTarget) * credit) ended = 'take-profit';
-        else if (managed) {
-          const percentile = vixPercentile[i]!;
-          const threshold = p.thresholdMin + bandWidth * ((Number.isNaN(percentile) ? 50 : percentile) / 100);
-          const rollFires = isCp
-            ? (entryCushion > 0 ? 1 - cushion / entryCushion : 0) >= threshold
-            : Math.max(
-                absDelta('put', k2, vols[1]!, years, forward, carry),
-                absDelta('call', k3, vols[2]!, years, forward, carry),
-              ) >= p.deltaTrigger;
-          if (rollFires) {
-            if (dte < p.minRollDte) ended = 'roll-too-late';
-            else {
-              const outcome = restrikeNow(i, years, mark, x, 'roll');
-              if (outcome === 'no-credit') ended = 'roll-no-credit';
-              else if (outcome === 'done') {
-                rolls++;
-                markNow = modelCredit;
-              }
-            }
-          } else if (isCp) {
-            const markAtEntryVols = condorMark4(
-              k1,
-              k2,
-              k3,
-              k4,
-              spot,
-              years,
-              entryVols[0]!,
-              entryVols[1]!,
-              entryVols[2]!,
-              entryVols[3]!,
-              rate,
-              dividendYield,
-            );
-            const volLoss = x - calibration * markAtEntryVols;
-            const premiumBreach = volLoss / credit;
-            // The layers fire on the vol loss as a share of max loss, as proposeHedge's do.
-            const lossShare = volLossShare(volLoss, Math.max(k2 - k1, k4 - k3) - credit);
-            if (premiumBreach >= threshold && layerDue(book, lossShare, threshold)) buyHedges(i, lossShare, threshold);
-            else if (premiumBreach <= -threshold && restrikeNow(i, years, mark, x, 'tighten') === 'done') {
+        const percentile = vixPercentile[i]!;
+        let hedgeLossShare = 0;
+        state.dte = dte;
+        state.spot = spot;
+        state.credit = credit;
+        state.mark = x;
+        state.breakEvenLow = k2 - credit;
+        state.breakEvenHigh = k3 + credit;
+        state.cushion = Math.min(spot - state.breakEvenLow, state.breakEvenHigh - spot);
+        state.entryCushion = entryCushion;
+        state.threshold = p.thresholdMin + bandWidth * ((Number.isNaN(percentile) ? 50 : percentile) / 100);
+        state.entryExpectedMove = entry!.expectedMove;
+        state.daysSinceAdjustment = day - structureDay;
+        state.maxLoss = Math.max(k2 - k1, k4 - k3) - credit;
+        if (needs.deltas) {
+          state.shortPutDelta = absDelta('put', k2, vols[1]!, years, forward, carry);
+          state.shortCallDelta = absDelta('call', k3, vols[2]!, years, forward, carry);
+        }
+        if (needs.premiumBreach) {
+          const markAtEntryVols = condorMark4(
+            k1,
+            k2,
+            k3,
+            k4,
+            spot,
+            years,
+            entryVols[0]!,
+            entryVols[1]!,
+            entryVols[2]!,
+            entryVols[3]!,
+            rate,
+            dividendYield,
+          );
+          const volLoss = x - calibration * markAtEntryVols;
+          state.premiumBreach = volLoss / credit;
+          // The layers fire on the vol loss as a share of max loss, as proposeHedge's do.
+          hedgeLossShare = volLossShare(volLoss, state.maxLoss);
+          state.hedgeDue = layerDue(book, hedgeLossShare, state.threshold);
+        }
+        const fired = decide(rules, state, ruleParams);
+        if (fired !== null) {
+          const { decision } = fired;
+          if (decision.ending !== undefined) ended = decision.ending;
+          else if (decision.action === 'HEDGE') buyHedges(i, hedgeLossShare, state.threshold);
+          else if (decision.action === 'TIGHTEN') {
+            if (restrikeNow(i, years, mark, x, 'tighten') === 'done') {
               tightens++;
+              markNow = modelCredit;
+            }
+          } else {
+            const how =
+              decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested'
+                ? decision.adjustment
+                : 'recentre';
+            const outcome = restrikeNow(i, years, mark, x, 'roll', how);
+            if (outcome === 'no-credit') ended = 'roll-no-credit';
+            else if (outcome === 'no-expiry') ended = 'roll-no-expiry';
+            else if (outcome === 'done') {
+              rolls++;
               markNow = modelCredit;
             }
           }
@@ -380,6 +452,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
           endedDate: dates[i]!,
           expiry: dates[expiryIndex]!,
           pl,
+          risk: campaignRisk,
+          returnOnRisk: campaignRisk > 0 ? pl / campaignRisk : 0,
           entryCredit: firstCredit,
           rolls,
           tightens,
@@ -402,7 +476,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         const m = marketInputs(i, years);
         let quote = entries[i];
         if (quote === undefined) {
-          quote = modelEntry(m, underlying, p.targetDelta, wingWidthFor(underlying, p.wingWidth, spot));
+          quote = modelEntry(m, underlying, p.targetDelta, wingWidthFor(underlying, p.wingWidth, spot), p.wingDelta);
           entries[i] = quote;
         }
         if (quote === null || !(quote.modelCredit - LEGS * slip > 0)) skippedEntries++;
@@ -414,6 +488,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
           rolls = tightens = hedges = hedgesHeld = 0;
           openStructure(i, m, quote.strikes, quote.legVols, quote.forward, quote.modelCredit, 'open');
           firstCredit = credit;
+          campaignRisk = (Math.max(k2 - k1, k4 - k3) - credit) * size;
           open = true;
           markNow = modelCredit;
         }
@@ -425,7 +500,11 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       for (let layer = 1; layer <= book.maxLayers; layer++)
         if (book.held[layer]) hedgeValue += layerValue(book, layer, vix[i]!, day, volOfVol, rate);
     }
-    equity[i - fromIndex] = cash - markNow * size + hedgeValue;
+    const t = i - fromIndex;
+    equity[t] = cash - markNow * size + hedgeValue;
+    // The day's P/L on the risk of the campaign it belongs to (the one open, or closed today).
+    if ((heldAtStart || open) && campaignRisk > 0)
+      returnOnRisk[t] = (equity[t] - (t ? equity[t - 1]! : 0)) / campaignRisk;
     if (heldAtStart || open) daysInMarket++;
   }
 
@@ -433,6 +512,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     policy,
     campaigns,
     equity,
+    returnOnRisk,
     keepCurve: p.equityCurve,
     keepCampaigns: p.campaignList,
     totals: {

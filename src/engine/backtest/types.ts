@@ -1,6 +1,7 @@
 // The backtest's inputs, parameters and results (ENGINE.md §9). Plain data only: results
 // serialise to the same JSON bytes for the same inputs (no Maps, fixed key order).
 import type { IsoDate } from '../dates.ts';
+import { POLICY_NAMES, type CampaignEnding, type PolicyName } from '../policies/index.ts';
 import { DEFAULT_SETTINGS, type PositionSettings } from '../signals.ts';
 import { UNDERLYINGS, type Underlying } from '../underlying.ts';
 
@@ -13,15 +14,18 @@ export interface BacktestDay {
   vvix?: number;
 }
 
-export type BacktestPolicy = 'hold' | 'delta' | 'cp';
-export const BACKTEST_POLICIES: readonly BacktestPolicy[] = ['cp', 'delta', 'hold'];
+export type BacktestPolicy = PolicyName;
+/** Every policy (src/engine/policies); the plain run's default is CLASSIC_POLICIES. */
+export const BACKTEST_POLICIES: readonly BacktestPolicy[] = POLICY_NAMES;
+/** The three policies of the original comparison (the claim's cp and 50-delta, and hold). */
+export const CLASSIC_POLICIES: readonly BacktestPolicy[] = ['cp', 'delta', 'hold'];
 
 /**
  * Which trading days count as listed expiries: every trading day in the history ('daily', as
- * SPXW lists today), or the last trading day of each week ('weekly': Fridays, or Thursday when
- * Friday is a holiday).
+ * SPXW lists today), the last trading day of each week ('weekly': Fridays, or Thursday when
+ * Friday is a holiday), or the third-Friday monthlies ('monthly').
  */
-export type ExpiryRule = 'daily' | 'weekly';
+export type ExpiryRule = 'daily' | 'weekly' | 'monthly';
 
 /** The position rules are the bot's own (ENGINE.md §6); the policy is chosen per run. */
 export interface BacktestParams extends Omit<PositionSettings, 'policy'> {
@@ -34,6 +38,8 @@ export interface BacktestParams extends Omit<PositionSettings, 'policy'> {
   expiryRule: ExpiryRule;
   /** |delta| of each short strike at entry (0.16). */
   targetDelta: number;
+  /** Long strikes at this |delta| instead of a wing width (the cndr policy's 0.05); null = wing width. */
+  wingDelta: number | null;
   /**
    * Wing width in points near the underlying's reference price (SPX: 50 near 5,000); far from
    * it the same share of spot, rounded to the grid (defaultWingWidth). null = the underlying's.
@@ -62,6 +68,7 @@ export const DEFAULT_BACKTEST_PARAMS: BacktestParams = {
   targetDte: 45,
   expiryRule: 'daily',
   targetDelta: 0.16,
+  wingDelta: null,
   wingWidth: null,
   skewBeta: 0,
   rate: 0.04,
@@ -74,6 +81,8 @@ export const DEFAULT_BACKTEST_PARAMS: BacktestParams = {
   thresholdMin: DEFAULT_SETTINGS.thresholdMin,
   thresholdMax: DEFAULT_SETTINGS.thresholdMax,
   deltaTrigger: DEFAULT_SETTINGS.deltaTrigger,
+  triggerMoves: DEFAULT_SETTINGS.triggerMoves,
+  minAdjustDays: DEFAULT_SETTINGS.minAdjustDays,
   maxHedgeLayers: DEFAULT_SETTINGS.maxHedgeLayers,
   commissionPerContract: 1,
   slippagePerLeg: 0.05,
@@ -82,15 +91,7 @@ export const DEFAULT_BACKTEST_PARAMS: BacktestParams = {
   trace: false,
 };
 
-/** How a campaign ended. */
-export type CampaignEnding =
-  | 'expiry' // settled at intrinsic value on the expiry day
-  | 'take-profit'
-  | 'stop-loss'
-  | 'break-even' // spot crossed a break-even (rule 1; delta and cp only)
-  | 'exit-dte'
-  | 'roll-too-late' // a roll fired under minRollDte: closed instead
-  | 'roll-no-credit'; // the re-strike would not bring in a credit after costs: closed instead
+export type { CampaignEnding };
 
 export const CAMPAIGN_ENDINGS: readonly CampaignEnding[] = [
   'expiry',
@@ -100,6 +101,7 @@ export const CAMPAIGN_ENDINGS: readonly CampaignEnding[] = [
   'exit-dte',
   'roll-too-late',
   'roll-no-credit',
+  'roll-no-expiry',
 ];
 
 export interface CampaignRecord {
@@ -108,6 +110,10 @@ export interface CampaignRecord {
   expiry: IsoDate;
   /** Dollars, after every cost, hedges included. */
   pl: number;
+  /** What the first structure could lose, dollars (widest wing − credit): the campaign's risk. */
+  risk: number;
+  /** pl / risk. */
+  returnOnRisk: number;
   /** Credit of the first structure, per share, after slippage. */
   entryCredit: number;
   rolls: number;
@@ -159,6 +165,22 @@ export interface PolicyResult {
   endings: Record<CampaignEnding, number>;
   /** Days on which an entry was skipped (the model condor had no credit left after costs). */
   skippedEntries: number;
+  /** Return on risk: mean per campaign, and the 5% CVaR (mean of the worst 5% of campaigns). */
+  meanReturnOnRisk: number;
+  cvar5: number | null;
+  /** Sum of the daily P/L on the open campaign's risk, per year: the yearly return on a fixed risk budget. */
+  annualReturnOnRisk: number;
+  /** Largest fall of the cumulative return on risk (1 = one full max loss). */
+  maxDrawdownOnRisk: number;
+  /** Sharpe and Sortino of the daily return on risk, × √252; null when flat. */
+  sharpeOnRisk: number | null;
+  sortino: number | null;
+  /** Commissions and slippage, dollars. */
+  costs: number;
+  /** Rolls, tightens and hedge layers per campaign. */
+  adjustmentsPerCampaign: number;
+  /** Cumulative return on risk at each day of `dates`; empty when off. */
+  returnOnRiskCurve: number[];
   /** Equity (cumulative P/L, dollars, marked to model) at each day of `dates`; empty when off. */
   equity: number[];
   campaignList: CampaignRecord[];

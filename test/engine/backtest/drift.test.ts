@@ -85,7 +85,7 @@ describe('a slow drift through the short put', () => {
       .events.find((e) => e.date === roll.date && e.kind === 'roll')!;
     if (bot.proposal.kind !== 'roll') throw new Error('expected a roll proposal');
     expect(strikesOf(next)).toEqual(bot.proposal.restrike.strikes);
-    expect(next.price).toBeCloseTo(bot.proposal.restrike.newCredit - 0.2, 9);
+    expect(next.price).toBeCloseTo(bot.proposal.restrike.newModelCredit - 0.2, 9);
   });
 
   it('cp rolls before the delta rule, and a roll costs two trades: 8 legs of slippage and commission', () => {

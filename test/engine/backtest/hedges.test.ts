@@ -99,6 +99,7 @@ describe('a volatility rise with spot still (VIX 14 → 40 over 26 days, SPX 5,0
         position: { condor, entry, settlementMs: msOf(campaign.expiry), activeHedgeLayers: active },
         market: marketOn(DAYS[i]!),
         regime,
+        settings: { policy: 'cp' },
       });
       expect(bot.action, event.date).toBe('HEDGE');
       const layer = bot.hedge.proposed[0]!;

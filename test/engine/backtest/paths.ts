@@ -96,6 +96,6 @@ export function botAction(
     position: { condor, entry, settlementMs, activeHedgeLayers: [] },
     market: marketOn(day),
     regime,
-    settings,
+    settings: { policy: 'cp', ...settings },
   });
 }
