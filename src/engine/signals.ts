@@ -256,7 +256,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       const layers = layersToBuy(hedge)
         .map((q) => q.layer)
         .join(', ');
-      reason += ` ${pct(hedge.volLossShare)} of the max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+      reason += ` That is ${pct(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
       proposal = { kind: 'hedge', hedge };
     } else {
       const entryDte = Math.max(1, Math.round((settlementMs - entry.openedMs) / MS_PER_DAY));
