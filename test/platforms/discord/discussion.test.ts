@@ -180,7 +180,7 @@ describe('/hedge share=true', () => {
   it('in a DM, share is refused with the rule', async () => {
     const answer = await slash(f, 'hedge', { id: positionId, share: true }, ALICE, { guildId: null });
     expect(answer.final.embeds[0].description).toBe(
-      'Option share works in a channel or group: run /hedge there with share=true.',
+      'Option share works in a channel or group: run /hedge there with share:True.',
     );
     expect(channelPosts()).toEqual([]);
   });

@@ -148,7 +148,8 @@ describe('channel subscriptions', () => {
 
   it('a member with Manage Channels subscribes the channel', async () => {
     const answer = await slash(f, 'subscribe', { kind: 'channel', time: '09:50' }, ADMIN);
-    expect(answer.ephemeral).toBe(true);
+    // The channel's own subscription is answered where the channel sees it.
+    expect(answer.ephemeral).toBe(false);
     expect(answer.final.embeds[0].title).toBe('Subscribed');
     expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([
       expect.objectContaining({ kind: 'channel', time: '09:50', active: true, userId: null }),
@@ -174,7 +175,7 @@ describe('channel subscriptions', () => {
     ]);
     const channel = await slash(f, 'subscribe', { kind: 'channel' }, BOB, { guildId: null });
     expect(channel.final.embeds[0].description).toBe(
-      'Option kind=channel works in a channel or group; here use /subscribe personal.',
+      'Option kind:channel works in a channel or group; here use /subscribe kind:personal.',
     );
   });
 });
