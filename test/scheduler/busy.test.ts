@@ -15,9 +15,11 @@ import { onCleanup, schedulerApp } from '../support/scheduler-harness.ts';
 
 const CHATS = 75;
 
-/** One process spinning a core until killed. */
+/** One process spinning a core until killed, or until the test process is gone (a killed run leaves no spinner). */
+const SPIN =
+  'const parent = process.ppid; for (let i = 0; ; i++) if (i % 1e7 === 0 && process.ppid !== parent) process.exit(0);';
 function spinner() {
-  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' });
   onCleanup(() => {
     child.kill('SIGKILL');
   });
