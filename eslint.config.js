@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is pure: no clock, no randomness, no environment (ENGINE.md).
+    // The engine is pure: no clock, no randomness, no environment (docs/specification.md).
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'Date', 'process', 'fetch', 'setTimeout', 'setInterval', 'performance'],

@@ -4,7 +4,7 @@
 //   npm run bench -- engine       this one only  (or: npx tsx bench/engine.ts)
 //
 // Each figure is measured on one core (Node runs the loop on its main thread), after a warm-up,
-// over at least a second of work. Targets (ENGINE.md §2 quality bar, not checked here):
+// over at least a second of work. Targets (docs/specification.md §2 quality bar, not checked here):
 //   (a) price + greeks  ≥ 5M/s on a realistic SPX chain     (b) implied vol ≥ 1M/s at ≤ 1e-12
 //   (c) evaluatePosition ≥ 200k/s on a stored position
 import os from 'node:os';

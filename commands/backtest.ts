@@ -1,4 +1,4 @@
-// /backtest: replays the rules over SPX and VIX history (ENGINE.md §9) and reports, beside the
+// /backtest: replays the rules over SPX and VIX history (docs/specification.md §9) and reports, beside the
 // claim under test, whether the invariant beats a static 50-delta rule.
 import { z } from 'zod';
 import { NO_HISTORY } from '../src/app/backtest-service.ts';

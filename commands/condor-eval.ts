@@ -1,4 +1,4 @@
-// /condor eval: the metrics of ENGINE.md §3, k₀ and a payoff chart for four strikes and an expiry.
+// /condor eval: the metrics of docs/specification.md §3, k₀ and a payoff chart for four strikes and an expiry.
 import { z } from 'zod';
 import {
   cushionOf,

@@ -1,4 +1,4 @@
-// /condor suggest: the model condor of ENGINE.md §8 under today's market.
+// /condor suggest: the model condor of docs/specification.md §8 under today's market.
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, modelCondorFor } from '../src/app/market-view.ts';

@@ -1,4 +1,4 @@
-// Configuration: one zod schema over the environment (PRODUCT.md's variables and ours).
+// Configuration: one zod schema over the environment (.env.example documents each).
 // createConfig(env) is pure; main.ts reads .env first, then calls it, and stops with exit code 2
 // and one line naming the variable when a value is missing or malformed.
 import { z } from 'zod';

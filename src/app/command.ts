@@ -1,4 +1,4 @@
-// The command contract (ARCHITECTURE.md convention 1): a command is data plus a handler that
+// The command contract (docs/architecture.md convention 1): a command is data plus a handler that
 // returns a platform-neutral Reply. It never calls a chat API, reads the environment or the clock
 // directly: everything comes through the context.
 import type { z } from 'zod';

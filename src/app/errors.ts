@@ -1,4 +1,4 @@
-// Two kinds of error (ARCHITECTURE.md): a UserError is shown to the user as one line that names
+// Two kinds of error (docs/architecture.md): a UserError is shown to the user as one line that names
 // what, which rule and an example; anything else is logged with a reference id and the user sees
 // only the reference.
 import { randomBytes } from 'node:crypto';

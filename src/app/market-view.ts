@@ -181,7 +181,7 @@ export interface ViewModelCondor {
 }
 
 /**
- * The model condor of ENGINE.md §8 under a view: the listed expiry nearest the target DTE, its
+ * The model condor of docs/specification.md §8 under a view: the listed expiry nearest the target DTE, its
  * settlement, and the condor priced with that expiry's vols. Shared by /condor suggest and the
  * daily summaries.
  */

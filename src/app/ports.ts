@@ -1,4 +1,4 @@
-// What a command may use (ARCHITECTURE.md): store, market, calendar, clock, logger, charts and
+// What a command may use (docs/architecture.md): store, market, calendar, clock, logger, charts and
 // the caller. Each is an interface here; src/store, src/market and src/render implement them,
 // tests pass fakes or the real thing on a temp database.
 import type {

@@ -1,5 +1,5 @@
 // The registry: the explicit list of commands (commands/index.ts), checked once for the names and
-// limits that suit Discord and Telegram alike (ARCHITECTURE.md convention 6).
+// limits that suit Discord and Telegram alike (docs/architecture.md convention 6).
 import { optionMeta } from './options.ts';
 import { NAME_PATTERN, type AnyCommand } from './command.ts';
 

@@ -1,4 +1,4 @@
-// Iron condor evaluation (ENGINE.md §3): validation, marks, break-evens, max profit/loss,
+// Iron condor evaluation (docs/specification.md §3): validation, marks, break-evens, max profit/loss,
 // probabilities, expected move and position greeks.
 import { asTime, calendarClock, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { daysBetween, isIsoDate, toDayNumber, type IsoDate } from './dates.ts';

@@ -23,7 +23,7 @@ export function spxMonthlyExpiry(year: number, month: number, isHoliday: Holiday
 }
 
 /**
- * The VIX option expiry that settles in the given month (ENGINE.md §7, Cboe's rule): the
+ * The VIX option expiry that settles in the given month (docs/specification.md §7, Cboe's rule): the
  * Wednesday 30 days before the third Friday of the following month; when that Friday is a
  * holiday, 30 days before the business day preceding it; and when the resulting day is itself a
  * holiday, the business day before.

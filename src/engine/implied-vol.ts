@@ -1,4 +1,4 @@
-// Implied volatility (ENGINE.md §2): the vol that reprices to 1e-12 relative for every
+// Implied volatility (docs/specification.md §2): the vol that reprices to 1e-12 relative for every
 // attainable price, or a typed reason. The problem is solved in normalised Black form
 // (see math/black.ts), reduced to an out-of-the-money call by put-call symmetry and in-out
 // duality. Below the inflection point s_c = sqrt(2|x|) the solver works on ln b (nearly

@@ -1,4 +1,4 @@
-// The engine's public entry (ENGINE.md §2): pure functions over plain data. No I/O, no clock,
+// The engine's public entry (docs/specification.md §2): pure functions over plain data. No I/O, no clock,
 // no environment; everything it needs is passed in.
 export { priceOption, optionPrice, black76, forwardAndDiscount } from './options.ts';
 export type { OptionType, OptionInput, OptionValue, Black76Input, Black76Value } from './options.ts';

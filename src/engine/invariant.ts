@@ -1,4 +1,4 @@
-// The constant-product invariant (ENGINE.md §5). An automated market maker keeps x·y = k for
+// The constant-product invariant (docs/specification.md §5). An automated market maker keeps x·y = k for
 // its two reserves; an open condor has two as well: the premium reserve x (what it costs to
 // close) and the cushion reserve y (points from spot to the nearer break-even). The product is
 // the headline number; the actions read the two reserves separately, because an adverse move

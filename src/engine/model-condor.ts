@@ -1,4 +1,4 @@
-// The daily model condor (ENGINE.md §8): for a target DTE, short strikes at a target |delta|
+// The daily model condor (docs/specification.md §8): for a target DTE, short strikes at a target |delta|
 // each side, wings of the default width, under today's vols. What the daily summary leads with.
 import {
   cushionOf,

@@ -1,4 +1,4 @@
-// Black-Scholes-Merton prices and greeks (ENGINE.md §2), and Black-76 on a future for VIX options.
+// Black-Scholes-Merton prices and greeks (docs/specification.md §2), and Black-76 on a future for VIX options.
 // Prices go through the normalised Black function, so deep out-of-the-money prices keep their
 // relative accuracy; greeks use the closed forms. Units: delta per point of spot, gamma per
 // point², theta per calendar day, vega per vol point (0.01), rho per rate point (0.01).

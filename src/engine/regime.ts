@@ -1,4 +1,4 @@
-// Market regime (ENGINE.md §4): VIX percentile and rank over the trailing 252 closes, the
+// Market regime (docs/specification.md §4): VIX percentile and rank over the trailing 252 closes, the
 // regime, the spike flag, the term structure and the rebalance threshold T.
 import { pct, pts } from './format.ts';
 

@@ -1,4 +1,4 @@
-// Underlyings are data, not constants (ENGINE.md §1): multiplier, strike grid and default wing.
+// Underlyings are data, not constants (docs/specification.md §1): multiplier, strike grid and default wing.
 export interface Underlying {
   symbol: string;
   /** Dollars per point per contract. */

@@ -1,4 +1,4 @@
-// Where each leg's volatility comes from (ENGINE.md §1): the user's explicit value, else the
+// Where each leg's volatility comes from (docs/specification.md §1): the user's explicit value, else the
 // option chain's implied vol at that strike and expiry, else the VIX proxy σ = VIX/100 with an
 // optional skew σ(K) = σ_atm (1 − β ln(K/F)), clamped to [0.5 σ_atm, 3 σ_atm]. VIX is a 30-day
 // variance-swap level, not an at-the-money vol: the proxy is a model choice, and it says so.

@@ -5,7 +5,7 @@
 // Instants (epoch ms) go through luxon with the zone always named, never the system zone.
 //
 // We keep our own rules rather than nyse-holidays: that package reads the process time zone and
-// knows neither early closes nor one-off closures (TOOLING.md).
+// knows neither early closes nor one-off closures (docs/decisions.md).
 //
 // Coverage: the regular holiday rules are the modern ones (Monday holidays since 1971, MLK Day from
 // 1998, Juneteenth from 2022), one-off closures are listed from 1985, and 13:00 early closes from

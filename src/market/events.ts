@@ -11,7 +11,7 @@ import { describeError, failure, firstIssue, success, type ParseResult } from '.
 export const EVENT_KINDS = ['FOMC', 'CPI', 'PPI', 'NYSE_HOLIDAY', 'NYSE_EARLY_CLOSE'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-/** The kinds the engine warns about before an action (ENGINE.md §6). */
+/** The kinds the engine warns about before an action (docs/specification.md §6). */
 export const MARKET_MOVING_KINDS: readonly EventKind[] = ['FOMC', 'CPI', 'PPI'];
 
 const DATE_RULE = 'must be a real date written YYYY-MM-DD, e.g. 2026-09-16';

@@ -66,7 +66,7 @@ export function vixExpiriesOf(year: number): IsoDate[] {
   return Array.from({ length: 12 }, (_, i) => vixExpiryOf(year, i + 1));
 }
 
-/** The first VIX expiry on or after a date: the hedge expiry for a condor expiring that day (ENGINE.md §7). */
+/** The first VIX expiry on or after a date: the hedge expiry for a condor expiring that day (docs/specification.md §7). */
 export function firstVixExpiryOnOrAfter(date: IsoDate): IsoDate {
   return vixExpiryOnOrAfter(date, isHoliday);
 }

@@ -1,4 +1,4 @@
-// The daily summaries (PRODUCT.md "Daily summaries"), as pure functions from gathered numbers to
+// The daily summaries (docs/decisions.md "Daily summaries"), as pure functions from gathered numbers to
 // a platform-neutral Reply; src/render turns it into each platform's message.
 import type { MacroEvent, ModelCondor, PositionEvaluation, RegimeReading } from '../engine/index.ts';
 import { ACTION_URGENCY } from '../app/positions.ts';

@@ -1,4 +1,4 @@
-// Versioned migrations (ARCHITECTURE.md convention 7): numbered SQL files read from the folder at
+// Versioned migrations (docs/architecture.md convention 7): numbered SQL files read from the folder at
 // run time, each applied in its own immediate transaction together with the user_version bump.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

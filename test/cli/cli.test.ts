@@ -1,4 +1,4 @@
-// The command line as scripts use it (PRODUCT.md "Command line"): `run` with --json and --user,
+// The command line as scripts use it (docs/self-hosting.md and README "Try it"): `run` with --json and --user,
 // `backup`, and the exit codes 0 / 2 with one line on stderr. Each test runs the real program.
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -120,7 +120,7 @@ describe('cli usage errors: exit 2 with one line on stderr', CHILD, () => {
     expect(result.stdout).toBe('');
   });
 
-  // PRODUCT.md: exit 2 "with one line on stderr".
+  // The CLI's contract: exit 2 "with one line on stderr".
   it('an unknown CLI command prints exactly one line on stderr', async () => {
     const { run } = setup();
     const result = await run(['frobnicate']);

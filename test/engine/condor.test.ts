@@ -1,4 +1,4 @@
-// Iron condor evaluation (ENGINE.md §3): metrics worked by hand, payoff, validation, probabilities
+// Iron condor evaluation (docs/specification.md §3): metrics worked by hand, payoff, validation, probabilities
 // against mpmath values and the N(d2) formula, position greeks and the payoff curve.
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The model position of ENGINE.md §5 used by the invariant, signal and hedge tests: SPX 5800,
+// The model position of docs/specification.md §5 used by the invariant, signal and hedge tests: SPX 5800,
 // VIX 16 (flat 16% vol), 45 days to expiry (2026-03-31 16:00 → 2026-05-15 16:00 New York),
 // short strikes at 16 delta, wings 50, filled at the model mark.
 import {

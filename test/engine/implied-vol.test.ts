@@ -1,4 +1,4 @@
-// Implied volatility (ENGINE.md §2): the vol that reprices to 1e-12 relative for every attainable
+// Implied volatility (docs/specification.md §2): the vol that reprices to 1e-12 relative for every attainable
 // price over the grid ln(K/F) in [−1, 1], τ from 1 day to 3 years, σ from 1% to 400%, calls and
 // puts, or a typed failure.
 //

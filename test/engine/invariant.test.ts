@@ -1,4 +1,4 @@
-// The constant-product invariant (ENGINE.md §5): x = premium reserve, y = cushion reserve,
+// The constant-product invariant (docs/specification.md §5): x = premium reserve, y = cushion reserve,
 // δ = (k − k̂)/k₀, b_y = 1 − y/y₀, b_x = (x − x̃)/C, with the calibration c = C/x̂₀.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

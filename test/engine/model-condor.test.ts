@@ -1,4 +1,4 @@
-// The daily model condor (ENGINE.md §8): shorts at the grid strikes nearest 16 delta, default
+// The daily model condor (docs/specification.md §8): shorts at the grid strikes nearest 16 delta, default
 // wings (50 points for SPX near 5,000, a share of spot far from it), credit = model mark, k₀ = C·y₀.
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,5 @@
 // The normal CDF and erfc against 30-digit mpmath values (test/engine/reference/make_references.py).
-// ENGINE.md §2: ~1e-15 absolute in the body, relative accuracy kept in the tails (erfc, not 1 − erf),
+// docs/specification.md §2: ~1e-15 absolute in the body, relative accuracy kept in the tails (erfc, not 1 − erf),
 // so deep out-of-the-money prices never collapse to 0 or go negative.
 import { describe, expect, it } from 'vitest';
 import { erfc, normCdf, normPdf } from '../../src/engine/index.ts';

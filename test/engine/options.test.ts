@@ -1,4 +1,4 @@
-// Black-Scholes-Merton prices and greeks, and Black-76 (ENGINE.md §2): textbook values, 32-digit
+// Black-Scholes-Merton prices and greeks, and Black-76 (docs/specification.md §2): textbook values, 32-digit
 // mpmath references (greeks there are numerical derivatives of the high-precision price, not the
 // closed forms), put-call parity, and every greek against central finite differences of the price.
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
 
 describe('priceOption: textbook values', () => {
   // E. G. Haug, The Complete Guide to Option Pricing Formulas, 2nd ed. (McGraw-Hill, 2007), ch. 1:
-  // the generalized Black-Scholes-Merton examples, quoted to 4 decimals (also in ENGINE.md §2).
+  // the generalized Black-Scholes-Merton examples, quoted to 4 decimals (also in docs/specification.md §2).
   it('Black-Scholes call S=60, K=65, T=0.25, r=8%, σ=30% is 2.1334 (Haug 2nd ed. §1.1.1)', () => {
     expect(
       round4(
@@ -200,7 +200,7 @@ function secondDerivative(f: (x: number) => number, x: number, h: number): numbe
 }
 
 describe('greeks against central finite differences of the price', () => {
-  // Units (ENGINE.md §1): delta per point, gamma per point², theta per calendar day = −dV/dτ / 365,
+  // Units (docs/specification.md §1): delta per point, gamma per point², theta per calendar day = −dV/dτ / 365,
   // vega per vol point = dV/dσ / 100, rho per rate point = dV/dr / 100.
   const cases: OptionInput[] = [];
   for (const type of ['call', 'put'] as OptionType[]) {

@@ -1,4 +1,4 @@
-// Market regime (ENGINE.md §4): percentile strictly below over the trailing 252 closes, rank,
+// Market regime (docs/specification.md §4): percentile strictly below over the trailing 252 closes, rank,
 // regime boundaries, the spike flag, term structure and the rebalance threshold.
 import { describe, expect, it } from 'vitest';
 import { classifyRegime, rebalanceThreshold, regimeFor } from '../../src/engine/index.ts';

@@ -1,4 +1,4 @@
-// Signals (ENGINE.md §6): one action per position, the first rule that fires wins —
+// Signals (docs/specification.md §6): one action per position, the first rule that fires wins —
 // CLOSE, TAKE_PROFIT, ROLL, HEDGE, TIGHTEN, HOLD — with reasons carrying the numbers that fired them.
 import { describe, expect, it } from 'vitest';
 import { MODEL, evaluateScenario, type Scenario } from './fixtures.ts';

@@ -1,4 +1,4 @@
-// The summary builders (PRODUCT.md "Daily summaries"): the channel summary on a calm and on an
+// The summary builders (docs/decisions.md "Daily summaries"): the channel summary on a calm and on an
 // extreme day (VIX ≥ 30 with a spike; and VIX under 30 at the 95th+ percentile), and the personal
 // summary with the positions that need action first. The builders are pure; the calm and extreme
 // inputs come from the engine through gather (a market port answering given numbers).

@@ -172,7 +172,7 @@ export function runBacktests(input: BacktestInput & { policies?: readonly Backte
   };
 }
 
-/** One policy (ENGINE.md §9): the same result shape, with one entry in `policies`. */
+/** One policy (docs/specification.md §9): the same result shape, with one entry in `policies`. */
 export function runBacktest(input: BacktestInput & { policy: BacktestPolicy }): BacktestResult {
   return runBacktests({ ...input, policies: [input.policy] });
 }

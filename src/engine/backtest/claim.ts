@@ -1,4 +1,4 @@
-// The claim under test (ENGINE.md §9) and what a run says about it, in plain words, whichever
+// The claim under test (docs/specification.md §9) and what a run says about it, in plain words, whichever
 // way it goes.
 import { pct, pts, usd } from '../format.ts';
 import type { BacktestResult } from './types.ts';

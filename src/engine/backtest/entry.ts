@@ -1,4 +1,4 @@
-// The model condor of ENGINE.md §8 for one entry day, found without modelCondor's strike walk:
+// The model condor of docs/specification.md §8 for one entry day, found without modelCondor's strike walk:
 // the same rule (the grid strike whose |delta| is nearest the target, walking out from the
 // forward; the first strike past it or the one before, whichever is closer, ties outwards) and
 // the same arithmetic, but an exponential-then-binary search instead of one step at a time, so

@@ -1,4 +1,4 @@
-// ALVH layers inside a backtest campaign (ENGINE.md §7): bought at the Black-76 debit on the
+// ALVH layers inside a backtest campaign (docs/specification.md §7): bought at the Black-76 debit on the
 // estimated VIX future plus slippage per leg, valued daily the same way, settled at intrinsic
 // value on their VIX expiry (VIX close as the settlement value) or sold with the campaign.
 import { black76 } from '../options.ts';

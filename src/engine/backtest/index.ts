@@ -1,4 +1,4 @@
-// The backtest (ENGINE.md §9): pure, deterministic, no I/O. Campaigns of the §8 model condor
+// The backtest (docs/specification.md §9): pure, deterministic, no I/O. Campaigns of the §8 model condor
 // managed by hold, the static 50-delta rule or the constant-product invariant (cp), with costs.
 export { runBacktest, runBacktests, resolveParams, createEntryCache } from './backtest.ts';
 export type { BacktestInput, EntryCache } from './backtest.ts';

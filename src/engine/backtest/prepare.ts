@@ -1,5 +1,5 @@
 // The history, checked once and laid out in typed arrays for the daily loop: day numbers,
-// closes, the trailing-252 VIX percentile of ENGINE.md §4, the holidays the history implies and
+// closes, the trailing-252 VIX percentile of docs/specification.md §4, the holidays the history implies and
 // the expiry chosen for each possible entry day. Shared by every policy and every run of a sweep.
 import { fromDayNumber, isIsoDate, toDayNumber, weekday, type IsoDate } from '../dates.ts';
 import { vixExpiryOnOrAfter, type HolidayRule } from '../expiries.ts';

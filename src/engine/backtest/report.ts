@@ -14,7 +14,7 @@ export interface ResultTable {
   rows: string[][];
 }
 
-/** One row per policy: the figures of ENGINE.md §9, rounded for reading. */
+/** One row per policy: the figures of docs/specification.md §9, rounded for reading. */
 export function resultTable(policies: readonly PolicyResult[]): ResultTable {
   const right = (label: string) => ({ label, align: 'right' as const });
   return {

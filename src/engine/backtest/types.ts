@@ -1,4 +1,4 @@
-// The backtest's inputs, parameters and results (ENGINE.md §9). Plain data only: results
+// The backtest's inputs, parameters and results (docs/specification.md §9). Plain data only: results
 // serialise to the same JSON bytes for the same inputs (no Maps, fixed key order).
 import type { IsoDate } from '../dates.ts';
 import { POLICY_NAMES, type CampaignEnding, type PolicyName } from '../policies/index.ts';
@@ -27,7 +27,7 @@ export const CLASSIC_POLICIES: readonly BacktestPolicy[] = ['cp', 'delta', 'hold
  */
 export type ExpiryRule = 'daily' | 'weekly' | 'monthly';
 
-/** The position rules are the bot's own (ENGINE.md §6); the policy is chosen per run. */
+/** The position rules are the bot's own (docs/specification.md §6); the policy is chosen per run. */
 export interface BacktestParams extends Omit<PositionSettings, 'policy'> {
   /** First and last day of the run (inclusive); earlier days still feed the VIX percentile. */
   from?: IsoDate;
@@ -62,7 +62,7 @@ export interface BacktestParams extends Omit<PositionSettings, 'policy'> {
   trace: boolean;
 }
 
-/** The defaults: the engine's position settings, r = 4%, q = 1.3% (ENGINE.md §1). */
+/** The defaults: the engine's position settings, r = 4%, q = 1.3% (docs/specification.md §1). */
 export const DEFAULT_BACKTEST_PARAMS: BacktestParams = {
   underlying: UNDERLYINGS.SPX,
   targetDte: 45,

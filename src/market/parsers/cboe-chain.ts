@@ -182,7 +182,7 @@ function interpolateIv(quotes: readonly StrikeQuote[], strike: number): number |
  * The chain's implied vol at a strike, for one expiry. Reads the out-of-the-money side, whose
  * quotes are the liquid ones: puts below spot, calls above, the asked type at spot; when that side
  * does not span the strike, the other side. Interpolates linearly between listed strikes and never
- * extrapolates: outside the listed range the answer is null (the caller falls back to VIX, ENGINE.md §1).
+ * extrapolates: outside the listed range the answer is null (the caller falls back to VIX, docs/specification.md §1).
  * With both SPXW and SPX listed on that date, SPXW (PM) is read unless `root` says otherwise.
  */
 export function volAt(

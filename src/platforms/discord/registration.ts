@@ -1,4 +1,4 @@
-// Slash-command registration generated from the registry (ARCHITECTURE.md convention 6): roots
+// Slash-command registration generated from the registry (docs/architecture.md convention 6): roots
 // with one command are plain commands, roots with several (/condor, /position) are one command
 // with subcommands; options come from each option's metadata. registerCommands bulk-overwrites
 // them (idempotent by construction: the same registry always PUTs the same list).

@@ -1,4 +1,4 @@
-// The prepared history: checks, the VIX percentile of ENGINE.md §4, holidays implied by the
+// The prepared history: checks, the VIX percentile of docs/specification.md §4, holidays implied by the
 // history, and the expiry rule (nearest trading day to the target DTE, ties to the later one).
 import { describe, expect, it } from 'vitest';
 import { classifyRegime, dates } from '../../../src/engine/index.ts';

@@ -2424,7 +2424,7 @@ export const CONDOR_PROBABILITIES = {
   mark: '1.42469359192451787050152231273e+1',
 } as const;
 
-/** ENGINE.md §5 masking case, computed from the definitions (same instant, so x̂ = C). */
+/** docs/specification.md §5 masking case, computed from the definitions (same instant, so x̂ = C). */
 export const MASKING_CASE = {
   strikes: { longPut: 5460, shortPut: 5510, shortCall: 6165, longCall: 6215 },
   shortPutDelta: '-1.58313496591358155747032342279e-1',
