@@ -15,10 +15,12 @@ import { runConsole } from './platforms/console/console.ts';
 import { parseInstant, runOnce } from './cli/run.ts';
 import { summaryCli } from './cli/summary.ts';
 import { dataSyncCli } from './market/sync.ts';
-import { createSenders, plannerOptions, startBots } from './bots.ts';
-import { registerCli } from './cli/register.ts';
 import { backtestCli } from './cli/backtest.ts';
 import { backupDatabase, backupRefusal } from './store/backup.ts';
+
+// discord.js and telegraf are loaded only by the commands that use a platform (start, summary, register): the
+// console, `run` and the other CLI commands start without them (docs/decisions.md "Start fast").
+const loadBots = () => import('./bots.ts');
 
 const USAGE = `Usage: npm run cli -- <command> [options]
   start                                   start the bots (tokens in .env) or the console
@@ -83,6 +85,11 @@ async function main(argv: string[]): Promise<number> {
       if (botsRun) return runBots(app, logger);
       try {
         const interactive = Boolean(process.stdin.isTTY);
+        // Piped into a reader that stops early (`| head`): the end of the pipe is the end of the session.
+        process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EPIPE') process.exit(0);
+          throw error;
+        });
         const { failures, commands } = await runConsole({
           deps: app.deps,
           input: process.stdin,
@@ -133,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     case 'summary': {
       const app = buildApp(config, logger);
       try {
+        const { createSenders, plannerOptions } = await loadBots();
         const senders = createSenders(app, logger);
         return await summaryCli(rest, {
           app,
@@ -147,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
     case 'backtest':
       return backtestCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'register':
+      const { registerCli } = await import('./cli/register.ts');
       return registerCli(rest, {
         config,
         app: () => buildApp(config, logger),
@@ -206,6 +215,7 @@ async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<type
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  const { startBots } = await loadBots();
   const running = startBots(app, logger, { headless: config.HEADLESS });
   const health = config.HEALTH_PORT
     ? await startHealthServer({ health: running.health, port: config.HEALTH_PORT, host: config.HEALTH_HOST, logger })

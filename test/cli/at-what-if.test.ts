@@ -18,7 +18,9 @@ async function json(app: ReturnType<typeof makeApp>['app'], line: string, atMs?:
 describe('cli run --at', () => {
   it('shows the position as of that instant without a Close or Adopt button', async () => {
     const t = makeApp();
-    // Short put 6150 above the demo SPX: the live view proposes CLOSE.
+    // Short put 6150 above the demo SPX: under the cp policy (the default holds to expiry) the live view
+    // proposes CLOSE.
+    await json(t.app, '/settings policy=cp');
     const added = await json(t.app, '/position add 6100 6150 6650 6700 2027-01-08 credit=10 spot=6400 vix=16');
     const id = /^Position ([a-z0-9]{6}) recorded$/.exec(added.title)![1]!;
     const live = await json(t.app, `/position show ${id}`);

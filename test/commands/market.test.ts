@@ -109,8 +109,17 @@ describe('commands whose service is missing answer "not available"', () => {
     expect((await t.run('/backtest from=2008-01-02 to=2012-12-31 dte=30 delta=0.1 wings=25')).title).toBe('Backtest');
     expect((await t.run('/backtest')).title).toBe('Backtest');
     expect(requests).toEqual([
-      { from: '2008-01-02', to: '2012-12-31', policy: 'all', dte: 30, delta: 0.1, wings: 25 },
-      { from: undefined, to: undefined, policy: 'all', dte: undefined, delta: undefined, wings: undefined },
+      // A range: that one comparison. Nothing: the walk-forward evidence that chose the default.
+      { from: '2008-01-02', to: '2012-12-31', policy: 'all', walkForward: false, dte: 30, delta: 0.1, wings: 25 },
+      {
+        from: undefined,
+        to: undefined,
+        policy: 'all',
+        walkForward: true,
+        dte: undefined,
+        delta: undefined,
+        wings: undefined,
+      },
     ]);
     expect((await t.run('/signal')).title).toBe('Summary for Alice');
     const reversed = await t.run('/backtest from=2012-01-03 to=2008-01-02');

@@ -168,10 +168,12 @@ describe('console adapter, as the real program with piped standard input', { tim
     expect(result.stdout).toContain('✗ Not done');
   });
 
-  it('empty input: nothing to do, exit 0', async () => {
+  it('empty input and no token: nothing can run, so one line on stderr and exit 2 (a container restart loop says why)', async () => {
     const { env: childEnv } = env();
     const result = await runMain(['start'], { env: childEnv, input: '' });
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/no DISCORD_TOKEN or TELEGRAM_BOT_TOKEN/);
   });
 });

@@ -24,6 +24,8 @@ const TESTED = {
 
 beforeAll(async () => {
   f = await botFixture();
+  // The cp policy closes a condor whose break-even is crossed (the default policy holds to expiry).
+  await slash(f, 'settings', { policy: 'cp' });
   const added = await slash(f, 'position add', TESTED);
   positionId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
 });

@@ -23,7 +23,9 @@ const keyboardOf = (calls: Awaited<ReturnType<Harness['say']>>) =>
 describe('a proposal is never one tap from a real record', () => {
   it('what-if: no record button; live: Close asks, a stale Confirm records nothing, a fresh one the shown debit', async () => {
     const me = h.client({ userId: ALICE, firstName: 'Alice' });
-    // Short put 6150 above the demo SPX: the live view proposes CLOSE.
+    // Short put 6150 above the demo SPX: under the cp policy (the default holds to expiry) the live view
+    // proposes CLOSE.
+    await h.say(me, '/settings policy=cp');
     const added = await h.say(me, '/position add 6100 6150 6650 6700 2027-01-08 credit=10 spot=6400 vix=16');
     const id = /Position ([a-z0-9]{6}) recorded/.exec(messagesIn(added)[0]!.html)![1]!;
     const store = () => h.app.store.forUser(h.app.store.users.resolve('telegram', String(ALICE), 'Alice')).positions;
