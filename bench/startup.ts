@@ -1,0 +1,74 @@
+// Start time and memory of the package's own command, as a script or a newcomer meets it:
+//   condor-xyk run "/market"            (compiled dist/ when built, else the sources through tsx)
+//   condor-xyk start, to the console's first answer (piped standard input, no tokens)
+// Each run is a fresh process on a fresh database with the demo market. Prints the median and worst wall time and
+// the peak resident memory (the child reports its own maxRSS at exit). Builds dist/ first when it is missing.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = path.join(root, 'bin', 'condor-xyk.js');
+const RUNS = 7;
+
+if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
+  console.log('building dist/ first (npm run build)');
+  spawnSync(process.execPath, [path.join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
+}
+
+// Runs the bin inside a wrapper that writes the process's peak memory to stderr as it exits.
+const WRAPPER = `process.on('exit', () => process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS + '\\n'));
+await import(${JSON.stringify(bin)});`;
+
+interface Sample {
+  wallMs: number;
+  maxRssMb: number;
+}
+
+function once(args: string[], input: string | null, firstOutput: boolean): Promise<Sample> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'condor-startup-'));
+  const env = {
+    ...process.env,
+    MARKET_DATA: 'demo',
+    DATABASE_PATH: path.join(dir, 'condor.db'),
+    CHARTS_DIR: path.join(dir, 'charts'),
+    DISCORD_TOKEN: '',
+    TELEGRAM_BOT_TOKEN: '',
+  };
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let firstAt = 0;
+    let stderr = '';
+    // After "--", argv[1] is the bin's path, as when it runs as a script.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', WRAPPER, '--', bin, ...args], { env });
+    child.stdout.on('data', () => {
+      if (!firstAt) firstAt = performance.now();
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    if (input !== null) child.stdin.end(input);
+    child.on('error', reject);
+    child.on('close', () => {
+      rmSync(dir, { recursive: true, force: true });
+      const rss = /maxRSS (\d+)/.exec(stderr);
+      if (!rss) return reject(new Error(`no memory figure; stderr: ${stderr.slice(0, 300)}`));
+      const end = firstOutput && firstAt ? firstAt : performance.now();
+      resolve({ wallMs: end - started, maxRssMb: Number(rss[1]) / 1024 });
+    });
+  });
+}
+
+async function measure(label: string, args: string[], input: string | null, firstOutput: boolean): Promise<void> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await once(args, input, firstOutput));
+  const walls = samples.map((s) => s.wallMs).sort((a, b) => a - b);
+  const rss = Math.max(...samples.map((s) => s.maxRssMb));
+  console.log(
+    `${label.padEnd(48)} median ${walls[Math.floor(RUNS / 2)]!.toFixed(0)} ms, worst ${walls[RUNS - 1]!.toFixed(0)} ms, ` +
+      `peak memory ${rss.toFixed(0)} MB (${RUNS} runs, Node ${process.version})`,
+  );
+}
+
+// process.argv after "--" reaches the bin as its own arguments.
+await measure('condor-xyk run "/market" (whole command)', ['run', '/market'], null, false);
+await measure('condor-xyk start: console, to the first answer', ['start'], '/market\n', true);
