@@ -64,8 +64,9 @@ export interface SettlementPrice {
 /**
  * The price an expired position settles at (docs/engine.md, "Settlement"), from the market data
  * at hand: a PM expiry settles at that day's SPX close, which is the quote itself when it was
- * taken at or after the close that day, or the quote's previous close the next trading day. The
- * AM opening print is not in the market data: null, as for any price not known here.
+ * taken at or after the close that day, the quote's previous close the next trading day, or later the
+ * day's close in the daily SPX closes the bot keeps (history files and cache). The AM opening print is
+ * not in the market data: null, as for any price not known here.
  */
 export function settlementPriceFor(
   position: StoredPosition,
@@ -80,7 +81,8 @@ export function settlementPriceFor(
   if (quoteDate === position.expiry && quote.asOfMs >= position.settlementMs) return { price: quote.value, label };
   if (quote.previousClose && calendar.previousTradingDay(quoteDate) === position.expiry)
     return { price: quote.previousClose, label };
-  return null;
+  const kept = view.snapshot.spxCloses?.find((day) => day.date === position.expiry);
+  return kept ? { price: kept.close, label } : null;
 }
 
 export function evaluateStored(

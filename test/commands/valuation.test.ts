@@ -241,6 +241,21 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     expect(show.evaluation.invariant.premiumReserve).toBe(intrinsic);
   });
 
+  it('PM, days later: the close of the expiry day from the daily closes the bot keeps', async () => {
+    const clock = fixedClock(ny('2026-11-23T10:00'));
+    const t = makeApp({ clock });
+    const id = dataOf<{ position: StoredPosition }>(
+      await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'),
+    ).position.id;
+    clock.set(ny('2026-12-01T11:00'));
+    const reply = await t.run(`/position show ${id}`);
+    const close = demoClose('2026-11-23').spx;
+    expect([demoClose('2026-12-01').spx, demoClose('2026-11-30').spx]).not.toContain(close);
+    const intrinsic =
+      Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
+    expect(dataOf<ShowData>(reply).evaluation.invariant.premiumReserve).toBe(intrinsic);
+  });
+
   it('AM: the opening print is not in the market data, so it says so and asks for /position close', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
