@@ -251,6 +251,10 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     const reply = await t.run(`/position show ${id}`);
     const close = demoClose('2026-11-23').spx;
     expect([demoClose('2026-12-01').spx, demoClose('2026-11-30').spx]).not.toContain(close);
+    expect(reply.lines).toContain(
+      `Warning: Settled at the SPX close of 2026-11-23: ${close.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}.`,
+    );
+    expect(reply.lines?.join('\n')).not.toContain('is not known here');
     const intrinsic =
       Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
     expect(dataOf<ShowData>(reply).evaluation.invariant.premiumReserve).toBe(intrinsic);
