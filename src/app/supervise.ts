@@ -44,7 +44,8 @@ const whenAborted = (signal: AbortSignal) =>
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
 
-const pause = (ms: number, signal: AbortSignal) =>
+/** Waits ms, or less when the signal aborts (it resolves then, so a stop never throws out of a wait). */
+export const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(

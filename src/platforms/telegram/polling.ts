@@ -8,7 +8,7 @@
 import type { Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../app/ports.ts';
-import { backoffMs, errorText, type Backoff, type ConnectionState } from '../../app/supervise.ts';
+import { backoffMs, errorText, pause, type Backoff, type ConnectionState } from '../../app/supervise.ts';
 import { apiError } from './errors.ts';
 
 export interface PollingOptions {
@@ -34,19 +34,6 @@ export interface Poller {
 
 /** Beyond the long-poll time, how long an unanswered getUpdates is given before it is abandoned. */
 const ANSWER_MARGIN_MS = 15_000;
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 export async function startPolling(options: PollingOptions): Promise<Poller> {
   const { telegram, logger } = options;
