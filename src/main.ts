@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'backtest':
       return backtestCli(rest, { config, logger, out: process.stdout, err: process.stderr });
-    case 'register':
+    case 'register': {
       const { registerCli } = await import('./cli/register.ts');
       return registerCli(rest, {
         config,
@@ -163,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
       });
+    }
     case 'data':
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
