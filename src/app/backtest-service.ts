@@ -137,13 +137,20 @@ export function createBacktestService(options: BacktestServiceOptions): Backtest
   };
 }
 
+/** The plain comparison's chart: dollars per condor, with the drawdown panel under the curves. */
+export function backtestChartInput(result: BacktestResult): EquityChartInput {
+  return {
+    title: `Equity per policy, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
+    series: equitySeries(result),
+    unit: 'dollars',
+    drawdown: true,
+    footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
+  };
+}
+
 async function equityChart(result: BacktestResult, context: CommandContext): Promise<ReplyAttachment | null> {
   try {
-    const input: EquityChartInput = {
-      title: `Equity per policy, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
-      series: equitySeries(result),
-      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
-    };
+    const input = backtestChartInput(result);
     const data = await context.charts.equity(input);
     return { filename: 'backtest-equity.png', contentType: 'image/png', data, description: equityDescription(input) };
   } catch (error) {
@@ -209,18 +216,54 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
   };
 }
 
+/**
+ * The walk-forward chart: only out-of-sample days are plotted, as cumulative return on risk (1 = one
+ * campaign's max loss, comparable across index levels), the drawdown panel under it, and each two-year
+ * test window shaded and labelled with its years so the seams between windows can be read.
+ */
+export function walkForwardChartInput(result: WalkForwardResult): EquityChartInput {
+  const first = result.windows[0]?.testFrom ?? result.from;
+  return {
+    title: `Out-of-sample return on risk per policy, ${first} → ${result.to}`,
+    series: walkForwardSeries(result),
+    unit: 'risk',
+    drawdown: true,
+    periods: result.windows.map((window) => ({
+      from: window.testFrom,
+      to: window.testTo,
+      label: windowYears(window.testFrom, window.testTo),
+    })),
+    footer: `Each shaded window is tested with parameters chosen on the 8 years before it. ${PAST_RESULTS} ${NOT_ADVICE}`,
+  };
+}
+
+/** "1998–99", "2024–26": the years a test window covers. */
+function windowYears(from: string, to: string): string {
+  const [a, b] = [from.slice(0, 4), to.slice(0, 4)];
+  return a === b ? a : `${a}–${b.slice(2)}`;
+}
+
+/** "Out-of-sample return on risk 1998–2026 of …; drawdown panel; 14 test windows shaded". */
+export function walkForwardDescription(input: EquityChartInput): string {
+  const dates = input.series.flatMap((one) => one.points.map((p) => p.date)).sort();
+  const years = dates.length ? ` ${dates[0]!.slice(0, 4)}–${dates.at(-1)!.slice(0, 4)}` : '';
+  const windows = input.periods?.length ?? 0;
+  return [
+    `Out-of-sample cumulative return on risk (× max loss)${years} of ${input.series.map((one) => one.label).join(', ')}`,
+    ...(input.drawdown !== false ? ['drawdown panel'] : []),
+    ...(windows ? [`${windows} test window${windows === 1 ? '' : 's'} shaded`] : []),
+  ].join('; ');
+}
+
 async function walkForwardChart(result: WalkForwardResult, context: CommandContext): Promise<ReplyAttachment | null> {
   try {
-    const data = await context.charts.equity({
-      title: `Out-of-sample return on risk per policy, ${result.windows[0]?.testFrom ?? result.from} → ${result.to} (1 = one campaign's max loss)`,
-      series: walkForwardSeries(result),
-      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
-    });
+    const input = walkForwardChartInput(result);
+    const data = await context.charts.equity(input);
     return {
       filename: 'backtest-walk-forward.png',
       contentType: 'image/png',
       data,
-      description: `Out-of-sample cumulative return on risk of ${result.policies.length} policies`,
+      description: walkForwardDescription(input),
     };
   } catch (error) {
     context.logger.warn({ error: (error as Error)?.message }, 'walk-forward chart failed');

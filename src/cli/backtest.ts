@@ -4,6 +4,7 @@
 // Exit codes: 0 done, 2 bad usage or no history (one line on stderr), 1 a fault.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { backtestChartInput, walkForwardChartInput } from '../app/backtest-service.ts';
 import type { Logger } from '../app/ports.ts';
 import { NOT_ADVICE } from '../app/reply.ts';
 import type { Config } from '../config.ts';
@@ -15,10 +16,8 @@ import {
   recommendationLine,
   walkForward,
   walkForwardMethodLine,
-  walkForwardSeries,
   walkForwardTable,
   type WalkForwardResult,
-  equitySeries,
   methodLine,
   PAST_RESULTS,
   CLAIM_UNDER_TEST,
@@ -265,11 +264,7 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
     const seconds = (now() - started) / 1000;
     if (values.chart) {
       const { equityCurvePng } = await import('../render/charts.ts');
-      const png = await equityCurvePng({
-        title: `Out-of-sample return on risk, ${wf.windows[0]?.testFrom ?? wf.from} → ${wf.to} (1 = one campaign's max loss)`,
-        series: walkForwardSeries(wf),
-        footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
-      });
+      const png = await equityCurvePng(walkForwardChartInput(wf));
       await writeFile(values.chart, png);
     }
     if (values.json) {
@@ -305,11 +300,7 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
   deps.logger.debug({ seconds, days: result.days, policies }, 'backtest done');
   if (values.chart) {
     const { equityCurvePng } = await import('../render/charts.ts');
-    const png = await equityCurvePng({
-      title: `Equity, ${result.from} → ${result.to} (dollars per condor, marked to model)`,
-      series: equitySeries(result),
-      footer: `${PAST_RESULTS} ${NOT_ADVICE}`,
-    });
+    const png = await equityCurvePng(backtestChartInput(result));
     await writeFile(values.chart, png);
   }
   if (values.json) {

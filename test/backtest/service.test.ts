@@ -5,14 +5,16 @@ import { createBacktestService } from '../../src/app/backtest-service.ts';
 import type { CommandContext } from '../../src/app/command.ts';
 import { UserError } from '../../src/app/errors.ts';
 import type { EquityChartInput } from '../../src/app/ports.ts';
+import { walkForwardWindows } from '../../src/engine/backtest/index.ts';
+import { POLICY_NAMES } from '../../src/engine/policies/index.ts';
 import { lcg, path } from '../engine/backtest/paths.ts';
 
-function market(count: number) {
+function market(count: number, start = '2019-01-07') {
   const random = lcg(5);
   let spx = 3000;
   let vix = 18;
   return path(
-    '2019-01-07',
+    start,
     () => (spx = Math.round(spx * (1 + (random() - 0.5) * 0.03) * 100) / 100),
     () => (vix = Math.round(Math.min(60, Math.max(10, vix * (1 + (random() - 0.5) * 0.15))) * 100) / 100),
     count,
@@ -154,5 +156,34 @@ describe('the backtest service', () => {
     const reply = await createBacktestService({ loadHistory: async () => days }).run({ policy: 'all' }, context);
     expect(reply.attachments).toBeUndefined();
     expect(reply.footer).toContain('The equity chart could not be drawn here.');
+  });
+});
+
+describe('the walk-forward reply', () => {
+  // 2010-01-04 to mid-2021: trains on 2010–17 and 2012–19, tests 2018–19 and 2020 on (two windows).
+  const days = market(3000, '2010-01-04');
+
+  it('plots out-of-sample return on risk with the drawdown panel, the test windows shaded, and says so', async () => {
+    const service = createBacktestService({ loadHistory: async () => days });
+    const { context, charts } = fakeContext();
+    const reply = await service.run({ policy: 'all', walkForward: true }, context);
+    const windows = walkForwardWindows(days[0]!.date, days.at(-1)!.date);
+    expect(windows.length).toBe(2);
+    const input = charts[0]!;
+    expect(input.unit).toBe('risk');
+    expect(input.drawdown).toBe(true);
+    expect(input.periods!.map(({ from, to }) => ({ from, to }))).toEqual(
+      windows.map((w) => ({ from: w.testFrom, to: w.testTo })),
+    );
+    expect(input.periods!.map((p) => p.label)).toEqual(['2018–19', `2020–${days.at(-1)!.date.slice(2, 4)}`]);
+    // Only out-of-sample days are plotted: nothing before the first test window.
+    const plotted = input.series.flatMap((s) => s.points.map((p) => p.date)).sort();
+    expect(plotted[0]! >= windows[0]!.testFrom).toBe(true);
+    expect(input.series.length).toBe(POLICY_NAMES.length);
+    const attachment = reply.attachments![0]!;
+    expect(attachment.filename).toBe('backtest-walk-forward.png');
+    expect(attachment.description).toMatch(
+      /^Out-of-sample cumulative return on risk \(× max loss\) 2018–2021 of .+; drawdown panel; 2 test windows shaded$/,
+    );
   });
 });

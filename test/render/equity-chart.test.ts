@@ -90,6 +90,21 @@ describe('the equity chart image', () => {
     expect(shaded).toBeGreaterThan(20_000); // two periods of ~130 px over a ~400 px tall plot
   });
 
+  it('shades back-to-back periods in two tones, so the seam between test windows shows', async () => {
+    const image = await loadImage(await equityCurvePng(INPUT));
+    const ctx = createCanvas(image.width, image.height).getContext('2d');
+    ctx.drawImage(image, 0, 0);
+    const { data } = ctx.getImageData(0, 0, image.width, image.height);
+    // Blue at 7% over white has red ≈ 241, at 15% red ≈ 226 (255 − alpha × (255 − 59)).
+    const tone = (red: number) => {
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 250 && Math.abs(data[i]! - red) <= 2) count++;
+      return count;
+    };
+    expect(tone(255 - 0.07 * 196)).toBeGreaterThan(20_000); // 2000–04: ~130 px × ~400 px
+    expect(tone(255 - 0.15 * 196)).toBeGreaterThan(20_000); // 2005–09, right after it
+  });
+
   it('is described by what it shows', () => {
     expect(equityDescription(INPUT)).toBe(
       'Cumulative return on risk (× max loss) of cp, hold from 1990-06-30 to 2024-06-30; drawdown panel; 2 out-of-sample periods shaded',

@@ -80,11 +80,11 @@ function periodsPlugin(periods: { from: number; to: number; label: string }[], f
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
       let lastLabelEnd = -Infinity;
-      for (const period of periods) {
+      for (const [index, period] of periods.entries()) {
         const a = Math.max(left, x.getPixelForValue(period.from));
         const b = Math.min(right, x.getPixelForValue(period.to));
         if (!(b > a)) continue;
-        ctx.fillStyle = colors.period;
+        ctx.fillStyle = index % 2 ? colors.periodAlternate : colors.period;
         ctx.fillRect(a, top, b - a, bottom - top);
         const width = ctx.measureText(period.label).width;
         if (a + 3 > lastLabelEnd + 6 && a + 3 + width < right) {
@@ -111,7 +111,12 @@ export function buildEquityConfig(input: EquityChartInput, series: CleanSeries[]
   const ticks = dateTicks(xMin, xMax, 10);
   const frame = framePlugins({ family, title: input.title, footer: input.footer });
   const xAxis = axis(family, '');
-  const yTicks = { ...axis(family, '').ticks, callback: (value: number | string) => valueLabel(unit, Number(value)) };
+  // Every step is labelled (the steps are few and round); skipping left gridlines without a value.
+  const yTicks = {
+    ...axis(family, '').ticks,
+    autoSkip: false,
+    callback: (value: number | string) => valueLabel(unit, Number(value)),
+  };
 
   const lines = series.map((one) => {
     const last = one.points[one.points.length - 1]?.y ?? 0;
@@ -150,11 +155,11 @@ export function buildEquityConfig(input: EquityChartInput, series: CleanSeries[]
   const yRange = roundRange(
     low < 0 ? low - span * 0.03 : low,
     high > 0 ? high + span * 0.03 : high,
-    withDrawdown ? 5 : 7,
+    withDrawdown ? 6 : 7,
   );
   const worst = Math.min(0, ...drawdowns.flatMap((d) => d.data.map((p) => p.y)));
   // No drawdown at all: one step of the main axis below zero, so the panel still reads as a scale.
-  const drawdownRange = worst < 0 ? roundRange(worst, 0, 2) : { min: -yRange.step, max: 0, step: yRange.step };
+  const drawdownRange = worst < 0 ? roundRange(worst, 0, 3) : { min: -yRange.step, max: 0, step: yRange.step };
 
   return {
     type: 'line',

@@ -25,6 +25,8 @@ export const colors = {
   bandText: '#6d28d9',
   strikeText: '#6b7280',
   period: 'rgba(59, 130, 246, 0.07)',
+  // Every other shaded period is darker, so back-to-back windows (walk-forward tests) show their seams.
+  periodAlternate: 'rgba(59, 130, 246, 0.15)',
   periodText: '#1e40af',
   breakEven: '#374151',
   spot: '#7c3aed',
