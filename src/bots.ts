@@ -5,12 +5,7 @@ import type { App } from './compose.ts';
 import { createHealth, type Health } from './platforms/health.ts';
 import { createDiscordBot, createDiscordSender } from './platforms/discord/index.ts';
 import { discordChatSender } from './platforms/discord/chat-sender.ts';
-import {
-  createPollRegistry,
-  createTelegramBot,
-  createTelegramSender,
-  type PollRegistry,
-} from './platforms/telegram/index.ts';
+import { createTelegramBot, createTelegramSender } from './platforms/telegram/index.ts';
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
 import { apiError as telegramApiError } from './platforms/telegram/errors.ts';
 import { DEFAULT_BACKOFF, supervise, type Backoff, type SupervisionOutcome } from './app/supervise.ts';
@@ -31,11 +26,7 @@ export interface Running {
 }
 
 /** The scheduler's senders for every platform whose token is set. */
-export function createSenders(
-  app: App,
-  logger: Logger,
-  polls: PollRegistry = createPollRegistry(),
-): Map<string, ChatSender> {
+export function createSenders(app: App, logger: Logger): Map<string, ChatSender> {
   const { config } = app;
   const senders = new Map<string, ChatSender>();
   if (config.DISCORD_TOKEN) {
@@ -43,12 +34,12 @@ export function createSenders(
     senders.set('discord', discordChatSender(sender, config.DISCORD_REQUESTS_PER_SECOND));
   }
   if (config.TELEGRAM_BOT_TOKEN) {
-    // The bot and the scheduler share one poll registry, so votes on scheduled polls are understood.
+    // Polls are kept in the store the bot reads, so votes on scheduled polls are understood, even after a restart.
     const sender = createTelegramSender({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
       logger,
-      polls,
+      polls: app.deps.store.polls,
       clock: app.deps.clock,
     });
     senders.set('telegram', telegramChatSender(sender, config.TELEGRAM_MESSAGES_PER_SECOND, logger));
@@ -101,7 +92,6 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
   const shutdown = new AbortController();
   const stops: (() => Promise<void>)[] = [];
   const supervised: Promise<SupervisionOutcome>[] = [];
-  const polls = createPollRegistry();
 
   function superviseStart(
     platform: string,
@@ -137,12 +127,12 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
       config,
       logger,
       deps,
-      telegramOptions: { polls, onState: (state, detail) => health.setPlatform('telegram', state, detail) },
+      telegramOptions: { onState: (state, detail) => health.setPlatform('telegram', state, detail) },
     });
     superviseStart('telegram', (signal) => telegram.start(signal), telegramPermanent);
     stops.push(() => telegram.stop('shutdown'));
   }
-  const scheduler = createScheduler(plannerOptions(app, createSenders(app, logger, polls)), {
+  const scheduler = createScheduler(plannerOptions(app, createSenders(app, logger)), {
     onTick: () => health.schedulerTicked(),
   });
   scheduler.start();

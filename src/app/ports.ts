@@ -205,12 +205,39 @@ export interface QuoteCache {
   get(symbol: string): CachedQuote | null;
 }
 
+/**
+ * A hedge-discussion poll the bot opened with an Adopt answer. A vote carries only the poll id, so
+ * this is how it finds what adopting means; kept in the database, so it holds across restarts.
+ */
+export interface OpenPoll {
+  platform: Platform;
+  pollId: string;
+  chatId: string;
+  chatTitle?: string;
+  messageId: string;
+  /** Index of the Adopt answer among the poll's options. */
+  adoptOption: number;
+  /** The command an Adopt vote runs as the voter (so it records only on the voter's own position). */
+  adopt: { command: string; options: Record<string, string | number | boolean> };
+  createdMs: number;
+  expiresMs: number;
+}
+
+export interface PollRepository {
+  /** Keeps the poll until it expires (a poll id seen again replaces the old row); drops expired ones. */
+  remember(poll: OpenPoll): void;
+  /** The poll if known and not expired at nowMs. */
+  get(platform: Platform, pollId: string, nowMs: number): OpenPoll | null;
+}
+
 export interface Store {
   users: UserDirectory;
   /** The only way to positions and settings: a store scoped to one user. */
   forUser(userId: string): UserStore;
   subscriptions: SubscriptionRepository;
   quotes: QuoteCache;
+  /** Open hedge-discussion polls, by platform and poll id. */
+  polls: PollRepository;
   close(): void;
 }
 

@@ -66,3 +66,13 @@ export interface Reply {
 }
 
 export const NOT_ADVICE = 'Educational tool, not investment advice.';
+
+/**
+ * A hedge poll's question as every platform shows it: it says first that the poll is for
+ * discussion and who Adopt acts for (only the position's owner records a layer), so the note
+ * survives a platform's length limit cutting the end of the question.
+ */
+export function pollQuestion(discussion: Pick<ReplyDiscussion, 'question' | 'adopt'>): string {
+  const who = discussion.adopt ? "Adopt records only for the position's owner" : 'votes record nothing';
+  return `For discussion (${who}): ${discussion.question}`;
+}

@@ -3,7 +3,7 @@
 // Every user-visible string is escaped for Discord markdown, and every message carries
 // allowed_mentions { parse: [] }, so nothing a user typed can format, link or ping.
 import { encodeButton } from '../app/buttons.ts';
-import type { Reply, ReplyDiscussion, ReplyTable, Tone } from '../app/reply.ts';
+import { pollQuestion, type Reply, type ReplyDiscussion, type ReplyTable, type Tone } from '../app/reply.ts';
 import { tableLines } from './table.ts';
 
 /** Discord's message and embed limits (characters; Discord counts UTF-16 code units). */
@@ -236,7 +236,7 @@ export function renderNotice(text: string): DiscordMessage {
 /** A native poll (single choice) for a discussion. Poll text is not markdown: it is kept as is. */
 export function renderPoll(discussion: ReplyDiscussion): DiscordPoll {
   return {
-    question: { text: truncate(discussion.question, DISCORD_LIMITS.pollQuestion) },
+    question: { text: truncate(pollQuestion(discussion), DISCORD_LIMITS.pollQuestion) },
     answers: discussion.answers
       .slice(0, DISCORD_LIMITS.pollAnswers)
       .map((answer) => ({ poll_media: { text: truncate(answer, DISCORD_LIMITS.pollAnswer) } })),

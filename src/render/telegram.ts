@@ -8,7 +8,13 @@
 // parsed text, which is never longer than its source, so a part under the limit here is under the
 // limit there too.
 import { encodeButton, payloadBytes } from '../app/buttons.ts';
-import type { Reply, ReplyAttachment, ReplyButton, ReplyDiscussion } from '../app/reply.ts';
+import {
+  pollQuestion,
+  type Reply,
+  type ReplyAttachment,
+  type ReplyButton,
+  type ReplyDiscussion,
+} from '../app/reply.ts';
 import { tableLines } from './table.ts';
 
 export const TELEGRAM_LIMITS = {
@@ -356,7 +362,7 @@ export function renderPoll(discussion: ReplyDiscussion): TelegramPoll {
       })
     : null;
   return {
-    question: clip(discussion.question, TELEGRAM_LIMITS.pollQuestion),
+    question: clip(pollQuestion(discussion), TELEGRAM_LIMITS.pollQuestion),
     options,
     adoptOption,
     adoptButton: made && isButton(made) ? made : null,

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock, Store, UserStore } from '../app/ports.ts';
 import { openDatabase } from './database.ts';
+import { createPollRepository } from './polls.ts';
 import { createPositionRepository, preparePositionStatements } from './positions.ts';
 import { createQuoteCache } from './quotes.ts';
 import { newPositionId } from './random.ts';
@@ -46,6 +47,7 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     },
     subscriptions: createSubscriptionRepository(db, clock),
     quotes: createQuoteCache(db),
+    polls: createPollRepository(db),
     close() {
       if (db.open) db.close();
     },

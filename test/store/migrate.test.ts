@@ -27,6 +27,7 @@ const TABLES = [
 const SHIPPED: Record<string, string> = {
   '0001_initial.sql': '9293846001199956eda9a7d87c9199a4507456961508812aa6d830309adec1c4',
   '0002_link_failures_per_identity.sql': '400a1cb4d74f55c9d6daa1de01b2f58e5ddf1a824922b5dbdcd91a2d15b562cc',
+  '0003_hedge_polls.sql': 'd1b2b7efe52fbe2bde34e3ca778073b7e98a0de81e6875a0969b9d38095d3a0e',
 };
 
 const tablesOf = (db: BetterSqlite3.Database) =>

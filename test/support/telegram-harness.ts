@@ -77,9 +77,10 @@ export function tempDatabase(): { path: string; remove(): void } {
 }
 
 export function buildTestApp(
-  options: { clock?: Clock; services?: Services; logger?: Logger } = {},
+  options: { clock?: Clock; services?: Services; logger?: Logger; databasePath?: string } = {},
 ): App & { removeFiles(): void } {
-  const database = tempDatabase();
+  // A given file is the caller's (a restart test opens it twice): it is not removed with the app.
+  const database = options.databasePath ? { path: options.databasePath, remove: () => {} } : tempDatabase();
   const result = createConfig({ DATABASE_PATH: database.path, MARKET_DATA: 'demo' });
   if (!result.ok) throw new Error(result.error);
   const app = buildApp(result.config, options.logger ?? memoryLogger(), {
@@ -148,11 +149,22 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { clock?: ReturnType<typeof fakeClock>; extras?: TelegramBotExtras; config?: Partial<TelegramConfig> } = {},
+  options: {
+    clock?: ReturnType<typeof fakeClock>;
+    extras?: TelegramBotExtras;
+    config?: Partial<TelegramConfig>;
+    /** An existing SQLite file to open (kept on close), to restart the bot on the same database. */
+    databasePath?: string;
+  } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fakeClock();
   const logger = memoryLogger();
-  const app = buildTestApp({ clock, services: testServices, logger });
+  const app = buildTestApp({
+    clock,
+    services: testServices,
+    logger,
+    ...(options.databasePath ? { databasePath: options.databasePath } : {}),
+  });
   const emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1' });
   await emulator.start();
   const fake = await startTelegramFake({ upstream: emulator.config.apiURL });

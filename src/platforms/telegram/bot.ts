@@ -7,10 +7,9 @@ import type { Server } from 'node:http';
 import { Telegraf, type Context } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { AppDeps } from '../../app/context.ts';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger, PollRepository } from '../../app/ports.ts';
 import { createHandlers } from './handlers.ts';
 import { startPolling, type Poller } from './polling.ts';
-import { createPollRegistry, type PollRegistry } from './polls.ts';
 import { registerTelegramCommands } from './register.ts';
 import type { ConnectionState } from '../../app/supervise.ts';
 import { createWebhookServer } from './webhook.ts';
@@ -32,8 +31,8 @@ export interface TelegramConfig {
 export interface TelegramBotExtras {
   /** Skips getMe (tests drive handleUpdate with a fixed botInfo). */
   botInfo?: UserFromGetMe;
-  /** Shared with the scheduler's sender, so votes on its polls are understood. */
-  polls?: PollRegistry;
+  /** Where open hedge polls are kept (default: the app's store, shared with the scheduler's sender). */
+  polls?: PollRepository;
   /** Overrides HOST. */
   webhookHost?: string;
   /** Overrides PORT (tests pass 0 for a free port). */
@@ -61,7 +60,7 @@ export interface TelegramBot {
   readonly mode: 'polling' | 'webhook';
   /** The telegraf instance (for tests and advanced wiring). */
   readonly telegraf: Telegraf;
-  readonly polls: PollRegistry;
+  readonly polls: PollRepository;
   /** Handles one update and waits until everything it started is done. */
   handleUpdate(update: Update): Promise<void>;
   /**
@@ -99,7 +98,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     telegram: { webhookReply: false, ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}) },
   });
   if (extras.botInfo) bot.botInfo = extras.botInfo;
-  const polls = extras.polls ?? createPollRegistry();
+  const polls = extras.polls ?? deps.store.polls;
   const handlers = createHandlers({
     deps,
     logger,

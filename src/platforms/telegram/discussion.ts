@@ -2,12 +2,11 @@
 // with an Adopt button under it. Where the bot may not send polls, one plain line says what was
 // missing and still carries the Adopt button.
 import type { Telegram } from 'telegraf';
-import type { Clock, Logger } from '../../app/ports.ts';
+import type { Clock, Logger, PollRepository } from '../../app/ports.ts';
 import type { ReplyDiscussion } from '../../app/reply.ts';
 import { escapeHtml, renderPoll } from '../../render/telegram.ts';
 import { callTelegram, keyboardMarkup, sendHtmlLine, type ChatId } from './deliver.ts';
 import { TelegramSendError } from './errors.ts';
-import type { PollRegistry } from './polls.ts';
 
 export type PostedDiscussion =
   { kind: 'poll'; messageId: number; pollId: string } | { kind: 'fallback'; messageId: number; missing: string };
@@ -22,7 +21,7 @@ export async function postDiscussion(
   telegram: Telegram,
   target: DiscussionTarget,
   discussion: ReplyDiscussion,
-  parts: { polls: PollRegistry; clock: Clock; logger: Logger; maxRateLimitWaitMs?: number },
+  parts: { polls?: PollRepository; clock: Clock; logger: Logger; maxRateLimitWaitMs?: number },
 ): Promise<PostedDiscussion> {
   const poll = renderPoll(discussion);
   const keyboard = poll.adoptButton ? [[poll.adoptButton]] : [];
@@ -42,16 +41,20 @@ export async function postDiscussion(
         }),
       maxWait,
     );
-    // A discussion-only poll (no adopt) needs no memory: its votes do nothing.
-    if (discussion.adopt) {
+    // A discussion-only poll (no adopt) is not kept: its votes do nothing. A kept one is in the
+    // database, so a vote after a restart still finds what Adopt means.
+    if (discussion.adopt && parts.polls) {
+      const nowMs = parts.clock.now();
       parts.polls.remember({
+        platform: 'telegram',
         pollId: message.poll.id,
         chatId: String(target.chatId),
         ...(target.chatTitle ? { chatTitle: target.chatTitle } : {}),
-        messageId: message.message_id,
+        messageId: String(message.message_id),
         adoptOption: poll.adoptOption,
         adopt: discussion.adopt,
-        expiresMs: parts.clock.now() + discussion.durationHours * 3_600_000,
+        createdMs: nowMs,
+        expiresMs: nowMs + discussion.durationHours * 3_600_000,
       });
     }
     return { kind: 'poll', messageId: message.message_id, pollId: message.poll.id };

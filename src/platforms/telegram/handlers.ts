@@ -6,7 +6,7 @@ import type { Chat as TelegramChat, Message, PollAnswer, User } from 'telegraf/t
 import { decodeButton } from '../../app/buttons.ts';
 import { runFor, runLine, type AppDeps } from '../../app/context.ts';
 import { errorReference } from '../../app/errors.ts';
-import type { Logger } from '../../app/ports.ts';
+import type { Logger, PollRepository } from '../../app/ports.ts';
 import type { Reply } from '../../app/reply.ts';
 import { parseCommandLine, type ParsedLine } from '../../app/words.ts';
 import { escapeHtml } from '../../render/telegram.ts';
@@ -21,12 +21,12 @@ import {
   isGroupChat,
   privateChatOf,
 } from './identity.ts';
-import type { PollRegistry } from './polls.ts';
 
 export interface HandlerEnv {
   deps: AppDeps;
   logger: Logger;
-  polls: PollRegistry;
+  /** Open hedge polls (the database's), so a vote finds what Adopt means. */
+  polls: PollRepository;
   /** How long a 429 may be waited out while answering (ms). */
   maxRateLimitWaitMs: number;
   /** A pressed button whose command takes longer than this is acknowledged early (ms). */
@@ -257,7 +257,7 @@ export function createHandlers(env: HandlerEnv) {
     const vote = (ctx.update as { poll_answer?: PollAnswer }).poll_answer;
     const voter = vote?.user;
     if (!vote || !voter || voter.is_bot) return;
-    const poll = env.polls.get(vote.poll_id, deps.clock.now());
+    const poll = env.polls.get('telegram', vote.poll_id, deps.clock.now());
     if (!poll?.adopt || !vote.option_ids.includes(poll.adoptOption)) return;
     const result = await runFor(
       deps,

@@ -4,8 +4,6 @@ export type { TelegramBot, TelegramBotExtras, TelegramBotOptions, TelegramConfig
 export { createTelegramSender } from './sender.ts';
 export type { TelegramSender, TelegramSenderOptions } from './sender.ts';
 export { registerTelegramCommands, menuCommands } from './register.ts';
-export { createPollRegistry } from './polls.ts';
-export type { OpenPoll, PollRegistry } from './polls.ts';
 export { TelegramSendError, classifyTelegramError } from './errors.ts';
 export type { TelegramSendFailure } from './errors.ts';
 export type { PostedDiscussion } from './discussion.ts';

@@ -4,18 +4,20 @@
 // blocked/kicked, 400 chat not found; `chatGone` says whether to deactivate the subscription),
 // or transient (network, 5xx) to retry later.
 import { Telegram } from 'telegraf';
-import type { Clock, Logger } from '../../app/ports.ts';
+import type { Clock, Logger, PollRepository } from '../../app/ports.ts';
 import type { Reply, ReplyDiscussion } from '../../app/reply.ts';
 import { deliverReply, type ChatId } from './deliver.ts';
 import { postDiscussion, type PostedDiscussion } from './discussion.ts';
-import { createPollRegistry, type PollRegistry } from './polls.ts';
 
 export interface TelegramSenderOptions {
   token: string;
   apiRoot?: string;
   logger: Logger;
-  /** Share the bot's registry so votes on scheduled polls run the adopt command. */
-  polls?: PollRegistry;
+  /**
+   * Where its polls are kept (the app's store), so the bot, then or after a restart, runs the
+   * adopt command for a vote on them. Without it, votes on its polls are only counted by Telegram.
+   */
+  polls?: PollRepository;
   clock?: Clock;
 }
 
@@ -31,7 +33,6 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
     ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
   });
   const logger = options.logger.child({ platform: 'telegram', part: 'sender' });
-  const polls = options.polls ?? createPollRegistry();
   const clock = options.clock ?? { now: () => Date.now() };
   return {
     async sendReply(chatId, reply) {
@@ -43,7 +44,7 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
         telegram,
         { chatId, ...(extra.chatTitle ? { chatTitle: extra.chatTitle } : {}) },
         discussion,
-        { polls, clock, logger, maxRateLimitWaitMs: 0 },
+        { ...(options.polls ? { polls: options.polls } : {}), clock, logger, maxRateLimitWaitMs: 0 },
       );
     },
   };

@@ -55,7 +55,10 @@ describe('/hedge share=true', () => {
     expect(poll!.path).not.toBe(`/channels/${CHANNEL_ID}/messages`);
     expect(poll!.body.poll).toEqual({
       question: {
-        text: expect.stringMatching(/^Adopt ALVH layer \d \(VIX [\d.]+\/[\d.]+ call spread, \d{4}-\d{2}-\d{2}\)\?$/),
+        // Says it is for discussion, and that Adopt acts only for the position's owner.
+        text: expect.stringMatching(
+          /^For discussion \(Adopt records only for the position's owner\): Adopt ALVH layer \d \(VIX [\d.]+\/[\d.]+ call spread, \d{4}-\d{2}-\d{2}\)\?$/,
+        ),
       },
       answers: [
         { poll_media: { text: 'Adopt' } },

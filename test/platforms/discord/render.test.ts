@@ -228,7 +228,9 @@ describe('discussion payloads', () => {
       adopt: { command: 'hedge', options: { id: 'k3m9tq', adopt: 1 } },
     });
     expect(poll).toEqual({
-      question: { text: 'Adopt ALVH layer 1 (VIX 20/30 call spread, 2026-04-15)?' },
+      question: {
+        text: "For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX 20/30 call spread, 2026-04-15)?",
+      },
       answers: [
         { poll_media: { text: 'Adopt' } },
         { poll_media: { text: 'Skip' } },

@@ -190,21 +190,23 @@ describe('hedge discussion', () => {
     const poll = calls.find((call) => call.method === 'sendPoll')!;
     expect(calls.indexOf(poll)).toBeGreaterThan(calls.findIndex((call) => call.method === 'sendMessage'));
     expect(poll.body.chat_id).toBe(GROUP);
-    expect(poll.body.question).toMatch(/^Adopt ALVH layer \d \(VIX \d+\/\d+ call spread, \d{4}-\d\d-\d\d\)\?$/);
+    // The poll says it is for discussion, and that Adopt acts only for the position's owner.
+    expect(poll.body.question).toMatch(
+      /^For discussion \(Adopt records only for the position's owner\): Adopt ALVH layer \d \(VIX \d+\/\d+ call spread, \d{4}-\d\d-\d\d\)\?$/,
+    );
     expect(poll.body.options).toEqual(['Adopt', 'Skip', 'Need more data']);
     expect(poll.body.is_anonymous).toBe(false);
     const layer = /layer (\d)/.exec(String(poll.body.question))![1];
     expect(poll.body.reply_markup).toEqual({
       inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}` }]],
     });
-    expect(h.bot.polls.size).toBe(1);
   });
 
   it('runs Adopt votes as the voter and tells them in private; ignores other answers', async () => {
     const { id } = await share(505);
     // The fake numbers its polls: this harness's first one.
     const pollId = 'poll-1';
-    expect(h.bot.polls.get(pollId, h.clock.now())).toMatchObject({
+    expect(h.bot.polls.get('telegram', pollId, h.clock.now())).toMatchObject({
       chatId: String(GROUP),
       adoptOption: 0,
       adopt: { command: 'hedge' },

@@ -222,8 +222,23 @@ describe('buttons, attachments, polls', () => {
       durationHours: 24,
       adopt: { command: 'hedge', options: { id: 'k3m9tq', adopt: 1 } },
     });
+    expect(poll.question).toBe(
+      "For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX 20/25 call spread, 2026-12-16)?",
+    );
     expect(poll.options).toEqual(['Adopt', 'Skip', 'Need more data']);
     expect(poll.adoptOption).toBe(0);
     expect(poll.adoptButton).toEqual({ text: 'Adopt', callback_data: 'cx:hedge|id=k3m9tq|adopt=1' });
+  });
+
+  it('says a poll is for discussion first, so the note survives clipping; a poll without Adopt records nothing', () => {
+    const long = renderPoll({
+      threadName: 't',
+      question: `Add ALVH layer 2 ${'(a very long question) '.repeat(30)}?`,
+      answers: ['Adopt', 'Skip', 'Need more data'],
+      durationHours: 24,
+    });
+    expect(long.question.length).toBeLessThanOrEqual(300);
+    expect(long.question).toMatch(/^For discussion \(votes record nothing\): Add ALVH layer 2 /);
+    expect(long.adoptButton).toBeNull();
   });
 });

@@ -165,7 +165,7 @@ describe('sendPoll', () => {
     const [call] = fake.callsTo('sendPoll');
     expect(call!.body).toMatchObject({
       chat_id: -100123,
-      question: discussion.question,
+      question: `For discussion (Adopt records only for the position's owner): ${discussion.question}`,
       options: discussion.answers,
       is_anonymous: false,
     });
