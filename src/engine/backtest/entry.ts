@@ -24,8 +24,10 @@ export interface MarketInputs {
   skewBeta: number;
   rate: number;
   dividendYield: number;
-  /** ACT/365 years to settlement. */
+  /** Calendar years to settlement (ACT/365): the forward and the discount factor. */
   years: number;
+  /** Trading-time years of variance to settlement (sessions / 252, docs/engine.md "Two clocks"). */
+  varianceYears: number;
 }
 
 /** Four strikes, ascending: long put, short put, short call, long call. */
@@ -33,17 +35,17 @@ export type Strikes4 = [number, number, number, number];
 
 /**
  * |delta| of a put or call exactly as priceOption computes it (carry · N(±d1)), given the
- * forward and carry of forwardAndDiscount.
+ * forward and carry of forwardAndDiscount (calendar time) and the variance years (trading time).
  */
 export function absDelta(
   type: 'put' | 'call',
   strike: number,
   vol: number,
-  years: number,
+  varianceYears: number,
   forward: number,
   carry: number,
 ): number {
-  const s = vol * Math.sqrt(years);
+  const s = vol * Math.sqrt(varianceYears);
   const d1 = Math.log(forward / strike) / s + 0.5 * s;
   return type === 'call' ? carry * normCdf(d1) : carry * normCdf(-d1);
 }
@@ -61,7 +63,7 @@ function strikeAtDelta(
   const strikeAt = (n: number) => start + direction * n * step;
   const deltaAt = (n: number) => {
     const strike = strikeAt(n);
-    return absDelta(type, strike, skewedVol(m.atmVol, m.skewBeta, strike, forward), m.years, forward, carry);
+    return absDelta(type, strike, skewedVol(m.atmVol, m.skewBeta, strike, forward), m.varianceYears, forward, carry);
   };
   if (!(deltaAt(0) > target)) return start;
   // Furthest step the walk may take: MAX_STEPS, and for puts only while the strike stays positive.
@@ -97,7 +99,10 @@ export function legVolsAt(
   for (let leg = 0; leg < 4; leg++) into[leg] = skewBeta ? skewedVol(atmVol, skewBeta, strikes[leg]!, forward) : atmVol;
 }
 
-/** condorMark's sum, in its order (long put, short put, short call, long call), with optionPrice. */
+/**
+ * condorMark's sum, in its order (long put, short put, short call, long call), with optionPrice:
+ * `years` on the calendar clock (discount, forward), `varianceYears` on the trading clock.
+ */
 export function condorMark4(
   k1: number,
   k2: number,
@@ -111,12 +116,13 @@ export function condorMark4(
   v4: number,
   rate: number,
   dividendYield: number,
+  varianceYears: number,
 ): number {
   let mark = 0;
-  mark -= optionPrice('put', spot, k1, years, v1, rate, dividendYield);
-  mark += optionPrice('put', spot, k2, years, v2, rate, dividendYield);
-  mark += optionPrice('call', spot, k3, years, v3, rate, dividendYield);
-  mark -= optionPrice('call', spot, k4, years, v4, rate, dividendYield);
+  mark -= optionPrice('put', spot, k1, years, v1, rate, dividendYield, varianceYears);
+  mark += optionPrice('put', spot, k2, years, v2, rate, dividendYield, varianceYears);
+  mark += optionPrice('call', spot, k3, years, v3, rate, dividendYield, varianceYears);
+  mark -= optionPrice('call', spot, k4, years, v4, rate, dividendYield, varianceYears);
   return mark;
 }
 
@@ -172,6 +178,7 @@ export function modelEntry(
     legVols[3]!,
     m.rate,
     m.dividendYield,
+    m.varianceYears,
   );
   return {
     strikes,
@@ -200,7 +207,7 @@ export function entrySnapshotOf(
   const strikesByRole = { longPut: strikes[0], shortPut: strikes[1], shortCall: strikes[2], longCall: strikes[3] };
   const cushion = cushionOf(strikesByRole, credit, m.spot);
   const atmVol = skewedVol(m.atmVol, m.skewBeta, forward, forward);
-  const expectedMove = m.spot * atmVol * Math.sqrt(m.years);
+  const expectedMove = m.spot * atmVol * Math.sqrt(m.varianceYears);
   const vols = {} as Record<LegRole, number>;
   const sources = {} as EntrySnapshot['legVolSources'];
   LEG_ROLES.forEach((role, leg) => {

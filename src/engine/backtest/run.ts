@@ -15,6 +15,7 @@ import {
 import { DEFAULT_VOL_OF_VOL, VIX_MULTIPLIER, volLossShare } from '../hedge.ts';
 import { MS_PER_DAY } from '../dates.ts';
 import { forwardAndDiscount } from '../options.ts';
+import { TRADING_DAYS_PER_YEAR, type TimeToSettlement } from '../clock.ts';
 import { regimeFor } from '../regime.ts';
 import { vixProxy } from '../volatility.ts';
 import type { Condor, MarketState } from '../condor.ts';
@@ -167,13 +168,22 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   let nextOpen = fromIndex;
   let entriesDone = false;
 
-  const marketInputs = (i: number, years: number): MarketInputs => ({
+  // The two clocks at day i's close for a PM expiry on day `expiry` (docs/engine.md, "Two clocks"):
+  // calendar days / 365 for the forward and discounting, sessions / 252 for variance. From one
+  // close to a later close every trading day between is one whole session (an early close too),
+  // so the sessions are the index difference: a Friday close to a Monday expiry is one session.
+  const clockAt = (i: number, expiry: number): TimeToSettlement => ({
+    discountYears: (dayNumbers[expiry]! - dayNumbers[i]!) / 365,
+    varianceYears: (expiry - i) / TRADING_DAYS_PER_YEAR,
+  });
+  const marketInputs = (i: number, time: TimeToSettlement): MarketInputs => ({
     spot: spx[i]!,
     atmVol: vix[i]! / 100,
     skewBeta,
     rate,
     dividendYield,
-    years,
+    years: time.discountYears,
+    varianceYears: time.varianceYears,
   });
 
   function openStructure(
@@ -209,7 +219,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
   /** ROLL or TIGHTEN: the engine's re-strike. 'same' = nothing to trade; 'no-credit' = not worth it. */
   function restrikeNow(
     i: number,
-    years: number,
+    time: TimeToSettlement,
     mark: number,
     x: number,
     kind: 'roll' | 'tighten',
@@ -236,9 +246,9 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       newExpiry = expiryIndexFor(h, i, p.targetDte, p.expiryRule, toIndex);
       if (newExpiry < 0) return 'no-expiry';
     }
-    const newYears = how === 'roll-out' ? (dayNumbers[newExpiry]! - dayNumbers[i]!) / 365 : years;
+    const newTime = how === 'roll-out' ? clockAt(i, newExpiry) : time;
     const side = how === 'roll-tested' ? testedSide(condor.strikes, spx[i]!) : undefined;
-    const next = restrike(condor, entry!, market, newYears, x, mark, side);
+    const next = restrike(condor, entry!, market, newTime, x, mark, side);
     const s = next.strikes;
     if (newExpiry === expiryIndex && s.longPut === k1 && s.shortPut === k2 && s.shortCall === k3 && s.longCall === k4)
       return 'same';
@@ -250,8 +260,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       expiryIndex = newExpiry;
       expiryDay = dayNumbers[newExpiry]!;
     }
-    const m = marketInputs(i, newYears);
-    const { forward } = forwardAndDiscount(m.spot, newYears, rate, dividendYield);
+    const m = marketInputs(i, newTime);
+    const { forward } = forwardAndDiscount(m.spot, m.years, rate, dividendYield);
     const strikes: Strikes4 = [s.longPut, s.shortPut, s.shortCall, s.longCall];
     legVolsAt(strikes, m.atmVol, skewBeta, forward, vols);
     openStructure(i, m, strikes, vols, forward, next.newModelCredit, kind);
@@ -351,7 +361,9 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         ended = 'expiry';
         trace(i, 'settle', intrinsic, ended);
       } else {
-        const years = (expiryDay - day) / 365;
+        const time = clockAt(i, expiryIndex);
+        const years = time.discountYears;
+        const varianceYears = time.varianceYears;
         const atmVol = vix[i]! / 100;
         let forward = 0;
         let carry = 0;
@@ -371,6 +383,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
           vols[3]!,
           rate,
           dividendYield,
+          varianceYears,
         );
         markNow = mark;
         const x = calibration * mark;
@@ -390,8 +403,8 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
         state.daysSinceAdjustment = day - structureDay;
         state.maxLoss = Math.max(k2 - k1, k4 - k3) - credit;
         if (needs.deltas) {
-          state.shortPutDelta = absDelta('put', k2, vols[1]!, years, forward, carry);
-          state.shortCallDelta = absDelta('call', k3, vols[2]!, years, forward, carry);
+          state.shortPutDelta = absDelta('put', k2, vols[1]!, varianceYears, forward, carry);
+          state.shortCallDelta = absDelta('call', k3, vols[2]!, varianceYears, forward, carry);
         }
         if (needs.premiumBreach) {
           const markAtEntryVols = condorMark4(
@@ -407,6 +420,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
             entryVols[3]!,
             rate,
             dividendYield,
+            varianceYears,
           );
           const volLoss = x - calibration * markAtEntryVols;
           state.premiumBreach = volLoss / credit;
@@ -420,7 +434,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
           if (decision.ending !== undefined) ended = decision.ending;
           else if (decision.action === 'HEDGE') buyHedges(i, hedgeLossShare, state.threshold);
           else if (decision.action === 'TIGHTEN') {
-            if (restrikeNow(i, years, mark, x, 'tighten') === 'done') {
+            if (restrikeNow(i, time, mark, x, 'tighten') === 'done') {
               tightens++;
               markNow = modelCredit;
             }
@@ -429,7 +443,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
               decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested'
                 ? decision.adjustment
                 : 'recentre';
-            const outcome = restrikeNow(i, years, mark, x, 'roll', how);
+            const outcome = restrikeNow(i, time, mark, x, 'roll', how);
             if (outcome === 'no-credit') ended = 'roll-no-credit';
             else if (outcome === 'no-expiry') ended = 'roll-no-expiry';
             else if (outcome === 'done') {
@@ -472,8 +486,7 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
       const expiry = expiryIndexFor(h, i, p.targetDte, p.expiryRule, toIndex);
       if (expiry < 0) entriesDone = true;
       else {
-        const years = (dayNumbers[expiry]! - day) / 365;
-        const m = marketInputs(i, years);
+        const m = marketInputs(i, clockAt(i, expiry));
         let quote = entries[i];
         if (quote === undefined) {
           quote = modelEntry(m, underlying, p.targetDelta, wingWidthFor(underlying, p.wingWidth, spot), p.wingDelta);

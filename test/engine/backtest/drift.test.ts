@@ -1,16 +1,16 @@
-// A slow drift down through the short put (−0.3% a day, VIX flat at 16): the static-delta rule
+// A slow drift down through the short put (−0.25% a day, VIX flat at 16): the static-delta rule
 // rolls on the first day the short put's |delta| reaches 0.50, the cp rule on the first day the
 // cushion breach b_y = 1 − y/y₀ reaches T (0.15 here: a flat VIX sits at the 0th percentile).
 // The days are found here from priceOption and cushionOf, and checked against evaluatePosition.
 import { describe, expect, it } from 'vitest';
-import { cushionOf, dates, priceOption, rebalanceThreshold, classifyRegime } from '../../../src/engine/index.ts';
+import { cushionOf, priceOption, rebalanceThreshold, classifyRegime } from '../../../src/engine/index.ts';
 import { runBacktests } from '../../../src/engine/backtest/index.ts';
-import { botAction, markOn, path, Q, R, strikesOf } from './paths.ts';
+import { botAction, clockOn, markOn, path, Q, R, strikesOf } from './paths.ts';
 
 const FLAT = 40;
 const DAYS = path(
   '2025-01-06',
-  (i) => (i <= FLAT ? 5000 : 5000 * (1 - 0.003) ** (i - FLAT)),
+  (i) => (i <= FLAT ? 5000 : 5000 * (1 - 0.0025) ** (i - FLAT)),
   () => 16,
   120,
 );
@@ -35,13 +35,14 @@ describe('a slow drift through the short put', () => {
 
   it('the delta rule rolls on the day the short put |delta| first reaches 0.50', () => {
     const putDelta = (i: number) => {
-      const years = dates.daysBetween(DAYS[i]!.date, expiry) / 365;
+      const { discountYears: years, varianceYears } = clockOn(DAYS[i]!.date, expiry);
       return Math.abs(
         priceOption({
           type: 'put',
           spot: DAYS[i]!.spx,
           strike: strikes.shortPut,
           years,
+          varianceYears,
           vol: 0.16,
           rate: R,
           dividendYield: Q,

@@ -13,7 +13,11 @@ import {
 } from '../../../src/engine/index.ts';
 import { modelEntry, wingWidthFor } from '../../../src/engine/backtest/index.ts';
 import { condorMark4, entrySnapshotOf } from '../../../src/engine/backtest/entry.ts';
+import { TRADING_DAYS_PER_YEAR, type ValuationClock } from '../../../src/engine/clock.ts';
 import { R, Q } from './paths.ts';
+
+const legs = (v: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
+  [v.longPut, v.shortPut, v.shortCall, v.longCall] as const;
 
 const DAY = 86_400_000;
 
@@ -29,15 +33,24 @@ function both(spot: number, vix: number, dte: number, targetDelta: number, skewB
   };
   const expiry = dates.fromDayNumber(dte);
   const years = dte / 365;
+  // Two different clocks, so a mix-up of variance and discount time shows: five sessions a week.
+  const varianceYears = Math.round((dte * 5) / 7) / TRADING_DAYS_PER_YEAR;
+  const clock: ValuationClock = {
+    varianceYears,
+    discountYears: years,
+    sessions: varianceYears * TRADING_DAYS_PER_YEAR,
+    settlementMs: dte * DAY,
+    nextTradingDay: { varianceYears, discountYears: years },
+  };
   const wingWidth = wingWidthFor(underlying, null, spot);
-  const model = modelCondor({ underlying, market, expiry, settlementMs: dte * DAY, targetDelta, wingWidth });
+  const model = modelCondor({ underlying, market, expiry, settlementMs: dte * DAY, clock, targetDelta, wingWidth });
   const fast = modelEntry(
-    { spot, atmVol: vix / 100, skewBeta, rate: R, dividendYield: Q, years },
+    { spot, atmVol: vix / 100, skewBeta, rate: R, dividendYield: Q, years, varianceYears },
     underlying,
     targetDelta,
     wingWidth,
   );
-  return { model, fast, market, expiry, years };
+  return { model, fast, market, expiry, years, varianceYears, clock };
 }
 
 describe('modelEntry finds modelCondor’s condor', () => {
@@ -73,7 +86,7 @@ describe('modelEntry finds modelCondor’s condor', () => {
       [350, 25, 44, 0.8],
       [2100, 40, 30, 0],
     ] as const) {
-      const { fast, market, expiry, years } = both(spot, vix, dte, 0.16, beta);
+      const { fast, market, expiry, years, varianceYears, clock } = both(spot, vix, dte, 0.16, beta);
       const credit = fast!.modelCredit - 0.2;
       const [longPut, shortPut, shortCall, longCall] = fast!.strikes;
       const condor: Condor = {
@@ -83,11 +96,11 @@ describe('modelEntry finds modelCondor’s condor', () => {
         quantity: 1,
         credit,
       };
-      const want = createEntrySnapshot({ condor, market, settlementMs: dte * DAY, vix });
+      const want = createEntrySnapshot({ condor, market, settlementMs: dte * DAY, clock, vix });
       const got = entrySnapshotOf(
         '1970-01-01',
         0,
-        { spot, atmVol: vix / 100, skewBeta: beta, rate: R, dividendYield: Q, years },
+        { spot, atmVol: vix / 100, skewBeta: beta, rate: R, dividendYield: Q, years, varianceYears },
         fast!.strikes,
         fast!.legVols,
         fast!.forward,
@@ -110,7 +123,12 @@ describe('modelEntry finds modelCondor’s condor', () => {
   it('marks a condor to the bit as condorMark does (optionPrice per leg)', () => {
     for (const spot of [300, 2500, 4980.5, 6100])
       for (const vol of [0.09, 0.2, 0.8])
-        for (const years of [1 / 365, 12 / 365, 45 / 365, 0]) {
+        for (const [years, varianceYears] of [
+          [1 / 365, 1 / 252],
+          [3 / 365, 1 / 252],
+          [45 / 365, 31 / 252],
+          [0, 0],
+        ]) {
           const k = [0.9, 0.95, 1.04, 1.09].map((f) => Math.round((spot * f) / 5) * 5) as [
             number,
             number,
@@ -119,8 +137,9 @@ describe('modelEntry finds modelCondor’s condor', () => {
           ];
           const strikes = { longPut: k[0], shortPut: k[1], shortCall: k[2], longCall: k[3] };
           const vols = { longPut: vol * 1.1, shortPut: vol, shortCall: vol * 0.95, longCall: vol * 0.9 };
-          expect(condorMark4(...k, spot, years, vols.longPut, vols.shortPut, vols.shortCall, vols.longCall, R, Q)).toBe(
-            condorMark(strikes, spot, years, vols, R, Q),
+          const mark = condorMark4(...k, spot, years!, ...legs(vols), R, Q, varianceYears!);
+          expect(mark).toBe(
+            condorMark(strikes, spot, { varianceYears: varianceYears!, discountYears: years! }, vols, R, Q),
           );
         }
   });

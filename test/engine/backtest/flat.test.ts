@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { dates, modelCondor, UNDERLYINGS } from '../../../src/engine/index.ts';
 import { runBacktests, type BacktestDay } from '../../../src/engine/backtest/index.ts';
-import { markOn, marketOn, msOf, path } from './paths.ts';
+import { clockOn, markOn, marketOn, msOf, path } from './paths.ts';
 
 const DAYS = path(
   '2024-01-01',
@@ -45,6 +45,7 @@ const modelOn = (open: number, expiry: number) =>
     market: marketOn(DAYS[open]!),
     expiry: DAYS[expiry]!.date,
     settlementMs: msOf(DAYS[expiry]!.date),
+    clock: clockOn(DAYS[open]!.date, DAYS[expiry]!.date),
   });
 
 describe('a flat market', () => {

@@ -14,6 +14,7 @@ import {
   type PositionSettings,
 } from '../../../src/engine/index.ts';
 import type { BacktestDay, BacktestEvent } from '../../../src/engine/backtest/index.ts';
+import { valuationClock, type TradingSessions, type ValuationClock } from '../../../src/engine/clock.ts';
 
 /** `count` consecutive weekdays from `start` (no holidays: every weekday trades). */
 export function weekdays(start: string, count: number): string[] {
@@ -47,6 +48,24 @@ export function lcg(seed: number): () => number {
 /** The backtest's nominal clock: every close at the same instant of its date, so τ = calendar days / 365. */
 export const msOf = (date: string) => dates.toDayNumber(date) * dates.MS_PER_DAY;
 
+/**
+ * The exchange calendar of these paths: every weekday has a session closing at its date's
+ * instant (msOf), so each close in a path is a session's close, as in the backtest.
+ */
+export const weekdaySessions: TradingSessions = {
+  dateOf: (epochMs) => dates.fromDayNumber(Math.floor(epochMs / dates.MS_PER_DAY)),
+  sessionOf: (date) => (dates.isWeekend(date) ? null : { openMs: msOf(date) - 6.5 * 3_600_000, closeMs: msOf(date) }),
+  sameTimeNextTradingDay(epochMs) {
+    let next = epochMs + dates.MS_PER_DAY;
+    while (dates.isWeekend(dates.fromDayNumber(Math.floor(next / dates.MS_PER_DAY)))) next += dates.MS_PER_DAY;
+    return next;
+  },
+};
+
+/** The live engine's two clocks at a close, to a PM expiry (src/engine/clock.ts, computed session by session). */
+export const clockOn = (date: string, expiry: string): ValuationClock =>
+  valuationClock(msOf(date), expiry, 'PM', weekdaySessions);
+
 export const strikesOf = (event: BacktestEvent): CondorStrikes => {
   const [longPut, shortPut, shortCall, longCall] = event.strikes;
   return { longPut, shortPut, shortCall, longCall };
@@ -68,9 +87,15 @@ export function marketOn(day: BacktestDay): MarketState {
 
 /** The model mark (cost to close, per share) of strikes on a day, as the backtest marks them. */
 export function markOn(strikes: CondorStrikes, expiry: string, day: BacktestDay): number {
-  const years = dates.daysBetween(day.date, expiry) / 365;
   const vol = day.vix / 100;
-  return condorMark(strikes, day.spx, years, { longPut: vol, shortPut: vol, shortCall: vol, longCall: vol }, R, Q);
+  return condorMark(
+    strikes,
+    day.spx,
+    clockOn(day.date, expiry),
+    { longPut: vol, shortPut: vol, shortCall: vol, longCall: vol },
+    R,
+    Q,
+  );
 }
 
 /**
@@ -89,11 +114,17 @@ export function botAction(
   const condor: Condor = { underlying: UNDERLYINGS.SPX, strikes, expiry, quantity: 1, credit };
   const settlementMs = msOf(expiry);
   const openDay = history[openIndex]!;
-  const entry = createEntrySnapshot({ condor, market: marketOn(openDay), settlementMs, vix: openDay.vix });
+  const entry = createEntrySnapshot({
+    condor,
+    market: marketOn(openDay),
+    settlementMs,
+    clock: clockOn(openDay.date, expiry),
+    vix: openDay.vix,
+  });
   const day = history[dayIndex]!;
   const regime = classifyRegime({ vix: day.vix, history: history.slice(0, dayIndex).map((d) => d.vix) });
   return evaluatePosition({
-    position: { condor, entry, settlementMs, activeHedgeLayers: [] },
+    position: { condor, entry, settlementMs, clock: clockOn(day.date, expiry), activeHedgeLayers: [] },
     market: marketOn(day),
     regime,
     settings: { policy: 'cp', ...settings },

@@ -10,7 +10,7 @@ import {
   type Condor,
 } from '../../../src/engine/index.ts';
 import { runBacktests, type BacktestDay, type BacktestEvent } from '../../../src/engine/backtest/index.ts';
-import { lcg, marketOn, msOf, path, strikesOf } from './paths.ts';
+import { clockOn, lcg, marketOn, msOf, path, strikesOf } from './paths.ts';
 
 function randomPath(seed: number, count: number): BacktestDay[] {
   const random = lcg(seed);
@@ -58,7 +58,13 @@ function replay(
       const settlementMs = msOf(open.condor.expiry);
       const regime = classifyRegime({ vix: days[i]!.vix, history: days.slice(0, i).map((d) => d.vix) });
       const bot = evaluatePosition({
-        position: { condor: open.condor, entry: open.entry, settlementMs, activeHedgeLayers: open.layers },
+        position: {
+          condor: open.condor,
+          entry: open.entry,
+          settlementMs,
+          clock: clockOn(days[i]!.date, open.condor.expiry),
+          activeHedgeLayers: open.layers,
+        },
         market: marketOn(days[i]!),
         regime,
         settings: { policy },
@@ -107,6 +113,7 @@ function replay(
           condor,
           market: marketOn(days[i]!),
           settlementMs: msOf(condor.expiry),
+          clock: clockOn(days[i]!.date, condor.expiry),
           vix: days[i]!.vix,
         });
         open = { condor, entry, since: i, layers: event.kind === 'open' ? [] : open!.layers };
