@@ -249,6 +249,8 @@ export interface Quote {
   /** cboe, file, demo, cache, user. */
   source: string;
   previousClose?: number | null;
+  /** The day's opening print, when the source gives it (SPX: the AM settlement's price, labelled as the open). */
+  open?: number | null;
 }
 
 export interface ChainVolLookup {
@@ -271,6 +273,8 @@ export interface MarketSnapshot {
   vixHistory: number[];
   /** SPX daily closes before today, oldest first (RSI and MACD); absent or empty when unknown. */
   spxCloses?: DailyClose[];
+  /** SPX opening prints the cache kept (recent trading days), for AM-settled expiries. */
+  spxOpens?: DailyClose[];
   chain: ChainVolLookup | null;
   /** True when any number shown came from the synthetic demo market. */
   demo: boolean;

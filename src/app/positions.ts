@@ -65,8 +65,9 @@ export interface SettlementPrice {
  * The price an expired position settles at (docs/engine.md, "Settlement"), from the market data
  * at hand: a PM expiry settles at that day's SPX close, which is the quote itself when it was
  * taken at or after the close that day, the quote's previous close the next trading day, or later the
- * day's close in the daily SPX closes the bot keeps (history files and cache). The AM opening print is
- * not in the market data: null, as for any price not known here.
+ * day's close in the daily SPX closes the bot keeps (history files and cache). An AM expiry settles at
+ * that day's opening print (labelled as the open: the official SOQ is not published free), from the
+ * quote taken that day or the opening prints the cache kept. Null when the price is not known here.
  */
 export function settlementPriceFor(
   position: StoredPosition,
@@ -74,8 +75,13 @@ export function settlementPriceFor(
   calendar: CalendarPort,
 ): SettlementPrice | null {
   if (view.spotGiven) return { price: view.state.spot, label: 'the spot you gave' };
-  if (position.settlement !== 'PM') return null;
   const quote = view.snapshot.spot;
+  if (position.settlement === 'AM') {
+    const label = `the SPX opening print of ${position.expiry} (the open, not the official SOQ)`;
+    if (quote.open && calendar.newYorkDate(quote.asOfMs) === position.expiry) return { price: quote.open, label };
+    const kept = view.snapshot.spxOpens?.find((day) => day.date === position.expiry);
+    return kept ? { price: kept.close, label } : null;
+  }
   const label = `the SPX close of ${position.expiry}`;
   const quoteDate = calendar.newYorkDate(quote.asOfMs);
   if (quoteDate === position.expiry && quote.asOfMs >= position.settlementMs) return { price: quote.value, label };

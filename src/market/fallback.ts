@@ -39,6 +39,8 @@ export interface SourceQuote {
   value: number;
   asOfMs: number;
   previousClose: number | null;
+  /** The day's opening print, when the source gives it. */
+  open?: number | null;
 }
 
 /** Why a source failed: a short reason for notes; unreachable (timeout, network, HTTP status) or unusable data. */
@@ -115,6 +117,10 @@ const defaultDescription = (label: string, failure: SourceFailure) =>
 const SPX_CLOSES_KEPT = 260;
 
 export const dailyCloseKey = (symbol: string, date: IsoDate) => `${symbol}@${date}`;
+/** The cache key of a day's opening print (SPX: what AM-settled expiries settle on). */
+export const dailyOpenKey = (symbol: string, date: IsoDate) => `${symbol}-open@${date}`;
+/** How many trading days back the opening prints the cache kept are looked for. */
+const SPX_OPENS_KEPT = 30;
 
 type Resolved = { quote: Quote; failure: SourceFailure | null } | { quote: null; failure: SourceFailure };
 
@@ -156,6 +162,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   const rememberDaily = (symbol: 'VIX' | 'SPX', quote: SourceQuote, fetchedMs: number) => {
     const date = newYorkDate(quote.asOfMs);
     if (isTradingDay(date)) cachePut(dailyCloseKey(symbol, date), { ...quote, previousClose: null }, fetchedMs);
+    if (symbol === 'SPX' && isTradingDay(date) && quote.open)
+      cachePut(dailyOpenKey(symbol, date), { value: quote.open, asOfMs: quote.asOfMs, previousClose: null }, fetchedMs);
     if (quote.previousClose !== null) {
       const before = previousTradingDay(date);
       cachePut(
@@ -168,7 +176,9 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
 
   /** The source's quote, checked for plausibility and cached as soon as it arrives (even after the deadline). */
   function fetchLive(symbol: MarketSymbol, nowMs: number): Promise<SourceQuote> {
-    return source.quote(symbol).then((live) => {
+    return source.quote(symbol).then((answer) => {
+      // An implausible opening print is dropped, never settled on; the quote itself is judged below.
+      const live = answer.open && implausibleLevel(symbol, answer.open) !== null ? { ...answer, open: null } : answer;
       const implausible = implausibleQuote(symbol, live, clock.now());
       if (implausible)
         throw { reason: `implausible value: ${implausible}`, unreachable: false } satisfies SourceFailure;
@@ -188,7 +198,13 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       const live = await Promise.race([pending, deadline]);
       if (live === TIMED_OUT) throw { reason: `no answer within ${waitWords}`, unreachable: true };
       return {
-        quote: { value: live.value, asOfMs: live.asOfMs, source: source.name, previousClose: live.previousClose },
+        quote: {
+          value: live.value,
+          asOfMs: live.asOfMs,
+          source: source.name,
+          previousClose: live.previousClose,
+          ...(live.open ? { open: live.open } : {}),
+        },
         failure: null,
       };
     } catch (thrown) {
@@ -279,6 +295,18 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       .sort()
       .slice(-SPX_CLOSES_KEPT)
       .map((date) => ({ date, close: days.get(date)! }));
+  }
+
+  /** The SPX opening prints the cache kept for the trading days up to the quote's (AM settlements). */
+  function spxOpens(quoteDate: IsoDate): DailyClose[] {
+    if (!useCache) return [];
+    const opens: DailyClose[] = [];
+    let day = isTradingDay(quoteDate) ? quoteDate : previousTradingDay(quoteDate);
+    for (let i = 0; i < SPX_OPENS_KEPT; i++, day = previousTradingDay(day)) {
+      const cached = cacheGet(dailyOpenKey('SPX', day));
+      if (cached && implausibleLevel('SPX', cached.value) === null) opens.push({ date: day, close: cached.value });
+    }
+    return opens.reverse();
   }
 
   async function chainOf(
@@ -405,6 +433,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         vvix: resolved.get('VVIX')!.quote,
         vixHistory: history.closes,
         spxCloses: spxCloses(newYorkDate(spot.asOfMs)),
+        spxOpens: spxOpens(newYorkDate(spot.asOfMs)),
         chain,
         demo: false,
         stale,

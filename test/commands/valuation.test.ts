@@ -7,6 +7,9 @@ import { DateTime } from 'luxon';
 import { normCdf, type CondorEvaluation, type PositionEvaluation } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
 import { demoClose } from '../../src/market/demo.ts';
+import { settlementPriceFor } from '../../src/app/positions.ts';
+import type { MarketView } from '../../src/app/market-view.ts';
+import { createCalendar } from '../../src/market/calendar-port.ts';
 import { dataOf, errorLine, fixedClock, makeApp } from '../support/app.ts';
 
 const ny = (text: string) => DateTime.fromISO(text, { zone: 'America/New_York' }).toMillis();
@@ -272,5 +275,29 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
       `Expired 2026-12-18 (AM): its settlement price, the SPX opening print of that day, is not known here; record what it settled for with /position close ${id} <debit>.`,
     );
     expect(reply.buttons ?? []).toHaveLength(0); // no "Record close at" a made-up debit
+  });
+});
+
+describe('§2 AM settlement at the opening print', () => {
+  // Only what settlementPriceFor reads: the spot quote (with its open) and the opening prints kept.
+  const view = (asOf: string, open: number | null, kept: { date: string; close: number }[]) =>
+    ({
+      spotGiven: false,
+      snapshot: { spot: { value: 6010, asOfMs: ny(asOf), source: 'cboe', open }, spxOpens: kept },
+    }) as unknown as MarketView;
+  const am = { settlement: 'AM', expiry: '2026-12-18' } as StoredPosition;
+  const calendar = createCalendar();
+
+  it("settles at that day's open from the quote, labelled as the open, not at the spot", () => {
+    expect(settlementPriceFor(am, view('2026-12-18T10:00', 5987.25, []), calendar)).toEqual({
+      price: 5987.25,
+      label: 'the SPX opening print of 2026-12-18 (the open, not the official SOQ)',
+    });
+  });
+
+  it('days later, from the opening prints the cache kept; unknown without them', () => {
+    const kept = [{ date: '2026-12-18', close: 5987.25 }];
+    expect(settlementPriceFor(am, view('2026-12-21T11:00', 6001, kept), calendar)?.price).toBe(5987.25);
+    expect(settlementPriceFor(am, view('2026-12-21T11:00', 6001, []), calendar)).toBeNull();
   });
 });

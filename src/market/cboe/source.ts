@@ -8,7 +8,7 @@ export function createCboeSource(client: CboeClient): QuoteSource {
     label: 'CBOE',
     async quote(symbol) {
       const quote = await client.quote(symbol);
-      return { value: quote.spot, asOfMs: quote.asOf, previousClose: quote.prevClose };
+      return { value: quote.spot, asOfMs: quote.asOf, previousClose: quote.prevClose, open: quote.open };
     },
     async chain() {
       return (await client.chain()).lookup;

@@ -15,7 +15,15 @@ import { HttpError } from '../../../src/market/http.ts';
 import { createStore } from '../../../src/store/index.ts';
 import { cboeOhlcCsv, quoteJson, recordingLogger } from '../../support/cboe-fixtures.ts';
 import { quotePath } from '../../support/cboe-server.ts';
-import { FIXTURE, harness, quoteRoutes, tempDir, vixHistoryBars, type Harness } from '../../support/cboe-market.ts';
+import {
+  FIXTURE,
+  harness,
+  PREVIOUS,
+  quoteRoutes,
+  tempDir,
+  vixHistoryBars,
+  type Harness,
+} from '../../support/cboe-market.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -238,4 +246,18 @@ it('the fixture quotes parse as the values the tests expect', () => {
   expect(
     JSON.parse(quoteJson('SPX', { price: FIXTURE.SPX, lastTradeTime: '2026-11-18T10:44:59' })).data.current_price,
   ).toBe(FIXTURE.SPX);
+});
+
+describe('the SPX opening print (what AM-settled expiries settle on)', () => {
+  it("is carried on the day's quote, kept in the cache, and found days later with CBOE down", async () => {
+    // The fixture's SPX quote opens at its previous close.
+    h = await harness(quoteRoutes('2026-12-18T10:00:00'), ny('2026-12-18T10:05:00'));
+    const thatDay = await h.market().snapshot();
+    expect(thatDay.spot.open).toBe(PREVIOUS.SPX);
+    expect(thatDay.spxOpens).toContainEqual({ date: '2026-12-18', close: PREVIOUS.SPX });
+    for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) h.server.serve(quotePath(symbol), { status: 500 });
+    h.clock.set(ny('2026-12-21T11:00:00'));
+    const later = await h.market().snapshot();
+    expect(later.spxOpens).toContainEqual({ date: '2026-12-18', close: PREVIOUS.SPX });
+  });
 });
