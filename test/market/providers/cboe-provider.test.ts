@@ -34,20 +34,23 @@ function breakAll(answer: Parameters<Harness['server']['serve']>[1]) {
 const warnings = () => h.logger.entries.filter((entry) => entry.level === 'warn');
 
 describe('CBOE provider: success', () => {
-  it('reads SPX, VIX, VIX3M and VVIX, with previous closes and the as-of time', async () => {
+  it('reads SPX, VIX, VIX3M and VVIX, with previous closes, opens and the as-of time', async () => {
     h = await harness();
     const snapshot = await h.market().snapshot();
+    // The fixture's quotes open at their previous close.
     expect(snapshot.spot).toEqual({
       value: FIXTURE.SPX,
       asOfMs: LAST_TRADE_MS,
       source: 'cboe',
       previousClose: PREVIOUS.SPX,
+      open: PREVIOUS.SPX,
     });
     expect(snapshot.vix).toEqual({
       value: FIXTURE.VIX,
       asOfMs: LAST_TRADE_MS,
       source: 'cboe',
       previousClose: PREVIOUS.VIX,
+      open: PREVIOUS.VIX,
     });
     expect(snapshot.vix3m?.value).toBe(FIXTURE.VIX3M);
     expect(snapshot.vvix?.value).toBe(FIXTURE.VVIX);
