@@ -57,7 +57,7 @@ async function fanOut(serverOptions: FakeServerOptions, pacing: number): Promise
     const report = await runDue(options, AT);
     const ms = performance.now() - started;
     const stats = await server.stats();
-    target.close();
+    await target.close();
     return { report, ms, stats };
   } finally {
     await server.stop();

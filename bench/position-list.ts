@@ -111,7 +111,7 @@ try {
     console.log(`  actions        ${counts}`);
     console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);
   } finally {
-    app.close();
+    await app.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ export default defineCommand({
       wings: input.wings,
     });
     const { condor, evaluation } = model;
-    const settings = context.user.settings.get();
+    const settings = await context.user.settings.get();
     const sizing =
       settings.accountSize !== null && settings.riskPerTrade !== null
         ? sizeByRisk({

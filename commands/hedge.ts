@@ -44,13 +44,13 @@ export default defineCommand({
         'share-or-adopt',
         'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.',
       );
-    const position = context.user.positions.get(input.id);
+    const position = await context.user.positions.get(input.id);
     if (!position)
       throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed')
       throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
     const view = await marketView(context, {}, { chain: true });
-    const evaluation = evaluateForCaller(context, position, view);
+    const evaluation = await evaluateForCaller(context, position, view);
     const hedge = evaluation.hedge;
 
     if (input.adopt !== undefined) {
@@ -67,7 +67,7 @@ export default defineCommand({
           'layer-empty',
           `Layer ${quote.layer} has zero contracts: ${quote.note ?? 'nothing to buy'}.`,
         );
-      const updated = context.user.positions.addHedgeLayer(position.id, {
+      const updated = await context.user.positions.addHedgeLayer(position.id, {
         layer: quote.layer,
         vixExpiry: hedge.vixExpiry,
         longStrike: quote.longStrike,

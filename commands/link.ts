@@ -41,7 +41,7 @@ export default defineCommand({
     const { userId, platform, platformUserId } = context.caller;
     const now = context.clock.now();
     if (input.unlink) {
-      users.unlink(userId, input.unlink, now);
+      await users.unlink(userId, input.unlink, now);
       return {
         title: 'Unlinked',
         visibility: 'caller',
@@ -50,7 +50,7 @@ export default defineCommand({
     }
     if (input.code) {
       const result = await users.redeemLinkCode({ userId, platform, platformUserId }, input.code, now);
-      const identities = users.identities(result.userId);
+      const identities = await users.identities(result.userId);
       return {
         title: 'Accounts linked',
         visibility: 'caller',
@@ -62,7 +62,7 @@ export default defineCommand({
         data: { userId: result.userId, merged: result.merged },
       };
     }
-    const identities = users.identities(userId);
+    const identities = await users.identities(userId);
     const code = await users.createLinkCode(userId, now, LINK_CODE_TTL_MS);
     const others = identities.filter((i) => i.platform !== platform);
     return {

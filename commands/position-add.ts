@@ -136,7 +136,7 @@ export default defineCommand({
         : view.snapshot.demo
           ? 'demo'
           : view.snapshot.spot.source;
-    const stored = context.user.positions.add({
+    const stored = await context.user.positions.add({
       underlying: underlying.symbol,
       strikes,
       expiry,

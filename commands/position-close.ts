@@ -45,8 +45,8 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/position close k3m9tq 6.10', '/position close k3m9tq debit=0'],
-  run(input, context) {
-    const position = context.user.positions.get(input.id);
+  async run(input, context) {
+    const position = await context.user.positions.get(input.id);
     if (!position)
       throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed')
@@ -106,7 +106,7 @@ export default defineCommand({
       };
     }
 
-    const closed = context.user.positions.close(position.id, {
+    const closed = await context.user.positions.close(position.id, {
       debit: input.debit,
       closedMs: now,
       realizedPl,

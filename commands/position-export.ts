@@ -64,8 +64,8 @@ export default defineCommand({
   options: z.object({}).strict(),
   visibility: 'caller',
   examples: ['/position export'],
-  run(_input, context) {
-    const positions = context.user.positions.list('all');
+  async run(_input, context) {
+    const positions = await context.user.positions.list('all');
     const csv = positionsCsv(positions, (ms) => context.calendar.newYorkDate(ms));
     return {
       title: `Export: ${positions.length} position${positions.length === 1 ? '' : 's'}`,

@@ -9,8 +9,8 @@ export default defineCommand({
   options: z.object({}).strict(),
   visibility: 'caller',
   examples: ['/position history'],
-  run(_input, context) {
-    const closed = context.user.positions.list('closed').sort((a, b) => (b.closedMs ?? 0) - (a.closedMs ?? 0));
+  async run(_input, context) {
+    const closed = (await context.user.positions.list('closed')).sort((a, b) => (b.closedMs ?? 0) - (a.closedMs ?? 0));
     if (!closed.length) return { title: 'Your history', visibility: 'caller', lines: ['No closed positions yet.'] };
     const pls = closed.map((p) => p.realizedPl ?? 0);
     const wins = pls.filter((pl) => pl > 0).length;

@@ -4,7 +4,7 @@ import { defineCommand } from '../src/app/command.ts';
 import { marketView } from '../src/app/market-view.ts';
 import { condorLabel, percent, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import { ACTION_URGENCY, evaluateForCaller } from '../src/app/positions.ts';
+import { ACTION_URGENCY, evaluateStored } from '../src/app/positions.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 
 export default defineCommand({
@@ -24,7 +24,7 @@ export default defineCommand({
   examples: ['/position list', '/position list status=closed'],
   async run(input, context) {
     const status = input.status ?? 'open';
-    const positions = context.user.positions.list(status);
+    const positions = await context.user.positions.list(status);
     if (!positions.length) {
       return {
         title: 'Your positions',
@@ -38,7 +38,7 @@ export default defineCommand({
     }
     const open = positions.filter((p) => p.status === 'open');
     const view = open.length ? await marketView(context) : null;
-    const settings = context.user.settings.get(); // once, not once per position
+    const settings = await context.user.settings.get(); // once, not once per position
     const rows = positions.map((position) => {
       if (position.status === 'closed' || !view) {
         return {
@@ -55,7 +55,7 @@ export default defineCommand({
           data: { position },
         };
       }
-      const evaluation = evaluateForCaller(context, position, view, settings);
+      const evaluation = evaluateStored(position, view, settings, context.calendar);
       return {
         urgency: ACTION_URGENCY[evaluation.action] ?? 5,
         row: [

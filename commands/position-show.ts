@@ -36,7 +36,7 @@ export default defineCommand({
   expensive: 'chain',
   examples: ['/position show k3m9tq', '/position show k3m9tq spot=5700 vix=22'],
   async run(input, context) {
-    const position = context.user.positions.get(input.id);
+    const position = await context.user.positions.get(input.id);
     if (!position)
       throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed') {
@@ -57,7 +57,7 @@ export default defineCommand({
       );
     }
     const view = await marketView(context, { spot: input.spot, vix: input.vix, date: input.date }, { chain: true });
-    const evaluation = evaluateForCaller(context, position, view);
+    const evaluation = await evaluateForCaller(context, position, view);
     const inv = evaluation.invariant;
     const condor = condorOf(position);
     // A what-if view records nothing: its numbers are imagined, so it carries no close or adopt

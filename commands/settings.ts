@@ -158,7 +158,7 @@ export default defineCommand({
     '/settings profit_target=50% stop_loss=2 thresholds=15-20 policy=cp',
     '/settings account=50000 risk=2%',
   ],
-  run(input, context) {
+  async run(input, context) {
     const settings = context.user.settings;
     const patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }> = {};
     if (input.reset) {
@@ -207,8 +207,8 @@ export default defineCommand({
     if (input.account !== undefined) patch.accountSize = parseAccount(input.account);
     if (input.risk !== undefined) patch.riskPerTrade = parseRisk(input.risk);
     const changed = Object.keys(patch).length > 0;
-    const current = changed ? settings.update(patch) : settings.get();
-    const chosen = settings.policyChosen();
+    const current = await (changed ? settings.update(patch) : settings.get());
+    const chosen = await settings.policyChosen();
     return {
       title: changed ? 'Settings saved' : 'Your settings',
       visibility: 'caller',

@@ -32,7 +32,7 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/subscribe channel', '/subscribe personal 16:15', '/subscribe channel off=true'],
-  run(input, context) {
+  async run(input, context) {
     const { chat, userId } = context.caller;
     const kind = input.kind ?? (chat.kind === 'private' ? 'personal' : 'channel');
     const zone = context.defaults.summaryTimeZone;
@@ -62,10 +62,10 @@ export default defineCommand({
     // A channel's subscription is the channel's business: answered where everyone sees it.
     const visibility = kind === 'channel' ? 'channel' : 'caller';
     if (input.off) {
-      const stopping = context.directory.subscriptions
-        .forChat(target.platform, target.chatId)
-        .find((s) => s.active && s.kind === kind && s.userId === target.userId);
-      const removed = context.directory.subscriptions.remove(target);
+      const stopping = (await context.directory.subscriptions.forChat(target.platform, target.chatId)).find(
+        (s) => s.active && s.kind === kind && s.userId === target.userId,
+      );
+      const removed = await context.directory.subscriptions.remove(target);
       const place = kind === 'channel' ? 'in this channel' : 'to you';
       return {
         title: removed ? 'Unsubscribed' : 'Nothing to stop',
@@ -78,7 +78,7 @@ export default defineCommand({
       };
     }
     const time = input.time ?? context.defaults.summaryTime;
-    const subscription = context.directory.subscriptions.upsert({ ...target, time, nowMs: context.clock.now() });
+    const subscription = await context.directory.subscriptions.upsert({ ...target, time, nowMs: context.clock.now() });
     const where =
       kind === 'channel'
         ? 'this channel'

@@ -9,7 +9,6 @@ import { createTelegramBot, createTelegramSender } from './platforms/telegram/in
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
 import { apiError as telegramApiError } from './platforms/telegram/errors.ts';
 import { DEFAULT_BACKOFF, supervise, type Backoff, type SupervisionOutcome } from './app/supervise.ts';
-import { createLedger } from './scheduler/ledger.ts';
 import { createPacer } from './scheduler/pacer.ts';
 import type { PlannerOptions } from './scheduler/planner.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
@@ -51,7 +50,7 @@ export function plannerOptions(app: App, senders: Map<string, ChatSender>): Plan
   const { config, deps } = app;
   return {
     deps,
-    ledger: createLedger(app.store.db),
+    ledger: app.store.ledger(),
     pacer: createPacer(),
     senders,
     timeZone: config.SUMMARY_TIMEZONE,

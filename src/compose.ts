@@ -21,7 +21,7 @@ export interface App {
   deps: AppDeps;
   store: SqliteStore;
   config: Config;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface BuildOverrides {

@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
         // Piped input: a failed command is a bad-input exit for scripts.
         return !interactive && failures === commands ? 2 : 0;
       } finally {
-        app.close();
+        await app.close();
       }
     }
     case 'run': {
@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
           atMs,
         });
       } finally {
-        app.close();
+        await app.close();
       }
     }
     case 'summary': {
@@ -149,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
           err: (text) => process.stderr.write(`${text}\n`),
         });
       } finally {
-        app.close();
+        await app.close();
       }
     }
     case 'backtest':
@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`Backed up ${config.DATABASE_PATH} to ${rest[0]}\n`);
         return 0;
       } finally {
-        app.close();
+        await app.close();
       }
     }
     default:
@@ -228,7 +228,7 @@ async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<type
   logger.info(outcome.signal ? { signal: outcome.signal } : {}, 'shutting down');
   await running.stop(STOP_DEADLINE_MS);
   await health?.close();
-  app.close();
+  await app.close();
   if (outcome.failure) throw new Error(`no platform could start (${outcome.failure})`);
   return 0;
 }

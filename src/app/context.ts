@@ -22,12 +22,12 @@ export interface Identity {
   chat: Chat;
 }
 
-export function contextFor(
+export async function contextFor(
   deps: AppDeps,
   identity: Identity,
   progress?: (text: string) => Promise<void>,
-): CommandContext {
-  const userId = deps.store.users.resolve(identity.platform, identity.platformUserId, identity.displayName);
+): Promise<CommandContext> {
+  const userId = await deps.store.users.resolve(identity.platform, identity.platformUserId, identity.displayName);
   return {
     caller: { userId, ...identity },
     user: deps.store.forUser(userId),
@@ -55,7 +55,7 @@ export async function runFor(
   const command = deps.registry.get(name);
   if (!command)
     return errorReply(new UserError('unknown-command', `Unknown command /${name}: type /help for the list.`));
-  return runCommand(command, raw, contextFor(deps, identity, progress), { limiter: deps.limiter });
+  return runCommand(command, raw, await contextFor(deps, identity, progress), { limiter: deps.limiter });
 }
 
 /** Runs a typed line (Telegram, console, CLI). */
@@ -72,7 +72,7 @@ export async function runLine(
     if (error instanceof UserError) return { reply: errorReply(error), command: null };
     throw error;
   }
-  const reply = await runCommand(parsed.command, parsed.raw, contextFor(deps, identity, options.progress), {
+  const reply = await runCommand(parsed.command, parsed.raw, await contextFor(deps, identity, options.progress), {
     limiter: deps.limiter,
   });
   return { reply, command: parsed.command };

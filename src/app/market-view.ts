@@ -45,7 +45,7 @@ export async function marketView(
   whatIf: WhatIf = {},
   options: { chain?: boolean } = {},
 ): Promise<MarketView> {
-  const settings = context.user.settings.get();
+  const settings = await context.user.settings.get();
   return marketViewFor(
     context,
     { thresholdMin: settings.thresholdMin, thresholdMax: settings.thresholdMax },

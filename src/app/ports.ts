@@ -89,13 +89,13 @@ export interface PositionEvent {
 
 /** A user's positions. Every query is scoped to the user the repository was made for. */
 export interface PositionRepository {
-  add(position: NewPosition): StoredPosition;
+  add(position: NewPosition): Promise<StoredPosition>;
   /** null when there is no such position for this user (whether it exists for another or not). */
-  get(id: string): StoredPosition | null;
-  list(status?: PositionStatus | 'all'): StoredPosition[];
-  close(id: string, close: { debit: number; closedMs: number; realizedPl: number }): StoredPosition;
-  addHedgeLayer(id: string, layer: HedgeLayerRecord): StoredPosition;
-  events(id: string): PositionEvent[];
+  get(id: string): Promise<StoredPosition | null>;
+  list(status?: PositionStatus | 'all'): Promise<StoredPosition[]>;
+  close(id: string, close: { debit: number; closedMs: number; realizedPl: number }): Promise<StoredPosition>;
+  addHedgeLayer(id: string, layer: HedgeLayerRecord): Promise<StoredPosition>;
+  events(id: string): Promise<PositionEvent[]>;
 }
 
 export interface UserSettings extends PositionSettings {
@@ -109,11 +109,11 @@ export interface UserSettings extends PositionSettings {
 
 export interface SettingsRepository {
   /** The user's effective settings: defaults overlaid with what they changed. */
-  get(): UserSettings;
+  get(): Promise<UserSettings>;
   /** Only the changed keys are stored; null resets a key to the default. */
-  update(patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }>): UserSettings;
+  update(patch: Partial<{ [K in keyof UserSettings]: UserSettings[K] | null }>): Promise<UserSettings>;
   /** True when the user picked their policy (kept when the default moves); false = they have the default. */
-  policyChosen(): boolean;
+  policyChosen(): Promise<boolean>;
 }
 
 export interface UserStore {
@@ -143,8 +143,8 @@ export interface LinkResult {
 
 export interface UserDirectory {
   /** The user behind a platform identity, created on first sight. */
-  resolve(platform: Platform, platformUserId: string, displayName: string): string;
-  identities(userId: string): Identity[];
+  resolve(platform: Platform, platformUserId: string, displayName: string): Promise<string>;
+  identities(userId: string): Promise<Identity[]>;
   /** A one-time code for linking another platform (valid for ttlMs, single use). */
   /** Async: the code's hash is computed off the event loop (scrypt in the thread pool). */
   createLinkCode(userId: string, nowMs: number, ttlMs: number): Promise<string>;
@@ -154,7 +154,7 @@ export interface UserDirectory {
    * when both users have an account on the same platform.
    */
   redeemLinkCode(redeemer: LinkRedeemer, code: string, nowMs: number): Promise<LinkResult>;
-  unlink(userId: string, platform: Platform, nowMs: number): void;
+  unlink(userId: string, platform: Platform, nowMs: number): Promise<void>;
 }
 
 export type SubscriptionKind = 'channel' | 'personal';
@@ -181,13 +181,18 @@ export interface SubscriptionRepository {
     userId: string | null;
     time: string;
     nowMs: number;
-  }): Subscription;
-  remove(input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }): boolean;
-  forChat(platform: Platform, chatId: string): Subscription[];
-  active(): Subscription[];
-  deactivate(id: number, reason: string, nowMs: number): void;
+  }): Promise<Subscription>;
+  remove(input: {
+    kind: SubscriptionKind;
+    platform: Platform;
+    chatId: string;
+    userId: string | null;
+  }): Promise<boolean>;
+  forChat(platform: Platform, chatId: string): Promise<Subscription[]>;
+  active(): Promise<Subscription[]>;
+  deactivate(id: number, reason: string, nowMs: number): Promise<void>;
   /** The chat changed id (a Telegram group upgraded to a supergroup): the subscription follows it. */
-  moveChat(id: number, chatId: string, nowMs: number): void;
+  moveChat(id: number, chatId: string, nowMs: number): Promise<void>;
 }
 
 export interface CachedQuote {
@@ -201,8 +206,8 @@ export interface CachedQuote {
 }
 
 export interface QuoteCache {
-  put(quote: CachedQuote): void;
-  get(symbol: string): CachedQuote | null;
+  put(quote: CachedQuote): Promise<void>;
+  get(symbol: string): Promise<CachedQuote | null>;
 }
 
 /**
@@ -225,12 +230,106 @@ export interface OpenPoll {
 
 export interface PollRepository {
   /** Keeps the poll until it expires (a poll id seen again replaces the old row); drops expired ones. */
-  remember(poll: OpenPoll): void;
+  remember(poll: OpenPoll): Promise<void>;
   /** The poll if known and not expired at nowMs. */
-  get(platform: Platform, pollId: string, nowMs: number): OpenPoll | null;
+  get(platform: Platform, pollId: string, nowMs: number): Promise<OpenPoll | null>;
 }
 
+// ---------------------------------------------------------------- the delivery ledger
+
+export type DeliveryKind = 'morning' | 'review';
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * One scheduled send: a row per (subscription, trading day, kind), moving
+ * pending → sending → sent | failed | skipped (docs/scaling.md: the ledger).
+ */
+export interface Delivery {
+  subscriptionId: number;
+  tradingDay: string;
+  kind: DeliveryKind;
+  state: DeliveryState;
+  attempts: number;
+  claimedBy: string | null;
+  claimedMs: number | null;
+  sentMs: number | null;
+  platformMessageId: string | null;
+  nonce: string;
+  error: string | null;
+}
+
+export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
+
+export interface DiscussionKey {
+  platform: string;
+  chatId: string;
+  positionId: string;
+  layer: number;
+}
+
+/**
+ * The delivery ledger: which scheduled sends went out, shared by every process on one database.
+ * A claim is one conditional write, so two processes never both send a row; every state change
+ * after the claim is conditional on the row still being ours (or still stale).
+ */
+export interface DeliveryLedger {
+  /** Identifies this process in claimed_by. */
+  readonly owner: string;
+  /** Creates the pending row if missing; returns the row. */
+  ensure(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Promise<Delivery>;
+  /** ensure() for many keys in one transaction (one commit for a whole fan-out, not one per row). */
+  ensureAll(keys: readonly DeliveryKey[]): Promise<Delivery[]>;
+  get(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Promise<Delivery | null>;
+  /** pending → sending for this owner; false when another process (or an earlier run) has it. */
+  claim(subscriptionId: number, tradingDay: string, kind: DeliveryKind, nowMs: number): Promise<boolean>;
+  markSent(key: DeliveryKey, messageId: string | null, nowMs: number): Promise<void>;
+  /**
+   * Refreshes this owner's claim before another attempt (a long 429 wait must not look like a
+   * crash to another process); false when the row is no longer ours (another process resolved it
+   * as stale), and then the caller must not send.
+   */
+  touch(key: DeliveryKey, nowMs: number): Promise<boolean>;
+  /** Back to pending after a transient failure (attempts + 1). */
+  release(key: DeliveryKey, error: string): Promise<void>;
+  markFailed(key: DeliveryKey, error: string): Promise<void>;
+  markSkipped(key: DeliveryKey, reason: string): Promise<void>;
+  /** Rows of the trading days fromDay..toDay left in `sending` by another owner (a crashed or running process). */
+  inFlight(fromDay: string, toDay: string): Promise<Delivery[]>;
+  /**
+   * Takes over a `sending` row whose claim is older than staleMs, or held by goneOwner (a process
+   * known to be dead, see claimantIsGone), as the owner is gone.
+   */
+  reclaim(key: DeliveryKey, nowMs: number, staleMs: number, goneOwner?: string | null): Promise<boolean>;
+  /**
+   * Settles a `sending` row whose claim is older than staleMs (or held by goneOwner) as skipped
+   * (ambiguous), in one statement: false when it is no longer stale or no longer sending (another
+   * process got there).
+   */
+  abandon(
+    key: DeliveryKey,
+    nowMs: number,
+    staleMs: number,
+    reason: string,
+    goneOwner?: string | null,
+  ): Promise<boolean>;
+  forDay(tradingDay: string): Promise<Delivery[]>;
+  counts(tradingDay: string): Promise<Record<DeliveryState, number>>;
+  /**
+   * Claims the one hedge discussion of a position's layer in a chat (hedge_discussions): true for
+   * the first caller ever, false when it was opened (or attempted) before, by any process.
+   */
+  claimDiscussion(key: DiscussionKey, tradingDay: string, nowMs: number): Promise<boolean>;
+  /** Records the opened thread (Discord) or poll (Telegram) message id. */
+  recordDiscussion(key: DiscussionKey, messageId: string): Promise<void>;
+}
+
+/**
+ * Every repository is asynchronous, so one contract fits an in-process database (SQLite, whose
+ * transactions stay synchronous inside) and a networked one (PostgreSQL); see docs/scaling.md.
+ */
 export interface Store {
+  /** Which database is behind the ports (backup and operator messages differ). */
+  readonly engine: 'sqlite' | 'postgres';
   users: UserDirectory;
   /** The only way to positions and settings: a store scoped to one user. */
   forUser(userId: string): UserStore;
@@ -238,7 +337,9 @@ export interface Store {
   quotes: QuoteCache;
   /** Open hedge-discussion polls, by platform and poll id. */
   polls: PollRepository;
-  close(): void;
+  /** The delivery ledger, its claims made in the name of owner (default: this process, see processOwner). */
+  ledger(owner?: string): DeliveryLedger;
+  close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- market data

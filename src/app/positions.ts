@@ -144,13 +144,14 @@ function evaluateAt(
   });
 }
 
-export function evaluateForCaller(
+/** Evaluates a position with the caller's settings (pass them when evaluating many positions). */
+export async function evaluateForCaller(
   context: CommandContext,
   position: StoredPosition,
   view: MarketView,
-  settings: UserSettings = context.user.settings.get(),
-): PositionEvaluation {
-  return evaluateStored(position, view, settings, context.calendar);
+  settings?: UserSettings,
+): Promise<PositionEvaluation> {
+  return evaluateStored(position, view, settings ?? (await context.user.settings.get()), context.calendar);
 }
 
 /** Actions that want the trader's attention first. */

@@ -54,7 +54,7 @@ export async function registerCli(
       failed = true;
       err(`Telegram: publishing the menu failed: ${(error as Error).message}`);
     } finally {
-      built.close();
+      await built.close();
     }
   }
   return failed ? 1 : 0;

@@ -68,7 +68,7 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
     return report.failed ? 1 : 0;
   }
   const view = await marketForSummaries(deps);
-  const subscriptions = deps.store.subscriptions.active();
+  const subscriptions = await deps.store.subscriptions.active();
   const replies = [
     {
       target: 'channel summary (as /signal shows it)',
@@ -79,7 +79,7 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
     const reply =
       s.kind === 'channel'
         ? (await gatherChannel(deps, s, view, 'morning', false)).reply
-        : gatherPersonal(deps, s.userId!, view, 'morning');
+        : await gatherPersonal(deps, s.userId!, view, 'morning');
     replies.push({ target: `${s.platform} ${s.kind} ${s.chatId} at ${s.time}`, reply });
   }
   if (values.json)

@@ -135,17 +135,17 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   const waitWords = `${Math.round(answerWithinMs / 100) / 10} s`;
 
   // The cache must never take the reply down with it (a full disk, a closed database).
-  const cacheGet = (key: string) => {
+  const cacheGet = async (key: string) => {
     try {
-      return options.quotes.get(key);
+      return await options.quotes.get(key);
     } catch (thrown) {
       log.error({ err: describeError(thrown), key }, 'market data: quote cache read failed');
       return null;
     }
   };
-  const cachePut = (symbol: string, quote: SourceQuote, fetchedMs: number) => {
+  const cachePut = async (symbol: string, quote: SourceQuote, fetchedMs: number) => {
     try {
-      options.quotes.put({
+      await options.quotes.put({
         symbol,
         value: quote.value,
         asOfMs: quote.asOfMs,
@@ -159,14 +159,16 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   };
 
   /** The quote's day and the one before, kept as daily closes (VIX: the percentile; SPX: RSI and MACD). */
-  const rememberDaily = (symbol: 'VIX' | 'SPX', quote: SourceQuote, fetchedMs: number) => {
+  const rememberDaily = async (symbol: 'VIX' | 'SPX', quote: SourceQuote, fetchedMs: number) => {
     const date = newYorkDate(quote.asOfMs);
-    if (isTradingDay(date)) cachePut(dailyCloseKey(symbol, date), { ...quote, previousClose: null }, fetchedMs);
-    if (symbol === 'SPX' && isTradingDay(date) && quote.open)
-      cachePut(dailyOpenKey(symbol, date), { value: quote.open, asOfMs: quote.asOfMs, previousClose: null }, fetchedMs);
+    if (isTradingDay(date)) await cachePut(dailyCloseKey(symbol, date), { ...quote, previousClose: null }, fetchedMs);
+    if (symbol === 'SPX' && isTradingDay(date) && quote.open) {
+      const open = { value: quote.open, asOfMs: quote.asOfMs, previousClose: null };
+      await cachePut(dailyOpenKey(symbol, date), open, fetchedMs);
+    }
     if (quote.previousClose !== null) {
       const before = previousTradingDay(date);
-      cachePut(
+      await cachePut(
         dailyCloseKey(symbol, before),
         { value: quote.previousClose, asOfMs: quote.asOfMs, previousClose: null },
         fetchedMs,
@@ -176,15 +178,15 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
 
   /** The source's quote, checked for plausibility and cached as soon as it arrives (even after the deadline). */
   function fetchLive(symbol: MarketSymbol, nowMs: number): Promise<SourceQuote> {
-    return source.quote(symbol).then((answer) => {
+    return source.quote(symbol).then(async (answer) => {
       // An implausible opening print is dropped, never settled on; the quote itself is judged below.
       const live = answer.open && implausibleLevel(symbol, answer.open) !== null ? { ...answer, open: null } : answer;
       const implausible = implausibleQuote(symbol, live, clock.now());
       if (implausible)
         throw { reason: `implausible value: ${implausible}`, unreachable: false } satisfies SourceFailure;
       if (useCache) {
-        cachePut(symbol, live, nowMs);
-        if (symbol === 'VIX' || symbol === 'SPX') rememberDaily(symbol, live, nowMs);
+        await cachePut(symbol, live, nowMs);
+        if (symbol === 'VIX' || symbol === 'SPX') await rememberDaily(symbol, live, nowMs);
       }
       return live;
     });
@@ -210,7 +212,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     } catch (thrown) {
       failure = toFailure(thrown);
     }
-    const cached = useCache ? cacheGet(symbol) : null;
+    const cached = useCache ? await cacheGet(symbol) : null;
     // A cached value outside the bounds was written before they existed: never shown.
     if (cached && implausibleLevel(symbol, cached.value) === null) {
       return {
@@ -226,7 +228,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     return { quote: null, failure };
   }
 
-  function vixHistory(quoteDate: IsoDate): { closes: number[]; notes: string[] } {
+  async function vixHistory(quoteDate: IsoDate): Promise<{ closes: number[]; notes: string[] }> {
     const notes: string[] = [];
     const read = readHistoryFile(options.dataDir, HISTORY_FILES.VIX);
     if (!read.ok && !read.missing) {
@@ -240,12 +242,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     // Closes the cache collected after the file ends (or without a file), trading day by trading day.
     if (useCache) {
       const fileEnd = [...days.keys()].at(-1) ?? null;
-      let day = previousTradingDay(quoteDate);
-      for (let i = 0; i < HISTORY_WINDOW && (fileEnd === null || day > fileEnd); i++) {
-        const cached = cacheGet(dailyCloseKey('VIX', day));
+      for (const [day, cached] of await cachedDays('VIX', quoteDate, HISTORY_WINDOW, fileEnd))
         if (cached && cached.value > 0) days.set(day, cached.value);
-        day = previousTradingDay(day);
-      }
     }
     const dates = [...days.keys()].sort().slice(-HISTORY_WINDOW);
     const closes = dates.map((date) => days.get(date)!);
@@ -274,7 +272,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
    * for days CBOE lacks), then the closes the cache collected after them. Quiet when there are none:
    * /market then says the indicators are unknown.
    */
-  function spxCloses(quoteDate: IsoDate): DailyClose[] {
+  async function spxCloses(quoteDate: IsoDate): Promise<DailyClose[]> {
     const days = new Map<IsoDate, number>();
     for (const name of [HISTORY_FILES.FRED_SP500, HISTORY_FILES.SPX]) {
       const read = readHistoryFile(options.dataDir, name);
@@ -284,12 +282,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     }
     if (useCache) {
       const fileEnd = [...days.keys()].sort().at(-1) ?? null;
-      let day = previousTradingDay(quoteDate);
-      for (let i = 0; i < SPX_CLOSES_KEPT && (fileEnd === null || day > fileEnd); i++) {
-        const cached = cacheGet(dailyCloseKey('SPX', day));
+      for (const [day, cached] of await cachedDays('SPX', quoteDate, SPX_CLOSES_KEPT, fileEnd))
         if (cached && cached.value > 0) days.set(day, cached.value);
-        day = previousTradingDay(day);
-      }
     }
     return [...days.keys()]
       .sort()
@@ -298,15 +292,32 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   }
 
   /** The SPX opening prints the cache kept for the trading days up to the quote's (AM settlements). */
-  function spxOpens(quoteDate: IsoDate): DailyClose[] {
+  async function spxOpens(quoteDate: IsoDate): Promise<DailyClose[]> {
     if (!useCache) return [];
-    const opens: DailyClose[] = [];
+    const days: IsoDate[] = [];
     let day = isTradingDay(quoteDate) ? quoteDate : previousTradingDay(quoteDate);
-    for (let i = 0; i < SPX_OPENS_KEPT; i++, day = previousTradingDay(day)) {
-      const cached = cacheGet(dailyOpenKey('SPX', day));
-      if (cached && implausibleLevel('SPX', cached.value) === null) opens.push({ date: day, close: cached.value });
-    }
+    for (let i = 0; i < SPX_OPENS_KEPT; i++, day = previousTradingDay(day)) days.push(day);
+    const cached = await Promise.all(days.map((date) => cacheGet(dailyOpenKey('SPX', date))));
+    const opens: DailyClose[] = [];
+    days.forEach((date, i) => {
+      const quote = cached[i];
+      if (quote && implausibleLevel('SPX', quote.value) === null) opens.push({ date, close: quote.value });
+    });
     return opens.reverse();
+  }
+
+  /**
+   * The daily closes the cache kept for up to `count` trading days before the quote's day, newer
+   * than fileEnd (what the history files hold). Read together: on a networked store they are one
+   * round trip's wait, not `count`.
+   */
+  async function cachedDays(symbol: 'VIX' | 'SPX', quoteDate: IsoDate, count: number, fileEnd: IsoDate | null) {
+    const days: IsoDate[] = [];
+    let day = previousTradingDay(quoteDate);
+    for (let i = 0; i < count && (fileEnd === null || day > fileEnd); i++, day = previousTradingDay(day))
+      days.push(day);
+    const cached = await Promise.all(days.map((date) => cacheGet(dailyCloseKey(symbol, date))));
+    return days.map((date, i) => [date, cached[i] ?? null] as const);
   }
 
   async function chainOf(
@@ -401,7 +412,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       const vix = resolved.get('VIX')!.quote!;
       const asOfMs = Math.min(spot.asOfMs, vix.asOfMs);
       const stale = isQuoteStale(asOfMs, nowMs, options.staleAfterMinutes);
-      const history = vixHistory(newYorkDate(vix.asOfMs));
+      const history = await vixHistory(newYorkDate(vix.asOfMs));
       notes.push(...history.notes);
 
       let chain: ChainVolLookup | null = null;
@@ -432,8 +443,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         vix3m: resolved.get('VIX3M')!.quote,
         vvix: resolved.get('VVIX')!.quote,
         vixHistory: history.closes,
-        spxCloses: spxCloses(newYorkDate(spot.asOfMs)),
-        spxOpens: spxOpens(newYorkDate(spot.asOfMs)),
+        spxCloses: await spxCloses(newYorkDate(spot.asOfMs)),
+        spxOpens: await spxOpens(newYorkDate(spot.asOfMs)),
         chain,
         demo: false,
         stale,

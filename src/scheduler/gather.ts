@@ -46,12 +46,12 @@ function todaysModel(deps: AppDeps, view: MarketView): TodaysModel {
   return cached;
 }
 
-function openModelPosition(
+async function openModelPosition(
   deps: AppDeps,
   view: MarketView,
   userId: string,
   { model, listed, settlementMs }: TodaysModel,
-): StoredPosition {
+): Promise<StoredPosition> {
   const market = { ...view.state, vol: view.volFor(listed.expiry) };
   const clock = deps.calendar.clockAt(view.state.valuationMs, listed.expiry, listed.settlement);
   const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, clock, vix: view.vix });
@@ -75,7 +75,7 @@ function openModelPosition(
  * CLOSE / TAKE_PROFIT / ROLL and re-opened as today's model condor; hedge layers recorded as they
  * fire (each then gets one discussion).
  */
-function channelPosition(
+async function channelPosition(
   deps: AppDeps,
   subscription: Pick<Subscription, 'platform' | 'chatId'>,
   view: MarketView,
@@ -83,15 +83,15 @@ function channelPosition(
   manage: boolean,
 ) {
   const id = channelIdentity(subscription.platform, subscription.chatId);
-  const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
+  const userId = await deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
   const user = deps.store.forUser(userId);
-  const settings = user.settings.get();
-  let position: StoredPosition | null = user.positions.list('open')[0] ?? null;
+  const settings = await user.settings.get();
+  let position: StoredPosition | null = (await user.positions.list('open'))[0] ?? null;
   let evaluation: PositionEvaluation | null = position ? evaluateStored(position, view, settings, deps.calendar) : null;
   const newLayers: ChannelGathered['newLayers'] = [];
   if (!manage) return { position, evaluation, newLayers };
   if (position && evaluation && ['CLOSE', 'TAKE_PROFIT', 'ROLL'].includes(evaluation.action)) {
-    user.positions.close(position.id, {
+    await user.positions.close(position.id, {
       debit: evaluation.invariant.premiumReserve,
       closedMs: view.state.valuationMs,
       realizedPl: evaluation.unrealizedPl,
@@ -99,12 +99,12 @@ function channelPosition(
     position = null;
   }
   if (!position) {
-    position = openModelPosition(deps, view, userId, today);
+    position = await openModelPosition(deps, view, userId, today);
     evaluation = evaluateStored(position, view, settings, deps.calendar);
   } else if (evaluation?.action === 'HEDGE') {
     const vixExpiry = evaluation.hedge.vixExpiry;
     for (const layer of layersToBuy(evaluation.hedge)) {
-      position = user.positions.addHedgeLayer(position.id, {
+      position = await user.positions.addHedgeLayer(position.id, {
         layer: layer.layer,
         vixExpiry,
         longStrike: layer.longStrike,
@@ -130,7 +130,9 @@ export async function gatherChannel(
   const today = view.state.valuationDate;
   const todays = todaysModel(deps, view);
   const { model, listed } = todays;
-  const channel = subscription ? channelPosition(deps, subscription, view, todays, apply && kind === 'morning') : null;
+  const channel = subscription
+    ? await channelPosition(deps, subscription, view, todays, apply && kind === 'morning')
+    : null;
   const position = channel?.position ?? null;
   const evaluation = channel?.evaluation ?? null;
   const newLayers = channel?.newLayers ?? [];
@@ -155,10 +157,15 @@ export async function gatherChannel(
   return { reply, newLayers };
 }
 
-export function gatherPersonal(deps: AppDeps, userId: string, view: MarketView, kind: 'morning' | 'review'): Reply {
+export async function gatherPersonal(
+  deps: AppDeps,
+  userId: string,
+  view: MarketView,
+  kind: 'morning' | 'review',
+): Promise<Reply> {
   const user = deps.store.forUser(userId);
-  const settings = user.settings.get();
-  const positions = user.positions.list('open').map((position) => ({
+  const settings = await user.settings.get();
+  const positions = (await user.positions.list('open')).map((position) => ({
     id: position.id,
     label: shortLabel(position),
     evaluation: evaluateStored(position, view, settings, deps.calendar),

@@ -3,17 +3,17 @@
 // work missed by less than the catch-up window is delivered, older work is skipped with a reason.
 import { DateTime, IANAZone } from 'luxon';
 import type { AppDeps } from '../app/context.ts';
-import type { Subscription } from '../app/ports.ts';
+import { claimantIsGone, nonceFor } from '../app/delivery.ts';
+import type { DeliveryKey, DeliveryKind, DeliveryLedger, Subscription } from '../app/ports.ts';
 import type { MarketView } from '../app/market-view.ts';
 import type { Reply } from '../app/reply.ts';
 import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries, type ChannelGathered } from './gather.ts';
-import { claimantIsGone, nonceFor, type DeliveryKey, type DeliveryKind, type Ledger } from './ledger.ts';
 import type { Pacer } from './pacer.ts';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type ChatSender, type SendOutcome, type SendTarget } from './senders.ts';
 
 export interface PlannerOptions {
   deps: AppDeps;
-  ledger: Ledger;
+  ledger: DeliveryLedger;
   pacer: Pacer;
   senders: ReadonlyMap<string, ChatSender>;
   timeZone: string;
@@ -21,7 +21,7 @@ export interface PlannerOptions {
   catchUpMs: number;
   /** A `sending` row older than this is from a process that is gone. */
   staleClaimMs?: number;
-  /** Whether a claim's owner is a dead process of this host (default ledger.claimantIsGone). */
+  /** Whether a claim's owner is a dead process of this host (default claimantIsGone, src/app/delivery.ts). */
   claimantIsGone?: (owner: string | null) => boolean;
   /** Bounded retries for 5xx and network errors. */
   maxAttempts?: number;
@@ -118,10 +118,10 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const today = dateIn(nowMs, options.timeZone);
   if (!deps.calendar.isTradingDay(today)) return report;
   report.tradingDay = today;
-  const subscriptions = deps.store.subscriptions.active();
+  const subscriptions = await deps.store.subscriptions.active();
   await resolveInFlight(options, today, nowMs, subscriptions, report);
 
-  const rows = new Map(ledger.forDay(today).map((row) => [`${row.subscriptionId}/${row.kind}`, row]));
+  const rows = new Map((await ledger.forDay(today)).map((row) => [`${row.subscriptionId}/${row.kind}`, row]));
   const dueAt = new Map<string, number>();
   const due = (time: string) => {
     let at = dueAt.get(time);
@@ -143,14 +143,15 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const missing = candidates
     .filter((c) => !rows.has(`${c.subscription.id}/${c.kind}`))
     .map((c) => ({ subscriptionId: c.subscription.id, tradingDay: today, kind: c.kind }));
-  if (missing.length) for (const row of ledger.ensureAll(missing)) rows.set(`${row.subscriptionId}/${row.kind}`, row);
+  if (missing.length)
+    for (const row of await ledger.ensureAll(missing)) rows.set(`${row.subscriptionId}/${row.kind}`, row);
 
   const jobs: Job[] = [];
   for (const { subscription, sender, kind, dueMs } of candidates) {
     const row = rows.get(`${subscription.id}/${kind}`)!;
     if (row.state !== 'pending') continue;
     if (nowMs - dueMs > options.catchUpMs) {
-      ledger.markSkipped(row, `missed: due ${new Date(dueMs).toISOString()}, more than the catch-up window ago`);
+      await ledger.markSkipped(row, `missed: due ${new Date(dueMs).toISOString()}, more than the catch-up window ago`);
       report.skipped++;
       deps.logger.warn(
         { subscriptionId: subscription.id, tradingDay: today, kind },
@@ -190,7 +191,7 @@ async function deliver(
   // goes out: a process killed while its workers wait for slots leaves those rows `pending`, and
   // a restart sends them at once. Only a request actually on the wire can be left ambiguous.
   await options.pacer.take(job.sender.buckets(job.target));
-  if (!ledger.claim(key.subscriptionId, today, job.kind, deps.clock.now())) return;
+  if (!(await ledger.claim(key.subscriptionId, today, job.kind, deps.clock.now()))) return;
   let reply: Reply;
   let newLayers: ChannelGathered['newLayers'] = [];
   try {
@@ -199,11 +200,11 @@ async function deliver(
       reply = gathered.reply;
       newLayers = gathered.newLayers;
     } else {
-      reply = gatherPersonal(deps, job.subscription.userId!, view, job.kind);
+      reply = await gatherPersonal(deps, job.subscription.userId!, view, job.kind);
     }
   } catch (error) {
     deps.logger.error({ err: error, subscriptionId: key.subscriptionId }, 'summary could not be built');
-    ledger.release(key, 'build failed');
+    await ledger.release(key, 'build failed');
     report.failed++;
     return;
   }
@@ -213,10 +214,10 @@ async function deliver(
   });
   if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
-    ledger.markSent(key, outcome.messageId, deps.clock.now());
+    await ledger.markSent(key, outcome.messageId, deps.clock.now());
     report.sent++;
     if (outcome.movedTo) {
-      deps.store.subscriptions.moveChat(job.subscription.id, outcome.movedTo, nowMs);
+      await deps.store.subscriptions.moveChat(job.subscription.id, outcome.movedTo, nowMs);
       deps.logger.info({ subscriptionId: job.subscription.id }, 'chat moved to a new id: subscription follows it');
     }
     if (job.sender.openDiscussion) {
@@ -228,11 +229,11 @@ async function deliver(
           positionId: item.position.id,
           layer: item.layer.layer,
         };
-        if (!ledger.claimDiscussion(discussionKey, today, deps.clock.now())) continue;
+        if (!(await ledger.claimDiscussion(discussionKey, today, deps.clock.now()))) continue;
         const opened = await sendWithRetries(options, job, discussionReply(item), '', report, null, true);
         if (opened !== LOST_CLAIM && opened.ok) {
           report.discussions++;
-          if (opened.messageId) ledger.recordDiscussion(discussionKey, opened.messageId);
+          if (opened.messageId) await ledger.recordDiscussion(discussionKey, opened.messageId);
         } else {
           deps.logger.warn(
             {
@@ -247,23 +248,23 @@ async function deliver(
     }
     return;
   }
-  settleFailure(options, job.subscription, key, outcome, nowMs, report);
+  await settleFailure(options, job.subscription, key, outcome, nowMs, report);
 }
 
 /** A failed send: permanent errors deactivate the subscription, the rest are recorded as failed. */
-function settleFailure(
+async function settleFailure(
   options: PlannerOptions,
   subscription: Subscription,
   key: DeliveryKey,
   outcome: Exclude<SendOutcome, { ok: true }>,
   nowMs: number,
   report: RunReport,
-): void {
+): Promise<void> {
   const { ledger, deps } = options;
   report.failed++;
   if (outcome.kind === 'permanent') {
-    ledger.markFailed(key, `${outcome.code}: ${outcome.reason}`);
-    deps.store.subscriptions.deactivate(subscription.id, `${outcome.code}: ${outcome.reason}`, nowMs);
+    await ledger.markFailed(key, `${outcome.code}: ${outcome.reason}`);
+    await deps.store.subscriptions.deactivate(subscription.id, `${outcome.code}: ${outcome.reason}`, nowMs);
     deps.logger.warn(
       { subscriptionId: key.subscriptionId, code: outcome.code },
       'subscription deactivated: permanent error',
@@ -271,7 +272,7 @@ function settleFailure(
     report.deactivated++;
     return;
   }
-  ledger.markFailed(key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
+  await ledger.markFailed(key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
 }
 
 /** A held claim older than this is refreshed before the send. */
@@ -318,10 +319,10 @@ async function sendWithRetries(
       const kept = !claim
         ? true
         : claim.fresh
-          ? ledger.claim(claim.key.subscriptionId, claim.key.tradingDay, claim.key.kind, now)
+          ? await ledger.claim(claim.key.subscriptionId, claim.key.tradingDay, claim.key.kind, now)
           : attempt === 0 && rateLimits === 0 && now - claimedMs <= TOUCH_AFTER_MS
             ? true
-            : ledger.touch(claim.key, now);
+            : await ledger.touch(claim.key, now);
       if (!kept) {
         deps.logger.warn(
           { subscriptionId: claim!.key.subscriptionId, tradingDay: claim!.key.tradingDay },
@@ -357,7 +358,7 @@ async function sendWithRetries(
       const backoff = Math.min(30_000, 500 * 2 ** (attempt - 1));
       waitMs = backoff / 2 + (random() * backoff) / 2;
     }
-    if (claim?.fresh) ledger.release(claim.key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
+    if (claim?.fresh) await ledger.release(claim.key, outcome.kind === 'transient' ? outcome.reason : 'rate limited');
     await options.sleep(waitMs);
   }
 }
@@ -378,7 +379,7 @@ async function resolveInFlight(
 ): Promise<void> {
   const { ledger, deps } = options;
   const staleMs = options.staleClaimMs ?? 120_000;
-  const rows = ledger.inFlight(deps.calendar.previousTradingDay(today), today);
+  const rows = await ledger.inFlight(deps.calendar.previousTradingDay(today), today);
   if (!rows.length) return;
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   const isGone = options.claimantIsGone ?? claimantIsGone;
@@ -400,13 +401,13 @@ async function resolveInFlight(
       row.claimedMs !== null &&
       nowMs - row.claimedMs <= windowMs;
     if (resendable) {
-      if (!ledger.reclaim(row, nowMs, staleMs, goneOwner)) continue; // another process took it over first
+      if (!(await ledger.reclaim(row, nowMs, staleMs, goneOwner))) continue; // another process took it over first
       // Discord: the same nonce with enforce_nonce returns the first message if it was created.
       view ??= await marketForSummaries(deps);
       const reply =
         subscription.kind === 'channel'
           ? (await gatherChannel(deps, subscription, view, row.kind, false)).reply
-          : gatherPersonal(deps, subscription.userId!, view, row.kind);
+          : await gatherPersonal(deps, subscription.userId!, view, row.kind);
       const job = {
         subscription,
         kind: row.kind,
@@ -416,22 +417,22 @@ async function resolveInFlight(
       const outcome = await sendWithRetries(options, job, reply, row.nonce, report, { key: row, fresh: false });
       if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
-        ledger.markSent(row, outcome.messageId, deps.clock.now());
+        await ledger.markSent(row, outcome.messageId, deps.clock.now());
         report.sent++;
       } else {
-        settleFailure(options, subscription, row, outcome, nowMs, report);
+        await settleFailure(options, subscription, row, outcome, nowMs, report);
       }
       continue;
     }
     const why = sender?.idempotent && subscription ? ' (too late for the platform to recognise the nonce)' : '';
     if (
-      !ledger.abandon(
+      !(await ledger.abandon(
         row,
         nowMs,
         staleMs,
         `ambiguous: the process stopped during the send; not resent, to never send it twice${why}`,
         goneOwner,
-      )
+      ))
     )
       continue;
     report.ambiguous++;

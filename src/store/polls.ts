@@ -58,8 +58,8 @@ export function createPollRepository(db: Database): PollRepository {
     });
   });
   return {
-    remember: (poll) => remember(poll),
-    get(platform, pollId, nowMs) {
+    remember: async (poll) => remember(poll),
+    async get(platform, pollId, nowMs) {
       const row = s.get.get(platform, pollId, nowMs) as PollRow | undefined;
       return row ? toPoll(row) : null;
     },

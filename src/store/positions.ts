@@ -174,10 +174,11 @@ export function createPositionRepository(
     return require(id);
   });
 
+  // The transactions run synchronously inside (better-sqlite3); `async` only fits them to the port.
   return {
-    add,
-    get: find,
-    list(status: PositionStatus | 'all' = 'all') {
+    add: async (position) => add(position),
+    get: async (id) => find(id),
+    async list(status: PositionStatus | 'all' = 'all') {
       const rows = (status === 'all' ? s.listAll.all(userId) : s.listByStatus.all(userId, status)) as PositionRow[];
       const layerRows = (
         status === 'all' ? s.layersAll.all(userId) : s.layersByStatus.all(userId, status)
@@ -190,9 +191,9 @@ export function createPositionRepository(
       }
       return rows.map((row) => toStoredPosition(row, layersByPosition.get(row.id) ?? []));
     },
-    close,
-    addHedgeLayer,
-    events(id: string) {
+    close: async (id, input) => close(id, input),
+    addHedgeLayer: async (id, layer) => addHedgeLayer(id, layer),
+    async events(id: string) {
       require(id);
       return (s.events.all(userId, id) as PositionEventRow[]).map(toPositionEvent);
     },

@@ -23,7 +23,7 @@ export function createQuoteCache(db: Database): QuoteCache {
     get: db.prepare('SELECT symbol, value, as_of_ms, fetched_ms, source, extra_json FROM quotes WHERE symbol = ?'),
   };
   return {
-    put(quote) {
+    async put(quote) {
       if (!Number.isFinite(quote.value) || quote.value <= 0)
         throw new Error(`Quote ${quote.symbol} is not a finite positive number: ${quote.value}`);
       s.put.run({
@@ -35,7 +35,7 @@ export function createQuoteCache(db: Database): QuoteCache {
         extraJson: quote.extra ? JSON.stringify(quote.extra) : null,
       });
     },
-    get(symbol) {
+    async get(symbol) {
       const row = s.get.get(symbol) as QuoteRow | undefined;
       if (!row) return null;
       const quote: CachedQuote = {

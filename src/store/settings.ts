@@ -196,5 +196,9 @@ export function createSettingsRepository(
       (row) => row.key === 'policy' && RULES.policy.schema.safeParse(JSON.parse(row.value_json)).success,
     );
 
-  return { get, update, policyChosen };
+  return {
+    get: async () => get(),
+    update: async (patch) => update(patch),
+    policyChosen: async () => policyChosen(),
+  };
 }

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock, Store, UserStore } from '../app/ports.ts';
 import { openDatabase } from './database.ts';
+import { createLedger } from './ledger.ts';
 import { createPollRepository } from './polls.ts';
 import { createPositionRepository, preparePositionStatements } from './positions.ts';
 import { createQuoteCache } from './quotes.ts';
@@ -23,7 +24,8 @@ export interface CreateStoreOptions {
 }
 
 export type SqliteStore = Store & {
-  /** The handle itself, for the scheduler's delivery ledger and for online backups. */
+  readonly engine: 'sqlite';
+  /** The handle itself, for online backups and the integrity check (SQLite only; commands never see it). */
   db: Database;
 };
 
@@ -36,6 +38,7 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
   const settingsStatements = prepareSettingsStatements(db);
   const newId = options.newPositionId ?? newPositionId;
   return {
+    engine: 'sqlite',
     db,
     users: createUserDirectory(db, clock),
     forUser(userId: string): UserStore {
@@ -48,7 +51,8 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     subscriptions: createSubscriptionRepository(db, clock),
     quotes: createQuoteCache(db),
     polls: createPollRepository(db),
-    close() {
+    ledger: (owner) => createLedger(db, owner),
+    async close() {
       if (db.open) db.close();
     },
   };

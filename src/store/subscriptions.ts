@@ -68,7 +68,7 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
   };
 
   return {
-    upsert(input) {
+    async upsert(input) {
       if (!TIME.test(input.time)) {
         throw new UserError(
           'subscription-time',
@@ -79,19 +79,19 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
         s.upsert.get({ ...identity(input), time: input.time, nowMs: input.nowMs }) as SubscriptionRow,
       );
     },
-    remove(input) {
+    async remove(input) {
       return s.remove.run({ ...identity(input), nowMs: clock.now() }).changes > 0;
     },
-    forChat(platform, chatId) {
+    async forChat(platform, chatId) {
       return (s.forChat.all(platform, chatId) as SubscriptionRow[]).map(toSubscription);
     },
-    active() {
+    async active() {
       return (s.active.all() as SubscriptionRow[]).map(toSubscription);
     },
-    deactivate(id, reason, nowMs) {
+    async deactivate(id, reason, nowMs) {
       s.deactivate.run(reason, nowMs, id);
     },
-    moveChat(id, chatId, nowMs) {
+    async moveChat(id, chatId, nowMs) {
       try {
         s.moveChat.run(chatId, id);
       } catch (error) {

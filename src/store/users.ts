@@ -87,15 +87,15 @@ export function createUserDirectory(db: Database, clock: Clock): UserDirectory {
   });
 
   return {
-    resolve(platform, platformUserId, displayName) {
+    async resolve(platform, platformUserId, displayName) {
       // The common case is a known identity: one read, no write lock.
       return ownerOf(platform, platformUserId, displayName) ?? create(platform, platformUserId, displayName);
     },
-    identities(userId) {
+    async identities(userId) {
       return (s.identitiesOf.all(userId) as IdentityRow[]).map(toIdentity);
     },
     createLinkCode: linking.createLinkCode,
     redeemLinkCode: linking.redeemLinkCode,
-    unlink,
+    unlink: async (userId, platform, nowMs) => unlink(userId, platform, nowMs),
   };
 }

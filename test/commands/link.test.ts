@@ -40,13 +40,10 @@ describe('/link', () => {
       expect(await listIds(t, first)).toEqual(all);
       // Both identities now belong to one user.
       const userOf = (who: Identity) => t.app.store.users.resolve(who.platform, who.platformUserId, who.displayName);
-      expect(userOf(first)).toBe(userOf(ALICE.telegram));
-      expect(
-        t.app.store.users
-          .identities(userOf(first))
-          .map((i) => i.platform)
-          .sort(),
-      ).toEqual([first.platform, 'telegram'].sort());
+      expect(await userOf(first)).toBe(await userOf(ALICE.telegram));
+      expect((await t.app.store.users.identities(await userOf(first))).map((i) => i.platform).sort()).toEqual(
+        [first.platform, 'telegram'].sort(),
+      );
       // A position of one can be closed from the other.
       expect((await t.run(`/position close ${a} 2`, ALICE.telegram)).error).toBeUndefined();
       // Bob sees none of it.
@@ -86,8 +83,8 @@ describe('/link', () => {
     expect(expired.error?.identifier).toBe('link-expired');
     expect(errorLine(expired)).toMatch(/expired \(codes last 10 minutes\)/);
     // Nothing was merged for Bob.
-    const bobDiscord = t.app.store.users.resolve('discord', BOB.discord.platformUserId, 'Bob');
-    expect(t.app.store.users.identities(bobDiscord).map((i) => i.platform)).toEqual(['discord']);
+    const bobDiscord = await t.app.store.users.resolve('discord', BOB.discord.platformUserId, 'Bob');
+    expect((await t.app.store.users.identities(bobDiscord)).map((i) => i.platform)).toEqual(['discord']);
   });
 
   it('a malformed code is refused by the schema with an example', async () => {

@@ -123,7 +123,7 @@ describe('/settings', () => {
     expect(fireAt(await evaluate(t, alice, ALICE.console), 'mark for take-profit')).toBeCloseTo(7, 12);
 
     // Alice has only her policy row.
-    const aliceId = t.app.store.users.resolve('console', ALICE.console.platformUserId, 'Alice');
+    const aliceId = await t.app.store.users.resolve('console', ALICE.console.platformUserId, 'Alice');
     const aliceKeys = t.app.store.db.prepare('SELECT key FROM settings WHERE user_id = ?').pluck().all(aliceId);
     expect(aliceKeys).toEqual(['policy']);
     // /position list uses the same settings.

@@ -115,18 +115,13 @@ describe('/subscribe', () => {
     const rows = t.rows('subscriptions') as SubscriptionRow[];
     expect(rows.find((r) => r.kind === 'channel')?.active).toBe(0);
     expect(rows.find((r) => r.kind === 'personal')?.active).toBe(1);
-    expect(t.app.store.subscriptions.active().map((s) => s.kind)).toEqual(['personal']);
+    expect((await t.app.store.subscriptions.active()).map((s) => s.kind)).toEqual(['personal']);
     expect((await t.run('/subscribe channel off=true', admin)).title).toBe('Nothing to stop');
     // Stopping a channel needs the same right as starting it.
     await t.run('/subscribe channel', admin);
     const byMember = await t.run('/subscribe channel off=true', inDiscordChannel(BOB.discord, false));
     expect(byMember.error?.identifier).toBe('not-admin');
-    expect(
-      t.app.store.subscriptions
-        .active()
-        .map((s) => s.kind)
-        .sort(),
-    ).toEqual(['channel', 'personal']);
+    expect((await t.app.store.subscriptions.active()).map((s) => s.kind).sort()).toEqual(['channel', 'personal']);
     const personalOff = await t.run('/subscribe off=true', ALICE.telegram);
     expect(personalOff.lines).toEqual([
       'Stopped the daily personal summary at 09:45 America/New_York to you; nothing else changed.',

@@ -44,7 +44,8 @@ describe('SPY (its own spot, required)', () => {
     );
     const id = await t.addPosition('/position add 540 545 615 620 45 credit=1.2 underlying=spy spot=580');
     expect(
-      t.app.store.forUser(t.app.store.users.resolve('console', 'local-alice', 'Alice')).positions.get(id)?.entry.spot,
+      (await t.app.store.forUser(await t.app.store.users.resolve('console', 'local-alice', 'Alice')).positions.get(id))
+        ?.entry.spot,
     ).toBe(580);
   });
 

@@ -131,7 +131,7 @@ it(
     const dir = tempDir('condor-crash-');
     const fresh = createStore({ path: path.join(dir, 'reference.db') });
     const schema = schemaOf(fresh.db);
-    fresh.close();
+    await fresh.close();
     const file = path.join(dir, 'crash.db');
     let reports = 0;
     for (let kill = 1; kill <= KILLS; kill++) {
@@ -160,14 +160,14 @@ it(
   bySize(120_000, 1_200_000),
 );
 
-it('the checks see a partial write, an orphan, a half-closed position and a lost commit', () => {
+it('the checks see a partial write, an orphan, a half-closed position and a lost commit', async () => {
   const dir = tempDir('condor-crash-');
   const fresh = createStore({ path: path.join(dir, 'reference.db') });
   const schema = schemaOf(fresh.db);
-  fresh.close();
+  await fresh.close();
   const file = path.join(dir, 'broken.db');
   const store = createStore({ path: file });
-  const userId = store.users.resolve('console', 'broken', 'broken');
+  const userId = await store.users.resolve('console', 'broken', 'broken');
   const db = store.db;
   const insert =
     db.prepare(`INSERT INTO positions (id, user_id, underlying, long_put, short_put, short_call, long_call, expiry, settlement, settlement_ms, quantity, credit, status, opened_ms, closed_ms, entry_json, entry_source)
@@ -179,7 +179,7 @@ it('the checks see a partial write, an orphan, a half-closed position and a lost
   event.run('halfcl', 'opened');
   db.pragma('foreign_keys = OFF');
   event.run('orphan', 'opened'); // an event without its position
-  store.close();
+  await store.close();
   const problems = problemsIn(file, ['+ lostid'], schema);
   expect(problems).toEqual([
     'foreign_key_check: [{"table":"position_events","rowid":2,"parent":"positions","fkid":0}]',

@@ -160,7 +160,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop(5_000);
-  app?.close();
+  await app?.close();
   await gateway?.close();
   await rest?.close();
   await telegram?.close();

@@ -34,7 +34,7 @@ describe('pacing while the machine is busy', () => {
 
     // Morning and review both due: two messages per chat, so both limits are exercised.
     const t = schedulerApp(ny(MONDAY, '09:46'));
-    subscribeMany(t, 'telegram', CHATS, { time: '09:45' });
+    await subscribeMany(t, 'telegram', CHATS, { time: '09:45' });
     const sender = telegramHttpSender({ baseUrl: server.url, perSecond: 30 });
     const { options } = plannerFor(t, [sender], { reviewTime: '09:45', random: Math.random });
     const report = await runDue(options, t.clock.now());

@@ -9,7 +9,7 @@
 // Discord's nonce with enforce_nonce makes the resend safe within its window: nothing ambiguous,
 // nothing lost; past the window the same rows are ambiguous again rather than risk a duplicate.
 import { describe, expect, it } from 'vitest';
-import { createLedger, type Delivery } from '../../src/scheduler/ledger.ts';
+import type { Delivery } from '../../src/app/ports.ts';
 import { startFakeServer, type FakeServer, type FakeServerOptions } from '../support/scheduler-fake-server.ts';
 import { MONDAY, ny, openSchedulerApp, subscribeMany } from '../support/scheduler-app.ts';
 import { onCleanup, startChild, tempDbPath } from '../support/scheduler-harness.ts';
@@ -46,10 +46,10 @@ async function crashAndRestart(
   const killAt = plan.killAt ?? KILL_AT;
   const dbPath = tempDbPath();
   const setup = openSchedulerApp({ dbPath, clock: { now: () => AT } });
-  const subscriptions = subscribeMany(setup, platform, fanOut, {
+  const subscriptions = await subscribeMany(setup, platform, fanOut, {
     kind: platform === 'discord' ? 'channel' : 'personal',
   });
-  setup.close();
+  await setup.close();
   const chats = subscriptions.map((s) => s.chatId);
 
   let kill: (() => void) | null = null;
@@ -78,8 +78,8 @@ async function crashAndRestart(
   expect(killed.report).toBeNull();
 
   const inspect = openSchedulerApp({ dbPath, clock: { now: () => AT } });
-  const firstRun = createLedger(inspect.app.store.db).counts(MONDAY);
-  inspect.close();
+  const firstRun = await inspect.app.store.ledger().counts(MONDAY);
+  await inspect.close();
   // Mid-fan-out: some sent, some claimed and in flight, the rest not even created or pending.
   expect(firstRun.sent).toBeGreaterThan(0);
   expect(firstRun.sent).toBeLessThan(fanOut);
@@ -94,7 +94,7 @@ async function crashAndRestart(
 
   const check = openSchedulerApp({ dbPath, clock: { now: () => AT } });
   onCleanup(() => check.close());
-  const rows = createLedger(check.app.store.db).forDay(MONDAY);
+  const rows = await check.app.store.ledger().forDay(MONDAY);
   return {
     rows,
     perChat: server.stats().perChat,

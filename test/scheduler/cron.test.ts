@@ -22,14 +22,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(startMs: number) {
+async function setup(startMs: number) {
   vi.useFakeTimers({ now: startMs });
   const clock = { now: () => Date.now() };
   const logger = recordingLogger();
   const app = openSchedulerApp({ dbPath: tempDbPath(), clock, logger });
   onCleanup(() => app.close());
-  subscribePersonal(app.deps, 'telegram', '7001', '09:45');
-  subscribePersonal(app.deps, 'telegram', '7002', '09:46');
+  await subscribePersonal(app.deps, 'telegram', '7001', '09:45');
+  await subscribePersonal(app.deps, 'telegram', '7002', '09:46');
   const sender = memorySender({ now: clock.now });
   const pacer = createPacer({
     now: () => Date.now(),
@@ -49,7 +49,7 @@ const sentAt = (sender: ReturnType<typeof memorySender>) =>
 
 describe('createScheduler', () => {
   it('ticks every minute in the summary zone: 09:45 sends the 09:45 subscription, 09:46 the 09:46 one', async () => {
-    const { sender, scheduler, logger } = setup(ny(MONDAY, '09:44') + 30_000);
+    const { sender, scheduler, logger } = await setup(ny(MONDAY, '09:44') + 30_000);
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0); // the catch-up run at start: nothing due yet
     expect(sender.sent).toEqual([]);
@@ -73,7 +73,7 @@ describe('createScheduler', () => {
   });
 
   it('catches up at start: a process started at 10:30 sends the 09:45 summary at once', async () => {
-    const { sender, scheduler } = setup(ny(MONDAY, '10:30') + 12_000);
+    const { sender, scheduler } = await setup(ny(MONDAY, '10:30') + 12_000);
     scheduler.start();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(sentAt(sender)).toEqual([
@@ -84,7 +84,7 @@ describe('createScheduler', () => {
   });
 
   it('does not tick on Thanksgiving', async () => {
-    const { sender, scheduler } = setup(ny('2026-11-26', '09:40'));
+    const { sender, scheduler } = await setup(ny('2026-11-26', '09:40'));
     scheduler.start();
     await vi.advanceTimersByTimeAsync(30 * 60_000);
     expect(sender.sent).toEqual([]);
@@ -92,7 +92,7 @@ describe('createScheduler', () => {
   });
 
   it('stop() waits for the run in progress, then no more ticks', async () => {
-    const { sender, scheduler } = setup(ny(MONDAY, '09:44') + 59_000);
+    const { sender, scheduler } = await setup(ny(MONDAY, '09:44') + 59_000);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const send = sender.send.bind(sender);
@@ -119,7 +119,7 @@ describe('createScheduler', () => {
   });
 
   it('stop() gives up waiting after its deadline when a run hangs', async () => {
-    const { sender, scheduler } = setup(ny(MONDAY, '09:44') + 59_000);
+    const { sender, scheduler } = await setup(ny(MONDAY, '09:44') + 59_000);
     sender.send = () => new Promise(() => {});
     scheduler.start();
     await vi.advanceTimersByTimeAsync(1_000);
@@ -133,7 +133,7 @@ describe('createScheduler', () => {
   });
 
   it('runNow while a run is in progress joins it instead of starting a second one', async () => {
-    const { sender, scheduler } = setup(ny(MONDAY, '09:50'));
+    const { sender, scheduler } = await setup(ny(MONDAY, '09:50'));
     const both = Promise.all([scheduler.runNow(), scheduler.runNow()]);
     await vi.advanceTimersByTimeAsync(1_000); // the pacer spaces the two sends on the fake clock
     const [a, b] = await both;

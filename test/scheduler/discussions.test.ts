@@ -33,11 +33,16 @@ const market = (vix: number): FixedMarketValues => ({
  * of 17 more than 2T (layer 2, whose 2.5% budget buys spreads on a 10-lot).
  */
 const ENTRY_VIX = 8;
-function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', chatId: string, nowMs: number): string {
+async function seedChannelPosition(
+  deps: AppDeps,
+  platform: 'telegram' | 'discord',
+  chatId: string,
+  nowMs: number,
+): Promise<string> {
   const id = channelIdentity(platform, chatId);
-  const userId = deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
+  const userId = await deps.store.users.resolve(id.platform, id.platformUserId, id.displayName);
   // Hedge layers are the cp policy's; the channel chose it (the default follows the evidence).
-  deps.store.forUser(userId).settings.update({ policy: 'cp' });
+  await deps.store.forUser(userId).settings.update({ policy: 'cp' });
   const listed = deps.calendar.listedExpiryNearest(deps.calendar.newYorkDate(nowMs), 45);
   const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
   const strikes = { longPut: 5850, shortPut: 5900, shortCall: 6100, longCall: 6150 };
@@ -57,19 +62,21 @@ function seedChannelPosition(deps: AppDeps, platform: 'telegram' | 'discord', ch
     credit: 20,
   } as never;
   const entry = createEntrySnapshot({ condor, market: state, settlementMs, vix: ENTRY_VIX });
-  return deps.store.forUser(userId).positions.add({
-    underlying: 'SPX',
-    strikes,
-    expiry: listed.expiry,
-    settlement: listed.settlement,
-    settlementMs,
-    quantity: 10,
-    credit: 20,
-    note: 'channel model condor',
-    openedMs: nowMs,
-    entry,
-    entrySource: 'test',
-  }).id;
+  return (
+    await deps.store.forUser(userId).positions.add({
+      underlying: 'SPX',
+      strikes,
+      expiry: listed.expiry,
+      settlement: listed.settlement,
+      settlementMs,
+      quantity: 10,
+      credit: 20,
+      note: 'channel model condor',
+      openedMs: nowMs,
+      entry,
+      entrySource: 'test',
+    })
+  ).id;
 }
 
 describe('hedge discussions', () => {
@@ -77,13 +84,17 @@ describe('hedge discussions', () => {
     const values = market(12);
     const t = schedulerApp(ny('2026-11-20', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(values, t.clock) };
-    const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now());
-    subscribeChannel(deps, 'telegram', '-100777');
-    subscribeChannel(deps, 'discord', '333333333333333333'); // no paper position yet: opens one, nothing fires
+    const positionId = await seedChannelPosition(deps, 'telegram', '-100777', t.clock.now());
+    await subscribeChannel(deps, 'telegram', '-100777');
+    await subscribeChannel(deps, 'discord', '333333333333333333'); // no paper position yet: opens one, nothing fires
     const discordChannel = channelIdentity('discord', '333333333333333333');
-    deps.store
+    await deps.store
       .forUser(
-        deps.store.users.resolve(discordChannel.platform, discordChannel.platformUserId, discordChannel.displayName),
+        await deps.store.users.resolve(
+          discordChannel.platform,
+          discordChannel.platformUserId,
+          discordChannel.displayName,
+        ),
       )
       .settings.update({ policy: 'cp' });
     const telegram = memorySender({ platform: 'telegram' });
@@ -105,13 +116,10 @@ describe('hedge discussions', () => {
     expect(summary.lines!.find((l) => l.startsWith('Hedge discussions: '))).toBe(
       `Hedge discussions: ${opened.discussion!.threadName}.`,
     );
-    const channelUser = deps.store.users.resolve('telegram', 'channel:-100777', 'x');
-    expect(
-      deps.store
-        .forUser(channelUser)
-        .positions.get(positionId)!
-        .hedgeLayers.map((l) => l.layer),
-    ).toEqual([1]);
+    const channelUser = await deps.store.users.resolve('telegram', 'channel:-100777', 'x');
+    expect((await deps.store.forUser(channelUser).positions.get(positionId))!.hedgeLayers.map((l) => l.layer)).toEqual([
+      1,
+    ]);
 
     // The same day again, and the post-close review: no second discussion.
     expect(await runDue(options, t.clock.now() + 60_000)).toMatchObject({ due: 0, discussions: 0 });
@@ -136,12 +144,9 @@ describe('hedge discussions', () => {
       expect.stringMatching(/^Hedge layer 1 fired on the channel position /),
     ]);
     expect(wednesday.discussions).toBe(2);
-    expect(
-      deps.store
-        .forUser(channelUser)
-        .positions.get(positionId)!
-        .hedgeLayers.map((l) => l.layer),
-    ).toEqual([1, 2]);
+    expect((await deps.store.forUser(channelUser).positions.get(positionId))!.hedgeLayers.map((l) => l.layer)).toEqual([
+      1, 2,
+    ]);
 
     // Friday (Thursday is Thanksgiving), the same market: nothing new fires, nothing reopens.
     t.clock.set(ny('2026-11-27', '09:45'));
@@ -174,8 +179,8 @@ describe('hedge discussions', () => {
   it('a layer whose discussion was opened before is not opened again, even if the layer is recorded anew', async () => {
     const t = schedulerApp(ny('2026-11-23', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(market(12), t.clock) };
-    const positionId = seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
-    subscribeChannel(deps, 'telegram', '-100777');
+    const positionId = await seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
+    await subscribeChannel(deps, 'telegram', '-100777');
     const telegram = memorySender({ platform: 'telegram' });
     const { options } = plannerFor({ ...t, deps }, [telegram], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 1, discussions: 1 });
@@ -189,10 +194,10 @@ describe('hedge discussions', () => {
   it('a platform without discussions still gets the summary; a failed discussion does not fail the summary', async () => {
     const t = schedulerApp(ny('2026-11-23', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(market(12), t.clock) };
-    seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
-    seedChannelPosition(deps, 'discord', '333333333333333333', t.clock.now() - 86_400_000);
-    subscribeChannel(deps, 'telegram', '-100777');
-    subscribeChannel(deps, 'discord', '333333333333333333');
+    await seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);
+    await seedChannelPosition(deps, 'discord', '333333333333333333', t.clock.now() - 86_400_000);
+    await subscribeChannel(deps, 'telegram', '-100777');
+    await subscribeChannel(deps, 'discord', '333333333333333333');
     const telegram = memorySender({ platform: 'telegram', discussions: false });
     const discord = memorySender({
       platform: 'discord',
@@ -201,7 +206,7 @@ describe('hedge discussions', () => {
     });
     const { options, ledger } = plannerFor({ ...t, deps }, [telegram, discord], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ sent: 2, failed: 0, deactivated: 0, discussions: 0 });
-    expect(ledger.counts('2026-11-23')).toMatchObject({ sent: 2 });
-    expect(deps.store.subscriptions.active()).toHaveLength(2);
+    expect(await ledger.counts('2026-11-23')).toMatchObject({ sent: 2 });
+    expect(await deps.store.subscriptions.active()).toHaveLength(2);
   });
 });

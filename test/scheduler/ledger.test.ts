@@ -1,7 +1,7 @@
 // The delivery ledger: one row per (subscription, trading day, kind), claimed in a transaction so a
 // second run, a second store on the same file, or a second process never sends it again.
 import { describe, expect, it } from 'vitest';
-import { createLedger, nonceFor } from '../../src/scheduler/ledger.ts';
+import { nonceFor } from '../../src/app/delivery.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
 import { startFakeServer } from '../support/scheduler-fake-server.ts';
 import {
@@ -20,42 +20,42 @@ import { onCleanup, schedulerApp, startChild, tempDbPath } from '../support/sche
 const AT = ny(MONDAY, '09:45');
 
 describe('the ledger itself', () => {
-  it('claims a row once; only the owner marks it sent; a stale claim can be taken over', () => {
+  it('claims a row once; only the owner marks it sent; a stale claim can be taken over', async () => {
     const t = schedulerApp(AT);
-    const sub = subscribePersonal(t.deps, 'telegram', '7001');
-    const a = createLedger(t.app.store.db, 'process-a');
-    const b = createLedger(t.app.store.db, 'process-b');
+    const sub = await subscribePersonal(t.deps, 'telegram', '7001');
+    const a = t.app.store.ledger('process-a');
+    const b = t.app.store.ledger('process-b');
     const key = { subscriptionId: sub.id, tradingDay: MONDAY, kind: 'morning' as const };
-    expect(a.ensure(sub.id, MONDAY, 'morning')).toMatchObject({
+    expect(await a.ensure(sub.id, MONDAY, 'morning')).toMatchObject({
       state: 'pending',
       attempts: 0,
       nonce: nonceFor(sub.id, MONDAY, 'morning'),
     });
-    expect(b.ensure(sub.id, MONDAY, 'morning').state).toBe('pending'); // INSERT OR IGNORE: still one row
-    expect(a.claim(sub.id, MONDAY, 'morning', AT)).toBe(true);
-    expect(b.claim(sub.id, MONDAY, 'morning', AT)).toBe(false);
-    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({
+    expect((await b.ensure(sub.id, MONDAY, 'morning')).state).toBe('pending'); // INSERT OR IGNORE: still one row
+    expect(await a.claim(sub.id, MONDAY, 'morning', AT)).toBe(true);
+    expect(await b.claim(sub.id, MONDAY, 'morning', AT)).toBe(false);
+    expect(await a.get(sub.id, MONDAY, 'morning')).toMatchObject({
       state: 'sending',
       claimedBy: 'process-a',
       claimedMs: AT,
       attempts: 1,
     });
-    b.markSent(key, 'x', AT); // not b's claim: no effect
-    expect(a.get(sub.id, MONDAY, 'morning')!.state).toBe('sending');
-    expect(b.touch(key, AT + 1000)).toBe(false);
-    expect(a.touch(key, AT + 1000)).toBe(true);
-    expect(b.inFlight(MONDAY, MONDAY).map((d) => d.claimedBy)).toEqual(['process-a']);
-    expect(a.inFlight(MONDAY, MONDAY)).toEqual([]); // its own rows are not "in flight elsewhere"
-    expect(b.reclaim(key, AT + 60_000, 120_000)).toBe(false); // 59 s old: a live process
-    expect(b.reclaim(key, AT + 121_000, 120_000)).toBe(true); // 120 s old: gone
-    expect(a.touch(key, AT + 122_000)).toBe(false); // a finds out it lost the claim
-    b.markSent(key, '42', AT + 122_000);
-    expect(a.get(sub.id, MONDAY, 'morning')).toMatchObject({
+    await b.markSent(key, 'x', AT); // not b's claim: no effect
+    expect((await a.get(sub.id, MONDAY, 'morning'))!.state).toBe('sending');
+    expect(await b.touch(key, AT + 1000)).toBe(false);
+    expect(await a.touch(key, AT + 1000)).toBe(true);
+    expect((await b.inFlight(MONDAY, MONDAY)).map((d) => d.claimedBy)).toEqual(['process-a']);
+    expect(await a.inFlight(MONDAY, MONDAY)).toEqual([]); // its own rows are not "in flight elsewhere"
+    expect(await b.reclaim(key, AT + 60_000, 120_000)).toBe(false); // 59 s old: a live process
+    expect(await b.reclaim(key, AT + 121_000, 120_000)).toBe(true); // 120 s old: gone
+    expect(await a.touch(key, AT + 122_000)).toBe(false); // a finds out it lost the claim
+    await b.markSent(key, '42', AT + 122_000);
+    expect(await a.get(sub.id, MONDAY, 'morning')).toMatchObject({
       state: 'sent',
       platformMessageId: '42',
       sentMs: AT + 122_000,
     });
-    expect(a.counts(MONDAY)).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0, skipped: 0 });
+    expect(await a.counts(MONDAY)).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0, skipped: 0 });
   });
 
   it('derives a nonce of at most 25 characters from the key, the same on every retry', () => {
@@ -70,8 +70,8 @@ describe('the ledger itself', () => {
 describe('a double run', () => {
   it('runDue twice in a row: each chat gets one message', async () => {
     const t = schedulerApp(AT);
-    subscribeMany(t, 'telegram', 40);
-    subscribeChannel(t.deps, 'discord', '333333333333333333');
+    await subscribeMany(t, 'telegram', 40);
+    await subscribeChannel(t.deps, 'discord', '333333333333333333');
     const telegram = memorySender();
     const discord = memorySender({ platform: 'discord' });
     const { options, ledger } = plannerFor(t, [telegram, discord], { time: t.time });
@@ -80,12 +80,12 @@ describe('a double run', () => {
     expect([...telegram.byChat().values()].every((n) => n === 1)).toBe(true);
     expect(telegram.sent).toHaveLength(40);
     expect(discord.sent).toHaveLength(1);
-    expect(ledger.counts(MONDAY)).toMatchObject({ sent: 41, pending: 0, sending: 0 });
+    expect(await ledger.counts(MONDAY)).toMatchObject({ sent: 41, pending: 0, sending: 0 });
   });
 
   it('runDue twice at once (the cron tick and a manual --send): each chat gets one message', async () => {
     const t = schedulerApp(AT);
-    subscribeMany(t, 'telegram', 60);
+    await subscribeMany(t, 'telegram', 60);
     const sender = memorySender();
     const { options } = plannerFor(t, [sender], { time: t.time });
     const [first, second] = await Promise.all([runDue(options, AT), runDue(options, AT)]);
@@ -103,7 +103,7 @@ describe('two processes sharing the database file', () => {
     const b = openSchedulerApp({ dbPath, clock: time.clock });
     onCleanup(() => a.close());
     onCleanup(() => b.close());
-    subscribeMany(a, 'telegram', 120);
+    await subscribeMany(a, 'telegram', 120);
     const senderA = memorySender();
     const senderB = memorySender();
     const planA = plannerFor(a, [senderA], { time, owner: 'process-a', concurrency: 4 });
@@ -115,15 +115,15 @@ describe('two processes sharing the database file', () => {
     const all = [...senderA.sent, ...senderB.sent].map((s) => s.chatId);
     expect(all).toHaveLength(120);
     expect(new Set(all).size).toBe(120);
-    const owners = new Set(planA.ledger.forDay(MONDAY).map((d) => d.claimedBy));
+    const owners = new Set((await planA.ledger.forDay(MONDAY)).map((d) => d.claimedBy));
     expect(owners).toEqual(new Set(['process-a', 'process-b']));
   });
 
   it('two child processes against one fake chat server: every chat exactly once', async () => {
     const dbPath = tempDbPath();
     const setup = openSchedulerApp({ dbPath, clock: { now: () => AT } });
-    subscribeMany(setup, 'telegram', 200);
-    setup.close();
+    await subscribeMany(setup, 'telegram', 200);
+    await setup.close();
     const server = await startFakeServer({ latencyMs: 1 });
     onCleanup(() => server.close());
     const options = {
@@ -147,6 +147,6 @@ describe('two processes sharing the database file', () => {
     expect(Number(r2.report!.sent)).toBeGreaterThan(0);
     const check = openSchedulerApp({ dbPath, clock: { now: () => AT } });
     onCleanup(() => check.close());
-    expect(createLedger(check.app.store.db).counts(MONDAY)).toMatchObject({ sent: 200, pending: 0, sending: 0 });
+    expect(await check.app.store.ledger().counts(MONDAY)).toMatchObject({ sent: 200, pending: 0, sending: 0 });
   }, 60_000);
 });

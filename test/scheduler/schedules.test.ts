@@ -19,25 +19,25 @@ import { schedulerApp, tempDbPath } from '../support/scheduler-harness.ts';
 const iso = (ms: number) => new Date(ms).toISOString();
 const MINUTE = 60_000;
 
-function threeSubscriptions(deps: Parameters<typeof subscribePersonal>[0]) {
+async function threeSubscriptions(deps: Parameters<typeof subscribePersonal>[0]) {
   return [
-    subscribePersonal(deps, 'telegram', '7001'),
-    subscribeChannel(deps, 'telegram', '-1001234567890'),
-    subscribeChannel(deps, 'discord', '333333333333333333'),
+    await subscribePersonal(deps, 'telegram', '7001'),
+    await subscribeChannel(deps, 'telegram', '-1001234567890'),
+    await subscribeChannel(deps, 'discord', '333333333333333333'),
   ];
 }
 
 describe('trading days and the subscription time (America/New_York)', () => {
   it('sends nothing at 09:44 and everything at 09:45 on a normal Monday', async () => {
     const t = schedulerApp(ny(MONDAY, '09:44'));
-    threeSubscriptions(t.deps);
+    await threeSubscriptions(t.deps);
     const telegram = memorySender({ platform: 'telegram' });
     const discord = memorySender({ platform: 'discord' });
     const { options, ledger } = plannerFor(t, [telegram, discord], { time: t.time });
 
     const early = await runDue(options, t.clock.now());
     expect(early).toMatchObject({ tradingDay: MONDAY, due: 0, sent: 0 });
-    expect(ledger.forDay(MONDAY)).toEqual([]);
+    expect(await ledger.forDay(MONDAY)).toEqual([]);
     expect(telegram.sent.length + discord.sent.length).toBe(0);
 
     t.clock.set(ny(MONDAY, '09:45'));
@@ -48,15 +48,15 @@ describe('trading days and the subscription time (America/New_York)', () => {
       ['-1001234567890', 1],
     ]);
     expect([...discord.byChat()]).toEqual([['333333333333333333', 1]]);
-    expect(ledger.counts(MONDAY)).toMatchObject({ sent: 3, pending: 0, sending: 0 });
+    expect(await ledger.counts(MONDAY)).toMatchObject({ sent: 3, pending: 0, sending: 0 });
     expect(telegram.sent.find((s) => s.chatId === '7001')!.reply.title).toBe(`Your positions · ${MONDAY}`);
     expect(discord.sent[0]!.reply.title).toBe(`Daily signal · ${MONDAY}`);
   });
 
   it('honours each subscription’s own time and the optional post-close review', async () => {
     const t = schedulerApp(ny(MONDAY, '09:45'));
-    subscribePersonal(t.deps, 'telegram', '7001', '09:45');
-    subscribePersonal(t.deps, 'telegram', '7002', '11:30');
+    await subscribePersonal(t.deps, 'telegram', '7001', '09:45');
+    await subscribePersonal(t.deps, 'telegram', '7002', '11:30');
     const telegram = memorySender();
     const { options } = plannerFor(t, [telegram], { time: t.time, reviewTime: '16:15' });
     expect(await runDue(options, t.clock.now())).toMatchObject({ due: 1, sent: 1 });
@@ -77,20 +77,20 @@ describe('trading days and the subscription time (America/New_York)', () => {
 
   it('sends nothing on Thanksgiving (2026-11-26), all day, and writes no ledger rows', async () => {
     const t = schedulerApp(ny('2026-11-26', '09:45'));
-    threeSubscriptions(t.deps);
+    await threeSubscriptions(t.deps);
     const sender = memorySender();
     const { options, ledger } = plannerFor(t, [sender, memorySender({ platform: 'discord' })], { time: t.time });
     for (const time of ['09:45', '10:00', '16:15', '23:59']) {
       t.clock.set(ny('2026-11-26', time));
       expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: null, due: 0, sent: 0 });
     }
-    expect(ledger.forDay('2026-11-26')).toEqual([]);
+    expect(await ledger.forDay('2026-11-26')).toEqual([]);
     expect(sender.sent).toEqual([]);
   });
 
   it('sends nothing on a Saturday', async () => {
     const t = schedulerApp(ny('2026-11-28', '09:45'));
-    threeSubscriptions(t.deps);
+    await threeSubscriptions(t.deps);
     const sender = memorySender();
     const { options } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: null, due: 0 });
@@ -98,7 +98,7 @@ describe('trading days and the subscription time (America/New_York)', () => {
 
   it('sends at 09:45 on the early close after Thanksgiving (2026-11-27), like any trading day', async () => {
     const t = schedulerApp(ny('2026-11-27', '09:44'));
-    threeSubscriptions(t.deps);
+    await threeSubscriptions(t.deps);
     const telegram = memorySender();
     const discord = memorySender({ platform: 'discord' });
     const { options } = plannerFor(t, [telegram, discord], { time: t.time });
@@ -135,7 +135,7 @@ describe('DST', () => {
   // Thursday 2026-10-29 24:00 → 23:00.
   async function tickEveryMinute(zone: string, time: string, fromMs: number, toMs: number) {
     const t = schedulerApp(fromMs, { env: { SUMMARY_TIMEZONE: zone } });
-    subscribePersonal(t.deps, 'telegram', '7001', time);
+    await subscribePersonal(t.deps, 'telegram', '7001', time);
     const sender = memorySender({ now: t.clock.now });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(options.timeZone).toBe(zone);
@@ -157,7 +157,7 @@ describe('DST', () => {
     );
     expect(sentAt).toEqual(['2026-03-27T00:00:00.000Z']); // 03:00 +03:00, the first minute after the gap
     expect(sender.sent).toHaveLength(1);
-    expect(ledger.forDay('2026-03-27').map((d) => d.state)).toEqual(['sent']);
+    expect((await ledger.forDay('2026-03-27')).map((d) => d.state)).toEqual(['sent']);
   });
 
   it('Cairo 00:30 on its spring-forward Friday runs once, at 01:00 local (still Thursday in New York)', async () => {
@@ -169,7 +169,7 @@ describe('DST', () => {
     );
     expect(sentAt).toEqual(['2026-04-23T22:00:00.000Z']);
     expect(dateIn(Date.parse('2026-04-23T22:00:00Z'), 'Africa/Cairo')).toBe('2026-04-24');
-    expect(ledger.forDay('2026-04-24').map((d) => d.state)).toEqual(['sent']);
+    expect((await ledger.forDay('2026-04-24')).map((d) => d.state)).toEqual(['sent']);
   });
 
   it('Cairo 23:30 on its fall-back Thursday, a time that happens twice, runs once, at the first', async () => {
@@ -192,7 +192,7 @@ describe('DST', () => {
       Date.parse('2026-11-23T23:10:00Z'),
     );
     expect(sentAt).toEqual(['2026-11-23T23:00:00.000Z']);
-    expect(ledger.forDay('2026-11-24').map((d) => d.state)).toEqual(['sent']);
+    expect((await ledger.forDay('2026-11-24')).map((d) => d.state)).toEqual(['sent']);
   });
 });
 
@@ -201,19 +201,19 @@ describe('the catch-up window after a restart', () => {
     const dbPath = tempDbPath();
     // Two databases: the process was down over 09:45 and restarts at 10:45, or at 12:45.
     const late = schedulerApp(ny(MONDAY, '10:45'), { dbPath });
-    subscribePersonal(late.deps, 'telegram', '7001');
+    await subscribePersonal(late.deps, 'telegram', '7001');
     const sender = memorySender();
     const { options, ledger } = plannerFor(late, [sender], { time: late.time });
     expect(await runDue(options, late.clock.now())).toMatchObject({ due: 1, sent: 1, skipped: 0 });
-    expect(ledger.get(1, MONDAY, 'morning')!.state).toBe('sent');
+    expect((await ledger.get(1, MONDAY, 'morning'))!.state).toBe('sent');
 
     const logger = recordingLogger();
     const tooLate = schedulerApp(ny(MONDAY, '12:45'), { logger });
-    subscribePersonal(tooLate.deps, 'telegram', '7001');
+    await subscribePersonal(tooLate.deps, 'telegram', '7001');
     const other = memorySender();
     const planned = plannerFor(tooLate, [other], { time: tooLate.time });
     expect(await runDue(planned.options, tooLate.clock.now())).toMatchObject({ due: 0, sent: 0, skipped: 1 });
-    const row = planned.ledger.get(1, MONDAY, 'morning')!;
+    const row = (await planned.ledger.get(1, MONDAY, 'morning'))!;
     expect(row.state).toBe('skipped');
     expect(row.error).toBe(`missed: due ${iso(ny(MONDAY, '09:45'))}, more than the catch-up window ago`);
     expect(other.sent).toEqual([]);
@@ -226,8 +226,8 @@ describe('the catch-up window after a restart', () => {
 
   it('the edge of the window: exactly 2 h late still goes, 2 h 1 min late does not', async () => {
     const t = schedulerApp(ny(MONDAY, '11:45'));
-    subscribePersonal(t.deps, 'telegram', '7001', '09:45');
-    subscribePersonal(t.deps, 'telegram', '7002', '09:44');
+    await subscribePersonal(t.deps, 'telegram', '7001', '09:45');
+    await subscribePersonal(t.deps, 'telegram', '7002', '09:44');
     const sender = memorySender();
     const { options } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ due: 1, sent: 1, skipped: 1 });

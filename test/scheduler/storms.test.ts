@@ -24,7 +24,7 @@ const rateLimited = (ms: number): SendOutcome => ({ ok: false, kind: 'rate-limit
 describe('429 storms', () => {
   it('waits retry_after each time, delivers every chat once and counts the 429s', async () => {
     const t = schedulerApp(AT);
-    subscribeMany(t, 'telegram', 30);
+    await subscribeMany(t, 'telegram', 30);
     let refusals = 0;
     const stormUntil = AT + 5_000;
     // For the first 5 s (virtual), every send is refused with retry_after 1 s.
@@ -42,12 +42,12 @@ describe('429 storms', () => {
     expect(sender.sent).toHaveLength(30);
     expect([...sender.byChat().values()].every((n) => n === 1)).toBe(true);
     expect(sender.sent.every((s) => s.atMs >= stormUntil)).toBe(true);
-    expect(ledger.counts(MONDAY)).toMatchObject({ sent: 30 });
+    expect(await ledger.counts(MONDAY)).toMatchObject({ sent: 30 });
   });
 
   it('a 429 pushes the bucket back: the next sends wait for it in the pacer too', async () => {
     const t = schedulerApp(AT);
-    subscribeMany(t, 'telegram', 3);
+    await subscribeMany(t, 'telegram', 3);
     let first = true;
     const sender = memorySender({
       now: t.clock.now,
@@ -65,17 +65,17 @@ describe('429 storms', () => {
 
   it('gives up after 20 rate limits on one message and records it as failed', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7001');
     const sender = memorySender({ script: () => rateLimited(500) });
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, AT)).toMatchObject({ sent: 0, failed: 1, rateLimited: 21, deactivated: 0 });
-    expect(ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: 'rate limited' });
-    expect(t.deps.store.subscriptions.active()).toHaveLength(1);
+    expect(await ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: 'rate limited' });
+    expect(await t.deps.store.subscriptions.active()).toHaveLength(1);
   });
 
   it('against the HTTP fake enforcing 1 message/s per chat: Telegram 429 retry_after is honoured', async () => {
     const t = schedulerApp(AT);
-    subscribeChannel(t.deps, 'telegram', '-100500');
+    await subscribeChannel(t.deps, 'telegram', '-100500');
     let calls = 0;
     // The chat's first call is refused as if a message had just gone there.
     const server = await startFakeServer({
@@ -110,7 +110,7 @@ describe('429 storms', () => {
 describe('5xx and network errors', () => {
   it('retries with exponential, jittered backoff and delivers once it recovers', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7001');
     const sender = memorySender({
       script: ({ attempt }) => (attempt <= 2 ? { ok: false, kind: 'transient', reason: '502 Bad Gateway' } : null),
     });
@@ -119,13 +119,13 @@ describe('5xx and network errors', () => {
     // backoff b = 500·2^(n−1), waited b/2 + random·b/2.
     expect(t.time.sleeps).toEqual([375, 750]);
     // Each attempt claims the row anew after its slot (released in between): attempts counts requests.
-    expect(ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'sent', attempts: 3 });
+    expect(await ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'sent', attempts: 3 });
     expect(sender.sent).toHaveLength(1);
   });
 
   it('gives up after maxAttempts and records the row failed (the subscription stays active)', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7001');
     const sender = memorySender({
       script: () => ({ ok: false, kind: 'transient', reason: '503 Service Unavailable' }),
     });
@@ -133,8 +133,8 @@ describe('5xx and network errors', () => {
     expect(await runDue(options, AT)).toMatchObject({ sent: 0, failed: 1, deactivated: 0 });
     expect(sender.attempts.get('7001')).toBe(4);
     expect(t.time.sleeps).toEqual([250, 500, 1000]);
-    expect(ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: '503 Service Unavailable' });
-    expect(t.deps.store.subscriptions.active()).toHaveLength(1);
+    expect(await ledger.get(1, MONDAY, 'morning')).toMatchObject({ state: 'failed', error: '503 Service Unavailable' });
+    expect(await t.deps.store.subscriptions.active()).toHaveLength(1);
     // Failed is final for the day: the next minute does not try again.
     expect(await runDue(options, AT + 60_000)).toMatchObject({ due: 0 });
     expect(sender.attempts.get('7001')).toBe(4);
@@ -142,7 +142,7 @@ describe('5xx and network errors', () => {
 
   it('caps the backoff at 30 s and the jitter stays within [b/2, b]', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7001');
     const sender = memorySender({ script: () => ({ ok: false, kind: 'transient', reason: 'ECONNRESET' }) });
     const { options } = plannerFor(t, [sender], { time: t.time, random: () => 0.999, maxAttempts: 10 });
     await runDue(options, AT);
@@ -153,8 +153,8 @@ describe('5xx and network errors', () => {
 
   it('a sender that throws is treated as a network error, not a crash of the run', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
-    subscribePersonal(t.deps, 'telegram', '7002');
+    await subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7002');
     const sender = memorySender();
     const send = sender.send.bind(sender);
     let thrown = 0;
@@ -164,7 +164,7 @@ describe('5xx and network errors', () => {
     };
     const { options, ledger } = plannerFor(t, [sender], { time: t.time });
     expect(await runDue(options, AT)).toMatchObject({ sent: 2, failed: 0 });
-    expect(ledger.counts(MONDAY)).toMatchObject({ sent: 2, sending: 0 });
+    expect(await ledger.counts(MONDAY)).toMatchObject({ sent: 2, sending: 0 });
   });
 });
 
@@ -189,8 +189,16 @@ describe('permanent errors deactivate the subscription', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const t = schedulerApp(AT);
-      const gone = subscribeChannel(t.deps, c.platform, c.platform === 'discord' ? '999999999999999999' : '-100999');
-      const fine = subscribeChannel(t.deps, c.platform, c.platform === 'discord' ? '333333333333333333' : '-100333');
+      const gone = await subscribeChannel(
+        t.deps,
+        c.platform,
+        c.platform === 'discord' ? '999999999999999999' : '-100999',
+      );
+      const fine = await subscribeChannel(
+        t.deps,
+        c.platform,
+        c.platform === 'discord' ? '333333333333333333' : '-100333',
+      );
       const sender = memorySender({
         platform: c.platform,
         script: ({ target }) =>
@@ -200,13 +208,13 @@ describe('permanent errors deactivate the subscription', () => {
       expect(await runDue(options, AT)).toMatchObject({ due: 2, sent: 1, failed: 1, deactivated: 1 });
       expect(sender.attempts.get(gone.chatId)).toBe(1); // not retried
       expect(t.time.sleeps).toEqual([]);
-      expect(ledger.get(gone.id, MONDAY, 'morning')).toMatchObject({
+      expect(await ledger.get(gone.id, MONDAY, 'morning')).toMatchObject({
         state: 'failed',
         error: `${c.code}: ${c.reason}`,
       });
-      const [after] = t.deps.store.subscriptions.forChat(c.platform, gone.chatId);
+      const [after] = await t.deps.store.subscriptions.forChat(c.platform, gone.chatId);
       expect(after).toMatchObject({ active: false, deactivatedReason: `${c.code}: ${c.reason}` });
-      expect(t.deps.store.subscriptions.active().map((s) => s.id)).toEqual([fine.id]);
+      expect((await t.deps.store.subscriptions.active()).map((s) => s.id)).toEqual([fine.id]);
       // The next trading day it is not tried at all.
       t.clock.set(ny('2026-11-24', '09:45'));
       expect(await runDue(options, t.clock.now())).toMatchObject({ due: 1, sent: 1 });
@@ -216,10 +224,10 @@ describe('permanent errors deactivate the subscription', () => {
 
   it('through HTTP: a blocked Telegram chat and a deleted Discord channel among healthy ones', async () => {
     const t = schedulerApp(AT);
-    subscribePersonal(t.deps, 'telegram', '7001');
-    subscribePersonal(t.deps, 'telegram', '7002');
-    subscribeChannel(t.deps, 'discord', '333333333333333333');
-    subscribeChannel(t.deps, 'discord', '999999999999999999');
+    await subscribePersonal(t.deps, 'telegram', '7001');
+    await subscribePersonal(t.deps, 'telegram', '7002');
+    await subscribeChannel(t.deps, 'discord', '333333333333333333');
+    await subscribeChannel(t.deps, 'discord', '999999999999999999');
     const server = await startFakeServer({
       script: ({ chatId }) => {
         if (chatId === '7002')
@@ -243,9 +251,8 @@ describe('permanent errors deactivate the subscription', () => {
       expect(await runDue(options, AT)).toMatchObject({ due: 4, sent: 2, deactivated: 2 });
       expect(server.stats().perChat).toEqual({ '7001': 1, '333333333333333333': 1 });
       const reasons = Object.fromEntries(
-        t.deps.store.subscriptions
-          .forChat('telegram', '7002')
-          .concat(t.deps.store.subscriptions.forChat('discord', '999999999999999999'))
+        (await t.deps.store.subscriptions.forChat('telegram', '7002'))
+          .concat(await t.deps.store.subscriptions.forChat('discord', '999999999999999999'))
           .map((s) => [s.chatId, s.deactivatedReason]),
       );
       expect(reasons).toEqual({

@@ -221,13 +221,13 @@ describe('the personal summary', () => {
   it('through gather: real positions evaluated on the day, the breached one first', async () => {
     const { t, deps } = appOn('2026-11-23', CALM);
     const view = await marketForSummaries(deps);
-    const userId = deps.store.users.resolve('telegram', '7001', 'Alice');
+    const userId = await deps.store.users.resolve('telegram', '7001', 'Alice');
     // Alice chose cp: past a break-even it closes (the default policy would hold to expiry).
-    deps.store.forUser(userId).settings.update({ policy: 'cp' });
+    await deps.store.forUser(userId).settings.update({ policy: 'cp' });
     const positions = deps.store.forUser(userId).positions;
     const listed = deps.calendar.listedExpiryNearest('2026-11-23', 45);
     const settlementMs = deps.calendar.settlementInstant(listed.expiry, listed.settlement);
-    const add = (
+    const add = async (
       strikes: { longPut: number; shortPut: number; shortCall: number; longCall: number },
       credit: number,
       entrySpot = view.state.spot,
@@ -245,25 +245,27 @@ describe('the personal summary', () => {
         settlementMs,
         vix: view.vix,
       });
-      return positions.add({
-        underlying: 'SPX',
-        strikes,
-        expiry: listed.expiry,
-        settlement: listed.settlement,
-        settlementMs,
-        quantity: 1,
-        credit,
-        note: null,
-        openedMs: t.clock.now(),
-        entry,
-        entrySource: 'test',
-      }).id;
+      return (
+        await positions.add({
+          underlying: 'SPX',
+          strikes,
+          expiry: listed.expiry,
+          settlement: listed.settlement,
+          settlementMs,
+          quantity: 1,
+          credit,
+          note: null,
+          openedMs: t.clock.now(),
+          entry,
+          entrySource: 'test',
+        })
+      ).id;
     };
-    const calm = add({ longPut: 5500, shortPut: 5550, shortCall: 6450, longCall: 6500 }, 6);
+    const calm = await add({ longPut: 5500, shortPut: 5550, shortCall: 6450, longCall: 6500 }, 6);
     // Opened at 5,900 (between its break-evens 5,830 and 5,970, as the invariant requires); spot
     // 6,000 today is past the call break-even.
-    const breached = add({ longPut: 5800, shortPut: 5850, shortCall: 5950, longCall: 6000 }, 20, 5900);
-    const reply = gatherPersonal(deps, userId, view, 'morning');
+    const breached = await add({ longPut: 5800, shortPut: 5850, shortCall: 5950, longCall: 6000 }, 20, 5900);
+    const reply = await gatherPersonal(deps, userId, view, 'morning');
     const order = (reply.data as { positions: { id: string; action: string }[] }).positions;
     expect(order.map((p) => p.id)).toEqual([breached, calm]);
     expect(order[0]!.action).toBe('CLOSE');

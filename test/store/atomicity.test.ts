@@ -4,59 +4,64 @@ import { describe, expect, it } from 'vitest';
 import { countRows, failNext, hedgeLayer, newPosition, openTestStore, stopFailing } from './support.ts';
 
 describe('atomic changes', () => {
-  it('add: no position without its opened event', () => {
+  it('add: no position without its opened event', async () => {
     const store = openTestStore();
-    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
     failNext(store, 'position_events');
-    expect(() => positions.add(newPosition())).toThrow(/simulated failure/);
+    await expect(positions.add(newPosition())).rejects.toThrow(/simulated failure/);
     expect(countRows(store, 'positions')).toBe(0);
-    expect(positions.list()).toEqual([]);
+    expect(await positions.list()).toEqual([]);
     stopFailing(store, 'position_events');
-    expect(positions.add(newPosition()).status).toBe('open');
+    expect((await positions.add(newPosition())).status).toBe('open');
   });
 
-  it('close: the position stays open when the closed event cannot be written', () => {
+  it('close: the position stays open when the closed event cannot be written', async () => {
     const store = openTestStore();
-    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
-    const { id } = positions.add(newPosition());
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = await positions.add(newPosition());
     failNext(store, 'position_events');
-    expect(() => positions.close(id, { debit: 2, closedMs: 3, realizedPl: 4 })).toThrow(/simulated failure/);
-    expect(positions.get(id)).toMatchObject({ status: 'open', closedMs: null, closeDebit: null, realizedPl: null });
+    await expect(positions.close(id, { debit: 2, closedMs: 3, realizedPl: 4 })).rejects.toThrow(/simulated failure/);
+    expect(await positions.get(id)).toMatchObject({
+      status: 'open',
+      closedMs: null,
+      closeDebit: null,
+      realizedPl: null,
+    });
     stopFailing(store, 'position_events');
-    expect(positions.close(id, { debit: 2, closedMs: 3, realizedPl: 4 }).status).toBe('closed');
+    expect((await positions.close(id, { debit: 2, closedMs: 3, realizedPl: 4 })).status).toBe('closed');
   });
 
-  it('addHedgeLayer: no layer without its hedged event', () => {
+  it('addHedgeLayer: no layer without its hedged event', async () => {
     const store = openTestStore();
-    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
-    const { id } = positions.add(newPosition());
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = await positions.add(newPosition());
     failNext(store, 'position_events');
-    expect(() => positions.addHedgeLayer(id, hedgeLayer(1))).toThrow(/simulated failure/);
+    await expect(positions.addHedgeLayer(id, hedgeLayer(1))).rejects.toThrow(/simulated failure/);
     expect(countRows(store, 'hedge_layers')).toBe(0);
     stopFailing(store, 'position_events');
-    expect(positions.addHedgeLayer(id, hedgeLayer(1)).hedgeLayers).toHaveLength(1);
+    expect((await positions.addHedgeLayer(id, hedgeLayer(1))).hedgeLayers).toHaveLength(1);
   });
 
-  it('a CHECK violation in the second statement rolls back the first', () => {
+  it('a CHECK violation in the second statement rolls back the first', async () => {
     const store = openTestStore();
-    const positions = store.forUser(store.users.resolve('discord', '1', 'Ann')).positions;
-    const { id } = positions.add(newPosition());
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
+    const { id } = await positions.add(newPosition());
     // The event insert (second statement) fires a trigger whose row breaks hedge_layers' CHECK on contracts.
     store.db.exec(`CREATE TRIGGER reject_hedged BEFORE INSERT ON position_events WHEN NEW.kind = 'hedged'
       BEGIN INSERT INTO hedge_layers (position_id, layer, vix_expiry, long_strike, short_strike, debit, contracts, adopted_ms)
         VALUES (NEW.position_id, 9, '2026-02-18', 20, 30, 1, 0, 0); END`);
-    expect(() => positions.addHedgeLayer(id, hedgeLayer(1))).toThrow(/CHECK constraint failed/);
+    await expect(positions.addHedgeLayer(id, hedgeLayer(1))).rejects.toThrow(/CHECK constraint failed/);
     expect(countRows(store, 'hedge_layers')).toBe(0);
-    expect(positions.events(id).map((e) => e.kind)).toEqual(['opened']);
+    expect((await positions.events(id)).map((e) => e.kind)).toEqual(['opened']);
   });
 
-  it('settings.update: several keys are written all or none', () => {
+  it('settings.update: several keys are written all or none', async () => {
     const store = openTestStore();
-    const settings = store.forUser(store.users.resolve('discord', '1', 'Ann')).settings;
-    settings.update({ stopLoss: 3 });
+    const settings = store.forUser(await store.users.resolve('discord', '1', 'Ann')).settings;
+    await settings.update({ stopLoss: 3 });
     failNext(store, 'settings', 'UPDATE');
     // stopLoss is an update (fails); exitDte would be a fresh insert (succeeds) — both must vanish.
-    expect(() => settings.update({ exitDte: 5, stopLoss: 4 })).toThrow(/simulated failure/);
-    expect(settings.get()).toMatchObject({ stopLoss: 3, exitDte: 0 });
+    await expect(settings.update({ exitDte: 5, stopLoss: 4 })).rejects.toThrow(/simulated failure/);
+    expect(await settings.get()).toMatchObject({ stopLoss: 3, exitDte: 0 });
   });
 });

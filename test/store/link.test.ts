@@ -16,17 +16,17 @@ import {
 const TEN_MINUTES = 10 * 60_000;
 const T0 = 1_767_623_400_000;
 
-const setUp = () => {
+const setUp = async () => {
   const store = openTestStore();
-  const ann = store.users.resolve('discord', '1', 'Ann');
-  const annOnTelegram = store.users.resolve('telegram', '2', 'Ann T');
-  const stranger = store.users.resolve('telegram', '3', 'Eve');
+  const ann = await store.users.resolve('discord', '1', 'Ann');
+  const annOnTelegram = await store.users.resolve('telegram', '2', 'Ann T');
+  const stranger = await store.users.resolve('telegram', '3', 'Eve');
   return { store, ann, annOnTelegram, stranger };
 };
 
 describe('link codes', () => {
   it('look like ABCD-EFGH from the unambiguous alphabet, and only a hash reaches the file', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     expect(code).toMatch(new RegExp(`^[${LINK_CODE_ALPHABET}]{4}-[${LINK_CODE_ALPHABET}]{4}$`));
     const row = store.db.prepare('SELECT * FROM link_codes').get() as Record<string, unknown>;
@@ -41,17 +41,17 @@ describe('link codes', () => {
   });
 
   it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", async () => {
-    const { store, ann, annOnTelegram } = setUp();
+    const { store, ann, annOnTelegram } = await setUp();
     const annStore = store.forUser(ann);
-    const kept = annStore.positions.add(newPosition({ note: 'from Discord' }));
-    annStore.settings.update({ stopLoss: 3, thresholdMax: 0.25 });
+    const kept = await annStore.positions.add(newPosition({ note: 'from Discord' }));
+    await annStore.settings.update({ stopLoss: 3, thresholdMax: 0.25 });
     const telegramStore = store.forUser(annOnTelegram);
-    const moved = telegramStore.positions.add(newPosition({ note: 'from Telegram', openedMs: T0 + 1 }));
-    telegramStore.positions.addHedgeLayer(moved.id, hedgeLayer(1));
-    const movedClosed = telegramStore.positions.add(newPosition({ openedMs: T0 + 2 }));
-    telegramStore.positions.close(movedClosed.id, { debit: 1, closedMs: T0 + 3, realizedPl: 2640 });
-    telegramStore.settings.update({ stopLoss: 4, exitDte: 2, thresholdMin: 0.18, thresholdMax: 0.3 });
-    store.subscriptions.upsert({
+    const moved = await telegramStore.positions.add(newPosition({ note: 'from Telegram', openedMs: T0 + 1 }));
+    await telegramStore.positions.addHedgeLayer(moved.id, hedgeLayer(1));
+    const movedClosed = await telegramStore.positions.add(newPosition({ openedMs: T0 + 2 }));
+    await telegramStore.positions.close(movedClosed.id, { debit: 1, closedMs: T0 + 3, realizedPl: 2640 });
+    await telegramStore.settings.update({ stopLoss: 4, exitDte: 2, thresholdMin: 0.18, thresholdMax: 0.3 });
+    await store.subscriptions.upsert({
       kind: 'personal',
       platform: 'telegram',
       chatId: '2',
@@ -59,7 +59,7 @@ describe('link codes', () => {
       time: '09:45',
       nowMs: T0,
     });
-    const eventsBefore = telegramStore.positions.events(moved.id);
+    const eventsBefore = await telegramStore.positions.events(moved.id);
 
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const result = await store.users.redeemLinkCode(
@@ -69,36 +69,34 @@ describe('link codes', () => {
     );
 
     expect(result).toEqual({ userId: ann, merged: { positions: 2 } });
-    expect(store.users.resolve('discord', '1', 'Ann')).toBe(ann);
-    expect(store.users.resolve('telegram', '2', 'Ann T')).toBe(ann);
-    expect(
-      store.users
-        .identities(ann)
-        .map((i) => `${i.platform}:${i.platformUserId}`)
-        .sort(),
-    ).toEqual(['discord:1', 'telegram:2']);
+    expect(await store.users.resolve('discord', '1', 'Ann')).toBe(ann);
+    expect(await store.users.resolve('telegram', '2', 'Ann T')).toBe(ann);
+    expect((await store.users.identities(ann)).map((i) => `${i.platform}:${i.platformUserId}`).sort()).toEqual([
+      'discord:1',
+      'telegram:2',
+    ]);
     expect(store.db.prepare('SELECT id FROM users').pluck().all()).not.toContain(annOnTelegram);
     expect(countRows(store, 'positions')).toBe(3);
 
     const merged = store.forUser(ann).positions;
-    expect(merged.list().map((p) => p.id)).toEqual([kept.id, moved.id, movedClosed.id]);
-    expect(merged.get(moved.id)!.hedgeLayers).toEqual([hedgeLayer(1)]);
-    expect(merged.events(moved.id)).toEqual(eventsBefore);
-    expect(merged.get(movedClosed.id)).toMatchObject({ status: 'closed', realizedPl: 2640 });
+    expect((await merged.list()).map((p) => p.id)).toEqual([kept.id, moved.id, movedClosed.id]);
+    expect((await merged.get(moved.id))!.hedgeLayers).toEqual([hedgeLayer(1)]);
+    expect(await merged.events(moved.id)).toEqual(eventsBefore);
+    expect(await merged.get(movedClosed.id)).toMatchObject({ status: 'closed', realizedPl: 2640 });
     // The owner's values win; the other's fill gaps; thresholds travel as a pair (the owner set one).
-    expect(store.forUser(ann).settings.get()).toMatchObject({
+    expect(await store.forUser(ann).settings.get()).toMatchObject({
       stopLoss: 3,
       exitDte: 2,
       thresholdMin: 0.15,
       thresholdMax: 0.25,
     });
-    expect(store.forUser(annOnTelegram).positions.list()).toEqual([]);
-    expect(store.subscriptions.forChat('telegram', '2').map((s) => s.userId)).toEqual([ann]);
+    expect(await store.forUser(annOnTelegram).positions.list()).toEqual([]);
+    expect((await store.subscriptions.forChat('telegram', '2')).map((s) => s.userId)).toEqual([ann]);
   });
 
   it('keep one personal subscription per chat when both users had one', async () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const owners = store.subscriptions.upsert({
+    const { store, ann, annOnTelegram } = await setUp();
+    const owners = await store.subscriptions.upsert({
       kind: 'personal',
       platform: 'telegram',
       chatId: '9',
@@ -106,7 +104,7 @@ describe('link codes', () => {
       time: '09:45',
       nowMs: T0,
     });
-    store.subscriptions.upsert({
+    await store.subscriptions.upsert({
       kind: 'personal',
       platform: 'telegram',
       chatId: '9',
@@ -119,21 +117,21 @@ describe('link codes', () => {
       await store.users.createLinkCode(ann, T0, TEN_MINUTES),
       T0,
     );
-    expect(store.subscriptions.forChat('telegram', '9')).toEqual([owners]);
+    expect(await store.subscriptions.forChat('telegram', '9')).toEqual([owners]);
   });
 
   it('is single use', async () => {
-    const { store, ann, stranger } = setUp();
+    const { store, ann, stranger } = await setUp();
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 1);
     expect(
       (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 2))).identifier,
     ).toBe('link-used');
-    expect(store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
+    expect(await store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
   });
 
   it('expires after its time to live (10 minutes), measured by the nowMs arguments', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     const late = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const error = await refusalAsync(
       store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), late, T0 + TEN_MINUTES),
@@ -147,7 +145,7 @@ describe('link codes', () => {
   });
 
   it("replaces the owner's older unused code", async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     const older = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const newer = await store.users.createLinkCode(ann, T0 + 1, TEN_MINUTES);
     expect(
@@ -157,14 +155,14 @@ describe('link codes', () => {
   });
 
   it('accepts the code with or without the dash, in any case, with spaces', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const typed = ` ${code.slice(0, 4).toLowerCase()} - ${code.slice(5)} `;
     expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), typed, T0 + 1)).userId).toBe(ann);
   });
 
   it("refuses the owner's own code as link-self, without counting it as a wrong code", async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     for (let i = 0; i < 6; i++)
       expect(
@@ -174,7 +172,7 @@ describe('link codes', () => {
   });
 
   it('refuses unknown text as link-unknown', async () => {
-    const { store } = setUp();
+    const { store } = await setUp();
     for (const text of ['ABCD-EFGH', 'short', '', 'ABCD-EFG0']) {
       expect(
         (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), text, T0))).identifier,
@@ -183,7 +181,7 @@ describe('link codes', () => {
   });
 
   it('locks an identity out after 5 wrong codes: the right code is refused without being looked at, and stays good', async () => {
-    const { store, ann, stranger } = setUp();
+    const { store, ann, stranger } = await setUp();
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     const messages = [];
     for (let i = 0; i < 5; i++) {
@@ -205,14 +203,14 @@ describe('link codes', () => {
       store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + LINK_FAILURE_WINDOW_MS - 61_000),
     );
     expect(later.message).toMatch(/^Too many wrong codes: linking is locked for 2 more minutes,/);
-    expect(store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
+    expect(await store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
     // Refused before any hashing, so the same answer for a right and a wrong code: nothing learnt.
     expect(countRows(store, 'link_failures_by_identity')).toBe(5);
     expect((await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 40)).userId).toBe(ann);
   });
 
   it('charges every attempt before its hash runs: 20 concurrent wrong codes of one identity get 5 checks', async () => {
-    const { store } = setUp();
+    const { store } = await setUp();
     const eve = redeemerOf(store, 'telegram', '3');
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, () => refusalAsync(store.users.redeemLinkCode(eve, 'ZZZZ-ZZZZ', T0))),
@@ -225,16 +223,16 @@ describe('link codes', () => {
   });
 
   it('keeps the lockout of an identity across a link, a merge and an unlink', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     // Mallory has a Discord and a Telegram account; her Telegram identity has guessed 4 times.
-    const malloryDiscord = store.users.resolve('discord', '7', 'Mallory');
-    store.users.resolve('telegram', '8', 'Mallory T');
+    const malloryDiscord = await store.users.resolve('discord', '7', 'Mallory');
+    await store.users.resolve('telegram', '8', 'Mallory T');
     for (let i = 0; i < 4; i++)
       await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), 'ZZZZ-ZZZZ', T0 + i));
     // Linking her own accounts merges her Telegram user away, and unlinking makes it a new user.
     const own = await store.users.createLinkCode(malloryDiscord, T0 + 10, TEN_MINUTES);
     await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), own, T0 + 11);
-    store.users.unlink(malloryDiscord, 'telegram', T0 + 12);
+    await store.users.unlink(malloryDiscord, 'telegram', T0 + 12);
     const fifth = await refusalAsync(
       store.users.redeemLinkCode(redeemerOf(store, 'telegram', '8'), 'ZZZZ-ZZZZ', T0 + 13),
     );
@@ -247,8 +245,8 @@ describe('link codes', () => {
   });
 
   it('refuses to link two accounts of the same platform in one line, and changes nothing', async () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const position = store.forUser(annOnTelegram).positions.add(newPosition());
+    const { store, ann, annOnTelegram } = await setUp();
+    const position = await store.forUser(annOnTelegram).positions.add(newPosition());
     // A second Telegram account typing a code of a user who already has Telegram (after a link).
     await store.users.redeemLinkCode(
       redeemerOf(store, 'telegram', '2'),
@@ -256,29 +254,19 @@ describe('link codes', () => {
       T0 + 1,
     );
     const code = await store.users.createLinkCode(ann, T0 + 2, TEN_MINUTES);
-    const eve = store.users.resolve('telegram', '3', 'Eve');
-    const evePosition = store.forUser(eve).positions.add(newPosition({ note: 'Eve' }));
+    const eve = await store.users.resolve('telegram', '3', 'Eve');
+    const evePosition = await store.forUser(eve).positions.add(newPosition({ note: 'Eve' }));
     const refused = await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), code, T0 + 3));
     expect(refused.identifier).toBe('link-same-platform');
     expect(refused.message).not.toContain('\n');
     expect(refused.message).toMatch(/^Both accounts have a telegram identity: .*Nothing was merged\.$/);
-    expect(store.users.resolve('telegram', '3', 'Eve')).toBe(eve);
-    expect(
-      store
-        .forUser(eve)
-        .positions.list()
-        .map((p) => p.id),
-    ).toEqual([evePosition.id]);
-    expect(
-      store
-        .forUser(ann)
-        .positions.list()
-        .map((p) => p.id),
-    ).toEqual([position.id]);
+    expect(await store.users.resolve('telegram', '3', 'Eve')).toBe(eve);
+    expect((await store.forUser(eve).positions.list()).map((p) => p.id)).toEqual([evePosition.id]);
+    expect((await store.forUser(ann).positions.list()).map((p) => p.id)).toEqual([position.id]);
     // Not a wrong guess: no try used up, and the code is still good for a Discord-only user.
     expect(countRows(store, 'link_failures_by_identity')).toBe(0);
     // Two Discord accounts directly: refused too.
-    const dave = store.users.resolve('discord', '9', 'Dave');
+    const dave = await store.users.resolve('discord', '9', 'Dave');
     const daveCode = await store.users.createLinkCode(dave, T0 + 4, TEN_MINUTES);
     expect(
       (await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'discord', '1'), daveCode, T0 + 5))).identifier,
@@ -286,7 +274,7 @@ describe('link codes', () => {
   });
 
   it('lifts the lock once the wrong codes are older than the window', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     for (let i = 0; i < 5; i++)
       await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), 'ZZZZ-ZZZZ', T0 + i));
     // The lock lasts until the first of the five wrong codes is a full window old.
@@ -302,7 +290,7 @@ describe('link codes', () => {
   });
 
   it('counts wrong codes per redeeming user, not across users', async () => {
-    const { store, ann } = setUp();
+    const { store, ann } = await setUp();
     for (let i = 0; i < 5; i++)
       await refusalAsync(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '3'), 'ZZZZ-ZZZZ', T0 + i));
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
@@ -310,18 +298,18 @@ describe('link codes', () => {
   });
 
   it('merges in one transaction: a failure at the end leaves both users and the code as they were', async () => {
-    const { store, ann, annOnTelegram } = setUp();
-    const moved = store.forUser(annOnTelegram).positions.add(newPosition());
-    store.forUser(annOnTelegram).settings.update({ exitDte: 4 });
+    const { store, ann, annOnTelegram } = await setUp();
+    const moved = await store.forUser(annOnTelegram).positions.add(newPosition());
+    await store.forUser(annOnTelegram).settings.update({ exitDte: 4 });
     const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
     failNext(store, 'users', 'DELETE');
     await expect(store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 1)).rejects.toThrow(
       /simulated failure/,
     );
-    expect(store.users.resolve('telegram', '2', 'Ann T')).toBe(annOnTelegram);
-    expect(store.forUser(annOnTelegram).positions.get(moved.id)).not.toBeNull();
-    expect(store.forUser(ann).positions.list()).toEqual([]);
-    expect(store.forUser(ann).settings.get().exitDte).toBe(0);
+    expect(await store.users.resolve('telegram', '2', 'Ann T')).toBe(annOnTelegram);
+    expect(await store.forUser(annOnTelegram).positions.get(moved.id)).not.toBeNull();
+    expect(await store.forUser(ann).positions.list()).toEqual([]);
+    expect((await store.forUser(ann).settings.get()).exitDte).toBe(0);
     expect(store.db.prepare('SELECT used_ms FROM link_codes').pluck().get()).toBeNull();
     stopFailing(store, 'users', 'DELETE');
     expect(await store.users.redeemLinkCode(redeemerOf(store, 'telegram', '2'), code, T0 + 2)).toEqual({

@@ -9,9 +9,9 @@ const open = () =>
   createStore({ path: join(mkdtempSync(join(tmpdir(), 'condor-move-')), 'db.sqlite'), clock: { now: () => 1_000 } });
 
 describe('subscriptions.moveChat', () => {
-  it('moves a subscription to the new chat id, keeping its id and time', () => {
+  it('moves a subscription to the new chat id, keeping its id and time', async () => {
     const store = open();
-    const sub = store.subscriptions.upsert({
+    const sub = await store.subscriptions.upsert({
       kind: 'channel',
       platform: 'telegram',
       chatId: '-100',
@@ -19,16 +19,16 @@ describe('subscriptions.moveChat', () => {
       time: '09:45',
       nowMs: 1,
     });
-    store.subscriptions.moveChat(sub.id, '-1001234', 2);
-    expect(store.subscriptions.forChat('telegram', '-100')).toEqual([]);
-    const moved = store.subscriptions.forChat('telegram', '-1001234');
+    await store.subscriptions.moveChat(sub.id, '-1001234', 2);
+    expect(await store.subscriptions.forChat('telegram', '-100')).toEqual([]);
+    const moved = await store.subscriptions.forChat('telegram', '-1001234');
     expect(moved.map((s) => [s.id, s.time, s.active])).toEqual([[sub.id, '09:45', true]]);
-    store.close();
+    await store.close();
   });
 
-  it('retires the old subscription when the new chat is already subscribed', () => {
+  it('retires the old subscription when the new chat is already subscribed', async () => {
     const store = open();
-    const old = store.subscriptions.upsert({
+    const old = await store.subscriptions.upsert({
       kind: 'channel',
       platform: 'telegram',
       chatId: '-100',
@@ -36,7 +36,7 @@ describe('subscriptions.moveChat', () => {
       time: '09:45',
       nowMs: 1,
     });
-    const existing = store.subscriptions.upsert({
+    const existing = await store.subscriptions.upsert({
       kind: 'channel',
       platform: 'telegram',
       chatId: '-1001234',
@@ -44,9 +44,11 @@ describe('subscriptions.moveChat', () => {
       time: '10:00',
       nowMs: 1,
     });
-    store.subscriptions.moveChat(old.id, '-1001234', 2);
-    expect(store.subscriptions.active().map((s) => s.id)).toEqual([existing.id]);
-    expect(store.subscriptions.forChat('telegram', '-100')[0]?.deactivatedReason).toMatch(/moved to chat -1001234/);
-    store.close();
+    await store.subscriptions.moveChat(old.id, '-1001234', 2);
+    expect((await store.subscriptions.active()).map((s) => s.id)).toEqual([existing.id]);
+    expect((await store.subscriptions.forChat('telegram', '-100'))[0]?.deactivatedReason).toMatch(
+      /moved to chat -1001234/,
+    );
+    await store.close();
   });
 });

@@ -20,32 +20,34 @@ const poll = (overrides: Partial<OpenPoll> = {}): OpenPoll => ({
 });
 
 describe('open polls', () => {
-  it('keeps a poll across a restart, with what Adopt runs', () => {
+  it('keeps a poll across a restart, with what Adopt runs', async () => {
     const path = tempDbPath();
     const store = createStore({ path });
-    store.polls.remember(poll());
-    store.close();
+    await store.polls.remember(poll());
+    await store.close();
     const reopened = createStore({ path });
     try {
-      expect(reopened.polls.get('telegram', poll().pollId, 2_000_000)).toEqual(poll());
+      expect(await reopened.polls.get('telegram', poll().pollId, 2_000_000)).toEqual(poll());
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
-  it('answers null for an unknown id, another platform, or an expired discussion', () => {
+  it('answers null for an unknown id, another platform, or an expired discussion', async () => {
     const store = openTestStore();
-    store.polls.remember(poll({ chatTitle: undefined }));
-    expect(store.polls.get('telegram', 'other', 2_000_000)).toBeNull();
-    expect(store.polls.get('discord', poll().pollId, 2_000_000)).toBeNull();
-    expect(store.polls.get('telegram', poll().pollId, poll().expiresMs - 1)).not.toHaveProperty('chatTitle');
-    expect(store.polls.get('telegram', poll().pollId, poll().expiresMs)).toBeNull();
+    await store.polls.remember(poll({ chatTitle: undefined }));
+    expect(await store.polls.get('telegram', 'other', 2_000_000)).toBeNull();
+    expect(await store.polls.get('discord', poll().pollId, 2_000_000)).toBeNull();
+    expect(await store.polls.get('telegram', poll().pollId, poll().expiresMs - 1)).not.toHaveProperty('chatTitle');
+    expect(await store.polls.get('telegram', poll().pollId, poll().expiresMs)).toBeNull();
   });
 
-  it('drops expired polls when a new one opens', () => {
+  it('drops expired polls when a new one opens', async () => {
     const store = openTestStore();
-    store.polls.remember(poll({ pollId: 'old' }));
-    store.polls.remember(poll({ pollId: 'new', createdMs: poll().expiresMs, expiresMs: poll().expiresMs + 24 * HOUR }));
+    await store.polls.remember(poll({ pollId: 'old' }));
+    await store.polls.remember(
+      poll({ pollId: 'new', createdMs: poll().expiresMs, expiresMs: poll().expiresMs + 24 * HOUR }),
+    );
     const ids = store.db.prepare('SELECT poll_id FROM hedge_polls ORDER BY poll_id').pluck().all();
     expect(ids).toEqual(['new']);
   });

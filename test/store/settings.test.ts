@@ -2,24 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/engine/index.ts';
 import { openTestStore, userErrorOf as refusal } from './support.ts';
 
-const setUp = () => {
+const setUp = async () => {
   const store = openTestStore();
-  const userId = store.users.resolve('discord', '1', 'Ann');
+  const userId = await store.users.resolve('discord', '1', 'Ann');
   const storedKeys = () =>
     store.db.prepare('SELECT key FROM settings WHERE user_id = ? ORDER BY key').pluck().all(userId) as string[];
   return { store, settings: store.forUser(userId).settings, storedKeys };
 };
 
 describe('settings', () => {
-  it('start as the engine defaults with no summary time, storing nothing', () => {
-    const { settings, storedKeys } = setUp();
-    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null, accountSize: null, riskPerTrade: null });
+  it('start as the engine defaults with no summary time, storing nothing', async () => {
+    const { settings, storedKeys } = await setUp();
+    expect(await settings.get()).toEqual({
+      ...DEFAULT_SETTINGS,
+      summaryTime: null,
+      accountSize: null,
+      riskPerTrade: null,
+    });
     expect(storedKeys()).toEqual([]);
   });
 
-  it('store only the changed keys and overlay them on the defaults', () => {
-    const { settings, storedKeys } = setUp();
-    const updated = settings.update({ stopLoss: 2.5, policy: 'delta', summaryTime: '10:30' });
+  it('store only the changed keys and overlay them on the defaults', async () => {
+    const { settings, storedKeys } = await setUp();
+    const updated = await settings.update({ stopLoss: 2.5, policy: 'delta', summaryTime: '10:30' });
     expect(updated).toEqual({
       ...DEFAULT_SETTINGS,
       stopLoss: 2.5,
@@ -28,24 +33,29 @@ describe('settings', () => {
       accountSize: null,
       riskPerTrade: null,
     });
-    expect(settings.get()).toEqual(updated);
+    expect(await settings.get()).toEqual(updated);
     expect(storedKeys()).toEqual(['policy', 'stopLoss', 'summaryTime']);
   });
 
-  it('reset a key with null or by setting its default, deleting its row', () => {
-    const { settings, storedKeys } = setUp();
-    settings.update({ stopLoss: 2.5, exitDte: 3, summaryTime: '10:30' });
-    settings.update({ stopLoss: null, exitDte: DEFAULT_SETTINGS.exitDte, summaryTime: null });
-    expect(settings.get()).toEqual({ ...DEFAULT_SETTINGS, summaryTime: null, accountSize: null, riskPerTrade: null });
+  it('reset a key with null or by setting its default, deleting its row', async () => {
+    const { settings, storedKeys } = await setUp();
+    await settings.update({ stopLoss: 2.5, exitDte: 3, summaryTime: '10:30' });
+    await settings.update({ stopLoss: null, exitDte: DEFAULT_SETTINGS.exitDte, summaryTime: null });
+    expect(await settings.get()).toEqual({
+      ...DEFAULT_SETTINGS,
+      summaryTime: null,
+      accountSize: null,
+      riskPerTrade: null,
+    });
     expect(storedKeys()).toEqual([]);
   });
 
-  it('keep profitTarget null as "no profit target", and reset it by setting the default', () => {
-    const { settings, storedKeys } = setUp();
-    expect(settings.update({ profitTarget: null }).profitTarget).toBeNull();
-    expect(settings.get().profitTarget).toBeNull();
+  it('keep profitTarget null as "no profit target", and reset it by setting the default', async () => {
+    const { settings, storedKeys } = await setUp();
+    expect((await settings.update({ profitTarget: null })).profitTarget).toBeNull();
+    expect((await settings.get()).profitTarget).toBeNull();
     expect(storedKeys()).toEqual(['profitTarget']);
-    expect(settings.update({ profitTarget: 0.5 }).profitTarget).toBe(0.5);
+    expect((await settings.update({ profitTarget: 0.5 })).profitTarget).toBe(0.5);
     expect(storedKeys()).toEqual([]);
   });
 
@@ -68,11 +78,11 @@ describe('settings', () => {
     [{ summaryTime: '9:45' }, 'summary_time'],
     [{ summaryTime: '24:00' }, 'summary_time'],
     [{ stopLoss: '2' }, 'stop_loss'],
-  ])('refuse %j with one line naming %s, the rule and an example, writing nothing', (patch, option) => {
-    const { settings, storedKeys } = setUp();
-    settings.update({ exitDte: 1 });
+  ])('refuse %j with one line naming %s, the rule and an example, writing nothing', async (patch, option) => {
+    const { settings, storedKeys } = await setUp();
+    await settings.update({ exitDte: 1 });
     // A valid key beside the bad one must not be written either.
-    const error = refusal(() => settings.update({ deltaTrigger: 0.4, ...(patch as object) }));
+    const error = await refusal(() => settings.update({ deltaTrigger: 0.4, ...(patch as object) }));
     expect(error.identifier).toBe('setting-invalid');
     expect(error.message).toContain(option);
     expect(error.message).toMatch(/must be .*e\.g\. \w+=/);
@@ -81,9 +91,9 @@ describe('settings', () => {
     expect(storedKeys()).toEqual(['exitDte']);
   });
 
-  it('accept the edges of each rule', () => {
-    const { settings } = setUp();
-    expect(() =>
+  it('accept the edges of each rule', async () => {
+    const { settings } = await setUp();
+    await expect(
       settings.update({
         profitTarget: 1,
         stopLoss: 10,
@@ -95,8 +105,8 @@ describe('settings', () => {
         maxHedgeLayers: 5,
         summaryTime: '23:59',
       }),
-    ).not.toThrow();
-    expect(settings.get()).toMatchObject({
+    ).resolves.toBeDefined();
+    expect(await settings.get()).toMatchObject({
       thresholdMin: 0.2,
       thresholdMax: 0.2,
       maxHedgeLayers: 5,
@@ -104,8 +114,8 @@ describe('settings', () => {
     });
   });
 
-  it('refuse an unknown setting', () => {
-    const { settings } = setUp();
-    expect(refusal(() => settings.update({ leverage: 3 } as never)).identifier).toBe('setting-unknown');
+  it('refuse an unknown setting', async () => {
+    const { settings } = await setUp();
+    expect((await refusal(() => settings.update({ leverage: 3 } as never))).identifier).toBe('setting-unknown');
   });
 });

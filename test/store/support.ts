@@ -8,9 +8,9 @@ import type { EntrySnapshot } from '../../src/engine/index.ts';
 import type { HedgeLayerRecord, LinkRedeemer, NewPosition, Platform } from '../../src/app/ports.ts';
 import { createStore, type CreateStoreOptions, type SqliteStore } from '../../src/store/index.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
 });
 
 export function tempDir(): string {
@@ -113,10 +113,10 @@ export function stopFailing(
   store.db.exec(`DROP TRIGGER fail_${table}_${operation}`);
 }
 
-/** The UserError a call throws (fails the test when it throws nothing or something else). */
-export function userErrorOf(fn: () => unknown): UserError {
+/** The UserError a call throws or rejects with (fails the test when it succeeds or fails otherwise). */
+export async function userErrorOf(fn: () => unknown): Promise<UserError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof UserError) return error;
     throw error;

@@ -25,11 +25,11 @@ export const TODAY = '2026-11-23';
 export const HOLIDAY = '2026-11-26';
 export const SATURDAY = '2026-11-28';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
   while (cleanups.length) {
     try {
-      cleanups.pop()?.();
+      await cleanups.pop()?.();
     } catch {
       // A cleanup that fails must not hide the test's own result.
     }

@@ -95,7 +95,7 @@ export async function harness(
       }),
     async close() {
       await server.close();
-      store.close();
+      await store.close();
       data.remove();
     },
   };

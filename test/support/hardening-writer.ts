@@ -17,8 +17,10 @@ if (!file) {
 }
 
 const store = createStore({ path: file });
-const users = ['alice', 'bob', 'carol'].map((name) =>
-  store.forUser(store.users.resolve('console', `crash-${name}`, name)),
+const users = await Promise.all(
+  ['alice', 'bob', 'carol'].map(async (name) =>
+    store.forUser(await store.users.resolve('console', `crash-${name}`, name)),
+  ),
 );
 
 const entry = (openedMs: number, credit: number): EntrySnapshot => ({
@@ -45,7 +47,7 @@ const entry = (openedMs: number, credit: number): EntrySnapshot => ({
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let now = Date.UTC(2026, 10, 23, 15, 0, 0);
 
-function add(user: (typeof users)[number]): StoredPosition {
+function add(user: (typeof users)[number]): Promise<StoredPosition> {
   const credit = 5 + Math.round(Math.random() * 1500) / 100;
   now += 1000;
   return user.positions.add({
@@ -66,15 +68,15 @@ function add(user: (typeof users)[number]): StoredPosition {
 say('ready');
 for (;;) {
   const user = users[Math.floor(Math.random() * users.length)]!;
-  const open = user.positions.list('open');
+  const open = await user.positions.list('open');
   const roll = Math.random();
   if (!open.length || roll < 0.4) {
-    say(`+ ${add(user).id}`);
+    say(`+ ${(await add(user)).id}`);
   } else if (roll < 0.7) {
     const position = open[Math.floor(Math.random() * open.length)]!;
     const debit = Math.round(Math.random() * 2000) / 100;
     now += 1000;
-    user.positions.close(position.id, {
+    await user.positions.close(position.id, {
       debit,
       closedMs: now,
       realizedPl: (position.credit - debit) * 100 * position.quantity,
@@ -85,7 +87,7 @@ for (;;) {
     const layer = position.hedgeLayers.length + 1;
     if (layer > 5) continue;
     now += 1000;
-    user.positions.addHedgeLayer(position.id, {
+    await user.positions.addHedgeLayer(position.id, {
       layer,
       vixExpiry: '2026-12-16',
       longStrike: 20 + layer,
@@ -98,10 +100,10 @@ for (;;) {
   }
   // Keep the working set small so every kind of write keeps happening (read again: the step above
   // may have closed one).
-  const stillOpen = user.positions.list('open');
+  const stillOpen = await user.positions.list('open');
   if (stillOpen.length > 40) {
     const position = stillOpen[0]!;
-    user.positions.close(position.id, {
+    await user.positions.close(position.id, {
       debit: 0,
       closedMs: ++now,
       realizedPl: position.credit * 100 * position.quantity,

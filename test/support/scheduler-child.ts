@@ -32,5 +32,5 @@ const planner = plannerFor(target, [sender], {
   ...(options.staleClaimMs !== undefined ? { staleClaimMs: options.staleClaimMs } : {}),
 });
 const report = await runDue(planner.options, clock.now());
-target.close();
+await target.close();
 process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);

@@ -219,7 +219,7 @@ export async function startHarness(
       await bot.stop('test over');
       await fake.close();
       await emulator.stop();
-      app.close();
+      await app.close();
       app.removeFiles();
     },
   };

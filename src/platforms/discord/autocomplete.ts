@@ -36,9 +36,9 @@ export async function positionChoices(
   typed: string,
   options: { marketTimeoutMs?: number } = {},
 ): Promise<{ name: string; value: string }[]> {
-  const context = contextFor(deps, identity);
+  const context = await contextFor(deps, identity);
   const needle = typed.trim().toLowerCase();
-  const open = context.user.positions.list('open').sort((a, b) => b.openedMs - a.openedMs);
+  const open = (await context.user.positions.list('open')).sort((a, b) => b.openedMs - a.openedMs);
   const matching = open
     .filter((position) => !needle || positionLabel(position).toLowerCase().includes(needle))
     .slice(0, MAX_CHOICES);
@@ -46,9 +46,10 @@ export async function positionChoices(
   const pl = new Map<string, number>();
   const view = await withTimeout(marketView(context), options.marketTimeoutMs ?? 1500);
   if (view) {
+    const settings = await context.user.settings.get();
     for (const position of matching) {
       try {
-        pl.set(position.id, evaluateForCaller(context, position, view).unrealizedPl);
+        pl.set(position.id, (await evaluateForCaller(context, position, view, settings)).unrealizedPl);
       } catch {
         // A position the engine cannot value right now still gets its id and strikes.
       }

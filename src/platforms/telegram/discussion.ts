@@ -45,7 +45,7 @@ export async function postDiscussion(
     // database, so a vote after a restart still finds what Adopt means.
     if (discussion.adopt && parts.polls) {
       const nowMs = parts.clock.now();
-      parts.polls.remember({
+      await parts.polls.remember({
         platform: 'telegram',
         pollId: message.poll.id,
         chatId: String(target.chatId),

@@ -257,7 +257,7 @@ export function createHandlers(env: HandlerEnv) {
     const vote = (ctx.update as { poll_answer?: PollAnswer }).poll_answer;
     const voter = vote?.user;
     if (!vote || !voter || voter.is_bot) return;
-    const poll = env.polls.get('telegram', vote.poll_id, deps.clock.now());
+    const poll = await env.polls.get('telegram', vote.poll_id, deps.clock.now());
     if (!poll?.adopt || !vote.option_ids.includes(poll.adoptOption)) return;
     const result = await runFor(
       deps,

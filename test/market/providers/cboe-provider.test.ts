@@ -70,7 +70,7 @@ describe('CBOE provider: success', () => {
   it('stores every quote in the SQLite cache with its as-of time and fetch time', async () => {
     h = await harness();
     await h.market().snapshot();
-    expect(h.store.quotes.get('SPX')).toEqual({
+    expect(await h.store.quotes.get('SPX')).toEqual({
       symbol: 'SPX',
       value: FIXTURE.SPX,
       asOfMs: LAST_TRADE_MS,
@@ -79,10 +79,10 @@ describe('CBOE provider: success', () => {
       extra: { previousClose: PREVIOUS.SPX },
     });
     for (const symbol of ['VIX', 'VIX3M', 'VVIX'] as const)
-      expect(h.store.quotes.get(symbol)?.value).toBe(FIXTURE[symbol]);
+      expect((await h.store.quotes.get(symbol))?.value).toBe(FIXTURE[symbol]);
     // The VIX day and the previous close, kept as daily closes for the percentile.
-    expect(h.store.quotes.get('VIX@2026-11-18')?.value).toBe(FIXTURE.VIX);
-    expect(h.store.quotes.get('VIX@2026-11-17')?.value).toBe(PREVIOUS.VIX);
+    expect((await h.store.quotes.get('VIX@2026-11-18'))?.value).toBe(FIXTURE.VIX);
+    expect((await h.store.quotes.get('VIX@2026-11-17'))?.value).toBe(PREVIOUS.VIX);
   });
 
   it('10 concurrent snapshots make one request per URL', async () => {

@@ -120,7 +120,7 @@ describe('VIX history for the percentile', () => {
     const all = vixHistoryBars(ny('2026-11-18T11:00:00'), 100);
     writeFileSync(path.join(h.dataDir, 'VIX_History.csv'), cboeOhlcCsv(all.slice(0, 90)));
     for (const bar of all.slice(90))
-      h.store.quotes.put({
+      await h.store.quotes.put({
         symbol: dailyCloseKey('VIX', bar.date),
         value: bar.close + 100,
         asOfMs: 0,
@@ -191,7 +191,7 @@ describe('createFallbackMarket on a fake source', () => {
 
   it('live → cache → demo, each labelled; an unknown thrown value still becomes a reason', async () => {
     const store = createStore({ path: ':memory:' });
-    store.quotes.put({ symbol: 'SPX', value: 5700, asOfMs: NOW - 3 * 3_600_000, fetchedMs: 0, source: 'fake' });
+    await store.quotes.put({ symbol: 'SPX', value: 5700, asOfMs: NOW - 3 * 3_600_000, fetchedMs: 0, source: 'fake' });
     const m = market(
       fakeSource({ SPX: new Error('socket hang up'), VIX: live(17), VIX3M: live(18), VVIX: live(90) }),
       store.quotes,
@@ -206,7 +206,7 @@ describe('createFallbackMarket on a fake source', () => {
     expect(demo.demo).toBe(true);
     expect(demo.notes).toEqual(['Fake feed unreachable (HTTP 404) and no cached quotes: showing demo data.']);
     m.remove();
-    store.close();
+    await store.close();
   });
 
   it('a broken cache is logged, never thrown', async () => {
@@ -238,7 +238,7 @@ describe('createFallbackMarket on a fake source', () => {
     expect(snapshot.chain).toBeNull();
     expect(snapshot.notes).toContain('No option chain from Fake feed: leg vols from the VIX proxy.');
     m.remove();
-    store.close();
+    await store.close();
   });
 });
 

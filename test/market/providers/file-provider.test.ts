@@ -21,8 +21,8 @@ beforeEach(() => {
   now = ny('2026-11-20T16:30:00');
   logger = recordingLogger();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   remove();
 });
 
@@ -65,7 +65,7 @@ describe('quotes.json', () => {
       'VIX percentile unknown: 0 daily closes of VIX history, 20 needed (run `npm run cli -- data sync`).',
     ]);
     // The file provider neither fills nor reads the quote cache.
-    expect(store.quotes.get('SPX')).toBeNull();
+    expect(await store.quotes.get('SPX')).toBeNull();
   });
 
   it('optional VIX3M and VVIX may be left out; old quotes are STALE', async () => {

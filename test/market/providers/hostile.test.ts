@@ -131,8 +131,8 @@ describe('bounded in value', () => {
       // A good snapshot first fills the cache.
       const good = await h.market().snapshot();
       expect(good.notes.join(' ')).not.toMatch(/implausible/);
-      const cachedBefore = h.store.quotes.get(symbol);
-      const vixDayBefore = h.store.quotes.get(`VIX@2026-11-18`);
+      const cachedBefore = await h.store.quotes.get(symbol);
+      const vixDayBefore = await h.store.quotes.get(`VIX@2026-11-18`);
       h.server.serve(quotePath(symbol), withQuote(symbol, values)[quotePath(symbol)]!);
       h.clock.advance(60_000);
       const snapshot = await h.market().snapshot();
@@ -141,9 +141,9 @@ describe('bounded in value', () => {
       expect(shown).toMatchObject({ value: FIXTURE[symbol], source: 'cache', asOfMs: LAST_TRADE_MS });
       expect(snapshot.notes.join(' ')).toMatch(note);
       expect(snapshot.notes.join(' ')).toMatch(/CBOE data unusable/);
-      expect(h.store.quotes.get(symbol)).toEqual(cachedBefore);
+      expect(await h.store.quotes.get(symbol)).toEqual(cachedBefore);
       // The VIX history's daily close is the good one (re-fetched when SPX was the bad quote).
-      expect(h.store.quotes.get(`VIX@2026-11-18`)).toMatchObject({
+      expect(await h.store.quotes.get(`VIX@2026-11-18`)).toMatchObject({
         value: vixDayBefore!.value,
         asOfMs: vixDayBefore!.asOfMs,
       });
@@ -155,12 +155,12 @@ describe('bounded in value', () => {
     const snapshot = await h.market().snapshot();
     expect(snapshot.demo).toBe(true);
     expect(snapshot.notes.join(' ')).toMatch(/implausible value: SPX .*showing demo data/);
-    expect(h.store.quotes.get('SPX')).toBeNull();
+    expect(await h.store.quotes.get('SPX')).toBeNull();
   });
 
   it('a cached value outside the bounds (written by an older version) is never shown', async () => {
     h = await harness();
-    h.store.quotes.put({ symbol: 'SPX', value: 1e300, asOfMs: LAST_TRADE_MS, fetchedMs: NOW, source: 'cboe' });
+    await h.store.quotes.put({ symbol: 'SPX', value: 1e300, asOfMs: LAST_TRADE_MS, fetchedMs: NOW, source: 'cboe' });
     h.server.serve(quotePath('SPX'), { status: 503 });
     const snapshot = await h.market().snapshot();
     expect(snapshot.demo).toBe(true);
@@ -171,12 +171,12 @@ describe('bounded in value', () => {
     h = await harness();
     const put = (value: number, asOfMs: number) =>
       h.store.quotes.put({ symbol: 'SPX', value, asOfMs, fetchedMs: NOW, source: 'cboe' });
-    put(5800, LAST_TRADE_MS);
-    put(5700, LAST_TRADE_MS - 86_400_000);
-    expect(h.store.quotes.get('SPX')).toMatchObject({ value: 5800, asOfMs: LAST_TRADE_MS });
-    put(5810, LAST_TRADE_MS + 60_000);
-    expect(h.store.quotes.get('SPX')).toMatchObject({ value: 5810 });
-    expect(() => put(0, LAST_TRADE_MS + 120_000)).toThrow(/not a finite positive number/);
+    await put(5800, LAST_TRADE_MS);
+    await put(5700, LAST_TRADE_MS - 86_400_000);
+    expect(await h.store.quotes.get('SPX')).toMatchObject({ value: 5800, asOfMs: LAST_TRADE_MS });
+    await put(5810, LAST_TRADE_MS + 60_000);
+    expect(await h.store.quotes.get('SPX')).toMatchObject({ value: 5810 });
+    await expect(put(0, LAST_TRADE_MS + 120_000)).rejects.toThrow(/not a finite positive number/);
   });
 });
 

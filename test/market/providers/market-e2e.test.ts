@@ -41,7 +41,7 @@ beforeEach(async () => {
   temp = tempDir('condor-e2e-');
 });
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   await server.close();
   temp.remove();
 });
@@ -57,7 +57,7 @@ describe('/market on the loopback CBOE', () => {
     expect(text).not.toMatch(/DEMO/);
     expect(text).not.toContain('STALE');
     // The quotes reached the SQLite cache with their as-of time.
-    expect(app.store.quotes.get('VIX')).toMatchObject({ value: 16.2, source: 'cboe' });
+    expect(await app.store.quotes.get('VIX')).toMatchObject({ value: 16.2, source: 'cboe' });
     for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) expect(server.count(quotePath(symbol))).toBe(1);
   });
 
@@ -80,7 +80,7 @@ describe('/market on the loopback CBOE', () => {
   it('CBOE down after a good fetch: cached quotes, labelled, STALE once old', async () => {
     start();
     await market();
-    app.close();
+    await app.close();
     for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) server.serve(quotePath(symbol), { status: 404 });
     // A new process (fresh memory), same database, two hours later.
     const result = createConfig({

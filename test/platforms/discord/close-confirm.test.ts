@@ -35,7 +35,7 @@ beforeEach(() => {
   f.logs.length = 0;
 });
 
-const aliceStore = () => f.app.store.forUser(f.app.store.users.resolve('discord', ALICE.id, 'alice'));
+const aliceStore = async () => f.app.store.forUser(await f.app.store.users.resolve('discord', ALICE.id, 'alice'));
 const customIds = (body: { components?: { components: { custom_id?: string }[] }[] } | null) =>
   (body?.components ?? []).flatMap((row) => row.components.map((c) => c.custom_id ?? ''));
 const press = async (customId: string, who = ALICE) => {
@@ -62,7 +62,7 @@ describe('a proposal is never one tap from a real record', () => {
     const review = await press(closeId!);
     expect(review.ephemeral).toBe(true);
     expect(review.final.embeds[0].title).toBe(`Close ${positionId} at ${debit.toFixed(2)}?`);
-    expect(aliceStore().positions.get(positionId)!.status).toBe('open');
+    expect((await (await aliceStore()).positions.get(positionId))!.status).toBe('open');
     const [confirmId] = customIds(review.final);
     expect(confirmId).toMatch(
       new RegExp(`^cx:position close\\|id=${positionId}\\|debit=${debit}\\|confirm=[0-9a-z]{6}[\\w-]{8}$`),
@@ -78,11 +78,11 @@ describe('a proposal is never one tap from a real record', () => {
     // A payload without a code (an old message, or one edited by hand) only asks again.
     const legacy = encodeButton({ command: 'position close', options: { id: positionId, debit: 1 } });
     expect((await press(legacy)).final.embeds[0].title).toBe(`Close ${positionId} at 1.00?`);
-    expect(aliceStore().positions.get(positionId)!.status).toBe('open');
+    expect((await (await aliceStore()).positions.get(positionId))!.status).toBe('open');
 
     const confirmed = await press(confirmId!);
     expect(confirmed.final.embeds[0].title).toBe(`Position ${positionId} closed`);
-    const closed = aliceStore().positions.get(positionId)!;
+    const closed = (await (await aliceStore()).positions.get(positionId))!;
     expect(closed.status).toBe('closed');
     expect(closed.closeDebit).toBe(debit);
     expect(closed.realizedPl).toBeCloseTo((10 - debit) * 100, 9);

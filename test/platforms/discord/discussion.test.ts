@@ -107,8 +107,8 @@ describe('/hedge share=true', () => {
     expect(aliceAnswer.final.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${positionId}$`));
 
     // Recorded on Alice's own position, and only once.
-    const userId = f.app.store.users.resolve('discord', ALICE.id, 'alice');
-    expect(f.app.store.forUser(userId).positions.get(positionId)!.hedgeLayers).toHaveLength(1);
+    const userId = await f.app.store.users.resolve('discord', ALICE.id, 'alice');
+    expect((await f.app.store.forUser(userId).positions.get(positionId))!.hedgeLayers).toHaveLength(1);
     const again = button(f.client, customId, ALICE, { channelId: threadId });
     await f.bot.handleInteraction(again);
     expect(answerTo(f.rest, again).final.embeds[0].description).toMatch(/is already active/);
@@ -257,8 +257,8 @@ describe('adopting through the poll', () => {
     );
     expect(told[1]!.body.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${freshId}$`));
     expect(told.every((r) => r.body.allowed_mentions.parse.length === 0)).toBe(true);
-    const userId = f.app.store.users.resolve('discord', ALICE.id, 'alice');
-    expect(f.app.store.forUser(userId).positions.get(freshId)!.hedgeLayers).toHaveLength(1);
+    const userId = await f.app.store.users.resolve('discord', ALICE.id, 'alice');
+    expect((await f.app.store.forUser(userId).positions.get(freshId))!.hedgeLayers).toHaveLength(1);
     expect(f.logs.filter((e) => e.level === 'error')).toEqual([]);
   });
 

@@ -71,7 +71,7 @@ export async function botFixture(options: { services?: Services; autoDeferMs?: n
       await bot.idle();
       await client.destroy();
       await rest.close();
-      app.close();
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await rest.close();
-  app.close();
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

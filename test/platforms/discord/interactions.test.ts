@@ -143,7 +143,7 @@ describe('channel subscriptions', () => {
     expect(answer.final.embeds[0].description).toBe(
       'Only members with Manage Channels (or Manage Server) can subscribe this channel.',
     );
-    expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([]);
+    expect(await f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([]);
   });
 
   it('a member with Manage Channels subscribes the channel', async () => {
@@ -151,7 +151,7 @@ describe('channel subscriptions', () => {
     // The channel's own subscription is answered where the channel sees it.
     expect(answer.ephemeral).toBe(false);
     expect(answer.final.embeds[0].title).toBe('Subscribed');
-    expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([
+    expect(await f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).toEqual([
       expect.objectContaining({ kind: 'channel', time: '09:50', active: true, userId: null }),
     ]);
   });
@@ -160,7 +160,7 @@ describe('channel subscriptions', () => {
     const owner = { id: '600000000000000009', username: 'owner', permissions: PermissionFlagsBits.ManageGuild };
     const answer = await slash(f, 'subscribe', { kind: 'channel', off: true }, owner);
     expect(answer.final.embeds[0].title).toBe('Unsubscribed');
-    expect(f.app.store.subscriptions.forChat('discord', CHANNEL_ID).filter((s) => s.active)).toEqual([]);
+    expect((await f.app.store.subscriptions.forChat('discord', CHANNEL_ID)).filter((s) => s.active)).toEqual([]);
   });
 
   it('in a DM, /subscribe is personal (and channel is refused)', async () => {
@@ -169,8 +169,8 @@ describe('channel subscriptions', () => {
     expect(personal.final.embeds[0].description).toMatch(
       /^Daily personal summary at 09:45 America\/New\\_York on NYSE trading days, to this private chat\./,
     );
-    const bobUser = f.app.store.users.resolve('discord', BOB.id, 'bob');
-    expect(f.app.store.subscriptions.forChat('discord', BOB.id)).toEqual([
+    const bobUser = await f.app.store.users.resolve('discord', BOB.id, 'bob');
+    expect(await f.app.store.subscriptions.forChat('discord', BOB.id)).toEqual([
       expect.objectContaining({ kind: 'personal', userId: bobUser }),
     ]);
     const channel = await slash(f, 'subscribe', { kind: 'channel' }, BOB, { guildId: null });

@@ -28,7 +28,8 @@ describe('a proposal is never one tap from a real record', () => {
     await h.say(me, '/settings policy=cp');
     const added = await h.say(me, '/position add 6100 6150 6650 6700 2027-01-08 credit=10 spot=6400 vix=16');
     const id = /Position ([a-z0-9]{6}) recorded/.exec(messagesIn(added)[0]!.html)![1]!;
-    const store = () => h.app.store.forUser(h.app.store.users.resolve('telegram', String(ALICE), 'Alice')).positions;
+    const store = async () =>
+      h.app.store.forUser(await h.app.store.users.resolve('telegram', String(ALICE), 'Alice')).positions;
 
     const whatIf = await h.say(me, `/position show ${id} spot=5700 vix=22`);
     expect(messagesIn(whatIf)[0]!.html).toContain('CLOSE');
@@ -43,16 +44,16 @@ describe('a proposal is never one tap from a real record', () => {
     expect(messagesIn(review)[0]!.html).toContain(`Close ${id} at ${debit.toFixed(2)}?`);
     const [confirm] = keyboardOf(review);
     expect(Buffer.byteLength(confirm!)).toBeLessThanOrEqual(64);
-    expect(store().get(id)!.status).toBe('open');
+    expect((await (await store()).get(id))!.status).toBe('open');
 
     h.clock.advance((CONFIRM_MINUTES + 1) * 60_000);
     const stale = await h.press(me, confirm!);
     expect(messagesIn(stale)[0]!.html).toContain(`more than ${CONFIRM_MINUTES} minutes old: nothing recorded`);
-    expect(store().get(id)!.status).toBe('open');
+    expect((await (await store()).get(id))!.status).toBe('open');
 
     const again = keyboardOf(await h.press(me, close!))[0]!;
     const done = await h.press(me, again);
     expect(messagesIn(done)[0]!.html).toContain(`Position ${id} closed`);
-    expect(store().get(id)).toMatchObject({ status: 'closed', closeDebit: debit });
+    expect(await (await store()).get(id)).toMatchObject({ status: 'closed', closeDebit: debit });
   });
 });

@@ -33,8 +33,8 @@ describe("the issue's line", () => {
     );
     positionId = /Position ([a-z0-9]{6}) recorded/.exec(message!.html)![1]!;
     // The same zod schema as Discord stored it: the user's store has it with these numbers.
-    const userId = h.app.store.users.resolve('telegram', '101', 'Alice');
-    const stored = h.app.store.forUser(userId).positions.get(positionId)!;
+    const userId = await h.app.store.users.resolve('telegram', '101', 'Alice');
+    const stored = (await h.app.store.forUser(userId).positions.get(positionId))!;
     expect(stored.strikes).toEqual({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 });
     expect(stored.credit).toBe(14.2);
     expect(stored.expiry).toBe('2027-01-08');

@@ -32,8 +32,8 @@ describe('commands in a group', () => {
     expect(note!.chatId).toBe(String(GROUP));
     expect(note!.html).toBe('Bob: answered you in private.');
     expect(note!.body.reply_parameters).toEqual({ message_id: expect.any(Number), allow_sending_without_reply: true });
-    const userId = h.app.store.users.resolve('telegram', '202', 'Bob');
-    expect(h.app.store.forUser(userId).positions.list('open')).toHaveLength(1);
+    const userId = await h.app.store.users.resolve('telegram', '202', 'Bob');
+    expect(await h.app.store.forUser(userId).positions.list('open')).toHaveLength(1);
   });
 
   it('ignores a command addressed to another bot', async () => {
@@ -67,8 +67,10 @@ describe('commands in a group', () => {
 });
 
 describe('subscribing a group needs a chat administrator', () => {
-  const channelSubscriptions = () =>
-    h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
+  const channelSubscriptions = async () =>
+    (await h.app.store.subscriptions.forChat('telegram', String(GROUP))).filter(
+      (s) => s.kind === 'channel' && s.active,
+    );
 
   it('refuses a plain member, after asking Telegram, in the group (a channel action needs no private chat)', async () => {
     const calls = await h.say(inGroup(404), '/subscribe@TestNameBot channel');
@@ -79,14 +81,14 @@ describe('subscribing a group needs a chat administrator', () => {
     expect(answer!.html).toBe(
       '<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.',
     );
-    expect(channelSubscriptions()).toEqual([]);
+    expect(await channelSubscriptions()).toEqual([]);
   });
 
   it.each(['administrator', 'creator'])('subscribes the group for an %s', async (status) => {
     h.fake.members.set(`${GROUP}:404`, status);
     const calls = await h.say(inGroup(404), '/subscribe channel 09:30');
     expect(messagesIn(calls)[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:30/);
-    expect(channelSubscriptions()).toEqual([
+    expect(await channelSubscriptions()).toEqual([
       expect.objectContaining({ chatId: String(GROUP), time: '09:30', platform: 'telegram' }),
     ]);
   });
@@ -106,7 +108,7 @@ describe('subscribing a group needs a chat administrator', () => {
       /^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:45 America\/New_York .*to this channel\. Stop with \/subscribe channel off=true\.$/,
     );
     expect(sent[0]!.html).not.toMatch(/private|Start/);
-    expect(channelSubscriptions()).toHaveLength(1);
+    expect(await channelSubscriptions()).toHaveLength(1);
     const off = messagesIn(await h.say(inGroup(606, 'Erin'), '/subscribe channel off=true'));
     expect(off.map((m) => [m.chatId, m.html])).toEqual([
       [
@@ -114,7 +116,7 @@ describe('subscribing a group needs a chat administrator', () => {
         '<b>Unsubscribed</b>\nStopped the daily channel summary at 09:45 America/New_York in this channel; nothing else changed.',
       ],
     ]);
-    expect(channelSubscriptions()).toEqual([]);
+    expect(await channelSubscriptions()).toEqual([]);
   });
 
   it('lets an anonymous admin (posting as the group) subscribe it, without asking Telegram', async () => {
@@ -133,7 +135,7 @@ describe('subscribing a group needs a chat administrator', () => {
     const sent = messagesIn(await h.deliver(asTheGroup));
     expect(sent.map((m) => m.chatId)).toEqual([String(GROUP)]);
     expect(sent[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 10:00/);
-    expect(channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:00' })]);
+    expect(await channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:00' })]);
     expect(h.fake.callsTo('getChatMember')).toEqual([]);
     // A post on behalf of another chat (a linked channel) is not the group's admin.
     const asAChannel = {
@@ -149,7 +151,7 @@ describe('subscribing a group needs a chat administrator', () => {
     };
     const refused = messagesIn(await h.deliver(asAChannel));
     expect(refused[0]!.html).toMatch(/^Commands with personal data need your own account/);
-    expect(channelSubscriptions()).toHaveLength(1);
+    expect(await channelSubscriptions()).toHaveLength(1);
   });
 
   it('does not keep a personal subscription it could never deliver (the user never pressed Start)', async () => {
@@ -164,7 +166,7 @@ describe('subscribing a group needs a chat administrator', () => {
     expect(sent[1]!.html).toMatch(
       /^Finn, your personal summary is not set up: I cannot message you in private yet\. Open <a href=/,
     );
-    expect(h.app.store.subscriptions.active().filter((s) => s.kind === 'personal')).toEqual([]);
+    expect((await h.app.store.subscriptions.active()).filter((s) => s.kind === 'personal')).toEqual([]);
   });
 
   it('asks Telegram about rights only for /subscribe', async () => {
@@ -206,7 +208,7 @@ describe('hedge discussion', () => {
     const { id } = await share(505);
     // The fake numbers its polls: this harness's first one.
     const pollId = 'poll-1';
-    expect(h.bot.polls.get('telegram', pollId, h.clock.now())).toMatchObject({
+    expect(await h.bot.polls.get('telegram', pollId, h.clock.now())).toMatchObject({
       chatId: String(GROUP),
       adoptOption: 0,
       adopt: { command: 'hedge' },
@@ -229,22 +231,17 @@ describe('hedge discussion', () => {
     expect(own!.html).toMatch(
       new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>\nYour Adopt vote in Condor traders:\nVIX `),
     );
-    const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
-    expect(
-      h.app.store
-        .forUser(owner)
-        .positions.get(id)!
-        .hedgeLayers.map((layer) => layer.layer),
-    ).toEqual([1]);
+    const owner = await h.app.store.users.resolve('telegram', '505', 'Dora');
+    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers.map((layer) => layer.layer)).toEqual([1]);
     // A second Adopt vote does not record the layer twice.
     expect(messagesIn(await vote(505, [0]))[0]!.html).toMatch(
       /^<b>✗ Not done<\/b>\nYour Adopt vote in Condor traders:\nLayer 1 is already active/,
     );
-    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
+    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
 
     // Someone else's vote is discussion only: it cannot touch Dora's position, and nobody is messaged.
     expect(messagesIn(await vote(606, [0]))).toEqual([]);
-    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
+    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
   });
 
   it('never posts a per-vote note in the group, even when the voter cannot be told in private', async () => {
@@ -258,8 +255,8 @@ describe('hedge discussion', () => {
     });
     expect(messagesIn(calls).filter((m) => m.chatId === String(GROUP))).toEqual([]);
     // The owner's vote still recorded the layer.
-    const owner = h.app.store.users.resolve('telegram', '505', 'Dora');
-    expect(h.app.store.forUser(owner).positions.get(id)!.hedgeLayers).toHaveLength(1);
+    const owner = await h.app.store.users.resolve('telegram', '505', 'Dora');
+    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
   });
 
   it('falls back to a plain message saying what was missing when polls are not allowed', async () => {

@@ -138,7 +138,7 @@ describe('webhook mode', () => {
 });
 
 describe('choosing the mode from the configuration', () => {
-  it("takes main.ts's Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling", () => {
+  it("takes main.ts's Config as it is: webhook with TELEGRAM_WEBHOOK_URL and PORT, else polling", async () => {
     const app = buildTestApp();
     try {
       const env = { TELEGRAM_BOT_TOKEN: TOKEN, MARKET_DATA: 'demo', DATABASE_PATH: './data/never-opened.db' };
@@ -160,7 +160,7 @@ describe('choosing the mode from the configuration', () => {
         'TELEGRAM_BOT_TOKEN is not set',
       );
     } finally {
-      app.close();
+      await app.close();
       app.removeFiles();
     }
   });

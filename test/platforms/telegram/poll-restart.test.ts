@@ -41,12 +41,9 @@ const vote = (h: Harness, pollId: string, userId: number, options: number[]) =>
     },
   });
 
-const layersOf = (h: Harness, positionId: string) => {
-  const owner = h.app.store.users.resolve('telegram', String(OWNER), 'Dora');
-  return h.app.store
-    .forUser(owner)
-    .positions.get(positionId)!
-    .hedgeLayers.map((layer) => layer.layer);
+const layersOf = async (h: Harness, positionId: string) => {
+  const owner = await h.app.store.users.resolve('telegram', String(OWNER), 'Dora');
+  return (await h.app.store.forUser(owner).positions.get(positionId))!.hedgeLayers.map((layer) => layer.layer);
 };
 
 it('resolves a vote on a poll opened before a restart: the owner adopts, a stranger does nothing', async () => {
@@ -69,7 +66,7 @@ it('resolves a vote on a poll opened before a restart: the owner adopts, a stran
   await stop(before);
 
   const after = await startOn(database.path);
-  expect(after.bot.polls.get('telegram', pollId, after.clock.now())).toMatchObject({
+  expect(await after.bot.polls.get('telegram', pollId, after.clock.now())).toMatchObject({
     chatId: String(GROUP),
     chatTitle: 'Condors',
     adoptOption: 0,
@@ -78,10 +75,10 @@ it('resolves a vote on a poll opened before a restart: the owner adopts, a stran
 
   // A stranger's Adopt is discussion only: nothing recorded, nobody messaged.
   expect(messagesIn(await vote(after, pollId, STRANGER, [0]))).toEqual([]);
-  expect(layersOf(after, positionId)).toEqual([]);
+  expect(await layersOf(after, positionId)).toEqual([]);
   // Another answer by the owner does nothing either.
   expect(await vote(after, pollId, OWNER, [1])).toEqual([]);
-  expect(layersOf(after, positionId)).toEqual([]);
+  expect(await layersOf(after, positionId)).toEqual([]);
 
   // The owner's Adopt records the layer, and the owner is told in private.
   const [told, ...rest] = messagesIn(await vote(after, pollId, OWNER, [0]));
@@ -90,7 +87,7 @@ it('resolves a vote on a poll opened before a restart: the owner adopts, a stran
   expect(told!.html).toMatch(
     new RegExp(`^<b>✓ Hedge layer ${layer} recorded on ${positionId}</b>\nYour Adopt vote in Condors:`),
   );
-  expect(layersOf(after, positionId)).toEqual([layer]);
+  expect(await layersOf(after, positionId)).toEqual([layer]);
 });
 
 it('forgets a poll once its discussion has expired, restart or not', async () => {
@@ -109,7 +106,7 @@ it('forgets a poll once its discussion has expired, restart or not', async () =>
   const after = await startOn(database.path);
   // The share runs a 24 h discussion: a vote at 24 h is too late.
   after.clock.advance(24 * 3_600_000);
-  expect(after.bot.polls.get('telegram', 'poll-1', after.clock.now())).toBeNull();
+  expect(await after.bot.polls.get('telegram', 'poll-1', after.clock.now())).toBeNull();
   expect(await vote(after, 'poll-1', OWNER, [0])).toEqual([]);
-  expect(layersOf(after, positionId)).toEqual([]);
+  expect(await layersOf(after, positionId)).toEqual([]);
 });

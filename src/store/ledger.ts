@@ -9,26 +9,9 @@
 // Every state change after the claim is conditional on the row still being ours (or still stale),
 // so a process that lost its claim, or two processes resolving one crash, cannot overwrite each
 // other. hedge_discussions is claimed the same way: one discussion per layer, ever.
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import type { Database } from 'better-sqlite3';
-
-export type DeliveryKind = 'morning' | 'review';
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
-
-export interface Delivery {
-  subscriptionId: number;
-  tradingDay: string;
-  kind: DeliveryKind;
-  state: DeliveryState;
-  attempts: number;
-  claimedBy: string | null;
-  claimedMs: number | null;
-  sentMs: number | null;
-  platformMessageId: string | null;
-  nonce: string;
-  error: string | null;
-}
+import { nonceFor, processOwner } from '../app/delivery.ts';
+import type { Delivery, DeliveryKey, DeliveryKind, DeliveryLedger, DeliveryState } from '../app/ports.ts';
 
 interface Row {
   subscription_id: number;
@@ -58,95 +41,7 @@ const toDelivery = (row: Row): Delivery => ({
   error: row.error,
 });
 
-/** A Discord nonce is at most 25 characters; derived from the key so a retry reuses it. */
-export function nonceFor(subscriptionId: number, tradingDay: string, kind: DeliveryKind): string {
-  return `cx${subscriptionId.toString(36)}${tradingDay.replace(/-/g, '').slice(2)}${kind[0]}`.slice(0, 25);
-}
-
-export interface Ledger {
-  /** Identifies this process in claimed_by. */
-  readonly owner: string;
-  /** Creates the pending row if missing; returns the row. */
-  ensure(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery;
-  /** ensure() for many keys in one transaction (one commit for a whole fan-out, not one per row). */
-  ensureAll(keys: readonly DeliveryKey[]): Delivery[];
-  get(subscriptionId: number, tradingDay: string, kind: DeliveryKind): Delivery | null;
-  /** pending → sending for this owner; false when another process (or an earlier run) has it. */
-  claim(subscriptionId: number, tradingDay: string, kind: DeliveryKind, nowMs: number): boolean;
-  markSent(key: DeliveryKey, messageId: string | null, nowMs: number): void;
-  /**
-   * Refreshes this owner's claim before another attempt (a long 429 wait must not look like a
-   * crash to another process); false when the row is no longer ours (another process resolved it
-   * as stale), and then the caller must not send.
-   */
-  touch(key: DeliveryKey, nowMs: number): boolean;
-  /** Back to pending after a transient failure (attempts + 1). */
-  release(key: DeliveryKey, error: string): void;
-  markFailed(key: DeliveryKey, error: string): void;
-  markSkipped(key: DeliveryKey, reason: string): void;
-  /** Rows of the trading days fromDay..toDay left in `sending` by another owner (a crashed or running process). */
-  inFlight(fromDay: string, toDay: string): Delivery[];
-  /**
-   * Takes over a `sending` row whose claim is older than staleMs, or held by goneOwner (a process
-   * known to be dead, see claimantIsGone), as the owner is gone.
-   */
-  reclaim(key: DeliveryKey, nowMs: number, staleMs: number, goneOwner?: string | null): boolean;
-  /**
-   * Settles a `sending` row whose claim is older than staleMs (or held by goneOwner) as skipped
-   * (ambiguous), in one statement: false when it is no longer stale or no longer sending (another
-   * process got there).
-   */
-  abandon(key: DeliveryKey, nowMs: number, staleMs: number, reason: string, goneOwner?: string | null): boolean;
-  forDay(tradingDay: string): Delivery[];
-  counts(tradingDay: string): Record<DeliveryState, number>;
-  /**
-   * Claims the one hedge discussion of a position's layer in a chat (hedge_discussions): true for
-   * the first caller ever, false when it was opened (or attempted) before, by any process.
-   */
-  claimDiscussion(key: DiscussionKey, tradingDay: string, nowMs: number): boolean;
-  /** Records the opened thread (Discord) or poll (Telegram) message id. */
-  recordDiscussion(key: DiscussionKey, messageId: string): void;
-}
-
-export interface DiscussionKey {
-  platform: string;
-  chatId: string;
-  positionId: string;
-  layer: number;
-}
-
-export type DeliveryKey = Pick<Delivery, 'subscriptionId' | 'tradingDay' | 'kind'>;
-
-/**
- * A claim's owner names its host and process (`host:pid:random`), so that a restart on the same
- * host can tell at once that the process holding a claim is dead, instead of waiting out the
- * stale window while the rows it never sent wait too.
- */
-export function processOwner(): string {
-  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
-
-/**
- * True only when the owner is a process of this host that no longer exists. Any doubt (another
- * host, an owner in another format, a process we may not signal, our own pid reused) is "alive":
- * the stale window then decides, as before.
- */
-export function claimantIsGone(owner: string | null): boolean {
-  if (!owner) return false;
-  const parts = owner.split(':');
-  if (parts.length < 3) return false;
-  const pid = Number(parts[parts.length - 2]);
-  const host = parts.slice(0, -2).join(':');
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-export function createLedger(db: Database, owner = processOwner()): Ledger {
+export function createLedger(db: Database, owner = processOwner()): DeliveryLedger {
   const insert = db.prepare(
     "INSERT OR IGNORE INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES (?, ?, ?, 'pending', ?)",
   );
@@ -194,50 +89,48 @@ export function createLedger(db: Database, owner = processOwner()): Ledger {
       claim.run(owner, nowMs, key.subscriptionId, key.tradingDay, key.kind).changes === 1,
   );
   const args = (key: DeliveryKey) => [key.subscriptionId, key.tradingDay, key.kind] as const;
+  const ensureAll = db.transaction((keys: readonly DeliveryKey[]) =>
+    keys.map((key) => {
+      insert.run(key.subscriptionId, key.tradingDay, key.kind, nonceFor(key.subscriptionId, key.tradingDay, key.kind));
+      return toDelivery(select.get(key.subscriptionId, key.tradingDay, key.kind) as Row);
+    }),
+  );
+  // Each method runs its statements synchronously (better-sqlite3); `async` only fits them to the port.
   return {
     owner,
-    ensure(subscriptionId, tradingDay, kind) {
+    async ensure(subscriptionId, tradingDay, kind) {
       insert.run(subscriptionId, tradingDay, kind, nonceFor(subscriptionId, tradingDay, kind));
       return toDelivery(select.get(subscriptionId, tradingDay, kind) as Row);
     },
-    ensureAll: db.transaction((keys: readonly DeliveryKey[]) =>
-      keys.map((key) => {
-        insert.run(
-          key.subscriptionId,
-          key.tradingDay,
-          key.kind,
-          nonceFor(key.subscriptionId, key.tradingDay, key.kind),
-        );
-        return toDelivery(select.get(key.subscriptionId, key.tradingDay, key.kind) as Row);
-      }),
-    ),
-    get(subscriptionId, tradingDay, kind) {
+    ensureAll: async (keys) => ensureAll(keys),
+    async get(subscriptionId, tradingDay, kind) {
       const row = select.get(subscriptionId, tradingDay, kind) as Row | undefined;
       return row ? toDelivery(row) : null;
     },
-    claim: (subscriptionId, tradingDay, kind, nowMs) => claimTx.immediate({ subscriptionId, tradingDay, kind }, nowMs),
-    markSent(key, messageId, nowMs) {
+    claim: async (subscriptionId, tradingDay, kind, nowMs) =>
+      claimTx.immediate({ subscriptionId, tradingDay, kind }, nowMs),
+    async markSent(key, messageId, nowMs) {
       sent.run(nowMs, messageId, ...args(key), owner);
     },
-    touch: (key, nowMs) => touch.run(nowMs, ...args(key), owner).changes === 1,
-    release(key, error) {
+    touch: async (key, nowMs) => touch.run(nowMs, ...args(key), owner).changes === 1,
+    async release(key, error) {
       release.run(error.slice(0, 500), ...args(key), owner);
     },
-    markFailed(key, error) {
+    async markFailed(key, error) {
       failed.run(error.slice(0, 500), ...args(key));
     },
-    markSkipped(key, reason) {
+    async markSkipped(key, reason) {
       skipped.run(reason.slice(0, 500), ...args(key));
     },
-    inFlight: (fromDay, toDay) => (inFlight.all(fromDay, toDay, owner) as Row[]).map(toDelivery),
-    reclaim: (key, nowMs, staleMs, goneOwner = null) =>
+    inFlight: async (fromDay, toDay) => (inFlight.all(fromDay, toDay, owner) as Row[]).map(toDelivery),
+    reclaim: async (key, nowMs, staleMs, goneOwner = null) =>
       reclaim.run(owner, nowMs, ...args(key), nowMs - staleMs, goneOwner).changes === 1,
-    abandon: (key, nowMs, staleMs, reason, goneOwner = null) =>
+    abandon: async (key, nowMs, staleMs, reason, goneOwner = null) =>
       abandon.run(reason.slice(0, 500), ...args(key), nowMs - staleMs, goneOwner).changes === 1,
-    forDay: (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
-    claimDiscussion: (key, tradingDay, nowMs) =>
+    forDay: async (tradingDay) => (forDay.all(tradingDay) as Row[]).map(toDelivery),
+    claimDiscussion: async (key, tradingDay, nowMs) =>
       claimDiscussion.run(key.platform, key.chatId, key.positionId, key.layer, tradingDay, nowMs).changes === 1,
-    recordDiscussion(key, messageId) {
+    async recordDiscussion(key, messageId) {
       (key.platform === 'discord' ? recordThread : recordPoll).run(
         messageId,
         key.platform,
@@ -246,7 +139,7 @@ export function createLedger(db: Database, owner = processOwner()): Ledger {
         key.layer,
       );
     },
-    counts(tradingDay) {
+    async counts(tradingDay) {
       const out: Record<DeliveryState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
       for (const row of counts.all(tradingDay) as { state: DeliveryState; n: number }[]) out[row.state] = row.n;
       return out;
