@@ -1,7 +1,8 @@
 // The delivery ledger: one row per (subscription, trading day, kind), claimed in a transaction so a
 // second run, a second store on the same file, or a second process never sends it again.
 import { describe, expect, it } from 'vitest';
-import { nonceFor } from '../../src/app/delivery.ts';
+import os from 'node:os';
+import { claimantIsGone, nonceFor } from '../../src/app/delivery.ts';
 import { runDue } from '../../src/scheduler/planner.ts';
 import { startFakeServer } from '../support/scheduler-fake-server.ts';
 import {
@@ -20,6 +21,20 @@ import { onCleanup, schedulerApp, startChild, tempDbPath } from '../support/sche
 const AT = ny(MONDAY, '09:45');
 
 describe('the ledger itself', () => {
+  it("store.ledger() claims in this process's name (host:pid:random), each ledger its own", async () => {
+    const t = schedulerApp(AT);
+    const sub = await subscribePersonal(t.deps, 'telegram', '7001');
+    const mine = t.app.store.ledger();
+    // host:pid:random, so a restart on this host can tell the claimant is dead (claimantIsGone).
+    expect(mine.owner.startsWith(`${os.hostname()}:${process.pid}:`)).toBe(true);
+    expect(mine.owner.split(':').at(-1)).toMatch(/^[0-9a-f]{8}$/);
+    expect(t.app.store.ledger().owner).not.toBe(mine.owner);
+    expect(claimantIsGone(mine.owner)).toBe(false); // this very process
+    await mine.ensure(sub.id, MONDAY, 'morning');
+    expect(await mine.claim(sub.id, MONDAY, 'morning', AT)).toBe(true);
+    expect((await t.app.store.ledger('other').get(sub.id, MONDAY, 'morning'))!.claimedBy).toBe(mine.owner);
+  });
+
   it('claims a row once; only the owner marks it sent; a stale claim can be taken over', async () => {
     const t = schedulerApp(AT);
     const sub = await subscribePersonal(t.deps, 'telegram', '7001');

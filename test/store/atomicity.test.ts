@@ -64,4 +64,34 @@ describe('atomic changes', () => {
     await expect(settings.update({ exitDte: 5, stopLoss: 4 })).rejects.toThrow(/simulated failure/);
     expect(await settings.get()).toMatchObject({ stopLoss: 3, exitDte: 0 });
   });
+
+  it('calls started together on one connection each run their transaction whole (no await inside one)', async () => {
+    const store = openTestStore();
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
+    // Not awaited one by one: were a transaction to await inside, the next BEGIN would meet an open one.
+    const added = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => positions.add(newPosition({ openedMs: 1_767_623_400_000 + i }))),
+    );
+    await Promise.all(
+      added.map((position, i) =>
+        i % 2
+          ? positions.close(position.id, { debit: 1, closedMs: 2, realizedPl: 3 })
+          : positions.addHedgeLayer(position.id, hedgeLayer(1)),
+      ),
+    );
+    expect(countRows(store, 'positions')).toBe(40);
+    expect((await positions.list('closed')).length).toBe(20);
+    expect(countRows(store, 'hedge_layers')).toBe(20);
+    // One opened event per position, and one closed or hedged event each.
+    expect(countRows(store, 'position_events')).toBe(80);
+  });
+
+  it('the SQLite store has done its write by the time the call returns its promise', async () => {
+    const store = openTestStore();
+    const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
+    const pending = positions.add(newPosition());
+    // Synchronous inside (docs/scaling.md): committed before anything awaits.
+    expect(countRows(store, 'positions')).toBe(1);
+    expect((await pending).status).toBe('open');
+  });
 });
