@@ -1,6 +1,8 @@
 // /hedge: the ALVH proposal for one position (docs/engine.md, ALVH). adopt=N records layer N on the
 // position (a layer is never recorded twice); share=true posts the proposal to the channel and
-// asks the platform to open a discussion (Discord thread + poll, Telegram poll).
+// asks the platform to open a discussion (Discord thread + poll, Telegram poll). Typed, adopt=N
+// records at once; from a button or an Adopt vote it first shows what it would record and asks for
+// a Confirm press, whose code binds the layer as shown (src/app/confirm.ts).
 import { z } from 'zod';
 import {
   DEFAULT_VOL_OF_VOL,
@@ -10,13 +12,24 @@ import {
   type HedgeLayerQuote,
 } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
+import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
 import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
-import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
-import { positionIdOption } from './support/options.ts';
+import { HEDGE_POLL_ANSWERS, NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
+import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
+
+/**
+ * What a Confirm code binds for an adopted layer: the layer as the review showed it (the debit to
+ * the cent shown). Confirm re-quotes the layer and records it only when it still reads the same.
+ */
+function shownLayer(vixExpiry: string, quote: HedgeLayerQuote): string {
+  return [quote.layer, vixExpiry, quote.longStrike, quote.shortStrike, quote.debit.toFixed(2), quote.contracts].join(
+    ':',
+  );
+}
 
 const STATUS = { active: 'active', proposed: 'FIRES NOW', waiting: 'waiting' } as const;
 
@@ -32,6 +45,8 @@ export default defineCommand({
       adopt: optional(
         option.integer({ description: 'Record that you bought this layer (1-5)', example: 1, min: 1, max: 5 }),
       ),
+      review: reviewOption,
+      confirm: confirmOption,
     })
     .strict(),
   visibility: 'caller',
@@ -67,6 +82,48 @@ export default defineCommand({
           'layer-empty',
           `Layer ${quote.layer} has zero contracts: ${quote.note ?? 'nothing to buy'}.`,
         );
+      const now = context.clock.now();
+      const subject = {
+        userId: context.caller.userId,
+        command: 'hedge adopt',
+        positionId: position.id,
+        value: shownLayer(hedge.vixExpiry, quote),
+      };
+      const spread = `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)}`;
+      if (input.confirm !== undefined) {
+        const check = checkConfirmCode(input.confirm, subject, now);
+        if (check === 'stale')
+          throw new UserError(
+            'confirm-stale',
+            `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Adopt again, or type /hedge ${position.id} adopt=${quote.layer}.`,
+          );
+        if (check === 'mismatch')
+          throw new UserError(
+            'confirm-mismatch',
+            `This Confirm button is not for layer ${quote.layer} on ${position.id} as quoted now (${spread}) by you: nothing recorded. Press Adopt again to review today's quote.`,
+          );
+      } else if (input.review) {
+        return {
+          title: `Adopt hedge layer ${quote.layer} on ${position.id}?`,
+          visibility: 'caller',
+          tone: 'warn',
+          lines: [
+            `${position.underlying} ${condorLabel(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
+            `Records: ${spread}: ${hedgeLayerFigures(quote)}.`,
+            `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes); it records today's quote above as what you paid.`,
+          ],
+          buttons: [
+            {
+              label: `Confirm layer ${quote.layer}`,
+              style: 'success',
+              command: 'hedge',
+              options: { id: position.id, adopt: quote.layer, confirm: confirmCode(subject, now) },
+            },
+          ],
+          footer: [...view.footer, NOT_ADVICE],
+          data: { positionId: position.id, vixExpiry: hedge.vixExpiry, layer: quote, recorded: false },
+        };
+      }
       const updated = await context.user.positions.addHedgeLayer(position.id, {
         layer: quote.layer,
         vixExpiry: hedge.vixExpiry,
@@ -74,14 +131,14 @@ export default defineCommand({
         shortStrike: quote.shortStrike,
         debit: quote.debit,
         contracts: quote.contracts,
-        adoptedMs: context.clock.now(),
+        adoptedMs: now,
       });
       return {
         title: `Hedge layer ${quote.layer} recorded on ${position.id}`,
         visibility: 'caller',
         tone: 'good',
         lines: [
-          `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)}: ${hedgeLayerFigures(quote)}.`,
+          `${spread}: ${hedgeLayerFigures(quote)}.`,
           quote.status === 'waiting'
             ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's trigger ${percent(quote.trigger)}.`
             : `It will not be proposed again.`,
@@ -137,7 +194,7 @@ export default defineCommand({
       label: `Adopt layer ${q.layer}`,
       style: 'primary',
       command: 'hedge',
-      options: { id: position.id, adopt: q.layer },
+      options: { id: position.id, adopt: q.layer, review: true },
     }));
     const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
 
@@ -158,9 +215,9 @@ export default defineCommand({
         discussion: {
           threadName: `Hedge ${position.id} L${first.layer} VIX ${first.longStrike}/${first.shortStrike}`,
           question: `Adopt ALVH layer ${first.layer} (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
-          answers: ['Adopt', 'Skip', 'Need more data'],
+          answers: [...HEDGE_POLL_ANSWERS],
           durationHours: 24,
-          adopt: { command: 'hedge', options: { id: position.id, adopt: first.layer } },
+          adopt: { command: 'hedge', options: { id: position.id, adopt: first.layer, review: true } },
         },
         data: { hedge, positionId: position.id },
       };

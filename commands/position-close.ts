@@ -6,9 +6,9 @@ import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
 import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
-import { named, option, optional } from '../src/app/options.ts';
+import { option } from '../src/app/options.ts';
 import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
-import { positionIdOption } from './support/options.ts';
+import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
 
 export default defineCommand({
   name: 'position close',
@@ -22,25 +22,8 @@ export default defineCommand({
         min: 0,
         max: 100_000,
       }),
-      review: named(
-        optional(
-          option.boolean({
-            description: 'Show what would be recorded and ask to confirm; records nothing',
-            example: true,
-          }),
-        ),
-      ),
-      confirm: named(
-        optional(
-          option.string({
-            description: 'The code of a Confirm button (buttons fill it in)',
-            example: '0hqz3kAbCdEfGh',
-            maxLength: 32,
-            pattern: /^[0-9a-z]{6}[A-Za-z0-9_-]{8}$/,
-            patternMessage: 'must be the code of a Confirm button',
-          }),
-        ),
-      ),
+      review: reviewOption,
+      confirm: confirmOption,
     })
     .strict(),
   visibility: 'caller',

@@ -61,7 +61,7 @@ export default defineCommand({
     const inv = evaluation.invariant;
     const condor = condorOf(position);
     // A what-if view records nothing: its numbers are imagined, so it carries no close or adopt
-    // button. A real proposal's Close button asks to confirm the debit first (position close review).
+    // button. A real proposal's Close and Adopt buttons ask to confirm what they record first.
     // The condor's own market (XSP, SPY follow SPX), valued as the text values it: the calibrated mark.
     const state = marketFor(position.underlying, view, position.expiry, position.entry as StoredEntry);
     const chart = await payoffAttachment(context, {
@@ -88,7 +88,7 @@ export default defineCommand({
           label: `Adopt hedge layer ${layer.layer}`,
           style: 'primary',
           command: 'hedge',
-          options: { id: position.id, adopt: layer.layer },
+          options: { id: position.id, adopt: layer.layer, review: true },
         });
       }
     }

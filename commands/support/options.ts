@@ -1,5 +1,5 @@
 // Options several commands share, so their wording and examples are the same everywhere.
-import { option, optional } from '../../src/app/options.ts';
+import { named, option, optional } from '../../src/app/options.ts';
 
 export const strikeOptions = {
   long_put: option.number({
@@ -64,3 +64,25 @@ export const positionIdOption = option.positionId({
   description: 'Position id (see /position list)',
   example: 'k3m9tq',
 });
+
+/** The first step of a record proposed by a button: show what would be recorded (src/app/confirm.ts). */
+export const reviewOption = named(
+  optional(
+    option.boolean({
+      description: 'Show what would be recorded and ask to confirm; records nothing',
+      example: true,
+    }),
+  ),
+);
+/** The second step: the code a Confirm button carries (src/app/confirm.ts). */
+export const confirmOption = named(
+  optional(
+    option.string({
+      description: 'The code of a Confirm button (buttons fill it in)',
+      example: '0hqz3kAbCdEfGh',
+      maxLength: 32,
+      pattern: /^[0-9a-z]{6}[A-Za-z0-9_-]{8}$/,
+      patternMessage: 'must be the code of a Confirm button',
+    }),
+  ),
+);

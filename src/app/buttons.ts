@@ -15,14 +15,29 @@ export function encodeButton(button: Pick<ReplyButton, 'command' | 'options'>): 
 }
 
 /**
- * Commands whose button records something only with a Confirm code: pressed without one (an old
- * message, an edited payload), the button shows what it would record and asks (src/app/confirm.ts).
+ * The one home of "which buttons lead to a record" (docs/commands.md, "Buttons that record"): a
+ * close, and adopting a hedge layer. Pressed (or voted, for a hedge poll's Adopt) without a
+ * Confirm code, such a button only shows what it would record and offers a signed Confirm
+ * (src/app/confirm.ts); a typed command records at once, as typed.
  */
-const CONFIRMED_BY_BUTTON = new Set(['position close']);
+const RECORDS: Record<string, (options: Record<string, unknown>) => boolean> = {
+  'position close': () => true,
+  hedge: (options) => options.adopt !== undefined,
+};
 
-/** A button that writes to the store when pressed (after its Confirm step, for a close). */
+/** A button that writes to the store when pressed (after its Confirm step). */
 export function recordsWhenPressed(button: Pick<ReplyButton, 'command' | 'options'>): boolean {
-  return CONFIRMED_BY_BUTTON.has(button.command) || (button.command === 'hedge' && button.options.adopt !== undefined);
+  return RECORDS[button.command]?.(button.options) ?? false;
+}
+
+/** The options a press (or an Adopt vote) runs with: a recording command without a Confirm code only reviews. */
+export function asPressed<T extends string | number | boolean>(
+  command: string,
+  options: Record<string, T>,
+): Record<string, T | string> {
+  return recordsWhenPressed({ command, options }) && options.confirm === undefined
+    ? { ...options, review: 'true' }
+    : options;
 }
 
 export function decodeButton(payload: string): { command: string; options: Record<string, string> } | null {
@@ -35,8 +50,7 @@ export function decodeButton(payload: string): { command: string; options: Recor
     if (at <= 0) return null;
     options[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  if (CONFIRMED_BY_BUTTON.has(command) && options.confirm === undefined) options.review = 'true';
-  return { command, options };
+  return { command, options: asPressed(command, options) };
 }
 
 /** Byte length of an encoded payload (Telegram counts bytes). */

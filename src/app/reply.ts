@@ -65,6 +65,11 @@ export interface Reply {
   error?: { kind: 'user' | 'internal'; identifier: string; reference?: string };
 }
 
+/** The answer of a hedge poll that adopts (one home: platforms find the Adopt vote by it). */
+export const ADOPT_ANSWER = 'Adopt';
+/** A hedge poll's answers, Adopt first. */
+export const HEDGE_POLL_ANSWERS: readonly string[] = [ADOPT_ANSWER, 'Skip', 'Need more data'];
+
 export const NOT_ADVICE = 'Educational tool, not investment advice.';
 
 /**

@@ -9,6 +9,7 @@
 // limit there too.
 import { encodeButton, payloadBytes } from '../app/buttons.ts';
 import {
+  ADOPT_ANSWER,
   pollQuestion,
   type Reply,
   type ReplyAttachment,
@@ -350,10 +351,7 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
 /** A hedge discussion as a native poll (plain text: polls take no HTML). */
 export function renderPoll(discussion: ReplyDiscussion): TelegramPoll {
   const options = discussion.answers.slice(0, 10).map((answer) => clip(answer, TELEGRAM_LIMITS.pollOption));
-  const adoptOption = Math.max(
-    0,
-    options.findIndex((answer) => /^adopt\b/i.test(answer)),
-  );
+  const adoptOption = Math.max(0, options.indexOf(ADOPT_ANSWER));
   const made = discussion.adopt
     ? inlineButton({
         label: options[adoptOption] ?? 'Adopt',

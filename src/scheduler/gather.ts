@@ -9,7 +9,7 @@ import { condorLabel, hedgeLayerFigures, percent, points } from '../app/format.t
 import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
 import { evaluateStored } from '../app/positions.ts';
 import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
-import type { Reply } from '../app/reply.ts';
+import { HEDGE_POLL_ANSWERS, type Reply } from '../app/reply.ts';
 import { DEFAULT_THRESHOLD_BAND } from '../engine/index.ts';
 import { buildChannelSummary, buildPersonalSummary } from './summary.ts';
 import { indicatorsText } from '../app/market-context.ts';
@@ -193,7 +193,7 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
     discussion: {
       threadName: `Hedge ${position.id} L${layer.layer} VIX ${layer.longStrike}/${layer.shortStrike}`,
       question: `Add ALVH layer ${layer.layer} (VIX ${layer.longStrike}/${layer.shortStrike}, ${vixExpiry}) to your condor?`,
-      answers: ['Adopt', 'Skip', 'Need more data'],
+      answers: [...HEDGE_POLL_ANSWERS],
       durationHours: 24,
       // No adopt: the channel's paper position is nobody's to record a layer on; members hedge
       // their own positions with /hedge ID adopt=N.

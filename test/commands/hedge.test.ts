@@ -1,5 +1,5 @@
 // /hedge: the ALVH proposal, adopting a layer (recorded once), sharing it in a group with a
-// discussion, and the buttons that run as whoever presses them.
+// discussion, and the buttons that run as whoever presses them (review → Confirm: hedge-confirm.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { HedgeLayerQuote, HedgeProposal } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
@@ -36,7 +36,7 @@ describe('/hedge', () => {
     expect(hedge.layers[0]!.longStrike).toBeLessThan(hedge.layers[0]!.shortStrike);
     expect(reply.table?.rows.map((r) => r[2])).toEqual(['FIRES NOW', 'FIRES NOW', 'waiting']);
     expect(reply.buttons?.map((b) => [b.command, b.options])).toEqual(
-      [1, 2].map((layer) => ['hedge', { id, adopt: layer }]),
+      [1, 2].map((layer) => ['hedge', { id, adopt: layer, review: true }]),
     );
     // Cost, payoff at the upper strike and coverage per layer, by hand: max loss (50 − 20) × 100 × 3
     // = $9,000; layer 1's $900 budget buys floor(900 / (debit × 100)) spreads paying $500 each.
@@ -136,7 +136,8 @@ describe('/hedge', () => {
     const id = await t.addPosition(HEDGE_LINE, ALICE.discord);
     const button = (await t.run(`/hedge ${id}`, ALICE.discord)).buttons![1]!;
     const pressed = await t.runFor(button.command, button.options, ALICE.discord);
-    expect(pressed.title).toBe(`Hedge layer 2 recorded on ${id}`);
+    expect(pressed.title).toBe(`Adopt hedge layer 2 on ${id}?`);
+    expect(t.rowCounts().hedge_layers).toBe(0);
   });
 
   it('share=true in a group: channel visibility, the proposal and a discussion that adopts the first firing layer', async () => {
@@ -155,7 +156,7 @@ describe('/hedge', () => {
       question: `Adopt ALVH layer 1 (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
       answers: ['Adopt', 'Skip', 'Need more data'],
       durationHours: 24,
-      adopt: { command: 'hedge', options: { id, adopt: 1 } },
+      adopt: { command: 'hedge', options: { id, adopt: 1, review: true } },
     });
     expect(reply.table?.rows).toHaveLength(3);
     // Sharing records nothing.

@@ -152,7 +152,9 @@ describe('authorization matrix', () => {
     expect(o.changes()).toBe(before.changes);
     // The same ids work for the owner: the refusals above are about who asks, not about the ids.
     expect((await o.t.run(`/position show ${o.ids.open}`, OWNER)).error).toBeUndefined();
-  });
+    // An exhaustive sweep: its run count multiplies with each option (/hedge's review and confirm
+    // tripled it), so it gets more than the default 30 s on a shared machine.
+  }, 180_000);
 
   it("0 allowed: the owner's real buttons and forged payloads, pressed by strangers", async () => {
     const o = await owned();

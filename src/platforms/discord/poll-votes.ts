@@ -1,12 +1,14 @@
 // Adopting a hedge through the discussion's poll: an "Adopt" vote on one of our polls runs the
 // Adopt button's command (posted right after the poll in the thread) as the voter, exactly as
-// pressing the button would, and tells the voter the outcome in a DM (a vote has no reply of its
-// own). Stateless: everything is read back from the thread, so it works across restarts.
+// pressing the button would: it records nothing, it shows what adopting would record with a
+// Confirm button. Only the position's owner gets that review, in a DM (a vote has no reply of its
+// own); anyone else's vote is just a vote. Stateless: everything is read back from the thread, so
+// it works across restarts.
 import { Routes, type REST } from 'discord.js';
 import { decodeButton } from '../../app/buttons.ts';
 import { runFor, type AppDeps } from '../../app/context.ts';
 import type { Logger } from '../../app/ports.ts';
-import type { Reply } from '../../app/reply.ts';
+import { ADOPT_ANSWER, type Reply } from '../../app/reply.ts';
 import { renderDiscordMessage } from '../../render/discord.ts';
 import { postMessage } from './discussion.ts';
 
@@ -25,8 +27,6 @@ interface ApiMessage {
   components?: { components?: { custom_id?: string }[] }[];
 }
 
-export const ADOPT_ANSWER = 'Adopt';
-
 export interface PollVoteContext {
   rest: REST;
   deps: AppDeps;
@@ -35,7 +35,7 @@ export interface PollVoteContext {
   botUserId?: string | null;
 }
 
-/** Runs the adoption for an Adopt vote; returns the reply sent to the voter, or null when the vote was not one to act on. */
+/** Sends the owner's Adopt vote its review; returns the reply sent, or null when the vote was not one to act on. */
 export async function adoptFromPollVote(context: PollVoteContext, vote: PollVote): Promise<Reply | null> {
   const { rest, deps, logger } = context;
   const ours = (message: ApiMessage) =>
@@ -81,6 +81,8 @@ export async function adoptFromPollVote(context: PollVoteContext, vote: PollVote
     adopt.command,
     adopt.options,
   );
+  // Not the voter's position: a discussion vote, nothing to tell them (docs/discord.md).
+  if (reply.error?.identifier === 'position-not-found') return null;
   const told: Reply = {
     ...reply,
     lines: [`You voted ${ADOPT_ANSWER} in a hedge discussion poll:`, ...(reply.lines ?? [])],
@@ -91,7 +93,7 @@ export async function adoptFromPollVote(context: PollVoteContext, vote: PollVote
   } catch (error) {
     logger.warn(
       { userId: vote.userId, code: (error as { code?: unknown }).code },
-      'could not tell a voter the outcome of their Adopt vote',
+      'could not send the owner the review of their Adopt vote',
     );
   }
   return told;

@@ -3,7 +3,7 @@
 // pressed or voted; this file only decides who that is, where the answer goes, and says so.
 import type { Context, Telegram } from 'telegraf';
 import type { Chat as TelegramChat, Message, PollAnswer, User } from 'telegraf/types';
-import { decodeButton } from '../../app/buttons.ts';
+import { asPressed, decodeButton } from '../../app/buttons.ts';
 import { runFor, runLine, type AppDeps } from '../../app/context.ts';
 import { errorReference } from '../../app/errors.ts';
 import type { Logger, PollRepository } from '../../app/ports.ts';
@@ -259,13 +259,15 @@ export function createHandlers(env: HandlerEnv) {
     if (!vote || !voter || voter.is_bot) return;
     const poll = await env.polls.get('telegram', vote.poll_id, deps.clock.now());
     if (!poll?.adopt || !vote.option_ids.includes(poll.adoptOption)) return;
+    // An Adopt vote is a press of the Adopt button: it records nothing, it sends the position's owner
+    // what adopting would record with a Confirm button, in private (polls of older releases too).
     const result = await runFor(
       deps,
       identityOf(voter, privateChatOf(voter), true),
       poll.adopt.command,
-      poll.adopt.options,
+      asPressed(poll.adopt.command, poll.adopt.options),
     );
-    // A group's poll is for discussion: Adopt records a layer only on the owner's own position.
+    // A group's poll is for discussion: only the owner's vote has a position to adopt on.
     // Anyone else's vote is just a vote (Telegram counts it); nothing is sent to them or the group.
     if (result.error?.identifier === 'position-not-found') return;
     const reply: Reply = {
@@ -278,8 +280,11 @@ export function createHandlers(env: HandlerEnv) {
     } catch (error) {
       if (!(error instanceof TelegramSendError) || error.failure.kind !== 'permanent' || error.failure.code !== 403)
         throw error;
-      // Never a note in the group per vote: the outcome stays in the owner's /position show.
-      logger.info({ pollId: vote.poll_id }, 'adopt vote recorded; the voter has no private chat to be told in');
+      // Never a note in the group per vote: the owner can still adopt from /hedge in private.
+      logger.info(
+        { pollId: vote.poll_id },
+        'adopt vote reviewed; the owner has no private chat to receive the review in',
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 // /hedge share=true: the proposal posted to the channel, a thread from it, a native poll and an
-// Adopt button in the thread; adopting runs as the presser; missing permissions degrade to one
+// Adopt button in the thread; adopting runs as the presser and goes review → Confirm; missing permissions degrade to one
 // plain message that says what was missing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALICE, BOB, CHANNEL_ID, button } from '../../support/discord-interactions.ts';
@@ -76,7 +76,7 @@ describe('/hedge share=true', () => {
       type: 2,
       style: 3,
       label: 'Adopt',
-      custom_id: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d$`)),
+      custom_id: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d\\|review=true$`)),
     });
     // The caller is told privately where it went.
     expect(answer.ephemeral).toBe(true);
@@ -87,31 +87,52 @@ describe('/hedge share=true', () => {
     expect(f.logs).toEqual([]);
   });
 
-  it('the Adopt button records the layer for the owner, and tells anyone else it is not their position', async () => {
+  it('the Adopt button shows the owner a review and records only on Confirm, once; anyone else is told it is not theirs', async () => {
     await slash(f, 'hedge', { id: positionId, share: true });
     const customId = channelPosts()[2]!.body.components[0].components[0].custom_id as string;
     const threadId = channelPosts()[2]!.path.split('/')[2];
+    const press = async (id: string, who = ALICE) => {
+      const interaction = button(f.client, id, who, { channelId: threadId });
+      await f.bot.handleInteraction(interaction);
+      return answerTo(f.rest, interaction);
+    };
 
-    const byBob = button(f.client, customId, BOB, { channelId: threadId });
-    await f.bot.handleInteraction(byBob);
-    const bobAnswer = answerTo(f.rest, byBob);
+    const bobAnswer = await press(customId, BOB);
     expect(bobAnswer.ephemeral).toBe(true);
     expect(bobAnswer.final.embeds[0].description).toBe(
       `No position ${positionId} in your positions; see /position list.`,
     );
 
-    const byAlice = button(f.client, customId, ALICE, { channelId: threadId });
-    await f.bot.handleInteraction(byAlice);
-    const aliceAnswer = answerTo(f.rest, byAlice);
-    expect(aliceAnswer.ephemeral).toBe(true);
-    expect(aliceAnswer.final.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${positionId}$`));
-
-    // Recorded on Alice's own position, and only once.
     const userId = await f.app.store.users.resolve('discord', ALICE.id, 'alice');
-    expect((await f.app.store.forUser(userId).positions.get(positionId))!.hedgeLayers).toHaveLength(1);
-    const again = button(f.client, customId, ALICE, { channelId: threadId });
-    await f.bot.handleInteraction(again);
-    expect(answerTo(f.rest, again).final.embeds[0].description).toMatch(/is already active/);
+    const layers = async () => (await f.app.store.forUser(userId).positions.get(positionId))!.hedgeLayers;
+    const review = await press(customId);
+    expect(review.ephemeral).toBe(true);
+    expect(review.final.embeds[0].title).toMatch(new RegExp(`^Adopt hedge layer \\d on ${positionId}\\?$`));
+    expect(review.final.embeds[0].description).toMatch(
+      /\nRecords: VIX \d{4}-\d\d-\d\d [\d.]+\/[\d.]+ call spread x\d+ at /,
+    );
+    expect(await layers()).toEqual([]);
+    const confirmId = review.final.components[0].components[0].custom_id as string;
+    expect(confirmId).toMatch(new RegExp(`^cx:hedge\\|id=${positionId}\\|adopt=\\d\\|confirm=[0-9a-z]{6}[\\w-]{8}$`));
+
+    // Bob pressing Alice's Confirm: not his position; an edited code: refused, nothing recorded.
+    expect((await press(confirmId, BOB)).final.embeds[0].description).toBe(
+      `No position ${positionId} in your positions; see /position list.`,
+    );
+    const forged = confirmId.replace(
+      /confirm=(\w{6})(\w)/,
+      (_, minute: string, c: string) => `confirm=${minute}${c === 'A' ? 'B' : 'A'}`,
+    );
+    expect((await press(forged)).final.embeds[0].description).toMatch(/^This Confirm button is not for layer \d on /);
+    expect(await layers()).toEqual([]);
+
+    // Recorded on Alice's own position on Confirm, and only once.
+    expect((await press(confirmId)).final.embeds[0].title).toMatch(
+      new RegExp(`^Hedge layer \\d recorded on ${positionId}$`),
+    );
+    expect(await layers()).toHaveLength(1);
+    expect((await press(confirmId)).final.embeds[0].description).toMatch(/^Layer \d is already active on /);
+    expect(await layers()).toHaveLength(1);
   });
 
   it('without Create Public Threads, says so in the channel and to the caller', async () => {
@@ -232,7 +253,7 @@ describe('adopting through the poll', () => {
     return { threadId, pollId };
   }
 
-  it("an Adopt vote adopts the layer as the voter and tells them in a DM; another member's vote does not touch it", async () => {
+  it("the owner's Adopt vote sends the owner a review in a DM, nothing recorded; another member's vote does nothing visible", async () => {
     // A fresh position, so no layer is active yet.
     const added = await slash(f, 'position add', {
       long_put: 5615,
@@ -244,21 +265,33 @@ describe('adopting through the poll', () => {
     });
     const freshId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
     const { threadId, pollId } = await sharedPoll(freshId);
+    const userId = await f.app.store.users.resolve('discord', ALICE.id, 'alice');
+    const layers = async () => (await f.app.store.forUser(userId).positions.get(freshId))!.hedgeLayers;
+
     await f.bot.handlePollVote({ userId: BOB.id, channelId: threadId, messageId: pollId, answerId: 1 });
+    expect(f.rest.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+
     await f.bot.handlePollVote({ userId: ALICE.id, channelId: threadId, messageId: pollId, answerId: 1 });
     const reads = f.rest.requests.filter((r) => r.method === 'GET');
     expect(reads.find((r) => r.path === `/channels/${threadId}/messages`)!.query).toBe(`?after=${pollId}&limit=5`);
     const dms = f.rest.find('POST', /^\/users\/@me\/channels$/);
-    expect(dms.map((r) => r.body.recipient_id)).toEqual([BOB.id, ALICE.id]);
+    expect(dms.map((r) => r.body.recipient_id)).toEqual([ALICE.id]);
     const told = f.rest.find('POST', /^\/channels\/\d+\/messages$/);
-    expect(told).toHaveLength(2);
-    expect(told[0]!.body.embeds[0].description).toBe(
-      `You voted Adopt in a hedge discussion poll:\nNo position ${freshId} in your positions; see /position list.`,
+    expect(told).toHaveLength(1);
+    expect(told[0]!.path).not.toBe(`/channels/${threadId}/messages`);
+    expect(told[0]!.body.embeds[0].title).toMatch(new RegExp(`^Adopt hedge layer \\d on ${freshId}\\?$`));
+    expect(told[0]!.body.embeds[0].description).toMatch(/^You voted Adopt in a hedge discussion poll:\n/);
+    expect(told[0]!.body.allowed_mentions.parse).toEqual([]);
+    expect(await layers()).toEqual([]);
+
+    // The Confirm button in the DM records the layer.
+    const confirmId = told[0]!.body.components[0].components[0].custom_id as string;
+    const press = button(f.client, confirmId, ALICE);
+    await f.bot.handleInteraction(press);
+    expect(answerTo(f.rest, press).final.embeds[0].title).toMatch(
+      new RegExp(`^Hedge layer \\d recorded on ${freshId}$`),
     );
-    expect(told[1]!.body.embeds[0].title).toMatch(new RegExp(`^Hedge layer \\d recorded on ${freshId}$`));
-    expect(told.every((r) => r.body.allowed_mentions.parse.length === 0)).toBe(true);
-    const userId = await f.app.store.users.resolve('discord', ALICE.id, 'alice');
-    expect((await f.app.store.forUser(userId).positions.get(freshId))!.hedgeLayers).toHaveLength(1);
+    expect(await layers()).toHaveLength(1);
     expect(f.logs.filter((e) => e.level === 'error')).toEqual([]);
   });
 

@@ -73,6 +73,20 @@ describe('registration payload', () => {
           min_value: 1,
           max_value: 5,
         },
+        // The two steps of an Adopt button (review, then the Confirm code), as for position close.
+        {
+          name: 'review',
+          description: 'Show what would be recorded and ask to confirm; records nothing',
+          required: false,
+          type: 5,
+        },
+        {
+          name: 'confirm',
+          description: 'The code of a Confirm button (buttons fill it in)',
+          required: false,
+          type: 3,
+          max_length: 32,
+        },
       ],
     });
     const add = payload.find((c) => c.name === 'position')!.options!.find((o) => o.name === 'add') as {

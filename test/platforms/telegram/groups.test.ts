@@ -17,6 +17,11 @@ const inGroup = (userId: number, firstName = 'Bob') =>
   h.client({ userId, firstName, chatId: GROUP, type: 'supergroup', chatTitle: 'Condor traders' });
 const privately = (userId: number, firstName = 'Bob') => h.client({ userId, firstName });
 
+const keyboardOf = (body: Record<string, unknown>) =>
+  ((body.reply_markup as { inline_keyboard?: { callback_data: string }[][] } | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((key) => key.callback_data);
+
 async function recordPosition(userId: number): Promise<string> {
   const calls = await h.say(privately(userId), '/position add 5615 5665 6335 6385 2027-01-08 credit=14.2');
   return /Position ([a-z0-9]{6}) recorded/.exec(messagesIn(calls)[0]!.html)![1]!;
@@ -200,11 +205,11 @@ describe('hedge discussion', () => {
     expect(poll.body.is_anonymous).toBe(false);
     const layer = /layer (\d)/.exec(String(poll.body.question))![1];
     expect(poll.body.reply_markup).toEqual({
-      inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}` }]],
+      inline_keyboard: [[{ text: 'Adopt', callback_data: `cx:hedge|id=${id}|adopt=${layer}|review=true` }]],
     });
   });
 
-  it('runs Adopt votes as the voter and tells them in private; ignores other answers', async () => {
+  it("sends the owner's Adopt vote a review in private, records only on Confirm, once; ignores other answers and voters", async () => {
     const { id } = await share(505);
     // The fake numbers its polls: this harness's first one.
     const pollId = 'poll-1';
@@ -222,29 +227,39 @@ describe('hedge discussion', () => {
           option_ids: options,
         },
       });
+    const owner = await h.app.store.users.resolve('telegram', '505', 'Dora');
+    const layers = async () => (await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers;
 
     expect(await vote(505, [1])).toEqual([]);
     expect(await vote(505, [])).toEqual([]);
 
-    const [own] = messagesIn(await vote(505, [0]));
-    expect(own!.chatId).toBe('505');
-    expect(own!.html).toMatch(
-      new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>\nYour Adopt vote in Condor traders:\nVIX `),
+    // The vote is a press of Adopt: a review in the owner's private chat, nothing recorded.
+    const [review] = messagesIn(await vote(505, [0]));
+    expect(review!.chatId).toBe('505');
+    expect(review!.html).toMatch(
+      new RegExp(
+        `^<b>! Adopt hedge layer 1 on ${id}\\?</b>\nYour Adopt vote in Condor traders:\n.*\nRecords: VIX \\d{4}-\\d\\d-\\d\\d [\\d.]+/[\\d.]+ call spread x\\d+ at [\\d.]+: `,
+      ),
     );
-    const owner = await h.app.store.users.resolve('telegram', '505', 'Dora');
-    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers.map((layer) => layer.layer)).toEqual([1]);
-    // A second Adopt vote does not record the layer twice.
-    expect(messagesIn(await vote(505, [0]))[0]!.html).toMatch(
-      /^<b>✗ Not done<\/b>\nYour Adopt vote in Condor traders:\nLayer 1 is already active/,
-    );
-    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
+    expect(await layers()).toEqual([]);
+    const confirm = keyboardOf(review!.body)[0]!;
+    expect(confirm).toMatch(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=1\\|confirm=[0-9a-z]{6}[A-Za-z0-9_-]{8}$`));
+    expect(Buffer.byteLength(confirm)).toBeLessThanOrEqual(64);
+
+    // Confirm records the layer as reviewed; the same Confirm again records nothing twice.
+    const done = messagesIn(await h.press(privately(505, 'Dora'), confirm))[0]!;
+    expect(done.html).toMatch(new RegExp(`^<b>✓ Hedge layer 1 recorded on ${id}</b>`));
+    expect((await layers()).map((layer) => layer.layer)).toEqual([1]);
+    const twice = messagesIn(await h.press(privately(505, 'Dora'), confirm))[0]!;
+    expect(twice.html).toBe(`<b>✗ Not done</b>\nLayer 1 is already active on ${id}.`);
+    expect(await layers()).toHaveLength(1);
 
     // Someone else's vote is discussion only: it cannot touch Dora's position, and nobody is messaged.
     expect(messagesIn(await vote(606, [0]))).toEqual([]);
-    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
+    expect(await layers()).toHaveLength(1);
   });
 
-  it('never posts a per-vote note in the group, even when the voter cannot be told in private', async () => {
+  it('never posts a per-vote note in the group, even when the owner cannot be sent the review in private', async () => {
     const { id } = await share(505);
     h.fake.intercept('sendMessage', (call) =>
       String(call.body.chat_id) === '505' ? apiError(403, 'Forbidden: bot was blocked by the user') : undefined,
@@ -254,9 +269,9 @@ describe('hedge discussion', () => {
       poll_answer: { poll_id: 'poll-1', user: { id: 505, is_bot: false, first_name: 'Dora' }, option_ids: [0] },
     });
     expect(messagesIn(calls).filter((m) => m.chatId === String(GROUP))).toEqual([]);
-    // The owner's vote still recorded the layer.
+    // A vote alone never records.
     const owner = await h.app.store.users.resolve('telegram', '505', 'Dora');
-    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toHaveLength(1);
+    expect((await h.app.store.forUser(owner).positions.get(id))!.hedgeLayers).toEqual([]);
   });
 
   it('falls back to a plain message saying what was missing when polls are not allowed', async () => {
@@ -269,7 +284,12 @@ describe('hedge discussion', () => {
     expect(fallback.html).not.toContain('Bad Request');
     expect(fallback.body.reply_markup).toEqual({
       inline_keyboard: [
-        [{ text: 'Adopt', callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d$`)) }],
+        [
+          {
+            text: 'Adopt',
+            callback_data: expect.stringMatching(new RegExp(`^cx:hedge\\|id=${id}\\|adopt=\\d\\|review=true$`)),
+          },
+        ],
       ],
     });
   });

@@ -1,7 +1,7 @@
 // Votes on a hedge poll keep working after a restart: the poll's meaning (which command Adopt runs)
 // is in the database, not in memory. The bot is built on a real SQLite file, a poll is opened in a
 // group, the bot and its app are closed and a new one is opened on the same file; a vote delivered
-// to the new bot then resolves to the poll's position and only its owner's Adopt records.
+// to the new bot then resolves to the poll's position and only its owner's Adopt gets a review.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { messagesIn, startHarness, tempDatabase, type Harness } from '../../support/telegram-harness.ts';
 
@@ -46,7 +46,7 @@ const layersOf = async (h: Harness, positionId: string) => {
   return (await h.app.store.forUser(owner).positions.get(positionId))!.hedgeLayers.map((layer) => layer.layer);
 };
 
-it('resolves a vote on a poll opened before a restart: the owner adopts, a stranger does nothing', async () => {
+it('resolves a vote on a poll opened before a restart: the owner is sent a review, a stranger nothing', async () => {
   const before = await startOn(database.path);
   const added = await before.say(
     before.client({ userId: OWNER, firstName: 'Dora' }),
@@ -70,7 +70,7 @@ it('resolves a vote on a poll opened before a restart: the owner adopts, a stran
     chatId: String(GROUP),
     chatTitle: 'Condors',
     adoptOption: 0,
-    adopt: { command: 'hedge', options: { id: positionId, adopt: layer } },
+    adopt: { command: 'hedge', options: { id: positionId, adopt: layer, review: true } },
   });
 
   // A stranger's Adopt is discussion only: nothing recorded, nobody messaged.
@@ -80,13 +80,16 @@ it('resolves a vote on a poll opened before a restart: the owner adopts, a stran
   expect(await vote(after, pollId, OWNER, [1])).toEqual([]);
   expect(await layersOf(after, positionId)).toEqual([]);
 
-  // The owner's Adopt records the layer, and the owner is told in private.
+  // The owner's Adopt sends the owner, in private, what adopting would record; Confirm records it.
   const [told, ...rest] = messagesIn(await vote(after, pollId, OWNER, [0]));
   expect(rest).toEqual([]);
   expect(told!.chatId).toBe(String(OWNER));
   expect(told!.html).toMatch(
-    new RegExp(`^<b>✓ Hedge layer ${layer} recorded on ${positionId}</b>\nYour Adopt vote in Condors:`),
+    new RegExp(`^<b>! Adopt hedge layer ${layer} on ${positionId}\\?</b>\nYour Adopt vote in Condors:`),
   );
+  expect(await layersOf(after, positionId)).toEqual([]);
+  const keyboard = told!.body.reply_markup as { inline_keyboard: { callback_data: string }[][] };
+  await after.press(after.client({ userId: OWNER, firstName: 'Dora' }), keyboard.inline_keyboard[0]![0]!.callback_data);
   expect(await layersOf(after, positionId)).toEqual([layer]);
 });
 
