@@ -17,6 +17,7 @@ import { summaryCli } from './cli/summary.ts';
 import { dataSyncCli } from './market/sync.ts';
 import { backtestCli } from './cli/backtest.ts';
 import { backupDatabase, backupRefusal } from './store/backup.ts';
+import { testClockFrom } from './test-clock.ts';
 
 // discord.js and telegraf are loaded only by the commands that use a platform (start, summary, register): the
 // console, `run` and the other CLI commands start without them (docs/decisions.md "Start fast").
@@ -78,10 +79,13 @@ async function main(argv: string[]): Promise<number> {
       ? (line: string) => process.stderr.write(line)
       : (line: string) => process.stderr.write(readableLogLine(line));
   const logger = createLogger({ level, secrets: secretsOf(config), write });
+  const testClock = testClockFrom(process.env);
+  if (!testClock.ok) throw new UsageError(testClock.error);
+  const build = () => buildApp(config, logger, { clock: testClock.clock });
   switch (command) {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
-      const app = buildApp(config, logger);
+      const app = build();
       if (botsRun) return runBots(app, logger);
       try {
         const interactive = Boolean(process.stdin.isTTY);
@@ -125,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(
           `--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got ${JSON.stringify(values.at)}`,
         );
-      const app = buildApp(config, logger);
+      const app = build();
       try {
         return await runOnce(app, positionals[0]!, {
           user: values.user,
@@ -138,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'summary': {
-      const app = buildApp(config, logger);
+      const app = build();
       try {
         const { createSenders, plannerOptions } = await loadBots();
         const senders = createSenders(app, logger);
@@ -158,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       const { registerCli } = await import('./cli/register.ts');
       return registerCli(rest, {
         config,
-        app: () => buildApp(config, logger),
+        app: build,
         logger,
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
@@ -168,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
       if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
-      const app = buildApp(config, logger);
+      const app = build();
       try {
         const refusal = backupRefusal(app.store.db, rest[0]!);
         if (refusal) throw new UsageError(refusal);

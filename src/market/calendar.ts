@@ -234,10 +234,15 @@ export function newYorkInstant(date: IsoDate, time: string): number {
   if (!clock) throw new RangeError(`not a time (HH:MM): ${time}`);
   const { year, month } = yearMonth(date);
   const day = Number(date.slice(8, 10));
-  return DateTime.fromObject(
+  const local = DateTime.fromObject(
     { year, month, day, hour: Number(clock[1]), minute: Number(clock[2]) },
     { zone: NEW_YORK },
-  ).toMillis();
+  );
+  // A wall time that happens twice (01:30 on the fall-back night) is resolved by luxon with the
+  // offset in force *now* as its guess, so the answer would depend on the season the code runs in
+  // (found with the clock moved by faketime, docs/hardening.md): take standard time, always.
+  const hourLater = local.plus({ hours: 1 });
+  return hourLater.hour === local.hour && hourLater.minute === local.minute ? hourLater.toMillis() : local.toMillis();
 }
 
 /**

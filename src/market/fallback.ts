@@ -366,6 +366,12 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         return demoSnapshot({ now: () => nowMs, rate: options.rate, dividendYield: options.dividendYield, note });
       }
 
+      // The chain comes from the same source: when it failed for the same reason as the quotes (one
+      // outage), that reason gets one warning saying both, not a second line (docs/hardening.md).
+      const chainResult = chainPending ? await chainPending : null;
+      const chainFailureText = chainResult?.failure ? describe(chainResult.failure) : null;
+      let chainFailureLogged = false;
+
       // One note (and one warning) per reason: "CBOE unreachable (timeout): cached quotes from 2 h ago."
       const groups = new Map<
         string,
@@ -396,6 +402,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         const lost = group.symbols.filter((symbol) => !group.cached.includes(symbol));
         if (lost.length) parts.push(`${lost.join(', ')} unknown${useCache ? ' (nothing cached)' : ''}`);
         notes.push(`${prefix}${text}: ${parts.join('; ')}.`);
+        const withChain = text === chainFailureText;
+        chainFailureLogged ||= withChain;
         log.warn(
           {
             symbols: group.symbols,
@@ -403,8 +411,10 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
             detail: group.failure.detail ?? undefined,
             url: group.failure.url ?? undefined,
             fallback: group.cached.length ? 'cache' : 'none',
+            ...(withChain ? { chain: 'vix-proxy' } : {}),
           },
-          `market data: ${text}, ${group.cached.length ? 'using cached quotes' : 'no fallback'}`,
+          `market data: ${text}, ${group.cached.length ? 'using cached quotes' : 'no fallback'}` +
+            (withChain ? '; option chain unavailable, leg vols from the VIX proxy' : ''),
         );
       }
 
@@ -416,20 +426,20 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       notes.push(...history.notes);
 
       let chain: ChainVolLookup | null = null;
-      if (chainPending) {
-        const result = await chainPending;
-        chain = result.chain;
-        if (result.failure) {
-          notes.push(`Option chain unavailable (${describe(result.failure)}): leg vols from the VIX proxy.`);
-          log.warn(
-            {
-              reason: result.failure.reason,
-              detail: result.failure.detail ?? undefined,
-              url: result.failure.url ?? undefined,
-              fallback: 'vix-proxy',
-            },
-            'market data: option chain unavailable',
-          );
+      if (chainResult) {
+        chain = chainResult.chain;
+        if (chainResult.failure) {
+          notes.push(`Option chain unavailable (${describe(chainResult.failure)}): leg vols from the VIX proxy.`);
+          if (!chainFailureLogged)
+            log.warn(
+              {
+                reason: chainResult.failure.reason,
+                detail: chainResult.failure.detail ?? undefined,
+                url: chainResult.failure.url ?? undefined,
+                fallback: 'vix-proxy',
+              },
+              'market data: option chain unavailable',
+            );
         } else if (chain && isQuoteStale(chain.asOfMs, nowMs, options.staleAfterMinutes)) {
           notes.push(`Option chain is stale (as of ${age(nowMs - chain.asOfMs)} ago).`);
         } else if (!chain && source.chain === undefined) {

@@ -4,9 +4,8 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/app/reply.ts';
-import { isTradingDay, newYorkDate, tradingDayOnOrBefore } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
-import { runMain, tempDir } from '../support/app.ts';
+import { runMain, tempDir, TODAY } from '../support/app.ts';
 
 function setup() {
   const dir = tempDir('condor-cli-');
@@ -39,9 +38,9 @@ describe('cli run', CHILD, () => {
         regime: { threshold: number; regime: string; percentile: number };
       };
     };
-    const today = newYorkDate(Date.now());
-    const close = demoClose(isTradingDay(today) ? today : tradingDayOnOrBefore(today));
-    expect(reply.title).toBe(`Market · ${today}`);
+    // The program's clock starts at PROGRAM_NOW (CONDOR_XYK_NOW): Monday TODAY, 10:00 New York.
+    const close = demoClose(TODAY);
+    expect(reply.title).toBe(`Market · ${TODAY}`);
     expect(reply.visibility).toBe('channel');
     expect(reply.data.snapshot.spot.value).toBe(close.spx);
     expect(reply.data.snapshot.vix.value).toBe(close.vix);

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { points } from '../../src/app/format.ts';
-import { isTradingDay, newYorkDate, tradingDayOnOrBefore } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
-import { listedExpiryNearest } from '../../src/market/expiry-calendar.ts';
 import { runConsole } from '../../src/platforms/console/console.ts';
 import { makeApp, runMain, tempDir, TODAY } from '../support/app.ts';
 
@@ -86,9 +84,10 @@ describe('console adapter, in process', () => {
 });
 
 describe('console adapter, as the real program with piped standard input', { timeout: 120_000 }, () => {
-  const today = newYorkDate(Date.now());
-  const tradingDay = isTradingDay(today) ? today : tradingDayOnOrBefore(today);
-  const spot = points(demoClose(tradingDay).spx);
+  // The program's clock starts on 2026-12-03 10:00 New York (CONDOR_XYK_NOW, test-only), a Thursday
+  // and a trading day: the day `npm test` failed when this test read the machine's calendar.
+  const NOW = '2026-12-03T10:00:00-05:00';
+  const spot = points(demoClose('2026-12-03').spx);
 
   function env() {
     const dir = tempDir('condor-console-');
@@ -98,6 +97,7 @@ describe('console adapter, as the real program with piped standard input', { tim
         MARKET_DATA: 'demo',
         DATABASE_PATH: path.join(dir, 'data', 'condor.db'),
         CHARTS_DIR: path.join(dir, 'charts'),
+        CONDOR_XYK_NOW: NOW,
       },
     };
   }
@@ -111,10 +111,10 @@ describe('console adapter, as the real program with piped standard input', { tim
     const out = result.stdout;
     expect(answers(out)).toHaveLength(3);
     // eval: the title, the demo spot, a model credit
-    // "45" resolves to the listed expiry nearest 45 days from today: computed from the calendar,
-    // not a range (45 days from a Sunday before a Monday holiday lands at 47 DTE).
-    const nearest = listedExpiryNearest(today, 45);
-    expect(out).toContain(`SPX 5,615/5,665/6,335/6,385 · ${nearest.expiry} (${nearest.dte} DTE)`);
+    // "45" is the listed expiry nearest 45 days out: 2027-01-17 is a Sunday and Monday the 18th is
+    // Martin Luther King Day, so Friday the 15th (43 DTE) and Tuesday the 19th (47 DTE) are equally
+    // near, and a tie goes to the later expiry (src/market/expiry-calendar.ts): 47 DTE.
+    expect(out).toContain('SPX 5,615/5,665/6,335/6,385 · 2027-01-19 (47 DTE)');
     expect(out).toContain(`spot ${spot}`);
     // The model credit depends on today's demo VIX and the sessions to that expiry: read it, then check max loss.
     const credit = Number(/Credit (\d+\.\d\d) pts \(\$[\d,]+\), the model value: no fill given/.exec(out)?.[1]);

@@ -1,10 +1,9 @@
 // A flood of /link updates through the webhook: 300 updates of a wrong code, from one user (the
 // issue's case: rate limit and lockout stop it after a few hashes) and from 300 users (each one
-// hashed: the worst case). Every
-// code costs a scrypt hash (~60 ms, 16 MiB); they run in libuv's thread pool, so the event loop
-// keeps answering /healthz. The test asserts behaviour (every update answered, every answer a
-// refusal) and prints the /healthz latency under the flood for docs/hardening.md; it never asserts a
-// duration (the machine is shared).
+// hashed: the worst case). Behaviour only: every update acknowledged and answered with a refusal,
+// the hashes counted, and /healthz answering 200 throughout. How fast /healthz answers under the
+// flood is a figure, measured by `npm run bench -- link-flood` (bench/link-flood.ts) with the bot
+// alone in its process; docs/hardening.md keeps the figures.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { messagesIn, startHarness, type Harness } from '../support/telegram-harness.ts';
 
@@ -25,9 +24,6 @@ const linkUpdate = (updateId: number, userId: number) => ({
   },
 });
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-
 describe('/link flood through the webhook', () => {
   it.each([1, UPDATES])(
     `answers ${UPDATES} wrong codes from %i user(s) while /healthz keeps answering`,
@@ -42,19 +38,17 @@ describe('/link flood through the webhook', () => {
       const base = `http://127.0.0.1:${h.bot.webhookAddress()!.port}`;
 
       // Health probes, one after another, for as long as the flood lasts.
-      const latencies: number[] = [];
+      const healthStatuses: number[] = [];
       let flooding = true;
       const probing = (async () => {
         while (flooding) {
-          const started = performance.now();
           const response = await fetch(`${base}/healthz`);
           await response.arrayBuffer();
-          latencies.push(performance.now() - started);
+          healthStatuses.push(response.status);
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       })();
 
-      const started = performance.now();
       const posts = Array.from({ length: UPDATES }, (_, i) =>
         fetch(`${base}/telegram/hook`, {
           method: 'POST',
@@ -67,7 +61,6 @@ describe('/link flood through the webhook', () => {
         timeout: 110_000,
         interval: 50,
       });
-      const floodMs = performance.now() - started;
       flooding = false;
       await probing;
 
@@ -77,19 +70,9 @@ describe('/link flood through the webhook', () => {
       // Hashes run: one per user up to the lockout (5) and the per-minute limit.
       const hashed = answers.filter((html) => html.includes('No such code')).length;
       expect(hashed).toBe(users === 1 ? 5 : UPDATES);
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const figure = {
-        updates: UPDATES,
-        users,
-        hashed,
-        floodMs: Math.round(floodMs),
-        healthProbes: sorted.length,
-        healthP50Ms: Math.round(percentile(sorted, 0.5) * 10) / 10,
-        healthP99Ms: Math.round(percentile(sorted, 0.99) * 10) / 10,
-        healthMaxMs: Math.round(sorted.at(-1)! * 10) / 10,
-      };
-      console.log(`link flood: ${JSON.stringify(figure)}`);
-      expect(sorted.length).toBeGreaterThan(0);
+      // /healthz answered during the flood, every time.
+      expect(healthStatuses.length).toBeGreaterThan(0);
+      expect(new Set(healthStatuses)).toEqual(new Set([200]));
     },
   );
 });

@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   isQuoteStale,
@@ -10,6 +11,22 @@ import {
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 
 describe('newYorkInstant across the 2026 DST changes', () => {
+  it('the twice-happening 01:30 of 2026-11-01 is standard time whatever the season it runs in', () => {
+    // luxon guesses an ambiguous wall time's offset from the current time (Settings.now).
+    const real = Settings.now;
+    try {
+      for (const nowIso of ['2026-12-03T15:00:00', '2027-03-14T07:30:00', '2027-07-01T12:00:00']) {
+        Settings.now = () => utc(nowIso);
+        expect(newYorkInstant('2026-11-01', '01:30'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T06:30:00'));
+        expect(newYorkInstant('2026-11-01', '00:59'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T04:59:00'));
+        expect(newYorkInstant('2026-11-01', '02:00'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T07:00:00'));
+        expect(newYorkInstant('2026-03-08', '02:30'), `run at ${nowIso}Z`).toBe(utc('2026-03-08T07:30:00'));
+      }
+    } finally {
+      Settings.now = real;
+    }
+  });
+
   it('spring forward on 2026-03-08: EST before, EDT from that day', () => {
     expect(newYorkInstant('2026-03-06', '09:30')).toBe(utc('2026-03-06T14:30:00'));
     expect(newYorkInstant('2026-03-08', '09:30')).toBe(utc('2026-03-08T13:30:00'));

@@ -23,7 +23,10 @@ afterEach(() => {
 });
 
 async function setup(startMs: number) {
+  // vitest's fake timers replace Date as well as the timers: Date.now() below is the fake clock that
+  // starts at startMs, the one node-cron reads too, never the machine's calendar.
   vi.useFakeTimers({ now: startMs });
+  expect(Date.now()).toBe(startMs);
   const clock = { now: () => Date.now() };
   const logger = recordingLogger();
   const app = openSchedulerApp({ dbPath: tempDbPath(), clock, logger });

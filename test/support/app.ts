@@ -17,12 +17,15 @@ import { buildApp, type App } from '../../src/compose.ts';
 import { createConfig } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/logging.ts';
 import { commands } from '../../commands/index.ts';
+import { PROGRAM_NOW } from './bot-process.ts';
 
 /** 2026-11-23 15:00 UTC = 10:00 New York: a Monday, a trading day, after the open. */
 export const MONDAY_10_NY = Date.UTC(2026, 10, 23, 15, 0, 0);
 export const TODAY = '2026-11-23';
 /** Thanksgiving 2026 (NYSE closed) and the Saturday after it. */
 export const HOLIDAY = '2026-11-26';
+/** Where a spawned program's clock starts (bot-process.ts): MONDAY_10_NY, so its "today" is TODAY. */
+export { PROGRAM_NOW };
 export const SATURDAY = '2026-11-28';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -265,12 +268,13 @@ export function runMain(
 ): Promise<ChildResult> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_)/.test(key),
+      ([key]) =>
+        !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_|CONDOR_XYK_NOW$)/.test(key),
     ),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...inherited, CONDOR_XYK_TEST: '1', ...options.env },
+    env: { ...inherited, CONDOR_XYK_TEST: '1', CONDOR_XYK_NOW: PROGRAM_NOW, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -31,7 +31,14 @@ export interface BotProcess {
 
 /** Variables of the developer's shell that must not leak into a test run. */
 const OWN_VARIABLES =
-  /^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_|HEALTH_|HEADLESS|PORT$)/;
+  /^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_|HEALTH_|HEADLESS|PORT$|CONDOR_XYK_NOW$)/;
+
+/**
+ * A spawned program's clock starts at this instant (CONDOR_XYK_NOW, test-only: src/test-clock.ts),
+ * 2026-11-23 10:00 New York, a Monday and a trading day (app.ts's MONDAY_10_NY): what the program
+ * does (today's market, a summary catch-up at start) never depends on the machine's date.
+ */
+export const PROGRAM_NOW = '2026-11-23T10:00:00-05:00';
 
 export function startBotProcess(
   env: Record<string, string>,
@@ -40,7 +47,14 @@ export function startBotProcess(
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !OWN_VARIABLES.test(key)));
   const child = spawn(how.command ?? process.execPath, how.args ?? ['--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: REPO_ROOT,
-    env: { ...inherited, CONDOR_XYK_TEST: '1', MARKET_DATA: 'demo', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...inherited,
+      CONDOR_XYK_TEST: '1',
+      CONDOR_XYK_NOW: PROGRAM_NOW,
+      MARKET_DATA: 'demo',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];

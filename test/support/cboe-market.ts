@@ -89,8 +89,13 @@ export async function harness(
         cboeBaseUrl: server.url,
         dataDir: data.dir,
         staleAfterMinutes: 30,
-        httpOptions: { sleep: async (ms) => void sleeps.push(ms), timeoutMs: 2_000 },
+        // Neither the per-request timeout nor the interactive budget (3 s) runs out on a loaded
+        // machine here: a cold first request can take seconds, and the snapshot would fall back to
+        // demo data whatever the test asked. What the loopback server answers decides; tests of
+        // timeouts and of the budget pass their own httpOptions and timer.
+        httpOptions: { sleep: async (ms) => void sleeps.push(ms), timeoutMs: 30_000 },
         cboe: { failureCooldownMs: 0, quoteTtlMs: 0 },
+        timer: () => new Promise<void>(() => {}),
         ...overrides,
       }),
     async close() {

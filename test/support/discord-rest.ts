@@ -22,6 +22,7 @@ export interface RecordedRequest {
   /** The JSON body, or the multipart payload_json parsed. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   files: RecordedFile[];
+  /** When it arrived, on the monotonic clock (performance.now): for spacing between requests, not a date. */
   atMs: number;
 }
 
@@ -188,7 +189,7 @@ export async function startDiscordRest(): Promise<FakeDiscordRest> {
         headers: request.headers,
         body,
         files,
-        atMs: Date.now(),
+        atMs: performance.now(),
       };
       requests.push(recorded);
       const script = scripts.find((s) => s.method === recorded.method && s.path.test(path) && s.responses.length > 0);

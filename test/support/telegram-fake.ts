@@ -85,6 +85,9 @@ async function parseBody(
 const field = (value: unknown) =>
   typeof value === 'string' && /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value;
 
+/** The `date` of every message the fake sends (2026-11-23 15:00 UTC): fixed, nothing reads the machine's clock. */
+const MESSAGE_DATE_S = Date.UTC(2026, 10, 23, 15) / 1000;
+
 export async function startTelegramFake(
   options: { upstream?: string; botUsername?: string } = {},
 ): Promise<TelegramFake> {
@@ -95,7 +98,7 @@ export async function startTelegramFake(
   let pollId = 1;
   const message = (body: Record<string, unknown>, extra: Record<string, unknown>) => ({
     message_id: messageId++,
-    date: Math.floor(Date.now() / 1000),
+    date: MESSAGE_DATE_S,
     chat: { id: Number(body.chat_id), type: Number(body.chat_id) < 0 ? 'supergroup' : 'private' },
     ...extra,
   });

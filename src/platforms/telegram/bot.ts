@@ -13,6 +13,7 @@ import { startPolling, type Poller } from './polling.ts';
 import { registerTelegramCommands } from './register.ts';
 import type { ConnectionState } from '../../app/supervise.ts';
 import { createWebhookServer } from './webhook.ts';
+import { createWorkLimit } from './work-limit.ts';
 
 /** Loopback only: a reverse proxy in front terminates TLS and forwards the webhook path (docs/telegram.md). */
 export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
@@ -45,6 +46,8 @@ export interface TelegramBotExtras {
   callbackAnswerAfterMs?: number;
   /** deleteWebhook on stop (default true; false behind a load balancer with several instances). */
   deleteWebhookOnStop?: boolean;
+  /** Updates worked on at once; the rest wait in arrival order (default UPDATE_CONCURRENCY). */
+  updateConcurrency?: number;
   /** The connection as the health report shows it (polling: each getUpdates; 401/409 stop it). */
   onState?(state: ConnectionState, detail?: string): void;
 }
@@ -77,6 +80,13 @@ export interface TelegramBot {
 }
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer'] as const;
+
+/**
+ * Updates worked on at once. Enough to keep the Bot API busy (one command rarely waits long for
+ * anything but its answer), few enough that a burst of 300 cannot queue a command's worth of work
+ * 300 times ahead of /healthz (bench/link-flood.ts; docs/hardening.md "Link flood").
+ */
+export const UPDATE_CONCURRENCY = 8;
 
 const timer = (ms: number) =>
   new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)).unref());
@@ -116,13 +126,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     while (inflight.size) await Promise.allSettled([...inflight]);
   };
 
-  // The first middleware detaches the rest: the update loop moves on, the work is tracked.
+  // The first middleware detaches the rest: the update loop moves on, the work is tracked, and
+  // at most updateConcurrency updates are worked on at once (a burst waits its turn).
+  const limit = createWorkLimit(extras.updateConcurrency ?? UPDATE_CONCURRENCY);
   bot.use((ctx, next) => {
-    track(
-      Promise.resolve()
-        .then(next)
-        .catch((error: unknown) => handlers.onError(error, ctx)),
-    );
+    track(limit(() => Promise.resolve().then(next)).catch((error: unknown) => handlers.onError(error, ctx)));
   });
   bot.start((ctx) => handlers.onStart(ctx));
   bot.command([...deps.registry.roots.keys()], (ctx) => handlers.onCommand(ctx));

@@ -6,18 +6,20 @@ import { runLine } from '../../../src/app/context.ts';
 import { buildApp, type App } from '../../../src/compose.ts';
 import { createConfig } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logging.ts';
+import type { Logger } from '../../../src/app/ports.ts';
+import { capturingLogger } from '../../support/logger.ts';
 import { replyToText } from '../../../src/render/text.ts';
 import { CONSOLE_IDENTITY } from '../../../src/platforms/console/console.ts';
 import { writeFileSync } from 'node:fs';
 import { cboeOhlcCsv } from '../../support/cboe-fixtures.ts';
-import { quotePath, startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
+import { chainPath, quotePath, startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
 import { NOW, quoteRoutes, tempDir, vixHistoryBars } from '../../support/cboe-market.ts';
 
 let server: CboeServer;
 let temp: ReturnType<typeof tempDir>;
 let app: App;
 
-function start(env: Record<string, string> = {}) {
+function start(env: Record<string, string> = {}, logger: Logger = silentLogger, nowMs = NOW) {
   const result = createConfig({
     MARKET_DATA: 'cboe',
     CBOE_BASE_URL: server.url,
@@ -26,7 +28,7 @@ function start(env: Record<string, string> = {}) {
     ...env,
   });
   if (!result.ok) throw new Error(result.error);
-  app = buildApp(result.config, silentLogger, { clock: { now: () => NOW } });
+  app = buildApp(result.config, logger, { clock: { now: () => nowMs } });
   return app;
 }
 
@@ -96,6 +98,40 @@ describe('/market on the loopback CBOE', () => {
     expect(text).toContain('STALE: Data: cache, as of 2 h 15 min ago.');
     expect(text).toContain('CBOE unreachable (HTTP 404 Not Found): cached quotes from 2 h 15 min ago.');
     expect(text).not.toMatch(/DEMO/);
+  });
+
+  it('CBOE down on /condor eval (quotes and chain): one warning line for the outage, both notes in the reply', async () => {
+    const EVAL = '/condor eval 5500 5550 6050 6100 45';
+    start();
+    expect((await runLine(app.deps, CONSOLE_IDENTITY('tester'), EVAL)).reply.error).toBeUndefined();
+    app.close();
+    for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) server.serve(quotePath(symbol), { status: 404 });
+    server.serve(chainPath, { status: 404 });
+    const logger = capturingLogger();
+    start({}, logger, NOW + 60_000);
+    const { reply } = await runLine(app.deps, CONSOLE_IDENTITY('tester'), EVAL);
+    expect(reply.error).toBeUndefined();
+    const warnings = logger.entries.filter((e) => e.level === 'warn' || e.level === 'error');
+    expect(warnings.map((e) => e.message)).toEqual([
+      'market data: CBOE unreachable (HTTP 404 Not Found), using cached quotes; option chain unavailable, leg vols from the VIX proxy',
+    ]);
+    expect(warnings[0]!.object).toMatchObject({ fallback: 'cache', chain: 'vix-proxy' });
+    expect(reply.footer).toEqual(
+      expect.arrayContaining([
+        'CBOE unreachable (HTTP 404 Not Found): cached quotes from 16 min ago.',
+        'Option chain unavailable (CBOE unreachable (HTTP 404 Not Found)): leg vols from the VIX proxy.',
+      ]),
+    );
+  });
+
+  it('the chain alone failing is still its own warning', async () => {
+    server.serve(chainPath, { status: 404 });
+    const logger = capturingLogger();
+    start({}, logger);
+    await runLine(app.deps, CONSOLE_IDENTITY('tester'), '/condor eval 5500 5550 6050 6100 45');
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual([
+      'market data: option chain unavailable',
+    ]);
   });
 
   it('CBOE down with nothing cached: demo data, labelled as such', async () => {
