@@ -10,7 +10,6 @@ import {
   MessageFlags,
   Partials,
   type AutocompleteInteraction,
-  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type InteractionEditReplyOptions,
@@ -19,24 +18,13 @@ import {
   type RateLimitData,
   type RESTOptions,
 } from 'discord.js';
-import { decodeButton } from '../../app/buttons.ts';
-import type { AnyCommand } from '../../app/command.ts';
-import { runFor, type AppDeps, type Identity } from '../../app/context.ts';
-import { errorReference, UserError } from '../../app/errors.ts';
-import { optionMeta } from '../../app/options.ts';
+import type { AppDeps } from '../../app/context.ts';
+import { errorReference } from '../../app/errors.ts';
 import type { Logger } from '../../app/ports.ts';
-import type { Reply } from '../../app/reply.ts';
-import {
-  escapeDiscordMarkdown,
-  renderDiscordMessage,
-  renderNotice,
-  type DiscordMessage,
-} from '../../render/discord.ts';
-import { positionChoices } from './autocomplete.ts';
-import { openHedgeDiscussion } from './discussion.ts';
-import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
+import type { DiscordMessage } from '../../render/discord.ts';
 import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
 import { adoptFromPollVote, type PollVote } from './poll-votes.ts';
+import { createInteractionRunner, type Responder } from './runner.ts';
 import type { ConnectionState } from '../../app/supervise.ts';
 
 export interface DiscordBotConfig {
@@ -125,19 +113,52 @@ export function toInteractionOptions(message: DiscordMessage): InteractionReplyO
   };
 }
 
-/** How far an interaction has been answered, beyond what discord.js tracks. */
-interface Answer {
-  deferring: Promise<unknown> | null;
-  /** Edits (progress) in order; the final answer waits for them. */
-  edits: Promise<unknown>;
-  progressShown: boolean;
-  finalSent: boolean;
+/** A discord.js interaction as the runner's Responder (gateway: every answer is a REST call). */
+export function gatewayResponder(interaction: RepliableInteraction): Responder {
+  return {
+    id: interaction.id,
+    get deferred() {
+      return interaction.deferred;
+    },
+    get replied() {
+      return interaction.replied;
+    },
+    get ephemeral() {
+      return Boolean(interaction.ephemeral);
+    },
+    repliable: true,
+    defer: (ephemeral) => interaction.deferReply(ephemeral ? { flags: EPHEMERAL } : {}),
+    reply: (message, ephemeral) =>
+      interaction.reply({ ...toInteractionOptions(message), ...(ephemeral ? { flags: EPHEMERAL } : {}) }),
+    edit: (message) => interaction.editReply(toInteractionOptions(message)),
+    progress: (text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }),
+    followUp: (message, ephemeral) =>
+      interaction.followUp({ ...toInteractionOptions(message), ...(ephemeral ? { flags: EPHEMERAL } : {}) }),
+    deleteReply: () => interaction.deleteReply(),
+  };
+}
+
+/** Autocomplete has no message to answer with: the runner never asks it to reply. */
+function choicesOnly(interaction: AutocompleteInteraction): Responder {
+  const refuse = () => Promise.reject(new Error('autocomplete cannot reply'));
+  return {
+    id: interaction.id,
+    deferred: false,
+    replied: false,
+    ephemeral: false,
+    repliable: false,
+    defer: refuse,
+    reply: refuse,
+    edit: refuse,
+    progress: refuse,
+    followUp: refuse,
+    deleteReply: refuse,
+  };
 }
 
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   const { deps, config } = options;
   const logger = options.logger.child({ platform: 'discord' });
-  const autoDeferMs = options.autoDeferMs ?? 2000;
   const onState = options.onState ?? (() => {});
   const newClient = () =>
     new Client({
@@ -148,182 +169,32 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     });
   let client = options.client ?? newClient();
   const inFlight = new Set<Promise<void>>();
-
-  const answerOf = (): Answer => ({
-    deferring: null,
-    edits: Promise.resolve(),
-    progressShown: false,
-    finalSent: false,
+  const runner = createInteractionRunner({
+    deps,
+    logger,
+    rest: () => client.rest,
+    ...(options.autoDeferMs !== undefined ? { autoDeferMs: options.autoDeferMs } : {}),
+    ...(options.autocompleteMarketMs !== undefined ? { autocompleteMarketMs: options.autocompleteMarketMs } : {}),
+  });
+  const placeOf = (interaction: Interaction) => ({
+    guildId: interaction.guildId ?? null,
+    channelId: interaction.channelId ?? null,
   });
 
-  function defer(interaction: RepliableInteraction, answer: Answer, ephemeral: boolean): Promise<unknown> {
-    if (!answer.deferring && !interaction.deferred && !interaction.replied) {
-      answer.deferring = interaction.deferReply(ephemeral ? { flags: EPHEMERAL } : {});
-    }
-    return answer.deferring ?? Promise.resolve();
-  }
-
-  /** Sends the final answer: reply, edit the deferred reply, or follow up (whichever is possible). */
-  async function respond(
-    interaction: RepliableInteraction,
-    answer: Answer,
-    message: DiscordMessage,
-    ephemeral: boolean,
-  ): Promise<void> {
-    await answer.deferring;
-    await answer.edits.catch(() => {});
-    const payload = toInteractionOptions(message);
-    if (!interaction.deferred && !interaction.replied) {
-      await interaction.reply({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
-    } else if (interaction.deferred && !answer.finalSent) {
-      if (Boolean(interaction.ephemeral) === ephemeral) {
-        await interaction.editReply({
-          ...payload,
-          ...(answer.progressShown && payload.content === undefined ? { content: '' } : {}),
-        });
-      } else {
-        // The deferral's visibility cannot change: replace it with a follow-up of the right kind.
-        await interaction.deleteReply().catch(() => {});
-        await interaction.followUp({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
-      }
-    } else {
-      await interaction.followUp({ ...payload, ...(ephemeral ? { flags: EPHEMERAL } : {}) });
-    }
-    answer.finalSent = true;
-  }
-
-  /** Posts a shared proposal with its thread and poll, and tells the caller privately how it went. */
-  async function shareDiscussion(interaction: RepliableInteraction, answer: Answer, reply: Reply): Promise<void> {
-    const channelId = interaction.channelId!;
-    let text: string;
-    try {
-      const result = await openHedgeDiscussion(client.rest, channelId, reply, logger);
-      text = result.threadId
-        ? `Shared in <#${channelId}> with a discussion thread <#${result.threadId}>${result.pollMessageId ? ' and a poll' : ''}.`
-        : `Shared in <#${channelId}>.`;
-      if (result.missing.length) text += ` ${result.missing.join('. ')}.`;
-    } catch (error) {
-      if (!(error instanceof DiscordDeliveryError) || error.failure.kind !== 'permanent') throw error;
-      text = `${error.failure.reason}.`;
-    }
-    // Our own sentence with channel links: not escaped, still mention-free.
-    await respond(interaction, answer, { body: { content: text, allowed_mentions: { parse: [] } }, files: [] }, true);
-  }
-
-  async function execute(
-    interaction: RepliableInteraction,
-    name: string,
-    command: AnyCommand | undefined,
-    identity: Identity,
-    raw: Record<string, unknown>,
-  ): Promise<void> {
-    const answer = answerOf();
-    const callerOnly = (command?.visibility ?? 'caller') === 'caller';
-    if (command?.defer) await defer(interaction, answer, callerOnly);
-    const progress = async (text: string) => {
-      if (answer.finalSent) return;
-      await defer(interaction, answer, callerOnly);
-      answer.progressShown = true;
-      answer.edits = answer.edits
-        .then(() =>
-          interaction.editReply({ content: escapeDiscordMarkdown(text).slice(0, 2000), allowedMentions: NO_MENTIONS }),
-        )
-        .catch((error: unknown) => {
-          logger.warn({ err: error, interactionId: interaction.id }, 'progress edit failed');
-        });
-      await answer.edits;
-    };
-    const running = runFor(deps, identity, name, raw, progress);
-    // A command not marked defer that runs long (a cold market fetch) is deferred before 3 s pass.
-    const timer = setTimeout(() => void defer(interaction, answer, callerOnly).catch(() => {}), autoDeferMs);
-    timer.unref?.();
-    let reply: Reply;
-    try {
-      reply = await running;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (reply.discussion && reply.visibility === 'channel' && interaction.guildId && interaction.channelId) {
-      await shareDiscussion(interaction, answer, reply);
-      return;
-    }
-    await respond(interaction, answer, renderDiscordMessage(reply), reply.visibility === 'caller');
-  }
-
-  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
-    const name = commandNameOf(interaction);
-    await execute(
-      interaction,
-      name,
-      deps.registry.get(name),
+  function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    return runner.command(
+      gatewayResponder(interaction),
+      placeOf(interaction),
+      commandNameOf(interaction),
       identityOf(interaction),
       rawOptions(interaction.options.data),
     );
   }
 
-  async function onButton(interaction: ButtonInteraction): Promise<void> {
-    const decoded = decodeButton(interaction.customId);
-    if (!decoded) {
-      await interaction.reply({
-        ...toInteractionOptions(
-          renderNotice('This button is not one of mine, or it is from an older version: run the command again.'),
-        ),
-        flags: EPHEMERAL,
-      });
-      return;
-    }
-    // The button's command runs as the presser, never as whoever posted it.
-    await execute(
-      interaction,
-      decoded.command,
-      deps.registry.get(decoded.command),
-      identityOf(interaction),
-      decoded.options,
-    );
-  }
-
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const command = deps.registry.get(commandNameOf(interaction));
     const focused = interaction.options.getFocused(true);
-    const schema = command ? (command.options.shape as Record<string, never>)[focused.name] : undefined;
-    if (!schema || optionMeta(schema)?.kind !== 'position-id') {
-      await interaction.respond([]);
-      return;
-    }
-    const choices = await positionChoices(deps, identityOf(interaction), String(focused.value ?? ''), {
-      marketTimeoutMs: options.autocompleteMarketMs ?? 1500,
-    });
+    const choices = await runner.autocomplete(commandNameOf(interaction), focused, identityOf(interaction));
     await interaction.respond(choices);
-  }
-
-  async function boundary(interaction: Interaction, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      const code = discordCode(error);
-      if (code === DISCORD_CODES.unknownInteraction) {
-        logger.warn({ interactionId: interaction.id }, 'interaction expired before it was answered');
-        return;
-      }
-      const reference = errorReference();
-      logger.error({ err: error, reference, interactionId: interaction.id, code }, 'discord interaction failed');
-      if (!interaction.isRepliable()) return;
-      const text =
-        error instanceof UserError
-          ? error.message
-          : `Something went wrong on my side. It is logged as ref ${reference}.`;
-      const payload = toInteractionOptions(renderNotice(text));
-      try {
-        if (!interaction.deferred && !interaction.replied) await interaction.reply({ ...payload, flags: EPHEMERAL });
-        else if (interaction.deferred && !interaction.replied) await interaction.editReply(payload);
-        else await interaction.followUp({ ...payload, flags: EPHEMERAL });
-      } catch (secondError) {
-        logger.warn(
-          { err: secondError, reference, interactionId: interaction.id },
-          'could not tell the user about the failure',
-        );
-      }
-    }
   }
 
   function track(work: Promise<void>): Promise<void> {
@@ -348,15 +219,19 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   }
 
   function handleInteraction(interaction: Interaction): Promise<void> {
-    const work = interaction.isChatInputCommand()
-      ? () => onCommand(interaction)
-      : interaction.isAutocomplete()
-        ? () => onAutocomplete(interaction)
-        : interaction.isButton()
-          ? () => onButton(interaction)
-          : null;
-    if (!work) return Promise.resolve();
-    return track(boundary(interaction, work));
+    if (interaction.isChatInputCommand())
+      return track(runner.boundary(gatewayResponder(interaction), () => onCommand(interaction)));
+    if (interaction.isAutocomplete())
+      return track(runner.boundary(choicesOnly(interaction), () => onAutocomplete(interaction)));
+    if (interaction.isButton()) {
+      const responder = gatewayResponder(interaction);
+      return track(
+        runner.boundary(responder, () =>
+          runner.button(responder, placeOf(interaction), interaction.customId, identityOf(interaction)),
+        ),
+      );
+    }
+    return Promise.resolve();
   }
 
   function wire(target: Client): Client {
