@@ -3,7 +3,12 @@
 import type { Logger } from './app/ports.ts';
 import type { App } from './compose.ts';
 import { createHealth, type Health } from './platforms/health.ts';
-import { createDiscordBot, createDiscordSender } from './platforms/discord/index.ts';
+import {
+  createDiscordBot,
+  createDiscordSender,
+  createInteractionsEndpoint,
+  interactionsRest,
+} from './platforms/discord/index.ts';
 import { discordChatSender } from './platforms/discord/chat-sender.ts';
 import { createTelegramBot, createTelegramSender } from './platforms/telegram/index.ts';
 import { telegramChatSender } from './platforms/telegram/chat-sender.ts';
@@ -72,6 +77,11 @@ function telegramPermanent(error: unknown): boolean {
   return code === 401 || code === 404;
 }
 
+/** A port the process may not bind (below 1024 without the right) will not become bindable by waiting. */
+function listenPermanent(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'EACCES';
+}
+
 export interface StartOptions {
   /** The scheduler only: no gateway, no polling, no webhook (HEADLESS=true). */
   headless?: boolean;
@@ -111,7 +121,7 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
     );
   }
 
-  if (config.DISCORD_TOKEN && !options.headless) {
+  if (config.DISCORD_TOKEN && config.DISCORD_GATEWAY === 'on' && !options.headless) {
     const discord = createDiscordBot({
       config,
       logger,
@@ -120,6 +130,20 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
     });
     superviseStart('discord', (signal) => discord.start(signal), discordPermanent);
     stops.push(() => discord.stop());
+  }
+  if (config.DISCORD_TOKEN && config.DISCORD_PUBLIC_KEY && config.DISCORD_INTERACTIONS_PORT && !options.headless) {
+    // Interactions over HTTP (docs/discord.md "Interactions over HTTP"): with or without the gateway.
+    const endpoint = createInteractionsEndpoint({
+      publicKey: config.DISCORD_PUBLIC_KEY,
+      host: config.HOST,
+      port: config.DISCORD_INTERACTIONS_PORT,
+      path: config.DISCORD_INTERACTIONS_PATH,
+      deps,
+      logger,
+      rest: interactionsRest(config.DISCORD_TOKEN, config.DISCORD_API_BASE, logger),
+    });
+    superviseStart('discord-interactions', (signal) => endpoint.start(signal), listenPermanent);
+    stops.push(() => endpoint.stop());
   }
   if (config.TELEGRAM_BOT_TOKEN && !options.headless) {
     const telegram = createTelegramBot({

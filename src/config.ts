@@ -63,6 +63,23 @@ export const configSchema = z.object({
     .regex(/^\d{15,22}$/, { message: 'must be a server id, a number of 15-22 digits' })
     .optional(),
   DISCORD_API_BASE: url('e.g. https://discord.com/api').optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, {
+      message:
+        'must be the application public key, 64 hex characters (Developer Portal → General Information → Public Key)',
+    })
+    .optional(),
+  DISCORD_INTERACTIONS_PORT: integer('the port of the Discord interactions endpoint', 1, 65535).optional(),
+  DISCORD_INTERACTIONS_PATH: z
+    .string()
+    .trim()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a URL path starting with /, e.g. /interactions' })
+    .default('/interactions'),
+  DISCORD_GATEWAY: z
+    .enum(['on', 'off'], { message: 'must be on or off (off: Discord interactions over HTTP only)' })
+    .default('on'),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .trim()
@@ -176,6 +193,8 @@ export function createConfig(env: Record<string, string | undefined>): ConfigRes
         'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
     };
   }
+  const discordProblem = discordInteractionsProblem(config);
+  if (discordProblem) return { ok: false, ...discordProblem };
   if (config.TELEGRAM_WEBHOOK_URL && !config.PORT) {
     return {
       ok: false,
@@ -200,6 +219,34 @@ export function createConfig(env: Record<string, string | undefined>): ConfigRes
       telegramEnabled: Boolean(config.TELEGRAM_BOT_TOKEN),
     },
   };
+}
+
+/** The rules between the Discord interactions settings (docs/discord.md "Interactions over HTTP"). */
+function discordInteractionsProblem(config: z.output<typeof configSchema>): { variable: string; error: string } | null {
+  if (config.DISCORD_PUBLIC_KEY && !config.DISCORD_TOKEN)
+    return {
+      variable: 'DISCORD_TOKEN',
+      error:
+        'DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY (shared proposals, summaries and registration use the bot token)',
+    };
+  if (config.DISCORD_PUBLIC_KEY && !config.DISCORD_INTERACTIONS_PORT)
+    return {
+      variable: 'DISCORD_INTERACTIONS_PORT',
+      error:
+        'DISCORD_INTERACTIONS_PORT is required with DISCORD_PUBLIC_KEY (the port the interactions endpoint listens on, e.g. 8787)',
+    };
+  if (config.DISCORD_GATEWAY === 'off' && !config.DISCORD_PUBLIC_KEY)
+    return {
+      variable: 'DISCORD_PUBLIC_KEY',
+      error:
+        'DISCORD_PUBLIC_KEY is required with DISCORD_GATEWAY=off (without the gateway, commands arrive only at the interactions endpoint)',
+    };
+  if (config.DISCORD_INTERACTIONS_PORT && config.DISCORD_INTERACTIONS_PORT === config.PORT)
+    return {
+      variable: 'DISCORD_INTERACTIONS_PORT',
+      error: 'DISCORD_INTERACTIONS_PORT must differ from PORT (the Telegram webhook server listens there), e.g. 8787',
+    };
+  return null;
 }
 
 /** Values that must never appear in logs or replies. */

@@ -128,9 +128,20 @@ export function chatInput(
   caller: Caller = ALICE,
   where: Where = {},
 ): ChatInputCommandInteraction {
-  const data = optionData(registry, name, options);
-  const raw = { ...base(2, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
+  const raw = chatInputPayload(registry, name, options, caller, where);
   return new (ChatInputCommandInteraction as unknown as Construct<ChatInputCommandInteraction>)(client, raw);
+}
+
+/** The raw API payload of a slash command (what the gateway dispatches and Discord POSTs over HTTP). */
+export function chatInputPayload(
+  registry: Registry,
+  name: string,
+  options: Record<string, string | number | boolean> = {},
+  caller: Caller = ALICE,
+  where: Where = {},
+) {
+  const data = optionData(registry, name, options);
+  return { ...base(2, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
 }
 
 export function autocomplete(
@@ -142,14 +153,32 @@ export function autocomplete(
   caller: Caller = ALICE,
   where: Where = {},
 ): AutocompleteInteraction {
-  const data = optionData(registry, name, { [focused]: typed }, focused);
-  const raw = { ...base(4, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
+  const raw = autocompletePayload(registry, name, focused, typed, caller, where);
   return new (AutocompleteInteraction as unknown as Construct<AutocompleteInteraction>)(client, raw);
 }
 
+/** The raw API payload of an autocomplete request. */
+export function autocompletePayload(
+  registry: Registry,
+  name: string,
+  focused: string,
+  typed: string,
+  caller: Caller = ALICE,
+  where: Where = {},
+) {
+  const data = optionData(registry, name, { [focused]: typed }, focused);
+  return { ...base(4, caller, where), data: { id: '100', name: data.root, type: 1, options: data.options } };
+}
+
 export function button(client: Client, customId: string, caller: Caller = ALICE, where: Where = {}): ButtonInteraction {
+  const raw = buttonPayload(customId, caller, where);
+  return new (ButtonInteraction as unknown as Construct<ButtonInteraction>)(client, raw);
+}
+
+/** The raw API payload of a button press on one of the bot's messages. */
+export function buttonPayload(customId: string, caller: Caller = ALICE, where: Where = {}) {
   const b = base(3, caller, where);
-  const raw = {
+  return {
     ...b,
     data: { custom_id: customId, component_type: 2 },
     message: {
@@ -171,7 +200,6 @@ export function button(client: Client, customId: string, caller: Caller = ALICE,
       flags: 0,
     },
   };
-  return new (ButtonInteraction as unknown as Construct<ButtonInteraction>)(client, raw);
 }
 
 export type AnyInteraction = Interaction;

@@ -11,3 +11,10 @@ export { openHedgeDiscussion } from './discussion.ts';
 export type { DiscussionResult } from './discussion.ts';
 export { DiscordDeliveryError, classifyDiscordError, missingText, DISCORD_CODES } from './errors.ts';
 export type { DeliveryFailure } from './errors.ts';
+export {
+  createInteractionsEndpoint,
+  discordPublicKey,
+  signatureProblem,
+  interactionsRest,
+} from './http-interactions.ts';
+export type { InteractionsEndpoint, InteractionsEndpointOptions } from './http-interactions.ts';

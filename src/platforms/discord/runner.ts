@@ -73,7 +73,7 @@ export interface InteractionRunner {
   /** Position-id choices for the focused option, or none. */
   autocomplete(
     name: string,
-    focused: { name: string; value: unknown },
+    focused: { name: string; value?: unknown },
     identity: Identity,
   ): Promise<{ name: string; value: string }[]>;
   /** Runs `work`; a failure is answered with the UserError's line or a reference id, and logged. */

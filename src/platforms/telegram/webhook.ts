@@ -10,12 +10,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../app/ports.ts';
+import { boundedRefusalLog } from '../../app/refusal-log.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 /** update_ids remembered for the duplicate check: far more than Telegram re-sends in its 24 h window. */
 const SEEN_UPDATES = 10_000;
-const REFUSED_LOG_INTERVAL_MS = 60_000;
 
 /** Constant-time comparison of the header with the secret (hashing first evens out the lengths). */
 export function secretMatches(given: string | string[] | undefined, secret: string): boolean {
@@ -47,25 +47,6 @@ export function createUpdateDeduplicator(capacity = SEEN_UPDATES): (updateId: nu
   };
 }
 
-/** One warning per interval for refused requests, carrying how many were refused since the last one. */
-function boundedRefusalLog(logger: Logger, now: () => number): (remote: string | undefined) => void {
-  let lastMs = -Infinity;
-  let suppressed = 0;
-  return (remote) => {
-    const at = now();
-    if (at - lastMs < REFUSED_LOG_INTERVAL_MS) {
-      suppressed++;
-      return;
-    }
-    logger.warn(
-      { remote, refusedSinceLastLine: suppressed + 1 },
-      'webhook request without the right secret token: refused (at most one such line a minute)',
-    );
-    lastMs = at;
-    suppressed = 0;
-  };
-}
-
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
@@ -92,7 +73,11 @@ const isUpdate = (value: unknown): value is Update =>
 export function createWebhookServer(options: WebhookServerOptions): Server {
   const { logger } = options;
   const firstDelivery = createUpdateDeduplicator();
-  const logRefused = boundedRefusalLog(logger, options.now ?? Date.now);
+  const logRefused = boundedRefusalLog(
+    logger,
+    options.now ?? Date.now,
+    'webhook request without the right secret token: refused (at most one such line a minute)',
+  );
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
