@@ -5,6 +5,8 @@
 // exactly the requests they were sent.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REST } from 'discord.js';
@@ -13,6 +15,7 @@ import { commands } from '../../../commands/index.ts';
 import { createRegistry } from '../../../src/app/registry.ts';
 import { encodeButton } from '../../../src/app/buttons.ts';
 import { runFor } from '../../../src/app/context.ts';
+import { startBots } from '../../../src/bots.ts';
 import { buildApp, type App } from '../../../src/compose.ts';
 import { createConfig, type Config } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logging.ts';
@@ -306,5 +309,72 @@ describe('two replicas on one SQLite file', () => {
       (r) => r.method === 'PATCH' && /Your open positions/.test(r.body?.embeds?.[0]?.title ?? ''),
     );
     expect(lists.map((r) => r.body.embeds[0].title)).toEqual(Array(12).fill('Your open positions (1)'));
+  });
+});
+
+describe('start without the gateway', () => {
+  const freePort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+
+  it('DISCORD_GATEWAY=off serves interactions only: no gateway login, the health report shows the endpoint', async () => {
+    const port = await freePort();
+    const result = createConfig({
+      DATABASE_PATH: join(dir, 'shared.db'),
+      MARKET_DATA: 'demo',
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: APPLICATION_ID,
+      DISCORD_API_BASE: rest.url,
+      DISCORD_PUBLIC_KEY: publicHex,
+      DISCORD_INTERACTIONS_PORT: String(port),
+      DISCORD_GATEWAY: 'off',
+    });
+    if (!result.ok) throw new Error(result.error);
+    const app = buildApp(result.config, silentLogger, { clock: { now: () => NOW_MS } });
+    const running = startBots(app, silentLogger);
+    try {
+      await running.settled;
+      const report = running.health.report();
+      expect(Object.keys(report.platforms)).toEqual(['discord-interactions']);
+      expect(report.platforms['discord-interactions']!.state).toBe('connected');
+      const body = JSON.stringify({ id: '1', application_id: APPLICATION_ID, type: 1, token: 't', version: 1 });
+      const pong = await fetch(`http://127.0.0.1:${port}/interactions`, {
+        method: 'POST',
+        body,
+        headers: signed(body),
+      });
+      expect(await pong.json()).toEqual({ type: 1 });
+      expect(rest.find('GET', /^\/gateway\/bot$/)).toEqual([]);
+    } finally {
+      await running.stop(2_000);
+      app.close();
+    }
+  });
+
+  it('the settings are checked with one line each', () => {
+    const base = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
+    const problem = (env: Record<string, string>) => {
+      const result = createConfig({ ...base, ...env });
+      return result.ok ? null : result.error;
+    };
+    expect(problem({ DISCORD_PUBLIC_KEY: 'not-hex', DISCORD_INTERACTIONS_PORT: '8787' })).toMatch(
+      /^DISCORD_PUBLIC_KEY must be the application public key, 64 hex characters/,
+    );
+    expect(problem({ DISCORD_PUBLIC_KEY: publicHex })).toMatch(
+      /^DISCORD_INTERACTIONS_PORT is required with DISCORD_PUBLIC_KEY/,
+    );
+    expect(problem({ DISCORD_GATEWAY: 'off' })).toMatch(/^DISCORD_PUBLIC_KEY is required with DISCORD_GATEWAY=off/);
+    expect(problem({ DISCORD_GATEWAY: 'maybe' })).toMatch(/^DISCORD_GATEWAY must be on or off/);
+    expect(
+      problem({ DISCORD_PUBLIC_KEY: publicHex, DISCORD_INTERACTIONS_PORT: '8787', DISCORD_INTERACTIONS_PATH: 'x' }),
+    ).toMatch(/^DISCORD_INTERACTIONS_PATH must be a URL path starting with \//);
+    expect(problem({ DISCORD_PUBLIC_KEY: publicHex, DISCORD_INTERACTIONS_PORT: '8787', DISCORD_TOKEN: '' })).toMatch(
+      /^DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY/,
+    );
+    expect(problem({ DISCORD_PUBLIC_KEY: publicHex, DISCORD_INTERACTIONS_PORT: '8787' })).toBeNull();
   });
 });
