@@ -88,6 +88,11 @@ export interface StartOptions {
   /** Deadline of one connection attempt (default 30 s). */
   attemptTimeoutMs?: number;
   backoff?: Backoff;
+  /**
+   * The once-per-host work: the scheduler and the interactions endpoint (default true). A shard
+   * process other than shard 0's runs without it (src/platforms/discord/shards.ts).
+   */
+  hostDuties?: boolean;
 }
 
 /**
@@ -131,7 +136,14 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
     superviseStart('discord', (signal) => discord.start(signal), discordPermanent);
     stops.push(() => discord.stop());
   }
-  if (config.DISCORD_TOKEN && config.DISCORD_PUBLIC_KEY && config.DISCORD_INTERACTIONS_PORT && !options.headless) {
+  const hostDuties = options.hostDuties ?? true;
+  if (
+    config.DISCORD_TOKEN &&
+    config.DISCORD_PUBLIC_KEY &&
+    config.DISCORD_INTERACTIONS_PORT &&
+    hostDuties &&
+    !options.headless
+  ) {
     // Interactions over HTTP (docs/discord.md "Interactions over HTTP"): with or without the gateway.
     const endpoint = createInteractionsEndpoint({
       publicKey: config.DISCORD_PUBLIC_KEY,
@@ -155,18 +167,20 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
     superviseStart('telegram', (signal) => telegram.start(signal), telegramPermanent);
     stops.push(() => telegram.stop('shutdown'));
   }
-  const scheduler = createScheduler(plannerOptions(app, createSenders(app, logger)), {
-    onTick: () => health.schedulerTicked(),
-  });
-  scheduler.start();
-  logger.info(
-    {
-      timeZone: config.SUMMARY_TIMEZONE,
-      summaryTime: config.SUMMARY_TIME,
-      ...(options.headless ? { headless: true } : {}),
-    },
-    'scheduler started',
-  );
+  const scheduler = hostDuties
+    ? createScheduler(plannerOptions(app, createSenders(app, logger)), { onTick: () => health.schedulerTicked() })
+    : null;
+  if (scheduler) {
+    scheduler.start();
+    logger.info(
+      {
+        timeZone: config.SUMMARY_TIMEZONE,
+        summaryTime: config.SUMMARY_TIME,
+        ...(options.headless ? { headless: true } : {}),
+      },
+      'scheduler started',
+    );
+  }
   const outcomes = Promise.all(supervised);
   return {
     health,
@@ -184,7 +198,7 @@ export function startBots(app: App, logger: Logger, options: StartOptions = {}):
       const deadline = Date.now() + deadlineMs;
       const left = () => Math.max(0, deadline - Date.now());
       shutdown.abort();
-      await scheduler.stop(left() / 2);
+      await scheduler?.stop(left() / 2);
       for (const stop of stops.reverse()) {
         await Promise.race([
           stop().catch((error: unknown) => logger.warn({ err: error }, 'bot stop failed')),

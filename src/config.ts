@@ -77,6 +77,11 @@ export const configSchema = z.object({
     .trim()
     .regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a URL path starting with /, e.g. /interactions' })
     .default('/interactions'),
+  DISCORD_SHARDS: integer(
+    'gateway shards for npm run start:sharded; unset: as Discord recommends',
+    1,
+    10000,
+  ).optional(),
   DISCORD_GATEWAY: z
     .enum(['on', 'off'], { message: 'must be on or off (off: Discord interactions over HTTP only)' })
     .default('on'),

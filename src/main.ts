@@ -18,6 +18,7 @@ import { dataSyncCli } from './market/sync.ts';
 import { backtestCli } from './cli/backtest.ts';
 import { backupDatabase, backupRefusal } from './store/backup.ts';
 import { testClockFrom } from './test-clock.ts';
+import { runsHostDuties, shardOf } from './platforms/discord/shards.ts';
 
 // discord.js and telegraf are loaded only by the commands that use a platform (start, summary, register): the
 // console, `run` and the other CLI commands start without them (docs/decisions.md "Start fast").
@@ -221,10 +222,15 @@ async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<type
     process.on('SIGTERM', onSignal);
   });
   const { startBots } = await loadBots();
-  const running = startBots(app, logger, { headless: config.HEADLESS });
-  const health = config.HEALTH_PORT
-    ? await startHealthServer({ health: running.health, port: config.HEALTH_PORT, host: config.HEALTH_HOST, logger })
-    : null;
+  // Under the ShardingManager, only shard 0's process runs the scheduler and the endpoints.
+  const shard = shardOf(process.env);
+  const hostDuties = runsHostDuties(shard);
+  if (shard) logger.info({ shards: shard.ids, shardCount: shard.count, hostDuties }, 'discord shard process');
+  const running = startBots(app, logger, { headless: config.HEADLESS, hostDuties });
+  const health =
+    config.HEALTH_PORT && hostDuties
+      ? await startHealthServer({ health: running.health, port: config.HEALTH_PORT, host: config.HEALTH_HOST, logger })
+      : null;
   const outcome = await Promise.race([
     stopRequested.then((signal) => ({ signal, failure: null })),
     running.allStopped.then((failure) => ({ signal: null, failure })),
