@@ -5,51 +5,12 @@
 // whichever shard holds the guild; the scheduler and the endpoints run in shard 0's process only
 // (src/platforms/discord/shards.ts; docs/decisions.md "Sharding: the scheduler runs once per host").
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { REST, Routes, ShardingManager } from 'discord.js';
-import type { Logger } from './app/ports.ts';
+import { fileURLToPath } from 'node:url';
 import { createConfig, secretsOf } from './config.ts';
 import { createLogger } from './logging.ts';
+import { createShardManager, recommendedShards } from './platforms/discord/sharding.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-export interface ShardManagerOptions {
-  token: string;
-  totalShards: number;
-  logger: Logger;
-  /** Extra environment for every shard process (tests: the loopback Discord, a temp database). */
-  env?: Record<string, string>;
-  /** Pipe the shards' stdout/stderr instead of sharing the terminal (tests read their logs). */
-  silent?: boolean;
-  /** Restart a shard process that exits (default true). */
-  respawn?: boolean;
-}
-
-/** Discord's recommended shard count (GET /gateway/bot), from DISCORD_API_BASE when set. */
-export async function recommendedShards(token: string, apiBase?: string): Promise<number> {
-  const rest = new REST({ version: '10', ...(apiBase ? { api: apiBase } : {}) }).setToken(token);
-  const answer = (await rest.get(Routes.gatewayBot())) as { shards?: number };
-  return Math.max(1, Number(answer.shards) || 1);
-}
-
-export function createShardManager(options: ShardManagerOptions): ShardingManager {
-  const manager = new ShardingManager(MAIN, {
-    token: options.token,
-    totalShards: options.totalShards,
-    mode: 'process',
-    shardArgs: ['start'],
-    // The shards run the TypeScript sources as `npm start` does.
-    execArgv: ['--import', 'tsx'],
-    respawn: options.respawn ?? true,
-    silent: options.silent ?? false,
-  });
-  manager.on('shardCreate', (shard) => {
-    Object.assign(shard.env as Record<string, unknown>, options.env ?? {});
-    options.logger.info({ shard: shard.id, shardCount: options.totalShards }, 'discord shard process starting');
-    shard.on('death', () => options.logger.warn({ shard: shard.id }, 'discord shard process exited'));
-  });
-  return manager;
-}
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -69,7 +30,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const totalShards = config.DISCORD_SHARDS ?? (await recommendedShards(config.DISCORD_TOKEN, config.DISCORD_API_BASE));
-  const manager = createShardManager({ token: config.DISCORD_TOKEN, totalShards, logger });
+  const manager = createShardManager({ file: MAIN, token: config.DISCORD_TOKEN, totalShards, logger });
   const stop = () => {
     manager.respawn = false;
     for (const shard of manager.shards.values()) shard.process?.kill('SIGTERM');
@@ -82,9 +43,7 @@ async function main(): Promise<void> {
   logger.info({ totalShards }, 'every discord shard is ready');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`condor-xyk sharding failed: ${(error as Error)?.message ?? error}\n`);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  process.stderr.write(`condor-xyk sharding failed: ${(error as Error)?.message ?? error}\n`);
+  process.exit(1);
+});

@@ -6,10 +6,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Shard, ShardingManager } from 'discord.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logging.ts';
-import { createShardManager, recommendedShards } from '../../../src/shard-manager.ts';
+import { createShardManager, recommendedShards } from '../../../src/platforms/discord/sharding.ts';
 import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../../support/discord-gateway.ts';
 import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../../support/discord-interactions.ts';
 import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../../support/discord-rest.ts';
@@ -61,6 +62,7 @@ it('runs two shard processes that each identify, answer their own commands, and 
   // What `npm run start:sharded` asks Discord when DISCORD_SHARDS is unset.
   expect(await recommendedShards(TOKEN, rest.url)).toBe(2);
   manager = createShardManager({
+    file: fileURLToPath(new URL('../../../src/main.ts', import.meta.url)),
     token: TOKEN,
     totalShards: 2,
     logger: silentLogger,
