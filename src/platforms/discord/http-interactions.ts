@@ -19,6 +19,7 @@ import {
   type APIInteraction,
   type APIInteractionResponse,
 } from 'discord.js';
+import { decodeButton } from '../../app/buttons.ts';
 import type { AppDeps } from '../../app/context.ts';
 import type { Logger } from '../../app/ports.ts';
 import { renderNotice, type DiscordMessage } from '../../render/discord.ts';
@@ -76,6 +77,8 @@ export interface InteractionsEndpointOptions {
   rest: REST;
   maxBodyBytes?: number;
   autocompleteMarketMs?: number;
+  /** Commands running at once in this process (default DEFAULT_CONCURRENT_COMMANDS). */
+  concurrentCommands?: number;
 }
 
 export interface InteractionsEndpoint {
@@ -90,6 +93,35 @@ export interface InteractionsEndpoint {
 }
 
 const EPHEMERAL = MessageFlags.Ephemeral;
+
+/**
+ * Commands that run at once in one process. A command's engine and chart work holds the event
+ * loop for tens to hundreds of milliseconds; with every command of a burst running together, the
+ * requests that arrive meanwhile waited seconds for their deferral (7 s for the 20th of 20
+ * /condor eval at once, past Discord's 3 s). Deferred first and run two at a time, with a turn of
+ * the event loop before each, a new request is deferred within about one command's time. More
+ * throughput comes from more replicas (docs/discord.md §6).
+ */
+export const DEFAULT_CONCURRENT_COMMANDS = 2;
+
+/** At most `limit` works at once, first come first served, each started after pending I/O. */
+function createSlots(limit: number): (work: () => Promise<void>) => Promise<void> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      // Let the poll phase read and defer the requests that arrived meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
+      await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
 
 /** The endpoint's REST client: the gateway client's rate-limit rules, with the bot token for shared proposals. */
 export function interactionsRest(token: string, apiBase: string | undefined, logger: Logger): REST {
@@ -216,6 +248,9 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
     'interaction request refused: missing or invalid signature (at most one such line a minute)',
   );
   const inFlight = new Set<Promise<void>>();
+  const commandSlot = createSlots(options.concurrentCommands ?? DEFAULT_CONCURRENT_COMMANDS);
+  /** Whether a command answers privately (its deferral must say so: it cannot change later). */
+  const callerOnly = (name: string) => (deps.registry.get(name)?.visibility ?? 'caller') === 'caller';
   let server: Server | null = null;
   let port = options.port;
 
@@ -229,6 +264,8 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
   function runDeferred(
     interaction: APIInteraction,
     response: ServerResponse,
+    /** The deferral's visibility (true: private), or null to let the runner answer (an unknown button). */
+    deferAs: boolean | null,
     work: (responder: Responder, place: Place) => Promise<void>,
   ): Promise<void> {
     let written: Promise<void> | null = null;
@@ -246,7 +283,13 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
       guildId: interaction.guild_id ?? null,
       channelId: interaction.channel?.id ?? interaction.channel_id ?? null,
     };
-    const running = track(runner.boundary(responder, () => work(responder, place)));
+    const running = track(
+      runner.boundary(responder, async () => {
+        // Deferred first, then the command waits for its turn (see commandSlot).
+        if (deferAs !== null) await responder.defer(deferAs);
+        await commandSlot(() => work(responder, place));
+      }),
+    );
     // A run that ended without answering (it cannot, short of a bug) still gets one line.
     void running.then(() => {
       if (!written) firstAnswer(notice('Nothing to answer.'));
@@ -264,7 +307,7 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
           return sendJson(response, 200, notice('Only slash commands are mine: type / and pick one.'));
         const identity = identityFrom(factsOfPayload(interaction));
         const name = commandNameFrom(data.name, data.options);
-        return runDeferred(interaction, response, (responder, place) =>
+        return runDeferred(interaction, response, callerOnly(name), (responder, place) =>
           runner.command(responder, place, name, identity, rawOptions(data.options ?? [])),
         );
       }
@@ -273,7 +316,8 @@ export function createInteractionsEndpoint(options: InteractionsEndpointOptions)
           return sendJson(response, 200, notice('This control is not one of mine: run the command again.'));
         const identity = identityFrom(factsOfPayload(interaction));
         const customId = interaction.data.custom_id;
-        return runDeferred(interaction, response, (responder, place) =>
+        const decoded = decodeButton(customId);
+        return runDeferred(interaction, response, decoded ? callerOnly(decoded.command) : null, (responder, place) =>
           runner.button(responder, place, customId, identity),
         );
       }

@@ -14,6 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { createRegistry } from '../../../src/app/registry.ts';
 import { encodeButton } from '../../../src/app/buttons.ts';
+import { NOT_ADVICE, type Reply } from '../../../src/app/reply.ts';
+import type { Services } from '../../../src/app/services.ts';
 import { runFor } from '../../../src/app/context.ts';
 import { startBots } from '../../../src/bots.ts';
 import { buildApp, type App } from '../../../src/compose.ts';
@@ -55,8 +57,14 @@ const plainRegistry = createRegistry(commands);
 /** Calls to the endpoints' registry, to see that a refused request ran nothing. */
 let lookups = 0;
 
-function replica(): { app: App; endpoint: InteractionsEndpoint } {
-  const app = buildApp(config, silentLogger, { clock: { now: () => NOW_MS } });
+function replica(extra: { services?: Services; concurrentCommands?: number } = {}): {
+  app: App;
+  endpoint: InteractionsEndpoint;
+} {
+  const app = buildApp(config, silentLogger, {
+    clock: { now: () => NOW_MS },
+    ...(extra.services ? { services: extra.services } : {}),
+  });
   const registry = app.deps.registry;
   app.deps.registry = {
     ...registry,
@@ -73,6 +81,7 @@ function replica(): { app: App; endpoint: InteractionsEndpoint } {
     deps: app.deps,
     logger: silentLogger,
     rest: new REST({ version: '10', api: rest.url, retries: 0 }).setToken(TOKEN),
+    ...(extra.concurrentCommands ? { concurrentCommands: extra.concurrentCommands } : {}),
   });
   apps.push(app);
   endpoints.push(endpoint);
@@ -214,6 +223,34 @@ describe('signed requests', () => {
     // Bob has no positions: nothing offered.
     const bobs = await post(first.endpoint, autocompletePayload(plainRegistry, 'position show', 'id', '', BOB));
     expect(bobs.body).toEqual({ type: 8, data: { choices: [] } });
+  });
+});
+
+describe('a busy process', () => {
+  it('defers a new request while earlier commands still hold every command slot, and answers it after them', async () => {
+    // Backtests that finish only when the test says so: they hold the one command slot.
+    const releases: (() => void)[] = [];
+    const reply: Reply = { title: 'Backtest', visibility: 'caller', lines: ['done'], footer: [NOT_ADVICE] };
+    const busy = replica({
+      concurrentCommands: 1,
+      services: {
+        backtests: { run: () => new Promise<Reply>((resolve) => releases.push(() => resolve(reply))) },
+      },
+    });
+    await busy.endpoint.start();
+    const slow = command('backtest', {}, ALICE);
+    expect((await post(busy.endpoint, slow)).body).toEqual({ type: 5, data: { flags: 64 } });
+    while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // The slot is taken: the next request is still deferred at once, and waits for its turn.
+    const next = command('help', {}, BOB);
+    expect((await post(busy.endpoint, next)).body).toEqual({ type: 5, data: { flags: 64 } });
+    expect(webhookRequests(next.token)).toEqual([]);
+    releases[0]!();
+    const helpEdit = await rest.waitFor('PATCH', new RegExp(`/${next.token}/messages/@original$`));
+    expect(helpEdit.body.embeds[0].title).toBe('condor-xyk commands');
+    expect(webhookRequests(slow.token).map((r) => r.method)).toEqual(['PATCH']);
+    const order = rest.requests.filter((r) => r.method === 'PATCH').map((r) => r.path);
+    expect(order.findIndex((p) => p.includes(slow.token))).toBeLessThan(order.findIndex((p) => p.includes(next.token)));
   });
 });
 
