@@ -9,6 +9,7 @@ import {
   GatewayIntentBits,
   MessageFlags,
   Partials,
+  Routes,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -33,7 +34,7 @@ import {
   type DiscordMessage,
 } from '../../render/discord.ts';
 import { positionChoices } from './autocomplete.ts';
-import { openHedgeDiscussion } from './discussion.ts';
+import { openHedgeDiscussion, postMessage } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
 import { commandNameOf, identityOf, rawOptions } from './interaction.ts';
 import { adoptFromPollVote, type PollVote } from './poll-votes.ts';
@@ -82,6 +83,14 @@ export interface DiscordBot {
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessagePolls];
 
 const EPHEMERAL = MessageFlags.Ephemeral;
+
+/** The one line for a personal subscription whose confirmation Discord refused to DM (50007). */
+export const DMS_CLOSED =
+  'Personal summary not set up: I cannot send you direct messages. Allow direct messages from server members (server name → Privacy Settings), then run /subscribe kind:personal again.';
+
+/** A personal summary subscription that was just made (or renewed). */
+const personalSubscription = (reply: Reply) =>
+  !reply.error && (reply.data as { subscription?: { kind?: string } } | undefined)?.subscription?.kind === 'personal';
 const NO_MENTIONS = { parse: [] as [] };
 
 /** The longest Retry-After the bot's REST client waits out; beyond it the request fails. */
@@ -247,7 +256,41 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await shareDiscussion(interaction, answer, reply);
       return;
     }
+    if (personalSubscription(reply) && identity.chat.kind !== 'private') {
+      // Two more requests before the answer: deferred, so Discord's 3 seconds cannot run out.
+      await defer(interaction, answer, true);
+      await respond(interaction, answer, await confirmInDm(identity, reply), true);
+      return;
+    }
     await respond(interaction, answer, renderDiscordMessage(reply), reply.visibility === 'caller');
+  }
+
+  /**
+   * A personal summary subscribed from a server channel goes to the user's DMs: the confirmation
+   * is sent there first, so a user whose DMs are closed (50007) learns it now, in one line, and is
+   * not subscribed, rather than being dropped silently by the first morning's delivery.
+   */
+  async function confirmInDm(identity: Identity, reply: Reply): Promise<DiscordMessage> {
+    try {
+      const dm = (await client.rest.post(Routes.userChannels(), {
+        body: { recipient_id: identity.platformUserId },
+      })) as { id: string };
+      await postMessage(client.rest, dm.id, renderDiscordMessage(reply));
+      return renderDiscordMessage({
+        ...reply,
+        lines: [...(reply.lines ?? []), 'I sent this confirmation to your direct messages too.'],
+      });
+    } catch (error) {
+      if (discordCode(error) !== DISCORD_CODES.cannotMessageUser) {
+        // Not a refusal of DMs (an outage, a timeout): the subscription stands; the scheduler retries.
+        logger.warn({ err: error, code: discordCode(error) }, 'could not send the subscription confirmation by DM');
+        return renderDiscordMessage(reply);
+      }
+      const stopped = await runFor(deps, identity, 'subscribe', { kind: 'personal', off: true });
+      if (stopped.error)
+        logger.warn({ identifier: stopped.error.identifier }, 'could not drop the undeliverable subscription');
+      return renderNotice(DMS_CLOSED);
+    }
   }
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
