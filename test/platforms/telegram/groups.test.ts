@@ -306,8 +306,10 @@ describe('buttons', () => {
   });
 
   describe('a channel subscription from a button behaves as the typed /subscribe channel', () => {
-    const channelSubscriptions = () =>
-      h.app.store.subscriptions.forChat('telegram', String(GROUP)).filter((s) => s.kind === 'channel' && s.active);
+    const channelSubscriptions = async () =>
+      (await h.app.store.subscriptions.forChat('telegram', String(GROUP))).filter(
+        (s) => s.kind === 'channel' && s.active,
+      );
     const callbackAnswers = (calls: Awaited<ReturnType<Harness['press']>>) =>
       calls.filter((call) => call.method === 'answerCallbackQuery').map((call) => call.body);
 
@@ -323,7 +325,7 @@ describe('buttons', () => {
       expect(sent.map((m) => m.chatId)).toEqual([String(GROUP)]);
       expect(sent[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:40 America\/New_York/);
       expect(callbackAnswers(calls)).toEqual([expect.objectContaining({ text: 'Subscribed' })]);
-      expect(channelSubscriptions()).toEqual([expect.objectContaining({ time: '09:40' })]);
+      expect(await channelSubscriptions()).toEqual([expect.objectContaining({ time: '09:40' })]);
     });
 
     it('a plain member is refused in one line in the group (and told in the alert), nothing subscribed', async () => {
@@ -338,7 +340,7 @@ describe('buttons', () => {
           show_alert: true,
         }),
       ]);
-      expect(channelSubscriptions()).toEqual([]);
+      expect(await channelSubscriptions()).toEqual([]);
     });
 
     it('an anonymous admin (pressing as the group) subscribes it without asking Telegram', async () => {
@@ -362,7 +364,7 @@ describe('buttons', () => {
       expect(messagesIn(calls).map((m) => m.chatId)).toEqual([String(GROUP)]);
       expect(messagesIn(calls)[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 10:05/);
       expect(h.fake.callsTo('getChatMember')).toEqual([]);
-      expect(channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:05' })]);
+      expect(await channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:05' })]);
     });
   });
 
