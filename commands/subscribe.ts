@@ -62,20 +62,22 @@ export default defineCommand({
     // A channel's subscription is the channel's business: answered where everyone sees it.
     const visibility = kind === 'channel' ? 'channel' : 'caller';
     if (input.off) {
-      const stopping = (await context.directory.subscriptions.forChat(target.platform, target.chatId)).find(
-        (s) => s.active && s.kind === kind && s.userId === target.userId,
+      const mine = (await context.directory.subscriptions.forChat(target.platform, target.chatId)).filter(
+        (s) => s.kind === kind && s.userId === target.userId,
+      );
+      const stopping = mine.find((s) => s.active);
+      // The bot stopped it itself (direct messages closed, the chat gone): say when it was and why.
+      const stoppedByBot = mine.findLast(
+        (s) => !s.active && s.deactivatedReason && s.deactivatedReason !== 'unsubscribed',
       );
       const removed = await context.directory.subscriptions.remove(target);
       const place = kind === 'channel' ? 'in this channel' : 'to you';
-      return {
-        title: removed ? 'Unsubscribed' : 'Nothing to stop',
-        visibility,
-        lines: [
-          removed
-            ? `Stopped the daily ${kind} summary${stopping ? ` at ${stopping.time} ${zone}` : ''} ${place}; nothing else changed.`
-            : `There was no ${kind} daily summary ${place} to stop.`,
-        ],
-      };
+      const line = removed
+        ? `Stopped the daily ${kind} summary${stopping ? ` at ${stopping.time} ${zone}` : ''} ${place}; nothing else changed.`
+        : stoppedByBot
+          ? `The daily ${kind} summary at ${stoppedByBot.time} ${zone} ${place} had already stopped: ${stoppedByBot.deactivatedReason}. Nothing else to stop.`
+          : `There was no ${kind} daily summary ${place} to stop.`;
+      return { title: removed ? 'Unsubscribed' : 'Nothing to stop', visibility, lines: [line] };
     }
     const time = input.time ?? context.defaults.summaryTime;
     const subscription = await context.directory.subscriptions.upsert({ ...target, time, nowMs: context.clock.now() });
@@ -84,7 +86,9 @@ export default defineCommand({
         ? 'this channel'
         : chat.kind === 'private'
           ? 'this private chat'
-          : 'your private chat with the bot (start one if you have not)';
+          : chat.platform === 'discord'
+            ? 'your direct messages' // the bot opens the DM itself
+            : 'your private chat with the bot (start one if you have not)';
     return {
       title: 'Subscribed',
       visibility,

@@ -1,5 +1,6 @@
 // Numbers a trader reads: rounded for reading, grouped, with units. The engine's numbers stay
 // unrounded in Reply.data.
+import { DateTime } from 'luxon';
 import { groupDigits as grouped } from '../engine/format.ts';
 
 /** Index points with 2 decimals: 5,615.00. */
@@ -24,6 +25,10 @@ export const percent = (fraction: number, digits = 1) =>
 export const signedPercent = (fraction: number, digits = 1) => `${fraction > 0 ? '+' : ''}${percent(fraction, digits)}`;
 export const condorLabel = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
   `${strike(s.longPut)}/${strike(s.shortPut)}/${strike(s.shortCall)}/${strike(s.longCall)}`;
+
+/** "10:42": the New York wall-clock time of an instant (market data times read in the market's zone). */
+export const newYorkClockTime = (epochMs: number) =>
+  DateTime.fromMillis(epochMs, { zone: 'America/New_York' }).toFormat('HH:mm');
 
 /** "4 min", "2 h 5 min", "3 d" — the age of data. */
 export function age(ms: number): string {

@@ -14,7 +14,7 @@ import {
 } from '../engine/index.ts';
 import type { CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
-import { age, points } from './format.ts';
+import { age, newYorkClockTime, percent, points } from './format.ts';
 import type { ListedExpiry, MarketSnapshot } from './ports.ts';
 
 export interface WhatIf {
@@ -118,8 +118,23 @@ export function marketFooter(snapshot: MarketSnapshot, nowMs: number, whatIf: Wh
     whatIf.date ? `date ${whatIf.date}` : null,
   ].filter(Boolean);
   if (ifs.length) lines.push(`What-if: ${ifs.join(', ')} (given, not market).`);
+  const rates = ratesLine(snapshot);
+  if (rates) lines.push(rates);
   lines.push(...snapshot.notes);
   return lines;
+}
+
+/**
+ * Which r and q priced the reply, when the chain had a say: "r 4.31%, q 1.32% implied by the SPX
+ * chain at 10:42 ET (delayed)", or why its values were not used. Silent for the configured ones.
+ */
+export function ratesLine(snapshot: Pick<MarketSnapshot, 'rate' | 'dividendYield' | 'ratesFrom'>): string | null {
+  const origin = snapshot.ratesFrom;
+  const values = `r ${percent(snapshot.rate, 2)}, q ${percent(snapshot.dividendYield, 2)}`;
+  if (origin?.from === 'chain')
+    return `${values} implied by the SPX chain at ${newYorkClockTime(origin.asOfMs)} ET (delayed).`;
+  if (origin?.note) return `Configured ${values} used: the chain's ${origin.note}.`;
+  return null;
 }
 
 /**

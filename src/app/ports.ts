@@ -6,6 +6,7 @@ import type {
   EntrySnapshot,
   IsoDate,
   MacroEvent,
+  ParityDeviation,
   PositionSettings,
   ValuationClock,
 } from '../engine/index.ts';
@@ -358,7 +359,55 @@ export interface ChainVolLookup {
   /** The chain's implied vol at a strike for an expiry, interpolated across strikes; null when not listed. */
   volAt(expiry: IsoDate, strike: number, type: 'call' | 'put'): number | null;
   asOfMs: number;
+  /** Put-call parity read on the chain's bid/ask (absent for a source without quotes). */
+  parity?: ChainParity;
 }
+
+/** One expiry's put-call parity (docs/engine.md, "Parity"): what the chain implies, and what lies off it. */
+export interface ExpiryParity {
+  expiry: IsoDate;
+  root: string;
+  settlement: 'AM' | 'PM';
+  /** Calendar days from the chain's as-of to settlement. */
+  days: number;
+  /** Continuously compounded, decimals. */
+  rate: number;
+  dividendYield: number;
+  forward: number;
+  /** Strike pairs the fit used (two-sided call and put within 10% of spot). */
+  strikesUsed: number;
+  /** Strike pairs whose parity value lies outside what the synthetic trades for. */
+  beyondSpread: ParityDeviation[];
+}
+
+/** The financing rate and dividend yield one expiry implies, offered for pricing. */
+export interface ImpliedRates {
+  rate: number;
+  dividendYield: number;
+  asOfMs: number;
+  expiry: IsoDate;
+  root: string;
+  /** Why the values are not believable (then the configured ones price), or null. */
+  implausible: string | null;
+}
+
+export interface ChainParity {
+  asOfMs: number;
+  spot: number;
+  /** Ascending by expiry. */
+  expiries: ExpiryParity[];
+  /** The reading nearest 45 days, for pricing; null when no expiry could be read. */
+  implied: ImpliedRates | null;
+}
+
+/** Where a snapshot's rate and dividend yield come from. */
+export type RatesOrigin =
+  | { from: 'chain'; asOfMs: number; expiry: IsoDate }
+  | {
+      from: 'configured';
+      /** Why chain-implied values were not used, when there were some (out of bounds). */
+      note?: string;
+    };
 
 export interface DailyClose {
   date: IsoDate;
@@ -387,6 +436,8 @@ export interface MarketSnapshot {
   notes: string[];
   rate: number;
   dividendYield: number;
+  /** Where rate and dividendYield come from (absent: the configured values, nothing to say). */
+  ratesFrom?: RatesOrigin;
 }
 
 export interface MarketPort {

@@ -39,13 +39,45 @@ export interface ParityReading {
   dividendYield: number;
   forward: number;
   discount: number;
-  /** Strikes with a two-sided call and put in the band (the fit's points). */
+  /** Strikes with a two-sided call and put in the band that the final fit used (the refit drops those beyond their spread). */
   strikesUsed: number;
   /** Every strike pair (call and put at one strike) whose parity lies beyond its bid/ask. */
   beyondSpread: ParityDeviation[];
 }
 
 const twoSided = (q: ParityQuote) => q.bid > 0 && q.ask >= q.bid && Number.isFinite(q.ask);
+
+interface StrikePair {
+  strike: number;
+  call: ParityQuote;
+  put: ParityQuote;
+}
+
+/** How far a parity value lies outside what the synthetic trades for (0 inside the bid/ask). */
+const beyondOf = ({ call, put }: StrikePair, parity: number) =>
+  Math.max(parity - (call.ask - put.bid), call.bid - put.ask - parity, 0);
+
+/** Least squares of s = a − D·K over the pairs' mid synthetics; null when it is not a discount line. */
+function fitLine(pairs: readonly StrikePair[]): { discount: number; forward: number; points: number } | null {
+  const n = pairs.length;
+  if (n < 3) return null;
+  const xs = pairs.map((p) => p.strike);
+  const ys = pairs.map((p) => (p.call.bid + p.call.ask) / 2 - (p.put.bid + p.put.ask) / 2);
+  const meanX = xs.reduce((a, b) => a + b, 0) / n;
+  const meanY = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - meanX) * (ys[i]! - meanY);
+    sxx += (xs[i]! - meanX) ** 2;
+  }
+  if (!(sxx > 0)) return null;
+  const discount = -sxy / sxx;
+  if (!(discount > 0 && discount <= 1.5)) return null;
+  const forward = (meanY + discount * meanX) / discount;
+  if (!(forward > 0)) return null;
+  return { discount, forward, points: n };
+}
 
 /** null with fewer than 3 usable strikes, no time left, or a fit that is not a discount factor. */
 export function chainParity({ spot, years, calls, puts, band = 0.1 }: ParityInput): ParityReading | null {
@@ -59,32 +91,28 @@ export function chainParity({ spot, years, calls, puts, band = 0.1 }: ParityInpu
     })
     .sort((a, b) => a.strike - b.strike);
   const near = pairs.filter((p) => Math.abs(p.strike - spot) <= band * spot);
-  if (near.length < 3) return null;
-  // Least squares of s = a + b·K.
-  const n = near.length;
-  const xs = near.map((p) => p.strike);
-  const ys = near.map((p) => (p.call.bid + p.call.ask) / 2 - (p.put.bid + p.put.ask) / 2);
-  const meanX = xs.reduce((a, b) => a + b, 0) / n;
-  const meanY = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - meanX) * (ys[i]! - meanY);
-    sxx += (xs[i]! - meanX) ** 2;
-  }
-  const discount = -sxy / sxx;
-  if (!(discount > 0 && discount <= 1.5)) return null;
-  const forward = (meanY + discount * meanX) / discount;
-  if (!(forward > 0)) return null;
+  const first = fitLine(near);
+  if (!first) return null;
+  // One stale quote far from the middle strike tilts a least-squares line (a call 1.5 points off
+  // at 6,100 moves r by 7 bp): fit again without the strikes the first line puts beyond their
+  // bid/ask, so the reading is the chain's and the odd strike stands out against it.
+  const kept = near.filter((p) => beyondOf(p, first.discount * (first.forward - p.strike)) === 0);
+  const fit = (kept.length < near.length && fitLine(kept)) || first;
+  const { discount, forward } = fit;
   const rate = -Math.log(discount) / years;
   const dividendYield = rate - Math.log(forward / spot) / years;
   const beyondSpread: ParityDeviation[] = [];
-  for (const { strike, call, put } of pairs) {
-    const parity = discount * (forward - strike);
-    const buy = call.ask - put.bid;
-    const sell = call.bid - put.ask;
-    const beyond = Math.max(parity - buy, sell - parity, 0);
-    if (beyond > 0) beyondSpread.push({ strike, parity, buy, sell, beyondSpread: beyond });
+  for (const pair of pairs) {
+    const parity = discount * (forward - pair.strike);
+    const beyond = beyondOf(pair, parity);
+    if (beyond > 0)
+      beyondSpread.push({
+        strike: pair.strike,
+        parity,
+        buy: pair.call.ask - pair.put.bid,
+        sell: pair.call.bid - pair.put.ask,
+        beyondSpread: beyond,
+      });
   }
-  return { rate, dividendYield, forward, discount, strikesUsed: n, beyondSpread };
+  return { rate, dividendYield, forward, discount, strikesUsed: fit.points, beyondSpread };
 }

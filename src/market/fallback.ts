@@ -15,6 +15,7 @@ import type {
   ChainVolLookup,
   Clock,
   DailyClose,
+  ImpliedRates,
   Logger,
   MarketPort,
   MarketSnapshot,
@@ -126,6 +127,9 @@ type Resolved = { quote: Quote; failure: SourceFailure | null } | { quote: null;
 
 export function createFallbackMarket(options: FallbackMarketOptions): MarketPort {
   const { source, clock, logger } = options;
+  // The latest chain's parity reading: it prices every snapshot while fresh, whether or not that
+  // snapshot asked for the chain, so every command prices with the same r and q.
+  let implied: ImpliedRates | null = null;
   const useCache = options.useCache ?? true;
   const log = logger.child({ module: 'market', source: source.name });
   const describe = (failure: SourceFailure) =>
@@ -320,6 +324,26 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     return days.map((date, i) => [date, cached[i] ?? null] as const);
   }
 
+  /** A newer chain's reading replaces the one kept (an implausible one too: the reply then says why). */
+  function rememberImplied(reading: ImpliedRates | null) {
+    if (!reading || (implied && reading.asOfMs <= implied.asOfMs)) return;
+    implied = reading;
+    if (reading.implausible)
+      log.warn({ reason: reading.implausible, expiry: reading.expiry }, 'market data: chain-implied rates refused');
+  }
+
+  /** The chain's r and q while its reading is fresh and plausible, else the configured ones (docs/market-data.md). */
+  function ratesAt(nowMs: number): Pick<MarketSnapshot, 'rate' | 'dividendYield' | 'ratesFrom'> {
+    const configured = { rate: options.rate, dividendYield: options.dividendYield };
+    if (!implied || isQuoteStale(implied.asOfMs, nowMs, options.staleAfterMinutes)) return configured;
+    if (implied.implausible) return { ...configured, ratesFrom: { from: 'configured', note: implied.implausible } };
+    return {
+      rate: implied.rate,
+      dividendYield: implied.dividendYield,
+      ratesFrom: { from: 'chain', asOfMs: implied.asOfMs, expiry: implied.expiry },
+    };
+  }
+
   async function chainOf(
     deadline: Promise<typeof TIMED_OUT>,
   ): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
@@ -445,6 +469,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         } else if (!chain && source.chain === undefined) {
           notes.push(`No option chain from ${source.label}: leg vols from the VIX proxy.`);
         }
+        rememberImplied(chain?.parity?.implied ?? null);
       }
 
       const snapshot: MarketSnapshot = {
@@ -460,8 +485,7 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
         stale,
         asOfMs,
         notes,
-        rate: options.rate,
-        dividendYield: options.dividendYield,
+        ...ratesAt(nowMs),
       };
       return snapshot;
     },

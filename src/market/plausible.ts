@@ -44,3 +44,25 @@ export function implausibleQuote(
     return `${symbol} time ${new Date(quote.asOfMs).toISOString()} is over 31 days old`;
   return null;
 }
+
+/**
+ * [min, max] of a financing rate and an SPX dividend yield implied by the chain's parity, as
+ * decimals: wide of anything seen (Fed funds 0-5.5% since 2008, box-spread rates a little above;
+ * the S&P 500 yield 1.1-3.6% since 1995) yet tight enough to catch a fit on a broken chain.
+ */
+export const PLAUSIBLE_RATE: readonly [number, number] = [-0.01, 0.15];
+export const PLAUSIBLE_DIVIDEND_YIELD: readonly [number, number] = [-0.01, 0.06];
+
+const pct = (value: number) => `${Math.round(value * 1000) / 10}%`;
+
+/** Why a chain-implied rate or yield is not believable ("implied r 25.3% outside -1%-15%"), or null. */
+export function implausibleRates(rate: number, dividendYield: number): string | null {
+  for (const [name, value, [min, max]] of [
+    ['r', rate, PLAUSIBLE_RATE],
+    ['q', dividendYield, PLAUSIBLE_DIVIDEND_YIELD],
+  ] as const) {
+    if (!Number.isFinite(value) || value < min || value > max)
+      return `implied ${name} ${pct(value)} outside ${pct(min)} to ${pct(max)}`;
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 // Reply → plain text, for the console and the CLI. Attachments are saved by the caller; here they
 // are listed by file name (or path, when saved).
-import type { Reply } from '../app/reply.ts';
+import { pollQuestion, type Reply, type ReplyDiscussion } from '../app/reply.ts';
 import { tableLines } from './table.ts';
 
 export interface TextOptions {
@@ -38,11 +38,22 @@ export function replyToText(reply: Reply, options: TextOptions = {}): string {
       `Attachment: ${saved ?? attachment.filename}${attachment.description ? ` (${attachment.description})` : ''}`,
     );
   }
-  if (reply.discussion)
-    out.push(`Discussion: "${reply.discussion.question}" (${reply.discussion.answers.join(' / ')})`);
+  if (reply.discussion) out.push('', ...pollLines(reply.discussion));
   if (reply.footer?.length) {
     out.push('');
     for (const line of reply.footer) out.push(line);
   }
   return out.join('\n');
+}
+
+/**
+ * A hedge discussion as the console and the CLI show it: the poll's question with the words every
+ * platform puts first (pollQuestion), its answers one per line, and that it is a discussion only.
+ */
+function pollLines(discussion: ReplyDiscussion): string[] {
+  return [
+    `Poll: ${pollQuestion(discussion)}`,
+    ...discussion.answers.map((answer, index) => `  ${index + 1}. ${answer}`),
+    'For discussion; not investment advice.',
+  ];
 }

@@ -131,7 +131,7 @@ describe('parseCommandLine', () => {
   it('counts positionals against the options still free after key=value', () => {
     const error = refusal(() => parse('/position close debit=1 k3m9tq 6.1'));
     expect(error.identifier).toBe('too-many-values');
-    expect(refusal(() => parse('/market now')).identifier).toBe('too-many-values');
+    expect(refusal(() => parse('/market parity now')).identifier).toBe('too-many-values');
   });
 
   it('refuses an option given twice, by key or by key and by alias', () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HedgeLayerQuote, HedgeProposal } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
+import { replyToText } from '../../src/render/text.ts';
 import {
   ALICE,
   BOB,
@@ -169,6 +170,26 @@ describe('/hedge', () => {
         (await t.run(`/hedge ${discordId} share=${value}`, inDiscordChannel(ALICE.discord, false))).visibility,
       ).toBe('channel');
     }
+  });
+
+  it("the console and CLI show a shared proposal's poll readably: question, numbered answers, discussion only", async () => {
+    const t = makeApp();
+    const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
+    const reply = await t.run(`/hedge ${id} share=true`, inTelegramGroup(ALICE.telegram, false));
+    const { hedge } = dataOf<HedgeData>(reply);
+    const first = hedge.proposed[0]!;
+    const text = replyToText(reply);
+    expect(text).toContain(
+      [
+        `Poll: For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
+        '  1. Adopt',
+        '  2. Skip',
+        '  3. Need more data',
+        'For discussion; not investment advice.',
+      ].join('\n'),
+    );
+    // The bare question of before ("Discussion: "…" (Adopt / Skip / …)") is gone.
+    expect(text).not.toContain('Discussion: "');
   });
 
   it("the discussion adopt, run by someone else in the group, cannot touch the sharer's position", async () => {

@@ -35,6 +35,17 @@ describe('chainParity', () => {
     expect(reading.beyondSpread).toEqual([]);
   });
 
+  it('one odd quote inside the band neither moves the reading nor flags its neighbours', () => {
+    const clean = chainParity(chain())!;
+    const reading = chainParity(chain(0.25, { 6500: 1.5 }))!;
+    // A single least-squares line would tilt (r moves by several bp); the refit reads the chain.
+    expect(reading.rate).toBeCloseTo(RATE, 5);
+    expect(reading.dividendYield).toBeCloseTo(YIELD, 5);
+    expect(reading.strikesUsed).toBe(clean.strikesUsed - 1);
+    expect(reading.beyondSpread.map((d) => d.strike)).toEqual([6500]);
+    expect(reading.beyondSpread[0]!.sell - reading.beyondSpread[0]!.parity).toBeCloseTo(1.0, 4);
+  });
+
   it('flags a strike whose call is quoted 1.5 points off parity with a 0.5-point spread', () => {
     const reading = chainParity(chain(0.25, { 6800: 1.5 }))!;
     expect(reading.beyondSpread.map((d) => d.strike)).toEqual([6800]);

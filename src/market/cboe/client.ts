@@ -4,6 +4,7 @@
 // for a few minutes). Every failure is an HttpError with a short reason for the reply's notes.
 import type { ChainVolLookup, Clock } from '../../app/ports.ts';
 import type { IsoDate } from '../../engine/dates.ts';
+import { readChainParity } from '../chain-parity.ts';
 import { HttpError, asHttpError, type HttpClient } from '../http.ts';
 import { parseCboeChain, volAt, type OptionChain } from '../parsers/cboe-chain.ts';
 import { parseCboeEnvelope, quoteFromEnvelope, type CboeQuote } from '../parsers/cboe-quote.ts';
@@ -96,10 +97,12 @@ interface Memo<T> {
   atMs: number;
 }
 
+/** The chain's vols and its parity reading (computed once per fetched chain). */
 export function chainLookup(chain: OptionChain): ChainVolLookup {
   return {
     volAt: (expiry: IsoDate, strike: number, type: 'call' | 'put') => volAt(chain, expiry, strike, type),
     asOfMs: chain.underlying.asOf,
+    parity: readChainParity(chain),
   };
 }
 

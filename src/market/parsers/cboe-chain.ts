@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { IsoDate } from '../../engine/dates.ts';
 import type { Settlement } from '../expiry-calendar.ts';
 import { parseCboeEnvelope, quoteFromEnvelope, type CboeQuote } from './cboe-quote.ts';
-import { parseOccSymbol, type OptionType } from './occ.ts';
+import { parseOccSymbol, settlementOfRoot, type OptionType } from './occ.ts';
 import { failure, success, type ParseResult } from './result.ts';
 
 export interface StrikeQuote {
@@ -20,6 +20,18 @@ export interface StrikeQuote {
   openInterest: number | null;
 }
 
+/**
+ * One strike's call and put as quoted (bid/ask), for put-call parity. Kept whatever the row's IV:
+ * parity reads prices, and a deep-ITM row whose IV is the feed's nonsense still has a market.
+ */
+export interface StrikeBook {
+  strike: number;
+  callBid: number;
+  callAsk: number;
+  putBid: number;
+  putAsk: number;
+}
+
 export interface ChainExpiry {
   expiry: IsoDate;
   root: string;
@@ -27,6 +39,8 @@ export interface ChainExpiry {
   /** Ascending by strike. */
   calls: StrikeQuote[];
   puts: StrikeQuote[];
+  /** Strikes with both a call and a put quoted (bid/ask usable, not crossed), ascending. */
+  book: StrikeBook[];
 }
 
 export interface OptionContract extends StrikeQuote {
@@ -64,13 +78,20 @@ type OptionRow = z.infer<typeof rowSchema>;
 const isQuotePrice = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-function checkRow(row: OptionRow): string | null {
-  if (typeof row.iv !== 'number' || !Number.isFinite(row.iv)) return 'iv missing';
-  if (row.iv <= 0 || row.iv > MAX_IV) return 'iv out of range';
+function checkQuote(row: OptionRow): string | null {
   if (!isQuotePrice(row.bid) || !isQuotePrice(row.ask)) return 'bad bid/ask';
   if (row.ask < row.bid) return 'crossed bid/ask';
   return null;
 }
+
+function checkRow(row: OptionRow): string | null {
+  if (typeof row.iv !== 'number' || !Number.isFinite(row.iv)) return 'iv missing';
+  if (row.iv <= 0 || row.iv > MAX_IV) return 'iv out of range';
+  return checkQuote(row);
+}
+
+/** Half-built strike books by expiry|root|strike: a call or a put may arrive first. */
+type PartialBook = { strike: number; call?: [number, number]; put?: [number, number] };
 
 /** Parses a delayed-quotes options body (text or parsed JSON) into the underlying and its chain. */
 export function parseCboeChain(body: string | unknown): ParseResult<OptionChain> {
@@ -84,6 +105,7 @@ export function parseCboeChain(body: string | unknown): ParseResult<OptionChain>
   const dropped: Record<string, number> = {};
   const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
   const contracts = new Map<string, OptionContract>();
+  const books = new Map<string, PartialBook>();
   for (const raw of rows) {
     const parsedRow = rowSchema.safeParse(raw);
     if (!parsedRow.success) {
@@ -95,6 +117,13 @@ export function parseCboeChain(body: string | unknown): ParseResult<OptionChain>
     if (!symbol.ok) {
       drop('bad symbol');
       continue;
+    }
+    if (checkQuote(row) === null) {
+      const { expiry, root, strike, type } = symbol.value;
+      const key = `${expiry}|${root}|${strike}`;
+      let book = books.get(key);
+      if (!book) books.set(key, (book = { strike }));
+      book[type] = [row.bid as number, row.ask as number];
     }
     const junk = checkRow(row);
     if (junk) {
@@ -122,20 +151,24 @@ export function parseCboeChain(body: string | unknown): ParseResult<OptionChain>
   return success({
     underlying: underlying.value,
     contracts,
-    expiries: groupByExpiry(contracts),
+    expiries: groupByExpiry(contracts, books),
     dropped,
   });
 }
 
-function groupByExpiry(contracts: Map<string, OptionContract>): ChainExpiry[] {
+function groupByExpiry(contracts: Map<string, OptionContract>, books: Map<string, PartialBook>): ChainExpiry[] {
   const groups = new Map<string, ChainExpiry>();
-  for (const contract of contracts.values()) {
-    const key = `${contract.expiry}|${contract.root}`;
+  const groupOf = (expiry: IsoDate, root: string) => {
+    const key = `${expiry}|${root}`;
     let group = groups.get(key);
     if (!group) {
-      group = { expiry: contract.expiry, root: contract.root, settlement: contract.settlement, calls: [], puts: [] };
+      group = { expiry, root, settlement: settlementOfRoot(root), calls: [], puts: [], book: [] };
       groups.set(key, group);
     }
+    return group;
+  };
+  for (const contract of contracts.values()) {
+    const group = groupOf(contract.expiry, contract.root);
     const { symbol, strike, iv, bid, ask, mid, delta, openInterest } = contract;
     (contract.type === 'call' ? group.calls : group.puts).push({
       symbol,
@@ -148,10 +181,20 @@ function groupByExpiry(contracts: Map<string, OptionContract>): ChainExpiry[] {
       openInterest,
     });
   }
-  const byStrike = (a: StrikeQuote, b: StrikeQuote) => a.strike - b.strike;
+  for (const [key, { strike, call, put }] of books) {
+    if (!call || !put) continue;
+    const [expiry, root] = key.split('|') as [IsoDate, string];
+    groupOf(expiry, root).book.push({ strike, callBid: call[0], callAsk: call[1], putBid: put[0], putAsk: put[1] });
+  }
+  const byStrike = (a: { strike: number }, b: { strike: number }) => a.strike - b.strike;
   const pmFirst = (root: string) => (root === 'SPXW' ? 0 : 1);
   return [...groups.values()]
-    .map((group) => ({ ...group, calls: group.calls.sort(byStrike), puts: group.puts.sort(byStrike) }))
+    .map((group) => ({
+      ...group,
+      calls: group.calls.sort(byStrike),
+      puts: group.puts.sort(byStrike),
+      book: group.book.sort(byStrike),
+    }))
     .sort((a, b) =>
       a.expiry !== b.expiry
         ? a.expiry < b.expiry

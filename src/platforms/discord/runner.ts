@@ -3,7 +3,7 @@
 // response and then through the webhook routes) each wrap their interaction in a Responder, and
 // this file decides what to send when: defer, progress edits, the final answer (reply, edit or
 // follow-up), the shared hedge discussion, and the error boundary.
-import type { REST } from 'discord.js';
+import { Routes, type REST } from 'discord.js';
 import { decodeButton } from '../../app/buttons.ts';
 import type { AnyCommand } from '../../app/command.ts';
 import { runFor, type AppDeps, type Identity } from '../../app/context.ts';
@@ -18,7 +18,7 @@ import {
   type DiscordMessage,
 } from '../../render/discord.ts';
 import { positionChoices } from './autocomplete.ts';
-import { openHedgeDiscussion } from './discussion.ts';
+import { openHedgeDiscussion, postMessage } from './discussion.ts';
 import { DISCORD_CODES, DiscordDeliveryError, discordCode } from './errors.ts';
 
 /** One interaction's ways to answer, as discord.js names them (deferred/replied mean the same). */
@@ -88,6 +88,15 @@ interface Answer {
   progressShown: boolean;
   finalSent: boolean;
 }
+
+/** The one line for a personal subscription whose confirmation Discord refused to DM (50007). */
+export const DMS_CLOSED =
+  'Personal summary not set up: I cannot send you direct messages. Allow direct messages from server members ' +
+  '(server name → Privacy Settings), then run /subscribe kind:personal again.';
+
+/** A personal summary subscription that was just made (or renewed). */
+const personalSubscription = (reply: Reply) =>
+  !reply.error && (reply.data as { subscription?: { kind?: string } } | undefined)?.subscription?.kind === 'personal';
 
 export function createInteractionRunner(options: RunnerOptions): InteractionRunner {
   const { deps, logger } = options;
@@ -172,7 +181,42 @@ export function createInteractionRunner(options: RunnerOptions): InteractionRunn
       await shareDiscussion(responder, answer, place.channelId, reply);
       return;
     }
+    if (personalSubscription(reply) && identity.chat.kind !== 'private') {
+      // Two more requests before the answer: deferred, so Discord's 3 seconds cannot run out.
+      await defer(responder, answer, true);
+      await respond(responder, answer, await confirmInDm(identity, reply), true);
+      return;
+    }
     await respond(responder, answer, renderDiscordMessage(reply), reply.visibility === 'caller');
+  }
+
+  /**
+   * A personal summary subscribed from a server channel goes to the user's DMs: the confirmation
+   * is sent there first, so a user whose DMs are closed (50007) learns it now, in one line, and is
+   * not subscribed, rather than being dropped silently by the first morning's delivery.
+   */
+  async function confirmInDm(identity: Identity, reply: Reply): Promise<DiscordMessage> {
+    const rest = options.rest();
+    try {
+      const dm = (await rest.post(Routes.userChannels(), {
+        body: { recipient_id: identity.platformUserId },
+      })) as { id: string };
+      await postMessage(rest, dm.id, renderDiscordMessage(reply));
+      return renderDiscordMessage({
+        ...reply,
+        lines: [...(reply.lines ?? []), 'I sent this confirmation to your direct messages too.'],
+      });
+    } catch (error) {
+      if (discordCode(error) !== DISCORD_CODES.cannotMessageUser) {
+        // Not a refusal of DMs (an outage, a timeout): the subscription stands; the scheduler retries.
+        logger.warn({ err: error, code: discordCode(error) }, 'could not send the subscription confirmation by DM');
+        return renderDiscordMessage(reply);
+      }
+      const stopped = await runFor(deps, identity, 'subscribe', { kind: 'personal', off: true });
+      if (stopped.error)
+        logger.warn({ identifier: stopped.error.identifier }, 'could not drop the undeliverable subscription');
+      return renderNotice(DMS_CLOSED);
+    }
   }
 
   return {

@@ -56,10 +56,17 @@ function parseLine(deps: AppDeps, text: string, botName: string): ParsedLine | n
  * A line that acts on the group itself (subscribing it to the channel summary): answered in the
  * group, whatever the outcome, and never needs a private chat.
  */
-function actsOnChat(line: ParsedLine | null, chat: TelegramChat): boolean {
-  if (!line || !isGroupChat(chat) || line.command.name !== 'subscribe') return false;
-  return (line.raw.kind ?? 'channel').trim().toLowerCase() === 'channel';
+function actsOnChat(command: { name: string; kind: unknown } | null, chat: TelegramChat): boolean {
+  if (!command || !isGroupChat(chat) || command.name !== 'subscribe') return false;
+  return (
+    String(command.kind ?? 'channel')
+      .trim()
+      .toLowerCase() === 'channel'
+  );
 }
+
+/** Telegram's stand-in for an anonymous administrator: only a group's admins can act as it. */
+const GROUP_ANONYMOUS_BOT = 1087968824;
 
 /** A personal summary subscription that was just made (or renewed). */
 const personalSubscription = (reply: Reply) =>
@@ -137,7 +144,7 @@ export function createHandlers(env: HandlerEnv) {
     const line = parseLine(deps, message.text, botName);
     const command = line?.command;
     const replyTo = message.message_id;
-    const onChat = actsOnChat(line, message.chat);
+    const onChat = actsOnChat(line && { name: line.command.name, kind: line.raw.kind }, message.chat);
     // An anonymous admin posts as the group itself: only the group's admins can, so it may manage it.
     const anonymousAdmin = message.sender_chat?.id === message.chat.id;
     if (isAnonymousSender(from, message.sender_chat)) {
@@ -228,12 +235,19 @@ export function createHandlers(env: HandlerEnv) {
         return;
       }
       const chat = query.message?.chat ?? privateChatOf(query.from);
+      // A channel subscription from a button is the typed /subscribe channel: answered in the
+      // group whatever the outcome, for its admins (anonymous ones too), needing no private chat.
+      const onChat = actsOnChat({ name: decoded.command, kind: decoded.options.kind }, chat);
       const canManage =
         decoded.command === 'subscribe' && isGroupChat(chat)
-          ? await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger)
+          ? query.from.id === GROUP_ANONYMOUS_BOT ||
+            (await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger))
           : false;
       const reply = await runFor(deps, identityOf(query.from, chat, canManage), decoded.command, decoded.options);
-      const where = await answer(ctx.telegram, reply, { chat, user: query.from });
+      const where = await answer(ctx.telegram, onChat ? { ...reply, visibility: 'channel' } : reply, {
+        chat,
+        user: query.from,
+      });
       const botName = ctx.botInfo.username;
       if (where === 'start-needed') {
         await answerOnce('Start a private chat with me first, then press the button again.', {

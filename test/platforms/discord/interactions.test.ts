@@ -180,6 +180,60 @@ describe('channel subscriptions', () => {
   });
 });
 
+describe('personal subscriptions from a server channel', () => {
+  const personalOf = async (caller: typeof ALICE) => {
+    const userId = await f.app.store.users.resolve('discord', caller.id, caller.username ?? caller.id);
+    return (await f.app.store.subscriptions.forChat('discord', caller.id)).filter(
+      (s) => s.kind === 'personal' && s.userId === userId,
+    );
+  };
+
+  it('sends the confirmation to the DMs, and says so in the channel (only to the caller)', async () => {
+    const answer = await slash(f, 'subscribe', { kind: 'personal', time: '16:15' }, BOB);
+    const [dmOpen] = f.rest.find('POST', /^\/users\/@me\/channels$/);
+    expect(dmOpen!.body).toEqual({ recipient_id: BOB.id });
+    const [dmMessage] = f.rest.find('POST', /^\/channels\/7\d+\/messages$/);
+    expect(dmMessage!.body.embeds[0].title).toBe('Subscribed');
+    expect(dmMessage!.body.embeds[0].description).toMatch(
+      /^Daily personal summary at 16:15 America\/New\\_York on NYSE trading days, to your direct messages\./,
+    );
+    expect(dmMessage!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(answer.ephemeral).toBe(true);
+    expect(textOf(answer.final)).toContain('I sent this confirmation to your direct messages too.');
+    expect(await personalOf(BOB)).toEqual([expect.objectContaining({ active: true, time: '16:15' })]);
+  });
+
+  it('DMs closed (Discord 50007): refused in the channel in one line, and nothing is subscribed', async () => {
+    f.rest.script('POST', /^\/channels\/7\d+\/messages$/, {
+      status: 403,
+      body: { code: 50007, message: 'Cannot send messages to this user' },
+    });
+    const answer = await slash(f, 'subscribe', { kind: 'personal' }, ALICE);
+    expect(answer.ephemeral).toBe(true);
+    expect(textOf(answer.final)).toBe(
+      'Personal summary not set up: I cannot send you direct messages. Allow direct messages from server members (server name → Privacy Settings), then run /subscribe kind:personal again.',
+    );
+    expect(answer.final.allowed_mentions).toEqual({ parse: [] });
+    expect((await personalOf(ALICE)).filter((s) => s.active)).toEqual([]);
+    expect(f.logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('stopped later by the bot (DMs closed at delivery): off says what had stopped and why', async () => {
+    await slash(f, 'subscribe', { kind: 'personal', time: '09:50' }, BOB);
+    const [subscription] = (await personalOf(BOB)).filter((s) => s.active);
+    await f.app.store.subscriptions.deactivate(
+      subscription!.id,
+      'the user does not accept direct messages from the bot',
+      1,
+    );
+    const off = await slash(f, 'subscribe', { kind: 'personal', off: true }, BOB);
+    expect(off.final.embeds[0].title).toBe('Nothing to stop');
+    expect(off.final.embeds[0].description).toBe(
+      'The daily personal summary at 09:50 America/New\\_York to you had already stopped: the user does not accept direct messages from the bot. Nothing else to stop.',
+    );
+  });
+});
+
 describe('autocomplete of position ids', () => {
   it("lists only the caller's own open positions, with a short label, filtered by what is typed", async () => {
     const ids: string[] = [];

@@ -41,7 +41,10 @@ describe('registration payload', () => {
     ]);
     const condor = payload.find((c) => c.name === 'condor')!;
     expect(condor.options!.map((o) => o.name)).toEqual(['eval', 'suggest']);
-    expect(payload.find((c) => c.name === 'market')!.options).toBeUndefined();
+    // /market stays a plain root: its parity view is an option (view:parity), not a subcommand.
+    const market = payload.find((c) => c.name === 'market')!.options!;
+    expect(market.map((o) => [o.name, o.type, o.required ?? false])).toEqual([['view', 3, false]]);
+    expect((market[0] as { choices: { value: string }[] }).choices.map((c) => c.value)).toEqual(['summary', 'parity']);
   });
 
   it('maps option kinds to Discord types with their bounds, choices and autocomplete', () => {

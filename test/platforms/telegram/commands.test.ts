@@ -87,7 +87,7 @@ describe('every command: happy path and one bad input', () => {
       happy: '/market',
       shows: /^<b>Market · 2026-11-20<\/b>/,
       bad: '/market now',
-      error: /^\/market takes no options; got 1 value\(s\) too many\. E\.g\. \/market/,
+      error: /^Option view must be one of summary, parity \(e\.g\. view=parity\)\. Usage: \/market parity/,
     },
     {
       happy: '/signal',

@@ -325,6 +325,69 @@ describe('buttons', () => {
     );
   });
 
+  describe('a channel subscription from a button behaves as the typed /subscribe channel', () => {
+    const channelSubscriptions = async () =>
+      (await h.app.store.subscriptions.forChat('telegram', String(GROUP))).filter(
+        (s) => s.kind === 'channel' && s.active,
+      );
+    const callbackAnswers = (calls: Awaited<ReturnType<Harness['press']>>) =>
+      calls.filter((call) => call.method === 'answerCallbackQuery').map((call) => call.body);
+
+    it('an admin who never pressed Start: answered in the group, subscribed, nothing in private', async () => {
+      h.fake.members.set(`${GROUP}:606`, 'administrator');
+      h.fake.intercept('sendMessage', (call) =>
+        String(call.body.chat_id) === '606'
+          ? apiError(403, "Forbidden: bot can't initiate conversation with a user")
+          : undefined,
+      );
+      const calls = await h.press(inGroup(606, 'Erin'), 'cx:subscribe|kind=channel|time=09:40');
+      const sent = messagesIn(calls);
+      expect(sent.map((m) => m.chatId)).toEqual([String(GROUP)]);
+      expect(sent[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 09:40 America\/New_York/);
+      expect(callbackAnswers(calls)).toEqual([expect.objectContaining({ text: 'Subscribed' })]);
+      expect(await channelSubscriptions()).toEqual([expect.objectContaining({ time: '09:40' })]);
+    });
+
+    it('a plain member is refused in one line in the group (and told in the alert), nothing subscribed', async () => {
+      const calls = await h.press(inGroup(404), 'cx:subscribe|kind=channel');
+      expect(h.fake.callsTo('getChatMember').map((c) => [c.body.chat_id, c.body.user_id])).toEqual([[GROUP, 404]]);
+      expect(messagesIn(calls).map((m) => [m.chatId, m.html])).toEqual([
+        [String(GROUP), '<b>✗ Not done</b>\nOnly a chat administrator can subscribe this group to daily summaries.'],
+      ]);
+      expect(callbackAnswers(calls)).toEqual([
+        expect.objectContaining({
+          text: 'Only a chat administrator can subscribe this group to daily summaries.',
+          show_alert: true,
+        }),
+      ]);
+      expect(await channelSubscriptions()).toEqual([]);
+    });
+
+    it('an anonymous admin (pressing as the group) subscribes it without asking Telegram', async () => {
+      const press = {
+        update_id: 92_001,
+        callback_query: {
+          id: 'cbq-anon',
+          chat_instance: '1',
+          data: 'cx:subscribe|kind=channel|time=10:05',
+          from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+          message: {
+            message_id: 3,
+            date: 1,
+            text: 'Market',
+            chat: { id: GROUP, type: 'supergroup' as const, title: 'Condor traders' },
+            from: { id: 1, is_bot: true, first_name: 'Condor' },
+          },
+        },
+      };
+      const calls = await h.deliver(press);
+      expect(messagesIn(calls).map((m) => m.chatId)).toEqual([String(GROUP)]);
+      expect(messagesIn(calls)[0]!.html).toMatch(/^<b>✓ Subscribed<\/b>\nDaily channel summary at 10:05/);
+      expect(h.fake.callsTo('getChatMember')).toEqual([]);
+      expect(await channelSubscriptions()).toEqual([expect.objectContaining({ time: '10:05' })]);
+    });
+  });
+
   it('answer a stale or foreign payload without running anything', async () => {
     const calls = await h.press(privately(505), 'not-ours');
     expect(calls.map((call) => call.method)).toEqual(['answerCallbackQuery']);
