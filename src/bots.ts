@@ -1,7 +1,7 @@
 // Starting and stopping the bots and the scheduler (the `start` path when tokens are set), and the
 // senders the scheduler and `summary --send` use. Part of the composition root.
 import type { Logger } from './app/ports.ts';
-import type { App } from './compose.ts';
+import type { AnyApp } from './compose.ts';
 import { createHealth, type Health } from './platforms/health.ts';
 import {
   createDiscordBot,
@@ -30,7 +30,7 @@ export interface Running {
 }
 
 /** The scheduler's senders for every platform whose token is set. */
-export function createSenders(app: App, logger: Logger): Map<string, ChatSender> {
+export function createSenders(app: AnyApp, logger: Logger): Map<string, ChatSender> {
   const { config } = app;
   const senders = new Map<string, ChatSender>();
   if (config.DISCORD_TOKEN) {
@@ -51,7 +51,7 @@ export function createSenders(app: App, logger: Logger): Map<string, ChatSender>
   return senders;
 }
 
-export function plannerOptions(app: App, senders: Map<string, ChatSender>): PlannerOptions {
+export function plannerOptions(app: AnyApp, senders: Map<string, ChatSender>): PlannerOptions {
   const { config, deps } = app;
   return {
     deps,
@@ -100,7 +100,7 @@ export interface StartOptions {
  * (src/app/supervise.ts): a platform that is unreachable is retried in the background and never holds up
  * or takes down the other one or the scheduler.
  */
-export function startBots(app: App, logger: Logger, options: StartOptions = {}): Running {
+export function startBots(app: AnyApp, logger: Logger, options: StartOptions = {}): Running {
   const { config, deps } = app;
   const health = createHealth(deps.clock, options.headless ? 'headless' : 'bots');
   const shutdown = new AbortController();

@@ -37,6 +37,29 @@ const integer = (what: string, min: number, max: number) =>
         .max(max, { message: `must be at most ${max} (${what})` }),
     );
 
+/** postgres://… or postgresql://… with a host; the PostgreSQL store is used only when this is set. */
+export function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The secret parts of DATABASE_URL: its password (as written and decoded) and the whole URL. */
+function databaseSecrets(databaseUrl: string | undefined): string[] {
+  if (!databaseUrl) return [];
+  const { password } = new URL(databaseUrl);
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // A malformed escape: the raw text is what could leak.
+  }
+  return password ? [databaseUrl, password, decoded] : [];
+}
+
 function validTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -121,6 +144,15 @@ export const configSchema = z.object({
       message: 'must be a file, e.g. ./data/condor-xyk.db (an in-memory database would lose every position at exit)',
     })
     .default('./data/condor-xyk.db'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(isPostgresUrl, {
+      // Never echo the value: it holds the database password.
+      message:
+        'must be a PostgreSQL URL, e.g. postgres://condor:PASSWORD@db.example:5432/condor (leave it unset to use the SQLite file DATABASE_PATH)',
+    })
+    .optional(),
   MARKET_DATA: z.enum(['cboe', 'file', 'demo'], { message: 'must be cboe, file or demo' }).default('cboe'),
   CBOE_BASE_URL: url('e.g. https://cdn.cboe.com').default('https://cdn.cboe.com'),
   MARKET_DATA_DIR: z.string().trim().min(1).default('./data/market'),
@@ -256,7 +288,10 @@ function discordInteractionsProblem(config: z.output<typeof configSchema>): { va
 
 /** Values that must never appear in logs or replies. */
 export function secretsOf(config: Config): string[] {
-  return [config.DISCORD_TOKEN, config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET].filter(
-    (value): value is string => Boolean(value),
-  );
+  return [
+    config.DISCORD_TOKEN,
+    config.TELEGRAM_BOT_TOKEN,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    ...databaseSecrets(config.DATABASE_URL),
+  ].filter((value): value is string => Boolean(value));
 }

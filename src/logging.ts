@@ -1,7 +1,7 @@
 // Structured logs: pino JSON lines at LOG_LEVEL. Two layers keep secrets out: pino's path
 // redaction for known fields, and a scrub of every output line for the configured secret values
-// (tokens, webhook secret) in every encoded form, and link codes, whatever field or message they
-// hide in.
+// (tokens, webhook secret, the database password and URL) in every encoded form, and link codes,
+// whatever field or message they hide in.
 import pino from 'pino';
 import type { Logger } from './app/ports.ts';
 
@@ -18,6 +18,7 @@ const REDACT_PATHS = [
   'config.DISCORD_TOKEN',
   'config.TELEGRAM_BOT_TOKEN',
   'config.TELEGRAM_WEBHOOK_SECRET',
+  'config.DATABASE_URL',
   'headers.authorization',
   '*.headers.authorization',
   'headers["x-telegram-bot-api-secret-token"]',

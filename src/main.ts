@@ -2,13 +2,13 @@
 //   start                       the bots whose tokens are set, plus the scheduler (HEADLESS=true: the
 //                               scheduler only); else the console, which needs a terminal or piped input
 //   run "<chat command>"        one chat command, as a platform would run it [--user ID] [--json] [--at]
-//   summary / backtest / data sync / register / backup FILE   (see --help)
+//   summary / backtest / data sync / register / backup FILE / migrate-store --to URL   (see --help)
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (one line on stderr).
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createConfig, secretsOf, type Config } from './config.ts';
-import { buildApp } from './compose.ts';
+import { buildApp, openApp, type AnyApp } from './compose.ts';
 import { createLogger, readableLogLine, scrubber } from './logging.ts';
 import { startHealthServer } from './platforms/health.ts';
 import { runConsole } from './platforms/console/console.ts';
@@ -33,9 +33,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   backtest [--from] [--to] [--policy cp|delta|hold|all] [--spx FILE] [--vix FILE] [--json]
   data sync                               download VIX/VIX3M/VVIX and SPX history
   register                                publish slash commands (Discord) and the menu (Telegram)
-  backup FILE                             online backup of the database`;
+  backup FILE                             online backup of the SQLite database (PostgreSQL: pg_dump)
+  migrate-store --to postgres://…         copy the SQLite database into an empty PostgreSQL one`;
 
 class UsageError extends Error {}
+
+const PG_DUMP_HINT =
+  'backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump: pg_dump --format=custom "$DATABASE_URL" > condor.dump';
 
 /** Scrubs the configured secrets out of what main prints itself (the logger scrubs its own lines). */
 let scrub: (text: string) => string = (text) => text;
@@ -82,11 +86,12 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level, secrets: secretsOf(config), write });
   const testClock = testClockFrom(process.env);
   if (!testClock.ok) throw new UsageError(testClock.error);
-  const build = () => buildApp(config, logger, { clock: testClock.clock });
+  // The store the configuration names: PostgreSQL with DATABASE_URL, else the SQLite file.
+  const build = () => openApp(config, logger, { clock: testClock.clock });
   switch (command) {
     case 'start': {
       if (rest.length) throw new UsageError(`start takes no arguments; got ${rest.join(' ')}`);
-      const app = build();
+      const app = await build();
       if (botsRun) return runBots(app, logger);
       try {
         const interactive = Boolean(process.stdin.isTTY);
@@ -130,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(
           `--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got ${JSON.stringify(values.at)}`,
         );
-      const app = build();
+      const app = await build();
       try {
         return await runOnce(app, positionals[0]!, {
           user: values.user,
@@ -143,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'summary': {
-      const app = build();
+      const app = await build();
       try {
         const { createSenders, plannerOptions } = await loadBots();
         const senders = createSenders(app, logger);
@@ -172,8 +177,10 @@ async function main(argv: string[]): Promise<number> {
     case 'data':
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
     case 'backup': {
+      // PostgreSQL has its own tool for this; a copy by this program would be neither online nor complete.
+      if (config.DATABASE_URL) throw new UsageError(PG_DUMP_HINT);
       if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
-      const app = build();
+      const app = buildApp(config, logger, { clock: testClock.clock });
       try {
         const refusal = backupRefusal(app.store.db, rest[0]!);
         if (refusal) throw new UsageError(refusal);
@@ -184,9 +191,17 @@ async function main(argv: string[]): Promise<number> {
         await app.close();
       }
     }
+    case 'migrate-store': {
+      const { migrateStoreCli } = await import('./cli/migrate-store.ts');
+      return migrateStoreCli(rest, {
+        config,
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${scrub(text)}\n`),
+      });
+    }
     default:
       throw new UsageError(
-        `Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup).`,
+        `Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup, migrate-store).`,
       );
   }
 }
@@ -199,7 +214,7 @@ const EXIT_DEADLINE_MS = 9_500;
  * Runs the bots and the scheduler until SIGINT or SIGTERM, then stops in order and exits 0. If
  * every configured platform stopped for good (a revoked token), stops and fails with their reasons.
  */
-async function runBots(app: ReturnType<typeof buildApp>, logger: ReturnType<typeof createLogger>): Promise<number> {
+async function runBots(app: AnyApp, logger: ReturnType<typeof createLogger>): Promise<number> {
   exitWhenDone = true;
   const { config } = app;
   // Listen before starting: a signal that arrives while the bots connect still stops them cleanly.

@@ -16,6 +16,7 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 // (folder, file ending): fs.globSync is Node 22+, and Node 20.11 is still supported.
 const ASSETS = [
   ['src/store/migrations', '.sql'],
+  ['src/store/postgres/migrations', '.sql'],
   ['src/market', '.csv'],
 ];
 for (const [folder, ending] of ASSETS) {

@@ -5,7 +5,7 @@ import { createRegistry } from '../app/registry.ts';
 import type { Config } from '../config.ts';
 import { registerCommands } from '../platforms/discord/index.ts';
 import { createTelegramBot } from '../platforms/telegram/index.ts';
-import type { App } from '../compose.ts';
+import type { AnyApp } from '../compose.ts';
 import type { Logger } from '../app/ports.ts';
 
 export async function registerCli(
@@ -16,7 +16,13 @@ export async function registerCli(
     logger,
     out,
     err,
-  }: { config: Config; app: () => App; logger: Logger; out: (text: string) => void; err: (text: string) => void },
+  }: {
+    config: Config;
+    app: () => AnyApp | Promise<AnyApp>;
+    logger: Logger;
+    out: (text: string) => void;
+    err: (text: string) => void;
+  },
 ): Promise<number> {
   if (args.length) {
     err(`register takes no arguments; got ${args.join(' ')}`);
@@ -46,7 +52,7 @@ export async function registerCli(
     }
   }
   if (config.TELEGRAM_BOT_TOKEN) {
-    const built = app();
+    const built = await app();
     try {
       await createTelegramBot({ config, logger, deps: built.deps }).register();
       out('Telegram: published the command menu (setMyCommands).');

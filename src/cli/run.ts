@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { recordsWhenPressed } from '../app/buttons.ts';
 import { runLine } from '../app/context.ts';
 import type { Reply } from '../app/reply.ts';
-import type { App } from '../compose.ts';
+import type { AnyApp } from '../compose.ts';
 import { CONSOLE_IDENTITY, saveAttachments } from '../platforms/console/console.ts';
 import { replyToText } from '../render/text.ts';
 
@@ -32,7 +32,7 @@ export function parseInstant(text: string): number | null {
 }
 
 export async function runOnce(
-  app: App,
+  app: AnyApp,
   line: string,
   options: { user?: string; json?: boolean; userName: string; atMs?: number },
 ): Promise<number> {

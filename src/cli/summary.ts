@@ -4,7 +4,7 @@
 // cron job runs this every day); another trading day is refused, as summaries read the live market.
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../engine/dates.ts';
-import type { App } from '../compose.ts';
+import type { AnyApp } from '../compose.ts';
 import { gatherChannel, gatherPersonal, marketForSummaries } from '../scheduler/gather.ts';
 import type { PlannerOptions } from '../scheduler/planner.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
@@ -12,7 +12,7 @@ import { replyToText } from '../render/text.ts';
 import { replyJson } from './run.ts';
 
 export interface SummaryCliDeps {
-  app: App;
+  app: AnyApp;
   /** Planner options with the platforms' senders; null when no platform is configured. */
   planner: PlannerOptions | null;
   out: (text: string) => void;

@@ -12,24 +12,24 @@
 // non-stop expect a hit after about 300 years.
 import type { Database } from 'better-sqlite3';
 import type { LinkRedeemer, LinkResult, Platform } from '../app/ports.ts';
-import { UserError } from '../app/errors.ts';
 import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from './link-code.ts';
+import {
+  CODE_RETENTION_MS,
+  codeRefusal,
+  codeUsed,
+  LINK_FAILURE_WINDOW_MS,
+  LINK_MAX_FAILURES,
+  lockedOut,
+  mergeRefusal,
+  refundsAttempt,
+  UNKNOWN_CODE,
+  wrongCode,
+  type CodeRow,
+} from './link-rules.ts';
 import { mergeUsers, prepareMergeStatements } from './merge.ts';
 import { isConstraintError, writeTransaction } from './transaction.ts';
 
-export const LINK_MAX_FAILURES = 5;
-export const LINK_FAILURE_WINDOW_MS = 10 * 60_000;
-/** Used and expired codes are kept this long after expiry, to say "used" or "expired" rather than "unknown". */
-const CODE_RETENTION_MS = 24 * 3_600_000;
-
-interface CodeRow {
-  code_hash: string;
-  user_id: string;
-  created_ms: number;
-  expires_ms: number;
-  used_ms: number | null;
-  locked: 0 | 1;
-}
+export { LINK_FAILURE_WINDOW_MS, LINK_MAX_FAILURES } from './link-rules.ts';
 
 export function prepareLinkStatements(db: Database) {
   return {
@@ -62,8 +62,6 @@ export function prepareLinkStatements(db: Database) {
   };
 }
 
-const ASK_AGAIN = 'ask for a new code with /link on the other platform';
-
 export function createLinking(db: Database) {
   const s = prepareLinkStatements(db);
   const merge = prepareMergeStatements(db);
@@ -85,45 +83,26 @@ export function createLinking(db: Database) {
     return s.charge.run(who.platform, who.platformUserId, nowMs).lastInsertRowid;
   };
 
-  /** A wrong code (already charged): the refusal, with the tries left. */
-  const failed = (who: LinkRedeemer, nowMs: number, identifier: string, message: string): UserError => {
-    const left = LINK_MAX_FAILURES - failuresOf(who, nowMs);
-    const tries = left > 0 ? ` (${left} ${left === 1 ? 'try' : 'tries'} left)` : '';
-    return new UserError(identifier, `${message}${tries}.`);
-  };
-
-  /** Says how long the lockout lasts and that every code is refused until then. */
-  const locked = (who: LinkRedeemer, nowMs: number) => {
-    const since = nowMs - LINK_FAILURE_WINDOW_MS;
-    const locking = s.lockingFailure.get(who.platform, who.platformUserId, since, LINK_MAX_FAILURES - 1) as
-      number | undefined;
-    const minutes = Math.max(1, Math.ceil(((locking ?? nowMs) + LINK_FAILURE_WINDOW_MS - nowMs) / 60_000));
-    return new UserError(
-      'link-locked',
-      `Too many wrong codes: linking is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}, and every code typed until then is refused (even a right one). Then ${ASK_AGAIN}.`,
-    );
-  };
-
-  const samePlatform = (platform: Platform) =>
-    new UserError(
-      'link-same-platform',
-      `Both accounts have a ${platform} identity: /link joins accounts of different platforms (one Discord, one Telegram). Nothing was merged.`,
-      { platform },
+  const locked = (who: LinkRedeemer, nowMs: number) =>
+    lockedOut(
+      s.lockingFailure.get(who.platform, who.platformUserId, nowMs - LINK_FAILURE_WINDOW_MS, LINK_MAX_FAILURES - 1) as
+        number | undefined,
+      nowMs,
     );
 
   const complete = writeTransaction(
     db,
     (codeHash: string, owner: string, who: LinkRedeemer, nowMs: number, attempt: number | bigint): LinkResult => {
-      // The identity's user as it is now (a merge may have run while the hash was computed).
       const redeemer = (s.userOf.get(who.platform, who.platformUserId) as string | undefined) ?? who.userId;
-      if (redeemer === owner) throw new UserError('link-self', 'These accounts are already linked.');
-      const ownerPlatforms = new Set(s.platformsOf.all(owner) as Platform[]);
-      const shared = (s.platformsOf.all(redeemer) as Platform[]).find((platform) => ownerPlatforms.has(platform));
-      if (shared) throw samePlatform(shared);
+      const refusal = mergeRefusal(
+        redeemer,
+        owner,
+        s.platformsOf.all(redeemer) as Platform[],
+        s.platformsOf.all(owner) as Platform[],
+      );
+      if (refusal) throw refusal;
       // Re-checked under the write lock: two redemptions of one code cannot both pass.
-      if (s.markUsed.run(nowMs, redeemer, codeHash).changes !== 1) {
-        throw new UserError('link-used', `That code was already used: ${ASK_AGAIN}.`);
-      }
+      if (s.markUsed.run(nowMs, redeemer, codeHash).changes !== 1) throw codeUsed();
       s.refund.run(attempt);
       return { userId: owner, merged: mergeUsers(merge, redeemer, owner) };
     },
@@ -147,8 +126,9 @@ export function createLinking(db: Database) {
       if (failuresOf(who, nowMs) >= LINK_MAX_FAILURES) throw locked(who, nowMs);
       // The charge and the refusals below are written on their own: no transaction to roll them back.
       const attempt = chargeAttempt(who, nowMs);
+      const unknown = () => wrongCode(failuresOf(who, nowMs), 'link-unknown', UNKNOWN_CODE);
       const code = normalizeLinkCode(input);
-      if (!code) throw failed(who, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
+      if (!code) throw unknown();
       let row: CodeRow | undefined;
       try {
         row = s.findCode.get(await hash(code)) as CodeRow | undefined;
@@ -156,26 +136,17 @@ export function createLinking(db: Database) {
         s.refund.run(attempt);
         throw error;
       }
-      if (!row) throw failed(who, nowMs, 'link-unknown', `No such code: check it, or ${ASK_AGAIN}`);
-      if (row.user_id === who.userId) {
-        s.refund.run(attempt);
-        throw new UserError(
-          'link-self',
-          'That code is your own: type it with the account you want to link, on the other platform.',
-        );
-      }
-      // Codes burnt by the earlier rule (a locked-out user presenting them) stay unusable.
-      if (row.locked) throw failed(who, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
-      if (row.used_ms !== null) throw failed(who, nowMs, 'link-used', `That code was already used: ${ASK_AGAIN}`);
-      if (row.expires_ms <= nowMs) {
-        const minutes = Math.round((row.expires_ms - row.created_ms) / 60_000);
-        throw failed(who, nowMs, 'link-expired', `That code has expired (codes last ${minutes} minutes): ${ASK_AGAIN}`);
+      if (!row) throw unknown();
+      const refusal = codeRefusal(row, who.userId, nowMs, () => failuresOf(who, nowMs));
+      if (refusal) {
+        if (refusal.refund) s.refund.run(attempt);
+        throw refusal.error;
       }
       try {
         return complete(row.code_hash, row.user_id, who, nowMs, attempt);
       } catch (error) {
         // Not a guess: the right code between two accounts that cannot be joined.
-        if (error instanceof UserError && error.identifier !== 'link-used') s.refund.run(attempt);
+        if (refundsAttempt(error)) s.refund.run(attempt);
         throw error;
       }
     },

@@ -9,6 +9,18 @@ import type { Database } from 'better-sqlite3';
 
 const THRESHOLD_KEYS = new Set(['thresholdMin', 'thresholdMax']);
 
+/**
+ * The redeeming user's settings rows that go over to the owner (inserted where the owner has no
+ * row for the key: the owner's value wins). Both stores merge with this rule.
+ */
+export function carriedSettings<Row extends { key: string }>(
+  ownerRows: readonly { key: string }[],
+  fromRows: readonly Row[],
+): Row[] {
+  const ownerSetThresholds = ownerRows.some((row) => THRESHOLD_KEYS.has(row.key));
+  return fromRows.filter((row) => !(ownerSetThresholds && THRESHOLD_KEYS.has(row.key)));
+}
+
 export function prepareMergeStatements(db: Database) {
   return {
     moveIdentities: db.prepare('UPDATE identities SET user_id = @to WHERE user_id = @from'),
@@ -33,9 +45,11 @@ export function mergeUsers(s: MergeStatements, from: string, to: string): { posi
   const ids = { from, to };
   s.moveIdentities.run(ids);
   const positions = s.movePositions.run(ids).changes;
-  const ownerSetThresholds = (s.settingsOf.all(to) as { key: string }[]).some((row) => THRESHOLD_KEYS.has(row.key));
-  for (const row of s.settingsOf.all(from) as { key: string; value_json: string }[]) {
-    if (ownerSetThresholds && THRESHOLD_KEYS.has(row.key)) continue;
+  const carried = carriedSettings(
+    s.settingsOf.all(to) as { key: string }[],
+    s.settingsOf.all(from) as { key: string; value_json: string }[],
+  );
+  for (const row of carried) {
     // OR IGNORE: where the owner set the key too, the owner's value stays.
     s.addSetting.run(to, row.key, row.value_json);
   }

@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OpenPoll, Platform, PollRepository } from '../app/ports.ts';
 
-interface PollRow {
+export interface PollRow {
   platform: Platform;
   poll_id: string;
   chat_id: string;
@@ -17,7 +17,7 @@ interface PollRow {
   expires_ms: number;
 }
 
-const toPoll = (row: PollRow): OpenPoll => ({
+export const toPoll = (row: PollRow): OpenPoll => ({
   platform: row.platform,
   pollId: row.poll_id,
   chatId: row.chat_id,

@@ -136,69 +136,100 @@ const invalid = (key: Key, value: unknown) => {
 
 export type SettingsPatch = Parameters<SettingsRepository['update']>[0];
 
+export interface SettingRow {
+  key: string;
+  value_json: string;
+}
+
+/** The user's effective settings from their stored rows: defaults overlaid with what they changed. */
+export function readSettings(rows: readonly SettingRow[]): UserSettings {
+  const settings: Record<string, unknown> = { ...DEFAULT_USER_SETTINGS };
+  for (const row of rows) {
+    // A stored value that today's rules refuse (a key renamed or narrowed) falls back to the default.
+    if (!isKey(row.key)) continue;
+    const parsed = RULES[row.key].schema.safeParse(JSON.parse(row.value_json));
+    if (parsed.success) settings[row.key] = parsed.data;
+  }
+  return settings as unknown as UserSettings;
+}
+
+/** A row to write: the value's JSON, or null to delete the key's row. */
+export interface SettingWrite {
+  key: Key;
+  valueJson: string | null;
+}
+
+/**
+ * What a patch writes, checked against the current effective settings (read inside the write
+ * transaction, so a concurrent change of threshold_max cannot slip between the check and the
+ * write). Throws a UserError, writing nothing, for an unknown key or a value the rules refuse.
+ * The one home of these rules for both stores (SQLite here, PostgreSQL in src/store/postgres).
+ */
+export function settingsWrites(patch: SettingsPatch, current: UserSettings): SettingWrite[] {
+  const writes: SettingWrite[] = [];
+  const changes: [Key, unknown][] = [];
+  const effective: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (!isKey(key)) {
+      throw new UserError(
+        'setting-unknown',
+        `There is no setting ${key}; settings are ${Object.values(SETTING_OPTIONS).join(', ')}.`,
+        { setting: key },
+      );
+    }
+    if (value === undefined) continue;
+    if (value === null && key !== 'profitTarget') {
+      if (key === 'policy') {
+        writes.push({ key, valueJson: null });
+        effective[key] = DEFAULT_USER_SETTINGS[key];
+      } else changes.push([key, DEFAULT_USER_SETTINGS[key]]);
+      continue;
+    }
+    const parsed = RULES[key].schema.safeParse(value);
+    if (!parsed.success) throw invalid(key, value);
+    changes.push([key, parsed.data]);
+  }
+  const after = { ...effective, ...Object.fromEntries(changes) } as unknown as UserSettings;
+  if (after.thresholdMin > after.thresholdMax) {
+    throw new UserError(
+      'setting-invalid',
+      `threshold_min (${after.thresholdMin}) must be at most threshold_max (${after.thresholdMax}), e.g. threshold_min=0.15 threshold_max=0.2.`,
+      { setting: 'threshold_min' },
+    );
+  }
+  for (const [key, value] of changes) {
+    writes.push({
+      key,
+      valueJson: value === DEFAULT_USER_SETTINGS[key] && key !== 'policy' ? null : JSON.stringify(value),
+    });
+  }
+  return writes;
+}
+
+/** True when the user picked their policy (a valid stored row), false when they have the default. */
+export const policyChosenIn = (rows: readonly SettingRow[]): boolean =>
+  rows.some((row) => row.key === 'policy' && RULES.policy.schema.safeParse(JSON.parse(row.value_json)).success);
+
 export function createSettingsRepository(
   db: Database,
   statements: SettingsStatements,
   userId: string,
 ): SettingsRepository {
   const s = statements;
+  const rows = () => s.all.all(userId) as SettingRow[];
+  const get = (): UserSettings => readSettings(rows());
 
-  const get = (): UserSettings => {
-    const settings: Record<string, unknown> = { ...DEFAULT_USER_SETTINGS };
-    for (const row of s.all.all(userId) as { key: string; value_json: string }[]) {
-      // A stored value that today's rules refuse (a key renamed or narrowed) falls back to the default.
-      if (!isKey(row.key)) continue;
-      const parsed = RULES[row.key].schema.safeParse(JSON.parse(row.value_json));
-      if (parsed.success) settings[row.key] = parsed.data;
-    }
-    return settings as unknown as UserSettings;
-  };
-
-  // Validation reads the effective settings inside the write transaction, so a concurrent change
-  // of threshold_max cannot slip between the check and the write.
   const update = writeTransaction(db, (patch: SettingsPatch): UserSettings => {
-    const changes: [Key, unknown][] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (!isKey(key)) {
-        throw new UserError(
-          'setting-unknown',
-          `There is no setting ${key}; settings are ${Object.values(SETTING_OPTIONS).join(', ')}.`,
-          { setting: key },
-        );
-      }
-      if (value === undefined) continue;
-      if (value === null && key !== 'profitTarget') {
-        if (key === 'policy') s.remove.run(userId, key);
-        else changes.push([key, DEFAULT_USER_SETTINGS[key]]);
-        continue;
-      }
-      const parsed = RULES[key].schema.safeParse(value);
-      if (!parsed.success) throw invalid(key, value);
-      changes.push([key, parsed.data]);
-    }
-    const effective = { ...get(), ...Object.fromEntries(changes) } as UserSettings;
-    if (effective.thresholdMin > effective.thresholdMax) {
-      throw new UserError(
-        'setting-invalid',
-        `threshold_min (${effective.thresholdMin}) must be at most threshold_max (${effective.thresholdMax}), e.g. threshold_min=0.15 threshold_max=0.2.`,
-        { setting: 'threshold_min' },
-      );
-    }
-    for (const [key, value] of changes) {
-      if (value === DEFAULT_USER_SETTINGS[key] && key !== 'policy') s.remove.run(userId, key);
-      else s.put.run(userId, key, JSON.stringify(value));
+    for (const write of settingsWrites(patch, get())) {
+      if (write.valueJson === null) s.remove.run(userId, write.key);
+      else s.put.run(userId, write.key, write.valueJson);
     }
     return get();
   });
 
-  const policyChosen = (): boolean =>
-    (s.all.all(userId) as { key: string; value_json: string }[]).some(
-      (row) => row.key === 'policy' && RULES.policy.schema.safeParse(JSON.parse(row.value_json)).success,
-    );
-
   return {
     get: async () => get(),
     update: async (patch) => update(patch),
-    policyChosen: async () => policyChosen(),
+    policyChosen: async () => policyChosenIn(rows()),
   };
 }

@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { UserError } from '../app/errors.ts';
 import type { Clock, Platform, Subscription, SubscriptionKind, SubscriptionRepository } from '../app/ports.ts';
 
-interface SubscriptionRow {
+export interface SubscriptionRow {
   id: number;
   kind: SubscriptionKind;
   platform: Platform;
@@ -19,7 +19,7 @@ interface SubscriptionRow {
   created_ms: number;
 }
 
-const toSubscription = (row: SubscriptionRow): Subscription => ({
+export const toSubscription = (row: SubscriptionRow): Subscription => ({
   id: row.id,
   kind: row.kind,
   platform: row.platform,
@@ -31,12 +31,35 @@ const toSubscription = (row: SubscriptionRow): Subscription => ({
   createdMs: row.created_ms,
 });
 
-const COLUMNS = 'id, kind, platform, chat_id, user_id, time, active, deactivated_reason, created_ms';
+export const SUBSCRIPTION_COLUMNS =
+  'id, kind, platform, chat_id, user_id, time, active, deactivated_reason, created_ms';
 const IDENTITY =
   "kind = @kind AND platform = @platform AND chat_id = @chatId AND coalesce(user_id, '') = coalesce(@userId, '')";
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const REMOVED_REASON = 'unsubscribed';
+
+type IdentityInput = { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null };
+
+/** What names a subscription; a channel subscription belongs to the chat, not to the admin who made it. */
+export function subscriptionIdentity(input: IdentityInput): IdentityInput {
+  if (input.kind === 'personal' && !input.userId) throw new Error('A personal subscription needs a user');
+  return {
+    kind: input.kind,
+    platform: input.platform,
+    chatId: input.chatId,
+    userId: input.kind === 'channel' ? null : input.userId,
+  };
+}
+
+export function checkSubscriptionTime(time: string): void {
+  if (!TIME.test(time)) {
+    throw new UserError(
+      'subscription-time',
+      `time must be HH:MM in New York time, e.g. time=09:45 (got ${JSON.stringify(time)}).`,
+    );
+  }
+}
 
 export function createSubscriptionRepository(db: Database, clock: Clock): SubscriptionRepository {
   const s = {
@@ -44,43 +67,29 @@ export function createSubscriptionRepository(db: Database, clock: Clock): Subscr
       VALUES (@kind, @platform, @chatId, @userId, @time, 1, @nowMs)
       ON CONFLICT (kind, platform, chat_id, coalesce(user_id, '')) DO UPDATE SET
         time = excluded.time, active = 1, deactivated_reason = NULL, deactivated_ms = NULL
-      RETURNING ${COLUMNS}`),
+      RETURNING ${SUBSCRIPTION_COLUMNS}`),
     remove:
       db.prepare(`UPDATE subscriptions SET active = 0, deactivated_reason = '${REMOVED_REASON}', deactivated_ms = @nowMs
       WHERE ${IDENTITY} AND active = 1`),
-    forChat: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id`),
-    active: db.prepare(`SELECT ${COLUMNS} FROM subscriptions WHERE active = 1 ORDER BY id`),
+    forChat: db.prepare(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id`,
+    ),
+    active: db.prepare(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE active = 1 ORDER BY id`),
     deactivate: db.prepare(
       'UPDATE subscriptions SET active = 0, deactivated_reason = ?, deactivated_ms = ? WHERE id = ? AND active = 1',
     ),
     moveChat: db.prepare('UPDATE subscriptions SET chat_id = ? WHERE id = ?'),
   };
 
-  const identity = (input: { kind: SubscriptionKind; platform: Platform; chatId: string; userId: string | null }) => {
-    if (input.kind === 'personal' && !input.userId) throw new Error('A personal subscription needs a user');
-    // A channel subscription belongs to the chat, not to the admin who made it.
-    return {
-      kind: input.kind,
-      platform: input.platform,
-      chatId: input.chatId,
-      userId: input.kind === 'channel' ? null : input.userId,
-    };
-  };
-
   return {
     async upsert(input) {
-      if (!TIME.test(input.time)) {
-        throw new UserError(
-          'subscription-time',
-          `time must be HH:MM in New York time, e.g. time=09:45 (got ${JSON.stringify(input.time)}).`,
-        );
-      }
+      checkSubscriptionTime(input.time);
       return toSubscription(
-        s.upsert.get({ ...identity(input), time: input.time, nowMs: input.nowMs }) as SubscriptionRow,
+        s.upsert.get({ ...subscriptionIdentity(input), time: input.time, nowMs: input.nowMs }) as SubscriptionRow,
       );
     },
     async remove(input) {
-      return s.remove.run({ ...identity(input), nowMs: clock.now() }).changes > 0;
+      return s.remove.run({ ...subscriptionIdentity(input), nowMs: clock.now() }).changes > 0;
     },
     async forChat(platform, chatId) {
       return (s.forChat.all(platform, chatId) as SubscriptionRow[]).map(toSubscription);

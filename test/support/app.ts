@@ -268,8 +268,7 @@ export function runMain(
 ): Promise<ChildResult> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) =>
-        !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_PATH|MARKET_DATA|CHARTS_DIR|SUMMARY_|CONDOR_XYK_NOW$)/.test(key),
+      ([key]) => !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_|MARKET_DATA|CHARTS_DIR|SUMMARY_|CONDOR_XYK_NOW$)/.test(key),
     ),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
