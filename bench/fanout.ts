@@ -50,7 +50,7 @@ async function fanOut(serverOptions: FakeServerOptions, pacing: number): Promise
   const server = await startServer(serverOptions);
   try {
     const target = openSchedulerApp({ dbPath: path.join(dir, 'bench.db'), clock: { now: () => AT } });
-    subscribeMany(target, 'telegram', CHATS);
+    await subscribeMany(target, 'telegram', CHATS);
     const sender = telegramHttpSender({ baseUrl: server.url, perSecond: pacing });
     const { options } = plannerFor(target, [sender], { concurrency: CONCURRENCY, random: Math.random });
     const started = performance.now();

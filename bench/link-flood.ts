@@ -133,7 +133,7 @@ async function floodOnce(updates: number, users: number, updateConcurrency?: num
   const busy = performance.eventLoopUtilization(busyBefore);
   await once(world, 'exit');
   await bot.stop('bench over');
-  app.close();
+  await app.close();
   app.removeFiles();
 
   const sorted = [...result.healthMs].sort((a, b) => a - b);

@@ -104,7 +104,7 @@ describe('/market on the loopback CBOE', () => {
     const EVAL = '/condor eval 5500 5550 6050 6100 45';
     start();
     expect((await runLine(app.deps, CONSOLE_IDENTITY('tester'), EVAL)).reply.error).toBeUndefined();
-    app.close();
+    await app.close();
     for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) server.serve(quotePath(symbol), { status: 404 });
     server.serve(chainPath, { status: 404 });
     const logger = capturingLogger();
