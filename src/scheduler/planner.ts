@@ -208,9 +208,12 @@ async function deliver(
     report.failed++;
     return;
   }
-  const outcome = await sendWithRetries(options, job, reply, nonceFor(key.subscriptionId, today, job.kind), report, {
-    key,
-    fresh: true,
+  const outcome = await sendWithRetries(options, report, {
+    job,
+    reply,
+    nonce: nonceFor(key.subscriptionId, today, job.kind),
+    claim: { key, fresh: true },
+    as: 'message',
   });
   if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
@@ -230,7 +233,13 @@ async function deliver(
           layer: item.layer.layer,
         };
         if (!(await ledger.claimDiscussion(discussionKey, today, deps.clock.now()))) continue;
-        const opened = await sendWithRetries(options, job, discussionReply(item), '', report, null, true);
+        const opened = await sendWithRetries(options, report, {
+          job,
+          reply: discussionReply(item),
+          nonce: '',
+          claim: null,
+          as: 'discussion',
+        });
         if (opened !== LOST_CLAIM && opened.ok) {
           report.discussions++;
           if (opened.messageId) await ledger.recordDiscussion(discussionKey, opened.messageId);
@@ -292,15 +301,24 @@ interface SendClaim {
   fresh: boolean;
 }
 
+/** One send to one chat, retried by sendWithRetries. */
+interface SendRequest {
+  job: Job;
+  reply: Reply;
+  /** The platform's idempotency key for a summary; a discussion is claimed in hedge_discussions instead (''). */
+  nonce: string;
+  /** The ledger row the send is for; null for a hedge discussion. */
+  claim: SendClaim | null;
+  /** Post the reply as a message, or open a hedge discussion (thread and poll) with it. */
+  as: 'message' | 'discussion';
+}
+
 async function sendWithRetries(
   options: PlannerOptions,
-  job: Job,
-  reply: Reply,
-  nonce: string,
   report: RunReport,
-  claim: SendClaim | null,
-  discussion = false,
+  request: SendRequest,
 ): Promise<SendOutcome | typeof LOST_CLAIM> {
+  const { job, reply, nonce, claim } = request;
   const { ledger, deps } = options;
   const maxAttempts = options.maxAttempts ?? 4;
   const random = options.random ?? Math.random;
@@ -336,7 +354,7 @@ async function sendWithRetries(
     let outcome: SendOutcome;
     try {
       outcome =
-        discussion && job.sender.openDiscussion
+        request.as === 'discussion' && job.sender.openDiscussion
           ? await job.sender.openDiscussion(job.target, reply)
           : await job.sender.send(job.target, reply, nonce);
     } catch (error) {
@@ -414,7 +432,13 @@ async function resolveInFlight(
         sender,
         target: { chatId: subscription.chatId, kind: subscription.kind },
       };
-      const outcome = await sendWithRetries(options, job, reply, row.nonce, report, { key: row, fresh: false });
+      const outcome = await sendWithRetries(options, report, {
+        job,
+        reply,
+        nonce: row.nonce,
+        claim: { key: row, fresh: false },
+        as: 'message',
+      });
       if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
         await ledger.markSent(row, outcome.messageId, deps.clock.now());
