@@ -1,12 +1,12 @@
 // Runs what is due: every active subscription's summary whose time has come today (a NYSE
 // trading day), through the ledger, paced, once. The same run is the catch-up after a restart:
 // work missed by less than the catch-up window is delivered, older work is skipped with a reason.
-import { DateTime, IANAZone } from 'luxon';
 import type { AppDeps } from '../app/context.ts';
 import { claimantIsGone, nonceFor } from '../app/delivery.ts';
 import type { DeliveryKey, DeliveryKind, DeliveryLedger, Subscription } from '../app/ports.ts';
 import type { MarketView } from '../app/market-view.ts';
 import type { Reply } from '../app/reply.ts';
+import { dateInZone, wallClockInstant } from '../market/calendar.ts';
 import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries, type ChannelGathered } from './gather.ts';
 import type { Pacer } from './pacer.ts';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type ChatSender, type SendOutcome, type SendTarget } from './senders.ts';
@@ -50,45 +50,6 @@ export interface RunReport {
   pacing: string[];
 }
 
-const MINUTE_MS = 60_000;
-
-/**
- * The instant of HH:MM on a date in a zone. A time that does not exist that day (spring forward:
- * 02:30 in New York on 2026-03-08) is due at the next valid minute, the first minute after the
- * gap (03:00), not an hour later as luxon would place it (03:30). A time that occurs twice (fall
- * back: 01:30 on 2026-11-01) is due at its first occurrence; the ledger makes it run once.
- */
-export function scheduledInstant(date: string, time: string, zone: string): number {
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const iana = IANAZone.create(zone);
-  if (!iana.isValid) throw new RangeError(`not an IANA time zone: ${zone}`);
-  // The wall-clock time read as if it were UTC; the real instant is that minus the zone's offset.
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const offsets = [...new Set([iana.offset(wall - 86_400_000), iana.offset(wall), iana.offset(wall + 86_400_000)])];
-  const occurrences = offsets
-    .map((offset) => wall - offset * MINUTE_MS)
-    .filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
-  if (occurrences.length) return Math.min(...occurrences);
-  // In a gap: the wall time read with the offset before it lands after the transition, the one
-  // read with the offset after it lands before; the transition (a whole minute) lies in between.
-  const before = Math.min(...offsets);
-  const after = Math.max(...offsets);
-  let lo = wall - after * MINUTE_MS; // still on the old offset
-  let hi = wall - before * MINUTE_MS; // already on the new offset
-  while (hi - lo > MINUTE_MS) {
-    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-    if (iana.offset(mid) === after) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
-/** The calendar date of an instant in a zone (the summary's day is the zone's, not New York's). */
-export function dateIn(epochMs: number, zone: string): string {
-  return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
-}
-
 interface Job {
   subscription: Subscription;
   kind: DeliveryKind;
@@ -115,7 +76,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const report = emptyReport();
   // The day is the summary zone's: with SUMMARY_TIMEZONE east of New York, its morning is still
   // New York's previous evening, and HH:MM must be read on the zone's own date.
-  const today = dateIn(nowMs, options.timeZone);
+  const today = dateInZone(nowMs, options.timeZone);
   if (!deps.calendar.isTradingDay(today)) return report;
   report.tradingDay = today;
   const subscriptions = await deps.store.subscriptions.active();
@@ -125,7 +86,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const dueAt = new Map<string, number>();
   const due = (time: string) => {
     let at = dueAt.get(time);
-    if (at === undefined) dueAt.set(time, (at = scheduledInstant(today, time, options.timeZone)));
+    if (at === undefined) dueAt.set(time, (at = wallClockInstant(today, time, options.timeZone)));
     return at;
   };
   // What is due now; rows missing for today are created in one transaction.
