@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, modelCondorFor } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { strikeList, dollars, percent, points } from '../src/app/format.ts';
 import { sizeByRisk, type Sizing } from '../src/engine/index.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -57,7 +57,7 @@ export default defineCommand({
           })
         : null;
     return {
-      title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
+      title: `Model condor: SPX ${strikeList(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
       visibility: 'caller',
       lines: [
         `Short strikes nearest ${model.targetDelta.toFixed(2)} delta: put ${(-Math.abs(model.shortPutDelta)).toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ${model.wingWidth} pts.`,

@@ -15,7 +15,7 @@ import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
+import { strikeList, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
 import { HEDGE_POLL_ANSWERS, NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
@@ -108,7 +108,7 @@ export default defineCommand({
           visibility: 'caller',
           tone: 'warn',
           lines: [
-            `${position.underlying} ${condorLabel(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
+            `${position.underlying} ${strikeList(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
             `Records: ${spread}: ${hedgeLayerFigures(quote)}.`,
             `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes); it records today's quote above as what you paid.`,
           ],
@@ -196,7 +196,7 @@ export default defineCommand({
       command: 'hedge',
       options: { id: position.id, adopt: q.layer, review: true },
     }));
-    const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
+    const title = `ALVH for ${position.id} · ${position.underlying} ${strikeList(position.strikes)} ${position.expiry}`;
 
     if (input.share) {
       if (context.caller.chat.kind === 'private')

@@ -15,7 +15,7 @@ import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
-import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
+import { strikeList, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 import { expiryOption, quantityOption, settlementOption, strikeOptions, underlyingOption } from './support/options.ts';
@@ -158,7 +158,7 @@ export default defineCommand({
       visibility: 'caller',
       tone: calibration.explained ? 'good' : 'warn',
       lines: [
-        `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM-settled' : ''} x${condor.quantity} for ${points(condor.credit)} credit (${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
+        `${underlying.symbol} ${strikeList(strikes)} · ${expiry}${settlement === 'AM' ? ' AM-settled' : ''} x${condor.quantity} for ${points(condor.credit)} credit (${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
         `Entry: spot ${points(entry.spot)}, VIX ${points(entry.vix)}, cushion y₀ ${points(entry.cushion, 1)} pts, baseline k₀ ${points(entry.baselineK, 1)}; ${fill}`,
         ...(calibration.warning ? [calibration.warning] : []),
         `See it with /position show ${stored.id}.`,

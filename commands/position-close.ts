@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
-import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
+import { strikeList, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
 import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
@@ -74,7 +74,7 @@ export default defineCommand({
         visibility: 'caller',
         tone: 'warn',
         lines: [
-          `${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: credit ${points(position.credit)}, debit ${points(input.debit)}, realized P/L ${signedDollars(realizedPl)}.`,
+          `${position.underlying} ${strikeList(position.strikes)} · ${position.expiry} x${position.quantity}: credit ${points(position.credit)}, debit ${points(input.debit)}, realized P/L ${signedDollars(realizedPl)}.`,
           `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes). The debit is the engine's estimate: if your fill differs, type /position close ${position.id} <your debit> instead.`,
         ],
         buttons: [
@@ -100,7 +100,7 @@ export default defineCommand({
       // A loss is a result, not a failure: no error marker or colour (those are for errors).
       tone: realizedPl >= 0 ? 'good' : 'neutral',
       lines: [
-        `${closed.underlying} ${condorLabel(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ${points(closed.credit)}, debit ${points(input.debit)}.`,
+        `${closed.underlying} ${strikeList(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ${points(closed.credit)}, debit ${points(input.debit)}.`,
         `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} collected). Your record: /position history`,
       ],
       data: { position: closed, realizedPl },

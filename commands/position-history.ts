@@ -1,7 +1,7 @@
 // /position history: closed positions, win rate and total realized P/L.
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
-import { condorLabel, dollars, percent, points, signedDollars } from '../src/app/format.ts';
+import { strikeList, dollars, percent, points, signedDollars } from '../src/app/format.ts';
 
 export default defineCommand({
   name: 'position history',
@@ -33,7 +33,7 @@ export default defineCommand({
         ],
         rows: closed.map((p) => [
           p.id,
-          condorLabel(p.strikes),
+          strikeList(p.strikes),
           newYork(p.closedMs),
           points(p.credit),
           points(p.closeDebit ?? 0),

@@ -15,7 +15,7 @@ import {
   type ValuationInstant,
 } from '../../src/engine/index.ts';
 import type { CommandContext } from '../../src/app/command.ts';
-import { condorLabel } from '../../src/app/format.ts';
+import { strikeList } from '../../src/app/format.ts';
 import type { CalendarPort, PayoffChartInput } from '../../src/app/ports.ts';
 import type { ReplyAttachment } from '../../src/app/reply.ts';
 
@@ -94,7 +94,7 @@ export async function payoffAttachment(context: CommandContext, request: PayoffC
     ...(later ? { later } : {}),
   });
   const input: PayoffChartInput = {
-    title: `${condor.underlying.symbol} ${condorLabel(condor.strikes)} ${condor.expiry} x${condor.quantity}`,
+    title: `${condor.underlying.symbol} ${strikeList(condor.strikes)} ${condor.expiry} x${condor.quantity}`,
     points,
     breakEvens: [evaluation.breakEvenLow, evaluation.breakEvenHigh].filter((level) => level !== null),
     spot: state.spot,

@@ -3,7 +3,7 @@
 // decides wins, and this file turns the decision into a reason and a priced proposal.
 import { calendarClock, TRADING_DAYS_PER_YEAR, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
-import { pct, pts, usd } from './format.ts';
+import { dollars, percent, points, strikeList } from './format.ts';
 import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
 import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
@@ -26,9 +26,6 @@ import {
   type PolicyName,
   type PositionState,
 } from './policies/index.ts';
-
-const strikeList = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
-  `${pts(s.longPut, 0)}/${pts(s.shortPut, 0)}/${pts(s.shortCall, 0)}/${pts(s.longCall, 0)}`;
 
 export type { Action } from './policies/index.ts';
 export type Policy = PolicyName;
@@ -218,7 +215,7 @@ function restrikeChoices(input: EvaluatePositionInput, evaluation: CondorEvaluat
 }
 
 const netWords = (r: RestrikeProposal) =>
-  `a net ${r.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(r.netCredit))}`;
+  `a net ${r.netCredit >= 0 ? 'credit' : 'debit'} of ${points(Math.abs(r.netCredit))}`;
 
 /** TIGHTEN takes the first choice; a roll takes the one its rule picked. The sentence says to what and for how much. */
 function restrikeProposal(
@@ -353,7 +350,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   if (fired === null) {
     const hedgeWaits =
       bx >= threshold ? ` The premium breach is past the threshold, but ${hedgeWaitReason(hedge)}.` : '';
-    reason = `No rule of the ${settings.policy} policy fires: b_y ${pct(by)}, b_x ${pct(bx)} (threshold ${pct(threshold)}), short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)}; P/L ${usd((credit - x) * size)}.${hedgeWaits}`;
+    reason = `No rule of the ${settings.policy} policy fires: b_y ${percent(by)}, b_x ${percent(bx)} (threshold ${percent(threshold)}), short deltas ${points(shortPutDelta)} / ${points(shortCallDelta)}; P/L ${dollars((credit - x) * size)}.${hedgeWaits}`;
   } else {
     const { decision, rule } = fired;
     action = decision.action;
@@ -364,7 +361,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       const layers = layersToBuy(hedge)
         .map((q) => q.layer)
         .join(', ');
-      reason += ` That is ${pct(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+      reason += ` That is ${percent(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
       proposal = { kind: 'hedge', hedge };
     } else {
       const restrike = restrikeProposal(action, decision.adjustment, restrikeChoices(input, evaluation, x));

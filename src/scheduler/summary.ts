@@ -2,7 +2,7 @@
 // a platform-neutral Reply; src/render turns it into each platform's message.
 import type { MacroEvent, ModelCondor, PositionEvaluation, RegimeReading } from '../engine/index.ts';
 import { ACTION_URGENCY } from '../app/positions.ts';
-import { condorLabel, dollars, percent, points, signedDollars, signedPercent } from '../app/format.ts';
+import { strikeList, dollars, percent, points, signedDollars, signedPercent } from '../app/format.ts';
 import { dayAfterText } from '../app/market-context.ts';
 import { NOT_ADVICE, type Reply } from '../app/reply.ts';
 
@@ -55,7 +55,7 @@ export function buildChannelSummary(input: ChannelSummaryInput): Reply {
     `SPX ${points(input.spx.value)}${change(input.spx.value, input.spx.previousClose)} · VIX ${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}${regime.spike ? ' · VIX SPIKE' : ''}`,
     `Regime ${regime.regime}: ${regime.percentile === null ? 'percentile unknown (no history)' : `VIX at the ${Math.round(regime.percentile)}th percentile`}${regime.termStructure ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})` : ''}. Threshold T ${percent(regime.threshold)}.${thresholdNote(input)}`,
     ...(input.indicators ? [`SPX ${input.indicators}.`] : []),
-    `Model condor ${condorLabel(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ${percent(evaluation.probabilityOfProfit, 0)}, k₀ ${points(model.baselineK, 0)}, expected move ±${points(evaluation.expectedMove, 0)}.`,
+    `Model condor ${strikeList(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ${percent(evaluation.probabilityOfProfit, 0)}, k₀ ${points(model.baselineK, 0)}, expected move ±${points(evaluation.expectedMove, 0)}.`,
   ];
   if (input.channelPosition) {
     const e = input.channelPosition.evaluation;
