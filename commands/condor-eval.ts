@@ -106,10 +106,13 @@ export default defineCommand({
       demo: view.snapshot.demo,
     });
     return {
-      title: `${underlying.symbol} ${strikeList(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} (${evaluation.dte} DTE)`,
+      title:
+        `${underlying.symbol} ${strikeList(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} ` +
+        `(${evaluation.dte} DTE)`,
       visibility: 'caller',
       lines: [
-        `Credit ${points(credit)} pts (${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
+        `Credit ${points(credit)} pts ` +
+          `(${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
       ],
       fields: condorFields(condor, evaluation),
       table: legsTable(evaluation),

@@ -140,7 +140,8 @@ export default defineCommand({
         lines: [
           `${spread}: ${hedgeLayerFigures(quote)}.`,
           quote.status === 'waiting'
-            ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's trigger ${percent(quote.trigger)}.`
+            ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's ` +
+              `trigger ${percent(quote.trigger)}.`
             : `It will not be proposed again.`,
         ],
         data: { position: updated, layer: quote },
@@ -180,12 +181,16 @@ export default defineCommand({
     const { longRunLevel, reversionPerYear } = VIX_FUTURE_MODEL;
     const lines = [
       `${hedgeSummary(hedge)}.`,
-      `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ${dollars(evaluation.condor.maxLoss)} max loss (b_x ${percent(evaluation.invariant.premiumBreach)} of the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
-      `Caps: all layers together spend at most ${dollars(hedge.costCap)} (${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
+      `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ` +
+        `${dollars(evaluation.condor.maxLoss)} max loss (b_x ${percent(evaluation.invariant.premiumBreach)} of ` +
+        `the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
+      `Caps: all layers together spend at most ${dollars(hedge.costCap)} ` +
+        `(${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
       `Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : `default ${percent(DEFAULT_VOL_OF_VOL, 0)}`}).`,
       ...(hedge.futureIsEstimate
         ? [
-            `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ${points(reversionPerYear, 0)}/yr): no futures quote is known.`,
+            `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ` +
+              `${points(reversionPerYear, 0)}/yr): no futures quote is known.`,
           ]
         : []),
       ...hedge.layers.filter((q) => q.note && q.status !== 'active').map((q) => `Layer ${q.layer}: ${q.note}.`),

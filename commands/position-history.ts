@@ -20,7 +20,8 @@ export default defineCommand({
       title: `Your history: ${closed.length} closed`,
       visibility: 'caller',
       lines: [
-        `Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`,
+        `Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; ` +
+          `mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`,
       ],
       table: {
         columns: [

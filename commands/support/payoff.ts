@@ -104,7 +104,9 @@ export async function payoffAttachment(context: CommandContext, request: PayoffC
     probabilityOfProfit: evaluation.probabilityOfProfit,
     expectedMove: evaluation.expectedMove,
     ...(later ? { laterDate: later.valuationDate } : {}),
-    footer: `Model at ${(evaluation.atmVol * 100).toFixed(1)}% vol; ±1σ = spot × vol × √time to expiry · educational, not investment advice`,
+    footer:
+      `Model at ${(evaluation.atmVol * 100).toFixed(1)}% vol; ±1σ = spot × vol × √time to expiry · ` +
+      `educational, not investment advice`,
     demo,
   };
   const png = await context.charts.payoff(input);

@@ -12,10 +12,15 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
     case 'roll':
     case 'tighten': {
       const r = proposal.restrike;
-      const net = `${r.netCredit >= 0 ? 'net credit' : 'net debit'} ${points(Math.abs(r.netCredit))} pts (${dollars(Math.abs(r.netCreditDollars))})`;
+      const net =
+        `${r.netCredit >= 0 ? 'net credit' : 'net debit'} ${points(Math.abs(r.netCredit))} pts ` +
+        `(${dollars(Math.abs(r.netCreditDollars))})`;
       return [
-        `${proposal.kind === 'roll' ? 'Roll' : 'Tighten'} to ${strikeList(r.strikes)}: close at ${points(r.closeDebit)}, open at ${points(r.newCredit)}, ${net}.`,
-        `New break-evens ${points(r.breakEvenLow)} – ${points(r.breakEvenHigh)}, new k₀ ${points(r.newBaselineK, 1)} (shorts at the entry distance in expected moves, ±${points(r.expectedMove, 0)} pts now).`,
+        `${proposal.kind === 'roll' ? 'Roll' : 'Tighten'} to ${strikeList(r.strikes)}: close at ` +
+          `${points(r.closeDebit)}, open at ${points(r.newCredit)}, ${net}.`,
+        `New break-evens ${points(r.breakEvenLow)} – ${points(r.breakEvenHigh)}, new k₀ ` +
+          `${points(r.newBaselineK, 1)} (shorts at the entry distance in expected moves, ` +
+          `±${points(r.expectedMove, 0)} pts now).`,
       ];
     }
     case 'hedge':

@@ -33,5 +33,9 @@ export function hedgeLayerFigures(layer: {
   coverage: number;
 }): string {
   const spreads = `${layer.contracts} spread${layer.contracts === 1 ? '' : 's'}`;
-  return `${spreads} VIX ${strike(layer.longStrike)}/${strike(layer.shortStrike)} for ${dollars(layer.cost)}, pays ${dollars(layer.payoffAtUpperStrike)} at VIX ${strike(layer.shortStrike)}+ = ${percent(layer.coverage, 0)} of max loss`;
+  return (
+    `${spreads} VIX ${strike(layer.longStrike)}/${strike(layer.shortStrike)} for ${dollars(layer.cost)}, ` +
+    `pays ${dollars(layer.payoffAtUpperStrike)} at VIX ${strike(layer.shortStrike)}+ = ` +
+    `${percent(layer.coverage, 0)} of max loss`
+  );
 }

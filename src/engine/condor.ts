@@ -99,7 +99,8 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
     errors.push(
       new CondorRuleError(
         'strike-grid',
-        `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ${offGrid.length > 1 ? 'are' : 'is'} not`,
+        `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ` +
+          `${offGrid.length > 1 ? 'are' : 'is'} not`,
       ),
     );
   }
@@ -152,7 +153,8 @@ export function strikeScaleViolation(strikes: CondorStrikes, spot: number): Cond
   if (strikes.longCall <= limit) return null;
   return new CondorRuleError(
     'strike-scale',
-    `strikes must be at most ${MAX_STRIKE_TIMES_SPOT}× spot and at most ${points(MAX_STRIKE_POINTS, 0)} points; the long call ${points(strikes.longCall, 0)} is above ${points(limit, 0)} (spot ${points(spot)})`,
+    `strikes must be at most ${MAX_STRIKE_TIMES_SPOT}× spot and at most ${points(MAX_STRIKE_POINTS, 0)} points; ` +
+      `the long call ${points(strikes.longCall, 0)} is above ${points(limit, 0)} (spot ${points(spot)})`,
   );
 }
 
@@ -216,7 +218,9 @@ export interface LegValuation {
 export interface PositionGreeks {
   deltaPerPoint: number;
   gammaPerPoint2: number;
-  /** Value change by the same time on the next trading day, spot and vol unchanged (a Friday's includes the weekend). */
+  /**
+   * Value change by the same time on the next trading day, spot and vol unchanged (a Friday's includes the weekend).
+   */
   thetaPerDay: number;
   vegaPerVolPoint: number;
   rhoPerRatePoint: number;

@@ -255,7 +255,8 @@ export function hedgeWaitReason(hedge: HedgeProposal): string {
   if (due) return `ALVH layer ${due.layer} is due but buys nothing: ${due.note ?? 'zero contracts'}`;
   const next = hedge.layers.find((quote) => quote.status === 'waiting');
   return next
-    ? `the vol loss is ${percent(hedge.volLossShare)} of max loss, under ALVH layer ${next.layer}'s trigger ${percent(next.trigger)}`
+    ? `the vol loss is ${percent(hedge.volLossShare)} of max loss, under ALVH layer ${next.layer}'s trigger ` +
+        `${percent(next.trigger)}`
     : 'every ALVH layer is already held';
 }
 
@@ -271,8 +272,11 @@ export function hedgeSummary(hedge: HedgeProposal): string {
   const { layers, vixExpiry } = hedge;
   const proposed = layersToBuy(hedge);
   const first = layers[0];
-  const futureLabel = `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${points(hedge.future)} for ${vixExpiry}`;
+  const futureLabel =
+    `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${points(hedge.future)} for ` + `${vixExpiry}`;
   return proposed.length && first
-    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${first.longStrike}/${first.shortStrike} call spread at ${points(first.debit)} (${futureLabel})`
-    : `No layer to add: vol loss ${percent(hedge.volLossShare)} of max loss vs layer triggers ${layers.map((q) => percent(q.trigger)).join(' / ')}`;
+    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ` +
+        `${first.longStrike}/${first.shortStrike} call spread at ${points(first.debit)} (${futureLabel})`
+    : `No layer to add: vol loss ${percent(hedge.volLossShare)} of max loss vs layer triggers ` +
+        `${layers.map((q) => percent(q.trigger)).join(' / ')}`;
 }

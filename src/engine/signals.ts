@@ -350,7 +350,10 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   if (fired === null) {
     const hedgeWaits =
       bx >= threshold ? ` The premium breach is past the threshold, but ${hedgeWaitReason(hedge)}.` : '';
-    reason = `No rule of the ${settings.policy} policy fires: b_y ${percent(by)}, b_x ${percent(bx)} (threshold ${percent(threshold)}), short deltas ${points(shortPutDelta)} / ${points(shortCallDelta)}; P/L ${dollars((credit - x) * size)}.${hedgeWaits}`;
+    reason =
+      `No rule of the ${settings.policy} policy fires: b_y ${percent(by)}, b_x ${percent(bx)} (threshold ` +
+      `${percent(threshold)}), short deltas ${points(shortPutDelta)} / ${points(shortCallDelta)}; P/L ` +
+      `${dollars((credit - x) * size)}.${hedgeWaits}`;
   } else {
     const { decision, rule } = fired;
     action = decision.action;
@@ -361,7 +364,9 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
       const layers = layersToBuy(hedge)
         .map((q) => q.layer)
         .join(', ');
-      reason += ` That is ${percent(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+      reason +=
+        ` That is ${percent(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ` +
+        `${settings.maxHedgeLayers}.`;
       proposal = { kind: 'hedge', hedge };
     } else {
       const restrike = restrikeProposal(action, decision.adjustment, restrikeChoices(input, evaluation, x));

@@ -294,7 +294,10 @@ export function settlementInstant(expiry: IsoDate, settlement: 'AM' | 'PM'): num
 export type SessionState = 'pre' | 'open' | 'post' | 'closed';
 
 export interface MarketSession {
-  /** pre: trading day before 09:30; open: in the cash session; post: trading day after the close; closed: no session today. */
+  /**
+   * pre: trading day before 09:30; open: in the cash session; post: trading day after the close; closed: no session
+   * today.
+   */
   state: SessionState;
   /** New York date of the instant. */
   date: IsoDate;

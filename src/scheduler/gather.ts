@@ -187,7 +187,9 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
     visibility: 'channel',
     tone: 'warn',
     lines: [
-      `${strikeList(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread at ${points(layer.debit)}: ${hedgeLayerFigures(layer)} (budget ${percent(layer.budgetShare)} of max loss).`,
+      `${strikeList(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ` +
+        `${layer.longStrike}/${layer.shortStrike} call spread at ${points(layer.debit)}: ` +
+        `${hedgeLayerFigures(layer)} (budget ${percent(layer.budgetShare)} of max loss).`,
       'Discuss here: would you add this hedge to a condor of your own?',
     ],
     discussion: {

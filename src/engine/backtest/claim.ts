@@ -47,9 +47,14 @@ export function readClaim(result: BacktestResult): ClaimReading | null {
       sentence: 'Not enough history for a campaign under both rules: nothing to say about the claim.',
     };
   }
-  const measured = `cp won ${percent(cp.winRate)} of ${cp.campaigns} campaigns, the 50-delta rule ${percent(delta.winRate)} of ${delta.campaigns}: ${signed(difference)} points (± ${points(2 * standardError, 1)} at two standard errors)`;
+  const measured =
+    `cp won ${percent(cp.winRate)} of ${cp.campaigns} campaigns, the 50-delta rule ` +
+    `${percent(delta.winRate)} of ${delta.campaigns}: ${signed(difference)} points (± ` +
+    `${points(2 * standardError, 1)} at two standard errors)`;
   const noise = Math.abs(difference) < 2 * standardError ? ' The difference is within sampling noise.' : '';
-  const money = ` Total P/L: cp ${dollars(cp.totalPl)}, 50-delta ${dollars(delta.totalPl)}; a higher win rate is worth little if the losses grow with it.`;
+  const money =
+    ` Total P/L: cp ${dollars(cp.totalPl)}, 50-delta ${dollars(delta.totalPl)}; a higher win rate is ` +
+    `worth little if the losses grow with it.`;
   let verdict: ClaimVerdict;
   let reading: string;
   if (difference >= CLAIM_POINTS.low && difference <= CLAIM_POINTS.high) {

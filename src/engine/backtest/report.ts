@@ -128,7 +128,11 @@ export function recommendationLine(result: WalkForwardResult): string {
 
 /** The method of a walk-forward run in one line. */
 export function walkForwardMethodLine(result: WalkForwardResult): string {
-  return `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling (${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`;
+  return (
+    `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's ` +
+    `parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling ` +
+    `(${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`
+  );
 }
 
 /** The out-of-sample cumulative return on risk per policy (for the equity chart, in risk units). */

@@ -19,7 +19,8 @@ export const closePastBreakEven: Rule = {
   name: 'break-even',
   decide: (s) => (s.cushion <= 0 ? { action: 'CLOSE', rule: 'break-even', ending: 'break-even' } : null),
   explain: (s) =>
-    `Spot ${points(s.spot)} is past the ${nearerSide(s)} break-even ${points(nearerBreakEven(s))}: the cushion is gone (y = ${points(s.cushion)} pts).`,
+    `Spot ${points(s.spot)} is past the ${nearerSide(s)} break-even ${points(nearerBreakEven(s))}: the cushion is ` +
+    `gone (y = ${points(s.cushion)} pts).`,
 };
 
 export const stopLoss: Rule = {
@@ -27,7 +28,8 @@ export const stopLoss: Rule = {
   decide: (s, p) =>
     lossPoints(s) >= p.stopLoss * s.credit ? { action: 'CLOSE', rule: 'stop-loss', ending: 'stop-loss' } : null,
   explain: (s, p) =>
-    `Loss ${points(lossPoints(s))} pts is ${points(lossPoints(s) / s.credit)}× the ${points(s.credit)} credit (stop at ${points(p.stopLoss, 1)}×).`,
+    `Loss ${points(lossPoints(s))} pts is ${points(lossPoints(s) / s.credit)}× the ${points(s.credit)} credit ` +
+    `(stop at ${points(p.stopLoss, 1)}×).`,
 };
 
 export const exitAtDte: Rule = {
@@ -44,7 +46,8 @@ export const takeProfit: Rule = {
       ? { action: 'TAKE_PROFIT', rule: 'take-profit', ending: 'take-profit' }
       : null,
   explain: (s, p) =>
-    `Mark ${points(s.mark)} is ${percent(1 - s.mark / s.credit, 0)} below the ${points(s.credit)} credit (target ${percent(p.profitTarget ?? 0, 0)}).`,
+    `Mark ${points(s.mark)} is ${percent(1 - s.mark / s.credit, 0)} below the ${points(s.credit)} credit (target ` +
+    `${percent(p.profitTarget ?? 0, 0)}).`,
 };
 
 /** A roll trigger: when it fires the position is adjusted, or closed when too near expiry. */
@@ -88,7 +91,9 @@ export const cushionBreach: Trigger = {
   name: 'cushion',
   fires: (s) => (s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0) >= s.threshold,
   why: (s) =>
-    `Cushion breach b_y ${percent(s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0)} ≥ threshold ${percent(s.threshold)}: spot ${points(s.spot)} is ${points(s.cushion, 1)} pts from the ${nearerSide(s)} break-even, ${percent(s.cushion / s.entryCushion, 0)} of the entry cushion left`,
+    `Cushion breach b_y ${percent(s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0)} ≥ threshold ` +
+    `${percent(s.threshold)}: spot ${points(s.spot)} is ${points(s.cushion, 1)} pts from the ${nearerSide(s)} ` +
+    `break-even, ${percent(s.cushion / s.entryCushion, 0)} of the entry cushion left`,
 };
 
 /** The static rule: a short leg's |delta| reaches the trigger. */
@@ -103,12 +108,16 @@ export const deltaReached: Trigger = {
 const movedMoves = (s: PositionState) =>
   s.entryExpectedMove > 0 ? (s.entryCushion - s.cushion) / s.entryExpectedMove : 0;
 
-/** cp-moves: spot has moved `triggerMoves` entry expected moves toward a break-even, and the last re-strike is old enough. */
+/**
+ * cp-moves: spot has moved `triggerMoves` entry expected moves toward a break-even, and the last re-strike is old
+ * enough.
+ */
 export const movesBreach: Trigger = {
   name: 'moves',
   fires: (s, p) => movedMoves(s) >= p.triggerMoves && s.daysSinceAdjustment >= p.minAdjustDays,
   why: (s, p) =>
-    `Spot moved ${points(movedMoves(s))} expected moves toward the ${nearerSide(s)} break-even (trigger ${points(p.triggerMoves)}), ${s.daysSinceAdjustment} days since the last re-strike (minimum ${p.minAdjustDays})`,
+    `Spot moved ${points(movedMoves(s))} expected moves toward the ${nearerSide(s)} break-even (trigger ` +
+    `${points(p.triggerMoves)}), ${s.daysSinceAdjustment} days since the last re-strike (minimum ${p.minAdjustDays})`,
 };
 
 /**
@@ -134,7 +143,8 @@ export const hedgeOnPremium: Rule = {
   decide: (s) =>
     s.premiumBreach >= s.threshold && s.hedgeDue ? { action: 'HEDGE', rule: 'hedge', adjustment: 'hedge' } : null,
   explain: (s) =>
-    `Premium breach b_x ${percent(s.premiumBreach)} ≥ threshold ${percent(s.threshold)}: the condor costs ${points(s.premiumBreach * s.credit)} pts more than spot and time explain.`,
+    `Premium breach b_x ${percent(s.premiumBreach)} ≥ threshold ${percent(s.threshold)}: the condor costs ` +
+    `${points(s.premiumBreach * s.credit)} pts more than spot and time explain.`,
 };
 
 /** cp: the premium breach at −T (vol has fallen) re-strikes tighter. */
