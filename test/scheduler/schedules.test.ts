@@ -130,7 +130,7 @@ describe('DST', () => {
     const friday = Date.parse('2027-03-12T09:45:00-05:00'); // EST
     const monday = Date.parse('2027-03-15T09:45:00-04:00'); // EDT
     const t = schedulerApp(friday - MINUTE);
-    subscribePersonal(t.deps, 'telegram', '7001', '09:45');
+    await subscribePersonal(t.deps, 'telegram', '7001', '09:45');
     const telegram = memorySender({ platform: 'telegram' });
     const { options } = plannerFor(t, [telegram], { time: t.time });
     expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2027-03-12', due: 0 });
