@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDue, type RunReport } from '../src/scheduler/planner.ts';
-import { makeTempDir, ny, openSchedulerApp, plannerFor, subscribeMany } from '../test/support/scheduler-app.ts';
+import { ny, openSchedulerApp, plannerFor, subscribeMany } from '../test/support/scheduler-app.ts';
+import { makeTempDir } from '../test/support/temp-dir.ts';
 import {
   startFakeServerProcess as startServer,
   type FakeServerOptions,

@@ -11,7 +11,7 @@ import {
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
-import { condorLabel, dollars, points } from '../src/app/format.ts';
+import { strikeList, dollars, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 import { UserError } from '../src/app/errors.ts';
@@ -106,10 +106,13 @@ export default defineCommand({
       demo: view.snapshot.demo,
     });
     return {
-      title: `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} (${evaluation.dte} DTE)`,
+      title:
+        `${underlying.symbol} ${strikeList(strikes)} · ${expiry}${settlement === 'AM' ? ' AM' : ''} ` +
+        `(${evaluation.dte} DTE)`,
       visibility: 'caller',
       lines: [
-        `Credit ${points(credit)} pts (${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
+        `Credit ${points(credit)} pts ` +
+          `(${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
       ],
       fields: condorFields(condor, evaluation),
       table: legsTable(evaluation),

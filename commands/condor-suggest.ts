@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, modelCondorFor } from '../src/app/market-view.ts';
-import { condorLabel, dollars, percent, points } from '../src/app/format.ts';
+import { strikeList, dollars, percent, points } from '../src/app/format.ts';
 import { sizeByRisk, type Sizing } from '../src/engine/index.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -57,11 +57,14 @@ export default defineCommand({
           })
         : null;
     return {
-      title: `Model condor: SPX ${condorLabel(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
+      title: `Model condor: SPX ${strikeList(condor.strikes)} · ${listed.expiry} (${listed.dte} DTE)`,
       visibility: 'caller',
       lines: [
-        `Short strikes nearest ${model.targetDelta.toFixed(2)} delta: put ${(-Math.abs(model.shortPutDelta)).toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ${model.wingWidth} pts.`,
-        `Model credit ${points(condor.credit)} pts (${dollars(evaluation.maxProfit)}), k₀ = ${points(model.baselineK, 1)}.`,
+        `Short strikes nearest ${model.targetDelta.toFixed(2)} delta: put ` +
+          `${(-Math.abs(model.shortPutDelta)).toFixed(3)}, call ${model.shortCallDelta.toFixed(3)}; wings ` +
+          `${model.wingWidth} pts.`,
+        `Model credit ${points(condor.credit)} pts (${dollars(evaluation.maxProfit)}), k₀ = ` +
+          `${points(model.baselineK, 1)}.`,
         `${view.regime.summary}.`,
         sizingLine(sizing, settings.riskPerTrade ?? 0, settings.accountSize ?? 0, evaluation.maxLoss / condor.quantity),
       ],
@@ -78,6 +81,13 @@ function sizingLine(sizing: Sizing | null, risk: number, account: number, maxLos
   if (!sizing) return 'Position size: set your budget with /settings account=50000 risk=2%.';
   const budget = `${percent(risk, risk < 0.01 ? 2 : 1)} of ${dollars(account)} = ${dollars(sizing.budget)}`;
   if (sizing.contracts === 0)
-    return `Position size: none fit. Your risk budget is ${budget}; one condor can lose ${dollars(maxLoss)} (narrower wings lose less, e.g. wings=25).`;
-  return `Position size: ${sizing.contracts} condor${sizing.contracts === 1 ? '' : 's'} fit${sizing.contracts === 1 ? 's' : ''} your risk budget (${budget}) at ${dollars(maxLoss)} max loss each: ${dollars(sizing.riskAtContracts)} at risk.`;
+    return (
+      `Position size: none fit. Your risk budget is ${budget}; one condor can lose ${dollars(maxLoss)} ` +
+      `(narrower wings lose less, e.g. wings=25).`
+    );
+  return (
+    `Position size: ${sizing.contracts} condor${sizing.contracts === 1 ? '' : 's'} ` +
+    `fit${sizing.contracts === 1 ? 's' : ''} your risk budget (${budget}) at ${dollars(maxLoss)} max loss each: ` +
+    `${dollars(sizing.riskAtContracts)} at risk.`
+  );
 }

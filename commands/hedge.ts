@@ -15,7 +15,7 @@ import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
+import { strikeList, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
 import { HEDGE_POLL_ANSWERS, NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
@@ -108,7 +108,7 @@ export default defineCommand({
           visibility: 'caller',
           tone: 'warn',
           lines: [
-            `${position.underlying} ${condorLabel(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
+            `${position.underlying} ${strikeList(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
             `Records: ${spread}: ${hedgeLayerFigures(quote)}.`,
             `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes); it records today's quote above as what you paid.`,
           ],
@@ -140,7 +140,8 @@ export default defineCommand({
         lines: [
           `${spread}: ${hedgeLayerFigures(quote)}.`,
           quote.status === 'waiting'
-            ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's trigger ${percent(quote.trigger)}.`
+            ? `Note: the vol loss, ${percent(hedge.volLossShare)} of max loss, had not reached this layer's ` +
+              `trigger ${percent(quote.trigger)}.`
             : `It will not be proposed again.`,
         ],
         data: { position: updated, layer: quote },
@@ -180,12 +181,16 @@ export default defineCommand({
     const { longRunLevel, reversionPerYear } = VIX_FUTURE_MODEL;
     const lines = [
       `${hedgeSummary(hedge)}.`,
-      `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ${dollars(evaluation.condor.maxLoss)} max loss (b_x ${percent(evaluation.invariant.premiumBreach)} of the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
-      `Caps: all layers together spend at most ${dollars(hedge.costCap)} (${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
+      `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ` +
+        `${dollars(evaluation.condor.maxLoss)} max loss (b_x ${percent(evaluation.invariant.premiumBreach)} of ` +
+        `the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
+      `Caps: all layers together spend at most ${dollars(hedge.costCap)} ` +
+        `(${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
       `Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : `default ${percent(DEFAULT_VOL_OF_VOL, 0)}`}).`,
       ...(hedge.futureIsEstimate
         ? [
-            `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ${points(reversionPerYear, 0)}/yr): no futures quote is known.`,
+            `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ` +
+              `${points(reversionPerYear, 0)}/yr): no futures quote is known.`,
           ]
         : []),
       ...hedge.layers.filter((q) => q.note && q.status !== 'active').map((q) => `Layer ${q.layer}: ${q.note}.`),
@@ -196,7 +201,7 @@ export default defineCommand({
       command: 'hedge',
       options: { id: position.id, adopt: q.layer, review: true },
     }));
-    const title = `ALVH for ${position.id} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`;
+    const title = `ALVH for ${position.id} · ${position.underlying} ${strikeList(position.strikes)} ${position.expiry}`;
 
     if (input.share) {
       if (context.caller.chat.kind === 'private')

@@ -21,7 +21,10 @@ function optionLines(command: AnyCommand, syntax: Syntax): string[] {
   return Object.entries(command.options.shape).map(([name, schema]) => {
     const meta = optionMeta(schema as never)!;
     const choices = meta.choices ? ` [${meta.choices.join('|')}]` : '';
-    return `  ${name}${meta.required ? '' : ' (optional)'}: ${meta.description}${choices}; e.g. ${optionSetting(syntax, name, meta.example)}`;
+    return (
+      `  ${name}${meta.required ? '' : ' (optional)'}: ${meta.description}${choices}; e.g. ` +
+      `${optionSetting(syntax, name, meta.example)}`
+    );
   });
 }
 
@@ -64,7 +67,8 @@ export default defineCommand({
     const syntax = syntaxOf(platform);
     if (input.command) return commandHelp(commands, input.command, syntax);
     const intro = [
-      'Iron condors on SPX: evaluate, record, and watch each position with the constant-product invariant (premium × cushion = k).',
+      'Iron condors on SPX: evaluate, record, and watch each position with the constant-product invariant ' +
+        '(premium × cushion = k).',
       HOW_TO_GIVE_OPTIONS[syntax],
     ];
     const examples = commands.map((command) => ({

@@ -70,7 +70,8 @@ export default defineCommand({
       visibility: 'caller',
       lines: [
         `Your one-time code: ${code} (valid 10 minutes, single use). On the other platform, type /link ${code}`,
-        'Linking merges that account into this one: its positions and settings join yours for good (an unlink later leaves them all here).',
+        'Linking merges that account into this one: its positions and settings join yours for good (an unlink ' +
+          'later leaves them all here).',
         others.length
           ? `Already linked: ${others.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(', ')}. Undo with /link unlink=${others[0]!.platform}.`
           : 'No other platform is linked yet.',

@@ -15,7 +15,7 @@ import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
-import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
+import { strikeList, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
 import { expiryOption, quantityOption, settlementOption, strikeOptions, underlyingOption } from './support/options.ts';
@@ -85,13 +85,15 @@ export default defineCommand({
     if (input.opened && input.opened < FIRST_OPENED)
       throw new UserError(
         'opened-too-early',
-        `Option opened ${input.opened} is before ${FIRST_OPENED}, where the calendar and the data start; e.g. opened=${today}.`,
+        `Option opened ${input.opened} is before ${FIRST_OPENED}, where the calendar and the data start; e.g. ` +
+          `opened=${today}.`,
       );
     const openedPast = input.opened !== undefined && input.opened < today;
     if (openedPast && (input.spot === undefined || input.vix === undefined)) {
       throw new UserError(
         'entry-market-required',
-        `A position opened on ${input.opened} needs its entry market: give spot= and vix= of that day, e.g. spot=5800 vix=16.4.`,
+        `A position opened on ${input.opened} needs its entry market: give spot= and vix= of that day, e.g. ` +
+          `spot=5800 vix=16.4.`,
       );
     }
     const view = await marketView(
@@ -107,7 +109,8 @@ export default defineCommand({
     if (input.opened && input.opened > expiry)
       throw new UserError(
         'opened-after-expiry',
-        `Option opened ${input.opened} is after the expiry ${expiry}: a condor is opened on or before its expiry, e.g. opened=${expiry}.`,
+        `Option opened ${input.opened} is after the expiry ${expiry}: a condor is opened on or before its expiry, ` +
+          `e.g. opened=${expiry}.`,
       );
     const state = openedPast
       ? { ...marketFor(underlying.symbol, view, expiry), vol: view.state.vol }
@@ -151,15 +154,20 @@ export default defineCommand({
     });
     const calibration = entryCalibration(strikes, entry);
     const fill = calibration.explained
-      ? `your fill is ${signedPercent(entry.calibration - 1)} vs the model's ${points(entry.modelMark)}; later marks scale the model's time value by ${calibration.timeValueFactor.toFixed(3)}, fading to nothing at settlement.`
+      ? `your fill is ${signedPercent(entry.calibration - 1)} vs the model's ${points(entry.modelMark)}; later ` +
+        `marks scale the model's time value by ${calibration.timeValueFactor.toFixed(3)}, fading to nothing at ` +
+        `settlement.`
       : `your fill is ${points(condor.credit)} against the model's ${points(entry.modelMark)}.`;
     return {
       title: `Position ${stored.id} recorded`,
       visibility: 'caller',
       tone: calibration.explained ? 'good' : 'warn',
       lines: [
-        `${underlying.symbol} ${condorLabel(strikes)} · ${expiry}${settlement === 'AM' ? ' AM-settled' : ''} x${condor.quantity} for ${points(condor.credit)} credit (${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
-        `Entry: spot ${points(entry.spot)}, VIX ${points(entry.vix)}, cushion y₀ ${points(entry.cushion, 1)} pts, baseline k₀ ${points(entry.baselineK, 1)}; ${fill}`,
+        `${underlying.symbol} ${strikeList(strikes)} · ${expiry}${settlement === 'AM' ? ' AM-settled' : ''} ` +
+          `x${condor.quantity} for ${points(condor.credit)} credit ` +
+          `(${dollars(condor.credit * underlying.multiplier * condor.quantity)}).`,
+        `Entry: spot ${points(entry.spot)}, VIX ${points(entry.vix)}, cushion y₀ ${points(entry.cushion, 1)} pts, ` +
+          `baseline k₀ ${points(entry.baselineK, 1)}; ${fill}`,
         ...(calibration.warning ? [calibration.warning] : []),
         `See it with /position show ${stored.id}.`,
       ],

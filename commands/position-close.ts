@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
 import { UserError } from '../src/app/errors.ts';
-import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
+import { strikeList, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
 import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
@@ -44,7 +44,8 @@ export default defineCommand({
     if (input.debit > widest)
       throw new UserError(
         'debit-above-width',
-        `Option debit ${points(input.debit)} is above the widest wing ${widest}: a condor never costs more than its width to close (e.g. debit=6.1).`,
+        `Option debit ${points(input.debit)} is above the widest wing ${widest}: a condor never costs more than ` +
+          `its width to close (e.g. debit=6.1).`,
       );
     const multiplier = (underlyingFor(position.underlying) ?? UNDERLYINGS.SPX).multiplier;
     const realizedPl = (position.credit - input.debit) * multiplier * position.quantity;
@@ -61,12 +62,14 @@ export default defineCommand({
       if (check === 'stale')
         throw new UserError(
           'confirm-stale',
-          `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Close again from /position show ${position.id}.`,
+          `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Close again ` +
+            `from /position show ${position.id}.`,
         );
       if (check === 'mismatch')
         throw new UserError(
           'confirm-mismatch',
-          `This Confirm button was not made for closing ${position.id} at ${points(input.debit)} by you: nothing recorded. Type /position close ${position.id} <debit> to record your fill.`,
+          `This Confirm button was not made for closing ${position.id} at ${points(input.debit)} by you: nothing ` +
+            `recorded. Type /position close ${position.id} <debit> to record your fill.`,
         );
     } else if (input.review) {
       return {
@@ -74,8 +77,11 @@ export default defineCommand({
         visibility: 'caller',
         tone: 'warn',
         lines: [
-          `${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: credit ${points(position.credit)}, debit ${points(input.debit)}, realized P/L ${signedDollars(realizedPl)}.`,
-          `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes). The debit is the engine's estimate: if your fill differs, type /position close ${position.id} <your debit> instead.`,
+          `${position.underlying} ${strikeList(position.strikes)} · ${position.expiry} x${position.quantity}: ` +
+            `credit ${points(position.credit)}, debit ${points(input.debit)}, realized P/L ` +
+            `${signedDollars(realizedPl)}.`,
+          `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes). The debit is the ` +
+            `engine's estimate: if your fill differs, type /position close ${position.id} <your debit> instead.`,
         ],
         buttons: [
           {
@@ -100,8 +106,10 @@ export default defineCommand({
       // A loss is a result, not a failure: no error marker or colour (those are for errors).
       tone: realizedPl >= 0 ? 'good' : 'neutral',
       lines: [
-        `${closed.underlying} ${condorLabel(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ${points(closed.credit)}, debit ${points(input.debit)}.`,
-        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} collected). Your record: /position history`,
+        `${closed.underlying} ${strikeList(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ` +
+          `${points(closed.credit)}, debit ${points(input.debit)}.`,
+        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} ` +
+          `collected). Your record: /position history`,
       ],
       data: { position: closed, realizedPl },
     };

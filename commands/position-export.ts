@@ -79,7 +79,9 @@ export default defineCommand({
           contentType: 'text/csv',
           data: Buffer.from(csv, 'utf8'),
           // The caption under the file: what it holds and how to open it.
-          description: `Positions, open and closed, as of ${context.calendar.newYorkDate(context.clock.now())}; opens in any spreadsheet`,
+          description:
+            `Positions, open and closed, as of ${context.calendar.newYorkDate(context.clock.now())}; ` +
+            `opens in any spreadsheet`,
         },
       ],
       data: { count: positions.length },

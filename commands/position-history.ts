@@ -1,7 +1,7 @@
 // /position history: closed positions, win rate and total realized P/L.
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
-import { condorLabel, dollars, percent, points, signedDollars } from '../src/app/format.ts';
+import { strikeList, dollars, percent, points, signedDollars } from '../src/app/format.ts';
 
 export default defineCommand({
   name: 'position history',
@@ -20,7 +20,8 @@ export default defineCommand({
       title: `Your history: ${closed.length} closed`,
       visibility: 'caller',
       lines: [
-        `Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`,
+        `Win rate ${percent(wins / closed.length)} (${wins} of ${closed.length}); total ${signedDollars(total)}; ` +
+          `mean ${dollars(total / closed.length)}; worst ${signedDollars(Math.min(...pls))}.`,
       ],
       table: {
         columns: [
@@ -33,7 +34,7 @@ export default defineCommand({
         ],
         rows: closed.map((p) => [
           p.id,
-          condorLabel(p.strikes),
+          strikeList(p.strikes),
           newYork(p.closedMs),
           points(p.credit),
           points(p.closeDebit ?? 0),

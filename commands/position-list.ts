@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, percent, signedDollars } from '../src/app/format.ts';
+import { strikeList, percent, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { ACTION_URGENCY, evaluateStored } from '../src/app/positions.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -45,7 +45,7 @@ export default defineCommand({
           urgency: 9,
           row: [
             position.id,
-            condorLabel(position.strikes),
+            strikeList(position.strikes),
             position.expiry,
             '—',
             signedDollars(position.realizedPl ?? 0),
@@ -60,7 +60,7 @@ export default defineCommand({
         urgency: ACTION_URGENCY[evaluation.action] ?? 5,
         row: [
           position.id,
-          condorLabel(position.strikes),
+          strikeList(position.strikes),
           position.expiry,
           String(evaluation.dte),
           signedDollars(evaluation.unrealizedPl),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView } from '../src/app/market-view.ts';
-import { condorLabel, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
+import { strikeList, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { condorOf, evaluateForCaller, marketFor, recordedLayer, type StoredEntry } from '../src/app/positions.ts';
 import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
@@ -44,7 +44,9 @@ export default defineCommand({
         title: `Position ${position.id} (closed)`,
         visibility: 'caller',
         lines: [
-          `${position.underlying} ${condorLabel(position.strikes)} · ${position.expiry} x${position.quantity}: opened for ${points(position.credit)}, closed at ${points(position.closeDebit ?? 0)}, realized ${signedDollars(position.realizedPl ?? 0)}.`,
+          `${position.underlying} ${strikeList(position.strikes)} · ${position.expiry} x${position.quantity}: ` +
+            `opened for ${points(position.credit)}, closed at ${points(position.closeDebit ?? 0)}, realized ` +
+            `${signedDollars(position.realizedPl ?? 0)}.`,
         ],
         data: { position },
       };
@@ -96,7 +98,9 @@ export default defineCommand({
       ? [`What-if view: nothing can be recorded from it. For today's market: /position show ${position.id}`]
       : [];
     return {
-      title: `${position.id}: ${evaluation.action} · ${position.underlying} ${condorLabel(position.strikes)} ${position.expiry}`,
+      title:
+        `${position.id}: ${evaluation.action} · ${position.underlying} ${strikeList(position.strikes)} ` +
+        `${position.expiry}`,
       visibility: 'caller',
       tone:
         evaluation.action === 'HOLD'
@@ -116,7 +120,9 @@ export default defineCommand({
       fields: [
         {
           label: 'P/L (calibrated mark)',
-          value: `${signedDollars(evaluation.unrealizedPl)} · mark x ${points(inv.premiumReserve)} vs credit ${points(position.credit)}`,
+          value:
+            `${signedDollars(evaluation.unrealizedPl)} · mark x ${points(inv.premiumReserve)} vs credit ` +
+            `${points(position.credit)}`,
           inline: true,
         },
         {
@@ -127,12 +133,16 @@ export default defineCommand({
         { label: 'CP deviation (k − k̂)/k₀', value: percent(inv.deviation), inline: true },
         {
           label: 'Cushion y',
-          value: `${points(inv.cushion, 1)} of ${points(inv.cushionAtEntry, 1)} pts · breach b_y ${percent(inv.cushionBreach)}`,
+          value:
+            `${points(inv.cushion, 1)} of ${points(inv.cushionAtEntry, 1)} pts · breach b_y ` +
+            `${percent(inv.cushionBreach)}`,
           inline: true,
         },
         {
           label: 'Premium x',
-          value: `${points(inv.premiumReserve)} (vol unchanged ${points(inv.premiumIfVolUnchanged)}) · breach b_x ${percent(inv.premiumBreach)}`,
+          value:
+            `${points(inv.premiumReserve)} (vol unchanged ${points(inv.premiumIfVolUnchanged)}) · breach b_x ` +
+            `${percent(inv.premiumBreach)}`,
           inline: true,
         },
         {

@@ -96,7 +96,9 @@ export default defineCommand({
       ),
       policy: optional(
         option.choice(POLICY_NAMES as [PolicyName, ...PolicyName[]], {
-          description: `Management policy (default ${DEFAULT_POLICY}, chosen by the walk-forward evidence); /help settings lists them`,
+          description:
+            `Management policy (default ${DEFAULT_POLICY}, chosen by the walk-forward evidence); /help ` +
+            `settings lists them`,
           example: 'delta',
         }),
       ),
@@ -191,7 +193,8 @@ export default defineCommand({
         if (!(value > 0 && value <= 1))
           throw new UserError(
             'invalid-option',
-            'Option profit_target must be a share of the credit above 0 and up to 100%, or off; e.g. profit_target=50%.',
+            'Option profit_target must be a share of the credit above 0 and up to 100%, or off; e.g. ' +
+              'profit_target=50%.',
           );
         patch.profitTarget = value;
       }

@@ -94,7 +94,8 @@ export default defineCommand({
       visibility,
       tone: 'good',
       lines: [
-        `Daily ${kind} summary at ${subscription.time} ${zone} on NYSE trading days, to ${where}. Stop with /subscribe ${kind} off=true.`,
+        `Daily ${kind} summary at ${subscription.time} ${zone} on NYSE trading days, to ${where}. Stop with ` +
+          `/subscribe ${kind} off=true.`,
       ],
       data: { subscription },
     };

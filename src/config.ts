@@ -227,7 +227,8 @@ export function createConfig(env: Record<string, string | undefined>): ConfigRes
       ok: false,
       variable: 'DISCORD_APPLICATION_ID',
       error:
-        'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
+        'DISCORD_APPLICATION_ID is required with DISCORD_TOKEN (Developer Portal → General Information → ' +
+        'Application ID)',
     };
   }
   const discordProblem = discordInteractionsProblem(config);
@@ -244,7 +245,8 @@ export function createConfig(env: Record<string, string | undefined>): ConfigRes
       ok: false,
       variable: 'TELEGRAM_WEBHOOK_SECRET',
       error:
-        'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header on every update)',
+        'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header on ' +
+        'every update)',
     };
   }
   return {

@@ -133,7 +133,8 @@ async function main(argv: string[]): Promise<number> {
       const atMs = values.at === undefined ? undefined : parseInstant(values.at);
       if (atMs === null)
         throw new UsageError(
-          `--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got ${JSON.stringify(values.at)}`,
+          `--at takes an ISO instant with its UTC offset, e.g. --at 2026-12-03T10:00:00-05:00; got ` +
+            `${JSON.stringify(values.at)}`,
         );
       const app = await build();
       try {

@@ -36,11 +36,15 @@ export function condorFields(condor: Condor, evaluation: CondorEvaluation): Repl
     },
     {
       label: `Greeks (position, $)`,
-      value: `Δ ${points(g.deltaPerPoint)}/pt · Γ ${points(g.gammaPerPoint2, 3)}/pt² · Θ ${dollars(g.thetaPerDay)}/trading day · Vega ${dollars(g.vegaPerVolPoint)}/vol pt`,
+      value:
+        `Δ ${points(g.deltaPerPoint)}/pt · Γ ${points(g.gammaPerPoint2, 3)}/pt² · Θ ` +
+        `${dollars(g.thetaPerDay)}/trading day · Vega ${dollars(g.vegaPerVolPoint)}/vol pt`,
     },
     {
       label: 'Width',
-      value: `put wing ${strike(evaluation.widthPut)}, call wing ${strike(evaluation.widthCall)} pts; x${condor.quantity}`,
+      value:
+        `put wing ${strike(evaluation.widthPut)}, call wing ${strike(evaluation.widthCall)} pts; ` +
+        `x${condor.quantity}`,
       inline: true,
     },
   ];

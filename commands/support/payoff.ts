@@ -15,7 +15,7 @@ import {
   type ValuationInstant,
 } from '../../src/engine/index.ts';
 import type { CommandContext } from '../../src/app/command.ts';
-import { condorLabel } from '../../src/app/format.ts';
+import { strikeList } from '../../src/app/format.ts';
 import type { CalendarPort, PayoffChartInput } from '../../src/app/ports.ts';
 import type { ReplyAttachment } from '../../src/app/reply.ts';
 
@@ -94,7 +94,7 @@ export async function payoffAttachment(context: CommandContext, request: PayoffC
     ...(later ? { later } : {}),
   });
   const input: PayoffChartInput = {
-    title: `${condor.underlying.symbol} ${condorLabel(condor.strikes)} ${condor.expiry} x${condor.quantity}`,
+    title: `${condor.underlying.symbol} ${strikeList(condor.strikes)} ${condor.expiry} x${condor.quantity}`,
     points,
     breakEvens: [evaluation.breakEvenLow, evaluation.breakEvenHigh].filter((level) => level !== null),
     spot: state.spot,
@@ -104,7 +104,9 @@ export async function payoffAttachment(context: CommandContext, request: PayoffC
     probabilityOfProfit: evaluation.probabilityOfProfit,
     expectedMove: evaluation.expectedMove,
     ...(later ? { laterDate: later.valuationDate } : {}),
-    footer: `Model at ${(evaluation.atmVol * 100).toFixed(1)}% vol; ±1σ = spot × vol × √time to expiry · educational, not investment advice`,
+    footer:
+      `Model at ${(evaluation.atmVol * 100).toFixed(1)}% vol; ±1σ = spot × vol × √time to expiry · ` +
+      `educational, not investment advice`,
     demo,
   };
   const png = await context.charts.payoff(input);

@@ -1,6 +1,6 @@
 // The engine's proposal in a trader's words, shared by /position show and the summaries.
 import { hedgeSummary, type PositionEvaluation } from '../../src/engine/index.ts';
-import { condorLabel, dollars, hedgeLayerFigures, percent, points } from '../../src/app/format.ts';
+import { strikeList, dollars, hedgeLayerFigures, percent, points } from '../../src/app/format.ts';
 
 export function proposalLines(evaluation: PositionEvaluation): string[] {
   const proposal = evaluation.proposal;
@@ -12,10 +12,15 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
     case 'roll':
     case 'tighten': {
       const r = proposal.restrike;
-      const net = `${r.netCredit >= 0 ? 'net credit' : 'net debit'} ${points(Math.abs(r.netCredit))} pts (${dollars(Math.abs(r.netCreditDollars))})`;
+      const net =
+        `${r.netCredit >= 0 ? 'net credit' : 'net debit'} ${points(Math.abs(r.netCredit))} pts ` +
+        `(${dollars(Math.abs(r.netCreditDollars))})`;
       return [
-        `${proposal.kind === 'roll' ? 'Roll' : 'Tighten'} to ${condorLabel(r.strikes)}: close at ${points(r.closeDebit)}, open at ${points(r.newCredit)}, ${net}.`,
-        `New break-evens ${points(r.breakEvenLow)} – ${points(r.breakEvenHigh)}, new k₀ ${points(r.newBaselineK, 1)} (shorts at the entry distance in expected moves, ±${points(r.expectedMove, 0)} pts now).`,
+        `${proposal.kind === 'roll' ? 'Roll' : 'Tighten'} to ${strikeList(r.strikes)}: close at ` +
+          `${points(r.closeDebit)}, open at ${points(r.newCredit)}, ${net}.`,
+        `New break-evens ${points(r.breakEvenLow)} – ${points(r.breakEvenHigh)}, new k₀ ` +
+          `${points(r.newBaselineK, 1)} (shorts at the entry distance in expected moves, ` +
+          `±${points(r.expectedMove, 0)} pts now).`,
       ];
     }
     case 'hedge':

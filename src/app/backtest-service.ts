@@ -178,7 +178,8 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
   if (claim) {
     const difference = claim.differencePoints;
     lines.push(
-      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)}).`,
+      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ` +
+        `${(2 * claim.standardErrorPoints).toFixed(1)}).`,
       claim.sentence,
     );
   } else {
@@ -196,7 +197,9 @@ export function buildReply(result: BacktestResult, notes: readonly string[], cha
     ({ equity: _equity, campaignList: _campaigns, events: _events, ...figures }) => figures,
   );
   return {
-    title: `Backtest ${result.params.underlying} ${result.from} → ${result.to}: ${result.policies.map((p) => p.policy).join(' vs ')}`,
+    title:
+      `Backtest ${result.params.underlying} ${result.from} → ${result.to}: ` +
+      `${result.policies.map((p) => p.policy).join(' vs ')}`,
     visibility: 'caller',
     tone,
     lines,
@@ -233,7 +236,9 @@ export function walkForwardChartInput(result: WalkForwardResult): EquityChartInp
       to: window.testTo,
       label: windowYears(window.testFrom, window.testTo),
     })),
-    footer: `Each shaded window is tested with parameters chosen on the 8 years before it. ${PAST_RESULTS} ${NOT_ADVICE}`,
+    footer:
+      `Each shaded window is tested with parameters chosen on the 8 years before it. ${PAST_RESULTS} ` +
+      `${NOT_ADVICE}`,
   };
 }
 
@@ -249,7 +254,8 @@ export function walkForwardDescription(input: EquityChartInput): string {
   const years = dates.length ? ` ${dates[0]!.slice(0, 4)}–${dates.at(-1)!.slice(0, 4)}` : '';
   const windows = input.periods?.length ?? 0;
   return [
-    `Out-of-sample cumulative return on risk (× max loss)${years} of ${input.series.map((one) => one.label).join(', ')}`,
+    `Out-of-sample cumulative return on risk (× max loss)${years} of ` +
+      `${input.series.map((one) => one.label).join(', ')}`,
     ...(input.drawdown !== false ? ['drawdown panel'] : []),
     ...(windows ? [`${windows} test window${windows === 1 ? '' : 's'} shaded`] : []),
   ].join('; ');

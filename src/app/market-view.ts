@@ -154,7 +154,8 @@ export function resolveExpiry(
     const when = resolved.settlement === 'AM' ? 'at the 09:30 open' : 'at the close';
     throw new UserError(
       'expiry-settled',
-      `Expiry ${resolved.expiry} (${resolved.settlement}) settled ${when} New York: it cannot be valued or opened now; pick a later expiry, e.g. expiry=${context.calendar.nextTradingDay(resolved.expiry)}.`,
+      `Expiry ${resolved.expiry} (${resolved.settlement}) settled ${when} New York: it cannot be valued or opened ` +
+        `now; pick a later expiry, e.g. expiry=${context.calendar.nextTradingDay(resolved.expiry)}.`,
     );
   }
   return resolved;
@@ -171,7 +172,8 @@ function resolveExpiryDate(
     if (!context.calendar.isTradingDay(expiry.date)) {
       throw new UserError(
         'expiry-not-trading-day',
-        `Option expiry ${expiry.date} is not a trading day: SPX options expire on trading days (e.g. expiry=${context.calendar.nextTradingDay(expiry.date)}).`,
+        `Option expiry ${expiry.date} is not a trading day: SPX options expire on trading days (e.g. ` +
+          `expiry=${context.calendar.nextTradingDay(expiry.date)}).`,
       );
     }
     return {

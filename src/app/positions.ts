@@ -110,7 +110,9 @@ export function evaluateStored(
   const print = position.settlement === 'AM' ? 'opening print' : 'close';
   return {
     ...evaluation,
-    reason: `Expired ${position.expiry} (${position.settlement}): its settlement price, the SPX ${print} of that day, is not known here; record what it settled for with /position close ${position.id} <debit>.`,
+    reason:
+      `Expired ${position.expiry} (${position.settlement}): its settlement price, the SPX ${print} of that ` +
+      `day, is not known here; record what it settled for with /position close ${position.id} <debit>.`,
     proposal: { kind: 'none' },
   };
 }

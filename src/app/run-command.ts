@@ -49,7 +49,8 @@ export function describeIssue(
     const keys = (issue as { keys?: string[] }).keys ?? [];
     return new UserError(
       'unknown-option',
-      `Unknown option ${keys.join(', ')} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${commandLine(syntax, command, command.examples[0]!)}`,
+      `Unknown option ${keys.join(', ')} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ` +
+        `${commandLine(syntax, command, command.examples[0]!)}`,
     );
   }
   const option = String(issue.path[0] ?? '');

@@ -108,7 +108,8 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
     } else if (match) {
       throw new UserError(
         'unknown-option',
-        `Unknown option ${match[1]} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ${command.examples[0]}`,
+        `Unknown option ${match[1]} for /${command.name} (options: ${names.join(', ') || 'none'}); e.g. ` +
+          `${command.examples[0]}`,
       );
     } else {
       positionals.push(word);
@@ -125,7 +126,8 @@ export function wordsToRecord(command: AnyCommand, words: readonly string[]): Re
   if (positionals.length > free.length) {
     throw new UserError(
       'too-many-values',
-      `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`,
+      `/${command.name} takes ${names.length ? names.join(', ') : 'no options'}; got ` +
+        `${positionals.length - free.length} value(s) too many. E.g. ${command.examples[0]}`,
     );
   }
   // Positionals fill the free options in order; an optional choice a word does not match is

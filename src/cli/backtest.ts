@@ -76,7 +76,8 @@ function numberOption(
   const value = /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isFinite(value) || value < low || value > high || (integer && !Number.isInteger(value))) {
     throw new CliUsageError(
-      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${low} to ${high}; got ${text} (e.g. --${name} ${integer ? Math.round((low + high) / 2) : low})`,
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${low} to ${high}; got ${text} (e.g. ` +
+        `--${name} ${integer ? Math.round((low + high) / 2) : low})`,
     );
   }
   return value;
@@ -154,7 +155,8 @@ function parse(args: string[]) {
 export function formatReport(result: BacktestResult, notes: readonly string[], seconds: number | null): string {
   const lines: string[] = [];
   lines.push(
-    `Backtest ${result.params.underlying} ${result.from} → ${result.to} (${result.days.toLocaleString('en-US')} trading days)`,
+    `Backtest ${result.params.underlying} ${result.from} → ${result.to} (${result.days.toLocaleString('en-US')} ` +
+      `trading days)`,
     '',
   );
   lines.push(...tableLines(resultTable(result.policies)), '');
@@ -163,7 +165,8 @@ export function formatReport(result: BacktestResult, notes: readonly string[], s
   if (claim) {
     const difference = claim.differencePoints;
     lines.push(
-      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ${(2 * claim.standardErrorPoints).toFixed(1)} at two standard errors).`,
+      `Measured: cp − delta win rate = ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(1)} points (± ` +
+        `${(2 * claim.standardErrorPoints).toFixed(1)} at two standard errors).`,
     );
     lines.push(`Verdict: ${claim.sentence}`);
   } else {
@@ -205,7 +208,8 @@ export function cpAgainstDelta(result: WalkForwardResult): string[] {
     .filter((p) => (p.outOfSample.sortino ?? -Infinity) > (delta.outOfSample.sortino ?? -Infinity))
     .map((p) => p.policy);
   return [
-    `Out of sample, with costs, cp policies beating the static 50-delta rule on win rate: ${beatWin.join(', ') || 'none'}; on Sortino: ${beatSortino.join(', ') || 'none'}.`,
+    `Out of sample, with costs, cp policies beating the static 50-delta rule on win rate: ` +
+      `${beatWin.join(', ') || 'none'}; on Sortino: ${beatSortino.join(', ') || 'none'}.`,
   ];
 }
 

@@ -34,14 +34,17 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
   if (!deps.calendar.isTradingDay(day)) {
     // A cron job runs this every day: a day without a session is normal, not an error.
     const why = deps.calendar.isHoliday(day) ? 'a NYSE holiday' : 'a weekend day';
-    const reason = `${day} is ${why}, not a trading day: no summaries${values.send ? ' sent' : ''} (next trading day ${deps.calendar.nextTradingDay(day)}).`;
+    const reason =
+      `${day} is ${why}, not a trading day: no summaries${values.send ? ' sent' : ''} (next trading ` +
+      `day ${deps.calendar.nextTradingDay(day)}).`;
     out(values.json ? JSON.stringify({ date: day, tradingDay: false, sent: 0, reason }) : reason);
     return 0;
   }
   if (day !== today) {
     // The summaries read the live market: another day's would carry today's numbers under its date.
     err(
-      `--date ${day} refused: summaries are built from the live market, so only today's (${today}) can be ${values.send ? 'sent' : 'shown'}.`,
+      `--date ${day} refused: summaries are built from the live market, so only today's (${today}) can be ` +
+        `${values.send ? 'sent' : 'shown'}.`,
     );
     return 2;
   }
@@ -56,10 +59,12 @@ export async function summaryCli(args: string[], { app, planner, out, err }: Sum
       values.json
         ? JSON.stringify(report, null, 2)
         : [
-            `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`,
+            `Summaries for ${day}: ${report.sent} sent, ${report.failed} failed, ${report.skipped} skipped, ` +
+              `${report.ambiguous} ambiguous, ${report.deactivated} deactivated.`,
             ...(report.inFlightElsewhere
               ? [
-                  `${report.inFlightElsewhere} still being sent by another process (settled as ambiguous after 2 minutes if that process is gone).`,
+                  `${report.inFlightElsewhere} still being sent by another process (settled as ambiguous after 2 ` +
+                    `minutes if that process is gone).`,
                 ]
               : []),
             ...report.pacing.map((line) => `Pacing ${line}.`),

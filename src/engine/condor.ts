@@ -2,7 +2,7 @@
 // probabilities, expected move and position greeks.
 import { asTime, calendarClock, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { daysBetween, isIsoDate, toDayNumber, type IsoDate } from './dates.ts';
-import { pts } from './format.ts';
+import { points, strikeList } from './format.ts';
 import { normCdf } from './math/normal.ts';
 import { forwardAndDiscount, optionPrice, priceOption, type OptionType, type OptionValue } from './options.ts';
 import { isOnGrid, type Underlying } from './underlying.ts';
@@ -59,9 +59,6 @@ export class CondorRuleError extends Error {
   }
 }
 
-const strikeList = (s: CondorStrikes) =>
-  `${pts(s.longPut, 0)} / ${pts(s.shortPut, 0)} / ${pts(s.shortCall, 0)} / ${pts(s.longCall, 0)}`;
-
 const NO_VIOLATIONS: readonly CondorRuleError[] = Object.freeze([]);
 
 /** The common case, checked without building anything (evaluations run this on every call). */
@@ -102,7 +99,8 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
     errors.push(
       new CondorRuleError(
         'strike-grid',
-        `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ${offGrid.length > 1 ? 'are' : 'is'} not`,
+        `${underlying.symbol} strikes are multiples of ${underlying.strikeStep}; ${offGrid.join(', ')} ` +
+          `${offGrid.length > 1 ? 'are' : 'is'} not`,
       ),
     );
   }
@@ -114,7 +112,7 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
     errors.push(
       new CondorRuleError(
         'strike-order',
-        `strikes must rise: long put < short put <= short call < long call; got ${strikeList(strikes)}`,
+        `strikes must rise: long put < short put <= short call < long call; got ${strikeList(strikes, ' / ')}`,
       ),
     );
   }
@@ -125,7 +123,7 @@ export function condorViolations(condor: Condor, today: IsoDate): readonly Condo
     errors.push(
       new CondorRuleError(
         'credit-below-width',
-        `the credit ${pts(credit)} must be below the widest wing ${pts(widest, 0)} (else the condor cannot lose)`,
+        `the credit ${points(credit)} must be below the widest wing ${points(widest, 0)} (else the condor cannot lose)`,
       ),
     );
   }
@@ -155,7 +153,8 @@ export function strikeScaleViolation(strikes: CondorStrikes, spot: number): Cond
   if (strikes.longCall <= limit) return null;
   return new CondorRuleError(
     'strike-scale',
-    `strikes must be at most ${MAX_STRIKE_TIMES_SPOT}× spot and at most ${pts(MAX_STRIKE_POINTS, 0)} points; the long call ${pts(strikes.longCall, 0)} is above ${pts(limit, 0)} (spot ${pts(spot)})`,
+    `strikes must be at most ${MAX_STRIKE_TIMES_SPOT}× spot and at most ${points(MAX_STRIKE_POINTS, 0)} points; ` +
+      `the long call ${points(strikes.longCall, 0)} is above ${points(limit, 0)} (spot ${points(spot)})`,
   );
 }
 
@@ -219,7 +218,9 @@ export interface LegValuation {
 export interface PositionGreeks {
   deltaPerPoint: number;
   gammaPerPoint2: number;
-  /** Value change by the same time on the next trading day, spot and vol unchanged (a Friday's includes the weekend). */
+  /**
+   * Value change by the same time on the next trading day, spot and vol unchanged (a Friday's includes the weekend).
+   */
   thetaPerDay: number;
   vegaPerVolPoint: number;
   rhoPerRatePoint: number;

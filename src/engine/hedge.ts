@@ -6,7 +6,7 @@
 // (here and in the backtest): within its budget, and never past what the position can lose.
 import { daysBetween, type IsoDate } from './dates.ts';
 import { vixExpiryOnOrAfter, type HolidayRule } from './expiries.ts';
-import { pct, pts, usd } from './format.ts';
+import { percent, points, dollars } from './format.ts';
 import { black76 } from './options.ts';
 import type { RegimeName } from './regime.ts';
 
@@ -246,7 +246,7 @@ function zeroNote(size: LayerSize, budgetShare: number, budget: number, debit: n
   const spreadCost = debit * VIX_MULTIPLIER;
   if (!(spreadCost > 0)) return 'the spread has no value to buy at this future and vol';
   if (size.limitedBy === 'max loss') return 'the layers below it already pay as much as the condor can lose';
-  return `the ${pct(budgetShare)} budget (${usd(budget)}) buys less than one spread at ${usd(spreadCost)}`;
+  return `the ${percent(budgetShare)} budget (${dollars(budget)}) buys less than one spread at ${dollars(spreadCost)}`;
 }
 
 /** Why no layer is bought although b_x ≥ T: none due yet, none affordable, or all held already. */
@@ -255,7 +255,8 @@ export function hedgeWaitReason(hedge: HedgeProposal): string {
   if (due) return `ALVH layer ${due.layer} is due but buys nothing: ${due.note ?? 'zero contracts'}`;
   const next = hedge.layers.find((quote) => quote.status === 'waiting');
   return next
-    ? `the vol loss is ${pct(hedge.volLossShare)} of max loss, under ALVH layer ${next.layer}'s trigger ${pct(next.trigger)}`
+    ? `the vol loss is ${percent(hedge.volLossShare)} of max loss, under ALVH layer ${next.layer}'s trigger ` +
+        `${percent(next.trigger)}`
     : 'every ALVH layer is already held';
 }
 
@@ -271,8 +272,11 @@ export function hedgeSummary(hedge: HedgeProposal): string {
   const { layers, vixExpiry } = hedge;
   const proposed = layersToBuy(hedge);
   const first = layers[0];
-  const futureLabel = `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${pts(hedge.future)} for ${vixExpiry}`;
+  const futureLabel =
+    `${hedge.futureIsEstimate ? 'estimated ' : ''}VIX future ${points(hedge.future)} for ` + `${vixExpiry}`;
   return proposed.length && first
-    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ${first.longStrike}/${first.shortStrike} call spread at ${pts(first.debit)} (${futureLabel})`
-    : `No layer to add: vol loss ${pct(hedge.volLossShare)} of max loss vs layer triggers ${layers.map((q) => pct(q.trigger)).join(' / ')}`;
+    ? `Add layer${proposed.length > 1 ? 's' : ''} ${proposed.map((q) => q.layer).join(', ')}: VIX ${vixExpiry} ` +
+        `${first.longStrike}/${first.shortStrike} call spread at ${points(first.debit)} (${futureLabel})`
+    : `No layer to add: vol loss ${percent(hedge.volLossShare)} of max loss vs layer triggers ` +
+        `${layers.map((q) => percent(q.trigger)).join(' / ')}`;
 }

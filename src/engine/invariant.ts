@@ -17,7 +17,7 @@ import {
   type MarketState,
 } from './condor.ts';
 import type { IsoDate } from './dates.ts';
-import { pts } from './format.ts';
+import { points } from './format.ts';
 import { forwardAndDiscount } from './options.ts';
 import { volAtStrike, type VolSource } from './volatility.ts';
 
@@ -90,7 +90,10 @@ export function fillCalibration(
   return {
     timeValueFactor: 1,
     explained: false,
-    warning: `The model cannot explain this fill: ${pts(credit)} against a model value of ${pts(modelMarkAtEntry)} (time value ${pts(fillTimeValue)} vs ${pts(modelTimeValue)}, more than ${EXPLAINED_FILL_RATIO}× apart); marks use the model's own value, check the strikes, expiry and credit.`,
+    warning:
+      `The model cannot explain this fill: ${points(credit)} against a model value of ` +
+      `${points(modelMarkAtEntry)} (time value ${points(fillTimeValue)} vs ${points(modelTimeValue)}, more than ` +
+      `${EXPLAINED_FILL_RATIO}× apart); marks use the model's own value, check the strikes, expiry and credit.`,
   };
 }
 
@@ -123,7 +126,9 @@ export function baselineViolation(entry: EntrySnapshot): CondorRuleError | null 
   if (!(entry.baselineK < 0)) return null;
   return new CondorRuleError(
     'baseline-negative',
-    `the baseline k₀ = credit × cushion is ${pts(entry.baselineK, 1)}, below 0: spot ${pts(entry.spot)} is already ${pts(-entry.cushion)} points past a break-even; record a condor whose break-evens are on either side of spot`,
+    `the baseline k₀ = credit × cushion is ${points(entry.baselineK, 1)}, below 0: spot ${points(entry.spot)} is ` +
+      `already ${points(-entry.cushion)} points past a break-even; record a condor whose break-evens are on ` +
+      `either side of spot`,
   );
 }
 

@@ -1,6 +1,6 @@
 // Market regime (docs/specification.md §4): VIX percentile and rank over the trailing 252 closes, the
 // regime, the spike flag, the term structure and the rebalance threshold T.
-import { pct, pts } from './format.ts';
+import { percent, points } from './format.ts';
 
 export type RegimeName = 'calm' | 'normal' | 'elevated' | 'extreme';
 
@@ -99,7 +99,7 @@ export function classifyRegime({
     percentile === null
       ? `percentile unknown (only ${window.length} closes of history, 20 needed): midpoint threshold`
       : `at the ${ordinal(percentile)} percentile of ${window.length} closes`;
-  const summary = `VIX ${pts(vix)} ${where}: ${regime}${spike ? ', SPIKE' : ''}; T = ${pct(threshold)}`;
+  const summary = `VIX ${points(vix)} ${where}: ${regime}${spike ? ', SPIKE' : ''}; T = ${percent(threshold)}`;
   return {
     vix,
     percentile,

@@ -3,7 +3,7 @@
 // decides wins, and this file turns the decision into a reason and a priced proposal.
 import { calendarClock, TRADING_DAYS_PER_YEAR, type TimeToSettlement, type ValuationClock } from './clock.ts';
 import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
-import { pct, pts, usd } from './format.ts';
+import { dollars, percent, points, strikeList } from './format.ts';
 import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
 import { measureInvariant, type EntrySnapshot, type InvariantReading } from './invariant.ts';
@@ -22,12 +22,10 @@ import {
   restrikeCostPerShare,
   ruleParamsFor,
   type Action,
+  type Decision,
   type PolicyName,
   type PositionState,
 } from './policies/index.ts';
-
-const strikeList = (s: { longPut: number; shortPut: number; shortCall: number; longCall: number }) =>
-  `${pts(s.longPut, 0)}/${pts(s.shortPut, 0)}/${pts(s.shortCall, 0)}/${pts(s.longCall, 0)}`;
 
 export type { Action } from './policies/index.ts';
 export type Policy = PolicyName;
@@ -153,6 +151,158 @@ function laterTime(now: TimeToSettlement, expiry: IsoDate, later: IsoDate, isHol
   };
 }
 
+/** What the policy's rules read (docs/engine.md §policies), from today's evaluation of the position. */
+function positionStateOf(
+  input: EvaluatePositionInput,
+  evaluation: CondorEvaluation,
+  invariant: InvariantReading,
+  threshold: number,
+  hedge: HedgeProposal,
+): PositionState {
+  const { condor, entry } = input.position;
+  const { market } = input;
+  const [, shortPut, shortCall] = evaluation.legs as [LegValuation, LegValuation, LegValuation, LegValuation];
+  const { strikes, credit } = condor;
+  const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
+  return {
+    expired: evaluation.discountYears <= 0,
+    dte: evaluation.dte,
+    spot: market.spot,
+    credit,
+    mark: invariant.premiumReserve,
+    // A side that cannot lose has no break-even (docs/engine.md, payoff-based metrics): never the nearer.
+    breakEvenLow: evaluation.breakEvenLow ?? -Infinity,
+    breakEvenHigh: evaluation.breakEvenHigh ?? Infinity,
+    cushion: invariant.cushion,
+    entryCushion: invariant.cushionAtEntry,
+    threshold,
+    premiumBreach: invariant.premiumBreach,
+    shortPutDelta: Math.abs(shortPut.value.delta),
+    shortCallDelta: Math.abs(shortCall.value.delta),
+    entryExpectedMove: entry.expectedMove,
+    daysSinceAdjustment: Math.max(0, Math.floor((market.valuationMs - entry.openedMs) / MS_PER_DAY)),
+    // The entry stores the shorts' distance in expected moves; N(−moves) is their |delta| then, near enough.
+    entryDelta: normCdf(-Math.min(entry.shortPutMoves, entry.shortCallMoves)),
+    maxLoss: widest - credit,
+    restrikeCost: restrikeCostPerShare(
+      DEFAULT_SLIPPAGE_PER_LEG,
+      DEFAULT_COMMISSION_PER_CONTRACT,
+      condor.underlying.multiplier,
+    ),
+    hedgeDue: layersToBuy(hedge).length > 0,
+  };
+}
+
+/** The priced roll choices (re-centre, roll the tested side, roll out to the entry DTE) for a ROLL or TIGHTEN. */
+function restrikeChoices(input: EvaluatePositionInput, evaluation: CondorEvaluation, closeDebit: number): RollOption[] {
+  const { condor, entry, settlementMs } = input.position;
+  const { market } = input;
+  const entryDte = Math.max(1, Math.round((settlementMs - entry.openedMs) / MS_PER_DAY));
+  const isHoliday = input.isHoliday ?? (() => false);
+  const laterExpiry = businessDayOnOrBefore(addDays(market.valuationDate, entryDte), isHoliday);
+  return rollOptions({
+    condor,
+    entry,
+    market,
+    time: evaluation,
+    closeDebit,
+    modelCloseMark: evaluation.mark,
+    later:
+      laterExpiry > condor.expiry
+        ? { expiry: laterExpiry, time: laterTime(evaluation, condor.expiry, laterExpiry, isHoliday) }
+        : null,
+  });
+}
+
+const netWords = (r: RestrikeProposal) =>
+  `a net ${r.netCredit >= 0 ? 'credit' : 'debit'} of ${points(Math.abs(r.netCredit))}`;
+
+/** TIGHTEN takes the first choice; a roll takes the one its rule picked. The sentence says to what and for how much. */
+function restrikeProposal(
+  action: Action,
+  adjustment: Decision['adjustment'],
+  options: RollOption[],
+): { proposal: Proposal; sentence: string } {
+  if (action === 'TIGHTEN') {
+    const tighter = options[0]!;
+    return {
+      proposal: { kind: 'tighten', restrike: tighter },
+      sentence: ` To ${strikeList(tighter.strikes)} for ${netWords(tighter)}.`,
+    };
+  }
+  const picked: RollKind = adjustment === 'roll-out' || adjustment === 'roll-tested' ? adjustment : 'recentre';
+  const chosen = options.find((option) => option.kind === picked) ?? options[0]!;
+  return {
+    proposal: { kind: 'roll', restrike: chosen, picked: chosen.kind, options },
+    sentence: ` ${strikeList(chosen.strikes)} (${chosen.expiry}) for ${netWords(chosen)}.`,
+  };
+}
+
+/** How far each trigger is from firing, for the position card. */
+function triggersOf(
+  invariant: InvariantReading,
+  threshold: number,
+  shortDeltas: { put: number; call: number },
+  credit: number,
+  settings: PositionSettings,
+): TriggerDistance[] {
+  const x = invariant.premiumReserve;
+  const triggers: TriggerDistance[] = [
+    { name: 'cushion breach b_y', value: invariant.cushionBreach, fireAt: threshold, unit: 'fraction' },
+    { name: 'premium breach b_x', value: invariant.premiumBreach, fireAt: threshold, unit: 'fraction' },
+    { name: 'short put |delta|', value: Math.abs(shortDeltas.put), fireAt: settings.deltaTrigger, unit: 'delta' },
+    { name: 'short call |delta|', value: Math.abs(shortDeltas.call), fireAt: settings.deltaTrigger, unit: 'delta' },
+    { name: 'loss (× credit)', value: (x - credit) / credit, fireAt: settings.stopLoss, unit: 'fraction' },
+  ];
+  if (settings.profitTarget !== null)
+    triggers.push({
+      name: 'mark for take-profit',
+      value: x,
+      fireAt: (1 - settings.profitTarget) * credit,
+      unit: 'points',
+    });
+  return triggers;
+}
+
+/** The calibration's warning, the day-after-FOMC caution on an action, then the macro events ahead. */
+function warningsOf(input: EvaluatePositionInput, invariant: InvariantReading, action: Action): string[] {
+  const warnings = (input.upcomingEvents ?? []).map((event) => `${event.kind} on ${event.date}: ${event.title}`);
+  if (invariant.calibration.warning) warnings.unshift(invariant.calibration.warning);
+  if (input.dayAfterFomc && action !== 'HOLD') {
+    warnings.unshift('This action fires the day after an FOMC decision: moves and vol may still be settling.');
+  }
+  return warnings;
+}
+
+/** The ALVH picture: layers due on the vol loss so far, capped by what the recorded layers already pay. */
+function hedgeFor(
+  input: EvaluatePositionInput,
+  evaluation: CondorEvaluation,
+  invariant: InvariantReading,
+  threshold: number,
+  settings: PositionSettings,
+): HedgeProposal {
+  const { position, market, regime } = input;
+  const { condor } = position;
+  const size = condor.underlying.multiplier * condor.quantity;
+  return proposeHedge({
+    volLoss: (invariant.premiumReserve - invariant.premiumIfVolUnchanged) * size,
+    threshold,
+    activeLayers: position.activeHedgeLayers,
+    heldPayoff: position.hedgePayoffHeld ?? 0,
+    maxLayers: settings.maxHedgeLayers,
+    condorMaxLoss: evaluation.maxLoss,
+    condorExpiry: condor.expiry,
+    valuationDate: market.valuationDate,
+    vix: regime.vix,
+    vvix: input.vvix ?? null,
+    vixFuture: input.vixFuture ?? null,
+    regime: regime.regime,
+    rate: market.rate,
+    ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
+  });
+}
+
 /** Evaluates a stored position and picks its one action. */
 export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluation {
   const settings: PositionSettings = { ...DEFAULT_SETTINGS, ...input.settings };
@@ -185,57 +335,11 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   });
   const threshold = rebalanceThreshold(regime.percentile, settings);
   const x = invariant.premiumReserve;
-  const loss = x - credit;
-  const dte = evaluation.dte;
   const shortPutDelta = shortPut.value.delta;
   const shortCallDelta = shortCall.value.delta;
-  const hedge = proposeHedge({
-    volLoss: (invariant.premiumReserve - invariant.premiumIfVolUnchanged) * size,
-    threshold,
-    activeLayers: position.activeHedgeLayers,
-    heldPayoff: position.hedgePayoffHeld ?? 0,
-    maxLayers: settings.maxHedgeLayers,
-    condorMaxLoss: evaluation.maxLoss,
-    condorExpiry: condor.expiry,
-    valuationDate: market.valuationDate,
-    vix: regime.vix,
-    vvix: input.vvix ?? null,
-    vixFuture: input.vixFuture ?? null,
-    regime: regime.regime,
-    rate: market.rate,
-    ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
-  });
-  const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
-  const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
-  const { strikes } = condor;
-  const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
-  const state: PositionState = {
-    expired: evaluation.discountYears <= 0,
-    dte,
-    spot: market.spot,
-    credit,
-    mark: x,
-    // A side that cannot lose has no break-even (docs/engine.md, payoff-based metrics): never the nearer.
-    breakEvenLow: evaluation.breakEvenLow ?? -Infinity,
-    breakEvenHigh: evaluation.breakEvenHigh ?? Infinity,
-    cushion,
-    entryCushion: invariant.cushionAtEntry,
-    threshold,
-    premiumBreach: bx,
-    shortPutDelta: Math.abs(shortPutDelta),
-    shortCallDelta: Math.abs(shortCallDelta),
-    entryExpectedMove: entry.expectedMove,
-    daysSinceAdjustment: Math.max(0, Math.floor((market.valuationMs - entry.openedMs) / MS_PER_DAY)),
-    // The entry stores the shorts' distance in expected moves; N(−moves) is their |delta| then, near enough.
-    entryDelta: normCdf(-Math.min(entry.shortPutMoves, entry.shortCallMoves)),
-    maxLoss: widest - credit,
-    restrikeCost: restrikeCostPerShare(
-      DEFAULT_SLIPPAGE_PER_LEG,
-      DEFAULT_COMMISSION_PER_CONTRACT,
-      condor.underlying.multiplier,
-    ),
-    hedgeDue: layersToBuy(hedge).length > 0,
-  };
+  const hedge = hedgeFor(input, evaluation, invariant, threshold, settings);
+  const { cushionBreach: by, premiumBreach: bx } = invariant;
+  const state = positionStateOf(input, evaluation, invariant, threshold, hedge);
   const policy = POLICIES[settings.policy];
   const params = ruleParamsFor(policy, settings);
   const fired = decide(policy.rules, state, params);
@@ -246,72 +350,31 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   if (fired === null) {
     const hedgeWaits =
       bx >= threshold ? ` The premium breach is past the threshold, but ${hedgeWaitReason(hedge)}.` : '';
-    reason = `No rule of the ${settings.policy} policy fires: b_y ${pct(by)}, b_x ${pct(bx)} (threshold ${pct(threshold)}), short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)}; P/L ${usd((credit - x) * size)}.${hedgeWaits}`;
+    reason =
+      `No rule of the ${settings.policy} policy fires: b_y ${percent(by)}, b_x ${percent(bx)} (threshold ` +
+      `${percent(threshold)}), short deltas ${points(shortPutDelta)} / ${points(shortCallDelta)}; P/L ` +
+      `${dollars((credit - x) * size)}.${hedgeWaits}`;
   } else {
     const { decision, rule } = fired;
     action = decision.action;
     reason = rule.explain(state, params, decision);
-    if (action === 'CLOSE' || action === 'TAKE_PROFIT') proposal = closeProposal;
-    else if (action === 'HEDGE') {
+    if (action === 'CLOSE' || action === 'TAKE_PROFIT') {
+      proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
+    } else if (action === 'HEDGE') {
       const layers = layersToBuy(hedge)
         .map((q) => q.layer)
         .join(', ');
-      reason += ` That is ${pct(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ${settings.maxHedgeLayers}.`;
+      reason +=
+        ` That is ${percent(hedge.volLossShare)} of its max loss; ALVH layer ${layers} of ` +
+        `${settings.maxHedgeLayers}.`;
       proposal = { kind: 'hedge', hedge };
     } else {
-      const entryDte = Math.max(1, Math.round((settlementMs - entry.openedMs) / MS_PER_DAY));
-      const isHoliday = input.isHoliday ?? (() => false);
-      const laterExpiry = businessDayOnOrBefore(addDays(market.valuationDate, entryDte), isHoliday);
-      const options = rollOptions({
-        condor,
-        entry,
-        market,
-        time: evaluation,
-        closeDebit: x,
-        modelCloseMark: evaluation.mark,
-        later:
-          laterExpiry > condor.expiry
-            ? { expiry: laterExpiry, time: laterTime(evaluation, condor.expiry, laterExpiry, isHoliday) }
-            : null,
-      });
-      const net = (r: RestrikeProposal) =>
-        `a net ${r.netCredit >= 0 ? 'credit' : 'debit'} of ${pts(Math.abs(r.netCredit))}`;
-      if (action === 'TIGHTEN') {
-        const tighter = options[0]!;
-        proposal = { kind: 'tighten', restrike: tighter };
-        reason += ` To ${strikeList(tighter.strikes)} for ${net(tighter)}.`;
-      } else {
-        const picked: RollKind =
-          decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested'
-            ? decision.adjustment
-            : 'recentre';
-        const chosen = options.find((option) => option.kind === picked) ?? options[0]!;
-        proposal = { kind: 'roll', restrike: chosen, picked: chosen.kind, options };
-        reason += ` ${strikeList(chosen.strikes)} (${chosen.expiry}) for ${net(chosen)}.`;
-      }
+      const restrike = restrikeProposal(action, decision.adjustment, restrikeChoices(input, evaluation, x));
+      proposal = restrike.proposal;
+      reason += restrike.sentence;
     }
   }
 
-  const triggers: TriggerDistance[] = [
-    { name: 'cushion breach b_y', value: by, fireAt: threshold, unit: 'fraction' },
-    { name: 'premium breach b_x', value: bx, fireAt: threshold, unit: 'fraction' },
-    { name: 'short put |delta|', value: Math.abs(shortPutDelta), fireAt: settings.deltaTrigger, unit: 'delta' },
-    { name: 'short call |delta|', value: Math.abs(shortCallDelta), fireAt: settings.deltaTrigger, unit: 'delta' },
-    { name: 'loss (× credit)', value: loss / credit, fireAt: settings.stopLoss, unit: 'fraction' },
-  ];
-  if (settings.profitTarget !== null)
-    triggers.push({
-      name: 'mark for take-profit',
-      value: x,
-      fireAt: (1 - settings.profitTarget) * credit,
-      unit: 'points',
-    });
-
-  const warnings = (input.upcomingEvents ?? []).map((event) => `${event.kind} on ${event.date}: ${event.title}`);
-  if (invariant.calibration.warning) warnings.unshift(invariant.calibration.warning);
-  if (input.dayAfterFomc && action !== 'HOLD') {
-    warnings.unshift('This action fires the day after an FOMC decision: moves and vol may still be settling.');
-  }
   return {
     action,
     reason,
@@ -321,12 +384,12 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     invariant,
     condor: evaluation,
     unrealizedPl: (credit - x) * size,
-    dte,
+    dte: evaluation.dte,
     shortPutDelta,
     shortCallDelta,
     proposal,
     hedge,
-    triggers,
-    warnings,
+    triggers: triggersOf(invariant, threshold, { put: shortPutDelta, call: shortCallDelta }, credit, settings),
+    warnings: warningsOf(input, invariant, action),
   };
 }

@@ -11,7 +11,7 @@
 // 1998, Juneteenth from 2022), one-off closures are listed from 1985, and 13:00 early closes from
 // 1993 (1990–1992 had a few 14:00 closes that are not modelled). Earlier years get the modern rules,
 // which is wrong in places (Washington's Birthday on Feb 22, Election Day closures...).
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import {
   addDays,
   easterSunday,
@@ -20,6 +20,7 @@ import {
   isWeekend,
   lastWeekday,
   nthWeekday,
+  parseIsoDate,
   toDayNumber,
   weekday,
   yearMonth,
@@ -217,32 +218,65 @@ export function tradingDaysAfter(date: IsoDate, n: number): IsoDate[] {
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** The New York calendar date of an instant. */
-export function newYorkDate(epochMs: number): IsoDate {
-  const date = DateTime.fromMillis(epochMs, { zone: NEW_YORK }).toISODate();
-  if (!date) throw new RangeError(`not an instant: ${epochMs}`);
+/** The calendar date of an instant in an IANA zone. */
+export function dateInZone(epochMs: number, zone: string): IsoDate {
+  const date = DateTime.fromMillis(epochMs, { zone }).toISODate();
+  if (!date) throw new RangeError(`not an instant in a known zone: ${epochMs} in ${zone}`);
   return date;
 }
 
+/** The New York calendar date of an instant. */
+export function newYorkDate(epochMs: number): IsoDate {
+  return dateInZone(epochMs, NEW_YORK);
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
 /**
- * The instant of a New York wall-clock time ('HH:MM') on a date, DST-correct. A time skipped by
- * spring-forward (02:30) moves an hour later; an ambiguous fall-back time (01:30) takes standard
- * time (luxon's choice). Market hours never hit either case.
+ * The one conversion of a wall-clock time ('HH:MM') on a date in an IANA zone to an instant, for
+ * the market calendar and the summary scheduler alike (docs/decisions.md, "One wall clock"). The
+ * DST rule, as cron applies it:
+ * - a time skipped by spring-forward (02:30 in New York on 2027-03-14) is the first minute after
+ *   the gap (03:00 EDT), not an hour later;
+ * - a time that occurs twice in the fall (01:30 on 2026-11-01) is its first occurrence (01:30 EDT).
+ * Market hours never meet either case; a summary at a user-chosen time can.
  */
-export function newYorkInstant(date: IsoDate, time: string): number {
+export function wallClockInstant(date: IsoDate, time: string, zone: string): number {
   const clock = CLOCK_TIME.exec(time);
   if (!clock) throw new RangeError(`not a time (HH:MM): ${time}`);
-  const { year, month } = yearMonth(date);
-  const day = Number(date.slice(8, 10));
-  const local = DateTime.fromObject(
-    { year, month, day, hour: Number(clock[1]), minute: Number(clock[2]) },
-    { zone: NEW_YORK },
-  );
-  // A wall time that happens twice (01:30 on the fall-back night) is resolved by luxon with the
-  // offset in force *now* as its guess, so the answer would depend on the season the code runs in
-  // (found with the clock moved by faketime, docs/hardening.md): take standard time, always.
-  const hourLater = local.plus({ hours: 1 });
-  return hourLater.hour === local.hour && hourLater.minute === local.minute ? hourLater.toMillis() : local.toMillis();
+  const civil = parseIsoDate(date);
+  if (!civil) throw new RangeError(`not a date (YYYY-MM-DD): ${date}`);
+  const iana = IANAZone.create(zone);
+  if (!iana.isValid) throw new RangeError(`not an IANA time zone: ${zone}`);
+  // The wall-clock time read as if it were UTC; the real instant is that minus the zone's offset.
+  const wall = Date.UTC(civil.year, civil.month - 1, civil.day, Number(clock[1]), Number(clock[2]));
+  const offsetBefore = iana.offset(wall - DAY_MS);
+  const offsetAfter = iana.offset(wall + DAY_MS);
+  // No change of offset within a day either side (every day but two a year): one reading.
+  if (offsetBefore === offsetAfter) return wall - offsetBefore * MINUTE_MS;
+  const offsets = [offsetBefore, offsetAfter];
+  const occurrences = offsets
+    .map((offset) => wall - offset * MINUTE_MS)
+    .filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
+  if (occurrences.length) return Math.min(...occurrences);
+  // In a gap: the wall time read with the offset before it lands after the transition, the one
+  // read with the offset after it lands before; the transition (a whole minute) lies in between.
+  const before = Math.min(...offsets);
+  const after = Math.max(...offsets);
+  let lo = wall - after * MINUTE_MS; // still on the old offset
+  let hi = wall - before * MINUTE_MS; // already on the new offset
+  while (hi - lo > MINUTE_MS) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (iana.offset(mid) === after) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The instant of a New York wall-clock time ('HH:MM') on a date, by wallClockInstant's DST rule. */
+export function newYorkInstant(date: IsoDate, time: string): number {
+  return wallClockInstant(date, time, NEW_YORK);
 }
 
 /**
@@ -260,7 +294,10 @@ export function settlementInstant(expiry: IsoDate, settlement: 'AM' | 'PM'): num
 export type SessionState = 'pre' | 'open' | 'post' | 'closed';
 
 export interface MarketSession {
-  /** pre: trading day before 09:30; open: in the cash session; post: trading day after the close; closed: no session today. */
+  /**
+   * pre: trading day before 09:30; open: in the cash session; post: trading day after the close; closed: no session
+   * today.
+   */
   state: SessionState;
   /** New York date of the instant. */
   date: IsoDate;

@@ -57,7 +57,9 @@ function isSpxMonthlyExpiry(date: IsoDate): boolean {
   return spxMonthlyExpiryOf(year, month) === date;
 }
 
-/** The VIX option expiry that settles in a month (Wednesday 30 days before next month's SPX expiry, holiday-adjusted). */
+/**
+ * The VIX option expiry that settles in a month (Wednesday 30 days before next month's SPX expiry, holiday-adjusted).
+ */
 export function vixExpiryOf(year: number, month: number): IsoDate {
   return vixExpiryForMonth(year, month, isHoliday);
 }
@@ -66,7 +68,9 @@ export function vixExpiriesOf(year: number): IsoDate[] {
   return Array.from({ length: 12 }, (_, i) => vixExpiryOf(year, i + 1));
 }
 
-/** The first VIX expiry on or after a date: the hedge expiry for a condor expiring that day (docs/specification.md §7). */
+/**
+ * The first VIX expiry on or after a date: the hedge expiry for a condor expiring that day (docs/specification.md §7).
+ */
 export function firstVixExpiryOnOrAfter(date: IsoDate): IsoDate {
   return vixExpiryOnOrAfter(date, isHoliday);
 }

@@ -59,7 +59,9 @@ export interface QuoteSource {
   name: string;
   /** For notes: 'CBOE', 'Market data files'. */
   label: string;
-  /** "CBOE unreachable (timeout)": how a failure reads in notes (default: label + unreachable / data unusable + reason). */
+  /**
+   * "CBOE unreachable (timeout)": how a failure reads in notes (default: label + unreachable / data unusable + reason).
+   */
   describeFailure?(failure: SourceFailure): string;
   /** Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available. */
   quote(symbol: MarketSymbol): Promise<SourceQuote>;
@@ -253,7 +255,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     const closes = dates.map((date) => days.get(date)!);
     if (closes.length < MIN_HISTORY) {
       notes.push(
-        `VIX percentile unknown: ${closes.length} daily close${closes.length === 1 ? '' : 's'} of VIX history, ${MIN_HISTORY} needed (run \`npm run cli -- data sync\`).`,
+        `VIX percentile unknown: ${closes.length} daily close${closes.length === 1 ? '' : 's'} of VIX history, ` +
+          `${MIN_HISTORY} needed (run \`npm run cli -- data sync\`).`,
       );
     } else {
       // Trading days from the window's first close to the day before the quote that have no close.
@@ -264,7 +267,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
           ? `${HISTORY_FILES.VIX} ends ${read.bars.at(-1)?.date ?? '-'}`
           : `no ${HISTORY_FILES.VIX}`;
         notes.push(
-          `VIX history misses ${missing} of the last ${span} trading days (${fileText}): run \`npm run cli -- data sync\`.`,
+          `VIX history misses ${missing} of the last ${span} trading days (${fileText}): run \`npm run cli -- ` +
+            `data sync\`.`,
         );
       }
     }

@@ -95,7 +95,10 @@ const quotesFileSchema = z.object({
   previousClose: z.record(z.string(), positive('previousClose')).optional(),
 });
 
-/** The instant of quotes.json's asOf: ISO 8601 with an offset or Z; without one, New York time; a date alone, that day's close. */
+/**
+ * The instant of quotes.json's asOf: ISO 8601 with an offset or Z; without one, New York time; a date alone, that day's
+ * close.
+ */
 export function parseAsOf(text: string): number | null {
   const trimmed = text.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) {

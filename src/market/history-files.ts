@@ -233,7 +233,8 @@ export function describeReport(report: HistoryReport, days: readonly BacktestDay
   const { spx, vix, join } = report;
   if (days.length)
     notes.push(
-      `${count(days.length)} trading days, ${days[0]!.date} to ${days[days.length - 1]!.date}: SPX closes joined with VIX closes on SPX trading days.`,
+      `${count(days.length)} trading days, ${days[0]!.date} to ${days[days.length - 1]!.date}: SPX closes joined ` +
+        `with VIX closes on SPX trading days.`,
     );
   const files = spx.sources
     .map((s) => `${path.basename(s.file)} (${s.first} to ${s.last}${s.fred ? ', FRED' : ''})`)
@@ -242,14 +243,16 @@ export function describeReport(report: HistoryReport, days: readonly BacktestDay
   if (spx.sources.length > 1 && spx.overlapDays) {
     const largest = spx.disagreements[0];
     notes.push(
-      `Where SPX files overlap (${count(spx.overlapDays)} days) the preferred file's close is kept (FRED first); ${spx.disagreementCount} differed by more than 0.01` +
+      `Where SPX files overlap (${count(spx.overlapDays)} days) the preferred file's close is kept (FRED first); ` +
+        `${spx.disagreementCount} differed by more than 0.01` +
         (largest ? `, most on ${largest.date} (${largest.kept} kept, ${largest.replaced} replaced)` : '') +
         '.',
     );
   }
   if (spx.droppedInsidePreferred.length)
     notes.push(
-      `${spx.droppedInsidePreferred.length} SPX days of a less preferred file that the preferred file has no close for were dropped: ${list(spx.droppedInsidePreferred)}.`,
+      `${spx.droppedInsidePreferred.length} SPX days of a less preferred file that the preferred file has no ` +
+        `close for were dropped: ${list(spx.droppedInsidePreferred)}.`,
     );
   const missing = spx.sources.reduce((sum, s) => sum + s.missingValue, 0) + vix.missingValue;
   if (missing) notes.push(`${count(missing)} rows without a value (FRED's empty holiday rows) were dropped.`);
@@ -259,23 +262,27 @@ export function describeReport(report: HistoryReport, days: readonly BacktestDay
     notes.push(`${count(join.spxBeforeFirstVix)} SPX days before the first VIX close are not used.`);
   if (join.vixDroppedOnNonSpxDays.length)
     notes.push(
-      `${join.vixDroppedOnNonSpxDays.length} VIX rows on days without an SPX close (holidays) were dropped: ${list(join.vixDroppedOnNonSpxDays)}.`,
+      `${join.vixDroppedOnNonSpxDays.length} VIX rows on days without an SPX close (holidays) were dropped: ` +
+        `${list(join.vixDroppedOnNonSpxDays)}.`,
     );
   if (join.vixOutsideSpxRange)
     notes.push(`${count(join.vixOutsideSpxRange)} VIX rows outside the SPX dates were not used.`);
   if (join.vixCarriedForward.length)
     notes.push(
-      `${join.vixCarriedForward.length} SPX days had no VIX row and carry the previous VIX close: ${list(join.vixCarriedForward)}.`,
+      `${join.vixCarriedForward.length} SPX days had no VIX row and carry the previous VIX close: ` +
+        `${list(join.vixCarriedForward)}.`,
     );
   if (vix.openOutsideRange)
     notes.push(`${vix.openOutsideRange} VIX rows have the open outside the high-low range; only the close is used.`);
   if (report.spxOnClosedDays.length)
     notes.push(
-      `${report.spxOnClosedDays.length} SPX closes fall on days the NYSE calendar lists as closed (kept): ${list(report.spxOnClosedDays)}.`,
+      `${report.spxOnClosedDays.length} SPX closes fall on days the NYSE calendar lists as closed (kept): ` +
+        `${list(report.spxOnClosedDays)}.`,
     );
   if (report.sessionsWithoutSpx.length)
     notes.push(
-      `${report.sessionsWithoutSpx.length} NYSE sessions have no SPX close in the files: ${list(report.sessionsWithoutSpx)}.`,
+      `${report.sessionsWithoutSpx.length} NYSE sessions have no SPX close in the files: ` +
+        `${list(report.sessionsWithoutSpx)}.`,
     );
   return notes;
 }

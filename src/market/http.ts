@@ -14,7 +14,10 @@ export const BROWSER_USER_AGENT =
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-/** timeout / network / status: the source could not be reached; html / empty / json / data: it answered with something unusable. */
+/**
+ * timeout / network / status: the source could not be reached; html / empty / json / data: it answered with something
+ * unusable.
+ */
 export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'html' | 'empty' | 'json' | 'data' | 'size';
 
 /** Quotes are a few hundred bytes: 2 MiB is room for any change of format, and nothing more. */
@@ -83,7 +86,9 @@ export interface TextResponse {
 export interface HttpClient {
   /** The body as text, any content; HTML, empty bodies and non-2xx statuses are HttpErrors. */
   getText(url: string, options?: RequestOptions): Promise<TextResponse>;
-  /** The body as JSON; bare NaN/Infinity tokens become the strings "NaN"/"Infinity" so a validator can name the field. */
+  /**
+   * The body as JSON; bare NaN/Infinity tokens become the strings "NaN"/"Infinity" so a validator can name the field.
+   */
   getJson(url: string, options?: RequestOptions): Promise<unknown>;
   /** URLs with a request in flight (for tests and diagnostics). */
   inFlight(): string[];

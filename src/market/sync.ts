@@ -236,7 +236,8 @@ export function formatSyncReport(report: SyncReport): string[] {
   if (report.ok) lines.push(`History saved in ${report.dir}.`);
   else
     lines.push(
-      `Required history missing: ${report.missingRequired.map((group) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group)).join(', ')}.`,
+      `Required history missing: ` +
+        `${report.missingRequired.map((group) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group)).join(', ')}.`,
     );
   return lines;
 }
@@ -257,7 +258,10 @@ export interface DataSyncDeps {
 const printer = (target: DataSyncDeps['out']) => (line: string) =>
   typeof target === 'function' ? target(line) : target.write(`${line}\n`);
 
-/** `data sync` for main.ts: args are what follows `data` (['sync']). Returns the exit code: 0, 1 (a required source failed) or 2 (usage). */
+/**
+ * `data sync` for main.ts: args are what follows `data` (['sync']). Returns the exit code: 0, 1 (a required source
+ * failed) or 2 (usage).
+ */
 export async function dataSyncCli(args: readonly string[], deps: DataSyncDeps): Promise<number> {
   const print = printer(deps.out);
   const words = args[0] === 'data' ? args.slice(1) : args;

@@ -5,7 +5,7 @@
 // when a summary is actually delivered (apply = true), never by /signal on demand.
 import { createEntrySnapshot, layersToBuy, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
 import type { AppDeps } from '../app/context.ts';
-import { condorLabel, hedgeLayerFigures, percent, points } from '../app/format.ts';
+import { strikeList, hedgeLayerFigures, percent, points } from '../app/format.ts';
 import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
 import { evaluateStored } from '../app/positions.ts';
 import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
@@ -28,7 +28,7 @@ export const channelIdentity = (platform: Platform, chatId: string) => ({
   displayName: `channel ${chatId}`,
 });
 
-const shortLabel = (p: StoredPosition) => `${condorLabel(p.strikes)} ${p.expiry}`;
+const shortLabel = (p: StoredPosition) => `${strikeList(p.strikes)} ${p.expiry}`;
 
 export async function marketForSummaries(deps: AppDeps): Promise<MarketView> {
   return marketViewFor(deps, DEFAULT_THRESHOLD_BAND);
@@ -187,7 +187,9 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
     visibility: 'channel',
     tone: 'warn',
     lines: [
-      `${condorLabel(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread at ${points(layer.debit)}: ${hedgeLayerFigures(layer)} (budget ${percent(layer.budgetShare)} of max loss).`,
+      `${strikeList(position.strikes)} ${position.expiry}: VIX ${vixExpiry} ` +
+        `${layer.longStrike}/${layer.shortStrike} call spread at ${points(layer.debit)}: ` +
+        `${hedgeLayerFigures(layer)} (budget ${percent(layer.budgetShare)} of max loss).`,
       'Discuss here: would you add this hedge to a condor of your own?',
     ],
     discussion: {

@@ -1,12 +1,12 @@
 // Runs what is due: every active subscription's summary whose time has come today (a NYSE
 // trading day), through the ledger, paced, once. The same run is the catch-up after a restart:
 // work missed by less than the catch-up window is delivered, older work is skipped with a reason.
-import { DateTime, IANAZone } from 'luxon';
 import type { AppDeps } from '../app/context.ts';
 import { claimantIsGone, nonceFor } from '../app/delivery.ts';
 import type { DeliveryKey, DeliveryKind, DeliveryLedger, Subscription } from '../app/ports.ts';
 import type { MarketView } from '../app/market-view.ts';
 import type { Reply } from '../app/reply.ts';
+import { dateInZone, wallClockInstant } from '../market/calendar.ts';
 import { discussionReply, gatherChannel, gatherPersonal, marketForSummaries, type ChannelGathered } from './gather.ts';
 import type { Pacer } from './pacer.ts';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type ChatSender, type SendOutcome, type SendTarget } from './senders.ts';
@@ -50,45 +50,6 @@ export interface RunReport {
   pacing: string[];
 }
 
-const MINUTE_MS = 60_000;
-
-/**
- * The instant of HH:MM on a date in a zone. A time that does not exist that day (spring forward:
- * 02:30 in New York on 2026-03-08) is due at the next valid minute, the first minute after the
- * gap (03:00), not an hour later as luxon would place it (03:30). A time that occurs twice (fall
- * back: 01:30 on 2026-11-01) is due at its first occurrence; the ledger makes it run once.
- */
-export function scheduledInstant(date: string, time: string, zone: string): number {
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const iana = IANAZone.create(zone);
-  if (!iana.isValid) throw new RangeError(`not an IANA time zone: ${zone}`);
-  // The wall-clock time read as if it were UTC; the real instant is that minus the zone's offset.
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const offsets = [...new Set([iana.offset(wall - 86_400_000), iana.offset(wall), iana.offset(wall + 86_400_000)])];
-  const occurrences = offsets
-    .map((offset) => wall - offset * MINUTE_MS)
-    .filter((instant) => iana.offset(instant) * MINUTE_MS === wall - instant);
-  if (occurrences.length) return Math.min(...occurrences);
-  // In a gap: the wall time read with the offset before it lands after the transition, the one
-  // read with the offset after it lands before; the transition (a whole minute) lies in between.
-  const before = Math.min(...offsets);
-  const after = Math.max(...offsets);
-  let lo = wall - after * MINUTE_MS; // still on the old offset
-  let hi = wall - before * MINUTE_MS; // already on the new offset
-  while (hi - lo > MINUTE_MS) {
-    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-    if (iana.offset(mid) === after) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
-/** The calendar date of an instant in a zone (the summary's day is the zone's, not New York's). */
-export function dateIn(epochMs: number, zone: string): string {
-  return DateTime.fromMillis(epochMs, { zone }).toISODate()!;
-}
-
 interface Job {
   subscription: Subscription;
   kind: DeliveryKind;
@@ -115,7 +76,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const report = emptyReport();
   // The day is the summary zone's: with SUMMARY_TIMEZONE east of New York, its morning is still
   // New York's previous evening, and HH:MM must be read on the zone's own date.
-  const today = dateIn(nowMs, options.timeZone);
+  const today = dateInZone(nowMs, options.timeZone);
   if (!deps.calendar.isTradingDay(today)) return report;
   report.tradingDay = today;
   const subscriptions = await deps.store.subscriptions.active();
@@ -125,7 +86,7 @@ export async function runDue(options: PlannerOptions, nowMs: number): Promise<Ru
   const dueAt = new Map<string, number>();
   const due = (time: string) => {
     let at = dueAt.get(time);
-    if (at === undefined) dueAt.set(time, (at = scheduledInstant(today, time, options.timeZone)));
+    if (at === undefined) dueAt.set(time, (at = wallClockInstant(today, time, options.timeZone)));
     return at;
   };
   // What is due now; rows missing for today are created in one transaction.
@@ -208,9 +169,12 @@ async function deliver(
     report.failed++;
     return;
   }
-  const outcome = await sendWithRetries(options, job, reply, nonceFor(key.subscriptionId, today, job.kind), report, {
-    key,
-    fresh: true,
+  const outcome = await sendWithRetries(options, report, {
+    job,
+    reply,
+    nonce: nonceFor(key.subscriptionId, today, job.kind),
+    claim: { key, fresh: true },
+    as: 'message',
   });
   if (outcome === LOST_CLAIM) return;
   if (outcome.ok) {
@@ -230,7 +194,13 @@ async function deliver(
           layer: item.layer.layer,
         };
         if (!(await ledger.claimDiscussion(discussionKey, today, deps.clock.now()))) continue;
-        const opened = await sendWithRetries(options, job, discussionReply(item), '', report, null, true);
+        const opened = await sendWithRetries(options, report, {
+          job,
+          reply: discussionReply(item),
+          nonce: '',
+          claim: null,
+          as: 'discussion',
+        });
         if (opened !== LOST_CLAIM && opened.ok) {
           report.discussions++;
           if (opened.messageId) await ledger.recordDiscussion(discussionKey, opened.messageId);
@@ -292,15 +262,24 @@ interface SendClaim {
   fresh: boolean;
 }
 
+/** One send to one chat, retried by sendWithRetries. */
+interface SendRequest {
+  job: Job;
+  reply: Reply;
+  /** The platform's idempotency key for a summary; a discussion is claimed in hedge_discussions instead (''). */
+  nonce: string;
+  /** The ledger row the send is for; null for a hedge discussion. */
+  claim: SendClaim | null;
+  /** Post the reply as a message, or open a hedge discussion (thread and poll) with it. */
+  as: 'message' | 'discussion';
+}
+
 async function sendWithRetries(
   options: PlannerOptions,
-  job: Job,
-  reply: Reply,
-  nonce: string,
   report: RunReport,
-  claim: SendClaim | null,
-  discussion = false,
+  request: SendRequest,
 ): Promise<SendOutcome | typeof LOST_CLAIM> {
+  const { job, reply, nonce, claim } = request;
   const { ledger, deps } = options;
   const maxAttempts = options.maxAttempts ?? 4;
   const random = options.random ?? Math.random;
@@ -336,7 +315,7 @@ async function sendWithRetries(
     let outcome: SendOutcome;
     try {
       outcome =
-        discussion && job.sender.openDiscussion
+        request.as === 'discussion' && job.sender.openDiscussion
           ? await job.sender.openDiscussion(job.target, reply)
           : await job.sender.send(job.target, reply, nonce);
     } catch (error) {
@@ -414,7 +393,13 @@ async function resolveInFlight(
         sender,
         target: { chatId: subscription.chatId, kind: subscription.kind },
       };
-      const outcome = await sendWithRetries(options, job, reply, row.nonce, report, { key: row, fresh: false });
+      const outcome = await sendWithRetries(options, report, {
+        job,
+        reply,
+        nonce: row.nonce,
+        claim: { key: row, fresh: false },
+        as: 'message',
+      });
       if (outcome === LOST_CLAIM) continue;
       if (outcome.ok) {
         await ledger.markSent(row, outcome.messageId, deps.clock.now());

@@ -1,7 +1,8 @@
 // The schedule: node-cron fires the planner every minute in SUMMARY_TIMEZONE; the planner sends
 // what is due. One tick a minute (rather than one cron task per HH:MM) is what makes the DST rules
-// hold: a time that does not exist on spring-forward day is due at the next valid minute (luxon
-// moves it there) and runs once; the repeated hour in autumn finds the ledger row already sent.
+// hold: a time that does not exist on spring-forward day is due at the next valid minute
+// (wallClockInstant in src/market/calendar.ts) and runs once; the repeated hour in autumn finds
+// the ledger row already sent.
 // noOverlap keeps a slow fan-out from stacking runs; the ledger keeps two processes apart.
 import cron, { type ScheduledTask } from 'node-cron';
 import { emptyReport, runDue, type PlannerOptions, type RunReport } from './planner.ts';

@@ -53,12 +53,18 @@ const margin = () => `paced ${Math.round(PACING_HEADROOM * 100)}% under each lim
 
 /** The Telegram pacing stated for a run's report. */
 export function telegramPacing(perSecond: number): string {
-  return `telegram: ${margin()} (${paced(perSecond).toFixed(1)} messages/s of ${perSecond} overall, one per ${Math.round(1000 / paced(1))} ms per chat)`;
+  return (
+    `telegram: ${margin()} (${paced(perSecond).toFixed(1)} messages/s of ${perSecond} overall, one per ` +
+    `${Math.round(1000 / paced(1))} ms per chat)`
+  );
 }
 
 /** The Discord pacing stated for a run's report. */
 export function discordPacing(perSecond: number): string {
-  return `discord: ${margin()} (${paced(perSecond).toFixed(1)} requests/s of ${perSecond} overall, 5 then one per ${Math.round(1000 / paced(1))} ms per channel)`;
+  return (
+    `discord: ${margin()} (${paced(perSecond).toFixed(1)} requests/s of ${perSecond} overall, 5 then one per ` +
+    `${Math.round(1000 / paced(1))} ms per channel)`
+  );
 }
 
 /** Telegram: ~30 messages/s overall, 1/s per chat, 20/min per group (groups have negative ids). */

@@ -2,7 +2,7 @@
 // a platform-neutral Reply; src/render turns it into each platform's message.
 import type { MacroEvent, ModelCondor, PositionEvaluation, RegimeReading } from '../engine/index.ts';
 import { ACTION_URGENCY } from '../app/positions.ts';
-import { condorLabel, dollars, percent, points, signedDollars, signedPercent } from '../app/format.ts';
+import { strikeList, dollars, percent, points, signedDollars, signedPercent } from '../app/format.ts';
 import { dayAfterText } from '../app/market-context.ts';
 import { NOT_ADVICE, type Reply } from '../app/reply.ts';
 
@@ -37,7 +37,8 @@ const wholeDollars = (value: number) => Math.round(value);
 
 /** "P/L +$120, CP deviation 1.0%. <reason>" */
 const positionState = (evaluation: PositionEvaluation) =>
-  `P/L ${signedDollars(wholeDollars(evaluation.unrealizedPl))}, CP deviation ${percent(evaluation.invariant.deviation)}. ${reasonWithoutPl(evaluation.reason)}`;
+  `P/L ${signedDollars(wholeDollars(evaluation.unrealizedPl))}, CP deviation ` +
+  `${percent(evaluation.invariant.deviation)}. ${reasonWithoutPl(evaluation.reason)}`;
 
 const change = (value: number, previous: number | null) =>
   previous ? ` (${signedPercent(value / previous - 1, 2)})` : '';
@@ -52,10 +53,14 @@ export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   const { regime, model } = input;
   const { condor, evaluation } = model;
   const lines = [
-    `SPX ${points(input.spx.value)}${change(input.spx.value, input.spx.previousClose)} · VIX ${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}${regime.spike ? ' · VIX SPIKE' : ''}`,
+    `SPX ${points(input.spx.value)}${change(input.spx.value, input.spx.previousClose)} · VIX ` +
+      `${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}${regime.spike ? ' · VIX SPIKE' : ''}`,
     `Regime ${regime.regime}: ${regime.percentile === null ? 'percentile unknown (no history)' : `VIX at the ${Math.round(regime.percentile)}th percentile`}${regime.termStructure ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})` : ''}. Threshold T ${percent(regime.threshold)}.${thresholdNote(input)}`,
     ...(input.indicators ? [`SPX ${input.indicators}.`] : []),
-    `Model condor ${condorLabel(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ${percent(evaluation.probabilityOfProfit, 0)}, k₀ ${points(model.baselineK, 0)}, expected move ±${points(evaluation.expectedMove, 0)}.`,
+    `Model condor ${strikeList(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ` +
+      `${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ` +
+      `${percent(evaluation.probabilityOfProfit, 0)}, k₀ ${points(model.baselineK, 0)}, expected move ` +
+      `±${points(evaluation.expectedMove, 0)}.`,
   ];
   if (input.channelPosition) {
     const e = input.channelPosition.evaluation;

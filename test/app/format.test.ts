@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   age,
-  condorLabel,
+  strikeList,
   dollars,
   percent,
   points,
@@ -18,6 +18,13 @@ describe('format', () => {
     expect(points(Number.NaN)).toBe('—');
     expect(strike(5615)).toBe('5,615');
     expect(strike(5612.5)).toBe('5,612.50');
+    // One vocabulary (src/engine/format.ts): a value that is not finite reads "—" in every unit,
+    // and a half-point strike keeps its half in a strike list (the engine's reasons rounded it).
+    expect(percent(Number.NaN)).toBe('—');
+    expect(dollars(Number.POSITIVE_INFINITY)).toBe('—');
+    expect(strikeList({ longPut: 412.5, shortPut: 415, shortCall: 425, longCall: 427.5 })).toBe(
+      '412.50/415/425/427.50',
+    );
     expect(dollars(-1234.4)).toBe('-$1,234');
     expect(dollars(1420)).toBe('$1,420');
     expect(signedDollars(810)).toBe('+$810');
@@ -25,7 +32,7 @@ describe('format', () => {
     expect(percent(0.171)).toBe('17.1%');
     expect(signedPercent(0.023)).toBe('+2.3%');
     expect(signedPercent(-0.017)).toBe('-1.7%');
-    expect(condorLabel({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 })).toBe(
+    expect(strikeList({ longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 })).toBe(
       '5,615/5,665/6,335/6,385',
     );
   });

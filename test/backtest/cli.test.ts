@@ -1,12 +1,12 @@
 // `npm run cli -- backtest`: the table, the claim beside the measured difference, the footers;
 // JSON; exit 2 with one line when there is no history or an option is wrong.
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtestCli } from '../../src/cli/backtest.ts';
 import { HISTORY_FILES } from '../../src/market/history-files.ts';
 import { lcg, path as syntheticPath } from '../engine/backtest/paths.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
 const logger = {
   debug() {},
@@ -26,7 +26,7 @@ function capture() {
 
 /** A data-sync folder with 500 days of a wandering market, in the CBOE and FRED formats. */
 function syncedDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'condor-cli-'));
+  const dir = makeTempDir('condor-cli-');
   const random = lcg(11);
   let spx = 4000;
   let vix = 17;
@@ -111,7 +111,7 @@ describe('backtest CLI', () => {
 
   it('explicit --spx/--vix files win over the data directory', async () => {
     const out = capture();
-    const empty = mkdtempSync(path.join(tmpdir(), 'condor-cli-empty-'));
+    const empty = makeTempDir('condor-cli-empty-');
     const code = await backtestCli(
       [
         '--spx',
@@ -131,7 +131,7 @@ describe('backtest CLI', () => {
   it('exits 2 with one line when no history is found', async () => {
     const out = capture();
     const err = capture();
-    const empty = mkdtempSync(path.join(tmpdir(), 'condor-cli-empty-'));
+    const empty = makeTempDir('condor-cli-empty-');
     expect(await backtestCli([], { config: config(empty), logger, out, err })).toBe(2);
     expect(out.text()).toBe('');
     expect(err.text()).toBe(
@@ -158,7 +158,7 @@ describe('backtest CLI', () => {
   });
 
   it('--chart writes the equity curves as a PNG', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'condor-chart-')), 'equity.png');
+    const file = path.join(makeTempDir('condor-chart-'), 'equity.png');
     const out = capture();
     expect(await backtestCli(['--chart', file], { config: config(dir), logger, out })).toBe(0);
     expect(existsSync(file)).toBe(true);

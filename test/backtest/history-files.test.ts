@@ -1,7 +1,6 @@
 // Finding and reading the history: `data sync` names or explicit files in any supported format,
 // SPX sources merged (FRED preferred), joined with VIX on SPX trading days, each quirk counted.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,8 +10,9 @@ import {
   loadHistory,
   mergeSpx,
 } from '../../src/market/history-files.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
-const temp = () => mkdtempSync(path.join(tmpdir(), 'condor-history-'));
+const temp = () => makeTempDir('condor-history-');
 const write = (dir: string, name: string, text: string) => {
   writeFileSync(path.join(dir, name), text);
   return path.join(dir, name);

@@ -4,8 +4,8 @@
 // working (seen on the health endpoint), every retry is logged and bounded, and SIGTERM ends the
 // process with exit 0 (the test waits at most 10 s for it). The figures go to docs/hardening.md.
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { onCleanup, tempDir } from '../support/cleanup.ts';
 import {
   freePort,
   health,
@@ -26,24 +26,17 @@ const CHILD = { timeout: 120_000 };
 /** SIGTERM must end the process within this (issue 13); the tests wait no longer. */
 const EXIT_WITHIN_MS = 10_000;
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
 async function discordFakes(): Promise<{ rest: FakeDiscordRest; gateway: FakeGateway }> {
   const rest = await startDiscordRest();
   const gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
-  cleanups.push(
-    () => rest.close(),
-    () => gateway.close(),
-  );
+  onCleanup(() => rest.close());
+  onCleanup(() => gateway.close());
   return { rest, gateway };
 }
 
 async function telegramFake(): Promise<TelegramFake> {
   const fake = await startTelegramFake();
-  cleanups.push(() => fake.close());
+  onCleanup(() => fake.close());
   return fake;
 }
 
@@ -58,7 +51,7 @@ function botEnv(extra: Record<string, string>): Record<string, string> {
 
 function start(env: Record<string, string>): BotProcess {
   const bot = startBotProcess(env);
-  cleanups.push(() => {
+  onCleanup(() => {
     if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
   });
   return bot;
@@ -119,7 +112,7 @@ describe('Telegram unreachable at start', CHILD, () => {
     const { rest, gateway } = await discordFakes();
     rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
     const silent = await startSilentServer();
-    cleanups.push(() => silent.close());
+    onCleanup(() => silent.close());
     const healthPort = await freePort();
     const bot = start(
       botEnv({

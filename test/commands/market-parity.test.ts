@@ -14,22 +14,22 @@ import { renderDiscordMessage } from '../../src/render/discord.ts';
 import { renderTelegram } from '../../src/render/telegram.ts';
 import { replyToText } from '../../src/render/text.ts';
 import { chainPath, startCboeServer, type CboeServer } from '../support/cboe-server.ts';
-import { NOW, quoteRoutes, tempDir } from '../support/cboe-market.ts';
+import { NOW, quoteRoutes } from '../support/cboe-market.ts';
+import { tempDir } from '../support/cleanup.ts';
 import { parityChainJson } from '../support/parity-chain.ts';
 
 let server: CboeServer;
-let temp: ReturnType<typeof tempDir>;
+let temp: { dir: string };
 let app: App;
 
 afterEach(async () => {
   app?.close();
   await server?.close();
-  temp?.remove();
 });
 
 async function start(chain: string | null, env: Record<string, string> = {}) {
   server = await startCboeServer({ ...quoteRoutes(), ...(chain ? { [chainPath]: chain } : {}) });
-  temp = tempDir('condor-parity-');
+  temp = { dir: tempDir('condor-parity-') };
   const result = createConfig({
     MARKET_DATA: 'cboe',
     CBOE_BASE_URL: server.url,

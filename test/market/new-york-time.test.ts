@@ -11,16 +11,17 @@ import {
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 
 describe('newYorkInstant across the 2026 DST changes', () => {
-  it('the twice-happening 01:30 of 2026-11-01 is standard time whatever the season it runs in', () => {
-    // luxon guesses an ambiguous wall time's offset from the current time (Settings.now).
+  it('the twice-happening 01:30 of 2026-11-01 is its first occurrence whatever the season it runs in', () => {
+    // luxon alone guesses an ambiguous wall time's offset from the current time (Settings.now);
+    // wallClockInstant reads only the zone's offsets at fixed instants (docs/decisions.md).
     const real = Settings.now;
     try {
       for (const nowIso of ['2026-12-03T15:00:00', '2027-03-14T07:30:00', '2027-07-01T12:00:00']) {
         Settings.now = () => utc(nowIso);
-        expect(newYorkInstant('2026-11-01', '01:30'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T06:30:00'));
+        expect(newYorkInstant('2026-11-01', '01:30'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T05:30:00'));
         expect(newYorkInstant('2026-11-01', '00:59'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T04:59:00'));
         expect(newYorkInstant('2026-11-01', '02:00'), `run at ${nowIso}Z`).toBe(utc('2026-11-01T07:00:00'));
-        expect(newYorkInstant('2026-03-08', '02:30'), `run at ${nowIso}Z`).toBe(utc('2026-03-08T07:30:00'));
+        expect(newYorkInstant('2026-03-08', '02:30'), `run at ${nowIso}Z`).toBe(utc('2026-03-08T07:00:00'));
       }
     } finally {
       Settings.now = real;
@@ -31,16 +32,33 @@ describe('newYorkInstant across the 2026 DST changes', () => {
     expect(newYorkInstant('2026-03-06', '09:30')).toBe(utc('2026-03-06T14:30:00'));
     expect(newYorkInstant('2026-03-08', '09:30')).toBe(utc('2026-03-08T13:30:00'));
     expect(newYorkInstant('2026-03-08', '01:59')).toBe(utc('2026-03-08T06:59:00'));
-    // 02:30 does not exist that night: it becomes 03:30 EDT.
-    expect(newYorkInstant('2026-03-08', '02:30')).toBe(utc('2026-03-08T07:30:00'));
+    // 02:30 does not exist that night: it is the first minute after the gap, 03:00 EDT (the
+    // scheduler's rule, one function for both since issue 16; luxon alone gave 03:30).
+    expect(newYorkInstant('2026-03-08', '02:30')).toBe(utc('2026-03-08T07:00:00'));
   });
 
   it('fall back on 2026-11-01: EDT before, EST from that day', () => {
     expect(newYorkInstant('2026-10-30', '16:00')).toBe(utc('2026-10-30T20:00:00'));
     expect(newYorkInstant('2026-11-01', '09:30')).toBe(utc('2026-11-01T14:30:00'));
     expect(newYorkInstant('2026-11-02', '16:00')).toBe(utc('2026-11-02T21:00:00'));
-    // 01:30 happens twice: standard time is taken.
-    expect(newYorkInstant('2026-11-01', '01:30')).toBe(utc('2026-11-01T06:30:00'));
+    // 01:30 happens twice: the first occurrence, 01:30 EDT (luxon alone took the EST one).
+    expect(newYorkInstant('2026-11-01', '01:30')).toBe(utc('2026-11-01T05:30:00'));
+  });
+
+  it('settlement instants either side of 2027-03-14 and 2026-11-01 move with the offset, not the UTC hour', () => {
+    // PM settlement is the 16:00 close: 21:00Z on EST, 20:00Z on EDT. AM settlement is the 09:30 open.
+    expect(settlementInstant('2027-03-12', 'PM')).toBe(Date.parse('2027-03-12T16:00:00-05:00'));
+    expect(settlementInstant('2027-03-15', 'PM')).toBe(Date.parse('2027-03-15T16:00:00-04:00'));
+    expect(settlementInstant('2027-03-19', 'AM')).toBe(Date.parse('2027-03-19T09:30:00-04:00'));
+    expect(settlementInstant('2026-10-30', 'PM')).toBe(Date.parse('2026-10-30T16:00:00-04:00'));
+    expect(settlementInstant('2026-11-02', 'PM')).toBe(Date.parse('2026-11-02T16:00:00-05:00'));
+    expect(settlementInstant('2026-11-20', 'AM')).toBe(Date.parse('2026-11-20T09:30:00-05:00'));
+    // The DST Sundays themselves have no session, so no settlement.
+    expect(() => settlementInstant('2027-03-14', 'PM')).toThrow(RangeError);
+    expect(() => settlementInstant('2026-11-01', 'PM')).toThrow(RangeError);
+    // The same wall times as the scheduler's on those days (one function: docs/decisions.md).
+    expect(newYorkInstant('2027-03-14', '02:30')).toBe(Date.parse('2027-03-14T03:00:00-04:00'));
+    expect(newYorkInstant('2026-11-01', '01:30')).toBe(Date.parse('2026-11-01T01:30:00-04:00'));
   });
 
   it('rejects malformed times and dates', () => {

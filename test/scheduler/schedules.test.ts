@@ -3,7 +3,8 @@
 // exist on a DST day runs at the next valid minute and a repeated one runs once, the catch-up
 // window after a restart — all through runDue and the ledger, on a fixed clock.
 import { describe, expect, it } from 'vitest';
-import { runDue, scheduledInstant, dateIn } from '../../src/scheduler/planner.ts';
+import { runDue } from '../../src/scheduler/planner.ts';
+import { dateInZone, wallClockInstant } from '../../src/market/calendar.ts';
 import {
   memorySender,
   MONDAY,
@@ -111,22 +112,50 @@ describe('trading days and the subscription time (America/New_York)', () => {
 
 describe('DST', () => {
   it('New York spring forward (2026-03-08): 02:30 does not exist and is due at 03:00, the next valid minute', () => {
-    expect(iso(scheduledInstant('2026-03-08', '02:30', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT
-    expect(iso(scheduledInstant('2026-03-08', '02:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(scheduledInstant('2026-03-08', '02:59', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(scheduledInstant('2026-03-08', '01:59', 'America/New_York'))).toBe('2026-03-08T06:59:00.000Z'); // 01:59 EST
-    expect(iso(scheduledInstant('2026-03-08', '03:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(scheduledInstant('2026-03-09', '09:45', 'America/New_York'))).toBe(iso(nySummer('2026-03-09', '09:45')));
+    expect(iso(wallClockInstant('2026-03-08', '02:30', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT
+    expect(iso(wallClockInstant('2026-03-08', '02:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso(wallClockInstant('2026-03-08', '02:59', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso(wallClockInstant('2026-03-08', '01:59', 'America/New_York'))).toBe('2026-03-08T06:59:00.000Z'); // 01:59 EST
+    expect(iso(wallClockInstant('2026-03-08', '03:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    expect(iso(wallClockInstant('2026-03-09', '09:45', 'America/New_York'))).toBe(iso(nySummer('2026-03-09', '09:45')));
   });
 
   it('New York fall back (2026-11-01): 01:30 happens twice and is due at the first', () => {
-    expect(iso(scheduledInstant('2026-11-01', '01:30', 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z'); // 01:30 EDT
-    expect(iso(scheduledInstant('2026-11-01', '02:30', 'America/New_York'))).toBe('2026-11-01T07:30:00.000Z'); // 02:30 EST
-    expect(iso(scheduledInstant('2026-11-02', '09:45', 'America/New_York'))).toBe(iso(ny('2026-11-02', '09:45')));
+    expect(iso(wallClockInstant('2026-11-01', '01:30', 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z'); // 01:30 EDT
+    expect(iso(wallClockInstant('2026-11-01', '02:30', 'America/New_York'))).toBe('2026-11-01T07:30:00.000Z'); // 02:30 EST
+    expect(iso(wallClockInstant('2026-11-02', '09:45', 'America/New_York'))).toBe(iso(ny('2026-11-02', '09:45')));
+  });
+
+  it('across 2027-03-14 (spring forward, a Sunday) the 09:45 summary follows New York: 14:45Z on Friday, 13:45Z on Monday', async () => {
+    const friday = Date.parse('2027-03-12T09:45:00-05:00'); // EST
+    const monday = Date.parse('2027-03-15T09:45:00-04:00'); // EDT
+    const t = schedulerApp(friday - MINUTE);
+    await subscribePersonal(t.deps, 'telegram', '7001', '09:45');
+    const telegram = memorySender({ platform: 'telegram' });
+    const { options } = plannerFor(t, [telegram], { time: t.time });
+    expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2027-03-12', due: 0 });
+    t.clock.set(friday);
+    expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2027-03-12', due: 1, sent: 1 });
+    // Sunday the 14th is no trading day; Monday one minute early (an hour later in UTC than a
+    // fixed offset would put it) is not due, on the minute it is.
+    t.clock.set(monday - MINUTE);
+    expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2027-03-15', due: 0 });
+    t.clock.set(monday);
+    expect(await runDue(options, t.clock.now())).toMatchObject({ tradingDay: '2027-03-15', due: 1, sent: 1 });
+    expect(iso(monday)).toBe('2027-03-15T13:45:00.000Z');
+  });
+
+  it('on the DST days themselves a summary time in the gap or the repeated hour follows the one rule', () => {
+    // 2027-03-14: 02:00 EST jumps to 03:00 EDT (07:00Z); 2026-11-01: 02:00 EDT falls back to 01:00 EST.
+    expect(iso(wallClockInstant('2027-03-14', '02:30', 'America/New_York'))).toBe('2027-03-14T07:00:00.000Z');
+    expect(iso(wallClockInstant('2027-03-14', '03:30', 'America/New_York'))).toBe('2027-03-14T07:30:00.000Z');
+    expect(iso(wallClockInstant('2026-11-01', '01:00', 'America/New_York'))).toBe('2026-11-01T05:00:00.000Z');
+    expect(iso(wallClockInstant('2026-11-01', '01:59', 'America/New_York'))).toBe('2026-11-01T05:59:00.000Z');
+    expect(iso(wallClockInstant('2026-11-01', '02:00', 'America/New_York'))).toBe('2026-11-01T07:00:00.000Z');
   });
 
   it('a 30-minute DST gap (Lord Howe) still lands on its first valid minute', () => {
-    expect(iso(scheduledInstant('2026-10-04', '02:15', 'Australia/Lord_Howe'))).toBe('2026-10-03T15:30:00.000Z'); // 02:30 +11
+    expect(iso(wallClockInstant('2026-10-04', '02:15', 'Australia/Lord_Howe'))).toBe('2026-10-03T15:30:00.000Z'); // 02:30 +11
   });
 
   // New York changes on Sundays: no summary ever falls on its DST days. Zones that change on a
@@ -168,7 +197,7 @@ describe('DST', () => {
       Date.parse('2026-04-23T23:00:00Z'),
     );
     expect(sentAt).toEqual(['2026-04-23T22:00:00.000Z']);
-    expect(dateIn(Date.parse('2026-04-23T22:00:00Z'), 'Africa/Cairo')).toBe('2026-04-24');
+    expect(dateInZone(Date.parse('2026-04-23T22:00:00Z'), 'Africa/Cairo')).toBe('2026-04-24');
     expect((await ledger.forDay('2026-04-24')).map((d) => d.state)).toEqual(['sent']);
   });
 

@@ -1,12 +1,10 @@
 // A Telegram group upgraded to a supergroup gets a new chat id; its subscription follows it.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
-const open = () =>
-  createStore({ path: join(mkdtempSync(join(tmpdir(), 'condor-move-')), 'db.sqlite'), clock: { now: () => 1_000 } });
+const open = () => createStore({ path: join(makeTempDir('condor-move-'), 'db.sqlite'), clock: { now: () => 1_000 } });
 
 describe('subscriptions.moveChat', () => {
   it('moves a subscription to the new chat id, keeping its id and time', async () => {

@@ -1,32 +1,21 @@
 // Builders for the store tests: a real SQLite file in a fresh temp folder, and plain positions.
 import { UserError } from '../../src/app/errors.ts';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { onCleanup, tempDir } from '../support/cleanup.ts';
 import type { EntrySnapshot } from '../../src/engine/index.ts';
 import type { HedgeLayerRecord, LinkRedeemer, NewPosition, Platform } from '../../src/app/ports.ts';
 import { createStore, type CreateStoreOptions, type SqliteStore } from '../../src/store/index.ts';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-
-export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condor-store-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir };
 
 export function tempDbPath(): string {
-  return path.join(tempDir(), 'data', 'test.db');
+  return path.join(tempDir('condor-store-'), 'data', 'test.db');
 }
 
 /** A store on a new file; closed after the test. */
 export function openTestStore(options: Partial<CreateStoreOptions> = {}): SqliteStore {
   const store = createStore({ path: tempDbPath(), ...options });
-  cleanups.unshift(() => store.close());
+  onCleanup(() => store.close());
   return store;
 }
 

@@ -2,11 +2,9 @@
 // demo market and a fixed, movable clock; identities for two users on three platforms; a logger
 // that keeps what it was told; and row counts for "nothing was written" checks.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { onCleanup, tempDir } from './cleanup.ts';
 import type { AnyCommand } from '../../src/app/command.ts';
 import { runFor, runLine, type AppDeps, type Identity } from '../../src/app/context.ts';
 import type { Chat, Clock, Logger, Platform } from '../../src/app/ports.ts';
@@ -28,23 +26,7 @@ export const HOLIDAY = '2026-11-26';
 export { PROGRAM_NOW };
 export const SATURDAY = '2026-11-28';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) {
-    try {
-      await cleanups.pop()?.();
-    } catch {
-      // A cleanup that fails must not hide the test's own result.
-    }
-  }
-});
-
-/** A fresh temp folder, removed after the test. */
-export function tempDir(prefix = 'condor-app-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { onCleanup, tempDir } from './cleanup.ts';
 
 export interface MovableClock extends Clock {
   set(ms: number): void;
@@ -182,7 +164,7 @@ export function makeApp(options: TestAppOptions = {}): TestApp {
     clock,
     ...(options.services ? { services: options.services } : {}),
   });
-  cleanups.push(() => app.close());
+  onCleanup(() => app.close());
   const deps: AppDeps = options.extraCommands
     ? { ...app.deps, registry: createRegistry([...commands, ...options.extraCommands]) }
     : app.deps;

@@ -1,7 +1,6 @@
 // The usual setting for provider tests: a loopback CBOE serving four quotes stamped 15 minutes
 // before a fixed New York clock, a temp SQLite store and a temp MARKET_DATA_DIR.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock, Logger } from '../../src/app/ports.ts';
 import { newYorkDate, previousTradingDay } from '../../src/market/calendar.ts';
@@ -9,6 +8,7 @@ import { createMarket, type MarketOptions } from '../../src/market/index.ts';
 import { createStore, type SqliteStore } from '../../src/store/index.ts';
 import { cboeOhlcCsv, quoteJson, recordingLogger, type Bar } from './cboe-fixtures.ts';
 import { quotePath, startCboeServer, type CboeServer } from './cboe-server.ts';
+import { makeTempDir } from './temp-dir.ts';
 
 /** Wednesday 2026-11-18 11:00 New York (EST, UTC-5): in market hours. */
 export const NOW = Date.parse('2026-11-18T16:00:00Z');
@@ -40,11 +40,6 @@ export function vixHistoryBars(beforeMs: number, count = 260): Bar[] {
   return bars.reverse().map((bar, i) => ({ date: bar.date, close: Math.round((14 + (i % 40) * 0.1) * 100) / 100 }));
 }
 
-export function tempDir(prefix = 'condor-market-'): { dir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 export interface Harness {
   server: CboeServer;
   store: SqliteStore;
@@ -67,16 +62,15 @@ export async function harness(
   const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
   const store = createStore({ path: ':memory:', clock });
   const logger = recordingLogger();
-  const data = tempDir();
-  if (options.history ?? true)
-    writeFileSync(path.join(data.dir, 'VIX_History.csv'), cboeOhlcCsv(vixHistoryBars(start)));
+  const dataDir = makeTempDir('condor-market-');
+  if (options.history ?? true) writeFileSync(path.join(dataDir, 'VIX_History.csv'), cboeOhlcCsv(vixHistoryBars(start)));
   const sleeps: number[] = [];
   return {
     server,
     store,
     clock,
     logger,
-    dataDir: data.dir,
+    dataDir: dataDir,
     sleeps,
     market: (overrides = {}) =>
       createMarket({
@@ -87,7 +81,7 @@ export async function harness(
         rate: 0.04,
         dividendYield: 0.013,
         cboeBaseUrl: server.url,
-        dataDir: data.dir,
+        dataDir: dataDir,
         staleAfterMinutes: 30,
         // Neither the per-request timeout nor the interactive budget (3 s) runs out on a loaded
         // machine here: a cold first request can take seconds, and the snapshot would fall back to
@@ -101,7 +95,7 @@ export async function harness(
     async close() {
       await server.close();
       await store.close();
-      data.remove();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

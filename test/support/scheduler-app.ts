@@ -3,8 +3,6 @@
 // planner options with a virtual clock (the pacer's waits and the planner's sleeps advance it
 // instead of sleeping); and an in-memory ChatSender that records what each chat received and
 // answers from a script. No vitest import here: the child process uses it too.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { AppDeps } from '../../src/app/context.ts';
 import type { Clock, DeliveryLedger, Logger, MarketPort, Platform, Subscription } from '../../src/app/ports.ts';
@@ -50,11 +48,6 @@ export interface SchedulerApp {
   dbPath: string;
   clock: Clock;
   close(): Promise<void>;
-}
-
-/** A fresh temp folder (the caller removes it). */
-export function makeTempDir(prefix = 'condor-sched-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** buildApp on a SQLite file with MARKET_DATA=demo and the given clock. */

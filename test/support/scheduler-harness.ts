@@ -1,12 +1,10 @@
 // The vitest side of the scheduler support: apps on temp files that are closed and removed after
 // each test, and the child processes (crash test, two processes) started with tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { onCleanup, tempDir } from './cleanup.ts';
 import type { Logger } from '../../src/app/ports.ts';
 import {
-  makeTempDir,
   openSchedulerApp,
   virtualTime,
   type MovableClock,
@@ -15,24 +13,10 @@ import {
 } from './scheduler-app.ts';
 import type { ChildOptions } from './scheduler-child.ts';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) {
-    try {
-      await cleanups.pop()?.();
-    } catch {
-      // A failing cleanup must not hide the test's own result.
-    }
-  }
-});
-
-export function onCleanup(fn: () => void | Promise<void>): void {
-  cleanups.push(fn);
-}
+export { onCleanup };
 
 export function tempDbPath(): string {
-  const dir = makeTempDir();
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('condor-sched-');
   return path.join(dir, 'data', 'condor-xyk.db');
 }
 
@@ -53,7 +37,7 @@ export function schedulerApp(
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
-  cleanups.push(() => app.close());
+  onCleanup(() => app.close());
   return { ...app, clock: time.clock, time };
 }
 
@@ -76,7 +60,7 @@ export function startChild(options: ChildOptions): ChildRun {
     cwd: path.resolve(import.meta.dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cleanups.push(() => {
+  onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let stdout = '';

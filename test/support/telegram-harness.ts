@@ -3,7 +3,6 @@
 // for the methods it lacks, and the app built by buildApp on a temp SQLite file with demo data.
 import fs from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
@@ -20,6 +19,7 @@ import {
   type TelegramConfig,
 } from '../../src/platforms/telegram/index.ts';
 import { startTelegramFake, type FakeCall, type TelegramFake } from './telegram-fake.ts';
+import { makeTempDir } from './temp-dir.ts';
 
 export const TOKEN = '123456789:AAE-test_token_for_loopback_only_x';
 export const BOT_NAME = 'TestNameBot';
@@ -72,7 +72,7 @@ async function freePort(): Promise<number> {
 }
 
 export function tempDatabase(): { path: string; remove(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condor-telegram-'));
+  const dir = makeTempDir('condor-telegram-');
   return { path: path.join(dir, 'test.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

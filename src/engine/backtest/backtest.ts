@@ -95,7 +95,8 @@ export function resolveParams(params: Partial<BacktestParams> = {}): BacktestPar
   );
   check(
     inRange(p.commissionPerContract, 0, 1000) && inRange(p.slippagePerLeg, 0, 100),
-    `commissionPerContract and slippagePerLeg must be 0 or more; got ${p.commissionPerContract} and ${p.slippagePerLeg}`,
+    `commissionPerContract and slippagePerLeg must be 0 or more; got ${p.commissionPerContract} and ` +
+      `${p.slippagePerLeg}`,
   );
   return p;
 }

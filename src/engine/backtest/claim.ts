@@ -1,6 +1,6 @@
 // The claim under test (docs/specification.md §9) and what a run says about it, in plain words, whichever
 // way it goes.
-import { pct, pts, usd } from '../format.ts';
+import { percent, points, dollars } from '../format.ts';
 import type { BacktestResult } from './types.ts';
 
 export const CLAIM_UNDER_TEST =
@@ -23,7 +23,7 @@ export interface ClaimReading {
   sentence: string;
 }
 
-const signed = (points: number) => `${points >= 0 ? '+' : '−'}${pts(Math.abs(points), 1)}`;
+const signed = (difference: number) => `${difference >= 0 ? '+' : '−'}${points(Math.abs(difference), 1)}`;
 
 /** Reads the claim from a run that has both the cp and the delta policy; null without them. */
 export function readClaim(result: BacktestResult): ClaimReading | null {
@@ -47,9 +47,14 @@ export function readClaim(result: BacktestResult): ClaimReading | null {
       sentence: 'Not enough history for a campaign under both rules: nothing to say about the claim.',
     };
   }
-  const measured = `cp won ${pct(cp.winRate)} of ${cp.campaigns} campaigns, the 50-delta rule ${pct(delta.winRate)} of ${delta.campaigns}: ${signed(difference)} points (± ${pts(2 * standardError, 1)} at two standard errors)`;
+  const measured =
+    `cp won ${percent(cp.winRate)} of ${cp.campaigns} campaigns, the 50-delta rule ` +
+    `${percent(delta.winRate)} of ${delta.campaigns}: ${signed(difference)} points (± ` +
+    `${points(2 * standardError, 1)} at two standard errors)`;
   const noise = Math.abs(difference) < 2 * standardError ? ' The difference is within sampling noise.' : '';
-  const money = ` Total P/L: cp ${usd(cp.totalPl)}, 50-delta ${usd(delta.totalPl)}; a higher win rate is worth little if the losses grow with it.`;
+  const money =
+    ` Total P/L: cp ${dollars(cp.totalPl)}, 50-delta ${dollars(delta.totalPl)}; a higher win rate is ` +
+    `worth little if the losses grow with it.`;
   let verdict: ClaimVerdict;
   let reading: string;
   if (difference >= CLAIM_POINTS.low && difference <= CLAIM_POINTS.high) {

@@ -1,6 +1,6 @@
 // The result as people read it: the table of the policies, the method in one line and the
 // equity curves, shared by the CLI and the /backtest command (plain data, no rendering).
-import { pct, pts, usd } from '../format.ts';
+import { percent, points, dollars } from '../format.ts';
 import { POLICIES, type PolicyName } from '../policies/index.ts';
 import type { BacktestResult, PolicyResult } from './types.ts';
 import type { WalkForwardResult } from './walk-forward.ts';
@@ -34,15 +34,15 @@ export function resultTable(policies: readonly PolicyResult[]): ResultTable {
     rows: policies.map((policy) => [
       POLICY_LABELS[policy.policy],
       String(policy.campaigns),
-      pct(policy.winRate),
-      usd(policy.meanPl),
-      usd(policy.totalPl),
-      usd(-policy.maxDrawdown),
-      policy.sharpe === null ? '—' : pts(policy.sharpe, 2),
-      policy.worstCampaign ? usd(policy.worstCampaign.pl) : '—',
+      percent(policy.winRate),
+      dollars(policy.meanPl),
+      dollars(policy.totalPl),
+      dollars(-policy.maxDrawdown),
+      policy.sharpe === null ? '—' : points(policy.sharpe, 2),
+      policy.worstCampaign ? dollars(policy.worstCampaign.pl) : '—',
       String(policy.rolls + policy.tightens),
       String(policy.hedges),
-      pct(policy.timeInMarket, 0),
+      percent(policy.timeInMarket, 0),
     ]),
   };
 }
@@ -50,8 +50,8 @@ export function resultTable(policies: readonly PolicyResult[]): ResultTable {
 /** The method in one line, for footers. */
 export function methodLine(result: BacktestResult): string {
   const p = result.params;
-  const target = p.profitTarget === null ? 'no profit target' : `profit target ${pct(p.profitTarget, 0)}`;
-  return `${result.from} → ${result.to}, ${pts(result.days, 0)} trading days. ${p.targetDte}-DTE ${pts(p.targetDelta, 2)}Δ ${p.underlying} condors, wings ${pts(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it), ${target}, stop ${pts(p.stopLoss, 1)}× credit, $${pts(p.commissionPerContract)}/contract/leg, ${pts(p.slippagePerLeg)} pts slippage/leg; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; Sharpe of daily P/L × √252; rolls include re-strikes to tighten.`;
+  const target = p.profitTarget === null ? 'no profit target' : `profit target ${percent(p.profitTarget, 0)}`;
+  return `${result.from} → ${result.to}, ${points(result.days, 0)} trading days. ${p.targetDte}-DTE ${points(p.targetDelta, 2)}Δ ${p.underlying} condors, wings ${points(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it), ${target}, stop ${points(p.stopLoss, 1)}× credit, $${points(p.commissionPerContract)}/contract/leg, ${points(p.slippagePerLeg)} pts slippage/leg; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; Sharpe of daily P/L × √252; rolls include re-strikes to tighten.`;
 }
 
 export interface EquitySeries {
@@ -67,8 +67,8 @@ export function equitySeries(result: BacktestResult): EquitySeries[] {
   }));
 }
 
-const ratio = (value: number | null) => (value === null ? '—' : pts(value, 2));
-const times = (value: number | null) => (value === null ? '—' : `${pts(value, 2)}×`);
+const ratio = (value: number | null) => (value === null ? '—' : points(value, 2));
+const times = (value: number | null) => (value === null ? '—' : `${points(value, 2)}×`);
 
 /**
  * The walk-forward headline: one row per policy, out-of-sample figures first (95% block-bootstrap
@@ -100,17 +100,17 @@ export function walkForwardTable(result: WalkForwardResult): ResultTable {
       return [
         `${p.policy === result.recommendedPolicy ? '★ ' : ''}${p.label}`,
         String(o.campaigns),
-        `${pct(o.winRate)} [${pct(i.winRate.low, 0)}–${pct(i.winRate.high, 0)}]`,
-        `${pct(o.meanReturnOnRisk)} [${pct(i.meanReturnOnRisk.low, 0)}–${pct(i.meanReturnOnRisk.high, 0)}]`,
-        pct(o.annualReturnOnRisk, 0),
+        `${percent(o.winRate)} [${percent(i.winRate.low, 0)}–${percent(i.winRate.high, 0)}]`,
+        `${percent(o.meanReturnOnRisk)} [${percent(i.meanReturnOnRisk.low, 0)}–${percent(i.meanReturnOnRisk.high, 0)}]`,
+        percent(o.annualReturnOnRisk, 0),
         times(-o.maxDrawdownOnRisk),
         ratio(o.sharpe),
         ratio(o.sortino),
-        o.worstReturnOnRisk === null ? '—' : pct(o.worstReturnOnRisk, 0),
-        o.cvar5 === null ? '—' : pct(o.cvar5, 0),
-        usd(o.costs),
-        pts(o.adjustmentsPerCampaign, 2),
-        pct(p.inSample.winRate),
+        o.worstReturnOnRisk === null ? '—' : percent(o.worstReturnOnRisk, 0),
+        o.cvar5 === null ? '—' : percent(o.cvar5, 0),
+        dollars(o.costs),
+        points(o.adjustmentsPerCampaign, 2),
+        percent(p.inSample.winRate),
         ratio(p.inSample.sortino),
       ];
     }),
@@ -123,12 +123,16 @@ export function recommendationLine(result: WalkForwardResult): string {
   if (!pick) return 'No policy qualifies for a recommendation in this run (too few out-of-sample campaigns).';
   const cp = result.policies.find((p) => p.policy === 'cp');
   const o = pick.outOfSample;
-  return `Recommended by the stated criterion (${result.criterion}): ${pick.policy}, out-of-sample Sortino ${ratio(o.sortino)}, max drawdown ${times(o.maxDrawdownOnRisk)} the risk, win rate ${pct(o.winRate)}${cp && cp !== pick ? `; cp: Sortino ${ratio(cp.outOfSample.sortino)}, drawdown ${times(cp.outOfSample.maxDrawdownOnRisk)}, win rate ${pct(cp.outOfSample.winRate)}` : ''}.`;
+  return `Recommended by the stated criterion (${result.criterion}): ${pick.policy}, out-of-sample Sortino ${ratio(o.sortino)}, max drawdown ${times(o.maxDrawdownOnRisk)} the risk, win rate ${percent(o.winRate)}${cp && cp !== pick ? `; cp: Sortino ${ratio(cp.outOfSample.sortino)}, drawdown ${times(cp.outOfSample.maxDrawdownOnRisk)}, win rate ${percent(cp.outOfSample.winRate)}` : ''}.`;
 }
 
 /** The method of a walk-forward run in one line. */
 export function walkForwardMethodLine(result: WalkForwardResult): string {
-  return `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling (${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`;
+  return (
+    `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's ` +
+    `parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling ` +
+    `(${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`
+  );
 }
 
 /** The out-of-sample cumulative return on risk per policy (for the equity chart, in risk units). */

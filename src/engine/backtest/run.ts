@@ -9,6 +9,7 @@ import {
   needsOf,
   POLICIES,
   restrikeCostPerShare,
+  type Decision,
   type PositionState,
   type RuleParams,
 } from '../policies/index.ts';
@@ -43,14 +44,15 @@ import {
 } from './hedges.ts';
 import { summarise } from './metrics.ts';
 import { expiryIndexFor, vixExpiryDayFor, type PreparedHistory } from './prepare.ts';
-import type {
-  BacktestEvent,
-  BacktestEventKind,
-  BacktestParams,
-  BacktestPolicy,
-  CampaignEnding,
-  CampaignRecord,
-  PolicyResult,
+import {
+  CAMPAIGN_ENDINGS,
+  type BacktestEvent,
+  type BacktestEventKind,
+  type BacktestParams,
+  type BacktestPolicy,
+  type CampaignEnding,
+  type CampaignRecord,
+  type PolicyResult,
 } from './types.ts';
 
 /** Entry quotes by day index, shared by runs with the same entry parameters. */
@@ -67,19 +69,8 @@ export interface RunInput {
 const LEGS = 4;
 const SPREAD_LEGS = 2;
 
-export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult {
-  const { history: h, fromIndex, toIndex, params: p, entries } = input;
-  const { dates, dayNumbers, spx, vix, vvix, vixPercentile } = h;
-  const underlying = p.underlying;
-  const size = underlying.multiplier * p.quantity;
-  const legCommission = p.commissionPerContract * p.quantity;
-  const slip = p.slippagePerLeg;
-  const { rate, dividendYield, skewBeta } = p;
-  const bandWidth = p.thresholdMax - p.thresholdMin;
-  const definition = POLICIES[policy];
-  const rules = definition.rules;
-  const needs = needsOf(definition);
-  const ruleParams: RuleParams = {
+function ruleParamsOf(p: BacktestParams): RuleParams {
+  return {
     profitTarget: p.profitTarget,
     stopLoss: p.stopLoss,
     exitDte: p.exitDte,
@@ -88,7 +79,11 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     triggerMoves: p.triggerMoves,
     minAdjustDays: p.minAdjustDays,
   };
-  const state: PositionState = {
+}
+
+/** The rules' view of the open structure, refilled in place every day a structure is held. */
+function emptyPositionState(p: BacktestParams): PositionState {
+  return {
     expired: false,
     dte: 0,
     spot: 0,
@@ -106,30 +101,52 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     daysSinceAdjustment: 0,
     entryDelta: p.targetDelta,
     maxLoss: 0,
-    restrikeCost: restrikeCostPerShare(slip, p.commissionPerContract, underlying.multiplier),
+    restrikeCost: restrikeCostPerShare(p.slippagePerLeg, p.commissionPerContract, p.underlying.multiplier),
     hedgeDue: false,
   };
+}
+
+function noEndings(): Record<CampaignEnding, number> {
+  return Object.fromEntries(CAMPAIGN_ENDINGS.map((ending) => [ending, 0])) as Record<CampaignEnding, number>;
+}
+
+/** Settlement value per share of the condor k1 < k2 < k3 < k4 at `spot`. */
+function intrinsicAt(k1: number, k2: number, k3: number, k4: number, spot: number): number {
+  return Math.max(k2 - spot, 0) - Math.max(k1 - spot, 0) + Math.max(spot - k3, 0) - Math.max(spot - k4, 0);
+}
+
+/**
+ * The run is one closure over the day-by-day state (typed arrays and numbers, no allocation on a
+ * quiet day): the loop at the bottom reads as "manage or open, then book the day", and each step
+ * is a named function above it.
+ */
+export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult {
+  const { history: h, fromIndex, toIndex, params: p, entries } = input;
+  const { dates, dayNumbers, spx, vix, vvix, vixPercentile } = h;
+  const underlying = p.underlying;
+  const size = underlying.multiplier * p.quantity;
+  const legCommission = p.commissionPerContract * p.quantity;
+  const slip = p.slippagePerLeg;
+  const { rate, dividendYield, skewBeta } = p;
+  const bandWidth = p.thresholdMax - p.thresholdMin;
+  const definition = POLICIES[policy];
+  const rules = definition.rules;
+  const needs = needsOf(definition);
+  const ruleParams = ruleParamsOf(p);
+  const state = emptyPositionState(p);
   const days = toIndex - fromIndex + 1;
   const equity = new Float64Array(days);
   const returnOnRisk = new Float64Array(days);
   const vols = new Float64Array(LEGS);
   const book = createHedgeBook(p.maxHedgeLayers);
   const quote: LayerQuote = { longStrike: 0, shortStrike: 0, debit: 0 };
+  const carryNow = { forward: 0, carry: 0 };
   const campaigns: CampaignRecord[] = [];
   const events: BacktestEvent[] = [];
   const trace = (i: number, kind: BacktestEventKind, price: number, detail = '') => {
     if (p.trace) events.push({ date: dates[i]!, kind, strikes: [k1, k2, k3, k4], price, detail });
   };
-  const endings = {
-    expiry: 0,
-    'take-profit': 0,
-    'stop-loss': 0,
-    'break-even': 0,
-    'exit-dte': 0,
-    'roll-too-late': 0,
-    'roll-no-credit': 0,
-    'roll-no-expiry': 0,
-  };
+  const endings = noEndings();
 
   // The open structure.
   let open = false;
@@ -167,6 +184,10 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     skippedEntries = 0;
   let nextOpen = fromIndex;
   let entriesDone = false;
+  // The day: the structure's mark per share booked at the close (0 when flat), and the vol loss
+  // as a share of max loss that the HEDGE layers are sized on.
+  let markNow = 0;
+  let hedgeLossShare = 0;
 
   // The two clocks at day i's close for a PM expiry on day `expiry` (docs/engine.md, "Two clocks"):
   // calendar days / 365 for the forward and discounting, sessions / 252 for variance. From one
@@ -343,171 +364,205 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     }
   }
 
-  for (let i = fromIndex; i <= toIndex; i++) {
+  /** Settlement at intrinsic value on the close: no trade, no costs. */
+  function settleAtExpiry(i: number): CampaignEnding {
+    const intrinsic = intrinsicAt(k1, k2, k3, k4, spx[i]!);
+    cash -= intrinsic * size;
+    trace(i, 'settle', intrinsic, 'expiry');
+    return 'expiry';
+  }
+
+  /**
+   * The open structure's model mark per share at day i's close, each leg at its skewed vol (in
+   * `vols`); leaves the forward and carry in `carryNow` when the skew or the deltas need them.
+   */
+  function markStructure(i: number, time: TimeToSettlement): number {
+    const spot = spx[i]!;
+    const atmVol = vix[i]! / 100;
+    carryNow.forward = 0;
+    carryNow.carry = 0;
+    if (skewBeta || needs.deltas) {
+      const { forward, carry } = forwardAndDiscount(spot, time.discountYears, rate, dividendYield);
+      carryNow.forward = forward;
+      carryNow.carry = carry;
+    }
+    if (skewBeta) legVolsAt([k1, k2, k3, k4], atmVol, skewBeta, carryNow.forward, vols);
+    else vols.fill(atmVol);
+    return condorMark4(
+      k1,
+      k2,
+      k3,
+      k4,
+      spot,
+      time.discountYears,
+      vols[0]!,
+      vols[1]!,
+      vols[2]!,
+      vols[3]!,
+      rate,
+      dividendYield,
+      time.varianceYears,
+    );
+  }
+
+  /**
+   * Fills the rules' view of the structure (`state`) from the day's mark and `x`, the calibrated
+   * mark; sets `hedgeLossShare` when the policy watches the premium breach.
+   */
+  function observe(i: number, time: TimeToSettlement, x: number): void {
     const spot = spx[i]!;
     const day = dayNumbers[i]!;
-    const heldAtStart = open;
-    const volOfVol = vvix[i]! > 0 ? vvix[i]! / 100 : DEFAULT_VOL_OF_VOL;
-    let markNow = 0;
-    let ended: CampaignEnding | null = null;
+    const percentile = vixPercentile[i]!;
+    hedgeLossShare = 0;
+    state.dte = expiryDay - day;
+    state.spot = spot;
+    state.credit = credit;
+    state.mark = x;
+    state.breakEvenLow = k2 - credit;
+    state.breakEvenHigh = k3 + credit;
+    state.cushion = Math.min(spot - state.breakEvenLow, state.breakEvenHigh - spot);
+    state.entryCushion = entryCushion;
+    state.threshold = p.thresholdMin + bandWidth * ((Number.isNaN(percentile) ? 50 : percentile) / 100);
+    state.entryExpectedMove = entry!.expectedMove;
+    state.daysSinceAdjustment = day - structureDay;
+    state.maxLoss = Math.max(k2 - k1, k4 - k3) - credit;
+    if (needs.deltas) {
+      const { forward, carry } = carryNow;
+      state.shortPutDelta = absDelta('put', k2, vols[1]!, time.varianceYears, forward, carry);
+      state.shortCallDelta = absDelta('call', k3, vols[2]!, time.varianceYears, forward, carry);
+    }
+    if (needs.premiumBreach) {
+      const markAtEntryVols = condorMark4(
+        k1,
+        k2,
+        k3,
+        k4,
+        spot,
+        time.discountYears,
+        entryVols[0]!,
+        entryVols[1]!,
+        entryVols[2]!,
+        entryVols[3]!,
+        rate,
+        dividendYield,
+        time.varianceYears,
+      );
+      const volLoss = x - calibration * markAtEntryVols;
+      state.premiumBreach = volLoss / credit;
+      // The layers fire on the vol loss as a share of max loss, as proposeHedge's do.
+      hedgeLossShare = volLossShare(volLoss, state.maxLoss);
+      state.hedgeDue = layerDue(book, hedgeLossShare, state.threshold);
+    }
+  }
 
-    if (open) {
-      if (hedgesHeld > 0) settleHedges(i, false, volOfVol);
-      if (i === expiryIndex) {
-        // Settlement at intrinsic value on the close: no trade, no costs.
-        const intrinsic =
-          Math.max(k2 - spot, 0) - Math.max(k1 - spot, 0) + Math.max(spot - k3, 0) - Math.max(spot - k4, 0);
-        cash -= intrinsic * size;
-        ended = 'expiry';
-        trace(i, 'settle', intrinsic, ended);
-      } else {
-        const time = clockAt(i, expiryIndex);
-        const years = time.discountYears;
-        const varianceYears = time.varianceYears;
-        const atmVol = vix[i]! / 100;
-        let forward = 0;
-        let carry = 0;
-        if (skewBeta || needs.deltas) ({ forward, carry } = forwardAndDiscount(spot, years, rate, dividendYield));
-        if (skewBeta) legVolsAt([k1, k2, k3, k4], atmVol, skewBeta, forward, vols);
-        else vols.fill(atmVol);
-        const mark = condorMark4(
-          k1,
-          k2,
-          k3,
-          k4,
-          spot,
-          years,
-          vols[0]!,
-          vols[1]!,
-          vols[2]!,
-          vols[3]!,
-          rate,
-          dividendYield,
-          varianceYears,
-        );
-        markNow = mark;
-        const x = calibration * mark;
-        const dte = expiryDay - day;
-        const percentile = vixPercentile[i]!;
-        let hedgeLossShare = 0;
-        state.dte = dte;
-        state.spot = spot;
-        state.credit = credit;
-        state.mark = x;
-        state.breakEvenLow = k2 - credit;
-        state.breakEvenHigh = k3 + credit;
-        state.cushion = Math.min(spot - state.breakEvenLow, state.breakEvenHigh - spot);
-        state.entryCushion = entryCushion;
-        state.threshold = p.thresholdMin + bandWidth * ((Number.isNaN(percentile) ? 50 : percentile) / 100);
-        state.entryExpectedMove = entry!.expectedMove;
-        state.daysSinceAdjustment = day - structureDay;
-        state.maxLoss = Math.max(k2 - k1, k4 - k3) - credit;
-        if (needs.deltas) {
-          state.shortPutDelta = absDelta('put', k2, vols[1]!, varianceYears, forward, carry);
-          state.shortCallDelta = absDelta('call', k3, vols[2]!, varianceYears, forward, carry);
-        }
-        if (needs.premiumBreach) {
-          const markAtEntryVols = condorMark4(
-            k1,
-            k2,
-            k3,
-            k4,
-            spot,
-            years,
-            entryVols[0]!,
-            entryVols[1]!,
-            entryVols[2]!,
-            entryVols[3]!,
-            rate,
-            dividendYield,
-            varianceYears,
-          );
-          const volLoss = x - calibration * markAtEntryVols;
-          state.premiumBreach = volLoss / credit;
-          // The layers fire on the vol loss as a share of max loss, as proposeHedge's do.
-          hedgeLossShare = volLossShare(volLoss, state.maxLoss);
-          state.hedgeDue = layerDue(book, hedgeLossShare, state.threshold);
-        }
-        const fired = decide(rules, state, ruleParams);
-        if (fired !== null) {
-          const { decision } = fired;
-          if (decision.ending !== undefined) ended = decision.ending;
-          else if (decision.action === 'HEDGE') buyHedges(i, hedgeLossShare, state.threshold);
-          else if (decision.action === 'TIGHTEN') {
-            if (restrikeNow(i, time, mark, x, 'tighten') === 'done') {
-              tightens++;
-              markNow = modelCredit;
-            }
-          } else {
-            const how =
-              decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested'
-                ? decision.adjustment
-                : 'recentre';
-            const outcome = restrikeNow(i, time, mark, x, 'roll', how);
-            if (outcome === 'no-credit') ended = 'roll-no-credit';
-            else if (outcome === 'no-expiry') ended = 'roll-no-expiry';
-            else if (outcome === 'done') {
-              rolls++;
-              markNow = modelCredit;
-            }
-          }
-        }
-        if (ended !== null) {
-          trace(i, 'close', mark + LEGS * slip, ended);
-          closeStructure(mark);
-        }
+  /** Carries out the rule that fired: an ending, HEDGE, TIGHTEN or a roll. Returns the ending, if any. */
+  function act(i: number, time: TimeToSettlement, mark: number, x: number, decision: Decision): CampaignEnding | null {
+    if (decision.ending !== undefined) return decision.ending;
+    if (decision.action === 'HEDGE') {
+      buyHedges(i, hedgeLossShare, state.threshold);
+    } else if (decision.action === 'TIGHTEN') {
+      if (restrikeNow(i, time, mark, x, 'tighten') === 'done') {
+        tightens++;
+        markNow = modelCredit;
       }
-      if (ended !== null) {
-        if (hedgesHeld > 0) settleHedges(i, true, volOfVol);
-        const pl = cash - cashAtOpen;
-        endings[ended]++;
-        campaigns.push({
-          openedDate: dates[openedIndex]!,
-          endedDate: dates[i]!,
-          expiry: dates[expiryIndex]!,
-          pl,
-          risk: campaignRisk,
-          returnOnRisk: campaignRisk > 0 ? pl / campaignRisk : 0,
-          entryCredit: firstCredit,
-          rolls,
-          tightens,
-          hedges,
-          ending: ended,
-        });
-        totalRolls += rolls;
-        totalTightens += tightens;
-        totalHedges += hedges;
-        open = false;
-        markNow = 0;
-        nextOpen = i + 1;
-        clearHedgeBook(book);
-      }
-    } else if (i >= nextOpen && !entriesDone) {
-      const expiry = expiryIndexFor(h, i, p.targetDte, p.expiryRule, toIndex);
-      if (expiry < 0) entriesDone = true;
-      else {
-        const m = marketInputs(i, clockAt(i, expiry));
-        let quote = entries[i];
-        if (quote === undefined) {
-          quote = modelEntry(m, underlying, p.targetDelta, wingWidthFor(underlying, p.wingWidth, spot), p.wingDelta);
-          entries[i] = quote;
-        }
-        if (quote === null || !(quote.modelCredit - LEGS * slip > 0)) skippedEntries++;
-        else {
-          cashAtOpen = cash;
-          openedIndex = i;
-          expiryIndex = expiry;
-          expiryDay = dayNumbers[expiry]!;
-          rolls = tightens = hedges = hedgesHeld = 0;
-          openStructure(i, m, quote.strikes, quote.legVols, quote.forward, quote.modelCredit, 'open');
-          firstCredit = credit;
-          campaignRisk = (Math.max(k2 - k1, k4 - k3) - credit) * size;
-          open = true;
-          markNow = modelCredit;
-        }
+    } else {
+      const how =
+        decision.adjustment === 'roll-out' || decision.adjustment === 'roll-tested' ? decision.adjustment : 'recentre';
+      const outcome = restrikeNow(i, time, mark, x, 'roll', how);
+      if (outcome === 'no-credit') return 'roll-no-credit';
+      if (outcome === 'no-expiry') return 'roll-no-expiry';
+      if (outcome === 'done') {
+        rolls++;
+        markNow = modelCredit;
       }
     }
+    return null;
+  }
 
+  /** A day before expiry: mark the structure, ask the policy's rules, act, and close it if it ended. */
+  function manage(i: number): CampaignEnding | null {
+    const time = clockAt(i, expiryIndex);
+    const mark = markStructure(i, time);
+    markNow = mark;
+    const x = calibration * mark;
+    observe(i, time, x);
+    const fired = decide(rules, state, ruleParams);
+    const ended = fired === null ? null : act(i, time, mark, x, fired.decision);
+    if (ended !== null) {
+      trace(i, 'close', mark + LEGS * slip, ended);
+      closeStructure(mark);
+    }
+    return ended;
+  }
+
+  /** Books the campaign that ended today, sells what hedges are left and frees the book. */
+  function endCampaign(i: number, ended: CampaignEnding, volOfVol: number): void {
+    if (hedgesHeld > 0) settleHedges(i, true, volOfVol);
+    const pl = cash - cashAtOpen;
+    endings[ended]++;
+    campaigns.push({
+      openedDate: dates[openedIndex]!,
+      endedDate: dates[i]!,
+      expiry: dates[expiryIndex]!,
+      pl,
+      risk: campaignRisk,
+      returnOnRisk: campaignRisk > 0 ? pl / campaignRisk : 0,
+      entryCredit: firstCredit,
+      rolls,
+      tightens,
+      hedges,
+      ending: ended,
+    });
+    totalRolls += rolls;
+    totalTightens += tightens;
+    totalHedges += hedges;
+    open = false;
+    markNow = 0;
+    nextOpen = i + 1;
+    clearHedgeBook(book);
+  }
+
+  /** A day with a structure open: settle due hedges, then settle at expiry or manage. */
+  function holdDay(i: number, volOfVol: number): void {
+    if (hedgesHeld > 0) settleHedges(i, false, volOfVol);
+    const ended = i === expiryIndex ? settleAtExpiry(i) : manage(i);
+    if (ended !== null) endCampaign(i, ended, volOfVol);
+  }
+
+  /** A flat day: open the model condor at the entry DTE, unless no expiry is left or the credit is too thin. */
+  function tryOpen(i: number): void {
+    const expiry = expiryIndexFor(h, i, p.targetDte, p.expiryRule, toIndex);
+    if (expiry < 0) {
+      entriesDone = true;
+      return;
+    }
+    const m = marketInputs(i, clockAt(i, expiry));
+    let entryQuote = entries[i];
+    if (entryQuote === undefined) {
+      const wings = wingWidthFor(underlying, p.wingWidth, spx[i]!);
+      entryQuote = modelEntry(m, underlying, p.targetDelta, wings, p.wingDelta);
+      entries[i] = entryQuote;
+    }
+    if (entryQuote === null || !(entryQuote.modelCredit - LEGS * slip > 0)) {
+      skippedEntries++;
+      return;
+    }
+    cashAtOpen = cash;
+    openedIndex = i;
+    expiryIndex = expiry;
+    expiryDay = dayNumbers[expiry]!;
+    rolls = tightens = hedges = hedgesHeld = 0;
+    const { strikes, legVols, forward } = entryQuote;
+    openStructure(i, m, strikes, legVols, forward, entryQuote.modelCredit, 'open');
+    firstCredit = credit;
+    campaignRisk = (Math.max(k2 - k1, k4 - k3) - credit) * size;
+    open = true;
+    markNow = modelCredit;
+  }
+
+  /** The day's equity at the close (cash less the structure's mark plus the hedges' value) and its return on risk. */
+  function bookDay(i: number, heldAtStart: boolean, volOfVol: number): void {
+    const day = dayNumbers[i]!;
     let hedgeValue = 0;
     if (open && hedgesHeld > 0) {
       for (let layer = 1; layer <= book.maxLayers; layer++)
@@ -519,6 +574,15 @@ export function runPolicy(input: RunInput, policy: BacktestPolicy): PolicyResult
     if ((heldAtStart || open) && campaignRisk > 0)
       returnOnRisk[t] = (equity[t] - (t ? equity[t - 1]! : 0)) / campaignRisk;
     if (heldAtStart || open) daysInMarket++;
+  }
+
+  for (let i = fromIndex; i <= toIndex; i++) {
+    const heldAtStart = open;
+    const volOfVol = vvix[i]! > 0 ? vvix[i]! / 100 : DEFAULT_VOL_OF_VOL;
+    markNow = 0;
+    if (open) holdDay(i, volOfVol);
+    else if (i >= nextOpen && !entriesDone) tryOpen(i);
+    bookDay(i, heldAtStart, volOfVol);
   }
 
   return summarise({

@@ -26,7 +26,8 @@ export interface WalkForwardWindow {
 
 /** The selection criterion in words (docs/evidence.md states it before the numbers). */
 export const SELECTION_CRITERION =
-  'highest out-of-sample Sortino of daily return on risk; within 0.05, the smaller out-of-sample max drawdown on risk; at least 100 campaigns';
+  'highest out-of-sample Sortino of daily return on risk; within 0.05, the smaller out-of-sample max drawdown on ' +
+  'risk; at least 100 campaigns';
 const TRAIN_TIE = 0.01;
 const PICK_TIE = 0.05;
 const MIN_CAMPAIGNS = 100;

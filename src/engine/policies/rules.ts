@@ -1,6 +1,6 @@
 // The rules every policy is built from (docs/backtest.md, "Policies"). Each reads plain numbers
 // (PositionState) and returns a decision or null; its reason text is built only when asked.
-import { pct, pts } from '../format.ts';
+import { percent, points } from '../format.ts';
 import type { Adjustment, PositionState, Rule, RuleParams } from './types.ts';
 
 const nearerSide = (s: PositionState) => (s.spot - s.breakEvenLow <= s.breakEvenHigh - s.spot ? 'put' : 'call');
@@ -11,7 +11,7 @@ const lossPoints = (s: PositionState) => s.mark - s.credit;
 export const settleAtExpiry: Rule = {
   name: 'expiry',
   decide: (s) => (s.expired ? { action: 'CLOSE', rule: 'expiry', ending: 'expiry' } : null),
-  explain: (s) => `Expired: settles at intrinsic value, ${pts(s.mark)} pts against the ${pts(s.credit)} credit.`,
+  explain: (s) => `Expired: settles at intrinsic value, ${points(s.mark)} pts against the ${points(s.credit)} credit.`,
 };
 
 /** Spot past a break-even: the cushion is gone. */
@@ -19,7 +19,8 @@ export const closePastBreakEven: Rule = {
   name: 'break-even',
   decide: (s) => (s.cushion <= 0 ? { action: 'CLOSE', rule: 'break-even', ending: 'break-even' } : null),
   explain: (s) =>
-    `Spot ${pts(s.spot)} is past the ${nearerSide(s)} break-even ${pts(nearerBreakEven(s))}: the cushion is gone (y = ${pts(s.cushion)} pts).`,
+    `Spot ${points(s.spot)} is past the ${nearerSide(s)} break-even ${points(nearerBreakEven(s))}: the cushion is ` +
+    `gone (y = ${points(s.cushion)} pts).`,
 };
 
 export const stopLoss: Rule = {
@@ -27,7 +28,8 @@ export const stopLoss: Rule = {
   decide: (s, p) =>
     lossPoints(s) >= p.stopLoss * s.credit ? { action: 'CLOSE', rule: 'stop-loss', ending: 'stop-loss' } : null,
   explain: (s, p) =>
-    `Loss ${pts(lossPoints(s))} pts is ${pts(lossPoints(s) / s.credit)}× the ${pts(s.credit)} credit (stop at ${pts(p.stopLoss, 1)}×).`,
+    `Loss ${points(lossPoints(s))} pts is ${points(lossPoints(s) / s.credit)}× the ${points(s.credit)} credit ` +
+    `(stop at ${points(p.stopLoss, 1)}×).`,
 };
 
 export const exitAtDte: Rule = {
@@ -44,7 +46,8 @@ export const takeProfit: Rule = {
       ? { action: 'TAKE_PROFIT', rule: 'take-profit', ending: 'take-profit' }
       : null,
   explain: (s, p) =>
-    `Mark ${pts(s.mark)} is ${pct(1 - s.mark / s.credit, 0)} below the ${pts(s.credit)} credit (target ${pct(p.profitTarget ?? 0, 0)}).`,
+    `Mark ${points(s.mark)} is ${percent(1 - s.mark / s.credit, 0)} below the ${points(s.credit)} credit (target ` +
+    `${percent(p.profitTarget ?? 0, 0)}).`,
 };
 
 /** A roll trigger: when it fires the position is adjusted, or closed when too near expiry. */
@@ -88,7 +91,9 @@ export const cushionBreach: Trigger = {
   name: 'cushion',
   fires: (s) => (s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0) >= s.threshold,
   why: (s) =>
-    `Cushion breach b_y ${pct(s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0)} ≥ threshold ${pct(s.threshold)}: spot ${pts(s.spot)} is ${pts(s.cushion, 1)} pts from the ${nearerSide(s)} break-even, ${pct(s.cushion / s.entryCushion, 0)} of the entry cushion left`,
+    `Cushion breach b_y ${percent(s.entryCushion > 0 ? 1 - s.cushion / s.entryCushion : 0)} ≥ threshold ` +
+    `${percent(s.threshold)}: spot ${points(s.spot)} is ${points(s.cushion, 1)} pts from the ${nearerSide(s)} ` +
+    `break-even, ${percent(s.cushion / s.entryCushion, 0)} of the entry cushion left`,
 };
 
 /** The static rule: a short leg's |delta| reaches the trigger. */
@@ -97,18 +102,22 @@ export const deltaReached: Trigger = {
   needs: { deltas: true },
   fires: (s, p) => Math.max(s.shortPutDelta, s.shortCallDelta) >= p.deltaTrigger,
   why: (s, p) =>
-    `Short ${s.shortPutDelta >= s.shortCallDelta ? `put |delta| ${pts(s.shortPutDelta)}` : `call |delta| ${pts(s.shortCallDelta)}`} reached the ${pts(p.deltaTrigger)} trigger`,
+    `Short ${s.shortPutDelta >= s.shortCallDelta ? `put |delta| ${points(s.shortPutDelta)}` : `call |delta| ${points(s.shortCallDelta)}`} reached the ${points(p.deltaTrigger)} trigger`,
 };
 
 const movedMoves = (s: PositionState) =>
   s.entryExpectedMove > 0 ? (s.entryCushion - s.cushion) / s.entryExpectedMove : 0;
 
-/** cp-moves: spot has moved `triggerMoves` entry expected moves toward a break-even, and the last re-strike is old enough. */
+/**
+ * cp-moves: spot has moved `triggerMoves` entry expected moves toward a break-even, and the last re-strike is old
+ * enough.
+ */
 export const movesBreach: Trigger = {
   name: 'moves',
   fires: (s, p) => movedMoves(s) >= p.triggerMoves && s.daysSinceAdjustment >= p.minAdjustDays,
   why: (s, p) =>
-    `Spot moved ${pts(movedMoves(s))} expected moves toward the ${nearerSide(s)} break-even (trigger ${pts(p.triggerMoves)}), ${s.daysSinceAdjustment} days since the last re-strike (minimum ${p.minAdjustDays})`,
+    `Spot moved ${points(movedMoves(s))} expected moves toward the ${nearerSide(s)} break-even (trigger ` +
+    `${points(p.triggerMoves)}), ${s.daysSinceAdjustment} days since the last re-strike (minimum ${p.minAdjustDays})`,
 };
 
 /**
@@ -120,7 +129,7 @@ export const gainBeatsCost: Trigger = {
   name: 'gain>cost',
   needs: { deltas: true },
   fires: (s) => expectedGain(s) > s.restrikeCost,
-  why: (s) => `model gain ${pts(expectedGain(s))} pts > round-trip cost ${pts(s.restrikeCost)} pts`,
+  why: (s) => `model gain ${points(expectedGain(s))} pts > round-trip cost ${points(s.restrikeCost)} pts`,
 };
 
 export function expectedGain(s: PositionState): number {
@@ -134,7 +143,8 @@ export const hedgeOnPremium: Rule = {
   decide: (s) =>
     s.premiumBreach >= s.threshold && s.hedgeDue ? { action: 'HEDGE', rule: 'hedge', adjustment: 'hedge' } : null,
   explain: (s) =>
-    `Premium breach b_x ${pct(s.premiumBreach)} ≥ threshold ${pct(s.threshold)}: the condor costs ${pts(s.premiumBreach * s.credit)} pts more than spot and time explain.`,
+    `Premium breach b_x ${percent(s.premiumBreach)} ≥ threshold ${percent(s.threshold)}: the condor costs ` +
+    `${points(s.premiumBreach * s.credit)} pts more than spot and time explain.`,
 };
 
 /** cp: the premium breach at −T (vol has fallen) re-strikes tighter. */
@@ -144,7 +154,7 @@ export const tightenOnPremium: Rule = {
   decide: (s) =>
     s.premiumBreach <= -s.threshold ? { action: 'TIGHTEN', rule: 'tighten', adjustment: 'tighten' } : null,
   explain: (s) =>
-    `Premium breach b_x ${pct(s.premiumBreach)} ≤ −${pct(s.threshold)}: vol has fallen; re-strike tighter.`,
+    `Premium breach b_x ${percent(s.premiumBreach)} ≤ −${percent(s.threshold)}: vol has fallen; re-strike tighter.`,
 };
 
 /** The rules every managed policy starts with, in order. */

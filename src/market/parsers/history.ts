@@ -120,7 +120,8 @@ export function parseHistoryCsv(text: string, what = 'history CSV'): ParseResult
   const header = (records[0] ?? []).map((name) => name.toLowerCase());
   if (header.length < 2 || !DATE_HEADERS.has(header[0]!)) {
     return failure(
-      `${what}: unrecognised header '${(records[0] ?? []).join(',').slice(0, 80)}' (expected DATE,..., Date,... or observation_date,...)`,
+      `${what}: unrecognised header '${(records[0] ?? []).join(',').slice(0, 80)}' (expected DATE,..., Date,... ` +
+        `or observation_date,...)`,
     );
   }
   const column = (name: string) => header.indexOf(name);

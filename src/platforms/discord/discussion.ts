@@ -128,7 +128,9 @@ export async function openHedgeDiscussion(
   }
 
   if (missing.length) {
-    const text = `${missing.join('. ')}. The proposal above still works: its buttons record a layer for whoever presses them.`;
+    const text =
+      `${missing.join('. ')}. The proposal above still works: its buttons record a layer for whoever ` +
+      `presses them.`;
     try {
       await postMessage(rest, adoptMessageId ? threadId! : channelId, renderNotice(text));
     } catch (error) {

@@ -113,9 +113,15 @@ export function missingText(step: DiscussionStep, error: unknown): string | null
   }[step];
   switch (code) {
     case DISCORD_CODES.missingPermissions:
-      return `${lead}: missing ${{ post: 'Send Messages (with Embed Links and Attach Files)', thread: 'Create Public Threads', poll: 'Send Polls', 'thread-message': 'Send Messages in Threads' }[step]} permission`;
+      return (
+        `${lead}: missing ` +
+        `${{ post: 'Send Messages (with Embed Links and Attach Files)', thread: 'Create Public Threads', poll: 'Send Polls', 'thread-message': 'Send Messages in Threads' }[step]} permission`
+      );
     case DISCORD_CODES.missingAccess:
-      return `${lead}: missing access to the channel (View Channel${step === 'thread' ? ' and Read Message History' : ''})`;
+      return (
+        `${lead}: missing access to the channel (View ` +
+        `Channel${step === 'thread' ? ' and Read Message History' : ''})`
+      );
     case DISCORD_CODES.unknownChannel:
       return `${lead}: the channel no longer exists`;
     case DISCORD_CODES.wrongChannelType:

@@ -10,7 +10,10 @@ import { openHedgeDiscussion, postMessage, type DiscussionResult } from './discu
 import { DiscordDeliveryError, classifyDiscordError } from './errors.ts';
 
 export interface DiscordSender {
-  /** Posts a reply; with a nonce, a retry within Discord's dedup window returns the original message instead of a duplicate. */
+  /**
+   * Posts a reply; with a nonce, a retry within Discord's dedup window returns the original message instead of a
+   * duplicate.
+   */
   sendReply(channelId: string, reply: Reply, options?: { nonce?: string }): Promise<{ messageId: string }>;
   /** The DM channel with a user (created or found). */
   openDm(userId: string): Promise<string>;

@@ -70,7 +70,8 @@ export async function postDiscussion(
     // Telegram's own wording ("Bad Request: not enough rights…") is for the log, not the chat.
     const html = [
       `<b>${escapeHtml(poll.question)}</b>`,
-      `I could not open a poll here: I am not allowed to send polls in this chat. An admin can allow it; meanwhile ${poll.adoptButton ? 'press Adopt below or ' : ''}discuss it here.`,
+      `I could not open a poll here: I am not allowed to send polls in this chat. An admin can allow it; ` +
+        `meanwhile ${poll.adoptButton ? 'press Adopt below or ' : ''}discuss it here.`,
     ].join('\n');
     const messageId = await sendHtmlLine(telegram, target.chatId, html, {
       keyboard,

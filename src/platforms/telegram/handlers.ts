@@ -153,7 +153,8 @@ export function createHandlers(env: HandlerEnv) {
         await sendHtmlLine(
           ctx.telegram,
           message.chat.id,
-          `Commands with personal data need your own account: turn off "Remain anonymous" or message me at ${startLink(botName)}.`,
+          `Commands with personal data need your own account: turn off "Remain anonymous" or message me at ` +
+            `${startLink(botName)}.`,
           { ...sendOptions, replyTo },
         );
         return;
@@ -191,7 +192,8 @@ export function createHandlers(env: HandlerEnv) {
       await sendHtmlLine(
         ctx.telegram,
         message.chat.id,
-        `${name}, your personal summary is not set up: I cannot message you in private yet. Open ${startLink(botName)}, press Start, then send /subscribe personal again.`,
+        `${name}, your personal summary is not set up: I cannot message you in private yet. Open ` +
+          `${startLink(botName)}, press Start, then send /subscribe personal again.`,
         { ...sendOptions, replyTo },
       );
     } else if (where === 'start-needed') {

@@ -2,6 +2,7 @@
 
 import { roundStep } from '../../engine/condor.ts';
 import { civilFromDayNumber, dayNumber, fromDayNumber } from '../../engine/dates.ts';
+import { dollars } from '../../engine/format.ts';
 
 const MINUS = '\u2212';
 
@@ -16,9 +17,9 @@ export function formatGrouped(value: number, fractionDigits: 0 | 2 = 0): string 
   return value < 0 && text !== '0' ? `${MINUS}${text}` : text;
 }
 
-/** -2655 → "−$2,655", 1200 → "$1,200"; signed: "+$1,200". */
+/** -2655 → "−$2,655", 1200 → "$1,200"; signed: "+$1,200". The digits are the app's dollars(). */
 export function formatDollars(value: number, { signed = false } = {}): string {
-  const text = `$${whole.format(Math.abs(value))}`;
+  const text = dollars(Math.abs(value));
   if (text === '$0') return text;
   if (value < 0) return `${MINUS}${text}`;
   return signed ? `+${text}` : text;

@@ -15,15 +15,8 @@ import { HttpError } from '../../../src/market/http.ts';
 import { createStore } from '../../../src/store/index.ts';
 import { cboeOhlcCsv, quoteJson, recordingLogger } from '../../support/cboe-fixtures.ts';
 import { quotePath } from '../../support/cboe-server.ts';
-import {
-  FIXTURE,
-  harness,
-  PREVIOUS,
-  quoteRoutes,
-  tempDir,
-  vixHistoryBars,
-  type Harness,
-} from '../../support/cboe-market.ts';
+import { FIXTURE, harness, PREVIOUS, quoteRoutes, vixHistoryBars, type Harness } from '../../support/cboe-market.ts';
+import { tempDir } from '../../support/cleanup.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -172,10 +165,9 @@ describe('createFallbackMarket on a fake source', () => {
   }
 
   function market(source: QuoteSource, quotes: QuoteCache, logger = recordingLogger()) {
-    const data = tempDir();
+    const dataDir = tempDir('condor-market-');
     return {
       logger,
-      remove: data.remove,
       port: createFallbackMarket({
         source,
         quotes,
@@ -184,7 +176,7 @@ describe('createFallbackMarket on a fake source', () => {
         rate: 0.04,
         dividendYield: 0.013,
         staleAfterMinutes: 30,
-        dataDir: data.dir,
+        dataDir: dataDir,
       }),
     };
   }
@@ -205,7 +197,6 @@ describe('createFallbackMarket on a fake source', () => {
     const demo = await market(fakeSource({ VIX: live(17) }), createStore({ path: ':memory:' }).quotes).port.snapshot();
     expect(demo.demo).toBe(true);
     expect(demo.notes).toEqual(['Fake feed unreachable (HTTP 404) and no cached quotes: showing demo data.']);
-    m.remove();
     await store.close();
   });
 
@@ -228,7 +219,6 @@ describe('createFallbackMarket on a fake source', () => {
     expect(m.logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toContain(
       'market data: quote cache write failed',
     );
-    m.remove();
   });
 
   it('a source without a chain says the legs use the VIX proxy', async () => {
@@ -237,7 +227,6 @@ describe('createFallbackMarket on a fake source', () => {
     const snapshot = await m.port.snapshot({ chain: true });
     expect(snapshot.chain).toBeNull();
     expect(snapshot.notes).toContain('No option chain from Fake feed: leg vols from the VIX proxy.');
-    m.remove();
     await store.close();
   });
 });

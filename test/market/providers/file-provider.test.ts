@@ -6,24 +6,23 @@ import { createMarket } from '../../../src/market/index.ts';
 import { parseAsOf } from '../../../src/market/file-provider.ts';
 import { createStore, type SqliteStore } from '../../../src/store/index.ts';
 import { cboeCloseCsv, cboeOhlcCsv, fredCsv, recordingLogger } from '../../support/cboe-fixtures.ts';
-import { tempDir, vixHistoryBars } from '../../support/cboe-market.ts';
+import { vixHistoryBars } from '../../support/cboe-market.ts';
+import { tempDir } from '../../support/cleanup.ts';
 
 const ny = (text: string) => Date.parse(`${text}-05:00`);
 let dir: string;
-let remove: () => void;
 let store: SqliteStore;
 let now: number;
 let logger: ReturnType<typeof recordingLogger>;
 
 beforeEach(() => {
-  ({ dir, remove } = tempDir('condor-file-'));
+  dir = tempDir('condor-file-');
   store = createStore({ path: ':memory:' });
   now = ny('2026-11-20T16:30:00');
   logger = recordingLogger();
 });
 afterEach(async () => {
   await store.close();
-  remove();
 });
 
 const market = () =>

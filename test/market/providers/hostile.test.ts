@@ -3,8 +3,7 @@
 // labelled fallback; the figures (memory, requests, waits) are printed for docs/hardening.md.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttpClient, DEFAULT_MAX_BODY_BYTES, HttpError } from '../../../src/market/http.ts';
@@ -22,12 +21,9 @@ import {
   vixHistoryBars,
   type Harness,
 } from '../../support/cboe-market.ts';
+import { onCleanup, tempDir } from '../../support/cleanup.ts';
 
 const MB = 1024 * 1024;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
 
 /** A server sending `totalBytes` of `fill` in 1 MiB chunks (with or without Content-Length); counts what it wrote. */
 async function hugeBodyServer(
@@ -52,7 +48,7 @@ async function hugeBodyServer(
     pump();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
+  onCleanup(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -90,8 +86,7 @@ describe('bounded in size', () => {
 
   it('a history download past its stated cap (16 MB) is stopped, refused, and the good file is kept', async () => {
     const server = await hugeBodyServer(300 * MB, { declareLength: false, fill: '9', contentType: 'text/csv' });
-    const dir = mkdtempSync(path.join(tmpdir(), 'condor-hostile-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('condor-hostile-');
     const good = cboeOhlcCsv(vixHistoryBars(NOW, 300));
     writeFileSync(path.join(dir, 'VIX_History.csv'), good);
     const report = await syncHistory({ dir, cboeBaseUrl: server.url, only: ['VIX'], sleep: async () => undefined });

@@ -13,10 +13,11 @@ import { CONSOLE_IDENTITY } from '../../../src/platforms/console/console.ts';
 import { writeFileSync } from 'node:fs';
 import { cboeOhlcCsv } from '../../support/cboe-fixtures.ts';
 import { chainPath, quotePath, startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
-import { NOW, quoteRoutes, tempDir, vixHistoryBars } from '../../support/cboe-market.ts';
+import { NOW, quoteRoutes, vixHistoryBars } from '../../support/cboe-market.ts';
+import { tempDir } from '../../support/cleanup.ts';
 
 let server: CboeServer;
-let temp: ReturnType<typeof tempDir>;
+let temp: { dir: string };
 let app: App;
 
 function start(env: Record<string, string> = {}, logger: Logger = silentLogger, nowMs = NOW) {
@@ -40,12 +41,11 @@ async function market(): Promise<string> {
 
 beforeEach(async () => {
   server = await startCboeServer(quoteRoutes());
-  temp = tempDir('condor-e2e-');
+  temp = { dir: tempDir('condor-e2e-') };
 });
 afterEach(async () => {
   await app?.close();
   await server.close();
-  temp.remove();
 });
 
 describe('/market on the loopback CBOE', () => {

@@ -22,7 +22,7 @@ import {
   recordingLogger,
   type Bar,
 } from '../../support/cboe-fixtures.ts';
-import { tempDir } from '../../support/cboe-market.ts';
+import { tempDir } from '../../support/cleanup.ts';
 import { fredPath, historyPath, startCboeServer, type CboeServer } from '../../support/cboe-server.ts';
 
 const days = (count: number, base: number): Bar[] =>
@@ -41,7 +41,6 @@ const BODIES = {
 
 let server: CboeServer;
 let dir: string;
-let remove: () => void;
 let sleeps: number[];
 
 const routes = () => ({
@@ -54,12 +53,11 @@ const routes = () => ({
 
 beforeEach(async () => {
   server = await startCboeServer(routes());
-  ({ dir, remove } = tempDir('condor-sync-'));
+  dir = tempDir('condor-sync-');
   sleeps = [];
 });
 afterEach(async () => {
   await server.close();
-  remove();
 });
 
 const sync = () =>

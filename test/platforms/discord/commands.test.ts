@@ -6,7 +6,6 @@ import { BOB } from '../../support/discord-interactions.ts';
 import { botFixture, slash, textOf, type Answer, type BotFixture } from './fixture.ts';
 
 let f: BotFixture;
-let positionId = '';
 
 const backtestReply: Reply = {
   title: 'Backtest 2008-01-02 to 2012-12-31',
@@ -94,16 +93,72 @@ describe('/condor', () => {
 });
 
 describe('/position', () => {
-  it('add records the fill and answers privately with the id', async () => {
-    const answer = await slash(f, 'position add', {
+  // One position's life in order, in one test: each step reads what the one before recorded
+  // (a test no longer reads state another test left behind).
+  it('add, list, show, hedge, close, history and export one position, each answered privately', async () => {
+    const added = await slash(f, 'position add', {
       ...STRIKES,
       expiry: '2026-04-24',
       credit: 14.2,
       note: 'first one',
     });
-    expectPrivateAnswer(answer, /^Position [a-z0-9]+ recorded$/);
-    positionId = /^Position ([a-z0-9]+) recorded$/.exec(answer.final.embeds[0].title)![1]!;
+    expectPrivateAnswer(added, /^Position [a-z0-9]+ recorded$/);
+    const positionId = /^Position ([a-z0-9]+) recorded$/.exec(added.final.embeds[0].title)![1]!;
     expect(positionId).toMatch(/^[a-z0-9]{4,12}$/);
+
+    // list shows a table of the caller’s positions, privately; another user's list does not show it.
+    const listed = await slash(f, 'position list');
+    expectPrivateAnswer(listed, /^Your open positions \(1\)$/);
+    expect(listed.final.embeds[0].description).toContain(positionId);
+    const bobs = await slash(f, 'position list', {}, BOB);
+    expect(textOf(bobs.final)).not.toContain(positionId);
+    expect(textOf(bobs.final)).toContain('No open positions');
+
+    // show is deferred privately and shows the evaluation with its chart; not to another user.
+    const shown = await slash(f, 'position show', { id: positionId });
+    expect(shown.deferred).toBe(true);
+    expectPrivateAnswer(shown, new RegExp(`^${positionId}: [A-Z_]+ · SPX`));
+    expect(shown.final.embeds[0].image).toEqual({ url: 'attachment://payoff.png' });
+    expectRefusal(
+      await slash(f, 'position show', { id: positionId }, BOB),
+      new RegExp(`^No position ${positionId} in your positions`),
+    );
+
+    // hedge shows the layers privately.
+    const hedge = await slash(f, 'hedge', { id: positionId });
+    expect(hedge.deferred).toBe(true);
+    expectPrivateAnswer(hedge, new RegExp(`^ALVH for ${positionId}`));
+    expect(hedge.final.embeds[0].description).toContain('of max loss');
+
+    // close refuses a debit above the wing width, then records the realized P/L.
+    expectRefusal(
+      await slash(f, 'position close', { id: positionId, debit: 80 }),
+      /^Option debit 80\.00 is above the widest wing 50/,
+    );
+    const closed = await slash(f, 'position close', { id: positionId, debit: 6.1 });
+    expectPrivateAnswer(closed, new RegExp(`^Position ${positionId} closed$`));
+    expect(closed.final.embeds[0].description).toContain('Realized P/L +$810');
+
+    // history lists the closed position, privately.
+    const history = await slash(f, 'position history');
+    expectPrivateAnswer(history, /^Your history: 1 closed$/);
+    expect(history.final.embeds[0].description).toContain(positionId);
+
+    // export attaches a CSV, privately.
+    const exported = await slash(f, 'position export');
+    expectPrivateAnswer(exported, /^Export: 1 position$/);
+    const request = exported.requests[0]!;
+    // discord.js sends non-image files as octet-stream; Discord goes by the file name.
+    expect(request.files).toEqual([expect.objectContaining({ filename: 'condor-positions.csv' })]);
+    expect(request.files[0]!.text).toContain(positionId);
+    expect(exported.final.attachments).toEqual([
+      {
+        id: '0',
+        description: expect.stringMatching(
+          /^Positions, open and closed, as of \d{4}-\d\d-\d\d; opens in any spreadsheet$/,
+        ),
+      },
+    ]);
   });
 
   it('add refuses an expiry that is neither a date nor days', async () => {
@@ -113,12 +168,6 @@ describe('/position', () => {
     );
   });
 
-  it('list shows a table of the caller’s positions, privately', async () => {
-    const answer = await slash(f, 'position list');
-    expectPrivateAnswer(answer, /^Your open positions \(1\)$/);
-    expect(answer.final.embeds[0].description).toContain(positionId);
-  });
-
   it('list refuses an unknown status', async () => {
     expectRefusal(
       await slash(f, 'position list', { status: 'pending' }),
@@ -126,75 +175,12 @@ describe('/position', () => {
     );
   });
 
-  it('list of another user does not show Alice’s position', async () => {
-    const answer = await slash(f, 'position list', {}, BOB);
-    expect(textOf(answer.final)).not.toContain(positionId);
-    expect(textOf(answer.final)).toContain('No open positions');
-  });
-
-  it('show is deferred privately and shows the evaluation with its chart', async () => {
-    const answer = await slash(f, 'position show', { id: positionId });
-    expect(answer.deferred).toBe(true);
-    expectPrivateAnswer(answer, new RegExp(`^${positionId}: [A-Z_]+ · SPX`));
-    expect(answer.final.embeds[0].image).toEqual({ url: 'attachment://payoff.png' });
-  });
-
-  it('show refuses an id that is not the caller’s', async () => {
-    expectRefusal(
-      await slash(f, 'position show', { id: positionId }, BOB),
-      new RegExp(`^No position ${positionId} in your positions`),
-    );
-  });
-
-  it('hedge shows the layers privately', async () => {
-    const answer = await slash(f, 'hedge', { id: positionId });
-    expect(answer.deferred).toBe(true);
-    expectPrivateAnswer(answer, new RegExp(`^ALVH for ${positionId}`));
-    expect(answer.final.embeds[0].description).toContain('of max loss');
-  });
-
   it('hedge refuses an unknown id', async () => {
     expectRefusal(await slash(f, 'hedge', { id: 'zzzzzz' }), /^No position zzzzzz in your positions/);
   });
 
-  it('close refuses a debit above the wing width', async () => {
-    expectRefusal(
-      await slash(f, 'position close', { id: positionId, debit: 80 }),
-      /^Option debit 80\.00 is above the widest wing 50/,
-    );
-  });
-
-  it('close records the realized P/L', async () => {
-    const answer = await slash(f, 'position close', { id: positionId, debit: 6.1 });
-    expectPrivateAnswer(answer, new RegExp(`^Position ${positionId} closed$`));
-    expect(answer.final.embeds[0].description).toContain('Realized P/L +$810');
-  });
-
-  it('history lists the closed position, privately', async () => {
-    const answer = await slash(f, 'position history');
-    expectPrivateAnswer(answer, /^Your history: 1 closed$/);
-    expect(answer.final.embeds[0].description).toContain(positionId);
-  });
-
   it('history refuses an option it does not have', async () => {
     expectRefusal(await slash(f, 'position history', { since: 'x' }), /^Unknown option since for \/position history/);
-  });
-
-  it('export attaches a CSV, privately', async () => {
-    const answer = await slash(f, 'position export');
-    expectPrivateAnswer(answer, /^Export: 1 position$/);
-    const request = answer.requests[0]!;
-    // discord.js sends non-image files as octet-stream; Discord goes by the file name.
-    expect(request.files).toEqual([expect.objectContaining({ filename: 'condor-positions.csv' })]);
-    expect(request.files[0]!.text).toContain(positionId);
-    expect(answer.final.attachments).toEqual([
-      {
-        id: '0',
-        description: expect.stringMatching(
-          /^Positions, open and closed, as of \d{4}-\d\d-\d\d; opens in any spreadsheet$/,
-        ),
-      },
-    ]);
   });
 
   it('export refuses an option it does not have', async () => {

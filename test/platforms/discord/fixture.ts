@@ -1,7 +1,6 @@
 // One bot on a real AppDeps (SQLite in a temp dir, the demo market, the real calendar) and a
 // loopback Discord REST; a fixed clock on a trading day keeps the numbers steady.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'discord.js';
 import type { Services } from '../../../src/app/services.ts';
@@ -12,6 +11,7 @@ import type { Logger } from '../../../src/app/ports.ts';
 import { createDiscordBot, type DiscordBot } from '../../../src/platforms/discord/bot.ts';
 import { startDiscordRest, type FakeDiscordRest, type RecordedRequest } from '../../support/discord-rest.ts';
 import { ALICE, chatInput, fakeClient, type Caller, type Where } from '../../support/discord-interactions.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 
 /** Tuesday 2026-03-10, 11:00 in New York. */
 export const NOW_MS = Date.UTC(2026, 2, 10, 15, 0, 0);
@@ -44,7 +44,7 @@ export interface BotFixture {
 }
 
 export async function botFixture(options: { services?: Services; autoDeferMs?: number } = {}): Promise<BotFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'condor-discord-'));
+  const dir = makeTempDir('condor-discord-');
   const result = createConfig({ DATABASE_PATH: join(dir, 'test.db'), MARKET_DATA: 'demo' });
   if (!result.ok) throw new Error(result.error);
   const app = buildApp(result.config, silentLogger, {

@@ -1,7 +1,6 @@
 // start() and stop() of the real bot: a discord.js login against a loopback gateway and REST,
 // the intents it identifies with, an interaction pushed through the gateway, and a clean stop.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { createDiscordBot, type DiscordBot } from '../../../src/platforms/discor
 import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../../support/discord-gateway.ts';
 import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../../support/discord-interactions.ts';
 import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../../support/discord-rest.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 
 const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
 let dir: string;
@@ -21,7 +21,7 @@ let gateway: FakeGateway;
 let bot: DiscordBot;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'condor-gateway-'));
+  dir = makeTempDir('condor-gateway-');
   const result = createConfig({
     DATABASE_PATH: join(dir, 'test.db'),
     MARKET_DATA: 'demo',
