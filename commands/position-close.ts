@@ -34,7 +34,7 @@ export default defineCommand({
       throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
     if (position.status === 'closed')
       throw new UserError(
-        'already-closed',
+        'position-closed',
         `Position ${input.id} is already closed (at ${points(position.closeDebit ?? 0)}).`,
       );
     const widest = Math.max(

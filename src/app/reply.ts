@@ -1,5 +1,6 @@
 // The platform-neutral answer of a command. Every string in it is plain text: adapters escape
 // it for their markup (Discord markdown, Telegram HTML) and never let it ping anyone.
+import type { ErrorId } from './errors.ts';
 
 export type Visibility = 'caller' | 'channel';
 /** 'bad' reads as an error (✗, the error colour): a result the trader dislikes (a loss) is not one. */
@@ -62,7 +63,7 @@ export interface Reply {
   /** The engine's numbers for --json and for tests: unrounded. */
   data?: unknown;
   /** Set on error replies. */
-  error?: { kind: 'user' | 'internal'; identifier: string; reference?: string };
+  error?: { kind: 'user' | 'internal'; identifier: ErrorId | 'internal'; reference?: string };
 }
 
 /** The answer of a hedge poll that adopts (one home: platforms find the Adopt vote by it). */

@@ -49,10 +49,23 @@ export const LEG_TYPE: Record<LegRole, OptionType> = {
 /** +1 for a long leg, -1 for a short one. */
 export const LEG_SIDE: Record<LegRole, 1 | -1> = { longPut: 1, shortPut: -1, shortCall: -1, longCall: 1 };
 
+/** The condor rules, by stable identifier (the app's error ids include them). */
+export type CondorRule =
+  | 'strike-positive'
+  | 'strike-grid'
+  | 'strike-order'
+  | 'strike-scale'
+  | 'credit-positive'
+  | 'credit-below-width'
+  | 'quantity-integer'
+  | 'expiry-date'
+  | 'expiry-past'
+  | 'baseline-negative';
+
 /** A broken condor rule: `rule` is a stable identifier, `message` one line with the values. */
 export class CondorRuleError extends Error {
-  readonly rule: string;
-  constructor(rule: string, message: string) {
+  readonly rule: CondorRule;
+  constructor(rule: CondorRule, message: string) {
     super(message);
     this.name = 'CondorRuleError';
     this.rule = rule;

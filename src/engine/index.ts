@@ -31,6 +31,7 @@ export type {
   Condor,
   CondorStrikes,
   CondorEvaluation,
+  CondorRule,
   MarketState,
   LegRole,
   LegValuation,

@@ -12,7 +12,7 @@
 // non-stop expect a hit after about 300 years.
 import type { Database } from 'better-sqlite3';
 import type { LinkRedeemer, LinkResult, Platform } from '../app/ports.ts';
-import { UserError } from '../app/errors.ts';
+import { UserError, type ErrorId } from '../app/errors.ts';
 import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from './link-code.ts';
 import { mergeUsers, prepareMergeStatements } from './merge.ts';
 import { isConstraintError, writeTransaction } from './transaction.ts';
@@ -86,7 +86,7 @@ export function createLinking(db: Database) {
   };
 
   /** A wrong code (already charged): the refusal, with the tries left. */
-  const failed = (who: LinkRedeemer, nowMs: number, identifier: string, message: string): UserError => {
+  const failed = (who: LinkRedeemer, nowMs: number, identifier: ErrorId, message: string): UserError => {
     const left = LINK_MAX_FAILURES - failuresOf(who, nowMs);
     const tries = left > 0 ? ` (${left} ${left === 1 ? 'try' : 'tries'} left)` : '';
     return new UserError(identifier, `${message}${tries}.`);

@@ -194,7 +194,10 @@ describe('position round trip: add, list, show, close, history, export', () => {
     const showClosed = await t.run(`/position show ${id}`);
     expect(showClosed.title).toBe(`Position ${id} (closed)`);
     expect(showClosed.lines?.[0]).toContain('realized +$810');
-    expect(errorLine(await t.run(`/position close ${id} 1`))).toBe(`Position ${id} is already closed (at 6.10).`);
+    const closeAgain = await t.run(`/position close ${id} 1`);
+    expect(errorLine(closeAgain)).toBe(`Position ${id} is already closed (at 6.10).`);
+    // One id for "closed", whichever command refuses it (hedges on a closed position say the same).
+    expect(closeAgain.error?.identifier).toBe('position-closed');
 
     // history
     const history = await t.run('/position history');
