@@ -59,9 +59,7 @@ export default defineCommand({
         'share-or-adopt',
         'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.',
       );
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed')
       throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
     const view = await marketView(context, {}, { chain: true });

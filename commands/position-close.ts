@@ -29,9 +29,7 @@ export default defineCommand({
   visibility: 'caller',
   examples: ['/position close k3m9tq 6.10', '/position close k3m9tq debit=0'],
   async run(input, context) {
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed')
       throw new UserError(
         'position-closed',

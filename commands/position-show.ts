@@ -36,9 +36,7 @@ export default defineCommand({
   expensive: 'chain',
   examples: ['/position show k3m9tq', '/position show k3m9tq spot=5700 vix=22'],
   async run(input, context) {
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed') {
       return {
         title: `Position ${position.id} (closed)`,

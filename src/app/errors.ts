@@ -78,6 +78,10 @@ export class UserError extends Error {
   }
 }
 
+/** The one "no such position" refusal: the same for a position that is another user's as for none at all. */
+export const positionNotFound = (id: string): UserError =>
+  new UserError('position-not-found', `No position ${id} in your positions; see /position list.`, { id });
+
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 /** A short id to find an error in the logs ("ref K7Q2M9"). */

@@ -92,6 +92,8 @@ export interface PositionRepository {
   add(position: NewPosition): Promise<StoredPosition>;
   /** null when there is no such position for this user (whether it exists for another or not). */
   get(id: string): Promise<StoredPosition | null>;
+  /** The position, or the one "no such position" refusal (UserError position-not-found) every command gives. */
+  require(id: string): Promise<StoredPosition>;
   list(status?: PositionStatus | 'all'): Promise<StoredPosition[]>;
   close(id: string, close: { debit: number; closedMs: number; realizedPl: number }): Promise<StoredPosition>;
   addHedgeLayer(id: string, layer: HedgeLayerRecord): Promise<StoredPosition>;

@@ -18,6 +18,17 @@ describe("one user cannot see or touch another user's positions", () => {
     expect(await bo.positions.get('zzzzzz')).toBeNull();
   });
 
+  it('require answers the owner with the position and anyone else with the one position-not-found refusal', async () => {
+    const { ann, bo, annsPosition } = await setUp();
+    expect(await ann.positions.require(annsPosition.id)).toEqual(await ann.positions.get(annsPosition.id));
+    const other = await refused(() => bo.positions.require(annsPosition.id));
+    const none = await refused(() => bo.positions.require('zzzzzz'));
+    expect(other.identifier).toBe('position-not-found');
+    expect(other.message).toBe(`No position ${annsPosition.id} in your positions; see /position list.`);
+    // Nothing tells Bo that Ann's id exists: the same refusal as for an id nobody has.
+    expect(none.message).toBe('No position zzzzzz in your positions; see /position list.');
+  });
+
   it("list shows only the caller's own positions", async () => {
     const { ann, bo, annsPosition, bosPosition } = await setUp();
     for (const status of ['all', 'open', 'closed'] as const) {
