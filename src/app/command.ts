@@ -6,6 +6,7 @@ import type { Reply, Visibility } from './reply.ts';
 import type {
   CalendarPort,
   Caller,
+  Chat,
   ChartsPort,
   Clock,
   EngineDefaults,
@@ -39,6 +40,18 @@ export interface CommandContext extends SharedPorts {
   progress?: (text: string) => Promise<void>;
 }
 
+/** A right in the chat a command may need: manage-chat is Manage Channels or Manage Server on Discord, administrator on Telegram. */
+export type Permission = 'manage-chat';
+
+/** A permission a command declares; the runner checks it once, before the command runs (adapters only report the caller's rights). */
+export interface Requirement<Input> {
+  permission: Permission;
+  /** When only some uses need it (e.g. /subscribe for the channel, not for oneself); default: every use. */
+  when?: (input: Input, chat: Chat) => boolean;
+  /** What the permission is needed for, in the refusal "Only <who> can <doing>.", in the platform's words. */
+  doing: (platform: Chat['platform']) => string;
+}
+
 export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
   /** Words, e.g. 'condor eval' or 'market'; each word [a-z0-9_]{1,32}. */
   name: string;
@@ -54,6 +67,8 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
    * for /link (LINK_PER_MINUTE in src/app/limiter.ts).
    */
   expensive?: boolean | 'chain' | 'link';
+  /** A right in the chat the caller needs (checked by the runner, never by the command or an adapter). */
+  requires?: Requirement<z.output<Options>>;
   /** Full command lines that work, first one shown in errors and /help. */
   examples: readonly string[];
   run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;

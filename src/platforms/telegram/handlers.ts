@@ -158,9 +158,9 @@ export function createHandlers(env: HandlerEnv) {
     const answersInPrivate = isGroupChat(message.chat) && command?.visibility === 'caller' && !onChat;
     if (command?.defer)
       void ctx.telegram.sendChatAction(answersInPrivate ? from.id : message.chat.id, 'typing').catch(() => {});
-    // Only /subscribe in a group depends on admin rights: ask Telegram only then.
+    // Ask Telegram for admin rights only for a command that declares it may need them (in a group).
     const canManage =
-      command?.name === 'subscribe' && isGroupChat(message.chat)
+      command?.requires && isGroupChat(message.chat)
         ? anonymousAdmin || (await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger))
         : false;
     const identity = identityOf(from, message.chat, canManage);
@@ -229,7 +229,7 @@ export function createHandlers(env: HandlerEnv) {
       }
       const chat = query.message?.chat ?? privateChatOf(query.from);
       const canManage =
-        decoded.command === 'subscribe' && isGroupChat(chat)
+        deps.registry.get(decoded.command)?.requires && isGroupChat(chat)
           ? await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger)
           : false;
       const reply = await runFor(deps, identityOf(query.from, chat, canManage), decoded.command, decoded.options);
