@@ -8,7 +8,14 @@ import { UserError } from '../src/app/errors.ts';
 import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
 import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import type { Reply } from '../src/app/reply.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
+
+/** What /position close's reply carries: the closed position, or (review) what Confirm would record. */
+export type PositionCloseData =
+  | { position: StoredPosition; realizedPl: number }
+  | { position: StoredPosition; debit: number; realizedPl: number; recorded: false };
 
 export default defineCommand({
   name: 'position close',
@@ -28,7 +35,7 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/position close k3m9tq 6.10', '/position close k3m9tq debit=0'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<PositionCloseData>> {
     const position = await context.user.positions.require(input.id);
     if (position.status === 'closed')
       throw new UserError(

@@ -5,7 +5,21 @@ import { marketView } from '../src/app/market-view.ts';
 import { condorLabel, percent, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { ACTION_URGENCY, evaluateStored } from '../src/app/positions.ts';
-import { NOT_ADVICE } from '../src/app/reply.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
+import type { PositionEvaluation } from '../src/engine/index.ts';
+
+/** One row of /position list's data: a position shown without a valuation (closed, or no market) whole, else its figures. */
+export type PositionListRow =
+  | { position: StoredPosition }
+  | {
+      id: string;
+      action: PositionEvaluation['action'];
+      reason: string;
+      unrealizedPl: number;
+      deviation: number;
+      dte: number;
+    };
 
 export default defineCommand({
   name: 'position list',
@@ -22,7 +36,7 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/position list', '/position list status=closed'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<{ positions: PositionListRow[] }>> {
     const status = input.status ?? 'open';
     const positions = await context.user.positions.list(status);
     if (!positions.length) {
@@ -39,7 +53,7 @@ export default defineCommand({
     const open = positions.filter((p) => p.status === 'open');
     const view = open.length ? await marketView(context) : null;
     const settings = await context.user.settings.get(); // once, not once per position
-    const rows = positions.map((position) => {
+    const rows = positions.map((position): { urgency: number; row: string[]; data: PositionListRow } => {
       if (position.status === 'closed' || !view) {
         return {
           urgency: 9,

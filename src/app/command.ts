@@ -52,7 +52,7 @@ export interface Requirement<Input> {
   doing: (platform: Chat['platform']) => string;
 }
 
-export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
+export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject, Data = unknown> {
   /** Words, e.g. 'condor eval' or 'market'; each word [a-z0-9_]{1,32}. */
   name: string;
   /** One line, at most 100 characters. */
@@ -71,17 +71,21 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
   requires?: Requirement<z.output<Options>>;
   /** Full command lines that work, first one shown in errors and /help. */
   examples: readonly string[];
-  run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;
+  /** Data: what the reply's `data` holds (for --json and tests), the same shape on every path. */
+  run(input: z.output<Options>, context: CommandContext): Promise<Reply<Data>> | Reply<Data>;
 }
 
 // A registry holds commands of different option types; run() is only ever called with the
 // output of the command's own schema, so erasing the type here is sound.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCommand = CommandDefinition<any>;
+export type AnyCommand = CommandDefinition<any, any>;
 
-export function defineCommand<Options extends z.ZodObject>(
-  definition: CommandDefinition<Options>,
-): CommandDefinition<Options> {
+/** What a command's replies carry in `data` (e.g. DataOf<typeof positionAdd> in a test). */
+export type DataOf<Command> = Command extends CommandDefinition<infer _Options, infer Data> ? Data : never;
+
+export function defineCommand<Options extends z.ZodObject, Data = unknown>(
+  definition: CommandDefinition<Options, Data>,
+): CommandDefinition<Options, Data> {
   return definition;
 }
 

@@ -47,7 +47,8 @@ export interface ReplyDiscussion {
   adopt?: { command: string; options: Record<string, string | number | boolean> };
 }
 
-export interface Reply {
+/** TData: what `data` holds, stated by each command's definition (CommandDefinition's Data). */
+export interface Reply<TData = unknown> {
   title: string;
   visibility: Visibility;
   tone?: Tone;
@@ -61,7 +62,7 @@ export interface Reply {
   buttons?: ReplyButton[];
   discussion?: ReplyDiscussion;
   /** The engine's numbers for --json and for tests: unrounded. */
-  data?: unknown;
+  data?: TData;
   /** Set on error replies. */
   error?: { kind: 'user' | 'internal'; identifier: ErrorId | 'internal'; reference?: string };
 }

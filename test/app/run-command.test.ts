@@ -12,6 +12,7 @@ import {
   ALICE,
   BOB,
   capturingLogger,
+  dataOf,
   errorLine,
   fixedClock,
   inDiscordChannel,
@@ -125,7 +126,7 @@ describe('runFor with typed (Discord) options', () => {
       ALICE.discord,
     );
     expect(reply.error).toBeUndefined();
-    expect((reply.data as { condor: { quantity: number; credit: number } }).condor).toMatchObject({
+    expect(dataOf(reply, 'condor eval').condor).toMatchObject({
       quantity: 2,
       credit: 14.2,
     });
