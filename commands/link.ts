@@ -6,14 +6,14 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { option, optional } from '../src/app/options.ts';
-import type { Identity, LinkResult } from '../src/app/ports.ts';
+import type { LinkedAccount, LinkResult } from '../src/app/ports.ts';
 import type { Reply } from '../src/app/reply.ts';
 
 export const LINK_CODE_TTL_MS = 10 * 60_000;
 const PLATFORM_NAMES = { discord: 'Discord', telegram: 'Telegram', console: 'console', cli: 'command line' } as const;
 
 /** What /link's reply carries: the merge (with a code), else your identities (none after an unlink). */
-export type LinkData = LinkResult | { identities: Identity[] };
+export type LinkData = LinkResult | { identities: LinkedAccount[] };
 
 export default defineCommand({
   name: 'link',

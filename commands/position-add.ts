@@ -7,8 +7,6 @@ import {
   createEntrySnapshot,
   entryCalibration,
   strikeScaleViolation,
-  underlyingFor,
-  UNDERLYINGS,
   type Condor,
 } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
@@ -18,7 +16,14 @@ import { marketFor } from '../src/app/positions.ts';
 import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
-import { expiryOption, quantityOption, settlementOption, strikeOptions, underlyingOption } from './support/options.ts';
+import {
+  chosenUnderlying,
+  expiryOption,
+  quantityOption,
+  settlementOption,
+  strikeOptions,
+  underlyingOption,
+} from './support/options.ts';
 
 /** The trading calendar's rules and the history the bot knows start here. */
 const FIRST_OPENED = '1990-01-01';
@@ -72,10 +77,7 @@ export default defineCommand({
     '/position add 5615 5665 6335 6385 45 credit=14.2 qty=2 note="Dec cycle"',
   ],
   async run(input, context) {
-    const symbol = (input.underlying ?? 'spx').toUpperCase();
-    const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
-    if (symbol === 'SPY' && input.spot === undefined)
-      throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
+    const underlying = chosenUnderlying(input.underlying, input.spot);
     const today = context.calendar.newYorkDate(context.clock.now());
     if (input.opened && input.opened > today)
       throw new UserError(

@@ -7,7 +7,7 @@ import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confi
 import { UserError } from '../src/app/errors.ts';
 import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
-import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
+import { UNDERLYINGS } from '../src/engine/index.ts';
 import type { StoredPosition } from '../src/app/ports.ts';
 import type { Reply } from '../src/app/reply.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
@@ -51,7 +51,7 @@ export default defineCommand({
         'debit-above-width',
         `Option debit ${points(input.debit)} is above the widest wing ${widest}: a condor never costs more than its width to close (e.g. debit=6.1).`,
       );
-    const multiplier = (underlyingFor(position.underlying) ?? UNDERLYINGS.SPX).multiplier;
+    const multiplier = UNDERLYINGS[position.underlying].multiplier;
     const realizedPl = (position.credit - input.debit) * multiplier * position.quantity;
     const now = context.clock.now();
     const subject = {

@@ -7,14 +7,14 @@ import { option, optional } from '../src/app/options.ts';
 import { ACTION_URGENCY, evaluateStored } from '../src/app/positions.ts';
 import type { StoredPosition } from '../src/app/ports.ts';
 import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
-import type { PositionEvaluation } from '../src/engine/index.ts';
+import type { Action } from '../src/engine/index.ts';
 
 /** One row of /position list's data: a position shown without a valuation (closed, or no market) whole, else its figures. */
 export type PositionListRow =
   | { position: StoredPosition }
   | {
       id: string;
-      action: PositionEvaluation['action'];
+      action: Action;
       reason: string;
       unrealizedPl: number;
       deviation: number;
@@ -71,7 +71,7 @@ export default defineCommand({
       }
       const evaluation = evaluateStored(position, view, settings, context.calendar);
       return {
-        urgency: ACTION_URGENCY[evaluation.action] ?? 5,
+        urgency: ACTION_URGENCY[evaluation.action],
         row: [
           position.id,
           condorLabel(position.strikes),
@@ -92,7 +92,7 @@ export default defineCommand({
       };
     });
     rows.sort((a, b) => a.urgency - b.urgency);
-    const needing = rows.filter((r) => r.urgency < ACTION_URGENCY.HOLD!).length;
+    const needing = rows.filter((r) => r.urgency < ACTION_URGENCY.HOLD).length;
     return {
       title: `Your ${status === 'all' ? '' : `${status} `}positions (${positions.length})`,
       visibility: 'caller',

@@ -6,6 +6,8 @@ import type {
   EntrySnapshot,
   IsoDate,
   MacroEvent,
+  PayoffPoint,
+  UnderlyingSymbol,
   PositionSettings,
   ValuationClock,
 } from '../engine/index.ts';
@@ -26,13 +28,21 @@ export interface Chat {
   callerCanManage: boolean;
 }
 
-export interface Caller {
-  /** The internal user id: one user may have several platform identities (linked accounts). */
-  userId: string;
+/** A person's account on one platform, with the name shown there. */
+export interface PlatformAccount {
   platform: Platform;
   platformUserId: string;
   displayName: string;
+}
+
+/** Who is typing, and where: what an adapter knows before the store resolves the user. */
+export interface Identity extends PlatformAccount {
   chat: Chat;
+}
+
+export interface Caller extends Identity {
+  /** The internal user id: one user may have several platform identities (linked accounts). */
+  userId: string;
 }
 
 // ---------------------------------------------------------------- storage
@@ -52,7 +62,7 @@ export interface HedgeLayerRecord {
 export interface StoredPosition {
   id: string;
   userId: string;
-  underlying: string;
+  underlying: UnderlyingSymbol;
   strikes: CondorStrikes;
   expiry: IsoDate;
   settlement: 'PM' | 'AM';
@@ -124,10 +134,8 @@ export interface UserStore {
   settings: SettingsRepository;
 }
 
-export interface Identity {
-  platform: Platform;
-  platformUserId: string;
-  displayName: string;
+/** A platform account linked to a user (/link lists them). */
+export interface LinkedAccount extends PlatformAccount {
   linkedMs: number;
 }
 
@@ -146,7 +154,7 @@ export interface LinkResult {
 export interface UserDirectory {
   /** The user behind a platform identity, created on first sight. */
   resolve(platform: Platform, platformUserId: string, displayName: string): Promise<string>;
-  identities(userId: string): Promise<Identity[]>;
+  identities(userId: string): Promise<LinkedAccount[]>;
   /** A one-time code for linking another platform (valid for ttlMs, single use). */
   /** Async: the code's hash is computed off the event loop (scrypt in the thread pool). */
   createLinkCode(userId: string, nowMs: number, ttlMs: number): Promise<string>;
@@ -438,16 +446,8 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-// The charts' inputs (src/render/charts draws them).
-export interface PayoffPoint {
-  spot: number;
-  /** P/L of the whole position at expiry, in dollars. */
-  profitAtExpiry: number;
-  /** P/L of the position today at this spot, in dollars (the mark the text shows). */
-  profitToday?: number;
-  /** P/L on `laterDate` at this spot, in dollars (the T+N view). */
-  profitLater?: number;
-}
+// The charts' inputs (src/render/charts draws them); a payoff point is the engine's (payoffCurve).
+export type { PayoffPoint };
 
 export interface PayoffChartInput {
   /** e.g. "SPX 5615/5665/6335/6385 2027-01-08 x1" */
@@ -512,7 +512,7 @@ export interface EngineDefaults {
   rate: number;
   dividendYield: number;
   skewBeta: number;
-  underlying: string;
+  underlying: UnderlyingSymbol;
   summaryTime: string;
   summaryTimeZone: string;
 }

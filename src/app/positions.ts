@@ -4,10 +4,11 @@
 import {
   evaluatePosition,
   spreadPayoff,
-  underlyingFor,
   UNDERLYINGS,
   VIX_MULTIPLIER,
+  type Action,
   type Condor,
+  type UnderlyingSymbol,
   type PositionEvaluation,
 } from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
@@ -18,7 +19,7 @@ import type { MarketState } from '../engine/index.ts';
 
 export function condorOf(position: StoredPosition): Condor {
   return {
-    underlying: underlyingFor(position.underlying) ?? UNDERLYINGS.SPX,
+    underlying: UNDERLYINGS[position.underlying],
     strikes: position.strikes,
     expiry: position.expiry,
     quantity: position.quantity,
@@ -35,7 +36,12 @@ export type StoredEntry = StoredPosition['entry'] & { spxAtEntry?: number };
  * times its strikes); SPY follows SPX in the ratio they had at entry (SPY is not SPX/10: it pays
  * dividends and trades on its own), or SPX/10 when that ratio is unknown.
  */
-export function marketFor(underlying: string, view: MarketView, expiry: string, entry?: StoredEntry): MarketState {
+export function marketFor(
+  underlying: UnderlyingSymbol,
+  view: MarketView,
+  expiry: string,
+  entry?: StoredEntry,
+): MarketState {
   const spx = view.state.spot;
   const vol = view.volFor(expiry);
   if (underlying === 'XSP') {
@@ -155,7 +161,7 @@ export async function evaluateForCaller(
 }
 
 /** Actions that want the trader's attention first. */
-export const ACTION_URGENCY: Record<string, number> = {
+export const ACTION_URGENCY: Record<Action, number> = {
   CLOSE: 0,
   ROLL: 1,
   HEDGE: 2,

@@ -487,12 +487,16 @@ export function evaluateCondor({
   };
 }
 
+/** One spot of a payoff curve (payoffCurve makes them, the payoff chart draws them). */
 export interface PayoffPoint {
   spot: number;
-  /** Dollars for the position. */
+  /** P/L of the whole position at expiry, dollars. */
   profitAtExpiry: number;
-  /** P/L today at this spot, dollars: the same mark the text shows (see PayoffCurveInput.markAt). */
-  profitToday: number;
+  /**
+   * P/L today at this spot, dollars: the same mark the text shows (see PayoffCurveInput.markAt).
+   * payoffCurve always sets it; a chart given points without it draws the expiry line alone.
+   */
+  profitToday?: number;
   /** P/L at this spot on the later date (the T+N view), dollars, when one was asked for. */
   profitLater?: number;
 }
