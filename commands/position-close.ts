@@ -7,7 +7,7 @@ import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confi
 import { UserError } from '../src/app/errors.ts';
 import { condorLabel, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
-import { UNDERLYINGS } from '../src/engine/index.ts';
+import { closingPl, UNDERLYINGS } from '../src/engine/index.ts';
 import type { StoredPosition } from '../src/app/ports.ts';
 import type { Reply } from '../src/app/reply.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
@@ -51,8 +51,8 @@ export default defineCommand({
         'debit-above-width',
         `Option debit ${points(input.debit)} is above the widest wing ${widest}: a condor never costs more than its width to close (e.g. debit=6.1).`,
       );
-    const multiplier = UNDERLYINGS[position.underlying].multiplier;
-    const realizedPl = (position.credit - input.debit) * multiplier * position.quantity;
+    const dollarsPerPoint = UNDERLYINGS[position.underlying].multiplier * position.quantity;
+    const realizedPl = closingPl(position.credit, input.debit, dollarsPerPoint);
     const now = context.clock.now();
     const subject = {
       userId: context.caller.userId,
@@ -106,7 +106,7 @@ export default defineCommand({
       tone: realizedPl >= 0 ? 'good' : 'neutral',
       lines: [
         `${closed.underlying} ${condorLabel(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ${points(closed.credit)}, debit ${points(input.debit)}.`,
-        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} collected). Your record: /position history`,
+        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * dollarsPerPoint)} collected). Your record: /position history`,
       ],
       data: { position: closed, realizedPl },
     };

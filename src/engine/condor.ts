@@ -178,6 +178,14 @@ export function assertValidCondor(condor: Condor, today: IsoDate): void {
   if (first) throw first;
 }
 
+/**
+ * P/L in dollars of a condor sold for `credit` and bought back for `debit` (points): realized when
+ * the debit is paid, unrealized when it is today's mark. `dollarsPerPoint` is multiplier × quantity.
+ */
+export function closingPl(credit: number, debit: number, dollarsPerPoint: number): number {
+  return (credit - debit) * dollarsPerPoint;
+}
+
 /** Payoff at expiry per share, in points: C − (K2−S)⁺ + (K1−S)⁺ − (S−K3)⁺ + (S−K4)⁺. */
 export function payoffAtExpiry(strikes: CondorStrikes, credit: number, spotAtExpiry: number): number {
   const s = spotAtExpiry;
@@ -467,7 +475,7 @@ export function evaluateCondor({
     breakEvenHigh,
     returnOnRisk: credit / (widestWing - credit),
     mark: boundedMark,
-    unrealizedPl: (credit - boundedMark) * size,
+    unrealizedPl: closingPl(credit, boundedMark, size),
     probabilityOfProfit: Math.max(0, aboveBreakEvenLow - aboveBreakEvenHigh),
     probabilityOfMaxProfit: Math.max(0, above(strikes.shortPut) - above(strikes.shortCall)),
     touchProbabilityShortPut: spot <= strikes.shortPut ? 1 : touch(strikes.shortPut),
@@ -577,7 +585,7 @@ export function payoffCurve({
     .map((spot) => ({
       spot,
       profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,
-      profitToday: (credit - mark({ ...market, spot })) * size,
-      ...(laterMarket ? { profitLater: (credit - mark({ ...laterMarket, spot })) * size } : {}),
+      profitToday: closingPl(credit, mark({ ...market, spot }), size),
+      ...(laterMarket ? { profitLater: closingPl(credit, mark({ ...laterMarket, spot }), size) } : {}),
     }));
 }

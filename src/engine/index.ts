@@ -10,6 +10,7 @@ export {
   condorViolations,
   assertValidCondor,
   payoffAtExpiry,
+  closingPl,
   payoffCurve,
   roundStep,
   cushionOf,

@@ -2,7 +2,14 @@
 // the same objects the backtest runs) reads the numbers of a full evaluation, the first rule that
 // decides wins, and this file turns the decision into a reason and a priced proposal.
 import { calendarClock, TRADING_DAYS_PER_YEAR, type TimeToSettlement, type ValuationClock } from './clock.ts';
-import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
+import {
+  closingPl,
+  evaluateCondor,
+  type Condor,
+  type CondorEvaluation,
+  type LegValuation,
+  type MarketState,
+} from './condor.ts';
 import { pct, pts, usd } from './format.ts';
 import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
@@ -205,7 +212,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     rate: market.rate,
     ...(input.isHoliday ? { isHoliday: input.isHoliday } : {}),
   });
-  const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
+  const closeProposal: Proposal = { kind: 'close', debit: x, realizedPl: closingPl(credit, x, size) };
   const { cushionBreach: by, premiumBreach: bx, cushion } = invariant;
   const { strikes } = condor;
   const widest = Math.max(strikes.shortPut - strikes.longPut, strikes.longCall - strikes.shortCall);
@@ -246,7 +253,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
   if (fired === null) {
     const hedgeWaits =
       bx >= threshold ? ` The premium breach is past the threshold, but ${hedgeWaitReason(hedge)}.` : '';
-    reason = `No rule of the ${settings.policy} policy fires: b_y ${pct(by)}, b_x ${pct(bx)} (threshold ${pct(threshold)}), short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)}; P/L ${usd((credit - x) * size)}.${hedgeWaits}`;
+    reason = `No rule of the ${settings.policy} policy fires: b_y ${pct(by)}, b_x ${pct(bx)} (threshold ${pct(threshold)}), short deltas ${pts(shortPutDelta)} / ${pts(shortCallDelta)}; P/L ${usd(closingPl(credit, x, size))}.${hedgeWaits}`;
   } else {
     const { decision, rule } = fired;
     action = decision.action;
@@ -320,7 +327,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     regime,
     invariant,
     condor: evaluation,
-    unrealizedPl: (credit - x) * size,
+    unrealizedPl: closingPl(credit, x, size),
     dte,
     shortPutDelta,
     shortCallDelta,
