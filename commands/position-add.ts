@@ -1,18 +1,11 @@
 // /position add: records a fill with its entry snapshot (spot, per-leg vols, VIX, credit,
 // baseline k₀, calibration) so every later evaluation reads the invariant against it.
 import { z } from 'zod';
-import {
-  assertValidCondor,
-  baselineViolation,
-  createEntrySnapshot,
-  entryCalibration,
-  strikeScaleViolation,
-  type Condor,
-} from '../src/engine/index.ts';
+import { assertValidCondor, entryCalibration, strikeScaleViolation, type Condor } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
-import { marketFor } from '../src/app/positions.ts';
+import { marketFor, openPosition } from '../src/app/positions.ts';
 import { condorLabel, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
@@ -125,32 +118,26 @@ export default defineCommand({
     const tooFar = strikeScaleViolation(strikes, state.spot);
     if (tooFar) throw tooFar;
     const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
-    const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, clock, vix: view.vix });
-    const negativeBaseline = baselineViolation(snapshot);
-    if (negativeBaseline) throw negativeBaseline;
-    // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
-    // known only for a position opened now (the market's SPX is today's).
-    const entry =
-      underlying.symbol !== 'SPX' && !openedPast ? { ...snapshot, spxAtEntry: view.snapshot.spot.value } : snapshot;
     const source =
       input.spot !== undefined || input.vix !== undefined
         ? 'user'
         : view.snapshot.demo
           ? 'demo'
           : view.snapshot.spot.source;
-    const stored = await context.user.positions.add({
-      underlying: underlying.symbol,
-      strikes,
-      expiry,
+    const stored = await openPosition(context.user.positions, {
+      condor,
       settlement,
       settlementMs,
-      quantity: condor.quantity,
-      credit: condor.credit,
+      market: state,
+      clock,
+      vix: view.vix,
       note: input.note ?? null,
-      openedMs: state.valuationMs,
-      entry,
-      entrySource: source,
+      source,
+      // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
+      // known only for a position opened now (the market's SPX is today's).
+      ...(underlying.symbol !== 'SPX' && !openedPast ? { spxAtEntry: view.snapshot.spot.value } : {}),
     });
+    const entry = stored.entry;
     const calibration = entryCalibration(strikes, entry);
     const fill = calibration.explained
       ? `your fill is ${signedPercent(entry.calibration - 1)} vs the model's ${points(entry.modelMark)}; later marks scale the model's time value by ${calibration.timeValueFactor.toFixed(3)}, fading to nothing at settlement.`
