@@ -1,13 +1,6 @@
 // /condor eval: the metrics of docs/specification.md §3, k₀ and a payoff chart for four strikes and an expiry.
 import { z } from 'zod';
-import {
-  cushionOf,
-  evaluateCondor,
-  strikeScaleViolation,
-  underlyingFor,
-  UNDERLYINGS,
-  type Condor,
-} from '../src/engine/index.ts';
+import { cushionOf, evaluateCondor, strikeScaleViolation, type Condor } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
 import { marketFor } from '../src/app/positions.ts';
@@ -20,6 +13,7 @@ import {
   quantityOption,
   settlementOption,
   strikeOptions,
+  chosenUnderlying,
   underlyingOption,
   whatIfSpot,
   whatIfVix,
@@ -58,11 +52,7 @@ export default defineCommand({
     '/condor eval 5615 5665 6335 6385 2026-12-18 settlement=am',
   ],
   async run(input, context) {
-    const symbol = (input.underlying ?? 'spx').toUpperCase();
-    const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
-    if (symbol === 'SPY' && input.spot === undefined) {
-      throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
-    }
+    const underlying = chosenUnderlying(input.underlying, input.spot);
     const view = await marketView(context, { spot: input.spot, vix: input.vix }, { chain: true });
     const today = view.state.valuationDate;
     const { expiry, settlement, settlementMs } = resolveExpiry(context, input.expiry, today, {

@@ -10,6 +10,7 @@ import {
   layersToBuy,
   VIX_FUTURE_MODEL,
   type HedgeLayerQuote,
+  type HedgeProposal,
 } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confirm.ts';
@@ -18,7 +19,8 @@ import { marketView } from '../src/app/market-view.ts';
 import { strikeList, dollars, hedgeLayerFigures, percent, points } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { evaluateForCaller, recordedLayer } from '../src/app/positions.ts';
-import { HEDGE_POLL_ANSWERS, NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import { HEDGE_POLL_ANSWERS, NOT_ADVICE, type Reply, type ReplyButton } from '../src/app/reply.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
 
 /**
@@ -32,6 +34,12 @@ function shownLayer(vixExpiry: string, quote: HedgeLayerQuote): string {
 }
 
 const STATUS = { active: 'active', proposed: 'FIRES NOW', waiting: 'waiting' } as const;
+
+/** What /hedge's reply carries: the layer it recorded (adopt=N), the layer a review would record, else the proposal. */
+export type HedgeData =
+  | { position: StoredPosition; layer: HedgeLayerQuote }
+  | { positionId: string; vixExpiry: string; layer: HedgeLayerQuote; recorded: false }
+  | { hedge: HedgeProposal; positionId: string };
 
 export default defineCommand({
   name: 'hedge',
@@ -53,15 +61,13 @@ export default defineCommand({
   defer: true,
   expensive: 'chain',
   examples: ['/hedge k3m9tq', '/hedge k3m9tq share=true', '/hedge k3m9tq adopt=1'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<HedgeData>> {
     if (input.share && input.adopt !== undefined)
       throw new UserError(
         'share-or-adopt',
         'Options share and adopt do different things: use one, e.g. /hedge k3m9tq adopt=1.',
       );
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed')
       throw new UserError('position-closed', `Position ${input.id} is closed: hedges are for open positions.`);
     const view = await marketView(context, {}, { chain: true });

@@ -15,7 +15,7 @@ import settings from './settings.ts';
 import link from './link.ts';
 import backtest from './backtest.ts';
 import help from './help.ts';
-import type { AnyCommand } from '../src/app/command.ts';
+import type { AnyCommand, DataOf } from '../src/app/command.ts';
 
 export const commands: readonly AnyCommand[] = [
   condorEval,
@@ -35,3 +35,23 @@ export const commands: readonly AnyCommand[] = [
   backtest,
   help,
 ];
+
+/** What each command's reply carries in `data`, by command name (tests and --json readers get the type from here). */
+export interface CommandData {
+  'condor eval': DataOf<typeof condorEval>;
+  'condor suggest': DataOf<typeof condorSuggest>;
+  'position add': DataOf<typeof positionAdd>;
+  'position list': DataOf<typeof positionList>;
+  'position show': DataOf<typeof positionShow>;
+  'position close': DataOf<typeof positionClose>;
+  'position history': DataOf<typeof positionHistory>;
+  'position export': DataOf<typeof positionExport>;
+  hedge: DataOf<typeof hedge>;
+  market: DataOf<typeof market>;
+  signal: DataOf<typeof signal>;
+  subscribe: DataOf<typeof subscribe>;
+  settings: DataOf<typeof settings>;
+  link: DataOf<typeof link>;
+  backtest: DataOf<typeof backtest>;
+  help: DataOf<typeof help>;
+}

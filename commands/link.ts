@@ -6,9 +6,14 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/app/command.ts';
 import { option, optional } from '../src/app/options.ts';
+import type { LinkedAccount, LinkResult } from '../src/app/ports.ts';
+import type { Reply } from '../src/app/reply.ts';
 
 export const LINK_CODE_TTL_MS = 10 * 60_000;
 const PLATFORM_NAMES = { discord: 'Discord', telegram: 'Telegram', console: 'console', cli: 'command line' } as const;
+
+/** What /link's reply carries: the merge (with a code), else your identities (none after an unlink). */
+export type LinkData = LinkResult | { identities: LinkedAccount[] };
 
 export default defineCommand({
   name: 'link',
@@ -36,7 +41,7 @@ export default defineCommand({
   // Each code typed costs a slow hash: limited per user like the other expensive commands.
   expensive: 'link',
   examples: ['/link', '/link K7QM-2XPA', '/link unlink=telegram'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<LinkData>> {
     const { users } = context.directory;
     const { userId, platform, platformUserId } = context.caller;
     const now = context.clock.now();

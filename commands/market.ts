@@ -7,10 +7,10 @@ import { defineCommand, type CommandContext } from '../src/app/command.ts';
 import { marketView, type MarketView } from '../src/app/market-view.ts';
 import { newYorkClockTime, percent, points, signedPercent, strike } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
-import type { ChainParity, ExpiryParity } from '../src/app/ports.ts';
+import type { ChainParity, ExpiryParity, MarketSnapshot } from '../src/app/ports.ts';
 import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
 import { dayAfterText, indicatorsText } from '../src/app/market-context.ts';
-import { marketIndicators } from '../src/engine/index.ts';
+import { marketIndicators, type MacroEvent, type RegimeReading } from '../src/engine/index.ts';
 
 export default defineCommand({
   name: 'market',
@@ -27,7 +27,7 @@ export default defineCommand({
     .strict(),
   visibility: 'channel',
   examples: ['/market', '/market parity'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<MarketData>> {
     if (input.view === 'parity') return parityReply(await marketView(context, {}, { chain: true }), context);
     const view = await marketView(context);
     const { snapshot, regime } = view;
@@ -100,7 +100,25 @@ const EXPIRIES_SHOWN = 12;
 
 const DELAYED = 'SPX chain from CBOE, delayed at least 15 minutes.';
 
-function parityReply(view: MarketView, context: CommandContext): Reply {
+/** What /market's summary carries: the snapshot (the chain by its time only), regime, events, indicators. */
+export interface MarketSummaryData {
+  snapshot: Omit<MarketSnapshot, 'chain'> & { chain: { asOfMs: number } | null };
+  regime: RegimeReading;
+  events: MacroEvent[];
+  indicators: ReturnType<typeof marketIndicators>;
+}
+
+export type MarketData = MarketSummaryData | ParityData;
+
+/** What /market parity's reply carries: the chain's reading and the r and q the replies price with. */
+export interface ParityData {
+  parity: ChainParity | null | undefined;
+  rate: number;
+  dividendYield: number;
+  ratesFrom: MarketView['snapshot']['ratesFrom'];
+}
+
+function parityReply(view: MarketView, context: CommandContext): Reply<ParityData> {
   const parity = view.snapshot.chain?.parity;
   if (!parity?.expiries.length) {
     return {

@@ -1,24 +1,22 @@
 // /position add: records a fill with its entry snapshot (spot, per-leg vols, VIX, credit,
 // baseline k₀, calibration) so every later evaluation reads the invariant against it.
 import { z } from 'zod';
-import {
-  assertValidCondor,
-  baselineViolation,
-  createEntrySnapshot,
-  entryCalibration,
-  strikeScaleViolation,
-  underlyingFor,
-  UNDERLYINGS,
-  type Condor,
-} from '../src/engine/index.ts';
+import { assertValidCondor, entryCalibration, strikeScaleViolation, type Condor } from '../src/engine/index.ts';
 import { defineCommand } from '../src/app/command.ts';
 import { UserError } from '../src/app/errors.ts';
 import { marketView, resolveExpiry } from '../src/app/market-view.ts';
-import { marketFor } from '../src/app/positions.ts';
+import { marketFor, openPosition } from '../src/app/positions.ts';
 import { strikeList, dollars, points, signedPercent } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { NOT_ADVICE } from '../src/app/reply.ts';
-import { expiryOption, quantityOption, settlementOption, strikeOptions, underlyingOption } from './support/options.ts';
+import {
+  chosenUnderlying,
+  expiryOption,
+  quantityOption,
+  settlementOption,
+  strikeOptions,
+  underlyingOption,
+} from './support/options.ts';
 
 /** The trading calendar's rules and the history the bot knows start here. */
 const FIRST_OPENED = '1990-01-01';
@@ -72,10 +70,7 @@ export default defineCommand({
     '/position add 5615 5665 6335 6385 45 credit=14.2 qty=2 note="Dec cycle"',
   ],
   async run(input, context) {
-    const symbol = (input.underlying ?? 'spx').toUpperCase();
-    const underlying = underlyingFor(symbol) ?? UNDERLYINGS.SPX;
-    if (symbol === 'SPY' && input.spot === undefined)
-      throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
+    const underlying = chosenUnderlying(input.underlying, input.spot);
     const today = context.calendar.newYorkDate(context.clock.now());
     if (input.opened && input.opened > today)
       throw new UserError(
@@ -126,32 +121,26 @@ export default defineCommand({
     const tooFar = strikeScaleViolation(strikes, state.spot);
     if (tooFar) throw tooFar;
     const clock = context.calendar.clockAt(state.valuationMs, expiry, settlement);
-    const snapshot = createEntrySnapshot({ condor, market: state, settlementMs, clock, vix: view.vix });
-    const negativeBaseline = baselineViolation(snapshot);
-    if (negativeBaseline) throw negativeBaseline;
-    // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
-    // known only for a position opened now (the market's SPX is today's).
-    const entry =
-      underlying.symbol !== 'SPX' && !openedPast ? { ...snapshot, spxAtEntry: view.snapshot.spot.value } : snapshot;
     const source =
       input.spot !== undefined || input.vix !== undefined
         ? 'user'
         : view.snapshot.demo
           ? 'demo'
           : view.snapshot.spot.source;
-    const stored = await context.user.positions.add({
-      underlying: underlying.symbol,
-      strikes,
-      expiry,
+    const stored = await openPosition(context.user.positions, {
+      condor,
       settlement,
       settlementMs,
-      quantity: condor.quantity,
-      credit: condor.credit,
+      market: state,
+      clock,
+      vix: view.vix,
       note: input.note ?? null,
-      openedMs: state.valuationMs,
-      entry,
-      entrySource: source,
+      source,
+      // SPX at entry lets a position on another underlying follow SPX afterwards (see marketFor);
+      // known only for a position opened now (the market's SPX is today's).
+      ...(underlying.symbol !== 'SPX' && !openedPast ? { spxAtEntry: view.snapshot.spot.value } : {}),
     });
+    const entry = stored.entry;
     const calibration = entryCalibration(strikes, entry);
     const fill = calibration.explained
       ? `your fill is ${signedPercent(entry.calibration - 1)} vs the model's ${points(entry.modelMark)}; later ` +

@@ -7,8 +7,15 @@ import { checkConfirmCode, CONFIRM_MINUTES, confirmCode } from '../src/app/confi
 import { UserError } from '../src/app/errors.ts';
 import { strikeList, dollars, points, signedDollars } from '../src/app/format.ts';
 import { option } from '../src/app/options.ts';
-import { underlyingFor, UNDERLYINGS } from '../src/engine/index.ts';
+import { closingPl, UNDERLYINGS } from '../src/engine/index.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import type { Reply } from '../src/app/reply.ts';
 import { confirmOption, positionIdOption, reviewOption } from './support/options.ts';
+
+/** What /position close's reply carries: the closed position, or (review) what Confirm would record. */
+export type PositionCloseData =
+  | { position: StoredPosition; realizedPl: number }
+  | { position: StoredPosition; debit: number; realizedPl: number; recorded: false };
 
 export default defineCommand({
   name: 'position close',
@@ -28,13 +35,11 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/position close k3m9tq 6.10', '/position close k3m9tq debit=0'],
-  async run(input, context) {
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+  async run(input, context): Promise<Reply<PositionCloseData>> {
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed')
       throw new UserError(
-        'already-closed',
+        'position-closed',
         `Position ${input.id} is already closed (at ${points(position.closeDebit ?? 0)}).`,
       );
     const widest = Math.max(
@@ -47,8 +52,8 @@ export default defineCommand({
         `Option debit ${points(input.debit)} is above the widest wing ${widest}: a condor never costs more than ` +
           `its width to close (e.g. debit=6.1).`,
       );
-    const multiplier = (underlyingFor(position.underlying) ?? UNDERLYINGS.SPX).multiplier;
-    const realizedPl = (position.credit - input.debit) * multiplier * position.quantity;
+    const dollarsPerPoint = UNDERLYINGS[position.underlying].multiplier * position.quantity;
+    const realizedPl = closingPl(position.credit, input.debit, dollarsPerPoint);
     const now = context.clock.now();
     const subject = {
       userId: context.caller.userId,
@@ -108,7 +113,7 @@ export default defineCommand({
       lines: [
         `${closed.underlying} ${strikeList(closed.strikes)} · ${closed.expiry} x${closed.quantity}: credit ` +
           `${points(closed.credit)}, debit ${points(input.debit)}.`,
-        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * multiplier * closed.quantity)} ` +
+        `Realized P/L ${signedDollars(realizedPl)} (${dollars(closed.credit * dollarsPerPoint)} ` +
           `collected). Your record: /position history`,
       ],
       data: { position: closed, realizedPl },

@@ -5,7 +5,21 @@ import { marketView } from '../src/app/market-view.ts';
 import { strikeList, percent, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { ACTION_URGENCY, evaluateStored } from '../src/app/positions.ts';
-import { NOT_ADVICE } from '../src/app/reply.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
+import type { Action } from '../src/engine/index.ts';
+
+/** One row of /position list's data: a position shown without a valuation (closed, or no market) whole, else its figures. */
+export type PositionListRow =
+  | { position: StoredPosition }
+  | {
+      id: string;
+      action: Action;
+      reason: string;
+      unrealizedPl: number;
+      deviation: number;
+      dte: number;
+    };
 
 export default defineCommand({
   name: 'position list',
@@ -22,7 +36,7 @@ export default defineCommand({
     .strict(),
   visibility: 'caller',
   examples: ['/position list', '/position list status=closed'],
-  async run(input, context) {
+  async run(input, context): Promise<Reply<{ positions: PositionListRow[] }>> {
     const status = input.status ?? 'open';
     const positions = await context.user.positions.list(status);
     if (!positions.length) {
@@ -39,7 +53,7 @@ export default defineCommand({
     const open = positions.filter((p) => p.status === 'open');
     const view = open.length ? await marketView(context) : null;
     const settings = await context.user.settings.get(); // once, not once per position
-    const rows = positions.map((position) => {
+    const rows = positions.map((position): { urgency: number; row: string[]; data: PositionListRow } => {
       if (position.status === 'closed' || !view) {
         return {
           urgency: 9,
@@ -57,7 +71,7 @@ export default defineCommand({
       }
       const evaluation = evaluateStored(position, view, settings, context.calendar);
       return {
-        urgency: ACTION_URGENCY[evaluation.action] ?? 5,
+        urgency: ACTION_URGENCY[evaluation.action],
         row: [
           position.id,
           strikeList(position.strikes),
@@ -78,7 +92,7 @@ export default defineCommand({
       };
     });
     rows.sort((a, b) => a.urgency - b.urgency);
-    const needing = rows.filter((r) => r.urgency < ACTION_URGENCY.HOLD!).length;
+    const needing = rows.filter((r) => r.urgency < ACTION_URGENCY.HOLD).length;
     return {
       title: `Your ${status === 'all' ? '' : `${status} `}positions (${positions.length})`,
       visibility: 'caller',

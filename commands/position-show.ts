@@ -8,12 +8,17 @@ import { marketView } from '../src/app/market-view.ts';
 import { strikeList, dollars, hedgeLayerFigures, percent, points, signedDollars } from '../src/app/format.ts';
 import { option, optional } from '../src/app/options.ts';
 import { condorOf, evaluateForCaller, marketFor, recordedLayer, type StoredEntry } from '../src/app/positions.ts';
-import { NOT_ADVICE, type ReplyButton } from '../src/app/reply.ts';
-import { layersToBuy } from '../src/engine/index.ts';
+import type { StoredPosition } from '../src/app/ports.ts';
+import { NOT_ADVICE, type Reply, type ReplyButton } from '../src/app/reply.ts';
+import { layersToBuy, type PositionEvaluation } from '../src/engine/index.ts';
 import { condorFields, volSourceField } from './support/describe.ts';
 import { payoffAttachment, positionMarkAt, valuationClockAt } from './support/payoff.ts';
 import { positionIdOption, whatIfSpot, whatIfVix } from './support/options.ts';
 import { proposalLines } from './support/proposal.ts';
+
+/** What /position show's reply carries: the position, and its evaluation while it is open. */
+export type PositionShowData =
+  { position: StoredPosition } | { position: StoredPosition; evaluation: PositionEvaluation };
 
 export default defineCommand({
   name: 'position show',
@@ -35,10 +40,8 @@ export default defineCommand({
   defer: true,
   expensive: 'chain',
   examples: ['/position show k3m9tq', '/position show k3m9tq spot=5700 vix=22'],
-  async run(input, context) {
-    const position = await context.user.positions.get(input.id);
-    if (!position)
-      throw new UserError('position-not-found', `No position ${input.id} in your positions; see /position list.`);
+  async run(input, context): Promise<Reply<PositionShowData>> {
+    const position = await context.user.positions.require(input.id);
     if (position.status === 'closed') {
       return {
         title: `Position ${position.id} (closed)`,

@@ -31,6 +31,13 @@ export default defineCommand({
     })
     .strict(),
   visibility: 'caller',
+  // Subscribing the channel or group needs the right to manage it; a private chat has no channel to subscribe.
+  requires: {
+    permission: 'manage-chat',
+    when: (input, chat) => chat.kind !== 'private' && (input.kind ?? 'channel') === 'channel',
+    doing: (platform) =>
+      platform === 'telegram' ? 'subscribe this group to daily summaries' : 'subscribe this channel',
+  },
   examples: ['/subscribe channel', '/subscribe personal 16:15', '/subscribe channel off=true'],
   async run(input, context) {
     const { chat, userId } = context.caller;
@@ -42,14 +49,6 @@ export default defineCommand({
           'channel-in-private',
           'Option kind=channel works in a channel or group; here use /subscribe personal.',
         );
-      if (!chat.callerCanManage) {
-        throw new UserError(
-          'not-admin',
-          chat.platform === 'telegram'
-            ? 'Only a chat administrator can subscribe this group to daily summaries.'
-            : 'Only members with Manage Channels (or Manage Server) can subscribe this channel.',
-        );
-      }
     }
     const target = {
       kind,

@@ -1,5 +1,7 @@
 // Options several commands share, so their wording and examples are the same everywhere.
+import { UserError } from '../../src/app/errors.ts';
 import { named, option, optional } from '../../src/app/options.ts';
+import { UNDERLYINGS, type Underlying, type UnderlyingSymbol } from '../../src/engine/index.ts';
 
 export const strikeOptions = {
   long_put: option.number({
@@ -60,6 +62,18 @@ export const underlyingOption = optional(
     example: 'spx',
   }),
 );
+/**
+ * The underlying the option names (SPX when not given). SPY needs spot=: the market data is SPX's
+ * and SPY is not SPX/10 (see marketFor), so its spot is the trader's to give.
+ */
+export function chosenUnderlying(choice: 'spx' | 'xsp' | 'spy' | undefined, spot: number | undefined): Underlying {
+  // The option's choices are the symbols in lower case.
+  const underlying = UNDERLYINGS[(choice ?? 'spx').toUpperCase() as UnderlyingSymbol];
+  if (underlying.symbol === 'SPY' && spot === undefined)
+    throw new UserError('spot-required', 'Option spot is required for SPY (the market data is SPX): e.g. spot=580.');
+  return underlying;
+}
+
 export const positionIdOption = option.positionId({
   description: 'Position id (see /position list)',
   example: 'k3m9tq',

@@ -6,6 +6,7 @@ import type { Reply, Visibility } from './reply.ts';
 import type {
   CalendarPort,
   Caller,
+  Chat,
   ChartsPort,
   Clock,
   EngineDefaults,
@@ -39,7 +40,19 @@ export interface CommandContext extends SharedPorts {
   progress?: (text: string) => Promise<void>;
 }
 
-export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
+/** A right in the chat a command may need: manage-chat is Manage Channels or Manage Server on Discord, administrator on Telegram. */
+export type Permission = 'manage-chat';
+
+/** A permission a command declares; the runner checks it once, before the command runs (adapters only report the caller's rights). */
+export interface Requirement<Input> {
+  permission: Permission;
+  /** When only some uses need it (e.g. /subscribe for the channel, not for oneself); default: every use. */
+  when?: (input: Input, chat: Chat) => boolean;
+  /** What the permission is needed for, in the refusal "Only <who> can <doing>.", in the platform's words. */
+  doing: (platform: Chat['platform']) => string;
+}
+
+export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject, Data = unknown> {
   /** Words, e.g. 'condor eval' or 'market'; each word [a-z0-9_]{1,32}. */
   name: string;
   /** One line, at most 100 characters. */
@@ -54,19 +67,25 @@ export interface CommandDefinition<Options extends z.ZodObject = z.ZodObject> {
    * for /link (LINK_PER_MINUTE in src/app/limiter.ts).
    */
   expensive?: boolean | 'chain' | 'link';
+  /** A right in the chat the caller needs (checked by the runner, never by the command or an adapter). */
+  requires?: Requirement<z.output<Options>>;
   /** Full command lines that work, first one shown in errors and /help. */
   examples: readonly string[];
-  run(input: z.output<Options>, context: CommandContext): Promise<Reply> | Reply;
+  /** Data: what the reply's `data` holds (for --json and tests), the same shape on every path. */
+  run(input: z.output<Options>, context: CommandContext): Promise<Reply<Data>> | Reply<Data>;
 }
 
 // A registry holds commands of different option types; run() is only ever called with the
 // output of the command's own schema, so erasing the type here is sound.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCommand = CommandDefinition<any>;
+export type AnyCommand = CommandDefinition<any, any>;
 
-export function defineCommand<Options extends z.ZodObject>(
-  definition: CommandDefinition<Options>,
-): CommandDefinition<Options> {
+/** What a command's replies carry in `data` (e.g. DataOf<typeof positionAdd> in a test). */
+export type DataOf<Command> = Command extends CommandDefinition<infer _Options, infer Data> ? Data : never;
+
+export function defineCommand<Options extends z.ZodObject, Data = unknown>(
+  definition: CommandDefinition<Options, Data>,
+): CommandDefinition<Options, Data> {
   return definition;
 }
 

@@ -2,7 +2,7 @@
 // platform adapters (and the CLI) call. Adapters say who and where; everything else is injected.
 import type { AnyCommand, CommandContext, SharedPorts } from './command.ts';
 import { UserError } from './errors.ts';
-import type { Chat, Platform, Store } from './ports.ts';
+import type { Identity, Store } from './ports.ts';
 import type { Registry } from './registry.ts';
 import { errorReply, runCommand } from './run-command.ts';
 import type { Reply } from './reply.ts';
@@ -15,12 +15,8 @@ export interface AppDeps extends SharedPorts {
   limiter?: (userId: string, command: AnyCommand) => number;
 }
 
-export interface Identity {
-  platform: Platform;
-  platformUserId: string;
-  displayName: string;
-  chat: Chat;
-}
+// Adapters import the caller's Identity from here, beside the functions that take it.
+export type { Identity };
 
 export async function contextFor(
   deps: AppDeps,

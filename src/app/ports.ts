@@ -7,6 +7,8 @@ import type {
   IsoDate,
   MacroEvent,
   ParityDeviation,
+  PayoffPoint,
+  UnderlyingSymbol,
   PositionSettings,
   ValuationClock,
 } from '../engine/index.ts';
@@ -27,13 +29,21 @@ export interface Chat {
   callerCanManage: boolean;
 }
 
-export interface Caller {
-  /** The internal user id: one user may have several platform identities (linked accounts). */
-  userId: string;
+/** A person's account on one platform, with the name shown there. */
+export interface PlatformAccount {
   platform: Platform;
   platformUserId: string;
   displayName: string;
+}
+
+/** Who is typing, and where: what an adapter knows before the store resolves the user. */
+export interface Identity extends PlatformAccount {
   chat: Chat;
+}
+
+export interface Caller extends Identity {
+  /** The internal user id: one user may have several platform identities (linked accounts). */
+  userId: string;
 }
 
 // ---------------------------------------------------------------- storage
@@ -53,7 +63,7 @@ export interface HedgeLayerRecord {
 export interface StoredPosition {
   id: string;
   userId: string;
-  underlying: string;
+  underlying: UnderlyingSymbol;
   strikes: CondorStrikes;
   expiry: IsoDate;
   settlement: 'PM' | 'AM';
@@ -93,6 +103,8 @@ export interface PositionRepository {
   add(position: NewPosition): Promise<StoredPosition>;
   /** null when there is no such position for this user (whether it exists for another or not). */
   get(id: string): Promise<StoredPosition | null>;
+  /** The position, or the one "no such position" refusal (UserError position-not-found) every command gives. */
+  require(id: string): Promise<StoredPosition>;
   list(status?: PositionStatus | 'all'): Promise<StoredPosition[]>;
   close(id: string, close: { debit: number; closedMs: number; realizedPl: number }): Promise<StoredPosition>;
   addHedgeLayer(id: string, layer: HedgeLayerRecord): Promise<StoredPosition>;
@@ -123,10 +135,8 @@ export interface UserStore {
   settings: SettingsRepository;
 }
 
-export interface Identity {
-  platform: Platform;
-  platformUserId: string;
-  displayName: string;
+/** A platform account linked to a user (/link lists them). */
+export interface LinkedAccount extends PlatformAccount {
   linkedMs: number;
 }
 
@@ -145,7 +155,7 @@ export interface LinkResult {
 export interface UserDirectory {
   /** The user behind a platform identity, created on first sight. */
   resolve(platform: Platform, platformUserId: string, displayName: string): Promise<string>;
-  identities(userId: string): Promise<Identity[]>;
+  identities(userId: string): Promise<LinkedAccount[]>;
   /** A one-time code for linking another platform (valid for ttlMs, single use). */
   /** Async: the code's hash is computed off the event loop (scrypt in the thread pool). */
   createLinkCode(userId: string, nowMs: number, ttlMs: number): Promise<string>;
@@ -487,16 +497,8 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-// The charts' inputs (src/render/charts draws them).
-export interface PayoffPoint {
-  spot: number;
-  /** P/L of the whole position at expiry, in dollars. */
-  profitAtExpiry: number;
-  /** P/L of the position today at this spot, in dollars (the mark the text shows). */
-  profitToday?: number;
-  /** P/L on `laterDate` at this spot, in dollars (the T+N view). */
-  profitLater?: number;
-}
+// The charts' inputs (src/render/charts draws them); a payoff point is the engine's (payoffCurve).
+export type { PayoffPoint };
 
 export interface PayoffChartInput {
   /** e.g. "SPX 5615/5665/6335/6385 2027-01-08 x1" */
@@ -561,7 +563,7 @@ export interface EngineDefaults {
   rate: number;
   dividendYield: number;
   skewBeta: number;
-  underlying: string;
+  underlying: UnderlyingSymbol;
   summaryTime: string;
   summaryTimeZone: string;
 }

@@ -4,21 +4,25 @@
 import {
   evaluatePosition,
   spreadPayoff,
-  underlyingFor,
   UNDERLYINGS,
   VIX_MULTIPLIER,
+  baselineViolation,
+  createEntrySnapshot,
+  type Action,
   type Condor,
+  type UnderlyingSymbol,
+  type ValuationClock,
   type PositionEvaluation,
 } from '../engine/index.ts';
 import type { CommandContext } from './command.ts';
 import { points } from './format.ts';
 import type { MarketView } from './market-view.ts';
-import type { CalendarPort, HedgeLayerRecord, StoredPosition, UserSettings } from './ports.ts';
+import type { CalendarPort, HedgeLayerRecord, PositionRepository, StoredPosition, UserSettings } from './ports.ts';
 import type { MarketState } from '../engine/index.ts';
 
 export function condorOf(position: StoredPosition): Condor {
   return {
-    underlying: underlyingFor(position.underlying) ?? UNDERLYINGS.SPX,
+    underlying: UNDERLYINGS[position.underlying],
     strikes: position.strikes,
     expiry: position.expiry,
     quantity: position.quantity,
@@ -35,7 +39,12 @@ export type StoredEntry = StoredPosition['entry'] & { spxAtEntry?: number };
  * times its strikes); SPY follows SPX in the ratio they had at entry (SPY is not SPX/10: it pays
  * dividends and trades on its own), or SPX/10 when that ratio is unknown.
  */
-export function marketFor(underlying: string, view: MarketView, expiry: string, entry?: StoredEntry): MarketState {
+export function marketFor(
+  underlying: UnderlyingSymbol,
+  view: MarketView,
+  expiry: string,
+  entry?: StoredEntry,
+): MarketState {
   const spx = view.state.spot;
   const vol = view.volFor(expiry);
   if (underlying === 'XSP') {
@@ -157,7 +166,7 @@ export async function evaluateForCaller(
 }
 
 /** Actions that want the trader's attention first. */
-export const ACTION_URGENCY: Record<string, number> = {
+export const ACTION_URGENCY: Record<Action, number> = {
   CLOSE: 0,
   ROLL: 1,
   HEDGE: 2,
@@ -175,4 +184,46 @@ export function recordedLayer(layer: HedgeLayerRecord, condorMaxLoss: number) {
     payoffAtUpperStrike,
     coverage: condorMaxLoss > 0 ? payoffAtUpperStrike / condorMaxLoss : 0,
   };
+}
+
+/** What opening a position records: a condor filled at a market, and where that market came from. */
+export interface Opening {
+  condor: Condor;
+  settlement: 'PM' | 'AM';
+  settlementMs: number;
+  /** The market at the fill; its valuation instant is when the position was opened. */
+  market: MarketState;
+  clock: ValuationClock;
+  vix: number;
+  note: string | null;
+  /** cboe, demo, user ... */
+  source: string;
+  /** SPX at entry, for a position on another underlying that follows SPX afterwards (see marketFor). */
+  spxAtEntry?: number;
+}
+
+/**
+ * Opens a position: the entry snapshot at the fill's market (docs/engine.md), the rule every
+ * recorded entry keeps (baseline k₀ not negative), then the stored record. The one home for
+ * /position add and a channel's model condor. Returns what the repository's add returns.
+ */
+export function openPosition(positions: PositionRepository, opening: Opening): ReturnType<PositionRepository['add']> {
+  const { condor, market, settlementMs } = opening;
+  const snapshot = createEntrySnapshot({ condor, market, settlementMs, clock: opening.clock, vix: opening.vix });
+  const negativeBaseline = baselineViolation(snapshot);
+  if (negativeBaseline) throw negativeBaseline;
+  const entry = opening.spxAtEntry === undefined ? snapshot : { ...snapshot, spxAtEntry: opening.spxAtEntry };
+  return positions.add({
+    underlying: condor.underlying.symbol,
+    strikes: condor.strikes,
+    expiry: condor.expiry,
+    settlement: opening.settlement,
+    settlementMs,
+    quantity: condor.quantity,
+    credit: condor.credit,
+    note: opening.note,
+    openedMs: market.valuationMs,
+    entry,
+    entrySource: opening.source,
+  });
 }

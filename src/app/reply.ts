@@ -1,5 +1,6 @@
 // The platform-neutral answer of a command. Every string in it is plain text: adapters escape
 // it for their markup (Discord markdown, Telegram HTML) and never let it ping anyone.
+import type { ErrorId } from './errors.ts';
 
 export type Visibility = 'caller' | 'channel';
 /** 'bad' reads as an error (✗, the error colour): a result the trader dislikes (a loss) is not one. */
@@ -46,7 +47,8 @@ export interface ReplyDiscussion {
   adopt?: { command: string; options: Record<string, string | number | boolean> };
 }
 
-export interface Reply {
+/** TData: what `data` holds, stated by each command's definition (CommandDefinition's Data). */
+export interface Reply<TData = unknown> {
   title: string;
   visibility: Visibility;
   tone?: Tone;
@@ -60,9 +62,9 @@ export interface Reply {
   buttons?: ReplyButton[];
   discussion?: ReplyDiscussion;
   /** The engine's numbers for --json and for tests: unrounded. */
-  data?: unknown;
+  data?: TData;
   /** Set on error replies. */
-  error?: { kind: 'user' | 'internal'; identifier: string; reference?: string };
+  error?: { kind: 'user' | 'internal'; identifier: ErrorId | 'internal'; reference?: string };
 }
 
 /** The answer of a hedge poll that adopts (one home: platforms find the Adopt vote by it). */

@@ -4,7 +4,8 @@
 // logged with a reference id and the user sees only the reference.
 import type { z } from 'zod';
 import { CondorRuleError } from '../engine/index.ts';
-import type { AnyCommand, CommandContext } from './command.ts';
+import type { AnyCommand, CommandContext, Permission } from './command.ts';
+import type { Chat, Platform } from './ports.ts';
 import { errorReference, UserError } from './errors.ts';
 import { optionMeta } from './options.ts';
 import type { Reply } from './reply.ts';
@@ -77,6 +78,23 @@ export function errorReply(error: UserError): Reply {
   };
 }
 
+/** Who holds each permission, in each platform's words (the console and CLI user may do anything). */
+const HOLDERS: Record<Permission, (platform: Platform) => string> = {
+  'manage-chat': (platform) =>
+    platform === 'telegram' ? 'a chat administrator' : 'members with Manage Channels (or Manage Server)',
+};
+
+/** The command's declared permission, checked against what the adapter reported about the caller. */
+function checkPermission(command: AnyCommand, input: unknown, chat: Chat): void {
+  const requirement = command.requires;
+  if (!requirement || (requirement.when && !requirement.when(input, chat))) return;
+  if (requirement.permission === 'manage-chat' && !chat.callerCanManage)
+    throw new UserError(
+      'not-admin',
+      `Only ${HOLDERS[requirement.permission](chat.platform)} can ${requirement.doing(chat.platform)}.`,
+    );
+}
+
 export interface RunOptions {
   /** Per-user limiter for expensive commands: returns seconds to wait, or 0. */
   limiter?: (userId: string, command: AnyCommand) => number;
@@ -98,6 +116,7 @@ export async function runCommand(
     // reportInput: zod 4 only says what was received when asked, and 'missing' vs 'wrong' depends on it.
     const parsed = command.options.safeParse(raw, { reportInput: true });
     if (!parsed.success) throw describeIssue(command, parsed.error.issues[0]!, raw, syntax);
+    checkPermission(command, parsed.data, caller.chat);
     // The limit protects a shared bot from one user; the local console and CLI have only one.
     if (command.expensive && options.limiter && caller.platform !== 'console' && caller.platform !== 'cli') {
       const wait = options.limiter(caller.userId, command);

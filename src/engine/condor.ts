@@ -49,10 +49,23 @@ export const LEG_TYPE: Record<LegRole, OptionType> = {
 /** +1 for a long leg, -1 for a short one. */
 export const LEG_SIDE: Record<LegRole, 1 | -1> = { longPut: 1, shortPut: -1, shortCall: -1, longCall: 1 };
 
+/** The condor rules, by stable identifier (the app's error ids include them). */
+export type CondorRule =
+  | 'strike-positive'
+  | 'strike-grid'
+  | 'strike-order'
+  | 'strike-scale'
+  | 'credit-positive'
+  | 'credit-below-width'
+  | 'quantity-integer'
+  | 'expiry-date'
+  | 'expiry-past'
+  | 'baseline-negative';
+
 /** A broken condor rule: `rule` is a stable identifier, `message` one line with the values. */
 export class CondorRuleError extends Error {
-  readonly rule: string;
-  constructor(rule: string, message: string) {
+  readonly rule: CondorRule;
+  constructor(rule: CondorRule, message: string) {
     super(message);
     this.name = 'CondorRuleError';
     this.rule = rule;
@@ -162,6 +175,14 @@ export function strikeScaleViolation(strikes: CondorStrikes, spot: number): Cond
 export function assertValidCondor(condor: Condor, today: IsoDate): void {
   const first = condorViolations(condor, today)[0];
   if (first) throw first;
+}
+
+/**
+ * P/L in dollars of a condor sold for `credit` and bought back for `debit` (points): realized when
+ * the debit is paid, unrealized when it is today's mark. `dollarsPerPoint` is multiplier × quantity.
+ */
+export function closingPl(credit: number, debit: number, dollarsPerPoint: number): number {
+  return (credit - debit) * dollarsPerPoint;
 }
 
 /** Payoff at expiry per share, in points: C − (K2−S)⁺ + (K1−S)⁺ − (S−K3)⁺ + (S−K4)⁺. */
@@ -455,7 +476,7 @@ export function evaluateCondor({
     breakEvenHigh,
     returnOnRisk: credit / (widestWing - credit),
     mark: boundedMark,
-    unrealizedPl: (credit - boundedMark) * size,
+    unrealizedPl: closingPl(credit, boundedMark, size),
     probabilityOfProfit: Math.max(0, aboveBreakEvenLow - aboveBreakEvenHigh),
     probabilityOfMaxProfit: Math.max(0, above(strikes.shortPut) - above(strikes.shortCall)),
     touchProbabilityShortPut: spot <= strikes.shortPut ? 1 : touch(strikes.shortPut),
@@ -475,12 +496,16 @@ export function evaluateCondor({
   };
 }
 
+/** One spot of a payoff curve (payoffCurve makes them, the payoff chart draws them). */
 export interface PayoffPoint {
   spot: number;
-  /** Dollars for the position. */
+  /** P/L of the whole position at expiry, dollars. */
   profitAtExpiry: number;
-  /** P/L today at this spot, dollars: the same mark the text shows (see PayoffCurveInput.markAt). */
-  profitToday: number;
+  /**
+   * P/L today at this spot, dollars: the same mark the text shows (see PayoffCurveInput.markAt).
+   * payoffCurve always sets it; a chart given points without it draws the expiry line alone.
+   */
+  profitToday?: number;
   /** P/L at this spot on the later date (the T+N view), dollars, when one was asked for. */
   profitLater?: number;
 }
@@ -561,7 +586,7 @@ export function payoffCurve({
     .map((spot) => ({
       spot,
       profitAtExpiry: payoffAtExpiry(strikes, credit, spot) * size,
-      profitToday: (credit - mark({ ...market, spot })) * size,
-      ...(laterMarket ? { profitLater: (credit - mark({ ...laterMarket, spot })) * size } : {}),
+      profitToday: closingPl(credit, mark({ ...market, spot }), size),
+      ...(laterMarket ? { profitLater: closingPl(credit, mark({ ...laterMarket, spot }), size) } : {}),
     }));
 }

@@ -10,6 +10,7 @@ export {
   condorViolations,
   assertValidCondor,
   payoffAtExpiry,
+  closingPl,
   payoffCurve,
   roundStep,
   cushionOf,
@@ -31,6 +32,7 @@ export type {
   Condor,
   CondorStrikes,
   CondorEvaluation,
+  CondorRule,
   MarketState,
   LegRole,
   LegValuation,
@@ -97,7 +99,14 @@ export { restrike } from './restrike.ts';
 export type { RestrikeProposal } from './restrike.ts';
 export { modelCondor } from './model-condor.ts';
 export type { ModelCondor, ModelCondorInput } from './model-condor.ts';
-export { UNDERLYINGS, underlyingFor, roundToGrid, isOnGrid, defaultWingWidth } from './underlying.ts';
+export {
+  UNDERLYINGS,
+  underlyingFor,
+  isUnderlyingSymbol,
+  roundToGrid,
+  isOnGrid,
+  defaultWingWidth,
+} from './underlying.ts';
 export type { Underlying, UnderlyingSymbol } from './underlying.ts';
 export { vixProxy, volAtStrike, skewedVol } from './volatility.ts';
 export type { VolInputs, VolSource, LegVol } from './volatility.ts';

@@ -2,7 +2,14 @@
 // the same objects the backtest runs) reads the numbers of a full evaluation, the first rule that
 // decides wins, and this file turns the decision into a reason and a priced proposal.
 import { calendarClock, TRADING_DAYS_PER_YEAR, type TimeToSettlement, type ValuationClock } from './clock.ts';
-import { evaluateCondor, type Condor, type CondorEvaluation, type LegValuation, type MarketState } from './condor.ts';
+import {
+  closingPl,
+  evaluateCondor,
+  type Condor,
+  type CondorEvaluation,
+  type LegValuation,
+  type MarketState,
+} from './condor.ts';
 import { dollars, percent, points, strikeList } from './format.ts';
 import { hedgeWaitReason, layersToBuy, proposeHedge, type HedgeProposal } from './hedge.ts';
 import type { HolidayRule } from './expiries.ts';
@@ -353,13 +360,13 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     reason =
       `No rule of the ${settings.policy} policy fires: b_y ${percent(by)}, b_x ${percent(bx)} (threshold ` +
       `${percent(threshold)}), short deltas ${points(shortPutDelta)} / ${points(shortCallDelta)}; P/L ` +
-      `${dollars((credit - x) * size)}.${hedgeWaits}`;
+      `${dollars(closingPl(credit, x, size))}.${hedgeWaits}`;
   } else {
     const { decision, rule } = fired;
     action = decision.action;
     reason = rule.explain(state, params, decision);
     if (action === 'CLOSE' || action === 'TAKE_PROFIT') {
-      proposal = { kind: 'close', debit: x, realizedPl: (credit - x) * size };
+      proposal = { kind: 'close', debit: x, realizedPl: closingPl(credit, x, size) };
     } else if (action === 'HEDGE') {
       const layers = layersToBuy(hedge)
         .map((q) => q.layer)
@@ -383,7 +390,7 @@ export function evaluatePosition(input: EvaluatePositionInput): PositionEvaluati
     regime,
     invariant,
     condor: evaluation,
-    unrealizedPl: (credit - x) * size,
+    unrealizedPl: closingPl(credit, x, size),
     dte: evaluation.dte,
     shortPutDelta,
     shortCallDelta,

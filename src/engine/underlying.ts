@@ -1,6 +1,9 @@
 // Underlyings are data, not constants (docs/specification.md §1): multiplier, strike grid and default wing.
+/** The underlyings the bot prices (UNDERLYINGS below holds their data). */
+export type UnderlyingSymbol = 'SPX' | 'XSP' | 'SPY';
+
 export interface Underlying {
-  symbol: string;
+  symbol: UnderlyingSymbol;
   /** Dollars per point per contract. */
   multiplier: number;
   /** Strike spacing in points. */
@@ -17,12 +20,17 @@ export const UNDERLYINGS = {
   SPX: { symbol: 'SPX', multiplier: 100, strikeStep: 5, defaultWingWidth: 50, referenceSpot: 5000, settlement: 'PM' },
   XSP: { symbol: 'XSP', multiplier: 100, strikeStep: 1, defaultWingWidth: 5, referenceSpot: 500, settlement: 'PM' },
   SPY: { symbol: 'SPY', multiplier: 100, strikeStep: 1, defaultWingWidth: 5, referenceSpot: 500, settlement: 'PM' },
-} as const satisfies Record<string, Underlying>;
+} as const satisfies Record<UnderlyingSymbol, Underlying>;
 
-export type UnderlyingSymbol = keyof typeof UNDERLYINGS;
+/** Whether text names an underlying (any case), for data read from outside (a database row, a typed option). */
+export function isUnderlyingSymbol(symbol: string): symbol is UnderlyingSymbol {
+  return Object.hasOwn(UNDERLYINGS, symbol);
+}
 
+/** The underlying a text names (any case), undefined when it names none. */
 export function underlyingFor(symbol: string): Underlying | undefined {
-  return (UNDERLYINGS as Record<string, Underlying>)[symbol.toUpperCase()];
+  const upper = symbol.toUpperCase();
+  return isUnderlyingSymbol(upper) ? UNDERLYINGS[upper] : undefined;
 }
 
 const GRID_TOLERANCE = 1e-9;

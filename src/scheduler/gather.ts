@@ -3,11 +3,11 @@
 // the invariant at work and a hedge layer that fires opens a discussion. That position belongs to
 // the channel's own user (identity "channel:<chat id>"); it is opened, closed and re-opened only
 // when a summary is actually delivered (apply = true), never by /signal on demand.
-import { createEntrySnapshot, layersToBuy, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
+import { layersToBuy, UNDERLYINGS, type HedgeLayerQuote, type PositionEvaluation } from '../engine/index.ts';
 import type { AppDeps } from '../app/context.ts';
 import { strikeList, hedgeLayerFigures, percent, points } from '../app/format.ts';
 import { marketViewFor, modelCondorFor, type MarketView, type ViewModelCondor } from '../app/market-view.ts';
-import { evaluateStored } from '../app/positions.ts';
+import { evaluateStored, openPosition } from '../app/positions.ts';
 import type { Platform, StoredPosition, Subscription } from '../app/ports.ts';
 import { HEDGE_POLL_ANSWERS, type Reply } from '../app/reply.ts';
 import { DEFAULT_THRESHOLD_BAND } from '../engine/index.ts';
@@ -52,21 +52,15 @@ async function openModelPosition(
   userId: string,
   { model, listed, settlementMs }: TodaysModel,
 ): Promise<StoredPosition> {
-  const market = { ...view.state, vol: view.volFor(listed.expiry) };
-  const clock = deps.calendar.clockAt(view.state.valuationMs, listed.expiry, listed.settlement);
-  const entry = createEntrySnapshot({ condor: model.condor, market, settlementMs, clock, vix: view.vix });
-  return deps.store.forUser(userId).positions.add({
-    underlying: 'SPX',
-    strikes: model.condor.strikes,
-    expiry: listed.expiry,
+  return openPosition(deps.store.forUser(userId).positions, {
+    condor: { ...model.condor, underlying: UNDERLYINGS.SPX, expiry: listed.expiry, quantity: 1 },
     settlement: listed.settlement,
     settlementMs,
-    quantity: 1,
-    credit: model.condor.credit,
+    market: { ...view.state, vol: view.volFor(listed.expiry) },
+    clock: deps.calendar.clockAt(view.state.valuationMs, listed.expiry, listed.settlement),
+    vix: view.vix,
     note: 'channel model condor',
-    openedMs: view.state.valuationMs,
-    entry,
-    entrySource: view.snapshot.demo ? 'demo' : view.snapshot.spot.source,
+    source: view.snapshot.demo ? 'demo' : view.snapshot.spot.source,
   });
 }
 

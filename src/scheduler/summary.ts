@@ -100,9 +100,7 @@ export interface PersonalSummaryInput {
 
 export function buildPersonalSummary(input: PersonalSummaryInput): Reply {
   const sorted = [...input.positions].sort(
-    (a, b) =>
-      (ACTION_URGENCY[a.evaluation.action] ?? 9) - (ACTION_URGENCY[b.evaluation.action] ?? 9) ||
-      a.id.localeCompare(b.id),
+    (a, b) => ACTION_URGENCY[a.evaluation.action] - ACTION_URGENCY[b.evaluation.action] || a.id.localeCompare(b.id),
   );
   const needing = sorted.filter((p) => p.evaluation.action !== 'HOLD').length;
   const total = sorted.reduce((sum, p) => sum + wholeDollars(p.evaluation.unrealizedPl), 0);

@@ -1,7 +1,7 @@
 // The rules of /link redemption, one home for both stores (src/store/link.ts on SQLite,
 // src/store/postgres/link.ts on PostgreSQL): the limits, the refusals and their words. The stores
 // only read and write rows; what counts as a wrong guess and what each refusal says is decided here.
-import { UserError } from '../app/errors.ts';
+import { UserError, type ErrorId } from '../app/errors.ts';
 import type { Platform } from '../app/ports.ts';
 
 export const LINK_MAX_FAILURES = 5;
@@ -24,7 +24,7 @@ export interface CodeRow {
 export const UNKNOWN_CODE = `No such code: check it, or ${ASK_AGAIN}`;
 
 /** A wrong code (already charged): the refusal, with the tries left after `failures` in the window. */
-export function wrongCode(failures: number, identifier: string, message: string): UserError {
+export function wrongCode(failures: number, identifier: ErrorId, message: string): UserError {
   const left = LINK_MAX_FAILURES - failures;
   const tries = left > 0 ? ` (${left} ${left === 1 ? 'try' : 'tries'} left)` : '';
   return new UserError(identifier, `${message}${tries}.`);

@@ -1,5 +1,5 @@
 // Rows of the positions tables and their mapping to the app's types.
-import type { EntrySnapshot } from '../engine/index.ts';
+import { isUnderlyingSymbol, type EntrySnapshot, type UnderlyingSymbol } from '../engine/index.ts';
 import type { HedgeLayerRecord, PositionEvent, PositionEventKind, StoredPosition } from '../app/ports.ts';
 
 export interface PositionRow {
@@ -74,11 +74,18 @@ export const toPositionEvent = (row: PositionEventRow): PositionEvent => ({
   detail: JSON.parse(row.detail_json) as Record<string, unknown>,
 });
 
+/** The underlying of a stored row: /position add writes only known symbols, so another is a fault. */
+function underlyingOf(row: PositionRow): UnderlyingSymbol {
+  if (!isUnderlyingSymbol(row.underlying))
+    throw new Error(`position ${row.id} has an unknown underlying ${JSON.stringify(row.underlying)}`);
+  return row.underlying;
+}
+
 export function toStoredPosition(row: PositionRow, hedgeLayers: HedgeLayerRecord[]): StoredPosition {
   return {
     id: row.id,
     userId: row.user_id,
-    underlying: row.underlying,
+    underlying: underlyingOf(row),
     strikes: { longPut: row.long_put, shortPut: row.short_put, shortCall: row.short_call, longCall: row.long_call },
     expiry: row.expiry,
     settlement: row.settlement,

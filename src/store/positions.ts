@@ -1,7 +1,7 @@
 // A user's positions. Every statement carries `user_id = ?`, bound to the user the repository was
 // made for, so another user's position is indistinguishable from a missing one.
 import type { Database } from 'better-sqlite3';
-import { UserError } from '../app/errors.ts';
+import { positionNotFound, UserError } from '../app/errors.ts';
 import type {
   HedgeLayerRecord,
   NewPosition,
@@ -54,9 +54,6 @@ export function preparePositionStatements(db: Database) {
 }
 
 export type PositionStatements = ReturnType<typeof preparePositionStatements>;
-
-export const positionNotFound = (id: string) =>
-  new UserError('position-not-found', `No position ${id} in your positions; see /position list.`, { id });
 
 const MAX_ID_ATTEMPTS = 20;
 
@@ -178,6 +175,7 @@ export function createPositionRepository(
   return {
     add: async (position) => add(position),
     get: async (id) => find(id),
+    require: async (id) => require(id),
     async list(status: PositionStatus | 'all' = 'all') {
       const rows = (status === 'all' ? s.listAll.all(userId) : s.listByStatus.all(userId, status)) as PositionRow[];
       const layerRows = (

@@ -1,7 +1,7 @@
 // The user directory: platform identities → internal users, linking and unlinking accounts.
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../app/errors.ts';
-import type { Clock, Identity, Platform, UserDirectory } from '../app/ports.ts';
+import type { Clock, LinkedAccount, Platform, UserDirectory } from '../app/ports.ts';
 import { createLinking } from './link.ts';
 import { newUserId } from './random.ts';
 import { writeTransaction } from './transaction.ts';
@@ -31,7 +31,7 @@ export function prepareUserStatements(db: Database) {
   };
 }
 
-const toIdentity = (row: IdentityRow): Identity => ({
+const toIdentity = (row: IdentityRow): LinkedAccount => ({
   platform: row.platform,
   platformUserId: row.platform_user_id,
   displayName: row.display_name,

@@ -8,7 +8,19 @@ import { runFor } from '../../src/app/context.ts';
 import { createLimiter } from '../../src/app/limiter.ts';
 import { option, optional } from '../../src/app/options.ts';
 import type { BacktestService } from '../../src/app/services.ts';
-import { ALICE, BOB, capturingLogger, errorLine, fixedClock, makeApp, pinoCapture, replyText } from '../support/app.ts';
+import {
+  ALICE,
+  BOB,
+  capturingLogger,
+  dataOf,
+  errorLine,
+  fixedClock,
+  inDiscordChannel,
+  inTelegramGroup,
+  makeApp,
+  pinoCapture,
+  replyText,
+} from '../support/app.ts';
 
 const SECRET_DETAIL = 'database password is hunter2';
 
@@ -114,7 +126,7 @@ describe('runFor with typed (Discord) options', () => {
       ALICE.discord,
     );
     expect(reply.error).toBeUndefined();
-    expect((reply.data as { condor: { quantity: number; credit: number } }).condor).toMatchObject({
+    expect(dataOf(reply, 'condor eval').condor).toMatchObject({
       quantity: 2,
       credit: 14.2,
     });
@@ -220,5 +232,35 @@ describe('per-user limiter for expensive commands', () => {
     expect(limit('u1', chain)).toBe(60);
     clock.advance(30_000);
     expect(limit('u1', heavy)).toBe(0);
+  });
+});
+
+describe('permissions declared on the command', () => {
+  it('are checked once by the runner: a member without the right is refused in the platform words, and the command never runs', async () => {
+    const runs: string[] = [];
+    const tidy = defineCommand({
+      name: 'tidy',
+      description: 'Tidies the chat (tests only): needs the right to manage it unless dry',
+      options: z.object({ dry: optional(option.boolean({ description: 'only say what', example: true })) }).strict(),
+      visibility: 'channel',
+      requires: { permission: 'manage-chat', when: (input) => !input.dry, doing: () => 'tidy this chat' },
+      examples: ['/tidy'],
+      run(input, context) {
+        runs.push(`${context.caller.platformUserId}${input.dry ? ' dry' : ''}`);
+        return { title: 'Tidied', visibility: 'channel' };
+      },
+    });
+    const t = makeApp({ extraCommands: [tidy] });
+    const onDiscord = await t.run('/tidy', inDiscordChannel(BOB.discord, false));
+    expect(onDiscord.error?.identifier).toBe('not-admin');
+    expect(errorLine(onDiscord)).toBe('Only members with Manage Channels (or Manage Server) can tidy this chat.');
+    const onTelegram = await t.run('/tidy', inTelegramGroup(BOB.telegram, false));
+    expect(errorLine(onTelegram)).toBe('Only a chat administrator can tidy this chat.');
+    expect(runs).toEqual([]);
+
+    expect((await t.run('/tidy', inTelegramGroup(ALICE.telegram, true))).error).toBeUndefined();
+    // `when` says which uses need it: a dry run needs no right.
+    expect((await t.run('/tidy dry=true', inDiscordChannel(BOB.discord, false))).error).toBeUndefined();
+    expect(runs).toEqual([ALICE.telegram.platformUserId, `${BOB.discord.platformUserId} dry`]);
   });
 });

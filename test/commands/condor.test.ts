@@ -1,27 +1,13 @@
 // /condor eval and /condor suggest through runLine on the real app (demo market, fixed clock,
 // temp SQLite), and the condor rules as /condor eval and /position add refuse them.
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateCondor,
-  UNDERLYINGS,
-  vixProxy,
-  type CondorEvaluation,
-  type MarketState,
-} from '../../src/engine/index.ts';
+import { evaluateCondor, UNDERLYINGS, vixProxy, type MarketState } from '../../src/engine/index.ts';
 import { clockAt, settlementInstant } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
-import { ALICE, errorLine, HOLIDAY, makeApp, MONDAY_10_NY, SATURDAY, TODAY } from '../support/app.ts';
+import { ALICE, dataOf, errorLine, HOLIDAY, makeApp, MONDAY_10_NY, SATURDAY, TODAY } from '../support/app.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const STRIKES = { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 };
-
-interface EvalData {
-  condor: { underlying: string; strikes: typeof STRIKES; expiry: string; quantity: number; credit: number };
-  creditIsModel: boolean;
-  baselineK: number;
-  evaluation: CondorEvaluation;
-  market: { spot: number; vix: number; valuationMs: number };
-}
 
 /** The market the demo provider shows on the test's Monday, as the engine's input. */
 function demoState(overrides: Partial<MarketState> = {}): MarketState {
@@ -42,7 +28,7 @@ describe('/condor eval', () => {
     const t = makeApp();
     const reply = await t.run('/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2');
     expect(reply.error).toBeUndefined();
-    const data = reply.data as EvalData;
+    const data = dataOf(reply, 'condor eval');
     expect(data.condor).toMatchObject({
       underlying: 'SPX',
       strikes: STRIKES,
@@ -84,7 +70,7 @@ describe('/condor eval', () => {
   it('without a credit: the model value is the credit and the mark equals it', async () => {
     const t = makeApp();
     const reply = await t.run('/condor eval 5615 5665 6335 6385 45');
-    const data = reply.data as EvalData;
+    const data = dataOf(reply, 'condor eval');
     expect(data.creditIsModel).toBe(true);
     expect(data.condor.credit).toBeGreaterThan(5);
     expect(data.condor.credit).toBeLessThan(50);
@@ -95,7 +81,7 @@ describe('/condor eval', () => {
 
   it('a DTE picks the listed expiry nearest it, a date is taken as given', async () => {
     const t = makeApp();
-    const byDte = (await t.run('/condor eval 5615 5665 6335 6385 45 credit=14.2')).data as EvalData;
+    const byDte = dataOf(await t.run('/condor eval 5615 5665 6335 6385 45 credit=14.2'), 'condor eval');
     expect(byDte.condor.expiry).toBe('2027-01-07');
     expect(byDte.evaluation.dte).toBe(45);
     for (const spelling of ['45d', '45dte', '45 days', 'expiry=45']) {
@@ -104,16 +90,16 @@ describe('/condor eval', () => {
         : `/condor eval 5615 5665 6335 6385 "${spelling}" credit=14.2`;
       expect((await t.run(line)).data, spelling).toMatchObject({ condor: { expiry: '2027-01-07' } });
     }
-    const byDate = (await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=10')).data as EvalData;
+    const byDate = dataOf(await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=10'), 'condor eval');
     expect(byDate.condor.expiry).toBe('2026-12-18');
     expect(byDate.evaluation.dte).toBe(25);
   });
 
   it('what-if spot and vix replace the market and are labelled', async () => {
     const t = makeApp();
-    const base = (await t.run('/condor eval 5615 5665 6335 6385 45 credit=14.2')).data as EvalData;
+    const base = dataOf(await t.run('/condor eval 5615 5665 6335 6385 45 credit=14.2'), 'condor eval');
     const reply = await t.run('/condor eval 5615 5665 6335 6385 45 credit=14.2 spot=5700 vix=25');
-    const data = reply.data as EvalData;
+    const data = dataOf(reply, 'condor eval');
     expect(data.market).toMatchObject({ spot: 5700, vix: 25 });
     expect(data.evaluation.atmVol).toBeCloseTo(0.25, 12);
     expect(data.evaluation.probabilityOfProfit).toBeLessThan(base.evaluation.probabilityOfProfit);
@@ -124,7 +110,7 @@ describe('/condor eval', () => {
     const t = makeApp();
     const reply = await t.run('/condor eval 561 566 633 638 45 credit=1.42 underlying=xsp');
     expect(reply.error).toBeUndefined();
-    const data = reply.data as EvalData;
+    const data = dataOf(reply, 'condor eval');
     expect(data.condor.underlying).toBe('XSP');
     expect(data.market.spot).toBeCloseTo(demoClose(TODAY).spx / 10, 9);
     expect(data.evaluation.maxProfit).toBeCloseTo(142, 9);
@@ -138,7 +124,7 @@ describe('/condor eval', () => {
     expect(errorLine(refused)).toContain('spot');
     expect(errorLine(refused)).toMatch(/e\.g\. spot=/);
     const ok = await t.run('/condor eval 540 545 615 620 45 credit=1.2 underlying=spy spot=580');
-    expect((ok.data as EvalData).market.spot).toBe(580);
+    expect(dataOf(ok, 'condor eval').market.spot).toBe(580);
   });
 
   it('writes nothing to the database', async () => {
@@ -155,16 +141,7 @@ describe('/condor suggest', () => {
     const t = makeApp();
     const reply = await t.run('/condor suggest');
     expect(reply.error).toBeUndefined();
-    const model = (
-      reply.data as {
-        model: {
-          condor: { strikes: typeof STRIKES; expiry: string; credit: number };
-          shortPutDelta: number;
-          shortCallDelta: number;
-          wingWidth: number;
-        };
-      }
-    ).model;
+    const model = dataOf(reply, 'condor suggest').model;
     expect(model.condor.expiry).toBe('2027-01-07');
     expect(model.wingWidth).toBe(50);
     expect(model.condor.strikes.shortPut - model.condor.strikes.longPut).toBe(50);
@@ -182,16 +159,7 @@ describe('/condor suggest', () => {
   it('dte, delta and wings change the model', async () => {
     const t = makeApp();
     const reply = await t.run('/condor suggest dte=30 delta=0.10 wings=25');
-    const model = (
-      reply.data as {
-        model: {
-          condor: { strikes: typeof STRIKES; expiry: string };
-          shortPutDelta: number;
-          wingWidth: number;
-          targetDelta: number;
-        };
-      }
-    ).model;
+    const model = dataOf(reply, 'condor suggest').model;
     expect(model.wingWidth).toBe(25);
     expect(model.targetDelta).toBe(0.1);
     expect(model.condor.strikes.shortPut - model.condor.strikes.longPut).toBe(25);
@@ -283,6 +251,6 @@ describe('condor rules, each refused with one line naming the rule', () => {
     const t = makeApp();
     const reply = await t.run('/condor eval 5950 5960 6040 6050 0 credit=2');
     expect(reply.error).toBeUndefined();
-    expect((reply.data as EvalData).condor.expiry).toBe(TODAY);
+    expect(dataOf(reply, 'condor eval').condor.expiry).toBe(TODAY);
   });
 });

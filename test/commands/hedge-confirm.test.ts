@@ -6,7 +6,6 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeButton, encodeButton } from '../../src/app/buttons.ts';
 import { CONFIRM_MINUTES } from '../../src/app/confirm.ts';
-import type { HedgeLayerQuote, HedgeProposal } from '../../src/engine/index.ts';
 import { runConsole } from '../../src/platforms/console/console.ts';
 import type { ReplyButton } from '../../src/app/reply.ts';
 import { ALICE, BOB, dataOf, errorLine, makeApp, type TestApp } from '../support/app.ts';
@@ -24,7 +23,7 @@ async function reviewed(t: TestApp) {
   const id = await t.addPosition(HEDGE_LINE);
   const shown = await t.run(`/hedge ${id}`);
   const review = await press(t, shown.buttons![0]!);
-  return { id, proposal: dataOf<{ hedge: HedgeProposal }>(shown).hedge, review, confirm: review.buttons![0]! };
+  return { id, proposal: dataOf(shown, 'hedge', 'hedge').hedge, review, confirm: review.buttons![0]! };
 }
 
 describe('adopting a hedge layer from a button', () => {
@@ -48,7 +47,7 @@ describe('adopting a hedge layer from a button', () => {
     t.clock.advance(60_000);
     const done = await press(t, confirm);
     expect(done.title).toBe(`Hedge layer 1 recorded on ${id}`);
-    const recorded = dataOf<{ layer: HedgeLayerQuote }>(done).layer;
+    const recorded = dataOf(done, 'hedge', 'position').layer;
     expect(recorded).toEqual(layer);
     expect(t.rows('hedge_layers')).toMatchObject([
       { position_id: id, layer: 1, contracts: layer.contracts, debit: layer.debit, vix_expiry: proposal.vixExpiry },

@@ -1,8 +1,6 @@
 // /hedge: the ALVH proposal, adopting a layer (recorded once), sharing it in a group with a
 // discussion, and the buttons that run as whoever presses them (review → Confirm: hedge-confirm.test.ts).
 import { describe, expect, it } from 'vitest';
-import type { HedgeLayerQuote, HedgeProposal } from '../../src/engine/index.ts';
-import type { StoredPosition } from '../../src/app/ports.ts';
 import { replyToText } from '../../src/render/text.ts';
 import {
   ALICE,
@@ -21,14 +19,12 @@ import {
  */
 const HEDGE_LINE = '/position add 5850 5900 6100 6150 45 credit=20 spot=6000 vix=8 qty=3';
 
-type HedgeData = { hedge: HedgeProposal; positionId: string };
-
 describe('/hedge', () => {
   it('proposes the layers that fire, with a button for each', async () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE);
     const reply = await t.run(`/hedge ${id}`);
-    const { hedge, positionId } = dataOf<HedgeData>(reply);
+    const { hedge, positionId } = dataOf(reply, 'hedge', 'hedge');
     expect(positionId).toBe(id);
     expect(reply.visibility).toBe('caller');
     expect(hedge.layers.map((l) => l.layer)).toEqual([1, 2, 3]);
@@ -70,7 +66,7 @@ describe('/hedge', () => {
     const t = makeApp();
     const id = await t.addPosition();
     const reply = await t.run(`/hedge ${id}`);
-    expect(dataOf<HedgeData>(reply).hedge.proposed).toEqual([]);
+    expect(dataOf(reply, 'hedge', 'hedge').hedge.proposed).toEqual([]);
     expect(reply.table?.rows.map((r) => r[2])).toEqual(['waiting', 'waiting', 'waiting']);
     expect(reply.buttons).toEqual([]);
   });
@@ -78,11 +74,11 @@ describe('/hedge', () => {
   it('adopt=1 records the layer once; adopting it again is refused and writes nothing', async () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE);
-    const proposal = dataOf<HedgeData>(await t.run(`/hedge ${id}`)).hedge;
+    const proposal = dataOf(await t.run(`/hedge ${id}`), 'hedge', 'hedge').hedge;
     t.clock.advance(5_000);
     const adopted = await t.run(`/hedge ${id} adopt=1`);
     expect(adopted.title).toBe(`Hedge layer 1 recorded on ${id}`);
-    const { position, layer } = dataOf<{ position: StoredPosition; layer: HedgeLayerQuote }>(adopted);
+    const { position, layer } = dataOf(adopted, 'hedge', 'position');
     expect(layer.layer).toBe(1);
     expect(position.hedgeLayers).toEqual([
       {
@@ -150,7 +146,7 @@ describe('/hedge', () => {
     expect(reply.error).toBeUndefined();
     expect(reply.visibility).toBe('channel');
     expect(reply.title.startsWith(`Alice shares: ALVH for ${id}`)).toBe(true);
-    const { hedge } = dataOf<HedgeData>(reply);
+    const { hedge } = dataOf(reply, 'hedge', 'hedge');
     const first = hedge.proposed[0]!;
     expect(reply.discussion).toEqual({
       threadName: `Hedge ${id} L1 VIX ${first.longStrike}/${first.shortStrike}`,
@@ -176,7 +172,7 @@ describe('/hedge', () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
     const reply = await t.run(`/hedge ${id} share=true`, inTelegramGroup(ALICE.telegram, false));
-    const { hedge } = dataOf<HedgeData>(reply);
+    const { hedge } = dataOf(reply, 'hedge', 'hedge');
     const first = hedge.proposed[0]!;
     const text = replyToText(reply);
     expect(text).toContain(

@@ -3,7 +3,7 @@
 // them answers "No position ... in your positions", and Alice's rows stay exactly as they were.
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/app/context.ts';
-import { ALICE, BOB, dataOf, errorLine, inTelegramGroup, makeApp, replyText } from '../support/app.ts';
+import { ALICE, BOB, dataOf, errorLine, inTelegramGroup, listedId, makeApp, replyText } from '../support/app.ts';
 
 const HEDGE_LINE = '/position add 5700 5750 6250 6300 45 credit=8 spot=6000 vix=10';
 
@@ -46,9 +46,7 @@ describe("two users cannot see or touch each other's positions", () => {
         for (const id of ids) expect(text, status).not.toContain(id);
         expect(text).not.toContain('5,615/5,665');
       }
-      expect(
-        dataOf<{ positions: { id: string }[] }>(await t.run('/position list', bob)).positions.map((p) => p.id),
-      ).toEqual([bobsOwn]);
+      expect(dataOf(await t.run('/position list', bob), 'position list').positions.map(listedId)).toEqual([bobsOwn]);
 
       // show, close, hedge (plain, adopt, share) with Alice's ids
       for (const id of ids) {
@@ -81,10 +79,8 @@ describe("two users cannot see or touch each other's positions", () => {
 
       // Alice's rows are exactly as they were, and she still sees all of hers.
       expect(snapshot()).toEqual(before);
-      const aliceAll = dataOf<{ positions: { id?: string; position?: { id: string } }[] }>(
-        await t.run('/position list status=all', alice),
-      ).positions;
-      expect(aliceAll.map((p) => p.id ?? p.position?.id).sort()).toEqual([open, hedgeable, closed].sort());
+      const aliceAll = dataOf(await t.run('/position list status=all', alice), 'position list').positions;
+      expect(aliceAll.map(listedId).sort()).toEqual([open, hedgeable, closed].sort());
       expect(replyText(await t.run('/position list status=all', alice))).not.toContain(bobsOwn);
       expect((await t.run(`/position show ${bobsOwn}`, alice)).error?.identifier).toBe('position-not-found');
     });
@@ -100,8 +96,8 @@ describe("two users cannot see or touch each other's positions", () => {
 
   it("Bob's settings do not change Alice's list", async () => {
     const { t } = await twoUsers(ALICE.console, BOB.console);
-    const before = dataOf<{ positions: unknown[] }>(await t.run('/position list', ALICE.console));
+    const before = dataOf(await t.run('/position list', ALICE.console), 'position list');
     await t.run('/settings thresholds=1-2 policy=delta delta_trigger=0.05 profit_target=off', BOB.console);
-    expect(dataOf<{ positions: unknown[] }>(await t.run('/position list', ALICE.console))).toEqual(before);
+    expect(dataOf(await t.run('/position list', ALICE.console), 'position list')).toEqual(before);
   });
 });

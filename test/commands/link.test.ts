@@ -3,7 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/app/context.ts';
 import { LINK_PER_MINUTE } from '../../src/app/limiter.ts';
-import { ALICE, BOB, capturingLogger, dataOf, errorLine, makeApp, replyText, type TestApp } from '../support/app.ts';
+import {
+  ALICE,
+  BOB,
+  capturingLogger,
+  dataOf,
+  errorLine,
+  listedId,
+  makeApp,
+  replyText,
+  type TestApp,
+} from '../support/app.ts';
 
 async function linkCode(t: TestApp, who: Identity): Promise<string> {
   const reply = await t.run('/link', who);
@@ -15,8 +25,8 @@ async function linkCode(t: TestApp, who: Identity): Promise<string> {
 }
 
 const listIds = async (t: TestApp, who: Identity) =>
-  dataOf<{ positions: { id: string }[] }>(await t.run('/position list', who))
-    .positions.map((p) => p.id)
+  dataOf(await t.run('/position list', who), 'position list')
+    .positions.map(listedId)
     .sort();
 
 describe('/link', () => {
@@ -32,7 +42,7 @@ describe('/link', () => {
       t.clock.advance(60_000);
       const linked = await t.run(`/link ${code}`, ALICE.telegram);
       expect(linked.title).toBe('Accounts linked');
-      expect(dataOf<{ merged: { positions: number } }>(linked).merged.positions).toBe(1);
+      expect(dataOf(linked, 'link', 'merged').merged.positions).toBe(1);
       expect(linked.lines?.[0]).toMatch(/^Linked: .*Telegram \(Alice\).*1 position moved over; settings kept\.$/);
 
       const all = [a, b, c].sort();

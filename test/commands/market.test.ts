@@ -1,7 +1,5 @@
 // /market, and the commands whose service is not in this setup (/backtest, /signal).
 import { describe, expect, it } from 'vitest';
-import type { RegimeReading } from '../../src/engine/index.ts';
-import type { MarketSnapshot } from '../../src/app/ports.ts';
 import type { BacktestRequest } from '../../src/app/services.ts';
 import { demoClose } from '../../src/market/demo.ts';
 import { ALICE, dataOf, errorLine, fixedClock, inDiscordChannel, makeApp, replyText, TODAY } from '../support/app.ts';
@@ -10,9 +8,7 @@ describe('/market', () => {
   it("shows the demo market's SPX, VIX, percentile, regime, term structure and threshold, to the channel", async () => {
     const t = makeApp();
     const reply = await t.run('/market', inDiscordChannel(ALICE.discord, false));
-    const { snapshot, regime, events } = dataOf<{ snapshot: MarketSnapshot; regime: RegimeReading; events: unknown[] }>(
-      reply,
-    );
+    const { snapshot, regime, events } = dataOf(reply, 'market', 'snapshot');
     const close = demoClose(TODAY);
     expect(reply.visibility).toBe('channel');
     expect(reply.title).toBe(`Market · ${TODAY}`);
@@ -42,7 +38,7 @@ describe('/market', () => {
   it('lists the FOMC and CPI in the next three trading days (today included)', async () => {
     const t = makeApp({ clock: fixedClock(Date.UTC(2026, 11, 8, 15)) });
     const reply = await t.run('/market');
-    const events = dataOf<{ events: { date: string; kind: string }[] }>(reply).events;
+    const events = dataOf(reply, 'market', 'snapshot').events;
     expect(events.map((e) => [e.date, e.kind])).toEqual([
       ['2026-12-09', 'FOMC'],
       ['2026-12-10', 'CPI'],
@@ -52,14 +48,14 @@ describe('/market', () => {
 
   it("on a holiday shows the last trading day's close", async () => {
     const t = makeApp({ clock: fixedClock(Date.UTC(2026, 10, 26, 15)) });
-    const { snapshot } = dataOf<{ snapshot: MarketSnapshot }>(await t.run('/market'));
+    const { snapshot } = dataOf(await t.run('/market'), 'market', 'snapshot');
     expect(snapshot.spot.value).toBe(demoClose('2026-11-25').spx);
   });
 
   it("the threshold follows the caller's own band", async () => {
     const t = makeApp();
     await t.run('/settings thresholds=30-40');
-    const mine = dataOf<{ regime: RegimeReading }>(await t.run('/market')).regime.threshold;
+    const mine = dataOf(await t.run('/market'), 'market', 'snapshot').regime.threshold;
     expect(mine).toBeGreaterThanOrEqual(0.3);
     expect(mine).toBeLessThanOrEqual(0.4);
   });

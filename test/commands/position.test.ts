@@ -1,19 +1,12 @@
 // /position add, list, show, close, history and export through runLine on the real app: the
 // entry snapshot stored, what-if valuation, the close and its record, the CSV, the list's order.
 import { describe, expect, it } from 'vitest';
-import type { PositionEvaluation } from '../../src/engine/index.ts';
-import type { StoredPosition } from '../../src/app/ports.ts';
 import { newYorkInstant } from '../../src/market/calendar.ts';
 import { demoClose } from '../../src/market/demo.ts';
 import { renderDiscordMessage, TONE_COLOURS } from '../../src/render/discord.ts';
 import { renderTelegram } from '../../src/render/telegram.ts';
 import { replyToText } from '../../src/render/text.ts';
-import { ADD_LINE, dataOf, errorLine, makeApp, MONDAY_10_NY, TODAY } from '../support/app.ts';
-
-type ShowData = { position: StoredPosition; evaluation: PositionEvaluation };
-type ListData = {
-  positions: { id?: string; action?: string; unrealizedPl?: number; dte?: number; position?: StoredPosition }[];
-};
+import { ADD_LINE, dataOf, errorLine, listedAction, listedId, makeApp, MONDAY_10_NY, TODAY } from '../support/app.ts';
 
 /** RFC 4180 reader, enough for the export. */
 function parseCsv(text: string): string[][] {
@@ -54,7 +47,7 @@ describe('/position add', () => {
   it('stores the position with its entry snapshot from the market now', async () => {
     const t = makeApp();
     const reply = await t.run(`${ADD_LINE} qty=2 note="Dec cycle"`);
-    const { position } = dataOf<{ position: StoredPosition }>(reply);
+    const { position } = dataOf(reply, 'position add');
     expect(position.id).toMatch(/^[a-z0-9]{6}$/);
     expect(reply.title).toBe(`Position ${position.id} recorded`);
     const close = demoClose(TODAY);
@@ -119,7 +112,7 @@ describe('/position add', () => {
 
   it('an entry spot and vix given by the trader make the snapshot (source user)', async () => {
     const t = makeApp();
-    const { position } = dataOf<{ position: StoredPosition }>(await t.run(`${ADD_LINE} spot=5800 vix=20`));
+    const { position } = dataOf(await t.run(`${ADD_LINE} spot=5800 vix=20`), 'position add');
     expect(position.entry).toMatchObject({ spot: 5800, vix: 20, atmVol: 0.2 });
     expect(position.entrySource).toBe('user');
   });
@@ -131,8 +124,9 @@ describe('/position add', () => {
     expect(errorLine(refused)).toMatch(/opened on 2026-11-20 needs its entry market.*spot=5800 vix=16\.4/);
     const afterRefusal = t.rowCounts();
     expect(afterRefusal.positions).toBe(before.positions ?? 0);
-    const { position } = dataOf<{ position: StoredPosition }>(
+    const { position } = dataOf(
       await t.run(`/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 opened=2026-11-20 spot=5950 vix=17`),
+      'position add',
     );
     expect(position.openedMs).toBe(newYorkInstant('2026-11-20', '16:00'));
     expect(position.entry).toMatchObject({ openedDate: '2026-11-20', spot: 5950, vix: 17 });
@@ -153,14 +147,14 @@ describe('position round trip: add, list, show, close, history, export', () => {
 
     // list
     const list = await t.run('/position list');
-    const listed = dataOf<ListData>(list).positions;
+    const listed = dataOf(list, 'position list').positions;
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ id, action: 'HOLD', dte: 45 });
     expect(list.table?.rows[0]?.[0]).toBe(id);
     expect(list.table?.rows[0]?.[6]).toBe('HOLD');
 
     // show: today, then what-if
-    const show = dataOf<ShowData>(await t.run(`/position show ${id}`));
+    const show = dataOf(await t.run(`/position show ${id}`), 'position show', 'evaluation');
     expect(show.position.id).toBe(id);
     expect(show.evaluation.action).toBe('HOLD');
     expect(show.evaluation.invariant.deviation).toBeCloseTo(0, 9);
@@ -169,7 +163,7 @@ describe('position round trip: add, list, show, close, history, export', () => {
 
     // close
     const closed = await t.run(`/position close ${id} 6.1`);
-    const closedData = dataOf<{ position: StoredPosition; realizedPl: number }>(closed);
+    const closedData = dataOf(closed, 'position close');
     expect(closedData.realizedPl).toBeCloseTo(810, 9);
     expect(closedData.position).toMatchObject({ status: 'closed', closeDebit: 6.1, closedMs: MONDAY_10_NY });
     expect(closed.lines?.join(' ')).toContain('Realized P/L +$810');
@@ -194,16 +188,19 @@ describe('position round trip: add, list, show, close, history, export', () => {
     const showClosed = await t.run(`/position show ${id}`);
     expect(showClosed.title).toBe(`Position ${id} (closed)`);
     expect(showClosed.lines?.[0]).toContain('realized +$810');
-    expect(errorLine(await t.run(`/position close ${id} 1`))).toBe(`Position ${id} is already closed (at 6.10).`);
+    const closeAgain = await t.run(`/position close ${id} 1`);
+    expect(errorLine(closeAgain)).toBe(`Position ${id} is already closed (at 6.10).`);
+    // One id for "closed", whichever command refuses it (hedges on a closed position say the same).
+    expect(closeAgain.error?.identifier).toBe('position-closed');
 
     // history
     const history = await t.run('/position history');
-    expect(dataOf<{ closed: number; wins: number; winRate: number; totalPl: number }>(history)).toMatchObject({
+    expect(dataOf(history, 'position history')).toMatchObject({
       closed: 1,
       wins: 1,
       winRate: 1,
     });
-    expect((history.data as { totalPl: number }).totalPl).toBeCloseTo(810, 9);
+    expect(dataOf(history, 'position history').totalPl).toBeCloseTo(810, 9);
     expect(history.table?.rows[0]?.[0]).toBe(id);
 
     // export
@@ -259,34 +256,37 @@ describe('position round trip: add, list, show, close, history, export', () => {
     // The cp rules act on the what-if (the default policy, held to expiry, would not).
     await t.run('/settings policy=cp');
     const id = await t.addPosition();
-    const base = dataOf<ShowData>(await t.run(`/position show ${id}`)).evaluation;
+    const base = dataOf(await t.run(`/position show ${id}`), 'position show', 'evaluation').evaluation;
 
     const lowerSpot = await t.run(`/position show ${id} spot=5700`);
-    const spot = dataOf<ShowData>(lowerSpot).evaluation;
+    const spot = dataOf(lowerSpot, 'position show', 'evaluation').evaluation;
     expect(spot.condor.greeks.deltaPerPoint).not.toBeCloseTo(base.condor.greeks.deltaPerPoint, 3);
     expect(spot.invariant.cushion).toBeLessThan(base.invariant.cushion);
     expect(spot.invariant.cushion).toBeCloseTo(5700 - (5665 - 14.2), 9);
     expect(spot.unrealizedPl).toBeLessThan(base.unrealizedPl - 100);
     expect(lowerSpot.footer).toContain('What-if: spot 5,700.00 (given, not market).');
 
-    const higherVix = dataOf<ShowData>(await t.run(`/position show ${id} vix=25`)).evaluation;
+    const higherVix = dataOf(await t.run(`/position show ${id} vix=25`), 'position show', 'evaluation').evaluation;
     expect(higherVix.condor.atmVol).toBeCloseTo(0.25, 12);
     expect(higherVix.invariant.premiumReserve).toBeGreaterThan(base.invariant.premiumReserve);
     expect(higherVix.unrealizedPl).toBeLessThan(base.unrealizedPl);
 
     const later = await t.run(`/position show ${id} date=2026-12-18`);
-    const laterEval = dataOf<ShowData>(later).evaluation;
+    const laterEval = dataOf(later, 'position show', 'evaluation').evaluation;
     expect(laterEval.dte).toBe(20);
     expect(laterEval.unrealizedPl).toBeGreaterThan(base.unrealizedPl); // time decay works for the seller
     expect(later.footer).toContain('What-if: date 2026-12-18 (given, not market).');
 
-    const all = dataOf<ShowData>(await t.run(`/position show ${id} spot=5700 vix=25 date=2026-12-18`)).evaluation;
+    const all = dataOf(
+      await t.run(`/position show ${id} spot=5700 vix=25 date=2026-12-18`),
+      'position show',
+      'evaluation',
+    ).evaluation;
     expect(all.action).not.toBe('HOLD');
     // The stored position did not change.
-    expect(dataOf<ShowData>(await t.run(`/position show ${id}`)).evaluation.unrealizedPl).toBeCloseTo(
-      base.unrealizedPl,
-      9,
-    );
+    expect(
+      dataOf(await t.run(`/position show ${id}`), 'position show', 'evaluation').evaluation.unrealizedPl,
+    ).toBeCloseTo(base.unrealizedPl, 9);
   });
 
   it('show refuses a what-if date before the position was opened', async () => {
@@ -322,7 +322,7 @@ describe('position round trip: add, list, show, close, history, export', () => {
     expect(renderDiscordMessage(loss).body.embeds![0]!.color).not.toBe(TONE_COLOURS.bad);
     expect(loss.lines?.join(' ')).toContain('Realized P/L -$2,400');
     const history = await t.run('/position history');
-    const data = dataOf<{ closed: number; wins: number; totalPl: number; positions: StoredPosition[] }>(history);
+    const data = dataOf(history, 'position history');
     expect(data).toMatchObject({ closed: 2, wins: 1 });
     expect(data.totalPl).toBeCloseTo(1420 + (12 - 20) * 300, 9);
     // Newest close first.
@@ -355,10 +355,10 @@ describe('/position list', () => {
     const breached = await t.addPosition('/position add 6100 6150 6850 6900 2027-01-08 credit=14 spot=6500 vix=15');
 
     const open = await t.run('/position list');
-    const rows = dataOf<ListData>(open).positions;
-    expect(rows.map((r) => r.id)).toEqual([breached, holdA, holdB]);
-    expect(rows[0]!.action).not.toBe('HOLD');
-    expect(rows.slice(1).map((r) => r.action)).toEqual(['HOLD', 'HOLD']);
+    const rows = dataOf(open, 'position list').positions;
+    expect(rows.map(listedId)).toEqual([breached, holdA, holdB]);
+    expect(listedAction(rows[0]!)).not.toBe('HOLD');
+    expect(rows.slice(1).map(listedAction)).toEqual(['HOLD', 'HOLD']);
     expect(open.lines?.[0]).toBe('1 needs action; details with /position show <id>.');
     expect(open.title).toBe('Your open positions (3)');
 

@@ -4,14 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PositionEvaluation } from '../../src/engine/index.ts';
 import { DEFAULT_POLICY, DEFAULT_POLICY_LINE, POLICIES } from '../../src/engine/policies/index.ts';
-import type { UserSettings } from '../../src/app/ports.ts';
-import { ALICE, BOB, dataOf, errorLine, makeApp, type TestApp } from '../support/app.ts';
+import { ALICE, BOB, dataOf, errorLine, listedAction, makeApp, type TestApp } from '../support/app.ts';
 
 /** Opened at SPX 6,050: at today's demo 5,997.75 its cushion breach b_y is about 24%. */
 const SAME_CONDOR = '/position add 5800 5850 6250 6300 2027-01-08 credit=14 spot=6050 vix=15';
 
 const evaluate = async (t: TestApp, id: string, who = ALICE.console) =>
-  dataOf<{ evaluation: PositionEvaluation }>(await t.run(`/position show ${id}`, who)).evaluation;
+  dataOf(await t.run(`/position show ${id}`, who), 'position show', 'evaluation').evaluation;
 const fireAt = (evaluation: PositionEvaluation, name: string) =>
   evaluation.triggers.find((trigger) => trigger.name === name)?.fireAt;
 
@@ -20,7 +19,7 @@ describe('/settings', () => {
     const t = makeApp();
     const reply = await t.run('/settings');
     expect(reply.title).toBe('Your settings');
-    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({
+    expect(dataOf(reply, 'settings').settings).toMatchObject({
       profitTarget: 0.5,
       stopLoss: 2,
       thresholdMin: 0.15,
@@ -56,7 +55,7 @@ describe('/settings', () => {
       '/settings profit_target=60% stop_loss=1.5 thresholds=10-25 policy=delta delta_trigger=0.4 exit_dte=5 min_roll_dte=10',
     );
     expect(reply.title).toBe('Settings saved');
-    expect(dataOf<{ settings: UserSettings }>(reply).settings).toMatchObject({
+    expect(dataOf(reply, 'settings').settings).toMatchObject({
       profitTarget: 0.6,
       stopLoss: 1.5,
       thresholdMin: 0.1,
@@ -78,9 +77,9 @@ describe('/settings', () => {
     ]);
     expect(t.rowCounts().settings).toBe(8);
     // Fractions and percent are both understood.
-    expect(
-      dataOf<{ settings: UserSettings }>(await t.run('/settings profit_target=0.75 thresholds=0.12-0.18')).settings,
-    ).toMatchObject({ profitTarget: 0.75, thresholdMin: 0.12, thresholdMax: 0.18 });
+    expect(dataOf(await t.run('/settings profit_target=0.75 thresholds=0.12-0.18'), 'settings').settings).toMatchObject(
+      { profitTarget: 0.75, thresholdMin: 0.12, thresholdMax: 0.18 },
+    );
   });
 
   it("changes only that user's evaluations: thresholds, policy and profit target give different triggers", async () => {
@@ -127,18 +126,16 @@ describe('/settings', () => {
     const aliceKeys = t.app.store.db.prepare('SELECT key FROM settings WHERE user_id = ?').pluck().all(aliceId);
     expect(aliceKeys).toEqual(['policy']);
     // /position list uses the same settings.
-    const bobList = dataOf<{ positions: { action: string }[] }>(await t.run('/position list', BOB.console)).positions;
-    const aliceList = dataOf<{ positions: { action: string }[] }>(
-      await t.run('/position list', ALICE.console),
-    ).positions;
-    expect(bobList[0]!.action).toBe('ROLL');
-    expect(aliceList[0]!.action).toBe('ROLL');
+    const bobList = dataOf(await t.run('/position list', BOB.console), 'position list').positions;
+    const aliceList = dataOf(await t.run('/position list', ALICE.console), 'position list').positions;
+    expect(listedAction(bobList[0]!)).toBe('ROLL');
+    expect(listedAction(aliceList[0]!)).toBe('ROLL');
   });
 
   it('reset=true goes back to the defaults for thresholds and policy', async () => {
     const t = makeApp();
     await t.run('/settings thresholds=30-40 policy=delta stop_loss=3');
-    const reset = dataOf<{ settings: UserSettings }>(await t.run('/settings reset=true')).settings;
+    const reset = dataOf(await t.run('/settings reset=true'), 'settings').settings;
     expect(reset).toMatchObject({ thresholdMin: 0.15, thresholdMax: 0.2, policy: DEFAULT_POLICY, stopLoss: 2 });
   });
 
@@ -146,7 +143,7 @@ describe('/settings', () => {
     const t = makeApp();
     await t.run('/settings profit_target=60%');
     const reply = await t.run('/settings reset=true');
-    expect(dataOf<{ settings: UserSettings }>(reply).settings.profitTarget).toBe(0.5);
+    expect(dataOf(reply, 'settings').settings.profitTarget).toBe(0.5);
   });
 
   it('refuses out-of-range or malformed values with one line and an example, writing nothing', async () => {
@@ -177,6 +174,6 @@ describe('/settings', () => {
       expect(errorLine(reply), args).toMatch(pattern);
     }
     expect(t.rowCounts()).toEqual(before);
-    expect(dataOf<{ settings: UserSettings }>(await t.run('/settings')).settings.stopLoss).toBe(2);
+    expect(dataOf(await t.run('/settings'), 'settings').settings.stopLoss).toBe(2);
   });
 });

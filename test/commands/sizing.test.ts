@@ -1,8 +1,7 @@
 // Position sizing by a risk budget: /settings account= risk= and the count /condor suggest gives at
 // the model condor's max loss, recomputed here from the wings and the credit.
 import { describe, expect, it } from 'vitest';
-import type { UserSettings } from '../../src/app/ports.ts';
-import { sizeByRisk, type ModelCondor, type Sizing } from '../../src/engine/index.ts';
+import { sizeByRisk } from '../../src/engine/index.ts';
 import { parseAccount, parseRisk } from '../../commands/settings.ts';
 import { dataOf, errorLine, makeApp } from '../support/app.ts';
 
@@ -37,19 +36,19 @@ describe('/condor suggest with a risk budget', () => {
   it('says how many model condors fit, at the max loss the wings and credit give', async () => {
     const t = makeApp();
     const saved = await t.run('/settings account=$500k risk=2%');
-    expect(dataOf<{ settings: UserSettings }>(saved).settings).toMatchObject({
+    expect(dataOf(saved, 'settings').settings).toMatchObject({
       accountSize: 500_000,
       riskPerTrade: 0.02,
     });
     expect(saved.fields).toContainEqual({ label: 'Risk per trade', value: '2.0% ($10,000 a trade)', inline: true });
 
     const reply = await t.run('/condor suggest');
-    const { model, sizing } = dataOf<{ model: ModelCondor; sizing: Sizing }>(reply);
+    const { model, sizing } = dataOf(reply, 'condor suggest');
     // Max loss of one condor by hand: (wing width − credit) × 100.
     const maxLoss = (model.wingWidth - model.condor.credit) * 100;
     const fit = Math.floor(10_000 / maxLoss);
     expect(fit).toBeGreaterThanOrEqual(1);
-    expect(sizing.contracts).toBe(fit);
+    expect(sizing?.contracts).toBe(fit);
     expect(reply.lines).toContain(
       `Position size: ${fit} condor${fit === 1 ? '' : 's'} fit${fit === 1 ? 's' : ''} your risk budget (2.0% of $500,000 = $10,000) at $${Math.round(maxLoss).toLocaleString('en-US')} max loss each: $${Math.round(fit * maxLoss).toLocaleString('en-US')} at risk.`,
     );
@@ -59,7 +58,7 @@ describe('/condor suggest with a risk budget', () => {
     const t = makeApp();
     const unset = await t.run('/condor suggest');
     expect(unset.lines).toContain('Position size: set your budget with /settings account=50000 risk=2%.');
-    expect(dataOf<{ sizing: Sizing | null }>(unset).sizing).toBeNull();
+    expect(dataOf(unset, 'condor suggest').sizing).toBeNull();
     await t.run('/settings account=10000 risk=1%');
     const small = await t.run('/condor suggest');
     expect(small.lines!.at(-1)).toMatch(
@@ -80,7 +79,7 @@ describe('/condor suggest with a risk budget', () => {
     );
     expect(t.rows('settings')).toEqual(before);
     const cleared = await t.run('/settings account=off risk=off');
-    expect(dataOf<{ settings: UserSettings }>(cleared).settings).toMatchObject({
+    expect(dataOf(cleared, 'settings').settings).toMatchObject({
       accountSize: null,
       riskPerTrade: null,
     });

@@ -1,7 +1,6 @@
 // /subscribe: channel subscriptions need the right to manage the chat; personal ones go to the
 // caller's private chat; off=true stops them (the row is kept, deactivated, for the ledger).
 import { describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/app/ports.ts';
 import {
   ALICE,
   BOB,
@@ -27,7 +26,7 @@ describe('/subscribe', () => {
     const t = makeApp();
     const admin = inDiscordChannel(ALICE.discord, true);
     const reply = await t.run('/subscribe channel', admin);
-    const { subscription } = dataOf<{ subscription: Subscription }>(reply);
+    const { subscription } = dataOf(reply, 'subscribe');
     expect(subscription).toMatchObject({
       kind: 'channel',
       platform: 'discord',
@@ -60,11 +59,9 @@ describe('/subscribe', () => {
 
   it('kind defaults to channel in a group and to personal in a private chat', async () => {
     const t = makeApp();
-    const group = dataOf<{ subscription: Subscription }>(
-      await t.run('/subscribe', inTelegramGroup(ALICE.telegram, true)),
-    ).subscription;
+    const group = dataOf(await t.run('/subscribe', inTelegramGroup(ALICE.telegram, true)), 'subscribe').subscription;
     expect(group).toMatchObject({ kind: 'channel', chatId: '-1001234567890' });
-    const personal = dataOf<{ subscription: Subscription }>(await t.run('/subscribe', ALICE.telegram)).subscription;
+    const personal = dataOf(await t.run('/subscribe', ALICE.telegram), 'subscribe').subscription;
     expect(personal).toMatchObject({ kind: 'personal', platform: 'telegram', chatId: ALICE.telegram.platformUserId });
     expect(personal.userId).toMatch(/\S/);
   });
@@ -72,14 +69,14 @@ describe('/subscribe', () => {
   it('personal in a private chat, with a time, and in a group it still goes to the private chat', async () => {
     const t = makeApp();
     const reply = await t.run('/subscribe personal 16:15', ALICE.telegram);
-    expect(dataOf<{ subscription: Subscription }>(reply).subscription).toMatchObject({
+    expect(dataOf(reply, 'subscribe').subscription).toMatchObject({
       kind: 'personal',
       time: '16:15',
       chatId: '7001',
     });
     expect(reply.lines?.[0]).toContain('to this private chat');
     const fromGroup = await t.run('/subscribe personal', inTelegramGroup(BOB.telegram, false));
-    expect(dataOf<{ subscription: Subscription }>(fromGroup).subscription).toMatchObject({
+    expect(dataOf(fromGroup, 'subscribe').subscription).toMatchObject({
       kind: 'personal',
       chatId: '7002',
     });

@@ -4,7 +4,7 @@
 // recomputed here with a small Black-Scholes of the test's own on the clock counted by hand.
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { normCdf, type CondorEvaluation, type PositionEvaluation } from '../../src/engine/index.ts';
+import { normCdf } from '../../src/engine/index.ts';
 import type { StoredPosition } from '../../src/app/ports.ts';
 import { demoClose } from '../../src/market/demo.ts';
 import { settlementPriceFor } from '../../src/app/positions.ts';
@@ -35,21 +35,13 @@ function above(spot: number, level: number, vol: number, tv: number, td: number)
   return normCdf((Math.log((spot * Math.exp((R - Q) * td)) / level) - (s * s) / 2) / s);
 }
 
-interface EvalData {
-  condor: { credit: number; settlement: string; settlementMs: number };
-  evaluation: CondorEvaluation;
-}
-interface ShowData {
-  position: StoredPosition;
-  evaluation: PositionEvaluation;
-}
-
 describe('§1 the trading-time clock on expiry day', () => {
   it('a 0DTE condor at 10:00 New York is marked on 6 of 6.5 session hours: about 10.5 and PoP about 77%', async () => {
     // Monday 2026-11-23, a regular session: 360 of 390 minutes left, 6 hours of calendar time.
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
-    const data = dataOf<EvalData>(
+    const data = dataOf(
       await t.run('/condor eval 5900 5950 6050 6100 2026-11-23 credit=20 spot=6000 vix=16'),
+      'condor eval',
     );
     const e = data.evaluation;
     const tv = 360 / 390 / 252;
@@ -76,8 +68,9 @@ describe('§1 the trading-time clock on expiry day', () => {
 
   it('theta is the change to the same time next trading day: at 10:00 on expiry day, all the time value', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
-    const e = dataOf<EvalData>(
+    const e = dataOf(
       await t.run('/condor eval 5900 5950 6050 6100 2026-11-23 credit=20 spot=6000 vix=16'),
+      'condor eval',
     ).evaluation;
     // By Tuesday 10:00 the condor has settled at 6000, between the shorts: worth 0, so the short gains its mark.
     expect(e.greeks.thetaPerDay).toBeCloseTo(e.mark * 100, 6);
@@ -88,15 +81,16 @@ describe('§2 settlement and a bounded mark', () => {
   it('at and after settlement the value is the intrinsic value exactly, whatever the fill was', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
-    const model = dataOf<EvalData>(await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 spot=6000 vix=16')).condor
-      .credit;
+    const model = dataOf(await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 spot=6000 vix=16'), 'condor eval')
+      .condor.credit;
     const credit = Math.round(model * 1.13 * 100) / 100; // a fill 13% above the model
-    const added = dataOf<{ position: StoredPosition }>(
+    const added = dataOf(
       await t.run(`/position add 5615 5665 6335 6385 2026-12-18 credit=${credit} spot=6000 vix=16`),
+      'position add',
     );
     const id = added.position.id;
     clock.set(ny('2026-12-18T16:30')); // after the PM settlement
-    const show = dataOf<ShowData>(await t.run(`/position show ${id} spot=5500 vix=16`));
+    const show = dataOf(await t.run(`/position show ${id} spot=5500 vix=16`), 'position show', 'evaluation');
     // Settled at 5500, below the long put: the put spread is worth its full 50 points, no calibration.
     expect(show.evaluation.invariant.premiumReserve).toBe(50);
     expect(show.evaluation.unrealizedPl).toBeCloseTo(-(50 - credit) * 100, 9);
@@ -109,9 +103,9 @@ describe('§2 settlement and a bounded mark', () => {
     const reply = await t.run('/position add 5000 5050 7000 7050 2026-11-23 credit=14.2 spot=6000 vix=16');
     const warning = reply.lines?.find((line) => line.includes('cannot explain'));
     expect(warning).toMatch(/^The model cannot explain this fill: 14\.20 against a model value of/);
-    const id = dataOf<{ position: StoredPosition }>(reply).position.id;
+    const id = dataOf(reply, 'position add').position.id;
     for (const spot of [4900, 5025, 6000, 7025, 7100]) {
-      const show = dataOf<ShowData>(await t.run(`/position show ${id} spot=${spot} vix=16`));
+      const show = dataOf(await t.run(`/position show ${id} spot=${spot} vix=16`), 'position show', 'evaluation');
       const x = show.evaluation.invariant.premiumReserve;
       expect(x, `spot ${spot}`).toBeGreaterThanOrEqual(0);
       expect(x, `spot ${spot}`).toBeLessThanOrEqual(50);
@@ -123,13 +117,18 @@ describe('§2 settlement and a bounded mark', () => {
   it('a fill near the model keeps its difference on time value only, fading to nothing at settlement', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
-    const added = dataOf<{ position: StoredPosition }>(
+    const added = dataOf(
       await t.run('/position add 5615 5665 6335 6385 2026-12-18 credit=16 spot=6000 vix=16'),
+      'position add',
     );
     const entry = added.position.entry;
     // Time-value factor: (C − intrinsic) / (model − intrinsic), intrinsic 0 with spot between the shorts.
     const factor = 16 / entry.modelMark;
-    const show = dataOf<ShowData>(await t.run(`/position show ${added.position.id} spot=5650 vix=16`));
+    const show = dataOf(
+      await t.run(`/position show ${added.position.id} spot=5650 vix=16`),
+      'position show',
+      'evaluation',
+    );
     // At 5650 the put spread has 15 points of intrinsic value: x = 15 + factor × (model − 15).
     const model = show.evaluation.invariant.modelMark;
     expect(show.evaluation.invariant.premiumReserve).toBeCloseTo(15 + factor * (model - 15), 9);
@@ -139,20 +138,25 @@ describe('§2 settlement and a bounded mark', () => {
 describe('§2 AM settlement and the refusals', () => {
   it('settlement=am settles at the 09:30 open: the day before it has no expiry-day session', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-12-17T10:00')) });
-    const am = dataOf<EvalData>(
+    const am = dataOf(
       await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=5 spot=6000 vix=16 settlement=am'),
+      'condor eval',
     );
     expect(am.condor.settlement).toBe('AM');
     expect(am.condor.settlementMs).toBe(ny('2026-12-18T09:30'));
     expect(am.evaluation.varianceYears).toBeCloseTo(360 / 390 / 252, 15);
-    const pm = dataOf<EvalData>(await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=5 spot=6000 vix=16'));
+    const pm = dataOf(
+      await t.run('/condor eval 5615 5665 6335 6385 2026-12-18 credit=5 spot=6000 vix=16'),
+      'condor eval',
+    );
     expect(pm.evaluation.varianceYears).toBeCloseTo((360 / 390 + 1) / 252, 15);
   });
 
   it('/position add stores AM settlement at the open', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
-    const added = dataOf<{ position: StoredPosition }>(
+    const added = dataOf(
       await t.run('/position add 5615 5665 6335 6385 2026-12-18 credit=14 settlement=am'),
+      'position add',
     );
     expect(added.position.settlement).toBe('AM');
     expect(added.position.settlementMs).toBe(ny('2026-12-18T09:30'));
@@ -197,7 +201,7 @@ describe("§3 metrics from the condor's own payoff", () => {
   it('a credit above the narrower wing: no loss on that side, one break-even, PoP = P(S_T below it)', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
     const reply = await t.run('/condor eval 5995 6000 6300 6400 2027-01-08 credit=17 spot=6000 vix=16');
-    const e = dataOf<EvalData>(reply).evaluation;
+    const e = dataOf(reply, 'condor eval').evaluation;
     // Below 5995 the payoff is 17 − 5 = +12: no lower break-even. Above: 6300 + 17 = 6317.
     expect(e.breakEvenLow).toBeNull();
     expect(e.breakEvenHigh).toBe(6317);
@@ -214,10 +218,11 @@ describe("§3 metrics from the condor's own payoff", () => {
 
   it('the same condor as a position is not told to close while in profit', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
-    const id = dataOf<{ position: StoredPosition }>(
+    const id = dataOf(
       await t.run('/position add 5995 6000 6300 6400 2027-01-08 credit=17 spot=6000 vix=16'),
+      'position add',
     ).position.id;
-    const show = dataOf<ShowData>(await t.run(`/position show ${id} spot=5990 vix=16`));
+    const show = dataOf(await t.run(`/position show ${id} spot=5990 vix=16`), 'position show', 'evaluation');
     expect(show.evaluation.unrealizedPl).toBeGreaterThan(0);
     expect(show.evaluation.action).not.toBe('CLOSE');
   });
@@ -227,12 +232,10 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
   it("PM: the SPX close of the expiry day (the next day, the quote's previous close), not the spot now", async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
-    const id = dataOf<{ position: StoredPosition }>(
-      await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'),
-    ).position.id;
+    const id = dataOf(await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'), 'position add').position.id;
     clock.set(ny('2026-11-24T11:00'));
     const reply = await t.run(`/position show ${id}`);
-    const show = dataOf<ShowData>(reply);
+    const show = dataOf(reply, 'position show', 'evaluation');
     const close = demoClose('2026-11-23').spx;
     expect(demoClose('2026-11-24').spx).not.toBe(close); // the current spot would give another value
     expect(reply.lines).toContain(
@@ -247,9 +250,7 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
   it('PM, days later: the close of the expiry day from the daily closes the bot keeps', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
-    const id = dataOf<{ position: StoredPosition }>(
-      await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'),
-    ).position.id;
+    const id = dataOf(await t.run('/position add 5615 5665 6335 6385 2026-11-23 credit=5'), 'position add').position.id;
     clock.set(ny('2026-12-01T11:00'));
     const reply = await t.run(`/position show ${id}`);
     const close = demoClose('2026-11-23').spx;
@@ -260,14 +261,15 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     expect(reply.lines?.join('\n')).not.toContain('is not known here');
     const intrinsic =
       Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
-    expect(dataOf<ShowData>(reply).evaluation.invariant.premiumReserve).toBe(intrinsic);
+    expect(dataOf(reply, 'position show', 'evaluation').evaluation.invariant.premiumReserve).toBe(intrinsic);
   });
 
   it('AM: the opening print is not in the market data, so it says so and asks for /position close', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
-    const id = dataOf<{ position: StoredPosition }>(
+    const id = dataOf(
       await t.run('/position add 5615 5665 6335 6385 2026-12-18 credit=14 settlement=am'),
+      'position add',
     ).position.id;
     clock.set(ny('2026-12-21T11:00'));
     const reply = await t.run(`/position show ${id}`);

@@ -17,7 +17,7 @@ import type { Reply } from '../../src/app/reply.ts';
 import { renderDiscordMessage, type DiscordMessageBody } from '../../src/render/discord.ts';
 import { renderTelegram } from '../../src/render/telegram.ts';
 import { replyToText } from '../../src/render/text.ts';
-import { ALICE, inDiscordChannel, makeApp, type TestApp } from '../support/app.ts';
+import { ALICE, dataOf, inDiscordChannel, makeApp, type TestApp } from '../support/app.ts';
 import { ADMIN, chatInput } from '../support/discord-interactions.ts';
 import { htmlProblems } from '../support/telegram-harness.ts';
 import {
@@ -159,7 +159,7 @@ async function withNote(t: TestApp, who: Identity, note: string): Promise<string
     note,
   });
   if (reply.error) throw new Error(`position add refused: ${reply.lines?.join(' ')}`);
-  return (reply.data as { position: { id: string } }).position.id;
+  return dataOf(reply, 'position add').position.id;
 }
 
 describe('a hostile note', () => {
@@ -193,7 +193,7 @@ describe('a hostile note', () => {
         `/position add 5615 5665 6335 6385 45 credit=14.2 note="${note.replace(/["\\]/g, '\\$&')}"`,
       );
       expect(reply.error, note).toBeUndefined();
-      const id = (reply.data as { position: { id: string } }).position.id;
+      const id = dataOf(reply, 'position add').position.id;
       const show = await t.run(`/position show ${id}`, ALICE.telegram);
       expect(show.lines).toContain(`Note: ${note}`);
       expect(replyProblems(show, [note])).toEqual([]);
@@ -372,10 +372,10 @@ describe('random notes', () => {
           });
           // Notes the schema refuses (over 200 characters once trimmed, say) are the fuzz's business.
           if (reply.error) return;
-          const id = (reply.data as { position: { id: string; note: string } }).position;
+          const id = dataOf(reply, 'position add').position;
           const show = await t.run(`/position show ${id.id}`, who);
           // Telegram and the console split lines; Discord escapes per line: compare line by line.
-          const shown = id.note.split(/\r\n|\r|\n/).filter((line) => line.trim());
+          const shown = (id.note ?? '').split(/\r\n|\r|\n/).filter((line) => line.trim());
           expect(replyProblems(show, shown.length === 1 ? shown : [])).toEqual([]);
           const exported = await t.run('/position export', who);
           expect(csvFormulaCells(exported.attachments![0]!.data.toString('utf8'))).toEqual([]);

@@ -8,7 +8,7 @@ import type { Reply } from '../../src/app/reply.ts';
 import { payoffChartPng } from '../../src/render/charts.ts';
 import { addDays, daysBetween } from '../../src/engine/dates.ts';
 import { laterInstant, payoffDescription } from '../../commands/support/payoff.ts';
-import { ALICE, makeApp, TODAY, type TestApp } from '../support/app.ts';
+import { ALICE, dataOf, makeApp, TODAY, type TestApp } from '../support/app.ts';
 
 /** Runs a line with a charts port that keeps each payoff input (and still draws the real PNG). */
 async function runCapturing(t: TestApp, line: string): Promise<{ reply: Reply; inputs: PayoffChartInput[] }> {
@@ -38,7 +38,7 @@ describe('the payoff chart of /position show', () => {
     for (const spot of [5800, 6000]) {
       const { reply, inputs } = await runCapturing(t, `/position show ${id} spot=${spot}`);
       expect(reply.error).toBeUndefined();
-      const data = reply.data as { evaluation: { unrealizedPl: number; invariant: { modelMark: number } } };
+      const data = dataOf(reply, 'position show', 'evaluation');
       const input = inputs[0]!;
       expect(input.spot).toBe(spot);
       expect(pointAt(input, spot).profitToday).toBeCloseTo(data.evaluation.unrealizedPl, 6);
@@ -54,7 +54,7 @@ describe('the payoff chart of /condor eval', () => {
     const t = makeApp();
     const { reply, inputs } = await runCapturing(t, '/condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2');
     expect(reply.error).toBeUndefined();
-    const evaluation = (reply.data as { evaluation: { expectedMove: number; probabilityOfProfit: number } }).evaluation;
+    const evaluation = dataOf(reply, 'condor eval').evaluation;
     const input = inputs[0]!;
     expect(input.expectedMove).toBe(evaluation.expectedMove);
     expect(input.probabilityOfProfit).toBe(evaluation.probabilityOfProfit);

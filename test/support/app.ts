@@ -14,7 +14,8 @@ import type { Services } from '../../src/app/services.ts';
 import { buildApp, type App } from '../../src/compose.ts';
 import { createConfig } from '../../src/config.ts';
 import { createLogger, silentLogger } from '../../src/logging.ts';
-import { commands } from '../../commands/index.ts';
+import { commands, type CommandData } from '../../commands/index.ts';
+import type { PositionListRow } from '../../commands/position-list.ts';
 import { PROGRAM_NOW } from './bot-process.ts';
 
 /** 2026-11-23 15:00 UTC = 10:00 New York: a Monday, a trading day, after the open. */
@@ -186,7 +187,7 @@ export function makeApp(options: TestAppOptions = {}): TestApp {
     async addPosition(line = ADD_LINE, who = ALICE.console) {
       const reply = await run(line, who);
       if (reply.error) throw new Error(`position add refused: ${reply.lines?.join(' ')}`);
-      return (reply.data as { position: { id: string } }).position.id;
+      return dataOf(reply, 'position add').position.id;
     },
     rowCounts() {
       return Object.fromEntries(
@@ -222,10 +223,33 @@ export function errorLine(reply: Reply): string {
   return reply.lines[0]!;
 }
 
-export function dataOf<T = Record<string, unknown>>(reply: Reply): T {
-  if (reply.error) throw new Error(`expected a result, got an error: ${reply.lines?.join(' ')}`);
-  return reply.data as T;
+/**
+ * The data of a command's reply, typed by the command's own definition (commands/index.ts,
+ * CommandData): a test names the command instead of writing the shape it expects.
+ */
+export function dataOf<Name extends keyof CommandData>(reply: Reply, command: Name): CommandData[Name];
+/** The same, for a command that answers in several shapes: the one that has `key` (else the test fails). */
+export function dataOf<Name extends keyof CommandData, Key extends KeyOfAny<CommandData[Name]>>(
+  reply: Reply,
+  command: Name,
+  key: Key,
+): Extract<CommandData[Name], Record<Key, unknown>>;
+export function dataOf(reply: Reply, command: keyof CommandData, key?: string): unknown {
+  if (reply.error) throw new Error(`expected a result of /${command}, got an error: ${reply.lines?.join(' ')}`);
+  const data = reply.data;
+  if (data === undefined) throw new Error(`expected /${command} to answer with data, got "${reply.title}"`);
+  if (key !== undefined && !(typeof data === 'object' && data !== null && key in data))
+    throw new Error(`expected /${command} to answer with ${key}, got ${Object.keys(data as object).join(', ')}`);
+  return data;
 }
+
+/** A /position list row's id, whichever shape the row has. */
+export const listedId = (row: PositionListRow): string => ('id' in row ? row.id : row.position.id);
+/** A /position list row's action (undefined for a row shown without a valuation, e.g. a closed one). */
+export const listedAction = (row: PositionListRow): string | undefined => ('action' in row ? row.action : undefined);
+
+/** Every key of any member of a union. */
+type KeyOfAny<T> = T extends object ? keyof T : never;
 
 // ------------------------------------------------------------------ child processes
 

@@ -16,7 +16,7 @@ import { renderDiscordMessage } from '../../src/render/discord.ts';
 import { renderTelegram } from '../../src/render/telegram.ts';
 import { replyToText } from '../../src/render/text.ts';
 import { commands } from '../../commands/index.ts';
-import { BOB, makeApp, replyText, tempDir, type TestApp } from './app.ts';
+import { BOB, dataOf, makeApp, replyText, tempDir, type TestApp } from './app.ts';
 import { htmlProblems } from './telegram-harness.ts';
 
 export const FULL = process.env.HARDENING_FULL === '1';
@@ -110,7 +110,7 @@ export interface World {
 async function added(deps: AppDeps, who: Identity, line: string): Promise<string> {
   const { reply } = await runLine(deps, who, line);
   if (reply.error) throw new Error(`world: ${line} refused: ${reply.lines?.join(' ')}`);
-  return (reply.data as { position: { id: string } }).position.id;
+  return dataOf(reply, 'position add').position.id;
 }
 
 /** A world for one caller: own open, hedged and closed positions, and another user's open one. */

@@ -166,9 +166,9 @@ export function createHandlers(env: HandlerEnv) {
     const answersInPrivate = isGroupChat(message.chat) && command?.visibility === 'caller' && !onChat;
     if (command?.defer)
       void ctx.telegram.sendChatAction(answersInPrivate ? from.id : message.chat.id, 'typing').catch(() => {});
-    // Only /subscribe in a group depends on admin rights: ask Telegram only then.
+    // Ask Telegram for admin rights only for a command that declares it may need them (in a group).
     const canManage =
-      command?.name === 'subscribe' && isGroupChat(message.chat)
+      command?.requires && isGroupChat(message.chat)
         ? anonymousAdmin || (await isChatAdministrator(ctx.telegram, message.chat.id, from.id, logger))
         : false;
     const identity = identityOf(from, message.chat, canManage);
@@ -241,7 +241,7 @@ export function createHandlers(env: HandlerEnv) {
       // group whatever the outcome, for its admins (anonymous ones too), needing no private chat.
       const onChat = actsOnChat({ name: decoded.command, kind: decoded.options.kind }, chat);
       const canManage =
-        decoded.command === 'subscribe' && isGroupChat(chat)
+        deps.registry.get(decoded.command)?.requires && isGroupChat(chat)
           ? query.from.id === GROUP_ANONYMOUS_BOT ||
             (await isChatAdministrator(ctx.telegram, chat.id, query.from.id, logger))
           : false;

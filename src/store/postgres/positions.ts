@@ -19,7 +19,7 @@ import {
   type PositionEventRow,
   type PositionRow,
 } from '../position-rows.ts';
-import { positionNotFound } from '../positions.ts';
+import { positionNotFound } from '../../app/errors.ts';
 import type { Pool, Queryable } from './database.ts';
 import type { PositionRepository } from '../../app/ports.ts';
 import { inTransaction } from './transaction.ts';
@@ -122,6 +122,11 @@ export function createPostgresPositionRepository(pool: Pool, userId: string, new
     },
 
     get: (id) => find(pool, id),
+    async require(id) {
+      const position = await find(pool, id);
+      if (!position) throw positionNotFound(id);
+      return position;
+    },
 
     async list(status: PositionStatus | 'all' = 'all') {
       const [positions, layers] = await Promise.all([

@@ -2,7 +2,7 @@
 // internal users, linking (./link.ts) and unlinking. Unlink and the link's merge take one advisory
 // lock, as SQLite's global write lock orders them: two merges of overlapping users cannot interleave.
 import { UserError } from '../../app/errors.ts';
-import type { Clock, Identity, Platform } from '../../app/ports.ts';
+import type { Clock, LinkedAccount, Platform } from '../../app/ports.ts';
 import { newUserId } from '../random.ts';
 import type { Pool, Queryable } from './database.ts';
 import { createPostgresLinking } from './link.ts';
@@ -31,7 +31,7 @@ const SQL = {
   dropUnusedCodes: 'DELETE FROM link_codes WHERE user_id = $1 AND used_ms IS NULL',
 };
 
-const toIdentity = (row: IdentityRow): Identity => ({
+const toIdentity = (row: IdentityRow): LinkedAccount => ({
   platform: row.platform,
   platformUserId: row.platform_user_id,
   displayName: row.display_name,

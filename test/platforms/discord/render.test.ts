@@ -211,9 +211,9 @@ describe('buttons, files and colours', () => {
     ]);
     expect(message.body.embeds![0]!.image).toEqual({ url: 'attachment://payoff.png' });
     expect(message.body.embeds![0]!.color).toBe(TONE_COLOURS.good);
-    expect(renderDiscordMessage({ ...base, error: { kind: 'user', identifier: 'x' } }).body.embeds![0]!.color).toBe(
-      TONE_COLOURS.bad,
-    );
+    expect(
+      renderDiscordMessage({ ...base, error: { kind: 'user', identifier: 'invalid-option' } }).body.embeds![0]!.color,
+    ).toBe(TONE_COLOURS.bad);
     expect(renderDiscordMessage(base).body.embeds![0]!.color).toBe(TONE_COLOURS.neutral);
   });
 });

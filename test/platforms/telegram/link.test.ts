@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLine, type Identity } from '../../../src/app/context.ts';
 import { linkCodeIn, messagesIn, startHarness, type Harness } from '../../support/telegram-harness.ts';
+import { dataOf } from '../../support/app.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -68,7 +69,9 @@ describe('linking Discord and Telegram', () => {
     expect(count('SELECT count(*) FROM positions')).toBe(2);
     const telegramList = await onTelegram(101, '/position list');
     const discordList = await onDiscord('/position list');
-    const ids = (discordList.data as { positions: { id: string }[] }).positions.map((p) => p.id).sort();
+    const ids = dataOf(discordList, 'position list')
+      .positions.map((row) => ('id' in row ? row.id : row.position.id))
+      .sort();
     expect(ids).toHaveLength(2);
     for (const id of ids) expect(telegramList.split(id)).toHaveLength(2);
 

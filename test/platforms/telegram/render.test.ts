@@ -58,7 +58,11 @@ describe('escaping', () => {
   it('marks the tone in the title', () => {
     expect(replyHtmlParts({ title: 'Done', visibility: 'caller', tone: 'good' })[0]).toBe('<b>✓ Done</b>');
     expect(
-      replyHtmlParts({ title: 'Not done', visibility: 'caller', error: { kind: 'user', identifier: 'x' } })[0],
+      replyHtmlParts({
+        title: 'Not done',
+        visibility: 'caller',
+        error: { kind: 'user', identifier: 'invalid-option' },
+      })[0],
     ).toBe('<b>✗ Not done</b>');
   });
 });
