@@ -256,6 +256,17 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect((await bo.positions.list()).map((p) => p.id)).toEqual([bosPosition.id]);
     });
 
+    it('require answers the owner with the position and anyone else with the one position-not-found refusal', async () => {
+      const { ann, bo, annsPosition } = await setUp();
+      expect(await ann.positions.require(annsPosition.id)).toEqual(await ann.positions.get(annsPosition.id));
+      const other = await refused(() => bo.positions.require(annsPosition.id));
+      const none = await refused(() => bo.positions.require('zzzzzz'));
+      expect(other.identifier).toBe('position-not-found');
+      expect(other.message).toBe(`No position ${annsPosition.id} in your positions; see /position list.`);
+      // Nothing tells Bo that Ann's id exists: the same refusal as for an id nobody has.
+      expect(none.message).toBe('No position zzzzzz in your positions; see /position list.');
+    });
+
     it('close, addHedgeLayer and events answer position-not-found and change nothing', async () => {
       const { db, ann, bo, annsPosition } = await setUp();
       const before = await ann.positions.get(annsPosition.id);
