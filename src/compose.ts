@@ -15,6 +15,7 @@ import { createBacktestService } from './app/backtest-service.ts';
 import { createHistoryLoader } from './market/history-files.ts';
 import { createStore, openDatabase, type SqliteStore } from './store/index.ts';
 import { copySqliteToPostgres, type TableCounts } from './store/postgres/copy.ts';
+import { useConfirmSecret } from './app/confirm.ts';
 
 export { TargetNotEmptyError } from './store/postgres/copy.ts';
 
@@ -61,6 +62,7 @@ function assemble<S extends Store>(
   clock: Clock,
   overrides: BuildOverrides,
 ): App<S> {
+  if (config.CONFIRM_SECRET) useConfirmSecret(config.CONFIRM_SECRET);
   const market = createMarket({
     kind: config.MARKET_DATA,
     clock,

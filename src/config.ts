@@ -86,6 +86,14 @@ export const configSchema = z.object({
     .regex(/^\d{15,22}$/, { message: 'must be a server id, a number of 15-22 digits' })
     .optional(),
   DISCORD_API_BASE: url('e.g. https://discord.com/api').optional(),
+  CONFIRM_SECRET: z
+    .string()
+    .trim()
+    .min(32, {
+      message:
+        'must be at least 32 characters, the same on every worker (e.g. the output of openssl rand -hex 32)',
+    })
+    .optional(),
   DISCORD_PUBLIC_KEY: z
     .string()
     .trim()
@@ -294,6 +302,7 @@ export function secretsOf(config: Config): string[] {
     config.DISCORD_TOKEN,
     config.TELEGRAM_BOT_TOKEN,
     config.TELEGRAM_WEBHOOK_SECRET,
+    config.CONFIRM_SECRET,
     ...databaseSecrets(config.DATABASE_URL),
   ].filter((value): value is string => Boolean(value));
 }

@@ -1,14 +1,21 @@
 // The second step of a record proposed by a button (docs/commands.md, "Buttons that record"): the
 // first press shows what would be recorded; the Confirm button carries a code that binds the
 // presser, the position and the exact value shown, and the minute it was shown. The code is an
-// HMAC under a key made when the process starts: a payload edited to another value, made for
-// someone else, or older than CONFIRM_MINUTES (or from before a restart) records nothing. It is a
+// HMAC under a key made when the process starts, or derived from CONFIRM_SECRET when the operator
+// sets one (several workers or replicas behind a load balancer: a Confirm pressed on one must check
+// on another, docs/scaling.md): a payload edited to another value, made for someone else, or older
+// than CONFIRM_MINUTES (or, without the secret, from before a restart) records nothing. It is a
 // guard against mis-taps and stale buttons; who may act on a position is decided elsewhere (a
 // button always runs as the presser, on the presser's own positions).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const CONFIRM_MINUTES = 10;
-const KEY = randomBytes(32);
+let key = randomBytes(32);
+
+/** Every worker given the same secret makes and checks the same codes (compose calls this at start). */
+export function useConfirmSecret(secret: string): void {
+  key = createHash('sha256').update(`condor-xyk confirm\n${secret}`).digest();
+}
 const MINUTE_MS = 60_000;
 /** Minutes since 1970 in base 36, six characters until the year 5000; then 8 characters of MAC. */
 const MINUTE_DIGITS = 6;
@@ -24,7 +31,7 @@ export interface ConfirmSubject {
 }
 
 function mac(subject: ConfirmSubject, minute: string): string {
-  return createHmac('sha256', KEY)
+  return createHmac('sha256', key)
     .update([subject.userId, subject.command, subject.positionId, subject.value, minute].join('\n'))
     .digest('base64url')
     .slice(0, MAC_CHARS);
