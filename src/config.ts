@@ -90,8 +90,7 @@ export const configSchema = z.object({
     .string()
     .trim()
     .min(32, {
-      message:
-        'must be at least 32 characters, the same on every worker (e.g. the output of openssl rand -hex 32)',
+      message: 'must be at least 32 characters, the same on every worker (e.g. the output of openssl rand -hex 32)',
     })
     .optional(),
   DISCORD_PUBLIC_KEY: z
