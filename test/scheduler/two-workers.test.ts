@@ -9,12 +9,19 @@
 // Then one worker is killed with SIGKILL mid-fan-out: the other goes on, a fresh worker settles
 // what is left, and only the killed worker's requests on the wire can be ambiguous (crash.test.ts
 // does the same on SQLite with one worker).
+// Last, the commands: two telegraf bots (handleUpdate with a captured API), each on its own
+// PostgreSQL-backed app, answer each update they are given once, and what one records the other reads.
 import { expect, it } from 'vitest';
 import type { Subscription } from '../../src/app/ports.ts';
 import { MONDAY, ny, openSchedulerAppOn, subscribeChannel, subscribePersonal } from '../support/scheduler-app.ts';
 import { startFakeServer, type FakeServer } from '../support/scheduler-fake-server.ts';
 import { onCleanup, startChild, tempDbPath } from '../support/scheduler-harness.ts';
 import { describePostgres } from '../support/postgres.ts';
+import { messageUpdate, telegramRig } from '../support/hardening-bots.ts';
+import { messagesIn } from '../support/telegram-harness.ts';
+import { startTelegramFake } from '../support/telegram-fake.ts';
+import { silentLogger } from '../../src/logging.ts';
+import type { Chat, User } from 'telegraf/types';
 
 const AT = ny(MONDAY, '09:45');
 const FAN_OUT = 300;
@@ -181,6 +188,36 @@ describePostgres('two workers on one PostgreSQL database', (suite) => {
       console.log(
         `[two-workers] kill -9 of one worker: survivor sent ${survived.report!.sent as number}, fresh worker sent ${fresh.report!.sent as number}, ambiguous ${ambiguous.size}`,
       );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'each command is answered once: /position add through worker A, /position list through worker B sees it',
+    async () => {
+      const url = await suite.freshUrl();
+      const open = () => openSchedulerAppOn({ dbPath: tempDbPath(), databaseUrl: url, clock: { now: () => AT } });
+      const [appA, appB] = [await open(), await open()];
+      onCleanup(() => appA.close());
+      onCleanup(() => appB.close());
+      const api = await startTelegramFake({ botUsername: 'TestNameBot' });
+      onCleanup(() => api.close());
+      const botA = await telegramRig(appA.deps, silentLogger, api);
+      const botB = await telegramRig(appB.deps, silentLogger, api);
+      const alice = { id: 202, is_bot: false, first_name: 'Alice' } as User;
+      const chat = { id: 202, type: 'private', first_name: 'Alice' } as Chat;
+
+      const added = messagesIn(
+        await botA.deliver(messageUpdate(alice, chat, '/position add 5615 5665 6335 6385 45 credit=14.2')),
+      );
+      expect(added).toHaveLength(1);
+      const id = /Position ([a-z0-9]{6}) recorded/.exec(added[0]!.html)?.[1];
+      expect(id, added[0]!.html).toBeDefined();
+
+      const listed = messagesIn(await botB.deliver(messageUpdate(alice, chat, '/position list')));
+      expect(listed).toHaveLength(1);
+      expect(listed[0]!.chatId).toBe('202');
+      expect(listed[0]!.html).toContain(id!);
     },
     TIMEOUT,
   );
