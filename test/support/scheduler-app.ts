@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AppDeps } from '../../src/app/context.ts';
 import type { Clock, DeliveryLedger, Logger, MarketPort, Platform, Subscription } from '../../src/app/ports.ts';
 import type { Reply } from '../../src/app/reply.ts';
-import { buildApp, type App } from '../../src/compose.ts';
+import { buildApp, openApp, type AnyApp, type App } from '../../src/compose.ts';
 import { createConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logging.ts';
 import { createPacer, type Pacer, type PacerClock } from '../../src/scheduler/pacer.ts';
@@ -42,8 +42,8 @@ export function movableClock(startMs: number): MovableClock {
 /** A logger port that keeps its entries (children share them): the one in app.ts. */
 export { capturingLogger as recordingLogger, type LogEntry } from './logger.ts';
 
-export interface SchedulerApp {
-  app: App;
+export interface SchedulerApp<A extends AnyApp = App> {
+  app: A;
   deps: AppDeps;
   dbPath: string;
   clock: Clock;
@@ -65,6 +65,26 @@ export function openSchedulerApp(options: {
   });
   if (!result.ok) throw new Error(`test configuration: ${result.error}`);
   const app = buildApp(result.config, options.logger ?? silentLogger, { clock: options.clock });
+  return { app, deps: app.deps, dbPath: options.dbPath, clock: options.clock, close: () => app.close() };
+}
+
+/**
+ * openSchedulerApp, or (databaseUrl set) the same app on PostgreSQL through openApp, as a worker
+ * started with DATABASE_URL would run; dbPath then only places the charts folder.
+ */
+export async function openSchedulerAppOn(options: {
+  dbPath: string;
+  databaseUrl?: string;
+  clock: Clock;
+}): Promise<SchedulerApp<AnyApp>> {
+  if (!options.databaseUrl) return openSchedulerApp(options);
+  const result = createConfig({
+    DATABASE_URL: options.databaseUrl,
+    MARKET_DATA: 'demo',
+    CHARTS_DIR: path.join(path.dirname(options.dbPath), 'charts'),
+  });
+  if (!result.ok) throw new Error(`test configuration: ${result.error}`);
+  const app = await openApp(result.config, silentLogger, { clock: options.clock });
   return { app, deps: app.deps, dbPath: options.dbPath, clock: options.clock, close: () => app.close() };
 }
 
@@ -286,7 +306,7 @@ export interface PlannerSetup {
 }
 
 export function plannerFor(
-  target: SchedulerApp,
+  target: SchedulerApp<AnyApp>,
   senders: ChatSender[],
   extra: Partial<PlannerOptions> & { time?: VirtualTime; owner?: string } = {},
 ): PlannerSetup {

@@ -2,10 +2,11 @@
 // chat server: the crash test kills it with SIGKILL in the middle of a fan-out and starts it again;
 // the two-process test runs two at once.
 //   node --import tsx test/support/scheduler-child.ts '<json ChildOptions>'
-// Its clock is clockStartMs plus the real time since start, so claims age as they would.
+// With databaseUrl it runs on that PostgreSQL database instead (the two-worker test), as a worker
+// started with DATABASE_URL would. Its clock is clockStartMs plus the real time since start, so claims age as they would.
 // Prints `REPORT <json RunReport>` and exits 0.
 import { runDue } from '../../src/scheduler/planner.ts';
-import { openSchedulerApp, plannerFor } from './scheduler-app.ts';
+import { openSchedulerAppOn, plannerFor } from './scheduler-app.ts';
 import { discordHttpSender, telegramHttpSender } from './scheduler-http-sender.ts';
 
 export interface ChildOptions {
@@ -16,12 +17,18 @@ export interface ChildOptions {
   perSecond: number;
   concurrency: number;
   staleClaimMs?: number;
+  /** A PostgreSQL URL: the shared store of several workers (dbPath then only places the charts folder). */
+  databaseUrl?: string;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
 const started = performance.now();
 const clock = { now: () => options.clockStartMs + Math.round(performance.now() - started) };
-const target = openSchedulerApp({ dbPath: options.dbPath, clock });
+const target = await openSchedulerAppOn({
+  dbPath: options.dbPath,
+  clock,
+  ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+});
 const sender =
   options.platform === 'telegram'
     ? telegramHttpSender({ baseUrl: options.baseUrl, perSecond: options.perSecond })
