@@ -5,14 +5,18 @@
 // and the probes run in a child process, so the latencies are the bot's, not the test client's.
 // Prints /healthz p50/p99/max and this process's event-loop delay; asserts nothing (target: /healthz
 // p99 under 100 ms, docs/hardening.md).
+// The updates arrive as Telegram sends them: over at most WEBHOOK_MAX_CONNECTIONS keep-alive
+// connections (the max_connections the bot gives setWebhook), one request at a time on each.
 //   npm run bench -- link-flood       (or: npx tsx bench/link-flood.ts [--updates 300] [--users 1 --users 300])
 //   --concurrency 300 lifts the bot's limit on updates worked on at once (what it was before the limit).
+//   --connections 300 sends every update on its own connection at once (a client ignoring max_connections).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { UPDATE_CONCURRENCY } from '../src/platforms/telegram/bot.ts';
+import { UPDATE_CONCURRENCY, WEBHOOK_MAX_CONNECTIONS } from '../src/platforms/telegram/bot.ts';
 import { createTelegramBot } from '../src/platforms/telegram/index.ts';
 import { startTelegramFake } from '../test/support/telegram-fake.ts';
 import { buildTestApp, fakeClock, memoryLogger, testServices, TOKEN } from '../test/support/telegram-harness.ts';
@@ -23,6 +27,7 @@ interface FloodOrder {
   base: string;
   updates: number;
   users: number;
+  connections: number;
 }
 interface FloodResult {
   statuses: number[];
@@ -70,19 +75,38 @@ async function child(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
+  // Requests beyond the agent's sockets wait in its queue, as Telegram's wait for a free connection.
+  const agent = new Agent({ keepAlive: true, maxSockets: order.connections });
+  const hook = new URL(`${order.base}/telegram/hook`);
+  const post = (body: string) =>
+    new Promise<number>((resolve) => {
+      const sent = request(
+        hook,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'X-Telegram-Bot-Api-Secret-Token': SECRET,
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      // A reset or refused update is counted (status 0), not a crash of the benchmark.
+      sent.on('error', () => resolve(0));
+      sent.end(body);
+    });
   const started = performance.now();
   const statuses = await Promise.all(
     Array.from({ length: order.updates }, (_, i) =>
-      fetch(`${order.base}/telegram/hook`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': SECRET },
-        body: JSON.stringify(linkUpdate(1000 + i, 5000 + (i % order.users))),
-      }).then(
-        async (response) => (await response.arrayBuffer(), response.status),
-        () => 0,
-      ),
+      post(JSON.stringify(linkUpdate(1000 + i, 5000 + (i % order.users)))),
     ),
   );
+  agent.destroy();
   const sent = () => fake.calls.filter((call) => call.method === 'sendMessage');
   // Every acknowledged update is answered; one refused at the door (status 0) never will be.
   const expected = statuses.filter((status) => status === 200).length;
@@ -103,7 +127,8 @@ async function child(): Promise<void> {
 
 // ------------------------------------------------------------------ the parent: the bot
 
-async function floodOnce(updates: number, users: number, updateConcurrency?: number): Promise<void> {
+async function floodOnce(order: Omit<FloodOrder, 'base'>, updateConcurrency?: number): Promise<void> {
+  const { updates, users, connections } = order;
   const world: ChildProcess = fork(import.meta.filename, ['--child'], { stdio: 'inherit' });
   const [{ apiRoot }] = (await once(world, 'message')) as [{ apiRoot: string }];
   const app = buildTestApp({ clock: fakeClock(), services: testServices, logger: memoryLogger() });
@@ -127,7 +152,7 @@ async function floodOnce(updates: number, users: number, updateConcurrency?: num
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const busyBefore = performance.eventLoopUtilization();
-  world.send({ base: `http://127.0.0.1:${bot.webhookAddress()!.port}`, updates, users } satisfies FloodOrder);
+  world.send({ base: `http://127.0.0.1:${bot.webhookAddress()!.port}`, ...order } satisfies FloodOrder);
   const [result] = (await once(world, 'message')) as [FloodResult];
   delay.disable();
   const busy = performance.eventLoopUtilization(busyBefore);
@@ -140,7 +165,9 @@ async function floodOnce(updates: number, users: number, updateConcurrency?: num
   const hashed = result.answers.filter((text) => text.includes('No such code')).length;
   const ns = (value: number) => round1(value / 1e6);
   console.log(
-    `${updates} updates from ${users} user(s), ${updateConcurrency ?? UPDATE_CONCURRENCY} worked on at once: ${result.statuses.filter((s) => s === 200).length} acknowledged, ` +
+    `${updates} updates from ${users} user(s) over ${connections} connection(s), ` +
+      `${updateConcurrency ?? UPDATE_CONCURRENCY} worked on at once: ` +
+      `${result.statuses.filter((s) => s === 200).length} acknowledged, ` +
       `${result.answers.length} answered, ${hashed} hashed, flood over in ${Math.round(result.floodMs)} ms`,
   );
   console.log(
@@ -161,6 +188,7 @@ if (process.argv.includes('--child')) {
       updates: { type: 'string', default: '300' },
       users: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
+      connections: { type: 'string', default: String(WEBHOOK_MAX_CONNECTIONS) },
     },
   });
   const updates = Number(values.updates);
@@ -172,5 +200,6 @@ if (process.argv.includes('--child')) {
       .join(' ')} at start, libuv thread pool ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
   );
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  for (const users of userCounts) await floodOnce(updates, users, concurrency);
+  const connections = Number(values.connections);
+  for (const users of userCounts) await floodOnce({ updates, users, connections }, concurrency);
 }

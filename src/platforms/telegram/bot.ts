@@ -88,6 +88,16 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer'] as c
  */
 export const UPDATE_CONCURRENCY = 8;
 
+/**
+ * The most HTTPS connections Telegram may open to the webhook at once (setWebhook's
+ * max_connections; Telegram's default is 40). Telegram sends one update at a time per connection
+ * and waits for the answer, so this bounds how many requests a burst puts on the event loop at
+ * once: 300 updates over 300 connections arrive together and are read and acknowledged in one
+ * ~0.3 s stretch ahead of /healthz; over 8 they arrive a few at a time. We acknowledge before the
+ * work, so 8 connections still carry hundreds of updates a second (bench/link-flood.ts).
+ */
+export const WEBHOOK_MAX_CONNECTIONS = UPDATE_CONCURRENCY;
+
 const timer = (ms: number) =>
   new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, ms)).unref());
 
@@ -191,7 +201,13 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
     try {
       await bot.telegram.callApi(
         'setWebhook',
-        { url: url.href, secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false },
+        {
+          url: url.href,
+          secret_token: secret,
+          allowed_updates: [...ALLOWED_UPDATES],
+          max_connections: WEBHOOK_MAX_CONNECTIONS,
+          drop_pending_updates: false,
+        },
         { signal: signal as never },
       );
     } catch (error) {

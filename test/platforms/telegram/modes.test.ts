@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConfig } from '../../../src/config.ts';
 import { createTelegramBot } from '../../../src/platforms/telegram/index.ts';
+import { WEBHOOK_MAX_CONNECTIONS } from '../../../src/platforms/telegram/bot.ts';
 import { secretMatches } from '../../../src/platforms/telegram/webhook.ts';
 import {
   buildTestApp,
@@ -58,7 +59,10 @@ describe('webhook mode', () => {
       url: 'https://bot.example.com/telegram/hook',
       secret_token: SECRET,
       allowed_updates: ['message', 'callback_query', 'poll_answer'],
+      // Telegram opens at most this many connections at once: a burst arrives a few requests at a time.
+      max_connections: WEBHOOK_MAX_CONNECTIONS,
     });
+    expect(WEBHOOK_MAX_CONNECTIONS).toBeLessThan(40); // below Telegram's default, or it bounds nothing
     await h.bot.stop();
     expect(h.fake.callsTo('deleteWebhook')).toHaveLength(1);
   });
