@@ -10,18 +10,14 @@ import { parseArgs } from 'node:util';
 import { createConfig, secretsOf, type Config } from './config.ts';
 import { buildApp, openApp, type AnyApp } from './compose.ts';
 import { createLogger, readableLogLine, scrubber } from './logging.ts';
-import { startHealthServer } from './platforms/health.ts';
-import { runConsole } from './platforms/console/console.ts';
 import { parseInstant, runOnce } from './cli/run.ts';
-import { summaryCli } from './cli/summary.ts';
-import { dataSyncCli } from './market/sync.ts';
-import { backtestCli } from './cli/backtest.ts';
-import { backupDatabase, backupRefusal } from './store/backup.ts';
 import { testClockFrom } from './test-clock.ts';
 import { runsHostDuties, shardOf } from './platforms/discord/shards.ts';
 
 // discord.js and telegraf are loaded only by the commands that use a platform (start, summary, register): the
-// console, `run` and the other CLI commands start without them (docs/decisions.md "Start fast").
+// console, `run` and the other CLI commands start without them (docs/decisions.md "Start fast"). Each
+// subcommand's own module (the console, summary, backtest, data sync, backup, the health server) is imported when
+// that subcommand runs: `run "/market"` loads none of them (7 MB less on Node 24, `npm run bench -- startup`).
 const loadBots = () => import('./bots.ts');
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -100,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
           if (error.code === 'EPIPE') process.exit(0);
           throw error;
         });
+        const { runConsole } = await import('./platforms/console/console.ts');
         const { failures, commands } = await runConsole({
           deps: app.deps,
           input: process.stdin,
@@ -153,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const { createSenders, plannerOptions } = await loadBots();
         const senders = createSenders(app, logger);
+        const { summaryCli } = await import('./cli/summary.ts');
         return await summaryCli(rest, {
           app,
           planner: senders.size ? plannerOptions(app, senders) : null,
@@ -163,8 +161,10 @@ async function main(argv: string[]): Promise<number> {
         await app.close();
       }
     }
-    case 'backtest':
+    case 'backtest': {
+      const { backtestCli } = await import('./cli/backtest.ts');
       return backtestCli(rest, { config, logger, out: process.stdout, err: process.stderr });
+    }
     case 'register': {
       const { registerCli } = await import('./cli/register.ts');
       return registerCli(rest, {
@@ -175,12 +175,15 @@ async function main(argv: string[]): Promise<number> {
         err: (text) => process.stderr.write(`${text}\n`),
       });
     }
-    case 'data':
+    case 'data': {
+      const { dataSyncCli } = await import('./market/sync.ts');
       return dataSyncCli(rest, { config, logger, out: process.stdout, err: process.stderr });
+    }
     case 'backup': {
       // PostgreSQL has its own tool for this; a copy by this program would be neither online nor complete.
       if (config.DATABASE_URL) throw new UsageError(PG_DUMP_HINT);
       if (rest.length !== 1) throw new UsageError('backup takes the destination file, e.g. backup ./backups/condor.db');
+      const { backupDatabase, backupRefusal } = await import('./store/backup.ts');
       const app = buildApp(config, logger, { clock: testClock.clock });
       try {
         const refusal = backupRefusal(app.store.db, rest[0]!);
@@ -243,10 +246,11 @@ async function runBots(app: AnyApp, logger: ReturnType<typeof createLogger>): Pr
   const hostDuties = runsHostDuties(shard);
   if (shard) logger.info({ shards: shard.ids, shardCount: shard.count, hostDuties }, 'discord shard process');
   const running = startBots(app, logger, { headless: config.HEADLESS, hostDuties });
-  const health =
-    config.HEALTH_PORT && hostDuties
-      ? await startHealthServer({ health: running.health, port: config.HEALTH_PORT, host: config.HEALTH_HOST, logger })
-      : null;
+  const startHealth = async (port: number) => {
+    const { startHealthServer } = await import('./platforms/health.ts');
+    return startHealthServer({ health: running.health, port, host: config.HEALTH_HOST, logger });
+  };
+  const health = config.HEALTH_PORT && hostDuties ? await startHealth(config.HEALTH_PORT) : null;
   const outcome = await Promise.race([
     stopRequested.then((signal) => ({ signal, failure: null })),
     running.allStopped.then((failure) => ({ signal: null, failure })),
