@@ -1,8 +1,8 @@
 // What a real quote can look like: values and times outside these bounds are a broken or hostile
 // publication (SPX 1e-300, VIX 1e300, a last trade in 2099), refused before they reach a reply,
-// the quote cache or the VIX history. One home for the bounds: the live quotes (fallback.ts) and
+// the quote cache or the VIX history. One home for the bounds: the live quotes (live-quotes.ts) and
 // the history downloads (sync.ts) both read them.
-import type { MarketSymbol } from './fallback.ts';
+import type { MarketSymbol } from './quote-source.ts';
 
 /** [min, max] of a level: far outside anything seen (SPX 1928-2026: 4.4-7,000; VIX 8.6-82.7; VVIX 59-212). */
 export const PLAUSIBLE_LEVEL: Readonly<Record<MarketSymbol, readonly [number, number]>> = {
