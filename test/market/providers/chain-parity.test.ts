@@ -77,7 +77,9 @@ describe('chain-implied r and q', () => {
     const snapshot = await h.market().snapshot({ chain: true });
     expect(snapshot).toMatchObject({ rate: 0.04, dividendYield: 0.013 });
     expect(snapshot.chain!.parity!.implied!.rate).toBeCloseTo(0.25, 3);
-    expect(ratesLine(snapshot)).toBe("Configured r 4.00%, q 1.30% used: the chain's implied r 25% outside -1% to 15%.");
+    expect(ratesLine(snapshot)).toBe(
+      "Configured r 4.00%, q 1.30% used: the chain's implied r 25.00% outside -1% to 15%.",
+    );
     expect(
       h.logger.entries.some((e) => e.level === 'warn' && /chain-implied rates refused/.test(String(e.message))),
     ).toBe(true);
