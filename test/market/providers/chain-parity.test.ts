@@ -47,7 +47,8 @@ describe('chain-implied r and q', () => {
     // The independent clock agrees with the market's (settlement instant from the calendar).
     expect(years).toBeCloseTo((settlementInstant('2026-12-31', 'PM') - LAST_TRADE_MS) / MS_PER_YEAR, 12);
     expect(ratesLine(snapshot)).toBe(
-      `r ${(snapshot.rate * 100).toFixed(2)}%, q ${(snapshot.dividendYield * 100).toFixed(2)}% implied by the SPX chain at 10:44 ET (delayed).`,
+      `r ${(snapshot.rate * 100).toFixed(2)}%, q ${(snapshot.dividendYield * 100).toFixed(2)}% ` +
+        'implied by the SPX chain at 10:44 ET (delayed).',
     );
     expect(ratesLine(snapshot)).toMatch(/^r 4\.3\d%, q 1\.3\d% implied/);
   });
