@@ -98,7 +98,8 @@ if (!isMainThread) {
   }
   const days = loaded.value.days;
   console.log(
-    `history: ${days.length} days ${days[0]!.date} → ${days.at(-1)!.date}, read and joined in ${((performance.now() - started) / 1000).toFixed(2)} s (${dataDir})`,
+    `history: ${days.length} days ${days[0]!.date} → ${days.at(-1)!.date}, ` +
+      `read and joined in ${((performance.now() - started) / 1000).toFixed(2)} s (${dataDir})`,
   );
 
   // The full run, as the CLI does it: prepare + three policies with equity curves and campaign lists.
@@ -114,7 +115,8 @@ if (!isMainThread) {
   }
   const warm = times.slice(1).sort((a, b) => a - b);
   console.log(
-    `full run, 3 policies ${FROM} → ${days.at(-1)!.date}: first ${times[0]!.toFixed(3)} s (${cpuTimes[0]!.toFixed(3)} s CPU), warm median ${warm[2]!.toFixed(3)} s (target < 1 s)`,
+    `full run, 3 policies ${FROM} → ${days.at(-1)!.date}: first ${times[0]!.toFixed(3)} s ` +
+      `(${cpuTimes[0]!.toFixed(3)} s CPU), warm median ${warm[2]!.toFixed(3)} s (target < 1 s)`,
   );
 
   const groups: Group[] = [];
@@ -128,7 +130,9 @@ if (!isMainThread) {
   const cpuBefore = process.cpuUsage();
   // Workers load this file again through tsx's loader (a worker does not inherit it).
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const parts = await Promise.all(
     shares.map(
       (share) =>
@@ -144,7 +148,11 @@ if (!isMainThread) {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const combos = parts.flat();
   console.log(
-    `sweep: ${combos.length} combinations (${PROFIT_TARGETS.length} profit targets × ${SHORT_DELTAS.length} deltas × ${DTES.length} DTEs × ${THRESHOLD_BANDS.length} threshold bands; cp per combination, delta and hold per group) on ${workers} worker threads: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU in all threads (target < 60 s on 2 cores)`,
+    `sweep: ${combos.length} combinations (${PROFIT_TARGETS.length} profit targets × ${SHORT_DELTAS.length} deltas × ` +
+      `${DTES.length} DTEs × ${THRESHOLD_BANDS.length} threshold bands; ` +
+      'cp per combination, delta and hold per group) ' +
+      `on ${workers} worker threads: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU in all threads ` +
+      '(target < 60 s on 2 cores)',
   );
 
   const differences = combos.map((c) => 100 * (c.cpWinRate - c.deltaWinRate)).sort((a, b) => a - b);
@@ -154,11 +162,16 @@ if (!isMainThread) {
   const quantile = (q: number) =>
     differences[Math.min(differences.length - 1, Math.floor(q * differences.length))]!.toFixed(1);
   console.log(
-    `cp − delta win rate over the sweep (points): min ${quantile(0)}, median ${quantile(0.5)}, max ${differences.at(-1)!.toFixed(1)}; > 0 in ${above} of ${combos.length}, within 8–12 in ${inClaim}; cp total P/L above delta's in ${moreMoney}`,
+    `cp − delta win rate over the sweep (points): min ${quantile(0)}, median ${quantile(0.5)}, ` +
+      `max ${differences.at(-1)!.toFixed(1)}; > 0 in ${above} of ${combos.length}, within 8–12 in ${inClaim}; ` +
+      `cp total P/L above delta's in ${moreMoney}`,
   );
   const best = combos.reduce((a, b) => (b.cpWinRate - b.deltaWinRate > a.cpWinRate - a.deltaWinRate ? b : a));
   const pc = (share: number) => `${(100 * share).toFixed(1)}%`;
   console.log(
-    `largest: profit target ${best.profitTarget}, delta ${best.targetDelta}, DTE ${best.targetDte}, T ${best.thresholdMin}–${best.thresholdMax}: cp ${pc(best.cpWinRate)} vs delta ${pc(best.deltaWinRate)} (hold ${pc(best.holdWinRate)}); total P/L cp $${best.cpTotal.toFixed(0)} vs delta $${best.deltaTotal.toFixed(0)}`,
+    `largest: profit target ${best.profitTarget}, delta ${best.targetDelta}, DTE ${best.targetDte}, ` +
+      `T ${best.thresholdMin}–${best.thresholdMax}: cp ${pc(best.cpWinRate)} vs delta ${pc(best.deltaWinRate)} ` +
+      `(hold ${pc(best.holdWinRate)}); ` +
+      `total P/L cp $${best.cpTotal.toFixed(0)} vs delta $${best.deltaTotal.toFixed(0)}`,
   );
 }

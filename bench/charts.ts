@@ -50,7 +50,9 @@ async function measure(name: string, render: () => Promise<Buffer>): Promise<voi
   times.sort((a, b) => a - b);
   const median = ((times[(RUNS - 1) >> 1] ?? 0) + (times[RUNS >> 1] ?? 0)) / 2;
   console.log(
-    `${name.padEnd(34)} median ${median.toFixed(1).padStart(6)} ms   min ${(times[0] ?? 0).toFixed(1).padStart(6)} ms   first ${cold.toFixed(0).padStart(4)} ms   ${(first.length / 1024).toFixed(0)} KiB`,
+    `${name.padEnd(34)} median ${median.toFixed(1).padStart(6)} ms   ` +
+      `min ${(times[0] ?? 0).toFixed(1).padStart(6)} ms   ` +
+      `first ${cold.toFixed(0).padStart(4)} ms   ${(first.length / 1024).toFixed(0)} KiB`,
   );
 }
 

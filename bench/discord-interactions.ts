@@ -41,7 +41,11 @@ parentPort.on('message', async ({ id, body, token }) => {
   const response = await fetch(workerData.url, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': workerData.timestamp },
+    headers: {
+      'content-type': 'application/json',
+      'x-signature-ed25519': signature,
+      'x-signature-timestamp': workerData.timestamp,
+    },
   });
   await response.text();
   parentPort.postMessage({ id, token, sentAt, deferredAt: now() });
@@ -173,7 +177,8 @@ try {
   const answer = sequential.map((r) => r.answerMs);
   console.log(`Ed25519 signature checks (2 KB body): ${Math.round(verifyPerSecond).toLocaleString('en-US')}/s`);
   console.log(
-    `/condor eval, one at a time (${RUNS}): deferral p50 ${ms(quantile(defer, 0.5))}, p99 ${ms(quantile(defer, 0.99))}; ` +
+    `/condor eval, one at a time (${RUNS}): ` +
+      `deferral p50 ${ms(quantile(defer, 0.5))}, p99 ${ms(quantile(defer, 0.99))}; ` +
       `answer at the webhook p50 ${ms(quantile(answer, 0.5))}, p99 ${ms(quantile(answer, 0.99))}`,
   );
   const burstDefer = concurrent.map((r) => r.deferMs);

@@ -183,7 +183,9 @@ function subset(grid: Grid, keep: (years: number) => boolean): Grid {
 const chain = spxChainGrid();
 const chainRate = rate(chain.strikes.length, pricePass(chain));
 rows.push({
-  what: `(a) priceOption, price + 5 greeks, SPX chain (${chain.strikes.length.toLocaleString('en-US')} options: K ±20% of 5,800, 1–365 DTE, σ 10–80%)`,
+  what:
+    `(a) priceOption, price + 5 greeks, SPX chain (${chain.strikes.length.toLocaleString('en-US')} options: ` +
+    'K ±20% of 5,800, 1–365 DTE, σ 10–80%)',
   value: fmt(chainRate),
   target: '≥ 5M/s',
 });
@@ -205,7 +207,9 @@ rows.push({
 const wide = section2Grid({ moneyness: 41, years: 61, vols: 61 });
 const wideRate = rate(wide.strikes.length, pricePass(wide));
 rows.push({
-  what: `(a) priceOption, price + 5 greeks, §2 grid (${wide.strikes.length.toLocaleString('en-US')} options: ln K/F ±1, 1 d–3 y, σ 1–400%)`,
+  what:
+    `(a) priceOption, price + 5 greeks, §2 grid (${wide.strikes.length.toLocaleString('en-US')} options: ` +
+    'ln K/F ±1, 1 d–3 y, σ 1–400%)',
   value: fmt(wideRate),
   target: '—',
 });
@@ -282,7 +286,10 @@ for (let i = 0; i < ivPrices.length; i++) {
   const error = Math.abs(repriced - price) / price;
   if (error > worstRepricing) {
     worstRepricing = error;
-    worstAt = `${TYPES[ivGrid.types[i]!]} K/F=${(ivGrid.strikes[i]! / (ivGrid.spot * Math.exp((ivGrid.rate - ivGrid.dividendYield) * ivGrid.years[i]!))).toPrecision(4)} τ=${ivGrid.years[i]!.toPrecision(3)} σ=${ivGrid.vols[i]!.toPrecision(3)}`;
+    const forward = ivGrid.spot * Math.exp((ivGrid.rate - ivGrid.dividendYield) * ivGrid.years[i]!);
+    worstAt =
+      `${TYPES[ivGrid.types[i]!]} K/F=${(ivGrid.strikes[i]! / forward).toPrecision(4)} ` +
+      `τ=${ivGrid.years[i]!.toPrecision(3)} σ=${ivGrid.vols[i]!.toPrecision(3)}`;
   }
 }
 rows.push({
@@ -334,7 +341,9 @@ const positionPass = () => {
 };
 const positionRate = rate(1000, positionPass);
 rows.push({
-  what: `(c) evaluatePosition, stored SPX condor ${model.condor.strikes.longPut}/${model.condor.strikes.shortPut}/${model.condor.strikes.shortCall}/${model.condor.strikes.longCall} (action ${sample.action})`,
+  what:
+    `(c) evaluatePosition, stored SPX condor ${model.condor.strikes.longPut}/${model.condor.strikes.shortPut}/` +
+    `${model.condor.strikes.shortCall}/${model.condor.strikes.longCall} (action ${sample.action})`,
   value: fmt(positionRate),
   target: '≥ 200k/s',
 });
@@ -342,7 +351,9 @@ rows.push({
 // ------------------------------------------------------------------ report
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(
-  `Node ${process.version} on ${cpu} (${os.platform()} ${os.arch()}), one core; each rate is the best of ${TRIALS} trials of ${MIN_SECONDS}s+ after a ${WARMUP_SECONDS}s warm-up, per second of CPU time (per wall-clock second in brackets)\n`,
+  `Node ${process.version} on ${cpu} (${os.platform()} ${os.arch()}), one core; ` +
+    `each rate is the best of ${TRIALS} trials of ${MIN_SECONDS}s+ after a ${WARMUP_SECONDS}s warm-up, ` +
+    'per second of CPU time (per wall-clock second in brackets)\n',
 );
 const width = Math.max(...rows.map((r) => r.what.length));
 const valueWidth = Math.max(...rows.map((r) => r.value.length), 8);

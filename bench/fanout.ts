@@ -83,7 +83,8 @@ function delivery(stats: FakeServerStats) {
 }
 
 console.log(
-  `${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (sliding 1 s windows); pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`,
+  `${CHATS} Telegram private chats; fake Bot API limits ${RATE}/s overall and 1/s per chat (sliding 1 s windows); ` +
+    `pacing configured to ${PACE}/s, concurrency ${CONCURRENCY}; Node ${process.version}`,
 );
 
 if (values.ceiling) {
@@ -91,7 +92,9 @@ if (values.ceiling) {
   const ceiling = await fanOut({}, 1_000_000);
   const { lost, duplicated } = delivery(ceiling.stats);
   console.log(
-    `ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`,
+    `ceiling (no pacing, no limits): ${ceiling.report.sent} sent in ${(ceiling.ms / 1000).toFixed(2)} s = ` +
+      `${Math.round(ceiling.report.sent / (ceiling.ms / 1000))} messages/s, ` +
+      `${(ceiling.ms / ceiling.report.sent).toFixed(2)} ms each; lost ${lost}, duplicated ${duplicated}`,
   );
 }
 
@@ -101,10 +104,12 @@ const { lost, duplicated } = delivery(run.stats);
 const ideal = (CHATS / (PACE * (1 - PACING_HEADROOM))) * 1000;
 const span = run.stats.firstMs !== null && run.stats.lastMs !== null ? run.stats.lastMs - run.stats.firstMs : NaN;
 console.log(
-  `paced fan-out: ${run.report.sent} sent, ${run.report.failed} failed in ${(run.ms / 1000).toFixed(2)} s (first→last message at the server ${(span / 1000).toFixed(2)} s)`,
+  `paced fan-out: ${run.report.sent} sent, ${run.report.failed} failed in ${(run.ms / 1000).toFixed(2)} s ` +
+    `(first→last message at the server ${(span / 1000).toFixed(2)} s)`,
 );
 console.log(
-  `delivered/ideal time: ${(run.ms / ideal).toFixed(3)} (ideal ${(ideal / 1000).toFixed(1)} s at ${(PACE * (1 - PACING_HEADROOM)).toFixed(1)}/s; target ≤ 1.1)`,
+  `delivered/ideal time: ${(run.ms / ideal).toFixed(3)} ` +
+    `(ideal ${(ideal / 1000).toFixed(1)} s at ${(PACE * (1 - PACING_HEADROOM)).toFixed(1)}/s; target ≤ 1.1)`,
 );
 console.log(`429s received: ${run.report.rateLimited} (server answered ${run.stats.rateLimited}; target 0)`);
 console.log(`lost: ${lost}, duplicated: ${duplicated} (target 0 and 0)`);

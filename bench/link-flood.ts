@@ -171,8 +171,10 @@ async function floodOnce(order: Omit<FloodOrder, 'base'>, updateConcurrency?: nu
       `${result.answers.length} answered, ${hashed} hashed, flood over in ${Math.round(result.floodMs)} ms`,
   );
   console.log(
-    `  /healthz over ${sorted.length} probes (${result.healthStatuses.filter((s) => s === 200).length} answered 200): ` +
-      `p50 ${round1(percentile(sorted, 0.5))} ms, p99 ${round1(percentile(sorted, 0.99))} ms, max ${round1(sorted.at(-1)!)} ms`,
+    `  /healthz over ${sorted.length} probes ` +
+      `(${result.healthStatuses.filter((s) => s === 200).length} answered 200): ` +
+      `p50 ${round1(percentile(sorted, 0.5))} ms, p99 ${round1(percentile(sorted, 0.99))} ms, ` +
+      `max ${round1(sorted.at(-1)!)} ms`,
   );
   console.log(
     `  event-loop delay in the bot: p50 ${ns(delay.percentile(50))} ms, p99 ${ns(delay.percentile(99))} ms, ` +

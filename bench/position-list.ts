@@ -60,7 +60,8 @@ try {
       const dte = 10 + ((i * 7) % 111);
       const credit = (3 + (i % 17) * 0.5).toFixed(2);
       const entry = i % 3 === 0 ? ` spot=${6000 + ((i % 7) - 3) * 60} vix=${12 + (i % 9)}` : '';
-      const line = `/position add ${shortPut - wing} ${shortPut} ${shortCall} ${shortCall + wing} ${dte} credit=${credit}${entry}`;
+      const strikes = `${shortPut - wing} ${shortPut} ${shortCall} ${shortCall + wing}`;
+      const line = `/position add ${strikes} ${dte} credit=${credit}${entry}`;
       const { reply } = await runLine(app.deps, identity, line);
       if (reply.error) throw new Error(`${line}: ${reply.lines?.join(' ')}`);
     }
@@ -106,7 +107,8 @@ try {
         .padStart(7)} ms`,
     );
     console.log(
-      `  runCommand     p50 ${percentile(handled, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(handled, 99).toFixed(1).padStart(7)} ms   (its own "command handled" durationMs)`,
+      `  runCommand     p50 ${percentile(handled, 50).toFixed(1).padStart(7)} ms   ` +
+        `p99 ${percentile(handled, 99).toFixed(1).padStart(7)} ms   (its own "command handled" durationMs)`,
     );
     console.log(`  actions        ${counts}`);
     console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);

@@ -64,7 +64,8 @@ async function measure(label: string, args: string[], input: string | null, firs
   const walls = samples.map((s) => s.wallMs).sort((a, b) => a - b);
   const rss = Math.max(...samples.map((s) => s.maxRssMb));
   console.log(
-    `${label.padEnd(48)} median ${walls[Math.floor(RUNS / 2)]!.toFixed(0)} ms, worst ${walls[RUNS - 1]!.toFixed(0)} ms, ` +
+    `${label.padEnd(48)} median ${walls[Math.floor(RUNS / 2)]!.toFixed(0)} ms, ` +
+      `worst ${walls[RUNS - 1]!.toFixed(0)} ms, ` +
       `peak memory ${rss.toFixed(0)} MB (${RUNS} runs, Node ${process.version})`,
   );
 }

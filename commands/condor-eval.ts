@@ -101,8 +101,9 @@ export default defineCommand({
         `(${evaluation.dte} DTE)`,
       visibility: 'caller',
       lines: [
-        `Credit ${points(credit)} pts ` +
-          `(${dollars(credit * underlying.multiplier * quantity)})${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; k₀ = ${points(baselineK, 1)} (credit × cushion).`,
+        `Credit ${points(credit)} pts (${dollars(credit * underlying.multiplier * quantity)})` +
+          `${creditIsModel ? ', the model value: no fill given' : ''}; spot ${points(spot)}; ` +
+          `k₀ = ${points(baselineK, 1)} (credit × cushion).`,
       ],
       fields: condorFields(condor, evaluation),
       table: legsTable(evaluation),

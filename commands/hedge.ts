@@ -95,18 +95,22 @@ export default defineCommand({
         positionId: position.id,
         value: shownLayer(hedge.vixExpiry, quote),
       };
-      const spread = `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread x${quote.contracts} at ${points(quote.debit)}`;
+      const spread =
+        `VIX ${hedge.vixExpiry} ${quote.longStrike}/${quote.shortStrike} call spread ` +
+        `x${quote.contracts} at ${points(quote.debit)}`;
       if (input.confirm !== undefined) {
         const check = checkConfirmCode(input.confirm, subject, now);
         if (check === 'stale')
           throw new UserError(
             'confirm-stale',
-            `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Adopt again, or type /hedge ${position.id} adopt=${quote.layer}.`,
+            `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. ` +
+              `Press Adopt again, or type /hedge ${position.id} adopt=${quote.layer}.`,
           );
         if (check === 'mismatch')
           throw new UserError(
             'confirm-mismatch',
-            `This Confirm button is not for layer ${quote.layer} on ${position.id} as quoted now (${spread}) by you: nothing recorded. Press Adopt again to review today's quote.`,
+            `This Confirm button is not for layer ${quote.layer} on ${position.id} as quoted now (${spread}) by you: ` +
+              "nothing recorded. Press Adopt again to review today's quote.",
           );
       } else if (input.review) {
         return {
@@ -114,9 +118,11 @@ export default defineCommand({
           visibility: 'caller',
           tone: 'warn',
           lines: [
-            `${position.underlying} ${strikeList(position.strikes)} ${position.expiry} x${position.quantity}, max loss ${dollars(evaluation.condor.maxLoss)}.`,
+            `${position.underlying} ${strikeList(position.strikes)} ${position.expiry} x${position.quantity}, ` +
+              `max loss ${dollars(evaluation.condor.maxLoss)}.`,
             `Records: ${spread}: ${hedgeLayerFigures(quote)}.`,
-            `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes); it records today's quote above as what you paid.`,
+            `Nothing is recorded until you press Confirm (valid ${CONFIRM_MINUTES} minutes); ` +
+              "it records today's quote above as what you paid.",
           ],
           buttons: [
             {
@@ -185,6 +191,8 @@ export default defineCommand({
         ]),
     };
     const { longRunLevel, reversionPerYear } = VIX_FUTURE_MODEL;
+    const firstLayer = hedge.layers[0];
+    const volOfVolFrom = hedge.volOfVolSource === 'vvix' ? 'VVIX' : `default ${percent(DEFAULT_VOL_OF_VOL, 0)}`;
     const lines = [
       `${hedgeSummary(hedge)}.`,
       `Vol loss ${dollars(hedge.volLoss)} = ${percent(hedge.volLossShare)} of the ` +
@@ -192,7 +200,8 @@ export default defineCommand({
         `the credit); layer i fires at i × T, T ${percent(evaluation.threshold)} (${view.regime.regime}).`,
       `Caps: all layers together spend at most ${dollars(hedge.costCap)} ` +
         `(${percent(hedge.costCap / evaluation.condor.maxLoss)} of max loss) and pay at most the max loss.`,
-      `Spread ${hedge.layers[0]?.longStrike}/${hedge.layers[0]?.shortStrike} at ${points(hedge.layers[0]?.debit ?? 0)}, vol of vol ${percent(hedge.volOfVol, 0)} (${hedge.volOfVolSource === 'vvix' ? 'VVIX' : `default ${percent(DEFAULT_VOL_OF_VOL, 0)}`}).`,
+      `Spread ${firstLayer?.longStrike}/${firstLayer?.shortStrike} at ${points(firstLayer?.debit ?? 0)}, ` +
+        `vol of vol ${percent(hedge.volOfVol, 0)} (${volOfVolFrom}).`,
       ...(hedge.futureIsEstimate
         ? [
             `The VIX future ${points(hedge.future)} is an estimate (θ ${points(longRunLevel, 1)}, κ ` +
@@ -225,7 +234,9 @@ export default defineCommand({
         footer: [...view.footer, NOT_ADVICE],
         discussion: {
           threadName: `Hedge ${position.id} L${first.layer} VIX ${first.longStrike}/${first.shortStrike}`,
-          question: `Adopt ALVH layer ${first.layer} (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
+          question:
+            `Adopt ALVH layer ${first.layer} ` +
+            `(VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
           answers: [...HEDGE_POLL_ANSWERS],
           durationHours: 24,
           adopt: { command: 'hedge', options: { id: position.id, adopt: first.layer, review: true } },

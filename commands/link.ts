@@ -11,6 +11,8 @@ import type { Reply } from '../src/app/reply.ts';
 
 export const LINK_CODE_TTL_MS = 10 * 60_000;
 const PLATFORM_NAMES = { discord: 'Discord', telegram: 'Telegram', console: 'console', cli: 'command line' } as const;
+/** "Telegram (Ann)". */
+const accountName = (account: LinkedAccount) => `${PLATFORM_NAMES[account.platform]} (${account.displayName})`;
 
 /** What /link's reply carries: the merge (with a code), else your identities (none after an unlink). */
 export type LinkData = LinkResult | { identities: LinkedAccount[] };
@@ -61,7 +63,8 @@ export default defineCommand({
         visibility: 'caller',
         tone: 'good',
         lines: [
-          `Linked: ${identities.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(' + ')}. ${result.merged.positions} position${result.merged.positions === 1 ? '' : 's'} moved over; settings kept.`,
+          `Linked: ${identities.map(accountName).join(' + ')}. ` +
+            `${result.merged.positions} position${result.merged.positions === 1 ? '' : 's'} moved over; settings kept.`,
           'You now see the same positions on both platforms.',
         ],
         data: { userId: result.userId, merged: result.merged },
@@ -78,7 +81,7 @@ export default defineCommand({
         'Linking merges that account into this one: its positions and settings join yours for good (an unlink ' +
           'later leaves them all here).',
         others.length
-          ? `Already linked: ${others.map((i) => `${PLATFORM_NAMES[i.platform]} (${i.displayName})`).join(', ')}. Undo with /link unlink=${others[0]!.platform}.`
+          ? `Already linked: ${others.map(accountName).join(', ')}. Undo with /link unlink=${others[0]!.platform}.`
           : 'No other platform is linked yet.',
       ],
       data: { identities },

@@ -48,7 +48,9 @@ export default defineCommand({
         },
         {
           label: 'VIX',
-          value: `${points(snapshot.vix.value)}${change(snapshot.vix.value, snapshot.vix.previousClose)}${regime.spike ? ' SPIKE' : ''}`,
+          value:
+            `${points(snapshot.vix.value)}${change(snapshot.vix.value, snapshot.vix.previousClose)}` +
+            (regime.spike ? ' SPIKE' : ''),
           inline: true,
         },
         {
@@ -129,7 +131,8 @@ function parityReply(view: MarketView, context: CommandContext): Reply<ParityDat
         parity
           ? 'The SPX chain has too few strikes quoted on both sides near the money to read parity.'
           : 'No SPX option chain right now, so no parity reading (the notes below say why).',
-        `Replies price with the configured r ${percent(view.snapshot.rate, 2)}, q ${percent(view.snapshot.dividendYield, 2)}.`,
+        `Replies price with the configured r ${percent(view.snapshot.rate, 2)}, ` +
+          `q ${percent(view.snapshot.dividendYield, 2)}.`,
       ],
       footer: [...view.footer, NOT_ADVICE],
     };
@@ -141,13 +144,16 @@ function parityReply(view: MarketView, context: CommandContext): Reply<ParityDat
   const lines = [pricingSentence(parity, view)];
   if (!flagged.length) {
     lines.push(
-      `None beyond the spread: on all ${parity.expiries.length} expiries read, every strike pair's parity lies within its bid/ask.`,
+      `None beyond the spread: on all ${parity.expiries.length} expiries read, ` +
+        "every strike pair's parity lies within its bid/ask.",
     );
   } else {
     lines.push(`${flagged.length} strike pair${flagged.length === 1 ? '' : 's'} beyond the bid/ask:`);
     for (const { expiry, deviation } of flagged.slice(0, FLAGGED_SHOWN)) {
       lines.push(
-        `${expiry.expiry} ${expiry.root} ${strike(deviation.strike)}: C−P quoted ${points(deviation.sell)} / ${points(deviation.buy)}, parity ${points(deviation.parity)} (${points(deviation.beyondSpread)} beyond the spread).`,
+        `${expiry.expiry} ${expiry.root} ${strike(deviation.strike)}: ` +
+          `C−P quoted ${points(deviation.sell)} / ${points(deviation.buy)}, parity ${points(deviation.parity)} ` +
+          `(${points(deviation.beyondSpread)} beyond the spread).`,
       );
     }
     if (flagged.length > FLAGGED_SHOWN) lines.push(`… and ${flagged.length - FLAGGED_SHOWN} more.`);
@@ -198,8 +204,11 @@ function pricingSentence(parity: ChainParity, view: MarketView): string {
   const configured = `r ${percent(snapshot.rate, 2)}, q ${percent(snapshot.dividendYield, 2)}`;
   if (!implied) return `No expiry 14 days or more out could be read: replies price with the configured ${configured}.`;
   const reading = parity.expiries.find((e) => e.expiry === implied.expiry && e.root === implied.root) as ExpiryParity;
-  const source = `the ${implied.expiry} ${implied.root} expiry (${Math.round(reading.days)} days, ${reading.strikesUsed} strike pairs)`;
-  const values = `financing rate r ${percent(implied.rate, 2)} and dividend yield q ${percent(implied.dividendYield, 2)}`;
+  const source =
+    `the ${implied.expiry} ${implied.root} expiry ` +
+    `(${Math.round(reading.days)} days, ${reading.strikesUsed} strike pairs)`;
+  const rate = `financing rate r ${percent(implied.rate, 2)}`;
+  const values = `${rate} and dividend yield q ${percent(implied.dividendYield, 2)}`;
   if (snapshot.ratesFrom?.from === 'chain')
     return `The chain implies a ${values} from ${source}; replies price with them.`;
   const why = implied.implausible ? `outside plausible bounds (${implied.implausible})` : 'the chain is stale';

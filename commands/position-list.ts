@@ -9,7 +9,10 @@ import type { StoredPosition } from '../src/app/ports.ts';
 import { NOT_ADVICE, type Reply } from '../src/app/reply.ts';
 import type { Action } from '../src/engine/index.ts';
 
-/** One row of /position list's data: a position shown without a valuation (closed, or no market) whole, else its figures. */
+/**
+ * One row of /position list's data: a position shown without a valuation (closed, or no market)
+ * whole, else its figures.
+ */
 export type PositionListRow =
   | { position: StoredPosition }
   | {

@@ -71,10 +71,12 @@ export default defineCommand({
       );
       const removed = await context.directory.subscriptions.remove(target);
       const place = kind === 'channel' ? 'in this channel' : 'to you';
+      const at = stopping ? ` at ${stopping.time} ${zone}` : '';
       const line = removed
-        ? `Stopped the daily ${kind} summary${stopping ? ` at ${stopping.time} ${zone}` : ''} ${place}; nothing else changed.`
+        ? `Stopped the daily ${kind} summary${at} ${place}; nothing else changed.`
         : stoppedByBot
-          ? `The daily ${kind} summary at ${stoppedByBot.time} ${zone} ${place} had already stopped: ${stoppedByBot.deactivatedReason}. Nothing else to stop.`
+          ? `The daily ${kind} summary at ${stoppedByBot.time} ${zone} ${place} had already stopped: ` +
+            `${stoppedByBot.deactivatedReason}. Nothing else to stop.`
           : `There was no ${kind} daily summary ${place} to stop.`;
       return { title: removed ? 'Unsubscribed' : 'Nothing to stop', visibility, lines: [line] };
     }

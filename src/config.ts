@@ -157,7 +157,8 @@ export const configSchema = z.object({
     .refine(isPostgresUrl, {
       // Never echo the value: it holds the database password.
       message:
-        'must be a PostgreSQL URL, e.g. postgres://condor:PASSWORD@db.example:5432/condor (leave it unset to use the SQLite file DATABASE_PATH)',
+        'must be a PostgreSQL URL, e.g. postgres://condor:PASSWORD@db.example:5432/condor ' +
+        '(leave it unset to use the SQLite file DATABASE_PATH)',
     })
     .optional(),
   MARKET_DATA: z.enum(['cboe', 'file', 'demo'], { message: 'must be cboe, file or demo' }).default('cboe'),
@@ -273,19 +274,22 @@ function discordInteractionsProblem(config: z.output<typeof configSchema>): { va
     return {
       variable: 'DISCORD_TOKEN',
       error:
-        'DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY (shared proposals, summaries and registration use the bot token)',
+        'DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY ' +
+        '(shared proposals, summaries and registration use the bot token)',
     };
   if (config.DISCORD_PUBLIC_KEY && !config.DISCORD_INTERACTIONS_PORT)
     return {
       variable: 'DISCORD_INTERACTIONS_PORT',
       error:
-        'DISCORD_INTERACTIONS_PORT is required with DISCORD_PUBLIC_KEY (the port the interactions endpoint listens on, e.g. 8787)',
+        'DISCORD_INTERACTIONS_PORT is required with DISCORD_PUBLIC_KEY ' +
+        '(the port the interactions endpoint listens on, e.g. 8787)',
     };
   if (config.DISCORD_GATEWAY === 'off' && !config.DISCORD_PUBLIC_KEY)
     return {
       variable: 'DISCORD_PUBLIC_KEY',
       error:
-        'DISCORD_PUBLIC_KEY is required with DISCORD_GATEWAY=off (without the gateway, commands arrive only at the interactions endpoint)',
+        'DISCORD_PUBLIC_KEY is required with DISCORD_GATEWAY=off ' +
+        '(without the gateway, commands arrive only at the interactions endpoint)',
     };
   if (config.DISCORD_INTERACTIONS_PORT && config.DISCORD_INTERACTIONS_PORT === config.PORT)
     return {

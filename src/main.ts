@@ -35,7 +35,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 class UsageError extends Error {}
 
 const PG_DUMP_HINT =
-  'backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump: pg_dump --format=custom "$DATABASE_URL" > condor.dump';
+  'backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump: ' +
+  'pg_dump --format=custom "$DATABASE_URL" > condor.dump';
 
 /** Scrubs the configured secrets out of what main prints itself (the logger scrubs its own lines). */
 let scrub: (text: string) => string = (text) => text;
@@ -205,7 +206,8 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `Unknown command ${command}: npm run cli -- --help lists them (start, run, summary, backtest, data sync, register, backup, migrate-store).`,
+        `Unknown command ${command}: npm run cli -- --help lists them ` +
+          '(start, run, summary, backtest, data sync, register, backup, migrate-store).',
       );
   }
 }

@@ -26,7 +26,9 @@ export function testClockFrom(
   if (startMs === null)
     return {
       ok: false,
-      error: `CONDOR_XYK_NOW takes an ISO instant with its UTC offset, e.g. 2026-11-23T10:00:00-05:00; got ${JSON.stringify(text)}`,
+      error:
+        'CONDOR_XYK_NOW takes an ISO instant with its UTC offset, e.g. 2026-11-23T10:00:00-05:00; ' +
+        `got ${JSON.stringify(text)}`,
     };
   const origin = elapsedMs();
   return { ok: true, clock: { now: () => startMs + Math.round(elapsedMs() - origin) } };

@@ -28,7 +28,8 @@ export function proposalLines(evaluation: PositionEvaluation): string[] {
         hedgeSummary(proposal.hedge) + '.',
         ...proposal.hedge.proposed.map(
           (q) =>
-            `Layer ${q.layer}: ${hedgeLayerFigures(q)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)})${q.note ? `; ${q.note}` : ''}.`,
+            `Layer ${q.layer}: ${hedgeLayerFigures(q)} (budget ${percent(q.budgetShare)} = ${dollars(q.budget)})` +
+            `${q.note ? `; ${q.note}` : ''}.`,
         ),
       ];
     default:

@@ -288,13 +288,14 @@ export function buildWalkForwardReply(
   const beat = delta
     ? cps.filter((p) => (p.outOfSample.sortino ?? -Infinity) > (delta.outOfSample.sortino ?? -Infinity))
     : [];
+  const beaters = beat.length ? `${beat.map((p) => p.policy).join(', ')} beat` : 'no cp policy beats';
   return {
     title: `Walk-forward backtest SPX ${result.from} → ${result.to}: ${result.policies.length} policies, out of sample`,
     visibility: 'caller',
     tone: 'neutral',
     lines: [
       `Claim under test: "${CLAIM_UNDER_TEST}".`,
-      `Out of sample, with costs: ${beat.length ? `${beat.map((p) => p.policy).join(', ')} beat` : 'no cp policy beats'} the static 50-delta rule on Sortino.`,
+      `Out of sample, with costs: ${beaters} the static 50-delta rule on Sortino.`,
       recommendationLine(result),
     ],
     table: walkForwardTable(result),

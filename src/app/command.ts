@@ -40,10 +40,16 @@ export interface CommandContext extends SharedPorts {
   progress?: (text: string) => Promise<void>;
 }
 
-/** A right in the chat a command may need: manage-chat is Manage Channels or Manage Server on Discord, administrator on Telegram. */
+/**
+ * A right in the chat a command may need: manage-chat is Manage Channels or Manage Server on
+ * Discord, administrator on Telegram.
+ */
 export type Permission = 'manage-chat';
 
-/** A permission a command declares; the runner checks it once, before the command runs (adapters only report the caller's rights). */
+/**
+ * A permission a command declares; the runner checks it once, before the command runs (adapters
+ * only report the caller's rights).
+ */
 export interface Requirement<Input> {
   permission: Permission;
   /** When only some uses need it (e.g. /subscribe for the channel, not for oneself); default: every use. */

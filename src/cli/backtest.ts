@@ -272,9 +272,15 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
       await writeFile(values.chart, png);
     }
     if (values.json) {
-      deps.out.write(
-        `${JSON.stringify({ recommendedPolicy: wf.recommendedPolicy, criterion: wf.criterion, claimUnderTest: CLAIM_UNDER_TEST, walkForward: wf, data: { notes: loaded.value.notes, sources: loaded.value.sources }, footer: [PAST_RESULTS, NOT_ADVICE] })}\n`,
-      );
+      const report = {
+        recommendedPolicy: wf.recommendedPolicy,
+        criterion: wf.criterion,
+        claimUnderTest: CLAIM_UNDER_TEST,
+        walkForward: wf,
+        data: { notes: loaded.value.notes, sources: loaded.value.sources },
+        footer: [PAST_RESULTS, NOT_ADVICE],
+      };
+      deps.out.write(`${JSON.stringify(report)}\n`);
     } else {
       deps.out.write(formatWalkForward(wf, loaded.value.notes, seconds));
       if (values.chart) deps.out.write(`Chart: ${values.chart}\n`);
@@ -309,9 +315,9 @@ export async function backtestCli(args: string[], deps: BacktestCliDeps): Promis
   }
   if (values.json) {
     const claim = readClaim(result);
-    deps.out.write(
-      `${JSON.stringify({ claimUnderTest: CLAIM_UNDER_TEST, claim, result, data: { notes: loaded.value.notes, report: loaded.value.report, sources: loaded.value.sources }, footer: [PAST_RESULTS, NOT_ADVICE] })}\n`,
-    );
+    const data = { notes: loaded.value.notes, report: loaded.value.report, sources: loaded.value.sources };
+    const report = { claimUnderTest: CLAIM_UNDER_TEST, claim, result, data, footer: [PAST_RESULTS, NOT_ADVICE] };
+    deps.out.write(`${JSON.stringify(report)}\n`);
   } else {
     deps.out.write(formatReport(result, loaded.value.notes, seconds));
     if (values.chart) deps.out.write(`Equity chart: ${values.chart}\n`);

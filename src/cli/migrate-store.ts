@@ -35,7 +35,8 @@ export async function migrateStoreCli(args: string[], { config, out, err }: Migr
     for (const [table, n] of Object.entries(counts)) out(`${table.padEnd(width)}  ${n}`);
     const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
     out(
-      `Copied ${source} into ${target}: ${total} rows in ${Object.keys(counts).length} tables, every count verified. Set DATABASE_URL to use it.`,
+      `Copied ${source} into ${target}: ${total} rows in ${Object.keys(counts).length} tables, every count verified. ` +
+        'Set DATABASE_URL to use it.',
     );
     return 0;
   } catch (error) {

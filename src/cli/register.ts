@@ -43,9 +43,10 @@ export async function registerCli(
         apiBase: config.DISCORD_API_BASE,
         registry,
       });
-      out(
-        `Discord: registered ${count} commands ${config.DISCORD_GUILD_ID ? `to server ${config.DISCORD_GUILD_ID} (instant)` : 'globally (may take up to an hour to appear)'}.`,
-      );
+      const where = config.DISCORD_GUILD_ID
+        ? `to server ${config.DISCORD_GUILD_ID} (instant)`
+        : 'globally (may take up to an hour to appear)';
+      out(`Discord: registered ${count} commands ${where}.`);
     } catch (error) {
       failed = true;
       err(`Discord: registration failed: ${(error as Error).message}`);

@@ -39,7 +39,10 @@ export interface ParityReading {
   dividendYield: number;
   forward: number;
   discount: number;
-  /** Strikes with a two-sided call and put in the band that the final fit used (the refit drops those beyond their spread). */
+  /**
+   * Strikes with a two-sided call and put in the band that the final fit used (the refit drops
+   * those beyond their spread).
+   */
   strikesUsed: number;
   /** Every strike pair (call and put at one strike) whose parity lies beyond its bid/ask. */
   beyondSpread: ParityDeviation[];

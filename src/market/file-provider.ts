@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { IsoDate } from '../engine/dates.ts';
 import { NEW_YORK, newYorkInstant, sessionClose } from './calendar.ts';
-import type { MarketSymbol, QuoteSource, SourceQuote } from './fallback.ts';
+import type { MarketSymbol, QuoteSource, SourceQuote } from './quote-source.ts';
 import { parseHistoryCsv, type DailyBar } from './parsers/history.ts';
 import { describeError, failure, success, type ParseResult } from './parsers/result.ts';
 import { HISTORY_FILES } from './sync.ts';

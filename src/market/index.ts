@@ -20,7 +20,7 @@ export interface MarketOptions {
   cboeBaseUrl: string;
   dataDir: string;
   staleAfterMinutes: number;
-  /** The longest a snapshot waits for the live source (default 3 s: src/market/fallback.ts). */
+  /** The longest a snapshot waits for the live source (default 3 s: src/market/answer-budget.ts). */
   answerWithinMs?: number;
   /** Tests: the timer of that budget. */
   timer?: (ms: number) => Promise<void>;

@@ -1,8 +1,9 @@
 // What a real quote can look like: values and times outside these bounds are a broken or hostile
 // publication (SPX 1e-300, VIX 1e300, a last trade in 2099), refused before they reach a reply,
-// the quote cache or the VIX history. One home for the bounds: the live quotes (fallback.ts) and
+// the quote cache or the VIX history. One home for the bounds: the live quotes (live-quotes.ts) and
 // the history downloads (sync.ts) both read them.
-import type { MarketSymbol } from './fallback.ts';
+import { percent } from '../app/format.ts';
+import type { MarketSymbol } from './quote-source.ts';
 
 /** [min, max] of a level: far outside anything seen (SPX 1928-2026: 4.4-7,000; VIX 8.6-82.7; VVIX 59-212). */
 export const PLAUSIBLE_LEVEL: Readonly<Record<MarketSymbol, readonly [number, number]>> = {
@@ -53,16 +54,17 @@ export function implausibleQuote(
 export const PLAUSIBLE_RATE: readonly [number, number] = [-0.01, 0.15];
 export const PLAUSIBLE_DIVIDEND_YIELD: readonly [number, number] = [-0.01, 0.06];
 
-const pct = (value: number) => `${Math.round(value * 1000) / 10}%`;
-
-/** Why a chain-implied rate or yield is not believable ("implied r 25.3% outside -1%-15%"), or null. */
+/**
+ * Why a chain-implied rate or yield is not believable, or null: "implied r 25.30% outside -1% to
+ * 15%", the value with two decimals as the configured r and q the footer shows beside it.
+ */
 export function implausibleRates(rate: number, dividendYield: number): string | null {
   for (const [name, value, [min, max]] of [
     ['r', rate, PLAUSIBLE_RATE],
     ['q', dividendYield, PLAUSIBLE_DIVIDEND_YIELD],
   ] as const) {
     if (!Number.isFinite(value) || value < min || value > max)
-      return `implied ${name} ${pct(value)} outside ${pct(min)} to ${pct(max)}`;
+      return `implied ${name} ${percent(value, 2)} outside ${percent(min, 0)} to ${percent(max, 0)}`;
   }
   return null;
 }

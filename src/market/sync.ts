@@ -233,12 +233,9 @@ export function formatSyncReport(report: SyncReport): string[] {
     const optional = result.required ? '' : ' (optional)';
     return `${label}  FAILED${optional}: ${result.error} (${kept}) ← ${result.url}`;
   });
+  const missingGroupWords = (group: string) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group);
   if (report.ok) lines.push(`History saved in ${report.dir}.`);
-  else
-    lines.push(
-      `Required history missing: ` +
-        `${report.missingRequired.map((group) => (group === 'SPX' ? 'SPX (CBOE and FRED both failed)' : group)).join(', ')}.`,
-    );
+  else lines.push(`Required history missing: ${report.missingRequired.map(missingGroupWords).join(', ')}.`);
   return lines;
 }
 
@@ -267,7 +264,8 @@ export async function dataSyncCli(args: readonly string[], deps: DataSyncDeps): 
   const words = args[0] === 'data' ? args.slice(1) : args;
   if (words.length !== 1 || words[0] !== 'sync') {
     printer(deps.err ?? deps.out)(
-      `Usage: npm run cli -- data sync   (downloads VIX, VIX3M, VVIX and SPX history into MARKET_DATA_DIR)${words.length ? `; got '${words.join(' ')}'` : ''}`,
+      'Usage: npm run cli -- data sync   (downloads VIX, VIX3M, VVIX and SPX history into MARKET_DATA_DIR)' +
+        (words.length ? `; got '${words.join(' ')}'` : ''),
     );
     return 2;
   }

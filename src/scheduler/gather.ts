@@ -188,7 +188,9 @@ export function discussionReply(item: ChannelGathered['newLayers'][number]): Rep
     ],
     discussion: {
       threadName: `Hedge ${position.id} L${layer.layer} VIX ${layer.longStrike}/${layer.shortStrike}`,
-      question: `Add ALVH layer ${layer.layer} (VIX ${layer.longStrike}/${layer.shortStrike}, ${vixExpiry}) to your condor?`,
+      question:
+        `Add ALVH layer ${layer.layer} (VIX ${layer.longStrike}/${layer.shortStrike}, ${vixExpiry}) ` +
+        'to your condor?',
       answers: [...HEDGE_POLL_ANSWERS],
       durationHours: 24,
       // No adopt: the channel's paper position is nobody's to record a layer on; members hedge

@@ -52,10 +52,19 @@ function thresholdNote(input: ChannelSummaryInput): string {
 export function buildChannelSummary(input: ChannelSummaryInput): Reply {
   const { regime, model } = input;
   const { condor, evaluation } = model;
+  const percentile =
+    regime.percentile === null
+      ? 'percentile unknown (no history)'
+      : `VIX at the ${Math.round(regime.percentile)}th percentile`;
+  const termStructure = regime.termStructure
+    ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})`
+    : '';
   const lines = [
     `SPX ${points(input.spx.value)}${change(input.spx.value, input.spx.previousClose)} · VIX ` +
-      `${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}${regime.spike ? ' · VIX SPIKE' : ''}`,
-    `Regime ${regime.regime}: ${regime.percentile === null ? 'percentile unknown (no history)' : `VIX at the ${Math.round(regime.percentile)}th percentile`}${regime.termStructure ? `, ${regime.termStructure} (VIX/VIX3M ${regime.vixToVix3m!.toFixed(2)})` : ''}. Threshold T ${percent(regime.threshold)}.${thresholdNote(input)}`,
+      `${points(input.vix.value)}${change(input.vix.value, input.vix.previousClose)}` +
+      (regime.spike ? ' · VIX SPIKE' : ''),
+    `Regime ${regime.regime}: ${percentile}${termStructure}. ` +
+      `Threshold T ${percent(regime.threshold)}.${thresholdNote(input)}`,
     ...(input.indicators ? [`SPX ${input.indicators}.`] : []),
     `Model condor ${strikeList(condor.strikes)} ${condor.expiry} (${input.modelExpiryDte} DTE): credit ` +
       `${points(condor.credit)} (${dollars(evaluation.maxProfit)}), max loss ${dollars(evaluation.maxLoss)}, PoP ` +
@@ -104,9 +113,11 @@ export function buildPersonalSummary(input: PersonalSummaryInput): Reply {
   );
   const needing = sorted.filter((p) => p.evaluation.action !== 'HOLD').length;
   const total = sorted.reduce((sum, p) => sum + wholeDollars(p.evaluation.unrealizedPl), 0);
+  const actionWords = needing ? `${needing} need${needing === 1 ? 's' : ''} action` : 'all on HOLD';
   const lines = sorted.length
     ? [
-        `${sorted.length} open position${sorted.length === 1 ? '' : 's'}, ${needing ? `${needing} need${needing === 1 ? 's' : ''} action` : 'all on HOLD'}; P/L ${signedDollars(total)}. ${input.regime.summary}.`,
+        `${sorted.length} open position${sorted.length === 1 ? '' : 's'}, ${actionWords}; ` +
+          `P/L ${signedDollars(total)}. ${input.regime.summary}.`,
         ...sorted.map((p) => `${p.evaluation.action} ${p.id} ${p.label}: ${positionState(p.evaluation)}`),
       ]
     : ['No open positions. Record one with /position add.'];

@@ -44,7 +44,7 @@ const boom = defineCommand({
 });
 
 describe('runCommand error boundary', () => {
-  it('turns an unexpected Error into a reply with a reference, logged with that reference, without stack or message', async () => {
+  it('turns an unexpected Error into a reply with a reference, logged with it, without stack or message', async () => {
     const logger = capturingLogger();
     const t = makeApp({ logger, extraCommands: [boom] });
     const reply = await t.run('/boom');
@@ -236,7 +236,7 @@ describe('per-user limiter for expensive commands', () => {
 });
 
 describe('permissions declared on the command', () => {
-  it('are checked once by the runner: a member without the right is refused in the platform words, and the command never runs', async () => {
+  it('are checked once, by the runner: a member without the right is refused, the command never runs', async () => {
     const runs: string[] = [];
     const tidy = defineCommand({
       name: 'tidy',

@@ -64,7 +64,8 @@ describe('backtest CLI', () => {
     );
     for (const label of ['cp (invariant)', 'delta (static 50Δ)', 'hold']) expect(text).toContain(label);
     expect(text).toContain(
-      'Claim under test: "constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule".',
+      'Claim under test: "constant-product rebalancing improves win rate by about 8–12 points ' +
+        'over a static 50-delta rule".',
     );
     expect(text).toMatch(/Measured: cp − delta win rate = [+−]\d+\.\d points \(± \d+\.\d at two standard errors\)\./);
     expect(text).toMatch(/Verdict: (The data agrees|cp beat|cp won more often|The data does not support)/);
@@ -142,14 +143,16 @@ describe('backtest CLI', () => {
   it.each([
     [
       ['--policy', 'max'],
-      '--policy must be all or one of hold, delta, cp, tasty, cndr, cp-moves, cp-out, cp-side, cp-cost; got max (e.g. --policy cp)\n',
+      '--policy must be all or one of hold, delta, cp, tasty, cndr, cp-moves, cp-out, cp-side, cp-cost; ' +
+        'got max (e.g. --policy cp)\n',
     ],
     [['--dte', 'x'], '--dte must be a whole number from 1 to 365; got x (e.g. --dte 183)\n'],
     [['--from', '2023-01-01', '--to', '2022-01-01'], '--from 2023-01-01 must be before --to 2022-01-01\n'],
     [['--from', '2030-01-02'], 'no trading day between 2030-01-02 and the end in a history of 500 days\n'],
     [
       ['--frm', '2020-01-01'],
-      "Unknown option '--frm'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--frm\"\n",
+      "Unknown option '--frm'. To specify a positional argument starting with a '-', " +
+        "place it at the end of the command after '--', as in '-- \"--frm\"\n",
     ],
   ])('exits 2 on %j', async (args, message) => {
     const err = capture();

@@ -86,7 +86,7 @@ describe('reading and joining', () => {
     vvix: write(dir, 'vvix.csv', 'DATE,VVIX\n11/22/2024,90.5\n11/25/2024,88\n'),
   };
 
-  it('merges SPX with FRED preferred, drops VIX holiday rows, carries missing VIX days, counts the quirks', async () => {
+  it('merges SPX with FRED preferred, drops VIX holiday rows, carries missing VIX days, counts quirks', async () => {
     const loaded = await loadHistory({ dataDir: dir, ...files });
     if (!loaded.ok) throw new Error(loaded.error);
     const { days, report, notes } = loaded.value;

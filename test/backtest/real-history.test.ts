@@ -24,7 +24,8 @@ const FILES = {
 const present = [...FILES.spx, FILES.vix].every((file) => existsSync(file));
 if (!present)
   console.log(
-    `real-history tests skipped: ${SHARED} has no spx_close_1928_2023.csv, spx_close_fred_2016_2026.csv and vix_daily.csv (set CONDOR_XYK_SHARED_DATA to run them)`,
+    `real-history tests skipped: ${SHARED} has no spx_close_1928_2023.csv, spx_close_fred_2016_2026.csv ` +
+      'and vix_daily.csv (set CONDOR_XYK_SHARED_DATA to run them)',
   );
 
 describe.skipIf(!present)('the real 1990–2026 history (../shared/data)', async () => {

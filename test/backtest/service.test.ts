@@ -72,7 +72,8 @@ describe('the backtest service', () => {
     expect(reply.title).toBe('Backtest SPX 2019-01-07 → 2020-07-17: cp vs delta vs hold');
     expect(reply.table!.rows.map((row) => row[0])).toEqual(['cp (invariant)', 'delta (static 50Δ)', 'hold']);
     expect(reply.lines![0]).toBe(
-      'Claim under test: "constant-product rebalancing improves win rate by about 8–12 points over a static 50-delta rule".',
+      'Claim under test: "constant-product rebalancing improves win rate by about 8–12 points ' +
+        'over a static 50-delta rule".',
     );
     expect(reply.lines![1]).toMatch(/^Measured: cp − delta win rate = [+−]\d+\.\d points/);
     expect(reply.attachments![0]).toMatchObject({ filename: 'backtest-equity.png', contentType: 'image/png' });
@@ -120,7 +121,7 @@ describe('the backtest service', () => {
     expect(slower.progress).toEqual(['Replayed 1 of 3 policies…']);
   });
 
-  it('without history: the trader reads that it is missing and the operator can load it; the how goes to the log', async () => {
+  it('without history: the trader reads it is missing and can ask for it; the how goes to the log', async () => {
     const { context } = fakeContext();
     const warned: unknown[] = [];
     context.logger.warn = (fields: unknown) => void warned.push(fields);

@@ -94,7 +94,8 @@ describe('docs/engine.md worked examples', () => {
       .evaluation;
     expect(invariant!.title).toMatch(/: ROLL · /);
     expect(DOC).toContain(
-      `| premium x (cost to close) | 14.08 | ${fixed(read.invariant.premiumReserve!)} (${fixed(read.invariant.premiumIfVolUnchanged!)} had vol not moved) |`,
+      `| premium x (cost to close) | 14.08 | ${fixed(read.invariant.premiumReserve!)} ` +
+        `(${fixed(read.invariant.premiumIfVolUnchanged!)} had vol not moved) |`,
     );
     expect(DOC).toContain(`**${fixed(read.invariant.deviation!, 3)}** |`);
     expect(DOC).toContain(`**${fixed(read.invariant.cushionBreach!, 3)}** |`);
@@ -110,7 +111,8 @@ describe('docs/engine.md worked examples', () => {
     expect(april.layers[0]!.contracts).toBe(1);
     const three = hedgeOf(caps!).layers[0]!;
     expect(DOC).toContain(
-      `buys **${three.contracts} spreads for $${Math.round(three.cost!)} paying $${three.payoffAtUpperStrike!.toLocaleString('en-US')} (${Math.round(three.coverage! * 100)}%)**`,
+      `buys **${three.contracts} spreads for $${Math.round(three.cost!)} ` +
+        `paying $${three.payoffAtUpperStrike!.toLocaleString('en-US')} (${Math.round(three.coverage! * 100)}%)**`,
     );
   });
 });

@@ -61,7 +61,8 @@ describe('DATABASE_URL', () => {
     });
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual([
-      'backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump: pg_dump --format=custom "$DATABASE_URL" > condor.dump',
+      'backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump: ' +
+        'pg_dump --format=custom "$DATABASE_URL" > condor.dump',
     ]);
     expect(result.stdout).toBe('');
     expect(fs.existsSync(target)).toBe(false);
@@ -214,7 +215,8 @@ describePostgres('migrate-store on a real PostgreSQL server', ({ freshUrl }) => 
     });
     expect(bad.code).toBe(2);
     expect(lines(bad.stderr)).toEqual([
-      '--to must be a PostgreSQL URL (postgres://… or postgresql://…), e.g. migrate-store --to postgres://condor:PASSWORD@db.example:5432/condor',
+      '--to must be a PostgreSQL URL (postgres://… or postgresql://…), ' +
+        'e.g. migrate-store --to postgres://condor:PASSWORD@db.example:5432/condor',
     ]);
     const missing = await runMain(['migrate-store', '--to', await freshUrl()], {
       env: { DATABASE_PATH: path.join(dir, 'none.db') },

@@ -73,7 +73,7 @@ const attemptNumber = (n: number, platform: string) => (line: LogLine) =>
   line.msg === `${platform} start failed; retrying` && line.attempt === n;
 
 describe('Telegram unreachable at start', CHILD, () => {
-  it('connection refused: Discord and the scheduler keep working, Telegram is retried with backoff, SIGTERM exits 0', async () => {
+  it('connection refused: Discord and scheduler work on, Telegram retried with backoff, SIGTERM exits 0', async () => {
     const { rest, gateway } = await discordFakes();
     rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
     const healthPort = await freePort();
@@ -104,7 +104,8 @@ describe('Telegram unreachable at start', CHILD, () => {
     expect(code).toBe(0);
     expect(bot.lines.map((line) => line.msg)).toContain('shutting down');
     console.log(
-      `[resilience] telegram refused: ${attempts.length} attempts logged (waits ${attempts.map((l) => l.retryInMs).join(', ')} ms); SIGTERM to exit ${ms} ms, code ${code}`,
+      `[resilience] telegram refused: ${attempts.length} attempts logged ` +
+        `(waits ${attempts.map((l) => l.retryInMs).join(', ')} ms); SIGTERM to exit ${ms} ms, code ${code}`,
     );
   });
 
@@ -136,7 +137,7 @@ describe('Telegram unreachable at start', CHILD, () => {
 });
 
 describe('Discord unreachable or hostile at start', CHILD, () => {
-  it('429 without Retry-After on /gateway/bot: requests are bounded and logged, Telegram keeps working, SIGTERM exits 0', async () => {
+  it('429 without Retry-After on /gateway/bot: requests bounded, logged; Telegram works; SIGTERM exits 0', async () => {
     const { rest } = await discordFakes();
     rest.script(
       'GET',
@@ -174,7 +175,8 @@ describe('Discord unreachable or hostile at start', CHILD, () => {
     const { code, ms } = await terminate(bot);
     expect(code).toBe(0);
     console.log(
-      `[resilience] discord 429 without Retry-After: ${requests} requests to /gateway/bot over ${attempts.length} attempts; SIGTERM to exit ${ms} ms, code ${code}`,
+      `[resilience] discord 429 without Retry-After: ${requests} requests to /gateway/bot ` +
+        `over ${attempts.length} attempts; SIGTERM to exit ${ms} ms, code ${code}`,
     );
   });
 

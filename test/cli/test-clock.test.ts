@@ -34,7 +34,8 @@ describe('testClockFrom', () => {
     expect(testClockFrom({ CONDOR_XYK_TEST: '1', CONDOR_XYK_NOW: '2027-01-15 15:55' })).toEqual({
       ok: false,
       error:
-        'CONDOR_XYK_NOW takes an ISO instant with its UTC offset, e.g. 2026-11-23T10:00:00-05:00; got "2027-01-15 15:55"',
+        'CONDOR_XYK_NOW takes an ISO instant with its UTC offset, e.g. 2026-11-23T10:00:00-05:00; ' +
+        'got "2027-01-15 15:55"',
     });
   });
 });

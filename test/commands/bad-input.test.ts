@@ -102,7 +102,8 @@ for (const command of registry.commands) {
   describe(`/${command.name}`, () => {
     for (const { name, meta } of optionsOf(command)) {
       for (const bad of badValues(meta)) {
-        it(`${name}: ${bad.why} (${JSON.stringify(bad.value.length > 20 ? `${bad.value.slice(0, 8)}…` : bad.value)})`, async () => {
+        const shown = JSON.stringify(bad.value.length > 20 ? `${bad.value.slice(0, 8)}…` : bad.value);
+        it(`${name}: ${bad.why} (${shown})`, async () => {
           const t = await freshApp();
           const before = t.rowCounts();
           const line = `/${command.name} ${[...requiredWords(command, name), `${name}=${quote(bad.value)}`].join(' ')}`;
@@ -225,10 +226,12 @@ describe('how a bad value is described', () => {
   it('a value out of range names the limit', async () => {
     const t = await freshApp();
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 vix=500')).lines?.[0]).toBe(
-      'Option vix must be at most 200 (e.g. vix=18.5). Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
+      'Option vix must be at most 200 (e.g. vix=18.5). ' +
+        'Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
     );
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=0')).lines?.[0]).toBe(
-      'Option credit must be above 0 (e.g. credit=14.2). Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
+      'Option credit must be above 0 (e.g. credit=14.2). ' +
+        'Usage: /condor eval 5615 5665 6335 6385 2027-01-08 credit=14.2 qty=2 vix=18',
     );
     expect((await t.run('/condor eval 5615 5665 6335 6385 45 credit=-3')).lines?.[0]).toMatch(
       /^Option credit must be above 0/,

@@ -36,8 +36,14 @@ describe('adopting a hedge layer from a button', () => {
     expect(review.title).toBe(`Adopt hedge layer 1 on ${id}?`);
     // Layer, VIX expiry, strikes, debit, contracts, total cost and coverage, as /hedge quoted them:
     // the 3-lot's max loss is (50 − 20) × 100 × 3 = $9,000; each spread pays $500 at the upper strike.
+    const { longStrike, shortStrike, contracts } = layer;
+    const usd = (value: number) => `$${Math.round(value).toLocaleString('en-US')}`;
     expect(review.lines).toContain(
-      `Records: VIX ${proposal.vixExpiry} ${layer.longStrike}/${layer.shortStrike} call spread x${layer.contracts} at ${layer.debit.toFixed(2)}: ${layer.contracts} spreads VIX ${layer.longStrike}/${layer.shortStrike} for $${Math.round(layer.contracts * layer.debit * 100).toLocaleString('en-US')}, pays $${(layer.contracts * 500).toLocaleString('en-US')} at VIX ${layer.shortStrike}+ = ${Math.round((layer.contracts * 500 * 100) / 9000)}% of max loss.`,
+      `Records: VIX ${proposal.vixExpiry} ${longStrike}/${shortStrike} call spread ` +
+        `x${contracts} at ${layer.debit.toFixed(2)}: ` +
+        `${contracts} spreads VIX ${longStrike}/${shortStrike} for ${usd(contracts * layer.debit * 100)}, ` +
+        `pays ${usd(contracts * 500)} at VIX ${shortStrike}+ = ` +
+        `${Math.round((contracts * 500 * 100) / 9000)}% of max loss.`,
     );
     expect(review.footer).toContain('Educational tool, not investment advice.');
     expect(t.rowCounts().hedge_layers).toBe(before.hedge_layers);
@@ -89,7 +95,8 @@ describe('adopting a hedge layer from a button', () => {
     t.clock.advance((CONFIRM_MINUTES + 1) * 60_000);
     const stale = await press(t, confirm);
     expect(errorLine(stale)).toBe(
-      `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. Press Adopt again, or type /hedge ${id} adopt=1.`,
+      `This Confirm button is more than ${CONFIRM_MINUTES} minutes old: nothing recorded. ` +
+        `Press Adopt again, or type /hedge ${id} adopt=1.`,
     );
     expect(records()).toBe(before);
   });

@@ -115,7 +115,10 @@ describe('/hedge', () => {
     const show = await t.run(`/position show ${id}`);
     const held = proposal.layers[0]!;
     expect(show.fields?.find((f) => f.label === 'Hedge layers')?.value).toBe(
-      `#1 ${held.contracts} spreads VIX ${held.longStrike}/${held.shortStrike} for $${Math.round(held.cost).toLocaleString('en-US')}, pays $${(held.contracts * 500).toLocaleString('en-US')} at VIX ${held.shortStrike}+ = ${Math.round((held.contracts * 500 * 100) / 9000)}% of max loss`,
+      `#1 ${held.contracts} spreads VIX ${held.longStrike}/${held.shortStrike} ` +
+        `for $${Math.round(held.cost).toLocaleString('en-US')}, ` +
+        `pays $${(held.contracts * 500).toLocaleString('en-US')} ` +
+        `at VIX ${held.shortStrike}+ = ${Math.round((held.contracts * 500 * 100) / 9000)}% of max loss`,
     );
   });
 
@@ -137,7 +140,7 @@ describe('/hedge', () => {
     expect(t.rowCounts().hedge_layers).toBe(0);
   });
 
-  it('share=true in a group: channel visibility, the proposal and a discussion that adopts the first firing layer', async () => {
+  it('share=true in a group: channel visibility, the proposal, a discussion adopting the first layer', async () => {
     const t = makeApp();
     const group = inTelegramGroup(ALICE.telegram, false);
     const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
@@ -168,7 +171,7 @@ describe('/hedge', () => {
     }
   });
 
-  it("the console and CLI show a shared proposal's poll readably: question, numbered answers, discussion only", async () => {
+  it("the console and CLI show a shared proposal's poll: question, numbered answers, discussion only", async () => {
     const t = makeApp();
     const id = await t.addPosition(HEDGE_LINE, ALICE.telegram);
     const reply = await t.run(`/hedge ${id} share=true`, inTelegramGroup(ALICE.telegram, false));
@@ -177,7 +180,8 @@ describe('/hedge', () => {
     const text = replyToText(reply);
     expect(text).toContain(
       [
-        `Poll: For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
+        "Poll: For discussion (Adopt records only for the position's owner): " +
+          `Adopt ALVH layer 1 (VIX ${first.longStrike}/${first.shortStrike} call spread, ${hedge.vixExpiry})?`,
         '  1. Adopt',
         '  2. Skip',
         '  3. Need more data',

@@ -35,7 +35,7 @@ function slashRecord(line: string) {
 }
 
 describe("/help in each platform's syntax", () => {
-  it('Discord readers get the slash form (name:value, True), from the same definitions, and every example parses', async () => {
+  it('Discord readers get the slash form (name:value, True), same definitions; every example parses', async () => {
     const t = makeApp();
     const reply = await t.run('/help', ALICE.discord);
     const text = [...reply.lines!, ...(reply.footer ?? [])].join('\n');

@@ -116,11 +116,12 @@ describe('/link', () => {
     expect((await t.run('/link unlink=telegram', ALICE.discord)).error?.identifier).toBe('unlink-not-linked');
   });
 
-  it('says before the code is typed that positions merge for good, and unlink keeps them on the remaining account', async () => {
+  it('says before the code is typed that positions merge for good, and unlink keeps them on this account', async () => {
     const t = makeApp();
     const reply = await t.run('/link', ALICE.discord);
     expect(reply.lines?.[1]).toBe(
-      'Linking merges that account into this one: its positions and settings join yours for good (an unlink later leaves them all here).',
+      'Linking merges that account into this one: its positions and settings join yours for good ' +
+        '(an unlink later leaves them all here).',
     );
   });
 

@@ -82,8 +82,9 @@ describe('/position add', () => {
     expect(entry.cushion).toBeCloseTo(close.spx - (5665 - 14.2), 9);
     expect(entry.baselineK).toBeCloseTo(14.2 * entry.cushion, 9);
     expect(entry.calibration).toBeCloseTo(14.2 / entry.modelMark, 12);
+    const oneDecimal = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
     expect(reply.lines?.join(' ')).toContain(
-      `baseline k₀ ${(14.2 * entry.cushion).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}`,
+      `baseline k₀ ${(14.2 * entry.cushion).toLocaleString('en-US', oneDecimal)}`,
     );
 
     // What is in the file is what the reply said.

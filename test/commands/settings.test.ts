@@ -38,7 +38,7 @@ describe('/settings', () => {
     expect(t.rowCounts().settings).toBe(0);
   });
 
-  it('tells a chosen policy from the default: choosing the default is kept, reset goes back to following it', async () => {
+  it('tells a chosen policy from the default: choosing the default is kept, reset follows it again', async () => {
     const t = makeApp();
     const chose = await t.run(`/settings policy=${DEFAULT_POLICY}`);
     expect(chose.fields?.[0]?.value).toBe(`${POLICIES[DEFAULT_POLICY].summary} (your choice)`);
@@ -52,7 +52,8 @@ describe('/settings', () => {
   it('stores only the changed keys, and shows the effective settings', async () => {
     const t = makeApp();
     const reply = await t.run(
-      '/settings profit_target=60% stop_loss=1.5 thresholds=10-25 policy=delta delta_trigger=0.4 exit_dte=5 min_roll_dte=10',
+      '/settings profit_target=60% stop_loss=1.5 thresholds=10-25 policy=delta delta_trigger=0.4 ' +
+        'exit_dte=5 min_roll_dte=10',
     );
     expect(reply.title).toBe('Settings saved');
     expect(dataOf(reply, 'settings').settings).toMatchObject({

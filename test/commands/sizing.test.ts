@@ -50,7 +50,9 @@ describe('/condor suggest with a risk budget', () => {
     expect(fit).toBeGreaterThanOrEqual(1);
     expect(sizing?.contracts).toBe(fit);
     expect(reply.lines).toContain(
-      `Position size: ${fit} condor${fit === 1 ? '' : 's'} fit${fit === 1 ? 's' : ''} your risk budget (2.0% of $500,000 = $10,000) at $${Math.round(maxLoss).toLocaleString('en-US')} max loss each: $${Math.round(fit * maxLoss).toLocaleString('en-US')} at risk.`,
+      `Position size: ${fit} condor${fit === 1 ? '' : 's'} fit${fit === 1 ? 's' : ''} your risk budget ` +
+        `(2.0% of $500,000 = $10,000) at $${Math.round(maxLoss).toLocaleString('en-US')} max loss each: ` +
+        `$${Math.round(fit * maxLoss).toLocaleString('en-US')} at risk.`,
     );
   });
 

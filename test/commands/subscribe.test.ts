@@ -38,13 +38,14 @@ describe('/subscribe', () => {
     });
     // Discord readers get Discord's syntax; the channel's subscription is answered in the channel.
     expect(reply.lines?.[0]).toBe(
-      'Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. Stop with /subscribe kind:channel off:True.',
+      'Daily channel summary at 09:45 America/New_York on NYSE trading days, to this channel. ' +
+        'Stop with /subscribe kind:channel off:True.',
     );
     expect(reply.visibility).toBe('channel');
     expect(t.rows('subscriptions')).toHaveLength(1);
   });
 
-  it('kind=channel by someone who cannot manage the chat is refused, on both platforms, and writes nothing', async () => {
+  it('kind=channel by someone who cannot manage the chat: refused on both platforms, nothing written', async () => {
     const t = makeApp();
     await t.run('/settings', BOB.discord);
     await t.run('/settings', BOB.telegram);

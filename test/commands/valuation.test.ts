@@ -14,6 +14,9 @@ import { dataOf, errorLine, fixedClock, makeApp } from '../support/app.ts';
 
 const ny = (text: string) => DateTime.fromISO(text, { zone: 'America/New_York' }).toMillis();
 const HOUR = 3_600_000;
+/** 5,615.50: what a trader reads, computed apart from the app's formatter. */
+const twoDecimals = (value: number) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const R = 0.04;
 const Q = 0.013;
 
@@ -97,7 +100,7 @@ describe('§2 settlement and a bounded mark', () => {
     expect(show.evaluation.action).toBe('CLOSE');
   });
 
-  it('a fill the model cannot explain is recorded with a one-line warning and never pushes the mark outside [0, wing]', async () => {
+  it('a fill the model cannot explain: recorded with a one-line warning, the mark kept in [0, wing]', async () => {
     const clock = fixedClock(ny('2026-11-23T10:00'));
     const t = makeApp({ clock });
     const reply = await t.run('/position add 5000 5050 7000 7050 2026-11-23 credit=14.2 spot=6000 vix=16');
@@ -175,7 +178,7 @@ describe('§2 AM settlement and the refusals', () => {
     );
   });
 
-  it('refuses opened= before 1990 or after the expiry, strikes beyond 10× spot or 1,000,000, a negative k₀', async () => {
+  it('refuses opened= before 1990 or after expiry, strikes beyond 10× spot or 1,000,000, a negative k₀', async () => {
     const t = makeApp({ clock: fixedClock(ny('2026-11-23T10:00')) });
     const line = (command: string) => t.run(command).then(errorLine);
     expect(
@@ -238,9 +241,7 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     const show = dataOf(reply, 'position show', 'evaluation');
     const close = demoClose('2026-11-23').spx;
     expect(demoClose('2026-11-24').spx).not.toBe(close); // the current spot would give another value
-    expect(reply.lines).toContain(
-      `Warning: Settled at the SPX close of 2026-11-23: ${close.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}.`,
-    );
+    expect(reply.lines).toContain(`Warning: Settled at the SPX close of 2026-11-23: ${twoDecimals(close)}.`);
     // Intrinsic value at that close, exactly.
     const intrinsic =
       Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
@@ -255,9 +256,7 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     const reply = await t.run(`/position show ${id}`);
     const close = demoClose('2026-11-23').spx;
     expect([demoClose('2026-12-01').spx, demoClose('2026-11-30').spx]).not.toContain(close);
-    expect(reply.lines).toContain(
-      `Warning: Settled at the SPX close of 2026-11-23: ${close.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}.`,
-    );
+    expect(reply.lines).toContain(`Warning: Settled at the SPX close of 2026-11-23: ${twoDecimals(close)}.`);
     expect(reply.lines?.join('\n')).not.toContain('is not known here');
     const intrinsic =
       Math.max(5665 - close, 0) - Math.max(5615 - close, 0) + Math.max(close - 6335, 0) - Math.max(close - 6385, 0);
@@ -274,7 +273,8 @@ describe("§2 an expired position settles at its expiry's settlement price", () 
     clock.set(ny('2026-12-21T11:00'));
     const reply = await t.run(`/position show ${id}`);
     expect(reply.lines?.[0]).toBe(
-      `Expired 2026-12-18 (AM): its settlement price, the SPX opening print of that day, is not known here; record what it settled for with /position close ${id} <debit>.`,
+      'Expired 2026-12-18 (AM): its settlement price, the SPX opening print of that day, is not known here; ' +
+        `record what it settled for with /position close ${id} <debit>.`,
     );
     expect(reply.buttons ?? []).toHaveLength(0); // no "Record close at" a made-up debit
   });

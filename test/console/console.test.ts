@@ -48,7 +48,9 @@ describe('console adapter, in process', () => {
     expect(png && path.dirname(png)).toBe(path.resolve(attachmentsDir));
     expect(fs.readFileSync(png!).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(text).toContain(
-      '✗ Not done\n==========\nOption expiry must be a date YYYY-MM-DD or days to expiry (0-3650) (e.g. expiry=2027-01-08). Usage: /condor eval 5615 5665 6335 6385 45\n\n',
+      '✗ Not done\n==========\n' +
+        'Option expiry must be a date YYYY-MM-DD or days to expiry (0-3650) (e.g. expiry=2027-01-08). ' +
+        'Usage: /condor eval 5615 5665 6335 6385 45\n\n',
     );
     expect(text).toContain('DEMO DATA: synthetic market, not real prices.');
     // No banner or prompt when the input is piped.
@@ -168,7 +170,7 @@ describe('console adapter, as the real program with piped standard input', { tim
     expect(result.stdout).toContain('✗ Not done');
   });
 
-  it('empty input and no token: nothing can run, so one line on stderr and exit 2 (a container restart loop says why)', async () => {
+  it('empty input, no token: nothing can run, so one line on stderr and exit 2 (a restart loop says why)', async () => {
     const { env: childEnv } = env();
     const result = await runMain(['start'], { env: childEnv, input: '' });
     expect(result.code).toBe(2);

@@ -294,7 +294,7 @@ describe('payoffCurve', () => {
     }
   });
 
-  it("shows today's model P/L between the expiry payoff's extremes, zero-crossing near today's spot only at the fill", () => {
+  it("shows today's model P/L between the expiry payoff's extremes, crossing zero near spot only at the fill", () => {
     for (const point of curve) {
       expect(point.profitToday).toBeLessThan(e.maxProfit);
       expect(point.profitToday).toBeGreaterThan(-e.maxLoss);

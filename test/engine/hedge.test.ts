@@ -133,7 +133,7 @@ describe('layers', () => {
     }
   });
 
-  it('sizes contracts = min(floor(budget / (debit × 100)), what max loss leaves) and reports cost, payoff and coverage', () => {
+  it('sizes contracts = min(floor(budget / (debit × 100)), what max loss leaves), with cost, payoff, coverage', () => {
     const maxLoss = 35_800;
     const { layers, spreadWidth } = proposeHedge(input({ condorMaxLoss: maxLoss, volLoss: 1e9 }));
     const debit = layers[0]!.debit;
@@ -239,7 +239,7 @@ describe('layers', () => {
     expect(first.note).toContain(`$${Math.round(debit * 100)}`);
   });
 
-  it('explains zero contracts when the spread is worthless (valued on the VIX expiry itself, future below the long strike)', () => {
+  it('explains zero contracts for a worthless spread (valued on the VIX expiry, future below the long strike)', () => {
     const { layers } = proposeHedge(
       input({ volLoss: lossOf(0.2), valuationDate: '2026-05-19', condorExpiry: '2026-05-19' }),
     );

@@ -223,7 +223,7 @@ describe('impliedVolatility: named edge cases', () => {
     expect(Math.abs(repriced - price)).toBeLessThanOrEqual(1e-12 * price);
   });
 
-  it("rejects a price at or above the upper bound (S e^{−qτ} for a call, K e^{−rτ} for a put) as 'above-maximum'", () => {
+  it("rejects a price at or above the upper bound (S e^{−qτ} call, K e^{−rτ} put) as 'above-maximum'", () => {
     const failures: string[] = [];
     for (const years of [DAY, 30 * DAY, 0.5, 3]) {
       for (const strike of [4000, 5000, 5800, 7000, 9000]) {

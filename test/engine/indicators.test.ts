@@ -53,7 +53,7 @@ describe('ema and macd', () => {
     }
   });
 
-  it('on a ramp of slope 1 the MACD line is the lag difference (26 − 12) / 2 = 7, the signal 7, the histogram 0', () => {
+  it('on a ramp of slope 1: MACD line = lag difference (26 − 12) / 2 = 7, signal 7, histogram 0', () => {
     // An EMA seeded by the simple mean lags a ramp by (n − 1) / 2 from the start.
     const ramp = Array.from({ length: 80 }, (_, i) => 4000 + i);
     const reading = macd(ramp)!;

@@ -27,7 +27,8 @@ describe('priceOption: textbook values', () => {
     ).toBe(2.4648);
   });
 
-  it('S=42, K=40, T=0.5, r=10%, σ=20%: call 4.7594, put 0.8086 (Hull, Options, Futures, and Other Derivatives, 9th ed., Example 15.6: 4.76 and 0.81)', () => {
+  // Hull, Options, Futures, and Other Derivatives, 9th ed., Example 15.6: 4.76 and 0.81.
+  it('S=42, K=40, T=0.5, r=10%, σ=20%: call 4.7594, put 0.8086 (Hull 9th ed., Example 15.6)', () => {
     const input = { spot: 42, strike: 40, years: 0.5, vol: 0.2, rate: 0.1, dividendYield: 0 };
     expect(round4(priceOption({ type: 'call', ...input }).price)).toBe(4.7594);
     expect(round4(priceOption({ type: 'put', ...input }).price)).toBe(0.8086);
@@ -46,7 +47,8 @@ describe('priceOption: textbook values', () => {
     expect(Math.round(call.price * 100) / 100).toBe(51.83);
   });
 
-  it("Hull's greeks example S=49, K=50, r=5%, σ=20%, T=20 weeks (Hull 9th ed., ch. 19, Examples 19.1, 19.2, 19.4, 19.6, 19.7)", () => {
+  // Hull 9th ed., ch. 19, Examples 19.1, 19.2, 19.4, 19.6, 19.7.
+  it("Hull's greeks example S=49, K=50, r=5%, σ=20%, T=20 weeks (Hull 9th ed., ch. 19)", () => {
     // Hull prints: price 2.40 per share, delta 0.522, theta −4.31 per year (−0.0118 per calendar
     // day), gamma 0.066, vega 12.1 per unit of vol (0.121 per vol point), rho 8.91 (0.0891 per point).
     const v = priceOption({
@@ -68,7 +70,7 @@ describe('priceOption: textbook values', () => {
   });
 
   // Haug 2nd ed., ch. 2 (Black-Scholes-Merton greeks), the worked examples with cost of carry b = r − q.
-  it('Haug greeks examples: gamma 0.0278, put theta −31.1924 per year, call rho 38.7325, futures-style deltas 0.5946 / −0.3566', () => {
+  it('Haug greeks: gamma 0.0278, put theta −31.1924 a year, call rho 38.7325, futures deltas 0.5946 / −0.3566', () => {
     const gamma = priceOption({
       type: 'call',
       spot: 55,
@@ -223,7 +225,8 @@ describe('greeks against central finite differences of the price', () => {
   const close = (got: number, want: number, noise: number) => Math.abs(got - want) <= 1e-7 * Math.abs(want) + noise;
 
   for (const input of cases) {
-    it(`${input.type} K=${input.strike} τ=${(input.years * 365).toFixed(0)}d σ=${input.vol}: delta, gamma, theta, vega, rho`, () => {
+    const days = (input.years * 365).toFixed(0);
+    it(`${input.type} K=${input.strike} τ=${days}d σ=${input.vol}: delta, gamma, theta, vega, rho`, () => {
       const v = priceOption(input);
       const scale = Math.max(v.price, 1);
       // A step of 1% of one standard deviation of the spot at expiry keeps truncation small.

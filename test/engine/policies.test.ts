@@ -195,7 +195,7 @@ describe('metrics worked by hand', () => {
 });
 
 describe('rolls priced one way (issue 12 §4)', () => {
-  it('prices the open with the same calibration as the close, offers the three rolls, and says credit and max loss after', () => {
+  it("prices the open with the close's calibration, offers the three rolls, says credit and max loss after", () => {
     // Filled 13% above the model: the close is the calibrated mark, so the open must be too.
     const credit = MODEL.condor.credit * 1.13;
     const evaluation = evaluateScenario({ spot: 5690, date: '2026-04-10', credit, settings: { policy: 'cp' } });

@@ -159,9 +159,8 @@ describe('ROLL', () => {
     if (evaluation.proposal.kind !== 'roll') throw new Error('expected a roll proposal');
     const { strikes, netCredit, closeDebit } = evaluation.proposal.restrike;
     const grouped = (n: number) => n.toLocaleString('en-US');
-    expect(evaluation.reason).toContain(
-      `${grouped(strikes.longPut)}/${grouped(strikes.shortPut)}/${grouped(strikes.shortCall)}/${grouped(strikes.longCall)}`,
-    );
+    const { longPut, shortPut, shortCall, longCall } = strikes;
+    expect(evaluation.reason).toContain([longPut, shortPut, shortCall, longCall].map(grouped).join('/'));
     expect(evaluation.reason).toContain(Math.abs(netCredit).toFixed(2));
     // Same wing widths, on the grid, shorts below the old ones after a fall.
     expect(strikes.shortPut - strikes.longPut).toBe(50);

@@ -120,7 +120,7 @@ describe('authorization matrix', () => {
     expect(BY_ID.map((c) => c.name).sort()).toEqual(['hedge', 'position close', 'position show']);
   });
 
-  it('0 allowed: every position-id command, by every stranger, on every id and option combination, typed and as a Discord record', async () => {
+  it('0 allowed: each position-id command by each stranger, every id and option, typed and from Discord', async () => {
     const o = await owned();
     const before = { rows: o.snapshot(), changes: o.changes() };
     let attempts = 0;
@@ -145,7 +145,8 @@ describe('authorization matrix', () => {
       }
     }
     console.log(
-      `[hardening] authorization: ${attempts} attempts on ${BY_ID.length} commands by ${STRANGERS.length} strangers, 0 allowed`,
+      `[hardening] authorization: ${attempts} attempts on ${BY_ID.length} commands ` +
+        `by ${STRANGERS.length} strangers, 0 allowed`,
     );
     expect(attempts).toBeGreaterThan(1_000);
     expect(o.snapshot()).toBe(before.rows);
@@ -184,7 +185,8 @@ describe('authorization matrix', () => {
     expect(o.snapshot()).toBe(before.rows);
     expect(o.changes()).toBe(before.changes);
     console.log(
-      `[hardening] authorization: ${payloads.size} button payloads (${real} from real replies) × ${STRANGERS.length} strangers, 0 allowed`,
+      `[hardening] authorization: ${payloads.size} button payloads (${real} from real replies) ` +
+        `× ${STRANGERS.length} strangers, 0 allowed`,
     );
     // A real button still works for its owner.
     const close = [...payloads]
@@ -199,7 +201,7 @@ describe('authorization matrix', () => {
       while (closing.length) await closing.pop()!();
     });
 
-    it('Discord: slash commands and buttons by Bob in a DM and in a channel he manages are refused, ephemeral', async () => {
+    it("Discord: Bob's slash commands and buttons, in a DM and a channel he manages: refused, ephemeral", async () => {
       const o = await owned();
       const logger = errorLog();
       const rig = await discordRig(o.t.deps, logger);
@@ -368,7 +370,7 @@ describe('channel subscription by a non-admin', () => {
     }
   });
 
-  it('Telegram bot: members, restricted, left and kicked users and an unanswerable getChatMember are refused; an administrator is not', async () => {
+  it('Telegram: members, restricted, left, kicked, unanswerable getChatMember refused; admins not', async () => {
     const t = makeApp();
     const logger = errorLog();
     const rig = await telegramRig(t.deps, logger);

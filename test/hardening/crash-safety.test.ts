@@ -78,7 +78,8 @@ function problemsIn(file: string, reported: string[], schema: string): string[] 
     };
     count(
       "positions without their 'opened' event",
-      "SELECT count(*) FROM positions p WHERE (SELECT count(*) FROM position_events e WHERE e.position_id = p.id AND e.kind = 'opened') <> 1",
+      `SELECT count(*) FROM positions p
+      WHERE (SELECT count(*) FROM position_events e WHERE e.position_id = p.id AND e.kind = 'opened') <> 1`,
     );
     count(
       'events without their position',
@@ -90,12 +91,14 @@ function problemsIn(file: string, reported: string[], schema: string): string[] 
     );
     count(
       "closed positions without their 'closed' event or close fields",
-      `SELECT count(*) FROM positions p WHERE p.status = 'closed' AND (p.closed_ms IS NULL OR p.close_debit IS NULL OR p.realized_pl IS NULL
+      `SELECT count(*) FROM positions p
+      WHERE p.status = 'closed' AND (p.closed_ms IS NULL OR p.close_debit IS NULL OR p.realized_pl IS NULL
       OR (SELECT count(*) FROM position_events e WHERE e.position_id = p.id AND e.kind = 'closed') <> 1)`,
     );
     count(
       "open positions with close fields or a 'closed' event",
-      `SELECT count(*) FROM positions p WHERE p.status = 'open' AND (p.closed_ms IS NOT NULL OR p.close_debit IS NOT NULL OR p.realized_pl IS NOT NULL
+      `SELECT count(*) FROM positions p
+      WHERE p.status = 'open' AND (p.closed_ms IS NOT NULL OR p.close_debit IS NOT NULL OR p.realized_pl IS NOT NULL
       OR EXISTS (SELECT 1 FROM position_events e WHERE e.position_id = p.id AND e.kind = 'closed'))`,
     );
     count(
@@ -145,12 +148,16 @@ it(
     const db = new BetterSqlite3(file, { readonly: true });
     const counts = db
       .prepare(
-        "SELECT (SELECT count(*) FROM positions) AS positions, (SELECT count(*) FROM positions WHERE status = 'closed') AS closed, (SELECT count(*) FROM hedge_layers) AS layers, (SELECT count(*) FROM position_events) AS events",
+        `SELECT (SELECT count(*) FROM positions) AS positions,
+          (SELECT count(*) FROM positions WHERE status = 'closed') AS closed,
+          (SELECT count(*) FROM hedge_layers) AS layers, (SELECT count(*) FROM position_events) AS events`,
       )
       .get() as Record<string, number>;
     db.close();
     console.log(
-      `[hardening] crash safety: ${KILLS} kills, ${reports} reported writes all found; ${counts.positions} positions (${counts.closed} closed), ${counts.layers} hedge layers, ${counts.events} events; 0 problems`,
+      `[hardening] crash safety: ${KILLS} kills, ${reports} reported writes all found; ` +
+        `${counts.positions} positions (${counts.closed} closed), ${counts.layers} hedge layers, ` +
+        `${counts.events} events; 0 problems`,
     );
     // The children did write, across the kills: each of add, close and adopt happened.
     expect(counts.positions).toBeGreaterThan(KILLS);
@@ -170,7 +177,8 @@ it('the checks see a partial write, an orphan, a half-closed position and a lost
   const userId = await store.users.resolve('console', 'broken', 'broken');
   const db = store.db;
   const insert =
-    db.prepare(`INSERT INTO positions (id, user_id, underlying, long_put, short_put, short_call, long_call, expiry, settlement, settlement_ms, quantity, credit, status, opened_ms, closed_ms, entry_json, entry_source)
+    db.prepare(`INSERT INTO positions (id, user_id, underlying, long_put, short_put, short_call, long_call, expiry,
+      settlement, settlement_ms, quantity, credit, status, opened_ms, closed_ms, entry_json, entry_source)
     VALUES (?, ?, 'SPX', 5600, 5650, 6350, 6400, '2027-01-08', 'PM', 0, 1, 10, ?, 0, ?, '{}', 'demo')`);
   const event = db.prepare('INSERT INTO position_events (position_id, kind, at_ms) VALUES (?, ?, 0)');
   expect(problemsIn(file, [], schema)).toEqual([]);

@@ -52,8 +52,12 @@ function placed(where: DiscordInput['where']): { caller: Caller; where: Where } 
   return { caller: where === 'guild' ? ALICE : { ...ADMIN, id: ALICE.id, username: ALICE.username! }, where: {} };
 }
 
+/** JSON, with the numbers JSON cannot say (NaN, Infinity) as text. */
+const nonFiniteAsText = (_key: string, value: unknown) =>
+  typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+
 const describeInput = (input: DiscordInput, options: Record<string, unknown>) =>
-  `/${input.command.name} (${input.where}) ${JSON.stringify(options, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value))}`;
+  `/${input.command.name} (${input.where}) ${JSON.stringify(options, nonFiniteAsText)}`;
 
 it(
   `discord: ${RUNS} random typed option records, every reply a success or a one-line refusal, refusals write nothing`,

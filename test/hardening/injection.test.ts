@@ -282,7 +282,7 @@ describe('through the real bots', () => {
     }
   });
 
-  it('Telegram: every message the bot sends for hostile notes and names is valid HTML with the text escaped', async () => {
+  it('Telegram: every message sent for hostile notes and names is valid HTML with the text escaped', async () => {
     const t = makeApp();
     const logger = errorLog();
     const rig = await telegramRig(t.deps, logger);

@@ -172,10 +172,10 @@ describe('any CSV the parser is given', () => {
         const text =
           (usStyle ? 'DATE,CLOSE\n' : 'Date,Close\n') +
           rows
-            .map(
-              (r) =>
-                `${usStyle ? `${r.date.slice(5, 7)}/${r.date.slice(8)}/${r.date.slice(0, 4)}` : r.date},${r.close.toFixed(6)}`,
-            )
+            .map((r) => {
+              const date = usStyle ? `${r.date.slice(5, 7)}/${r.date.slice(8)}/${r.date.slice(0, 4)}` : r.date;
+              return `${date},${r.close.toFixed(6)}`;
+            })
             .join('\n');
         const parsed = series(parseHistoryCsv(text));
         const expected = new Map(rows.map((r) => [r.date, r.close]));

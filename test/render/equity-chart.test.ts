@@ -107,7 +107,8 @@ describe('the equity chart image', () => {
 
   it('is described by what it shows', () => {
     expect(equityDescription(INPUT)).toBe(
-      'Cumulative return on risk (× max loss) of cp, hold from 1990-06-30 to 2024-06-30; drawdown panel; 2 out-of-sample periods shaded',
+      'Cumulative return on risk (× max loss) of cp, hold from 1990-06-30 to 2024-06-30; drawdown panel; ' +
+        '2 out-of-sample periods shaded',
     );
     expect(equityDescription({ title: 't', series: [knownCurve('cp')], drawdown: false })).toBe(
       'Cumulative P/L in dollars of cp from 1990-06-30 to 2024-06-30',

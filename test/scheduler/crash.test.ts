@@ -118,7 +118,7 @@ function tally({ rows, perChat, chats }: Outcome) {
 }
 
 describe('SIGKILL in the middle of a fan-out, then a restart', () => {
-  it('Telegram at 30 msg/s, restarted at once: every chat gets one summary except the ≤ 2 requests on the wire, counted as ambiguous', async () => {
+  it('Telegram at 30 msg/s, restarted at once: one summary per chat but the ≤ 2 on the wire, ambiguous', async () => {
     const outcome = await crashAndRestart('telegram', 'immediately', {
       fanOut: 150,
       killAt: 50,
@@ -159,7 +159,7 @@ describe('SIGKILL in the middle of a fan-out, then a restart', () => {
     }
   }, 90_000);
 
-  it('Discord-like (nonce + enforce_nonce) restarted within the nonce window: nothing ambiguous, nothing lost, no duplicate', async () => {
+  it('Discord-like (nonce + enforce_nonce) restarted in the nonce window: none ambiguous, lost or twice', async () => {
     const outcome = await crashAndRestart('discord', 150_000);
     const { ambiguousChats, duplicated, received, lost } = tally(outcome);
     expect(duplicated).toEqual([]);

@@ -80,7 +80,7 @@ async function seedChannelPosition(
 }
 
 describe('hedge discussions', () => {
-  it('open once per layer: layer 1 on the day it fires, not again the same day or the next, later layers when they fire', async () => {
+  it('open once per layer: layer 1 the day it fires, not again that day or the next, later ones when due', async () => {
     const values = market(12);
     const t = schedulerApp(ny('2026-11-20', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(values, t.clock) };
@@ -157,7 +157,8 @@ describe('hedge discussions', () => {
     // Each is recorded once in hedge_discussions, with the poll (Telegram) or thread (Discord) id.
     const rows = t.app.store.db
       .prepare(
-        'SELECT platform, chat_id, position_id, layer, trading_day, thread_id, poll_id FROM hedge_discussions ORDER BY platform DESC, layer',
+        `SELECT platform, chat_id, position_id, layer, trading_day, thread_id, poll_id FROM hedge_discussions
+        ORDER BY platform DESC, layer`,
       )
       .all() as {
       platform: string;
@@ -191,7 +192,7 @@ describe('hedge discussions', () => {
     expect(telegram.discussions).toHaveLength(1);
   });
 
-  it('a platform without discussions still gets the summary; a failed discussion does not fail the summary', async () => {
+  it('a platform without discussions still gets the summary; a failed discussion does not fail it', async () => {
     const t = schedulerApp(ny('2026-11-23', '09:45'));
     const deps: AppDeps = { ...t.deps, market: fixedMarket(market(12), t.clock) };
     await seedChannelPosition(deps, 'telegram', '-100777', t.clock.now() - 86_400_000);

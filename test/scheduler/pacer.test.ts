@@ -42,7 +42,7 @@ describe('the pacer', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeCloseTo(1000 / 300, 6);
   });
 
-  it('Telegram paces 10% under each limit: a chat about once a second, a group 20 a minute, others only the global rate', async () => {
+  it('Telegram paces 10% under each limit: a chat about 1/s, a group 20 a minute, others the global rate', async () => {
     expect(PACING_HEADROOM).toBe(0.1);
     const buckets = telegramBuckets(30);
     const under = (ms: number) => ms / (1 - PACING_HEADROOM);

@@ -79,7 +79,7 @@ describe('resolving rows left in sending', () => {
     expect((await ledger.get(busy.id, MONDAY, 'morning'))!.state).toBe('sending');
   });
 
-  it('Discord within the nonce window: resent under the same nonce; a message the dead process created is not duplicated', async () => {
+  it("Discord in the nonce window: resent under the same nonce, the dead process's send not doubled", async () => {
     const t = schedulerApp(DUE + 150_000);
     const created = await subscribeChannel(t.deps, 'discord', '111111111111111111');
     const notCreated = await subscribeChannel(t.deps, 'discord', '222222222222222222');
@@ -147,7 +147,7 @@ describe('resolving rows left in sending', () => {
     expect(await t.deps.store.subscriptions.active()).toEqual([]);
   });
 
-  it('a row waiting out a 429 is pending, not claimed: another process sends it, the waiting one then does not', async () => {
+  it('a row waiting out a 429 is pending, not claimed: another process sends it, the waiting one not', async () => {
     const t = schedulerApp(DUE);
     const sub = await subscribePersonal(t.deps, 'telegram', '7001');
     let releaseWait!: () => void;

@@ -115,22 +115,24 @@ describe('trading days and the subscription time (America/New_York)', () => {
 });
 
 describe('DST', () => {
+  const inNewYork = (date: string, time: string) => iso(wallClockInstant(date, time, 'America/New_York'));
+
   it('New York spring forward (2026-03-08): 02:30 does not exist and is due at 03:00, the next valid minute', () => {
-    expect(iso(wallClockInstant('2026-03-08', '02:30', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT
-    expect(iso(wallClockInstant('2026-03-08', '02:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(wallClockInstant('2026-03-08', '02:59', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(wallClockInstant('2026-03-08', '01:59', 'America/New_York'))).toBe('2026-03-08T06:59:00.000Z'); // 01:59 EST
-    expect(iso(wallClockInstant('2026-03-08', '03:00', 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(wallClockInstant('2026-03-09', '09:45', 'America/New_York'))).toBe(iso(nySummer('2026-03-09', '09:45')));
+    expect(inNewYork('2026-03-08', '02:30')).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT
+    expect(inNewYork('2026-03-08', '02:00')).toBe('2026-03-08T07:00:00.000Z');
+    expect(inNewYork('2026-03-08', '02:59')).toBe('2026-03-08T07:00:00.000Z');
+    expect(inNewYork('2026-03-08', '01:59')).toBe('2026-03-08T06:59:00.000Z'); // 01:59 EST
+    expect(inNewYork('2026-03-08', '03:00')).toBe('2026-03-08T07:00:00.000Z');
+    expect(inNewYork('2026-03-09', '09:45')).toBe(iso(nySummer('2026-03-09', '09:45')));
   });
 
   it('New York fall back (2026-11-01): 01:30 happens twice and is due at the first', () => {
-    expect(iso(wallClockInstant('2026-11-01', '01:30', 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z'); // 01:30 EDT
-    expect(iso(wallClockInstant('2026-11-01', '02:30', 'America/New_York'))).toBe('2026-11-01T07:30:00.000Z'); // 02:30 EST
-    expect(iso(wallClockInstant('2026-11-02', '09:45', 'America/New_York'))).toBe(iso(ny('2026-11-02', '09:45')));
+    expect(inNewYork('2026-11-01', '01:30')).toBe('2026-11-01T05:30:00.000Z'); // 01:30 EDT
+    expect(inNewYork('2026-11-01', '02:30')).toBe('2026-11-01T07:30:00.000Z'); // 02:30 EST
+    expect(inNewYork('2026-11-02', '09:45')).toBe(iso(ny('2026-11-02', '09:45')));
   });
 
-  it('across 2027-03-14 (spring forward, a Sunday) the 09:45 summary follows New York: 14:45Z on Friday, 13:45Z on Monday', async () => {
+  it('across 2027-03-14 (spring forward) the 09:45 summary follows New York: Fri 14:45Z, Mon 13:45Z', async () => {
     const friday = Date.parse('2027-03-12T09:45:00-05:00'); // EST
     const monday = Date.parse('2027-03-15T09:45:00-04:00'); // EDT
     const t = schedulerApp(friday - MINUTE);
@@ -151,15 +153,16 @@ describe('DST', () => {
 
   it('on the DST days themselves a summary time in the gap or the repeated hour follows the one rule', () => {
     // 2027-03-14: 02:00 EST jumps to 03:00 EDT (07:00Z); 2026-11-01: 02:00 EDT falls back to 01:00 EST.
-    expect(iso(wallClockInstant('2027-03-14', '02:30', 'America/New_York'))).toBe('2027-03-14T07:00:00.000Z');
-    expect(iso(wallClockInstant('2027-03-14', '03:30', 'America/New_York'))).toBe('2027-03-14T07:30:00.000Z');
-    expect(iso(wallClockInstant('2026-11-01', '01:00', 'America/New_York'))).toBe('2026-11-01T05:00:00.000Z');
-    expect(iso(wallClockInstant('2026-11-01', '01:59', 'America/New_York'))).toBe('2026-11-01T05:59:00.000Z');
-    expect(iso(wallClockInstant('2026-11-01', '02:00', 'America/New_York'))).toBe('2026-11-01T07:00:00.000Z');
+    expect(inNewYork('2027-03-14', '02:30')).toBe('2027-03-14T07:00:00.000Z');
+    expect(inNewYork('2027-03-14', '03:30')).toBe('2027-03-14T07:30:00.000Z');
+    expect(inNewYork('2026-11-01', '01:00')).toBe('2026-11-01T05:00:00.000Z');
+    expect(inNewYork('2026-11-01', '01:59')).toBe('2026-11-01T05:59:00.000Z');
+    expect(inNewYork('2026-11-01', '02:00')).toBe('2026-11-01T07:00:00.000Z');
   });
 
   it('a 30-minute DST gap (Lord Howe) still lands on its first valid minute', () => {
-    expect(iso(wallClockInstant('2026-10-04', '02:15', 'Australia/Lord_Howe'))).toBe('2026-10-03T15:30:00.000Z'); // 02:30 +11
+    // 02:30 +11.
+    expect(iso(wallClockInstant('2026-10-04', '02:15', 'Australia/Lord_Howe'))).toBe('2026-10-03T15:30:00.000Z');
   });
 
   // New York changes on Sundays: no summary ever falls on its DST days. Zones that change on a

@@ -53,7 +53,7 @@ describe('summary --date / --send', () => {
     expect(await rows(MONDAY)).toEqual([]);
   });
 
-  it("--send today delivers what is due, says so, and states the pacing margin; today's content is today's", async () => {
+  it("--send today delivers what is due, says so, states the pacing margin; today's content is today's", async () => {
     const { sender, out, err, run, rows } = await setup(ny(MONDAY, '10:00'));
     expect(await run(['--send', '--date', MONDAY])).toBe(0);
     expect(err).toEqual([]);

@@ -74,7 +74,7 @@ describe('the channel summary', () => {
     expect(data.events).toEqual([]);
   });
 
-  it('an extreme day with a VIX spike (VIX 34, +31%): warn tone, SPIKE flag, backwardation, the FOMC and CPI ahead', async () => {
+  it('a VIX spike day (VIX 34, +31%): warn tone, SPIKE flag, backwardation, the FOMC and CPI ahead', async () => {
     const { reply, view } = await channelSummary('2026-12-08', CRASH);
     expect(view.regime).toMatchObject({ regime: 'extreme', spike: true, termStructure: 'backwardation' });
     expect(reply.title).toBe('Daily signal · 2026-12-08');
@@ -129,7 +129,7 @@ describe('the personal summary', () => {
     }) as unknown as PositionEvaluation;
   const regime = { summary: 'VIX 16.40 at the 38th percentile: normal; T = 16.9%' } as RegimeReading;
 
-  it('sorts the positions that need action first (CLOSE, ROLL, HEDGE, TAKE_PROFIT, TIGHTEN, then HOLD), ties by id', () => {
+  it('sorts positions needing action first (CLOSE, ROLL, HEDGE, TAKE_PROFIT, TIGHTEN, then HOLD), ties by id', () => {
     const reply = buildPersonalSummary({
       tradingDay: '2026-11-23',
       kind: 'morning',
@@ -272,7 +272,8 @@ describe('the personal summary', () => {
     expect(order[1]!.action).not.toBe('CLOSE');
     expect(reply.lines![1]).toMatch(
       new RegExp(
-        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: P/L [-+]\\$[\\d,]+, CP deviation [^ ]+%\\. Spot 6,000`,
+        `^CLOSE ${breached} 5,800/5,850/5,950/6,000 ${listed.expiry}: ` +
+          'P/L [-+]\\$[\\d,]+, CP deviation [^ ]+%\\. Spot 6,000',
       ),
     );
   });

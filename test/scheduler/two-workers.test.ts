@@ -132,14 +132,16 @@ describePostgres('two workers on one PostgreSQL database', (suite) => {
       expect(rows).toHaveLength(FAN_OUT);
       expect(rows.every((row) => row.state === 'sent')).toBe(true);
       console.log(
-        `[two-workers] two workers: ${FAN_OUT} summaries in ${wallSeconds(server).toFixed(1)} s (A sent ${sentA}, B sent ${sentB})`,
+        `[two-workers] two workers: ${FAN_OUT} summaries in ${wallSeconds(server).toFixed(1)} s ` +
+          `(A sent ${sentA}, B sent ${sentB})`,
       );
     },
     TIMEOUT,
   );
 
   it(
-    'SIGKILL of one worker mid-fan-out: the other finishes, a fresh worker settles the rest; only the requests on the wire are ambiguous',
+    'SIGKILL of one worker mid-fan-out: the other finishes, a fresh worker settles the rest; ' +
+      'only the requests on the wire are ambiguous',
     async () => {
       const setup = await subscribed(await suite.freshUrl());
       let kill: (() => void) | null = null;
@@ -186,7 +188,8 @@ describePostgres('two workers on one PostgreSQL database', (suite) => {
       for (const row of rows) expect(['sent', 'skipped']).toContain(row.state);
       expect(rateLimited).toBe(0);
       console.log(
-        `[two-workers] kill -9 of one worker: survivor sent ${survived.report!.sent as number}, fresh worker sent ${fresh.report!.sent as number}, ambiguous ${ambiguous.size}`,
+        `[two-workers] kill -9 of one worker: survivor sent ${survived.report!.sent as number}, ` +
+          `fresh worker sent ${fresh.report!.sent as number}, ambiguous ${ambiguous.size}`,
       );
     },
     TIMEOUT,

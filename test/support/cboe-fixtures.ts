@@ -90,9 +90,10 @@ const us = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(
 
 /** CBOE's VIX/VIX3M layout: DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY and 6 decimals. */
 export function cboeOhlcCsv(bars: readonly Bar[]): string {
-  const rows = bars.map(
-    (b) =>
-      `${us(b.date)},${b.close.toFixed(6)},${(b.close * 1.05).toFixed(6)},${(b.close * 0.95).toFixed(6)},${b.close.toFixed(6)}`,
+  const rows = bars.map((b) =>
+    [us(b.date), b.close.toFixed(6), (b.close * 1.05).toFixed(6), (b.close * 0.95).toFixed(6), b.close.toFixed(6)].join(
+      ',',
+    ),
   );
   return ['DATE,OPEN,HIGH,LOW,CLOSE', ...rows].join('\n') + '\n';
 }
@@ -110,7 +111,8 @@ export function fredCsv(series: string, bars: readonly (Bar | { date: string; cl
 }
 
 export const HTML_CHALLENGE =
-  '<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing cdn.cboe.com. SECRET-BODY-MARKER</body></html>';
+  '<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head>' +
+  '<body>Checking your browser before accessing cdn.cboe.com. SECRET-BODY-MARKER</body></html>';
 
 /** A logger that keeps what it is told (child bindings merged in): the one in app.ts. */
 export { capturingLogger as recordingLogger, type LogEntry } from './logger.ts';

@@ -225,12 +225,11 @@ export function replyProblems(reply: Reply, command: AnyCommand | null, input: s
     if (command && OPTION_ERRORS.has(reply.error.identifier)) {
       // About one option: "Option <name> ..."; about the line's options: the command and its usage.
       const namesOne = optionsOf(command).some((o) => line.toLowerCase().includes(`option ${o.name} `));
-      const named = ['unknown-option', 'too-many-values'].includes(reply.error.identifier)
-        ? line.includes(`/${command.name}`)
-        : namesOne;
+      const namesCommand = ['unknown-option', 'too-many-values'].includes(reply.error.identifier);
+      const named = namesCommand ? line.includes(`/${command.name}`) : namesOne;
       if (!named)
         problems.push(
-          `${reply.error.identifier} line does not name ${reply.error.identifier === 'unknown-option' || reply.error.identifier === 'too-many-values' ? `/${command.name}` : 'the option'}`,
+          `${reply.error.identifier} line does not name ${namesCommand ? `/${command.name}` : 'the option'}`,
         );
     }
   }
@@ -322,7 +321,9 @@ export async function checkRun(
   const logged = world.logger.errors.slice(errorsBefore);
   if (logged.length)
     problems.push(
-      `logged errors: ${logged.map((e) => `${e.message}: ${String((e.object.err as Error | undefined)?.stack ?? JSON.stringify(e.object))}`).join(' | ')}`,
+      `logged errors: ${logged
+        .map((e) => `${e.message}: ${String((e.object.err as Error | undefined)?.stack ?? JSON.stringify(e.object))}`)
+        .join(' | ')}`,
     );
   if (problems.length) throw new Error(`${problems.join('; ')}\n  input: ${JSON.stringify(input).slice(0, 600)}`);
 }
@@ -340,7 +341,8 @@ export function report(what: string, stats: FuzzStats, ms: number): void {
     .map(([name, t]) => `/${name} ${(t.ms / 1000).toFixed(1)} s/${t.runs}`)
     .join(', ');
   console.log(
-    `[hardening] ${what}: ${stats.inputs} inputs (${stats.ok} ok, ${stats.refused} refused: ${top}) in ${(ms / 1000).toFixed(1)} s; most time: ${slowest}`,
+    `[hardening] ${what}: ${stats.inputs} inputs (${stats.ok} ok, ${stats.refused} refused: ${top}) ` +
+      `in ${(ms / 1000).toFixed(1)} s; most time: ${slowest}`,
   );
 }
 

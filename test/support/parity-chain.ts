@@ -34,7 +34,8 @@ const cents = (value: number) => Math.round(value * 100) / 100;
 
 /** OCC symbol: root + YYMMDD + C/P + strike × 1000 in 8 digits. */
 export const occ = (root: string, expiry: string, type: 'C' | 'P', strike: number) =>
-  `${root}${expiry.slice(2, 4)}${expiry.slice(5, 7)}${expiry.slice(8, 10)}${type}${String(strike * 1000).padStart(8, '0')}`;
+  `${root}${expiry.slice(2, 4)}${expiry.slice(5, 7)}${expiry.slice(8, 10)}` +
+  `${type}${String(strike * 1000).padStart(8, '0')}`;
 
 export function parityChainRows(options: ParityChainOptions = {}): ChainRow[] {
   const { rate = 0.043, dividendYield = 0.0135, vol = 0.16, halfSpread = 0.3, callShift = {} } = options;

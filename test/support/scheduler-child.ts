@@ -3,7 +3,8 @@
 // the two-process test runs two at once.
 //   node --import tsx test/support/scheduler-child.ts '<json ChildOptions>'
 // With databaseUrl it runs on that PostgreSQL database instead (the two-worker test), as a worker
-// started with DATABASE_URL would. Its clock is clockStartMs plus the real time since start, so claims age as they would.
+// started with DATABASE_URL would. Its clock is clockStartMs plus the real time since start, so
+// claims age as they would.
 // Prints `REPORT <json RunReport>` and exits 0.
 import { runDue } from '../../src/scheduler/planner.ts';
 import { openSchedulerAppOn, plannerFor } from './scheduler-app.ts';

@@ -51,7 +51,14 @@ export function resultTable(policies: readonly PolicyResult[]): ResultTable {
 export function methodLine(result: BacktestResult): string {
   const p = result.params;
   const target = p.profitTarget === null ? 'no profit target' : `profit target ${percent(p.profitTarget, 0)}`;
-  return `${result.from} → ${result.to}, ${points(result.days, 0)} trading days. ${p.targetDte}-DTE ${points(p.targetDelta, 2)}Δ ${p.underlying} condors, wings ${points(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it), ${target}, stop ${points(p.stopLoss, 1)}× credit, $${points(p.commissionPerContract)}/contract/leg, ${points(p.slippagePerLeg)} pts slippage/leg; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; Sharpe of daily P/L × √252; rolls include re-strikes to tighten.`;
+  const condors = `${p.targetDte}-DTE ${points(p.targetDelta, 2)}Δ ${p.underlying} condors`;
+  const wings = `wings ${points(p.wingWidthAtReference, 0)} pts at the reference price (a share of spot far from it)`;
+  const costs = `$${points(p.commissionPerContract)}/contract/leg, ${points(p.slippagePerLeg)} pts slippage/leg`;
+  return (
+    `${result.from} → ${result.to}, ${points(result.days, 0)} trading days. ${condors}, ${wings}, ${target}, ` +
+    `stop ${points(p.stopLoss, 1)}× credit, ${costs}; σ = VIX/100${p.skewBeta ? `, skew β ${p.skewBeta}` : ''}; ` +
+    'Sharpe of daily P/L × √252; rolls include re-strikes to tighten.'
+  );
 }
 
 export interface EquitySeries {
@@ -123,7 +130,16 @@ export function recommendationLine(result: WalkForwardResult): string {
   if (!pick) return 'No policy qualifies for a recommendation in this run (too few out-of-sample campaigns).';
   const cp = result.policies.find((p) => p.policy === 'cp');
   const o = pick.outOfSample;
-  return `Recommended by the stated criterion (${result.criterion}): ${pick.policy}, out-of-sample Sortino ${ratio(o.sortino)}, max drawdown ${times(o.maxDrawdownOnRisk)} the risk, win rate ${percent(o.winRate)}${cp && cp !== pick ? `; cp: Sortino ${ratio(cp.outOfSample.sortino)}, drawdown ${times(cp.outOfSample.maxDrawdownOnRisk)}, win rate ${percent(cp.outOfSample.winRate)}` : ''}.`;
+  const cpWords =
+    cp && cp !== pick
+      ? `; cp: Sortino ${ratio(cp.outOfSample.sortino)}, drawdown ${times(cp.outOfSample.maxDrawdownOnRisk)}, ` +
+        `win rate ${percent(cp.outOfSample.winRate)}`
+      : '';
+  return (
+    `Recommended by the stated criterion (${result.criterion}): ${pick.policy}, out-of-sample Sortino ` +
+    `${ratio(o.sortino)}, max drawdown ${times(o.maxDrawdownOnRisk)} the risk, ` +
+    `win rate ${percent(o.winRate)}${cpWords}.`
+  );
 }
 
 /** The method of a walk-forward run in one line. */
@@ -131,7 +147,10 @@ export function walkForwardMethodLine(result: WalkForwardResult): string {
   return (
     `Walk-forward ${result.from} → ${result.to}: ${result.trainYears} years to choose each policy's ` +
     `parameters (best Sortino of daily return on risk), the next ${result.testYears} years out of sample, rolling ` +
-    `(${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed}).`
+    `(${result.windows.length} windows, first test ${result.windows[0]?.testFrom ?? '—'}). ` +
+    'RoR = P/L ÷ what the campaign could lose; drawdown in multiples of that risk; intervals: block bootstrap over ' +
+    `campaigns (blocks of ${result.bootstrap.blockLength}, ${result.bootstrap.resamples} resamples, ` +
+    `seed ${result.bootstrap.seed}).`
   );
 }
 

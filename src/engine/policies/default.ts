@@ -13,5 +13,7 @@ export const DEFAULT_POLICY_EVIDENCE =
 
 /** The default in plain words, with its evidence (shown by /settings and /help settings). */
 export const DEFAULT_POLICY_LINE =
-  `The default policy is ` +
-  `${DEFAULT_POLICY}${(DEFAULT_POLICY as string) === 'cp' ? '' : ', not the constant-product cp of the methodology'}: it had the best out-of-sample risk-adjusted result in the walk-forward backtest (docs/evidence.md). ${DEFAULT_POLICY_EVIDENCE}`;
+  `The default policy is ${DEFAULT_POLICY}` +
+  `${(DEFAULT_POLICY as string) === 'cp' ? '' : ', not the constant-product cp of the methodology'}: ` +
+  'it had the best out-of-sample risk-adjusted result in the walk-forward backtest (docs/evidence.md). ' +
+  DEFAULT_POLICY_EVIDENCE;

@@ -101,8 +101,13 @@ export const deltaReached: Trigger = {
   name: 'delta',
   needs: { deltas: true },
   fires: (s, p) => Math.max(s.shortPutDelta, s.shortCallDelta) >= p.deltaTrigger,
-  why: (s, p) =>
-    `Short ${s.shortPutDelta >= s.shortCallDelta ? `put |delta| ${points(s.shortPutDelta)}` : `call |delta| ${points(s.shortCallDelta)}`} reached the ${points(p.deltaTrigger)} trigger`,
+  why: (s, p) => {
+    const leg =
+      s.shortPutDelta >= s.shortCallDelta
+        ? `put |delta| ${points(s.shortPutDelta)}`
+        : `call |delta| ${points(s.shortCallDelta)}`;
+    return `Short ${leg} reached the ${points(p.deltaTrigger)} trigger`;
+  },
 };
 
 const movedMoves = (s: PositionState) =>

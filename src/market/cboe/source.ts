@@ -1,5 +1,5 @@
 // CBOE as a quote source for the fallback chain (src/market/fallback.ts).
-import type { QuoteSource } from '../fallback.ts';
+import type { QuoteSource } from '../quote-source.ts';
 import type { CboeClient } from './client.ts';
 
 export function createCboeSource(client: CboeClient): QuoteSource {

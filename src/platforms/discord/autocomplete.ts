@@ -15,10 +15,8 @@ export const shortExpiry = (iso: string) => `${MONTHS[Number(iso.slice(5, 7)) - 
 
 export function positionLabel(position: StoredPosition, unrealizedPl?: number): string {
   const pl = unrealizedPl !== undefined && Number.isFinite(unrealizedPl) ? ` ${signedDollars(unrealizedPl)}` : '';
-  return `${position.id} · ${position.strikes.shortPut}/${position.strikes.shortCall} ${shortExpiry(position.expiry)}${pl}`.slice(
-    0,
-    100,
-  );
+  const shorts = `${position.strikes.shortPut}/${position.strikes.shortCall}`;
+  return `${position.id} · ${shorts} ${shortExpiry(position.expiry)}${pl}`.slice(0, 100);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {

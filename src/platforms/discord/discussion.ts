@@ -109,7 +109,11 @@ export async function openHedgeDiscussion(
       });
       const layer = adopt.options.adopt;
       const positionId = adopt.options.id;
-      const adoptText = `Adopt records ${layer !== undefined ? `layer ${layer}` : 'this hedge'}${positionId !== undefined ? ` on position ${positionId}` : ''} for whoever presses it, if the position is theirs; the answer is private.`;
+      const what = layer !== undefined ? `layer ${layer}` : 'this hedge';
+      const onPosition = positionId !== undefined ? ` on position ${positionId}` : '';
+      const adoptText =
+        `Adopt records ${what}${onPosition} for whoever presses it, if the position is theirs; ` +
+        'the answer is private.';
       adoptMessageId = await attempt('thread-message', async () =>
         postMessage(rest, threadId, {
           ...renderNotice(adoptText),

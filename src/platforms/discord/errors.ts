@@ -101,6 +101,14 @@ export function classifyDiscordError(error: unknown): DeliveryFailure {
 
 export type DiscussionStep = 'post' | 'thread' | 'poll' | 'thread-message';
 
+/** The Discord permission each step needs. */
+const STEP_PERMISSION: Record<DiscussionStep, string> = {
+  post: 'Send Messages (with Embed Links and Attach Files)',
+  thread: 'Create Public Threads',
+  poll: 'Send Polls',
+  'thread-message': 'Send Messages in Threads',
+};
+
 /** One sentence for a user saying what was missing, or null when the error is not about permissions or the channel. */
 export function missingText(step: DiscussionStep, error: unknown): string | null {
   const code = discordCode(error);
@@ -113,10 +121,7 @@ export function missingText(step: DiscussionStep, error: unknown): string | null
   }[step];
   switch (code) {
     case DISCORD_CODES.missingPermissions:
-      return (
-        `${lead}: missing ` +
-        `${{ post: 'Send Messages (with Embed Links and Attach Files)', thread: 'Create Public Threads', poll: 'Send Polls', 'thread-message': 'Send Messages in Threads' }[step]} permission`
-      );
+      return `${lead}: missing ${STEP_PERMISSION[step]} permission`;
     case DISCORD_CODES.missingAccess:
       return (
         `${lead}: missing access to the channel (View ` +
@@ -125,7 +130,9 @@ export function missingText(step: DiscussionStep, error: unknown): string | null
     case DISCORD_CODES.unknownChannel:
       return `${lead}: the channel no longer exists`;
     case DISCORD_CODES.wrongChannelType:
-      return `${lead}: ${step === 'thread' ? 'threads are not available in this channel' : 'this channel type does not allow it'}`;
+      return step === 'thread'
+        ? `${lead}: threads are not available in this channel`
+        : `${lead}: this channel type does not allow it`;
     case DISCORD_CODES.threadAlreadyCreated:
       return `${lead}: a thread already exists for that message`;
     case DISCORD_CODES.threadLocked:

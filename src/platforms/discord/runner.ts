@@ -134,7 +134,8 @@ export function createInteractionRunner(options: RunnerOptions): InteractionRunn
     try {
       const result = await openHedgeDiscussion(options.rest(), channelId, reply, logger);
       text = result.threadId
-        ? `Shared in <#${channelId}> with a discussion thread <#${result.threadId}>${result.pollMessageId ? ' and a poll' : ''}.`
+        ? `Shared in <#${channelId}> with a discussion thread <#${result.threadId}>` +
+          `${result.pollMessageId ? ' and a poll' : ''}.`
         : `Shared in <#${channelId}>.`;
       if (result.missing.length) text += ` ${result.missing.join('. ')}.`;
     } catch (error) {

@@ -30,7 +30,10 @@ function describeFailure(failure: TelegramSendFailure): string {
     case 'permanent':
       return `Telegram refused (${failure.code}): ${failure.reason}`;
     default:
-      return `Telegram unreachable${failure.code ? ` (${failure.code})` : ''}${failure.reason ? `: ${failure.reason}` : ''}`;
+      return (
+        `Telegram unreachable${failure.code ? ` (${failure.code})` : ''}` +
+        (failure.reason ? `: ${failure.reason}` : '')
+      );
   }
 }
 
@@ -68,8 +71,21 @@ export function apiError(
 
 // 400s that mean the chat is gone for this bot, or the bot may not write there.
 // "not enough rights to send polls" is not among them: the chat still takes messages.
-const CHAT_GONE_400 =
-  /chat not found|peer_id_invalid|user not found|group chat was upgraded|chat_write_forbidden|have no rights to send a message|not enough rights to send text messages|need administrator rights in the channel|bot is not a member|chat is deactivated/i;
+const CHAT_GONE_400 = new RegExp(
+  [
+    'chat not found',
+    'peer_id_invalid',
+    'user not found',
+    'group chat was upgraded',
+    'chat_write_forbidden',
+    'have no rights to send a message',
+    'not enough rights to send text messages',
+    'need administrator rights in the channel',
+    'bot is not a member',
+    'chat is deactivated',
+  ].join('|'),
+  'i',
+);
 
 export function classifyTelegramError(error: unknown): TelegramSendFailure {
   const api = apiError(error);

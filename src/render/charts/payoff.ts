@@ -215,8 +215,8 @@ export function payoffSubtitle(input: PayoffChartInput): string {
     finite(input.maxLoss) ? `Max loss ${formatDollars(-Math.abs(input.maxLoss))}` : '',
     finite(input.probabilityOfProfit) ? `PoP ${(input.probabilityOfProfit * 100).toFixed(0)}%` : '',
     finite(input.expectedMove) && input.expectedMove > 0
-      ? `±1\u03c3 at expiry ` +
-        `${formatLevel(Math.round(input.spot - input.expectedMove))}\u2013${formatLevel(Math.round(input.spot + input.expectedMove))}`
+      ? `±1\u03c3 at expiry ${formatLevel(Math.round(input.spot - input.expectedMove))}` +
+        `\u2013${formatLevel(Math.round(input.spot + input.expectedMove))}`
       : '',
   ]
     .filter(Boolean)

@@ -80,16 +80,20 @@ describe('the expiry rule', () => {
   const history = prepareHistory(days);
   const index = (date: string) => history.dates.indexOf(date);
   const last = history.length - 1;
+  const expiryOf = (entry: string, dte: number, cycle: 'daily' | 'weekly') =>
+    history.dates[expiryIndexFor(history, index(entry), dte, cycle, last)];
 
   it('takes the trading day nearest entry + DTE', () => {
-    expect(history.dates[expiryIndexFor(history, index('2025-01-06'), 45, 'daily', last)]).toBe('2025-02-20'); // +45 = Thu 02-20
-    expect(history.dates[expiryIndexFor(history, index('2025-01-06'), 46, 'daily', last)]).toBe('2025-02-20'); // Fri 02-21 missing: Thu (1 day) beats Mon 02-24 (3)
-    expect(history.dates[expiryIndexFor(history, index('2025-01-08'), 45, 'daily', last)]).toBe('2025-02-24'); // Sat 02-22: Mon (2 days) vs Thu (2 days): the later
+    expect(expiryOf('2025-01-06', 45, 'daily')).toBe('2025-02-20'); // +45 = Thu 02-20
+    // Fri 02-21 missing: Thu (1 day) beats Mon 02-24 (3).
+    expect(expiryOf('2025-01-06', 46, 'daily')).toBe('2025-02-20');
+    // Sat 02-22: Mon (2 days) vs Thu (2 days): the later.
+    expect(expiryOf('2025-01-08', 45, 'daily')).toBe('2025-02-24');
   });
 
   it('weekly: the last trading day of the week nearest the target', () => {
-    expect(history.dates[expiryIndexFor(history, index('2025-01-06'), 45, 'weekly', last)]).toBe('2025-02-20'); // Thursday: Friday 02-21 is missing
-    expect(history.dates[expiryIndexFor(history, index('2025-01-06'), 40, 'weekly', last)]).toBe('2025-02-14');
+    expect(expiryOf('2025-01-06', 45, 'weekly')).toBe('2025-02-20'); // Thursday: Friday 02-21 is missing
+    expect(expiryOf('2025-01-06', 40, 'weekly')).toBe('2025-02-14');
   });
 
   it('opens nothing when the history does not reach the target date', () => {

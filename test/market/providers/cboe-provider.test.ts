@@ -134,7 +134,7 @@ describe('CBOE provider: failures become labelled fallbacks', () => {
     for (const symbol of ['SPX', 'VIX']) expect(h.server.count(quotePath(symbol))).toBe(2); // 404 is not retried
   });
 
-  it('timeout (the server never answers) with a cache: "CBOE unreachable (timeout): cached quotes from 2 h ago"', async () => {
+  it('timeout (no answer at all) with a cache: "CBOE unreachable (timeout): cached quotes from 2 h ago"', async () => {
     h = await harness(quoteRoutes('2026-11-18T11:00:00'), NOW);
     await primeCache(2);
     breakAll({ hang: true });

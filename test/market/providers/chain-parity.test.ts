@@ -47,7 +47,8 @@ describe('chain-implied r and q', () => {
     // The independent clock agrees with the market's (settlement instant from the calendar).
     expect(years).toBeCloseTo((settlementInstant('2026-12-31', 'PM') - LAST_TRADE_MS) / MS_PER_YEAR, 12);
     expect(ratesLine(snapshot)).toBe(
-      `r ${(snapshot.rate * 100).toFixed(2)}%, q ${(snapshot.dividendYield * 100).toFixed(2)}% implied by the SPX chain at 10:44 ET (delayed).`,
+      `r ${(snapshot.rate * 100).toFixed(2)}%, q ${(snapshot.dividendYield * 100).toFixed(2)}% ` +
+        'implied by the SPX chain at 10:44 ET (delayed).',
     );
     expect(ratesLine(snapshot)).toMatch(/^r 4\.3\d%, q 1\.3\d% implied/);
   });
@@ -77,7 +78,9 @@ describe('chain-implied r and q', () => {
     const snapshot = await h.market().snapshot({ chain: true });
     expect(snapshot).toMatchObject({ rate: 0.04, dividendYield: 0.013 });
     expect(snapshot.chain!.parity!.implied!.rate).toBeCloseTo(0.25, 3);
-    expect(ratesLine(snapshot)).toBe("Configured r 4.00%, q 1.30% used: the chain's implied r 25% outside -1% to 15%.");
+    expect(ratesLine(snapshot)).toBe(
+      "Configured r 4.00%, q 1.30% used: the chain's implied r 25.00% outside -1% to 15%.",
+    );
     expect(
       h.logger.entries.some((e) => e.level === 'warn' && /chain-implied rates refused/.test(String(e.message))),
     ).toBe(true);

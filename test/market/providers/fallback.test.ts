@@ -134,7 +134,8 @@ describe('VIX history for the percentile', () => {
     // 80 closes from the file, then a hole, then yesterday's close from the quote's prev_day_close.
     expect(snapshot.vixHistory).toHaveLength(81);
     expect(snapshot.notes).toEqual([
-      `VIX history misses 19 of the last 100 trading days (VIX_History.csv ends ${bars.at(-1)!.date}): run \`npm run cli -- data sync\`.`,
+      `VIX history misses 19 of the last 100 trading days (VIX_History.csv ends ${bars.at(-1)!.date}): ` +
+        'run `npm run cli -- data sync`.',
     ]);
   });
 

@@ -188,7 +188,8 @@ describe('the history CSVs', () => {
     const snapshot = await market().snapshot();
     expect(snapshot.demo).toBe(true);
     expect(snapshot.notes).toEqual([
-      `Market data files unusable (no quotes.json and no SPX_History.csv or fred_SP500.csv in ${dir}): showing demo data.`,
+      `Market data files unusable (no quotes.json and no SPX_History.csv or fred_SP500.csv in ${dir}): ` +
+        'showing demo data.',
     ]);
   });
 

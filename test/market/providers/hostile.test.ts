@@ -71,7 +71,9 @@ describe('bounded in size', () => {
     // The server could write what the socket buffers took, not the 300 MB.
     expect(server.written()).toBeLessThan(300 * MB);
     console.log(
-      `hostile market data: 300 MB body, cap ${DEFAULT_MAX_BODY_BYTES / MB} MB: server wrote ${Math.round(server.written() / MB)} MB before the client hung up; rss growth ${rssGrowthMb.toFixed(1)} MB`,
+      `hostile market data: 300 MB body, cap ${DEFAULT_MAX_BODY_BYTES / MB} MB: ` +
+        `server wrote ${Math.round(server.written() / MB)} MB before the client hung up; ` +
+        `rss growth ${rssGrowthMb.toFixed(1)} MB`,
     );
   });
 
@@ -187,7 +189,7 @@ describe('bounded in time', () => {
     return { asked, fire: () => fire(), timer: (ms: number) => (asked.push(ms), fired) };
   }
 
-  it(`CBOE never answering: the snapshot waits for the ${INTERACTIVE_WAIT_MS / 1000} s budget, then answers from the cache, labelled`, async () => {
+  it(`CBOE never answering: waits ${INTERACTIVE_WAIT_MS / 1000} s, then answers from the cache, labelled`, async () => {
     h = await harness();
     await h.market().snapshot(); // fills the cache
     for (const symbol of ['SPX', 'VIX', 'VIX3M', 'VVIX']) h.server.serve(quotePath(symbol), { hang: true });

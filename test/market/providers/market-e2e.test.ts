@@ -100,7 +100,7 @@ describe('/market on the loopback CBOE', () => {
     expect(text).not.toMatch(/DEMO/);
   });
 
-  it('CBOE down on /condor eval (quotes and chain): one warning line for the outage, both notes in the reply', async () => {
+  it('CBOE down on /condor eval (quotes and chain): one warning for the outage, both notes in the reply', async () => {
     const EVAL = '/condor eval 5500 5550 6050 6100 45';
     start();
     expect((await runLine(app.deps, CONSOLE_IDENTITY('tester'), EVAL)).reply.error).toBeUndefined();
@@ -113,7 +113,8 @@ describe('/market on the loopback CBOE', () => {
     expect(reply.error).toBeUndefined();
     const warnings = logger.entries.filter((e) => e.level === 'warn' || e.level === 'error');
     expect(warnings.map((e) => e.message)).toEqual([
-      'market data: CBOE unreachable (HTTP 404 Not Found), using cached quotes; option chain unavailable, leg vols from the VIX proxy',
+      'market data: CBOE unreachable (HTTP 404 Not Found), using cached quotes; ' +
+        'option chain unavailable, leg vols from the VIX proxy',
     ]);
     expect(warnings[0]!.object).toMatchObject({ fallback: 'cache', chain: 'vix-proxy' });
     expect(reply.footer).toEqual(

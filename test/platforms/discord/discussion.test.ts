@@ -1,6 +1,6 @@
 // /hedge share=true: the proposal posted to the channel, a thread from it, a native poll and an
-// Adopt button in the thread; adopting runs as the presser and goes review → Confirm; missing permissions degrade to one
-// plain message that says what was missing.
+// Adopt button in the thread; adopting runs as the presser and goes review → Confirm; missing
+// permissions degrade to one plain message that says what was missing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALICE, BOB, CHANNEL_ID, button } from '../../support/discord-interactions.ts';
 import { BOT_USER, discordError } from '../../support/discord-rest.ts';
@@ -87,7 +87,7 @@ describe('/hedge share=true', () => {
     expect(f.logs).toEqual([]);
   });
 
-  it('the Adopt button shows the owner a review and records only on Confirm, once; anyone else is told it is not theirs', async () => {
+  it('Adopt shows the owner a review, records only on Confirm, once; others are told it is not theirs', async () => {
     await slash(f, 'hedge', { id: positionId, share: true });
     const customId = channelPosts()[2]!.body.components[0].components[0].custom_id as string;
     const threadId = channelPosts()[2]!.path.split('/')[2];
@@ -211,7 +211,10 @@ describe('/hedge share=true', () => {
 });
 
 describe('adopting through the poll', () => {
-  /** Shares a hedge, then makes the fake answer the reads a vote triggers (the poll, the messages after it, the voter). */
+  /**
+   * Shares a hedge, then makes the fake answer the reads a vote triggers (the poll, the messages
+   * after it, the voter).
+   */
   async function sharedPoll(id = positionId) {
     await slash(f, 'hedge', { id, share: true });
     const [, pollPost, adoptPost] = channelPosts();
@@ -253,7 +256,7 @@ describe('adopting through the poll', () => {
     return { threadId, pollId };
   }
 
-  it("the owner's Adopt vote sends the owner a review in a DM, nothing recorded; another member's vote does nothing visible", async () => {
+  it("the owner's Adopt vote sends a review by DM, nothing recorded; another member's vote shows nothing", async () => {
     // A fresh position, so no layer is active yet.
     const added = await slash(f, 'position add', {
       long_put: 5615,

@@ -211,7 +211,8 @@ describe('personal subscriptions from a server channel', () => {
     const answer = await slash(f, 'subscribe', { kind: 'personal' }, ALICE);
     expect(answer.ephemeral).toBe(true);
     expect(textOf(answer.final)).toBe(
-      'Personal summary not set up: I cannot send you direct messages. Allow direct messages from server members (server name → Privacy Settings), then run /subscribe kind:personal again.',
+      'Personal summary not set up: I cannot send you direct messages. Allow direct messages from server members ' +
+        '(server name → Privacy Settings), then run /subscribe kind:personal again.',
     );
     expect(answer.final.allowed_mentions).toEqual({ parse: [] });
     expect((await personalOf(ALICE)).filter((s) => s.active)).toEqual([]);
@@ -229,7 +230,8 @@ describe('personal subscriptions from a server channel', () => {
     const off = await slash(f, 'subscribe', { kind: 'personal', off: true }, BOB);
     expect(off.final.embeds[0].title).toBe('Nothing to stop');
     expect(off.final.embeds[0].description).toBe(
-      'The daily personal summary at 09:50 America/New\\_York to you had already stopped: the user does not accept direct messages from the bot. Nothing else to stop.',
+      'The daily personal summary at 09:50 America/New\\_York to you had already stopped: ' +
+        'the user does not accept direct messages from the bot. Nothing else to stop.',
     );
   });
 });

@@ -229,7 +229,9 @@ describe('discussion payloads', () => {
     });
     expect(poll).toEqual({
       question: {
-        text: "For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX 20/30 call spread, 2026-04-15)?",
+        text:
+          "For discussion (Adopt records only for the position's owner): " +
+          'Adopt ALVH layer 1 (VIX 20/30 call spread, 2026-04-15)?',
       },
       answers: [
         { poll_media: { text: 'Adopt' } },

@@ -21,7 +21,7 @@ const keyboardOf = (calls: Awaited<ReturnType<Harness['say']>>) =>
     .map((key) => key.callback_data);
 
 describe('a proposal is never one tap from a real record', () => {
-  it('what-if: no record button; live: Close asks, a stale Confirm records nothing, a fresh one the shown debit', async () => {
+  it('what-if: no record button; live: Close asks, a stale Confirm records nothing, a fresh one does', async () => {
     const me = h.client({ userId: ALICE, firstName: 'Alice' });
     // Short put 6150 above the demo SPX: under the cp policy (the default holds to expiry) the live view
     // proposes CLOSE.

@@ -167,7 +167,8 @@ describe('every command: happy path and one bad input', () => {
   });
 
   for (const testCase of cases) {
-    it(`${testCase.happy.split(' ').slice(0, 2).join(' ')}: answers, and refuses ${testCase.bad.replace('{id}', 'ID')} in one line`, async () => {
+    const command = testCase.happy.split(' ').slice(0, 2).join(' ');
+    it(`${command}: answers, and refuses ${testCase.bad.replace('{id}', 'ID')} in one line`, async () => {
       const bad = await answers(fill(testCase.bad));
       expect(bad).toHaveLength(1);
       const [title, line, ...more] = bad[0]!.split('\n');
@@ -200,7 +201,8 @@ describe('every command: happy path and one bad input', () => {
   it('answers an unknown subcommand with the choices', async () => {
     const [html] = await answers('/position frobnicate');
     expect(html).toBe(
-      '<b>✗ Not done</b>\n/position needs one of: add, list, show, close, history, export; e.g. /position add 5615 5665 6335 6385 2027-01-08 credit=14.2',
+      '<b>✗ Not done</b>\n/position needs one of: add, list, show, close, history, export; ' +
+        'e.g. /position add 5615 5665 6335 6385 2027-01-08 credit=14.2',
     );
   });
 });

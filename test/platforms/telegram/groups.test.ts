@@ -55,7 +55,7 @@ describe('commands in a group', () => {
     expect(h.fake.callsTo('getChatMember')).toEqual([]);
   });
 
-  it('tells the group how to start a private chat when the user never did (403), without leaking the answer', async () => {
+  it('tells the group how to start a private chat when the user never did (403), not the answer', async () => {
     h.fake.intercept('sendMessage', (call) =>
       String(call.body.chat_id) === '303'
         ? apiError(403, "Forbidden: bot can't initiate conversation with a user")
@@ -65,7 +65,9 @@ describe('commands in a group', () => {
     const sent = messagesIn(calls);
     expect(sent.map((m) => m.chatId)).toEqual(['303', String(GROUP)]);
     expect(sent[1]!.html).toBe(
-      'Carol, I answer this in private: open <a href="https://t.me/TestNameBot?start=hi">t.me/TestNameBot?start=hi</a>, press Start, then send the command again.',
+      'Carol, I answer this in private: ' +
+        'open <a href="https://t.me/TestNameBot?start=hi">t.me/TestNameBot?start=hi</a>, ' +
+        'press Start, then send the command again.',
     );
     expect(sent[1]!.html).not.toContain('positions');
   });
@@ -77,7 +79,7 @@ describe('subscribing a group needs a chat administrator', () => {
       (s) => s.kind === 'channel' && s.active,
     );
 
-  it('refuses a plain member, after asking Telegram, in the group (a channel action needs no private chat)', async () => {
+  it('refuses a plain member, after asking Telegram, in the group (a channel action: no private chat)', async () => {
     const calls = await h.say(inGroup(404), '/subscribe@TestNameBot channel');
     expect(h.fake.callsTo('getChatMember').map((c) => [c.body.chat_id, c.body.user_id])).toEqual([[GROUP, 404]]);
     const [answer, ...rest] = messagesIn(calls);
@@ -118,7 +120,8 @@ describe('subscribing a group needs a chat administrator', () => {
     expect(off.map((m) => [m.chatId, m.html])).toEqual([
       [
         String(GROUP),
-        '<b>Unsubscribed</b>\nStopped the daily channel summary at 09:45 America/New_York in this channel; nothing else changed.',
+        '<b>Unsubscribed</b>\n' +
+          'Stopped the daily channel summary at 09:45 America/New_York in this channel; nothing else changed.',
       ],
     ]);
     expect(await channelSubscriptions()).toEqual([]);
@@ -209,7 +212,7 @@ describe('hedge discussion', () => {
     });
   });
 
-  it("sends the owner's Adopt vote a review in private, records only on Confirm, once; ignores other answers and voters", async () => {
+  it("sends the owner's Adopt vote a private review, records on Confirm, once; ignores other votes", async () => {
     const { id } = await share(505);
     // The fake numbers its polls: this harness's first one.
     const pollId = 'poll-1';
@@ -238,7 +241,8 @@ describe('hedge discussion', () => {
     expect(review!.chatId).toBe('505');
     expect(review!.html).toMatch(
       new RegExp(
-        `^<b>! Adopt hedge layer 1 on ${id}\\?</b>\nYour Adopt vote in Condor traders:\n.*\nRecords: VIX \\d{4}-\\d\\d-\\d\\d [\\d.]+/[\\d.]+ call spread x\\d+ at [\\d.]+: `,
+        `^<b>! Adopt hedge layer 1 on ${id}\\?</b>\nYour Adopt vote in Condor traders:\n.*\n` +
+          'Records: VIX \\d{4}-\\d\\d-\\d\\d [\\d.]+/[\\d.]+ call spread x\\d+ at [\\d.]+: ',
       ),
     );
     expect(await layers()).toEqual([]);
@@ -399,7 +403,7 @@ describe('buttons', () => {
 });
 
 describe('anything else typed', () => {
-  it('plain text or an unknown command in a private chat gets one line pointing to /help; in a group, nothing', async () => {
+  it('plain text or an unknown command: one line pointing to /help in private; nothing in a group', async () => {
     const text = messagesIn(await h.say(privately(909), 'hello there'));
     expect(text.map((m) => [m.chatId, m.html])).toEqual([
       ['909', 'I answer commands, e.g. /market or /condor eval 5615 5665 6335 6385 45. /help lists them all.'],

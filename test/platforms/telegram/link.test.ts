@@ -47,7 +47,7 @@ async function onTelegram(userId: number, line: string, firstName = 'Alice'): Pr
 const count = (sql: string) => h.app.store.db.prepare(sql).pluck().get() as number;
 
 describe('linking Discord and Telegram', () => {
-  it('merges the two users: positions and settings kept, nothing duplicated, links listed with how to undo', async () => {
+  it('merges the two users: positions and settings kept, nothing twice, links listed with how to undo', async () => {
     const onDiscordAdd = await onDiscord('/position add 5615 5665 6335 6385 2027-01-08 credit=14.2 note=discord');
     expect(onDiscordAdd.title).toMatch(/recorded$/);
     await onDiscord('/settings profit_target=40%');
@@ -60,7 +60,9 @@ describe('linking Discord and Telegram', () => {
     const code = await discordCode();
     const linked = await onTelegram(101, `/link ${code}`);
     expect(linked).toBe(
-      '<b>✓ Accounts linked</b>\nLinked: Discord (alice_dc) + Telegram (Alice). 1 position moved over; settings kept.\nYou now see the same positions on both platforms.',
+      '<b>✓ Accounts linked</b>\n' +
+        'Linked: Discord (alice_dc) + Telegram (Alice). 1 position moved over; settings kept.\n' +
+        'You now see the same positions on both platforms.',
     );
 
     // One user, two identities, the two positions once each.
@@ -112,7 +114,8 @@ describe('linking Discord and Telegram', () => {
     const stale = await discordCode();
     h.clock.advance(10 * 60_000);
     expect(await onTelegram(101, `/link ${stale}`)).toBe(
-      '<b>✗ Not done</b>\nThat code has expired (codes last 10 minutes): ask for a new code with /link on the other platform (4 tries left).',
+      '<b>✗ Not done</b>\nThat code has expired (codes last 10 minutes): ' +
+        'ask for a new code with /link on the other platform (4 tries left).',
     );
     expect(count('SELECT count(*) FROM identities')).toBe(2);
 
@@ -127,7 +130,8 @@ describe('linking Discord and Telegram', () => {
     const code = await discordCode();
     expect(await onTelegram(101, `/link ${code}`)).toMatch(/^<b>✓ Accounts linked<\/b>/);
     expect(await onTelegram(202, `/link ${code}`, 'Mallory')).toBe(
-      '<b>✗ Not done</b>\nThat code was already used: ask for a new code with /link on the other platform (4 tries left).',
+      '<b>✗ Not done</b>\nThat code was already used: ' +
+        'ask for a new code with /link on the other platform (4 tries left).',
     );
     expect(count('SELECT count(*) FROM identities')).toBe(3);
     expect(
@@ -140,7 +144,8 @@ describe('linking Discord and Telegram', () => {
     for (const wrong of ['AAAA-AAAA', 'BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD', 'EEEE-EEEE'])
       answers.push(await onTelegram(303, `/link ${wrong}`, 'Guesser'));
     expect(answers[0]).toBe(
-      '<b>✗ Not done</b>\nNo such code: check it, or ask for a new code with /link on the other platform (4 tries left).',
+      '<b>✗ Not done</b>\nNo such code: check it, ' +
+        'or ask for a new code with /link on the other platform (4 tries left).',
     );
     expect(answers[3]).toMatch(/\(1 try left\)\.$/);
     expect(answers[4]).toBe(
@@ -149,7 +154,9 @@ describe('linking Discord and Telegram', () => {
 
     const right = await discordCode();
     const locked =
-      '<b>✗ Not done</b>\nToo many wrong codes: linking is locked for 10 more minutes, and every code typed until then is refused (even a right one). Then ask for a new code with /link on the other platform.';
+      '<b>✗ Not done</b>\nToo many wrong codes: linking is locked for 10 more minutes, ' +
+      'and every code typed until then is refused (even a right one). ' +
+      'Then ask for a new code with /link on the other platform.';
     expect(await onTelegram(303, `/link ${right}`, 'Guesser')).toBe(locked);
     // Refused before the code is even hashed: the answer is the same for a right and a wrong code.
     h.clock.advance(61_000); // past /link's per-minute limit, well inside the lockout window

@@ -227,7 +227,8 @@ describe('buttons, attachments, polls', () => {
       adopt: { command: 'hedge', options: { id: 'k3m9tq', adopt: 1 } },
     });
     expect(poll.question).toBe(
-      "For discussion (Adopt records only for the position's owner): Adopt ALVH layer 1 (VIX 20/25 call spread, 2026-12-16)?",
+      "For discussion (Adopt records only for the position's owner): " +
+        'Adopt ALVH layer 1 (VIX 20/25 call spread, 2026-12-16)?',
     );
     expect(poll.options).toEqual(['Adopt', 'Skip', 'Need more data']);
     expect(poll.adoptOption).toBe(0);
