@@ -10,7 +10,8 @@
 // Bounded in value and time (docs/market-data.md, "Limits"): a quote outside plausible bounds
 // (src/market/plausible.ts) is a failure like any other, labelled, and never cached; and a snapshot
 // waits at most answerWithinMs (3 s) in total for the source, then answers from the cache or demo
-// data, labelled. A request still running then goes on in the background and fills the cache.
+// data, labelled. The requests still running then are aborted (the budget's AbortSignal), so a
+// dead source never holds a one-shot command's process or a shutdown.
 import type {
   ChainVolLookup,
   Clock,
@@ -63,10 +64,13 @@ export interface QuoteSource {
    * "CBOE unreachable (timeout)": how a failure reads in notes (default: label + unreachable / data unusable + reason).
    */
   describeFailure?(failure: SourceFailure): string;
-  /** Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available. */
-  quote(symbol: MarketSymbol): Promise<SourceQuote>;
+  /**
+   * Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available.
+   * `signal` fires when the snapshot stops waiting: a request started for it is then aborted.
+   */
+  quote(symbol: MarketSymbol, signal?: AbortSignal): Promise<SourceQuote>;
   /** The option chain's vols, when the source has a chain. */
-  chain?(): Promise<ChainVolLookup>;
+  chain?(signal?: AbortSignal): Promise<ChainVolLookup>;
 }
 
 export interface FallbackMarketOptions {
@@ -127,6 +131,12 @@ const SPX_OPENS_KEPT = 30;
 
 type Resolved = { quote: Quote; failure: SourceFailure | null } | { quote: null; failure: SourceFailure };
 
+/** A snapshot's wait for the source: resolves TIMED_OUT when it runs out, and then fires the signal. */
+interface Budget {
+  deadline: Promise<typeof TIMED_OUT>;
+  signal: AbortSignal;
+}
+
 export function createFallbackMarket(options: FallbackMarketOptions): MarketPort {
   const { source, clock, logger } = options;
   // The latest chain's parity reading: it prices every snapshot while fresh, whether or not that
@@ -183,8 +193,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   };
 
   /** The source's quote, checked for plausibility and cached as soon as it arrives (even after the deadline). */
-  function fetchLive(symbol: MarketSymbol, nowMs: number): Promise<SourceQuote> {
-    return source.quote(symbol).then(async (answer) => {
+  function fetchLive(symbol: MarketSymbol, nowMs: number, signal: AbortSignal): Promise<SourceQuote> {
+    return source.quote(symbol, signal).then(async (answer) => {
       // An implausible opening print is dropped, never settled on; the quote itself is judged below.
       const live = answer.open && implausibleLevel(symbol, answer.open) !== null ? { ...answer, open: null } : answer;
       const implausible = implausibleQuote(symbol, live, clock.now());
@@ -198,12 +208,12 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     });
   }
 
-  async function resolve(symbol: MarketSymbol, nowMs: number, deadline: Promise<typeof TIMED_OUT>): Promise<Resolved> {
+  async function resolve(symbol: MarketSymbol, nowMs: number, budget: Budget): Promise<Resolved> {
     let failure: SourceFailure;
-    const pending = fetchLive(symbol, nowMs);
+    const pending = fetchLive(symbol, nowMs, budget.signal);
     pending.catch(() => undefined); // still settled when the deadline wins
     try {
-      const live = await Promise.race([pending, deadline]);
+      const live = await Promise.race([pending, budget.deadline]);
       if (live === TIMED_OUT) throw { reason: `no answer within ${waitWords}`, unreachable: true };
       return {
         quote: {
@@ -348,14 +358,12 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
     };
   }
 
-  async function chainOf(
-    deadline: Promise<typeof TIMED_OUT>,
-  ): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
+  async function chainOf(budget: Budget): Promise<{ chain: ChainVolLookup | null; failure: SourceFailure | null }> {
     if (!source.chain) return { chain: null, failure: null };
-    const pending = source.chain();
+    const pending = source.chain(budget.signal);
     pending.catch(() => undefined);
     try {
-      const chain = await Promise.race([pending, deadline]);
+      const chain = await Promise.race([pending, budget.deadline]);
       if (chain === TIMED_OUT)
         return { chain: null, failure: { reason: `no answer within ${waitWords}`, unreachable: true } };
       return { chain, failure: null };
@@ -367,12 +375,20 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
   return {
     async snapshot(request = {}) {
       const nowMs = clock.now();
-      // One budget for everything this snapshot asks of the source.
-      const deadline = timer(answerWithinMs).then((): typeof TIMED_OUT => TIMED_OUT);
-      const chainPending = request.chain ? chainOf(deadline) : null;
+      // One budget for everything this snapshot asks of the source; when it runs out, what is
+      // still running is aborted, not left to finish in the background.
+      const abandon = new AbortController();
+      const deadline = timer(answerWithinMs).then((): typeof TIMED_OUT => {
+        // The reason reads as a failure (toFailure) and as an error (the HTTP layer's timeout reason).
+        const reason = `no answer within ${waitWords}`;
+        abandon.abort(Object.assign(new Error(reason), { reason, unreachable: true } satisfies SourceFailure));
+        return TIMED_OUT;
+      });
+      const budget: Budget = { deadline, signal: abandon.signal };
+      const chainPending = request.chain ? chainOf(budget) : null;
       const symbols = [...REQUIRED, ...OPTIONAL];
       const resolved = new Map<MarketSymbol, Resolved>();
-      await Promise.all(symbols.map(async (symbol) => resolved.set(symbol, await resolve(symbol, nowMs, deadline))));
+      await Promise.all(symbols.map(async (symbol) => resolved.set(symbol, await resolve(symbol, nowMs, budget))));
       const notes: string[] = [];
 
       const missingRequired = REQUIRED.filter((symbol) => resolved.get(symbol)!.quote === null);
