@@ -112,7 +112,7 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
 
-/** A request aborted because every caller stopped waiting: a timeout, saying why (the budget's words). */
+/** A wait ended by an abort (this caller's, or the last caller's): a timeout, in the budget's words. */
 function abandoned(url: string, signal: AbortSignal): HttpError {
   const why = signal.reason instanceof Error && signal.reason.message ? signal.reason.message : 'abandoned';
   return new HttpError('timeout', why, url, null, 'aborted: the caller stopped waiting');

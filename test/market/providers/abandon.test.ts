@@ -105,7 +105,7 @@ describe('a snapshot against a CBOE that accepts and never answers', () => {
   let h: Harness | undefined;
   afterEach(async () => h?.close());
 
-  it('when the budget runs out, the quote and chain requests are aborted, not retried; the cool-down answers the next one at once', async () => {
+  it('the budget aborts the quote and chain requests (no retry); the cool-down answers the next at once', async () => {
     h = await harness();
     await h.market().snapshot(); // fills the cache
     const silent = await silentServer();
