@@ -115,16 +115,22 @@ export async function freePort(): Promise<number> {
 export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<Socket>();
   const asked = new Set<Socket>();
-  const requestLines: string[] = [];
+  const requests: SilentRequest[] = [];
   let count = 0;
   const server = createServer((socket) => {
     count++;
     sockets.add(socket);
+    let request: SilentRequest | null = null;
     socket.once('data', (chunk: Buffer) => {
       asked.add(socket);
-      requestLines.push(chunk.toString('latin1').split('\r\n')[0]!);
+      request = { line: chunk.toString('latin1').split('\r\n')[0]!, closedAtMs: null };
+      requests.push(request);
     });
-    socket.on('close', () => (sockets.delete(socket), asked.delete(socket)));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      asked.delete(socket);
+      if (request) request.closedAtMs = performance.now();
+    });
     socket.on('error', () => {});
   });
   server.listen(0, '127.0.0.1');
@@ -135,13 +141,19 @@ export async function startSilentServer(): Promise<SilentServer> {
     connections: () => count,
     open: () => sockets.size,
     openRequests: () => asked.size,
-    requestLines: () => [...requestLines],
+    requestLines: () => requests.map((request) => request.line),
+    requests: () => requests.map((request) => ({ ...request })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+export interface SilentRequest {
+  line: string;
+  closedAtMs: number | null;
 }
 
 export interface SilentServer {
@@ -154,6 +166,8 @@ export interface SilentServer {
   openRequests(): number;
   /** The first line of each request seen ("GET /path HTTP/1.1"). */
   requestLines(): string[];
+  /** Each request seen, with when its connection closed (performance.now(); null while open). */
+  requests(): SilentRequest[];
   close(): Promise<void>;
 }
 
