@@ -13,6 +13,8 @@ import { FIXTURE, harness, type Harness } from '../../support/cboe-market.ts';
 import { onCleanup } from '../../support/cleanup.ts';
 
 const BUDGET_WORDS = `no answer within ${INTERACTIVE_WAIT_MS / 1000} s`;
+/** How long a loopback server may take to see a request arrive or close on a loaded machine. */
+const SERVER_SEES = { timeout: 10_000, interval: 10 };
 /** What the budget aborts with (src/market/fallback.ts). */
 const budgetSpent = () => Object.assign(new Error(BUDGET_WORDS), { reason: BUDGET_WORDS, unreachable: true });
 
@@ -73,7 +75,7 @@ describe('the HTTP client, with a caller that stops waiting', () => {
     const second = new AbortController();
     const one = http.getJson(url, { signal: first.signal });
     const two = http.getJson(url, { signal: second.signal });
-    await vi.waitFor(() => expect(silent.openRequests()).toBe(1));
+    await vi.waitFor(() => expect(silent.openRequests()).toBe(1), SERVER_SEES);
     first.abort(budgetSpent());
     const error = await rejection(one);
     expect(error).toBeInstanceOf(HttpError);
@@ -81,7 +83,7 @@ describe('the HTTP client, with a caller that stops waiting', () => {
     expect(http.inFlight()).toEqual([url]); // shared with the second caller: it goes on
     second.abort(budgetSpent());
     expect(await rejection(two)).toMatchObject({ kind: 'timeout', reason: BUDGET_WORDS });
-    await vi.waitFor(() => expect(silent.openRequests()).toBe(0));
+    await vi.waitFor(() => expect(silent.openRequests()).toBe(0), SERVER_SEES);
     expect(silent.requestLines()).toHaveLength(1); // no retry after the abort
     expect(http.inFlight()).toEqual([]);
   });
@@ -90,10 +92,18 @@ describe('the HTTP client, with a caller that stops waiting', () => {
     const server = await startCboeServer();
     onCleanup(() => server.close());
     server.script('/busy.json', { status: 503, body: '{}' });
-    const http = createHttpClient({ timeoutMs: 10_000, retries: 2, backoffMs: 60_000, maxBackoffMs: 60_000 });
+    let backingOff: () => void = () => undefined;
+    const inBackoff = new Promise<void>((resolve) => (backingOff = resolve));
+    const http = createHttpClient({
+      timeoutMs: 10_000,
+      retries: 2,
+      backoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      onRetry: () => backingOff(),
+    });
     const caller = new AbortController();
     const pending = http.getJson(`${server.url}/busy.json`, { signal: caller.signal });
-    await vi.waitFor(() => expect(server.count('/busy.json')).toBe(1));
+    await inBackoff; // the 503 came back: the client waits 30–60 s before the next attempt
     caller.abort(budgetSpent());
     // Within the test's time limit, not after the 30–60 s backoff.
     expect(await rejection(pending)).toMatchObject({ kind: 'timeout', reason: BUDGET_WORDS });
@@ -119,12 +129,12 @@ describe('a snapshot against a CBOE that accepts and never answers', () => {
       cboe: { failureCooldownMs: 30_000, quoteTtlMs: 0 },
     });
     const pending = market.snapshot({ chain: true });
-    await vi.waitFor(() => expect(silent.openRequests()).toBe(5));
+    await vi.waitFor(() => expect(silent.openRequests()).toBe(5), SERVER_SEES);
     fire();
     const snapshot = await pending;
     expect(snapshot.spot).toMatchObject({ source: 'cache', value: FIXTURE.SPX });
     expect(snapshot.notes.join(' ')).toMatch(/CBOE unreachable \(no answer within 3 s\): cached quotes from/);
-    await vi.waitFor(() => expect(silent.openRequests()).toBe(0));
+    await vi.waitFor(() => expect(silent.openRequests()).toBe(0), SERVER_SEES);
     expect(
       silent
         .requestLines()
