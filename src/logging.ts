@@ -1,7 +1,7 @@
 // Structured logs: pino JSON lines at LOG_LEVEL. Two layers keep secrets out: pino's path
 // redaction for known fields, and a scrub of every output line for the configured secret values
-// (tokens, webhook secret, the database password and URL) in every encoded form, and link codes,
-// whatever field or message they hide in.
+// (tokens, webhook secret, the database password and URL) in every encoded form, link codes, and
+// Discord interaction tokens in the routes that carry them, whatever field or message they hide in.
 import pino from 'pino';
 import type { Logger } from './app/ports.ts';
 
@@ -28,6 +28,12 @@ const REDACT_PATHS = [
 // Link codes look like K7QM-2XPA: scrubbed from every line, whatever the field (so a field named
 // `code` can stay readable: Discord's 50013 and Telegram's 403 are what an operator needs).
 const LINK_CODE = /\b[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}\b/g;
+
+// A Discord interaction token answers its interaction for 15 minutes: a credential, in the URL of
+// every reply (/interactions/<id>/<token>/callback, /webhooks/<application id>/<token>/...), which
+// discord.js REST errors carry. The same route shape holds a channel webhook's token. The segment
+// after the id is the token, in a plain or a URL-encoded path; the route around it stays readable.
+const TOKEN_ROUTE = /((?:\/|%2F)(?:interactions|webhooks)(?:\/|%2F)\d+(?:\/|%2F))[^/\\\s"'?#&%]+/gi;
 
 /**
  * Every form in which a secret can reach a log line or an error message: the value itself, its
@@ -65,7 +71,7 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
   return (text) => {
     let out = text;
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
-    return out.replace(LINK_CODE, '[code]');
+    return out.replace(LINK_CODE, '[code]').replace(TOKEN_ROUTE, '$1[redacted]');
   };
 }
 

@@ -7,8 +7,8 @@
 // Bounded in value and time (docs/market-data.md, "Limits"): a quote outside plausible bounds
 // (src/market/plausible.ts) is a failure like any other, labelled, and never cached; and a snapshot
 // waits at most answerWithinMs (3 s, src/market/answer-budget.ts) in total for the source, then
-// answers from the cache or demo data, labelled. A request still running then goes on in the
-// background and fills the cache.
+// answers from the cache or demo data, labelled. The requests still running then are aborted (the
+// budget's AbortSignal), so a dead source never holds a one-shot command's process or a shutdown.
 //
 // Its parts: the source's contract (quote-source.ts), each symbol with its fallback (live-quotes.ts),
 // the cache (market-cache.ts), the daily closes of the VIX percentile and the SPX indicators

@@ -5,9 +5,12 @@
 // empty body or malformed JSON is a labelled HttpError, never a crash and never a silent zero.
 // Bodies are read as a stream and capped (maxBodyBytes: a declared Content-Length over the cap is
 // refused before reading, a body that grows past it is cut off), so a hostile or broken server
-// cannot make the process hold hundreds of MB (docs/market-data.md, "Limits").
+// cannot make the process hold hundreds of MB (docs/market-data.md, "Limits"). A caller's
+// AbortSignal ends its wait; the request itself, retries and backoff included, is aborted once no
+// caller waits for it (src/market/shared-request.ts), so it never outlives what asked for it.
 import { parseJsonBody } from './parsers/cboe-quote.ts';
 import { describeError } from './parsers/result.ts';
+import { createSharedRequests } from './shared-request.ts';
 
 export const BROWSER_USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -52,8 +55,8 @@ export function asHttpError(thrown: unknown, url: string): HttpError {
 export interface HttpOptions {
   /** Defaults to the global fetch. */
   fetch?: FetchLike;
-  /** Defaults to setTimeout; tests pass one that does not wait. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Defaults to setTimeout (cut short when the request is aborted); tests pass one that does not wait. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** In [0, 1): the jitter (defaults to Math.random). */
   random?: () => number;
   /** Per attempt, including reading the body (default 10 s). */
@@ -74,6 +77,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   retries?: number;
   maxBodyBytes?: number;
+  /** The caller stops waiting when it fires (the interactive budget); the last caller to leave aborts the request. */
+  signal?: AbortSignal;
 }
 
 export interface TextResponse {
@@ -100,7 +105,18 @@ const isRetryable = (error: HttpError) =>
   error.kind === 'network' ||
   (error.kind === 'status' && error.status !== null && (error.status >= 500 || RETRY_STATUSES.has(error.status)));
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    // An aborted request's backoff ends at once: no timer left to hold a one-shot process.
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/** A wait ended by an abort (this caller's, or the last caller's): a timeout, in the budget's words. */
+function abandoned(url: string, signal: AbortSignal): HttpError {
+  const why = signal.reason instanceof Error && signal.reason.message ? signal.reason.message : 'abandoned';
+  return new HttpError('timeout', why, url, null, 'aborted: the caller stopped waiting');
+}
 
 /** Exponential backoff with "equal jitter": half the delay fixed, half random. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
@@ -165,9 +181,9 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? BROWSER_USER_AGENT;
-  const inFlight = new Map<string, Promise<TextResponse>>();
+  const inFlight = createSharedRequests<TextResponse>();
 
-  async function attempt(url: string, timeoutMs: number, maxBytes: number): Promise<TextResponse> {
+  async function attempt(url: string, timeoutMs: number, maxBytes: number, signal: AbortSignal): Promise<TextResponse> {
     let response: Response;
     let text: string;
     try {
@@ -177,11 +193,12 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
           Accept: 'application/json, text/csv, text/plain, */*',
           'Accept-Language': 'en-US,en;q=0.9',
         },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
         redirect: 'follow',
       });
       text = await readCapped(response, maxBytes, url);
     } catch (thrown) {
+      if (signal.aborted) throw abandoned(url, signal);
       if (thrown instanceof HttpError) throw thrown;
       throw describeFetchFailure(thrown, url, timeoutMs);
     }
@@ -203,29 +220,33 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     return { url, status: response.status, contentType, text };
   }
 
-  async function withRetries(url: string, request: RequestOptions): Promise<TextResponse> {
+  async function withRetries(url: string, request: RequestOptions, signal: AbortSignal): Promise<TextResponse> {
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? 10_000;
     const retries = request.retries ?? options.retries ?? 2;
     const maxBytes = request.maxBodyBytes ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await attempt(url, timeoutMs, maxBytes);
+        return await attempt(url, timeoutMs, maxBytes, signal);
       } catch (thrown) {
         const error = asHttpError(thrown, url);
-        if (attemptNo >= retries || !isRetryable(error)) throw error;
+        if (attemptNo >= retries || !isRetryable(error) || signal.aborted) throw error;
         const delayMs = backoffDelay(attemptNo, options.backoffMs ?? 500, options.maxBackoffMs ?? 8_000, random);
         options.onRetry?.({ url, attempt: attemptNo + 1, delayMs, error });
-        await sleep(delayMs);
+        await sleep(delayMs, signal);
+        if (signal.aborted) throw abandoned(url, signal);
       }
     }
   }
 
+  /** One request per URL for every concurrent caller; aborted when the last one stops waiting. */
   function getText(url: string, request: RequestOptions = {}): Promise<TextResponse> {
-    const pending = inFlight.get(url);
-    if (pending) return pending;
-    const started = withRetries(url, request).finally(() => inFlight.delete(url));
-    inFlight.set(url, started);
-    return started;
+    const own = request.signal;
+    return inFlight
+      .join(url, (signal) => withRetries(url, request, signal), own)
+      .catch((thrown: unknown) => {
+        // This caller stopped waiting: a timeout like any other, in the budget's words.
+        throw own?.aborted && thrown === own.reason ? abandoned(url, own) : thrown;
+      });
   }
 
   return {
@@ -236,6 +257,6 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       if (!parsed.ok) throw new HttpError('json', 'malformed JSON', url, 200, parsed.error);
       return parsed.value;
     },
-    inFlight: () => [...inFlight.keys()],
+    inFlight: () => inFlight.keys(),
   };
 }

@@ -1,6 +1,6 @@
 // Each symbol of a snapshot, with its labelled fallback (src/market/fallback.ts): the source's
-// quote within the snapshot's budget, plausible, and cached as soon as it arrives (even after the
-// budget is spent); else the cached quote, labelled 'cache'; else none. Each says why the live one
+// quote within the snapshot's budget (aborted when it is spent), plausible, and cached as soon as
+// it arrives; else the cached quote, labelled 'cache'; else none. Each says why the live one
 // failed. The option chain: the source's within the same budget, or why not.
 import type { ChainVolLookup, Clock, Quote } from '../app/ports.ts';
 import type { AnswerBudget } from './answer-budget.ts';
@@ -25,9 +25,14 @@ export interface LiveQuotes {
   clock: Clock;
 }
 
-/** The source's quote, checked for plausibility and cached as soon as it arrives (even after the deadline). */
-function fetchLive({ source, cache, clock }: LiveQuotes, symbol: MarketSymbol, nowMs: number): Promise<SourceQuote> {
-  return source.quote(symbol).then(async (answer) => {
+/** The source's quote, checked for plausibility and cached as soon as it arrives. */
+function fetchLive(
+  { source, cache, clock }: LiveQuotes,
+  symbol: MarketSymbol,
+  nowMs: number,
+  signal: AbortSignal,
+): Promise<SourceQuote> {
+  return source.quote(symbol, signal).then(async (answer) => {
     // An implausible opening print is dropped, never settled on; the quote itself is judged below.
     const live = answer.open && implausibleLevel(symbol, answer.open) !== null ? { ...answer, open: null } : answer;
     const implausible = implausibleQuote(symbol, live, clock.now());
@@ -47,7 +52,7 @@ async function resolveQuote(
 ): Promise<Resolved> {
   let failure: SourceFailure;
   try {
-    const answer = await budget.within(fetchLive(live, symbol, nowMs));
+    const answer = await budget.within(fetchLive(live, symbol, nowMs, budget.signal));
     const open = answer.open ? { open: answer.open } : {};
     const { value, asOfMs, previousClose } = answer;
     return { quote: { value, asOfMs, source: live.source.name, previousClose, ...open }, failure: null };
@@ -81,7 +86,7 @@ export async function resolveQuotes(
 export async function fetchChain(source: QuoteSource, budget: AnswerBudget): Promise<ChainResult> {
   if (!source.chain) return { chain: null, failure: null };
   try {
-    return { chain: await budget.within(source.chain()), failure: null };
+    return { chain: await budget.within(source.chain(budget.signal)), failure: null };
   } catch (thrown) {
     return { chain: null, failure: toFailure(thrown) };
   }

@@ -33,10 +33,13 @@ export interface QuoteSource {
    * "CBOE unreachable (timeout)": how a failure reads in notes (default: label + unreachable / data unusable + reason).
    */
   describeFailure?(failure: SourceFailure): string;
-  /** Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available. */
-  quote(symbol: MarketSymbol): Promise<SourceQuote>;
+  /**
+   * Throws (anything; an HttpError or MarketFileError says why best) when the quote is not available.
+   * `signal` fires when the snapshot stops waiting: a request started for it is then aborted.
+   */
+  quote(symbol: MarketSymbol, signal?: AbortSignal): Promise<SourceQuote>;
   /** The option chain's vols, when the source has a chain. */
-  chain?(): Promise<ChainVolLookup>;
+  chain?(signal?: AbortSignal): Promise<ChainVolLookup>;
 }
 
 /** Any thrown value as a failure with a short reason. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { parseCboeQuote } from '../../src/market/parsers/cboe-quote.ts';
+import { parseCboeQuote, parseWallClock } from '../../src/market/parsers/cboe-quote.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const utc = (iso: string) => Date.parse(`${iso}Z`);
@@ -43,6 +44,47 @@ describe('parseCboeQuote on the format samples', () => {
   it('accepts JSON that is already parsed', () => {
     const quote = parseCboeQuote(JSON.parse(fixture('cboe_delayed_quotes_quotes__VIX.json')));
     expect(quote.ok && quote.value.spot).toBe(17.16);
+  });
+});
+
+describe('New York trade times on the DST nights, whatever the season the code runs in', () => {
+  // Luxon alone guesses an ambiguous wall time's offset from the current date (Settings.now):
+  // run in December it read 01:30:15 on the fall-back night as EST, in July as EDT.
+  const seasons = ['2026-12-03T15:00:00', '2027-07-01T12:00:00'];
+  function inEachSeason(check: (runAt: string) => void) {
+    const real = Settings.now;
+    try {
+      for (const runAt of seasons) {
+        Settings.now = () => utc(runAt);
+        check(runAt);
+      }
+    } finally {
+      Settings.now = real;
+    }
+  }
+
+  it('a trade in the repeated 01:00–02:00 hour of 2026-11-01 is its first occurrence (EDT)', () => {
+    inEachSeason((runAt) => {
+      const quote = parseCboeQuote(fixture('cboe_quote_fall_back_night.json'));
+      expect(quote.ok && quote.value.asOf, `run at ${runAt}Z`).toBe(utc('2026-11-01T05:30:15')); // 01:30:15 EDT
+      expect(quote.ok && quote.value.publishedAt, `run at ${runAt}Z`).toBe(utc('2026-11-01T05:45:15'));
+    });
+  });
+
+  it('either side of the repeated hour, and in the spring-forward gap (the first minute after it)', () => {
+    inEachSeason((runAt) => {
+      const newYork = (text: string) => parseWallClock(text, 'America/New_York');
+      const why = `run at ${runAt}Z`;
+      expect(newYork('2026-11-01T00:59:59'), why).toBe(utc('2026-11-01T04:59:59')); // EDT
+      expect(newYork('2026-11-01 02:00:00'), why).toBe(utc('2026-11-01T07:00:00')); // EST
+      expect(newYork('2027-03-14T02:30:15'), why).toBe(utc('2027-03-14T07:00:15')); // 03:00:15 EDT
+    });
+  });
+
+  it('refuses what no clock shows: a 30 February, hour 25, minute 61, second 60', () => {
+    for (const text of ['2026-02-30T10:00:00', '2026-11-02T25:00:00', '2026-11-02T10:61:00', '2026-11-02T10:00:60'])
+      expect(parseWallClock(text, 'America/New_York'), text).toBeNull();
+    expect(parseWallClock('2024-11-21 01:52:51', 'UTC')).toBe(utc('2024-11-21T01:52:51'));
   });
 });
 

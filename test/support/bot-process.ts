@@ -112,13 +112,25 @@ export async function freePort(): Promise<number> {
 }
 
 /** A server that accepts connections and never answers a byte (a hung peer). */
-export async function startSilentServer(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<Socket>();
+  const asked = new Set<Socket>();
+  const requests: SilentRequest[] = [];
   let count = 0;
   const server = createServer((socket) => {
     count++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    let request: SilentRequest | null = null;
+    socket.once('data', (chunk: Buffer) => {
+      asked.add(socket);
+      request = { line: chunk.toString('latin1').split('\r\n')[0]!, closedAtMs: null };
+      requests.push(request);
+    });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      asked.delete(socket);
+      if (request) request.closedAtMs = performance.now();
+    });
     socket.on('error', () => {});
   });
   server.listen(0, '127.0.0.1');
@@ -127,12 +139,36 @@ export async function startSilentServer(): Promise<{ url: string; connections: (
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => count,
+    open: () => sockets.size,
+    openRequests: () => asked.size,
+    requestLines: () => requests.map((request) => request.line),
+    requests: () => requests.map((request) => ({ ...request })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+export interface SilentRequest {
+  line: string;
+  closedAtMs: number | null;
+}
+
+export interface SilentServer {
+  url: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Connections the client has not closed yet. */
+  open(): number;
+  /** Of those, the ones that carried a request (a client may also open a spare connection it never uses). */
+  openRequests(): number;
+  /** The first line of each request seen ("GET /path HTTP/1.1"). */
+  requestLines(): string[];
+  /** Each request seen, with when its connection closed (performance.now(); null while open). */
+  requests(): SilentRequest[];
+  close(): Promise<void>;
 }
 
 /** GET /healthz of a running bot: the status and the report. */

@@ -2,12 +2,15 @@
 // terms): index quotes from /api/global/delayed_quotes/quotes/_X.json and the SPX option chain from
 // /api/global/delayed_quotes/options/_SPX.json (~13.6 MB: fetched only when asked, kept in memory
 // for a few minutes). Every failure is an HttpError with a short reason for the reply's notes.
+// A caller's AbortSignal (the interactive budget) ends its wait; a download nobody waits for any
+// more is aborted, and counts as a failure of its URL for the cool-down.
 import type { ChainVolLookup, Clock } from '../../app/ports.ts';
 import type { IsoDate } from '../../engine/dates.ts';
 import { readChainParity } from '../chain-parity.ts';
 import { HttpError, asHttpError, type HttpClient } from '../http.ts';
 import { parseCboeChain, volAt, type OptionChain } from '../parsers/cboe-chain.ts';
 import { parseCboeEnvelope, quoteFromEnvelope, type CboeQuote } from '../parsers/cboe-quote.ts';
+import { createSharedRequests } from '../shared-request.ts';
 
 export type CboeSymbol = 'SPX' | 'VIX' | 'VIX3M' | 'VVIX';
 export const CBOE_SYMBOLS: readonly CboeSymbol[] = ['SPX', 'VIX', 'VIX3M', 'VVIX'];
@@ -88,8 +91,8 @@ export interface ChainSummary {
 }
 
 export interface CboeClient {
-  quote(symbol: CboeSymbol): Promise<CboeQuote>;
-  chain(): Promise<ChainSummary>;
+  quote(symbol: CboeSymbol, signal?: AbortSignal): Promise<CboeQuote>;
+  chain(signal?: AbortSignal): Promise<ChainSummary>;
 }
 
 interface Memo<T> {
@@ -114,7 +117,9 @@ export function createCboeClient(options: CboeClientOptions): CboeClient {
   const quotes = new Map<string, Memo<CboeQuote>>();
   const failures = new Map<string, Memo<HttpError>>();
   let chainMemo: Memo<ChainSummary> | null = null;
-  let chainPending: Promise<ChainSummary> | null = null;
+  // One download (and, for the chain, one parse) per URL for every concurrent caller.
+  const quoteRequests = createSharedRequests<CboeQuote>();
+  const chainRequests = createSharedRequests<ChainSummary>();
 
   const recentFailure = (url: string) => {
     const failure = failures.get(url);
@@ -135,45 +140,49 @@ export function createCboeClient(options: CboeClientOptions): CboeClient {
     }
   }
 
+  /** Download, check and parse the chain (~13.6 MB): once per URL for every concurrent caller. */
+  function loadChain(url: string, signal: AbortSignal): Promise<ChainSummary> {
+    return guarded(url, async () => {
+      const json = await http.getJson(url, {
+        timeoutMs: options.chainTimeoutMs ?? 45_000,
+        retries: 1,
+        maxBodyBytes: CHAIN_MAX_BODY_BYTES,
+        signal,
+      });
+      const envelope = parseCboeEnvelope(json, 'CBOE chain');
+      if (!envelope.ok) throw new HttpError('data', 'unexpected data', url, 200, envelope.error);
+      const bad = badPriceField(envelope.value.data);
+      if (bad) throw new HttpError('data', bad, url, 200);
+      const parsed = parseCboeChain(json);
+      if (!parsed.ok) throw new HttpError('data', 'unexpected data', url, 200, parsed.error);
+      if (parsed.value.contracts.size === 0) throw new HttpError('data', 'no usable option quotes', url, 200);
+      const fetchedMs = clock.now();
+      const summary: ChainSummary = { chain: parsed.value, lookup: chainLookup(parsed.value), fetchedMs };
+      chainMemo = { value: summary, atMs: fetchedMs };
+      return summary;
+    });
+  }
+
   return {
-    async quote(symbol) {
+    async quote(symbol, signal) {
       const url = cboeQuoteUrl(options.baseUrl, symbol);
       const memo = quotes.get(url);
       if (memo && clock.now() - memo.atMs < quoteTtlMs) return memo.value;
-      return guarded(url, async () => {
-        const json = await http.getJson(url, options.quoteTimeoutMs ? { timeoutMs: options.quoteTimeoutMs } : {});
-        const quote = quoteFromBody(json, url, symbol);
-        quotes.set(url, { value: quote, atMs: clock.now() });
-        return quote;
-      });
+      const load = (shared: AbortSignal) =>
+        guarded(url, async () => {
+          const timeout = options.quoteTimeoutMs ? { timeoutMs: options.quoteTimeoutMs } : {};
+          const json = await http.getJson(url, { ...timeout, signal: shared });
+          const quote = quoteFromBody(json, url, symbol);
+          quotes.set(url, { value: quote, atMs: clock.now() });
+          return quote;
+        });
+      return quoteRequests.join(url, load, signal);
     },
 
-    chain() {
+    chain(signal) {
       if (chainMemo && clock.now() - chainMemo.atMs < chainTtlMs) return Promise.resolve(chainMemo.value);
-      // One download and one parse for every concurrent caller.
-      if (chainPending) return chainPending;
       const url = cboeChainUrl(options.baseUrl);
-      chainPending = guarded(url, async () => {
-        const json = await http.getJson(url, {
-          timeoutMs: options.chainTimeoutMs ?? 45_000,
-          retries: 1,
-          maxBodyBytes: CHAIN_MAX_BODY_BYTES,
-        });
-        const envelope = parseCboeEnvelope(json, 'CBOE chain');
-        if (!envelope.ok) throw new HttpError('data', 'unexpected data', url, 200, envelope.error);
-        const bad = badPriceField(envelope.value.data);
-        if (bad) throw new HttpError('data', bad, url, 200);
-        const parsed = parseCboeChain(json);
-        if (!parsed.ok) throw new HttpError('data', 'unexpected data', url, 200, parsed.error);
-        if (parsed.value.contracts.size === 0) throw new HttpError('data', 'no usable option quotes', url, 200);
-        const fetchedMs = clock.now();
-        const summary: ChainSummary = { chain: parsed.value, lookup: chainLookup(parsed.value), fetchedMs };
-        chainMemo = { value: summary, atMs: fetchedMs };
-        return summary;
-      }).finally(() => {
-        chainPending = null;
-      });
-      return chainPending;
+      return chainRequests.join(url, (shared) => loadChain(url, shared), signal);
     },
   };
 }

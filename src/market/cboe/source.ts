@@ -6,12 +6,12 @@ export function createCboeSource(client: CboeClient): QuoteSource {
   return {
     name: 'cboe',
     label: 'CBOE',
-    async quote(symbol) {
-      const quote = await client.quote(symbol);
+    async quote(symbol, signal) {
+      const quote = await client.quote(symbol, signal);
       return { value: quote.spot, asOfMs: quote.asOf, previousClose: quote.prevClose, open: quote.open };
     },
-    async chain() {
-      return (await client.chain()).lookup;
+    async chain(signal) {
+      return (await client.chain(signal)).lookup;
     },
   };
 }

@@ -1,9 +1,8 @@
 // CBOE's delayed-quotes JSON (/quotes/_VIX.json and the header of /options/_SPX.json):
 // {"timestamp": "YYYY-MM-DD HH:MM:SS" (UTC), "data": {...}, "symbol": "_SPX"}.
 // Field notes: shared/formats/README.md §1.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { NEW_YORK } from '../calendar.ts';
+import { NEW_YORK, wallClockInstant } from '../calendar.ts';
 import { describeError, failure, firstIssue, success, type ParseResult } from './result.ts';
 
 export type SpotField = 'current_price' | 'close' | 'prev_day_close';
@@ -44,21 +43,25 @@ const envelopeSchema = z.object({
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$/;
 
-/** 'YYYY-MM-DD HH:MM:SS' or with 'T', read as wall-clock time in the given zone; null if invalid. */
+/**
+ * 'YYYY-MM-DD HH:MM:SS' or with 'T', read as wall-clock time in the given zone; null if invalid (an
+ * impossible date, hour, minute or second). The project's one wall-clock conversion decides the
+ * DST cases (src/market/calendar.ts): a time in the repeated 01:00–02:00 hour of the fall-back
+ * night is its first occurrence (daylight time), whatever the season the code runs in; a time in
+ * the spring-forward gap is the first minute after it. Luxon alone guessed the repeated hour's
+ * offset from the current date (docs/decisions.md, "One wall clock").
+ */
 export function parseWallClock(text: string, zone: string): number | null {
   const match = LOCAL_TIME.exec(text.trim());
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const time = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
-  // luxon normalises nothing here: an impossible date (02-30) or hour (25) comes back invalid.
-  return time.isValid ? time.toMillis() : null;
+  const [, year, month, day, hour, minute, second] = match;
+  // The minute's instant, then its seconds: a change of offset falls on a whole minute.
+  if (Number(second) > 59) return null;
+  try {
+    return wallClockInstant(`${year}-${month}-${day}`, `${hour}:${minute}`, zone) + Number(second) * 1000;
+  } catch {
+    return null; // an impossible date (02-30), hour (25) or minute (61)
+  }
 }
 
 // Python's json.dumps writes bare NaN / Infinity, which JSON.parse refuses. Turn those tokens
