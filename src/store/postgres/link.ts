@@ -31,11 +31,11 @@ const SQL = {
   markUsed: 'UPDATE link_codes SET used_ms = $1, used_by = $2 WHERE code_hash = $3 AND used_ms IS NULL AND locked = 0',
   userOf: 'SELECT user_id FROM identities WHERE platform = $1 AND platform_user_id = $2',
   platformsOf: 'SELECT DISTINCT platform FROM identities WHERE user_id = $1',
-  failures:
-    'SELECT count(*)::int AS n FROM link_failures_by_identity WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3',
+  failures: `SELECT count(*)::int AS n FROM link_failures_by_identity
+      WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3`,
   // The lock lifts when the LINK_MAX_FAILURES-th newest failure is a window old.
-  lockingFailure: `SELECT at_ms FROM link_failures_by_identity WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3
-      ORDER BY at_ms DESC LIMIT 1 OFFSET $4`,
+  lockingFailure: `SELECT at_ms FROM link_failures_by_identity
+      WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3 ORDER BY at_ms DESC LIMIT 1 OFFSET $4`,
   charge: 'INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES ($1, $2, $3) RETURNING id',
   refund: 'DELETE FROM link_failures_by_identity WHERE id = $1',
   pruneFailures: 'DELETE FROM link_failures_by_identity WHERE at_ms <= $1',
