@@ -3,11 +3,11 @@
 // needs to survive a crash), one database per suite, stopped and deleted at the end.
 // PostgreSQL refuses to run as root, so as root the server runs as the `postgres` OS user.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { makeTempDir } from './temp-dir.ts';
 
 export interface PostgresServer {
   port: number;
@@ -60,7 +60,7 @@ let counter = 0;
 
 export async function startPostgres(bin = findPostgresBin()): Promise<PostgresServer> {
   if (!bin) throw new Error(POSTGRES_MISSING);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'condor-pg-'));
+  const dir = makeTempDir('condor-pg-');
   const data = path.join(dir, 'data');
   const asServerUser = (file: string, args: string[]) => {
     const [command, commandArgs] = isRoot()

@@ -4,10 +4,9 @@
 // that run nothing, a button, autocomplete, and two replicas on one SQLite file each answering
 // exactly the requests they were sent.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,10 +36,11 @@ import {
   chatInputPayload,
   type Caller,
 } from '../../support/discord-interactions.ts';
+import { LOOPBACK_TOKEN } from '../../support/discord-loopback.ts';
 import { startDiscordRest, type FakeDiscordRest, type RecordedRequest } from '../../support/discord-rest.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 import { NOW_MS } from './fixture.ts';
 
-const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
 const STRIKES = { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385 };
 const NOW_S = Math.floor(NOW_MS / 1000);
 
@@ -80,7 +80,7 @@ function replica(extra: { services?: Services; concurrentCommands?: number } = {
     path: '/interactions',
     deps: app.deps,
     logger: silentLogger,
-    rest: new REST({ version: '10', api: rest.url, retries: 0 }).setToken(TOKEN),
+    rest: new REST({ version: '10', api: rest.url, retries: 0 }).setToken(LOOPBACK_TOKEN),
     ...(extra.concurrentCommands ? { concurrentCommands: extra.concurrentCommands } : {}),
   });
   apps.push(app);
@@ -91,14 +91,14 @@ function replica(extra: { services?: Services; concurrentCommands?: number } = {
 let first: { app: App; endpoint: InteractionsEndpoint };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'condor-http-interactions-'));
+  dir = makeTempDir('condor-http-interactions-');
   rest = await startDiscordRest();
   keys = generateKeyPairSync('ed25519');
   publicHex = Buffer.from(keys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
   const result = createConfig({
     DATABASE_PATH: join(dir, 'shared.db'),
     MARKET_DATA: 'demo',
-    DISCORD_TOKEN: TOKEN,
+    DISCORD_TOKEN: LOOPBACK_TOKEN,
     DISCORD_APPLICATION_ID: APPLICATION_ID,
     DISCORD_PUBLIC_KEY: publicHex,
     DISCORD_INTERACTIONS_PORT: '8787',
@@ -117,7 +117,7 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const endpoint of endpoints) await endpoint.stop();
-  for (const app of apps) app.close();
+  for (const app of apps) await app.close();
   await rest.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -363,7 +363,7 @@ describe('start without the gateway', () => {
     const result = createConfig({
       DATABASE_PATH: join(dir, 'shared.db'),
       MARKET_DATA: 'demo',
-      DISCORD_TOKEN: TOKEN,
+      DISCORD_TOKEN: LOOPBACK_TOKEN,
       DISCORD_APPLICATION_ID: APPLICATION_ID,
       DISCORD_API_BASE: rest.url,
       DISCORD_PUBLIC_KEY: publicHex,
@@ -388,12 +388,12 @@ describe('start without the gateway', () => {
       expect(rest.find('GET', /^\/gateway\/bot$/)).toEqual([]);
     } finally {
       await running.stop(2_000);
-      app.close();
+      await app.close();
     }
   });
 
   it('the settings are checked with one line each', () => {
-    const base = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
+    const base = { DISCORD_TOKEN: LOOPBACK_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
     const problem = (env: Record<string, string>) => {
       const result = createConfig({ ...base, ...env });
       return result.ok ? null : result.error;
