@@ -41,7 +41,8 @@ export function findPostgresBin(): string | null {
 }
 
 export const POSTGRES_MISSING =
-  'PostgreSQL not found (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): install Debian\'s "postgresql" package to run the PostgreSQL half';
+  'PostgreSQL not found (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): ' +
+  'install Debian\'s "postgresql" package to run the PostgreSQL half';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -52,7 +52,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('logs in with the token and non-privileged intents, answers an interaction from the gateway, and stops', async () => {
+it('logs in with the token and non-privileged intents, answers a gateway interaction, and stops', async () => {
   await bot.start();
   await gateway.ready;
   expect(rest.find('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe(`Bot ${LOOPBACK_TOKEN}`);

@@ -136,7 +136,8 @@ async function post(endpoint: InteractionsEndpoint, payload: unknown, headers?: 
   const body = JSON.stringify(payload);
   const response = await fetch(urlOf(endpoint), { method: 'POST', body, headers: headers ?? signed(body) });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
 }
 
 const webhookRequests = (token: string) =>
@@ -156,7 +157,7 @@ describe('signed requests', () => {
     });
   });
 
-  it('defers /condor eval privately at once, then edits in the evaluation and its chart through the webhook route', async () => {
+  it('defers /condor eval privately at once, then edits in the evaluation and chart by webhook', async () => {
     const payload = command('condor eval', { ...STRIKES, expiry: '45' });
     const answer = await post(first.endpoint, payload);
     expect(answer).toEqual({ status: 200, body: { type: 5, data: { flags: 64 } } });
@@ -227,7 +228,7 @@ describe('signed requests', () => {
 });
 
 describe('a busy process', () => {
-  it('defers a new request while earlier commands still hold every command slot, and answers it after them', async () => {
+  it('defers a request while earlier commands hold every command slot, and answers it after them', async () => {
     // Backtests that finish only when the test says so: they hold the one command slot.
     const releases: (() => void)[] = [];
     const reply: Reply = { title: 'Backtest', visibility: 'caller', lines: ['done'], footer: [NOT_ADVICE] };
@@ -358,7 +359,7 @@ describe('start without the gateway', () => {
     return port;
   };
 
-  it('DISCORD_GATEWAY=off serves interactions only: no gateway login, the health report shows the endpoint', async () => {
+  it('DISCORD_GATEWAY=off serves interactions only: no gateway login; health shows the endpoint', async () => {
     const port = await freePort();
     const result = createConfig({
       DATABASE_PATH: join(dir, 'shared.db'),

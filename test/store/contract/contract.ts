@@ -188,7 +188,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect(await db.count('position_events')).toBe(0);
     });
 
-    it('gives positions distinct 6-character ids from the unambiguous alphabet, and draws again on a collision', async () => {
+    it('gives distinct 6-character ids from the unambiguous alphabet, drawing again on a collision', async () => {
       const { store } = await openStore();
       const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
       const pattern = new RegExp(`^[${POSITION_ID_ALPHABET}]{6}$`);
@@ -233,7 +233,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect((await bo.positions.list()).map((p) => p.id)).toEqual([bosPosition.id]);
     });
 
-    it('require answers the owner with the position and anyone else with the one position-not-found refusal', async () => {
+    it('require gives the owner the position, anyone else the one position-not-found refusal', async () => {
       const { ann, bo, annsPosition } = await setUp();
       expect(await ann.positions.require(annsPosition.id)).toEqual(await ann.positions.get(annsPosition.id));
       const other = await refused(() => bo.positions.require(annsPosition.id));
@@ -423,7 +423,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect((await store.subscriptions.active()).map((s) => s.id)).toEqual([created.id]);
     });
 
-    it('moveChat follows a chat to its new id, or retires the row when the new chat is already subscribed', async () => {
+    it('moveChat follows a chat to its new id, or retires the row if the new chat is already subscribed', async () => {
       const { store } = await openStore();
       const group = await store.subscriptions.upsert({
         ...channel,
@@ -461,7 +461,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
   });
 
   describe(`${name}: quotes and polls`, () => {
-    it('keep the newest quote per symbol with its extras; an older one never overwrites; bad values are refused', async () => {
+    it('keep the newest quote per symbol with its extras, never an older one; bad values are refused', async () => {
       const { db, store } = await openStore();
       expect(await store.quotes.get('SPX')).toBeNull();
       const spx = {

@@ -42,7 +42,7 @@ export function describeLinkContract(name: string, { database, openStore }: Cont
       expect(JSON.stringify(row)).not.toContain(code);
     });
 
-    it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", async () => {
+    it('merge the redeeming user into the owner: positions, events, layers, settings, subscriptions', async () => {
       const { db, store, ann, annOnTelegram } = await setUp();
       const annStore = store.forUser(ann);
       const kept = await annStore.positions.add(newPosition({ note: 'from Discord' }));
@@ -164,7 +164,7 @@ export function describeLinkContract(name: string, { database, openStore }: Cont
       );
     });
 
-    it('locks an identity out after 5 wrong codes, across stores; the right code is refused, then works after the window', async () => {
+    it('lock an identity out after 5 wrong codes, across stores; the right code works after the window', async () => {
       const db = await database();
       const [first, second] = [await db.open(), await db.open()];
       const ann = await first.users.resolve('discord', '1', 'Ann');
@@ -197,7 +197,7 @@ export function describeLinkContract(name: string, { database, openStore }: Cont
       expect((await first.users.redeemLinkCode(eve, code, T0 + LINK_FAILURE_WINDOW_MS)).userId).toBe(ann);
     });
 
-    it('charges every attempt before its hash runs: 20 concurrent wrong codes of one identity get 5 checks', async () => {
+    it('charge every attempt before hashing: 20 concurrent wrong codes of one identity get 5 checks', async () => {
       const { store } = await setUp();
       const eve = await redeemerOf(store, 'telegram', '3');
       const outcomes = await Promise.all(
@@ -305,7 +305,7 @@ export function describeLinkContract(name: string, { database, openStore }: Cont
       expect((await first.users.identities(ann)).length).toBe(2);
     });
 
-    it("unlink splits a platform's identity into a new, empty user; positions stay; an old code is dropped", async () => {
+    it('unlink splits an identity into a new, empty user; positions stay; an old code is dropped', async () => {
       const { store, ann } = await setUp();
       await store.users.redeemLinkCode(
         await redeemerOf(store, 'telegram', '2'),
