@@ -4,10 +4,9 @@
 // server on 127.0.0.1 that answers every request at once. Run: npx tsx bench/discord-interactions.ts.
 // Prints figures; asserts nothing.
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +14,7 @@ import { REST } from 'discord.js';
 import { buildApp } from '../src/compose.ts';
 import { createConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logging.ts';
+import { makeTempDir } from '../test/support/temp-dir.ts';
 import {
   createInteractionsEndpoint,
   discordPublicKey,
@@ -109,7 +109,7 @@ const stub = createServer((request, response) => {
 await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
 const apiBase = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/api`;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'condor-bench-interactions-'));
+const dir = makeTempDir('condor-bench-interactions-');
 try {
   // Signature checks alone, on a 2 KB body.
   const key = discordPublicKey(publicHex);

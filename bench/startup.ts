@@ -4,9 +4,9 @@
 // Each run is a fresh process on a fresh database with the demo market. Prints the median and worst wall time and
 // the peak resident memory (the child reports its own maxRSS at exit). Builds dist/ first when it is missing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { makeTempDir } from '../test/support/temp-dir.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'condor-xyk.js');
@@ -27,7 +27,7 @@ interface Sample {
 }
 
 function once(args: string[], input: string | null, firstOutput: boolean): Promise<Sample> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'condor-startup-'));
+  const dir = makeTempDir('condor-startup-');
   const env = {
     ...process.env,
     MARKET_DATA: 'demo',

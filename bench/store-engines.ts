@@ -5,65 +5,19 @@
 // tests: a durable server's commits cost an fsync more); skipped with a line when none is installed.
 // Prints figures; asserts nothing about time. Run: npm run bench -- store-engines
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStore } from '../src/store/index.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres } from '../test/support/postgres-server.ts';
-import type { EntrySnapshot } from '../src/engine/index.ts';
-import type { NewPosition, Store } from '../src/app/ports.ts';
+import type { Store } from '../src/app/ports.ts';
+import { benchHedgeLayer, benchPosition, makeTempDir } from './support/fixture.ts';
 
 const ADDS = 400;
 const LISTS = 400;
 const LIST_SIZE = 200;
 const FANOUT = 300;
 const DAY = '2026-11-23';
-
-const entry: EntrySnapshot = {
-  openedMs: 1_767_623_400_000,
-  openedDate: '2026-01-05',
-  spot: 5987.123456789012,
-  legVols: { longPut: 0.2345678901234567, shortPut: 0.19876543210987, shortCall: 0.123456789012, longCall: 0.11 },
-  legVolSources: { longPut: 'chain', shortPut: 'chain', shortCall: 'chain', longCall: 'chain' },
-  atmVol: 0.1499999999999999,
-  vix: 16.73,
-  credit: 14.2,
-  years: 0.0958904109589041,
-  rate: 0.0425,
-  dividendYield: 0.013,
-  cushion: 31.4,
-  baselineK: 445.88,
-  modelMark: 13.987654321,
-  calibration: 1.0151,
-  expectedMove: 175.3,
-  shortPutMoves: 1.8,
-  shortCallMoves: 2.1,
-};
-
-const newPosition = (openedMs: number): NewPosition => ({
-  underlying: 'SPX',
-  strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 },
-  expiry: '2027-01-08',
-  settlement: 'PM',
-  settlementMs: 1_799_442_000_000,
-  quantity: 2,
-  credit: 14.2,
-  note: null,
-  openedMs,
-  entry,
-  entrySource: 'cboe',
-});
-
-const hedge = {
-  layer: 1,
-  vixExpiry: '2026-02-18',
-  longStrike: 25,
-  shortStrike: 35,
-  debit: 0.85,
-  contracts: 3,
-  adoptedMs: 1,
-};
 
 const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
 
@@ -78,11 +32,11 @@ async function measure(label: string, open: () => Promise<Store>): Promise<void>
   const second = await open();
   try {
     const positions = store.forUser(await store.users.resolve('discord', 'bench', 'Bench')).positions;
-    const addMs = await timed(ADDS, (i) => positions.add(newPosition(i)));
+    const addMs = await timed(ADDS, (i) => positions.add(benchPosition(i)));
     const ids = (await positions.list()).map((p) => p.id);
-    for (const id of ids.slice(0, LIST_SIZE / 2)) await positions.addHedgeLayer(id, hedge);
+    for (const id of ids.slice(0, LIST_SIZE / 2)) await positions.addHedgeLayer(id, benchHedgeLayer);
     const trader = store.forUser(await store.users.resolve('discord', 'lister', 'Lister')).positions;
-    for (let i = 0; i < LIST_SIZE; i++) await trader.add(newPosition(i));
+    for (let i = 0; i < LIST_SIZE; i++) await trader.add(benchPosition(i));
     const listMs = await timed(LISTS, () => trader.list('open'));
     const closeMs = await timed(ids.length, (i) =>
       positions.close(ids[i]!, { debit: 3.1, closedMs: 10_000 + i, realizedPl: 1110 }),
@@ -121,21 +75,28 @@ async function measure(label: string, open: () => Promise<Store>): Promise<void>
     );
     const raceMs = performance.now() - raceStart;
 
+    // A label padded to one column, its rate, then the detail.
+    const line = (what: string, perSecond: string, detail: string) =>
+      console.log(`  ${what.padEnd(41)}${perSecond.padStart(9)}  (${detail})`);
     console.log(`\n${label}`);
-    console.log(
-      `  positions.add (with its opened event)   ${rate(ADDS, addMs).padStart(9)}  (${ADDS} in ${addMs.toFixed(0)} ms)`,
+    line('positions.add (with its opened event)', rate(ADDS, addMs), `${ADDS} in ${addMs.toFixed(0)} ms`);
+    line(
+      `positions.list('open'), ${LIST_SIZE} positions`,
+      rate(LISTS, listMs),
+      `${(listMs / LISTS).toFixed(2)} ms each`,
+    );
+    line(
+      'positions.close (with its closed event)',
+      rate(ids.length, closeMs),
+      `${ids.length} in ${closeMs.toFixed(0)} ms`,
     );
     console.log(
-      `  positions.list('open'), ${LIST_SIZE} positions  ${rate(LISTS, listMs).padStart(9)}  (${(listMs / LISTS).toFixed(2)} ms each)`,
+      `  ledger: ensureAll ${FANOUT} rows ${ensureMs.toFixed(1)} ms, ` +
+        `then ${FANOUT} claims ${claimMs.toFixed(0)} ms (${rate(FANOUT, claimMs)})`,
     );
     console.log(
-      `  positions.close (with its closed event)  ${rate(ids.length, closeMs).padStart(9)}  (${ids.length} in ${closeMs.toFixed(0)} ms)`,
-    );
-    console.log(
-      `  ledger: ensureAll ${FANOUT} rows ${ensureMs.toFixed(1)} ms, then ${FANOUT} claims ${claimMs.toFixed(0)} ms (${rate(FANOUT, claimMs)})`,
-    );
-    console.log(
-      `  ledger: two workers racing over ${FANOUT} rows: ${raceMs.toFixed(0)} ms, claimed ${won[0]} + ${won[1]} = ${won[0]! + won[1]!}`,
+      `  ledger: two workers racing over ${FANOUT} rows: ${raceMs.toFixed(0)} ms, ` +
+        `claimed ${won[0]} + ${won[1]} = ${won[0]! + won[1]!}`,
     );
   } finally {
     await second.close();
@@ -143,7 +104,7 @@ async function measure(label: string, open: () => Promise<Store>): Promise<void>
   }
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condor-bench-engines-'));
+const dir = makeTempDir('condor-bench-engines-');
 try {
   const file = path.join(dir, 'bench.db');
   await measure('SQLite (one file, WAL, synchronous=NORMAL)', async () => createStore({ path: file }));

@@ -5,12 +5,11 @@
 // what that costs. Prints figures; asserts nothing about time (the exactly-once count is checked).
 // Run: npm run bench -- store-ports
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { EntrySnapshot } from '../src/engine/index.ts';
-import type { DeliveryLedger, NewPosition } from '../src/app/ports.ts';
+import type { DeliveryLedger } from '../src/app/ports.ts';
 import { createStore, type SqliteStore } from '../src/store/index.ts';
+import { benchPosition, makeTempDir } from './support/fixture.ts';
 
 const USERS = 100;
 const POSITIONS = 10_000;
@@ -19,41 +18,6 @@ const ROUNDS = 5;
 const DAY = '2026-11-23';
 
 const ledgerOf = (store: SqliteStore, owner: string): DeliveryLedger => store.ledger(owner);
-
-const entry: EntrySnapshot = {
-  openedMs: 1_767_623_400_000,
-  openedDate: '2026-01-05',
-  spot: 5987.12,
-  legVols: { longPut: 0.23, shortPut: 0.2, shortCall: 0.12, longCall: 0.11 },
-  legVolSources: { longPut: 'chain', shortPut: 'chain', shortCall: 'chain', longCall: 'chain' },
-  atmVol: 0.15,
-  vix: 16.73,
-  credit: 14.2,
-  years: 0.0958904109589041,
-  rate: 0.0425,
-  dividendYield: 0.013,
-  cushion: 31.4,
-  baselineK: 445.88,
-  modelMark: 13.98,
-  calibration: 1.0151,
-  expectedMove: 175.3,
-  shortPutMoves: 1.8,
-  shortCallMoves: 2.1,
-};
-
-const position = (i: number): NewPosition => ({
-  underlying: 'SPX',
-  strikes: { longPut: 5615, shortPut: 5665, shortCall: 6335, longCall: 6385 },
-  expiry: '2027-01-08',
-  settlement: 'PM',
-  settlementMs: 1_799_442_000_000,
-  quantity: 1 + (i % 5),
-  credit: 14.2,
-  note: null,
-  openedMs: 1_767_623_400_000 + i * 60_000,
-  entry,
-  entrySource: 'cboe',
-});
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -64,7 +28,7 @@ async function round(dir: string, index: number) {
     for (let u = 0; u < USERS; u++) users.push(store.forUser(await store.users.resolve('telegram', `u${u}`, `U${u}`)));
 
     let start = performance.now();
-    for (let i = 0; i < POSITIONS; i++) await users[i % USERS]!.positions.add(position(i));
+    for (let i = 0; i < POSITIONS; i++) await users[i % USERS]!.positions.add(benchPosition(i));
     const addMs = performance.now() - start;
 
     start = performance.now();
@@ -109,7 +73,7 @@ async function round(dir: string, index: number) {
   }
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'condor-bench-ports-'));
+const dir = makeTempDir('condor-bench-ports-');
 try {
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await round(dir, i));

@@ -30,7 +30,11 @@ export function backupRefusal(db: Database, destination: string): string | null 
   const live = db.name;
   for (const suffix of ['', '-wal', '-shm', '-journal']) {
     if (sameFile(destination, `${live}${suffix}`)) {
-      return `backup refused: ${destination} is the live database${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; choose another file, e.g. backup ./backups/condor.db`;
+      const which = suffix ? ` (its ${suffix.slice(1)} file)` : '';
+      return (
+        `backup refused: ${destination} is the live database${which}; ` +
+        'choose another file, e.g. backup ./backups/condor.db'
+      );
     }
   }
   return null;

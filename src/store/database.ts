@@ -18,7 +18,8 @@ export interface OpenDatabaseOptions {
 }
 
 const RESTORE_HINT =
-  'stop condor-xyk, move the file aside and copy your latest backup (made with `npm run cli -- backup FILE`) in its place';
+  'stop condor-xyk, move the file aside and copy your latest backup ' +
+  '(made with `npm run cli -- backup FILE`) in its place';
 
 export class DatabaseDamagedError extends Error {
   override readonly name = 'DatabaseDamagedError';

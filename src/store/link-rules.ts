@@ -38,7 +38,8 @@ export function lockedOut(lockingMs: number | undefined, nowMs: number): UserErr
   const minutes = Math.max(1, Math.ceil(((lockingMs ?? nowMs) + LINK_FAILURE_WINDOW_MS - nowMs) / 60_000));
   return new UserError(
     'link-locked',
-    `Too many wrong codes: linking is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}, and every code typed until then is refused (even a right one). Then ${ASK_AGAIN}.`,
+    `Too many wrong codes: linking is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}, ` +
+      `and every code typed until then is refused (even a right one). Then ${ASK_AGAIN}.`,
   );
 }
 
@@ -89,7 +90,8 @@ export function mergeRefusal(
   if (!shared) return null;
   return new UserError(
     'link-same-platform',
-    `Both accounts have a ${shared} identity: /link joins accounts of different platforms (one Discord, one Telegram). Nothing was merged.`,
+    `Both accounts have a ${shared} identity: /link joins accounts of different platforms ` +
+      '(one Discord, one Telegram). Nothing was merged.',
     { platform: shared },
   );
 }

@@ -53,7 +53,8 @@ export function prepareLinkStatements(db: Database) {
     // The lock lifts when the LINK_MAX_FAILURES-th newest failure is a window old.
     lockingFailure: db
       .prepare(
-        'SELECT at_ms FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?',
+        `SELECT at_ms FROM link_failures_by_identity WHERE platform = ? AND platform_user_id = ? AND at_ms > ?
+          ORDER BY at_ms DESC LIMIT 1 OFFSET ?`,
       )
       .pluck(),
     charge: db.prepare('INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES (?, ?, ?)'),

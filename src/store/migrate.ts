@@ -33,7 +33,8 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
       throw new Error(
-        `Migrations in ${dir} must be numbered 0001, 0002, ... without gaps; found ${migration.name} at position ${index + 1}`,
+        `Migrations in ${dir} must be numbered 0001, 0002, ... without gaps; ` +
+          `found ${migration.name} at position ${index + 1}`,
       );
     }
   });

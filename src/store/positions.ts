@@ -28,8 +28,8 @@ export function preparePositionStatements(db: Database) {
     insert: db.prepare(`INSERT INTO positions
       (id, user_id, underlying, long_put, short_put, short_call, long_call, expiry, settlement, settlement_ms,
        quantity, credit, note, status, opened_ms, entry_json, entry_source)
-      VALUES (@id, @userId, @underlying, @longPut, @shortPut, @shortCall, @longCall, @expiry, @settlement, @settlementMs,
-       @quantity, @credit, @note, 'open', @openedMs, @entryJson, @entrySource)`),
+      VALUES (@id, @userId, @underlying, @longPut, @shortPut, @shortCall, @longCall, @expiry, @settlement,
+       @settlementMs, @quantity, @credit, @note, 'open', @openedMs, @entryJson, @entrySource)`),
     get: db.prepare('SELECT * FROM positions WHERE id = ? AND user_id = ?'),
     listAll: db.prepare('SELECT * FROM positions WHERE user_id = ? ORDER BY opened_ms, id'),
     listByStatus: db.prepare('SELECT * FROM positions WHERE user_id = ? AND status = ? ORDER BY opened_ms, id'),
@@ -38,8 +38,8 @@ export function preparePositionStatements(db: Database) {
     layersByStatus: db.prepare(
       `SELECT h.* ${LAYER_JOIN} WHERE p.user_id = ? AND p.status = ? ORDER BY h.position_id, h.layer`,
     ),
-    close:
-      db.prepare(`UPDATE positions SET status = 'closed', closed_ms = @closedMs, close_debit = @debit, realized_pl = @realizedPl
+    close: db.prepare(`UPDATE positions
+      SET status = 'closed', closed_ms = @closedMs, close_debit = @debit, realized_pl = @realizedPl
       WHERE id = @id AND user_id = @userId AND status = 'open'`),
     insertLayer: db.prepare(`INSERT INTO hedge_layers
       (position_id, layer, vix_expiry, long_strike, short_strike, debit, contracts, adopted_ms)

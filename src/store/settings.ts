@@ -193,7 +193,8 @@ export function settingsWrites(patch: SettingsPatch, current: UserSettings): Set
   if (after.thresholdMin > after.thresholdMax) {
     throw new UserError(
       'setting-invalid',
-      `threshold_min (${after.thresholdMin}) must be at most threshold_max (${after.thresholdMax}), e.g. threshold_min=0.15 threshold_max=0.2.`,
+      `threshold_min (${after.thresholdMin}) must be at most threshold_max (${after.thresholdMax}), ` +
+        'e.g. threshold_min=0.15 threshold_max=0.2.',
       { setting: 'threshold_min' },
     );
   }

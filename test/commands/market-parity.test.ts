@@ -23,7 +23,7 @@ let temp: { dir: string };
 let app: App;
 
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   await server?.close();
 });
 

@@ -48,7 +48,8 @@ describe('atomic changes', () => {
     const { id } = await positions.add(newPosition());
     // The event insert (second statement) fires a trigger whose row breaks hedge_layers' CHECK on contracts.
     store.db.exec(`CREATE TRIGGER reject_hedged BEFORE INSERT ON position_events WHEN NEW.kind = 'hedged'
-      BEGIN INSERT INTO hedge_layers (position_id, layer, vix_expiry, long_strike, short_strike, debit, contracts, adopted_ms)
+      BEGIN INSERT INTO hedge_layers
+          (position_id, layer, vix_expiry, long_strike, short_strike, debit, contracts, adopted_ms)
         VALUES (NEW.position_id, 9, '2026-02-18', 20, 30, 1, 0, 0); END`);
     await expect(positions.addHedgeLayer(id, hedgeLayer(1))).rejects.toThrow(/CHECK constraint failed/);
     expect(countRows(store, 'hedge_layers')).toBe(0);

@@ -36,7 +36,7 @@ function damagedDatabase(): string {
 }
 
 describe('storage integrity', () => {
-  it('a database with a corrupted page is refused at open, in one line saying how to restore, and not written to', () => {
+  it('a database with a corrupted page is refused at open, in one line saying how to restore, not written to', () => {
     const file = damagedDatabase();
     const before = sha(file);
     let error: unknown;

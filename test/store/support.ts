@@ -8,6 +8,11 @@ import { createStore, type CreateStoreOptions, type SqliteStore } from '../../sr
 
 export { tempDir };
 
+/** The store tests' fixed instant: 2026-01-05 14:30 UTC, 09:30 in New York. */
+export const T0 = 1_767_623_400_000;
+/** A link code's time to live in these tests. */
+export const TEN_MINUTES = 10 * 60_000;
+
 export function tempDbPath(): string {
   return path.join(tempDir('condor-store-'), 'data', 'test.db');
 }

@@ -3,11 +3,11 @@
 // needs to survive a crash), one database per suite, stopped and deleted at the end.
 // PostgreSQL refuses to run as root, so as root the server runs as the `postgres` OS user.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { makeTempDir } from './temp-dir.ts';
 
 export interface PostgresServer {
   port: number;
@@ -41,7 +41,8 @@ export function findPostgresBin(): string | null {
 }
 
 export const POSTGRES_MISSING =
-  'PostgreSQL not found (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): install Debian\'s "postgresql" package to run the PostgreSQL half';
+  'PostgreSQL not found (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): ' +
+  'install Debian\'s "postgresql" package to run the PostgreSQL half';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,7 +61,7 @@ let counter = 0;
 
 export async function startPostgres(bin = findPostgresBin()): Promise<PostgresServer> {
   if (!bin) throw new Error(POSTGRES_MISSING);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'condor-pg-'));
+  const dir = makeTempDir('condor-pg-');
   const data = path.join(dir, 'data');
   const asServerUser = (file: string, args: string[]) => {
     const [command, commandArgs] = isRoot()

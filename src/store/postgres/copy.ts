@@ -86,15 +86,15 @@ export async function copySqliteToPostgres(
     for (const table of COPIED_TABLES) await copyTable(db, client, table);
     for (const table of IDENTITY_TABLES) {
       await client.query(
-        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`,
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'),
+          coalesce((SELECT max(id) FROM ${table}), 0) + 1, false)`,
       );
     }
     const copied = await countsOf(client);
     const wrong = COPIED_TABLES.filter((table) => copied[table] !== expected[table]);
     if (wrong.length) {
-      throw new Error(
-        `row counts differ after the copy (${wrong.map((t) => `${t}: ${expected[t]} → ${copied[t]}`).join(', ')}); nothing was committed`,
-      );
+      const differences = wrong.map((t) => `${t}: ${expected[t]} → ${copied[t]}`).join(', ');
+      throw new Error(`row counts differ after the copy (${differences}); nothing was committed`);
     }
     return copied;
   });

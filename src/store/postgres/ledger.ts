@@ -4,40 +4,15 @@
 // Under READ COMMITTED, a second worker's UPDATE on the same row waits for the first to commit,
 // then re-checks `state = 'pending'` on the new row version, finds 'sending' and changes nothing:
 // each row is claimed by exactly one worker, without a table lock or a retry loop.
-import type { Delivery, DeliveryKey, DeliveryKind, DeliveryLedger, DeliveryState } from '../../app/ports.ts';
+import type { DeliveryKey, DeliveryKind, DeliveryLedger, DeliveryState } from '../../app/ports.ts';
 import { nonceFor, processOwner } from '../../app/delivery.ts';
+import { toDelivery, type DeliveryRow } from '../ledger-rows.ts';
 import type { Pool } from './database.ts';
 import { inTransaction } from './transaction.ts';
 
-interface Row {
-  subscription_id: number;
-  trading_day: string;
-  kind: DeliveryKind;
-  state: DeliveryState;
-  attempts: number;
-  claimed_by: string | null;
-  claimed_ms: number | null;
-  sent_ms: number | null;
-  platform_message_id: string | null;
-  nonce: string | null;
-  error: string | null;
-}
-
-const toDelivery = (row: Row): Delivery => ({
-  subscriptionId: row.subscription_id,
-  tradingDay: row.trading_day,
-  kind: row.kind,
-  state: row.state,
-  attempts: row.attempts,
-  claimedBy: row.claimed_by,
-  claimedMs: row.claimed_ms,
-  sentMs: row.sent_ms,
-  platformMessageId: row.platform_message_id,
-  nonce: row.nonce ?? '',
-  error: row.error,
-});
-
+// One delivery row (its primary key), and one hedge discussion (parameters from $2: $1 is the value set).
 const KEY = 'subscription_id = $1 AND trading_day = $2 AND kind = $3';
+const DISCUSSION = 'platform = $2 AND chat_id = $3 AND position_id = $4 AND layer = $5';
 
 const SQL = {
   insert: `INSERT INTO deliveries (subscription_id, trading_day, kind, state, nonce) VALUES ($1, $2, $3, 'pending', $4)
@@ -68,10 +43,8 @@ const SQL = {
   counts: 'SELECT state, count(*)::int AS n FROM deliveries WHERE trading_day = $1 GROUP BY state',
   claimDiscussion: `INSERT INTO hedge_discussions (platform, chat_id, position_id, layer, trading_day, created_ms)
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-  recordThread:
-    'UPDATE hedge_discussions SET thread_id = $1 WHERE platform = $2 AND chat_id = $3 AND position_id = $4 AND layer = $5',
-  recordPoll:
-    'UPDATE hedge_discussions SET poll_id = $1 WHERE platform = $2 AND chat_id = $3 AND position_id = $4 AND layer = $5',
+  recordThread: `UPDATE hedge_discussions SET thread_id = $1 WHERE ${DISCUSSION}`,
+  recordPoll: `UPDATE hedge_discussions SET poll_id = $1 WHERE ${DISCUSSION}`,
 };
 
 const args = (key: DeliveryKey) => [key.subscriptionId, key.tradingDay, key.kind];
@@ -79,7 +52,7 @@ const changed = (result: { rowCount: number | null }) => result.rowCount === 1;
 
 export function createPostgresLedger(pool: Pool, owner = processOwner()): DeliveryLedger {
   const get = async (subscriptionId: number, tradingDay: string, kind: DeliveryKind) => {
-    const row = (await pool.query<Row>(SQL.select, [subscriptionId, tradingDay, kind])).rows[0];
+    const row = (await pool.query<DeliveryRow>(SQL.select, [subscriptionId, tradingDay, kind])).rows[0];
     return row ? toDelivery(row) : null;
   };
   return {
@@ -98,7 +71,7 @@ export function createPostgresLedger(pool: Pool, owner = processOwner()): Delive
         ];
         const nonces = keys.map((key) => nonceFor(key.subscriptionId, key.tradingDay, key.kind));
         await client.query(SQL.insertMany, [...columns, nonces]);
-        const rows = (await client.query<Row>(SQL.selectMany, columns)).rows;
+        const rows = (await client.query<DeliveryRow>(SQL.selectMany, columns)).rows;
         const byKey = new Map(rows.map((row) => [`${row.subscription_id}|${row.trading_day}|${row.kind}`, row]));
         return keys.map((key) => toDelivery(byKey.get(`${key.subscriptionId}|${key.tradingDay}|${key.kind}`)!));
       }),
@@ -122,7 +95,7 @@ export function createPostgresLedger(pool: Pool, owner = processOwner()): Delive
       await pool.query(SQL.skipped, [...args(key), reason.slice(0, 500)]);
     },
     async inFlight(fromDay, toDay) {
-      return (await pool.query<Row>(SQL.inFlight, [fromDay, toDay, owner])).rows.map(toDelivery);
+      return (await pool.query<DeliveryRow>(SQL.inFlight, [fromDay, toDay, owner])).rows.map(toDelivery);
     },
     async reclaim(key, nowMs, staleMs, goneOwner = null) {
       return changed(await pool.query(SQL.reclaim, [...args(key), owner, nowMs, nowMs - staleMs, goneOwner]));
@@ -131,7 +104,7 @@ export function createPostgresLedger(pool: Pool, owner = processOwner()): Delive
       return changed(await pool.query(SQL.abandon, [...args(key), reason.slice(0, 500), nowMs - staleMs, goneOwner]));
     },
     async forDay(tradingDay) {
-      return (await pool.query<Row>(SQL.forDay, [tradingDay])).rows.map(toDelivery);
+      return (await pool.query<DeliveryRow>(SQL.forDay, [tradingDay])).rows.map(toDelivery);
     },
     async counts(tradingDay) {
       const out: Record<DeliveryState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };

@@ -18,8 +18,11 @@ import {
   type CodeRow,
 } from '../link-rules.ts';
 import { carriedSettings } from '../merge.ts';
-import type { Pool, PoolClient } from './database.ts';
+import type { Pool, PoolClient, Queryable } from './database.ts';
 import { inTransaction, lockUsers } from './transaction.ts';
+
+/** Any fixed number: the advisory lock under which one identity's attempt is checked and charged. */
+const ATTEMPT_LOCK = 0x67756573; // 'gues'
 
 const SQL = {
   salt: "SELECT value FROM store_meta WHERE key = 'link_code_salt'",
@@ -31,14 +34,16 @@ const SQL = {
   markUsed: 'UPDATE link_codes SET used_ms = $1, used_by = $2 WHERE code_hash = $3 AND used_ms IS NULL AND locked = 0',
   userOf: 'SELECT user_id FROM identities WHERE platform = $1 AND platform_user_id = $2',
   platformsOf: 'SELECT DISTINCT platform FROM identities WHERE user_id = $1',
-  failures:
-    'SELECT count(*)::int AS n FROM link_failures_by_identity WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3',
+  failures: `SELECT count(*)::int AS n FROM link_failures_by_identity
+      WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3`,
   // The lock lifts when the LINK_MAX_FAILURES-th newest failure is a window old.
-  lockingFailure: `SELECT at_ms FROM link_failures_by_identity WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3
-      ORDER BY at_ms DESC LIMIT 1 OFFSET $4`,
+  lockingFailure: `SELECT at_ms FROM link_failures_by_identity
+      WHERE platform = $1 AND platform_user_id = $2 AND at_ms > $3 ORDER BY at_ms DESC LIMIT 1 OFFSET $4`,
   charge: 'INSERT INTO link_failures_by_identity (platform, platform_user_id, at_ms) VALUES ($1, $2, $3) RETURNING id',
   refund: 'DELETE FROM link_failures_by_identity WHERE id = $1',
   pruneFailures: 'DELETE FROM link_failures_by_identity WHERE at_ms <= $1',
+  // Two 32-bit keys (a key space apart from the one-key locks of transaction.ts): this lock, then the identity.
+  lockIdentity: "SELECT pg_advisory_xact_lock($1, hashtext($2 || ':' || $3))",
   // The merge (src/store/merge.ts says what moves and why).
   moveIdentities: 'UPDATE identities SET user_id = $2 WHERE user_id = $1',
   movePositions: 'UPDATE positions SET user_id = $2 WHERE user_id = $1',
@@ -69,13 +74,20 @@ export async function createPostgresLinking(pool: Pool) {
   const salt = (await pool.query<{ value: string }>(SQL.salt)).rows[0]!.value;
   const hash = (code: string) => hashLinkCode(code, salt);
 
-  const failuresOf = async (who: LinkRedeemer, nowMs: number): Promise<number> =>
-    (await pool.query<{ n: number }>(SQL.failures, [who.platform, who.platformUserId, nowMs - LINK_FAILURE_WINDOW_MS]))
+  const failuresOf = async (who: LinkRedeemer, nowMs: number, db: Queryable = pool): Promise<number> =>
+    (await db.query<{ n: number }>(SQL.failures, [who.platform, who.platformUserId, nowMs - LINK_FAILURE_WINDOW_MS]))
       .rows[0]!.n;
 
-  const chargeAttempt = async (who: LinkRedeemer, nowMs: number): Promise<number> => {
+  // The check and the charge in one transaction, one identity at a time: concurrent attempts (from one
+  // process or several replicas) cannot all pass the check before any is charged, which SQLite gets
+  // from checking and charging synchronously. Null when the identity is locked out (nothing charged).
+  const chargeAttempt = async (who: LinkRedeemer, nowMs: number): Promise<number | null> => {
     await pool.query(SQL.pruneFailures, [nowMs - LINK_FAILURE_WINDOW_MS]);
-    return (await pool.query<{ id: number }>(SQL.charge, [who.platform, who.platformUserId, nowMs])).rows[0]!.id;
+    return inTransaction(pool, async (client) => {
+      await client.query(SQL.lockIdentity, [ATTEMPT_LOCK, who.platform, who.platformUserId]);
+      if ((await failuresOf(who, nowMs, client)) >= LINK_MAX_FAILURES) return null;
+      return (await client.query<{ id: number }>(SQL.charge, [who.platform, who.platformUserId, nowMs])).rows[0]!.id;
+    });
   };
   const refund = async (attempt: number) => {
     await pool.query(SQL.refund, [attempt]);
@@ -129,9 +141,9 @@ export async function createPostgresLinking(pool: Pool) {
     },
 
     async redeemLinkCode(who: LinkRedeemer, input: string, nowMs: number): Promise<LinkResult> {
-      if ((await failuresOf(who, nowMs)) >= LINK_MAX_FAILURES) throw await locked(who, nowMs);
       // The charge and the refusals below are written on their own: no transaction to roll them back.
       const attempt = await chargeAttempt(who, nowMs);
+      if (attempt === null) throw await locked(who, nowMs);
       const unknown = async () => wrongCode(await failuresOf(who, nowMs), 'link-unknown', UNKNOWN_CODE);
       const code = normalizeLinkCode(input);
       if (!code) throw await unknown();

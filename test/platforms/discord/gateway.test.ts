@@ -8,14 +8,21 @@ import { buildApp, type App } from '../../../src/compose.ts';
 import { createConfig } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logging.ts';
 import { createDiscordBot, type DiscordBot } from '../../../src/platforms/discord/bot.ts';
-import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../../support/discord-gateway.ts';
+import type { FakeGateway } from '../../support/discord-gateway.ts';
 import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../../support/discord-interactions.ts';
-import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../../support/discord-rest.ts';
+import {
+  GATEWAY_USER,
+  helpDispatch,
+  LOOPBACK_TOKEN,
+  startLoopbackDiscord,
+  type LoopbackDiscord,
+} from '../../support/discord-loopback.ts';
+import { BOT_USER, type FakeDiscordRest } from '../../support/discord-rest.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 
-const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
 let dir: string;
 let app: App;
+let discord: LoopbackDiscord;
 let rest: FakeDiscordRest;
 let gateway: FakeGateway;
 let bot: DiscordBot;
@@ -25,14 +32,13 @@ beforeAll(async () => {
   const result = createConfig({
     DATABASE_PATH: join(dir, 'test.db'),
     MARKET_DATA: 'demo',
-    DISCORD_TOKEN: TOKEN,
+    DISCORD_TOKEN: LOOPBACK_TOKEN,
     DISCORD_APPLICATION_ID: APPLICATION_ID,
   });
   if (!result.ok) throw new Error(result.error);
   app = buildApp(result.config, silentLogger);
-  rest = await startDiscordRest();
-  gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
-  rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+  discord = await startLoopbackDiscord();
+  ({ rest, gateway } = discord);
   bot = createDiscordBot({
     config: { ...result.config, DISCORD_API_BASE: rest.url },
     logger: silentLogger,
@@ -41,52 +47,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway.close();
-  await rest.close();
+  await discord.close();
   await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('logs in with the token and non-privileged intents, answers an interaction from the gateway, and stops', async () => {
+it('logs in with the token and non-privileged intents, answers a gateway interaction, and stops', async () => {
   await bot.start();
   await gateway.ready;
-  expect(rest.find('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe(`Bot ${TOKEN}`);
+  expect(rest.find('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe(`Bot ${LOOPBACK_TOKEN}`);
   expect(gateway.identifies).toEqual([
-    { token: TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessagePolls },
+    { token: LOOPBACK_TOKEN, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessagePolls },
   ]);
   // Neither intent is privileged (GuildMembers, GuildPresences, MessageContent are not asked for).
   const privileged =
     GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
   expect(gateway.identifies[0]!.intents & privileged).toBe(0);
 
-  const user = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null };
-  gateway.dispatch('INTERACTION_CREATE', {
-    id: '1600000000000000001',
-    application_id: APPLICATION_ID,
-    type: 2,
-    token: 'gateway-token',
-    version: 1,
-    data: { id: '100', name: 'help', type: 1 },
-    guild_id: GUILD_ID,
-    channel: { id: CHANNEL_ID, type: 0 },
-    channel_id: CHANNEL_ID,
-    member: {
-      user,
-      roles: [],
-      permissions: '0',
-      nick: null,
-      joined_at: new Date(0).toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    },
-    app_permissions: '0',
-    locale: 'en-US',
-    guild_locale: 'en-US',
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
-  });
+  gateway.dispatch('INTERACTION_CREATE', helpDispatch('1600000000000000001', 'gateway-token'));
   const callback = await rest.waitFor('POST', /^\/interactions\/1600000000000000001\/gateway-token\/callback$/);
   expect(callback.body.type).toBe(4);
   expect(callback.body.data.flags).toBe(64);
@@ -134,7 +112,7 @@ it('logs in with the token and non-privileged intents, answers an interaction fr
     body: { id: '1800000000000000001', channel_id: THREAD_ID, author: { ...BOT_USER, id: '1' }, content: 'not a poll' },
   });
   gateway.dispatch('MESSAGE_POLL_VOTE_ADD', {
-    user_id: user.id,
+    user_id: GATEWAY_USER.id,
     channel_id: THREAD_ID,
     message_id: '1800000000000000001',
     guild_id: GUILD_ID,

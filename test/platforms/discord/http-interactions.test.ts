@@ -4,10 +4,9 @@
 // that run nothing, a button, autocomplete, and two replicas on one SQLite file each answering
 // exactly the requests they were sent.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,10 +36,11 @@ import {
   chatInputPayload,
   type Caller,
 } from '../../support/discord-interactions.ts';
+import { LOOPBACK_TOKEN } from '../../support/discord-loopback.ts';
 import { startDiscordRest, type FakeDiscordRest, type RecordedRequest } from '../../support/discord-rest.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 import { NOW_MS } from './fixture.ts';
 
-const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
 const STRIKES = { long_put: 5615, short_put: 5665, short_call: 6335, long_call: 6385 };
 const NOW_S = Math.floor(NOW_MS / 1000);
 
@@ -80,7 +80,7 @@ function replica(extra: { services?: Services; concurrentCommands?: number } = {
     path: '/interactions',
     deps: app.deps,
     logger: silentLogger,
-    rest: new REST({ version: '10', api: rest.url, retries: 0 }).setToken(TOKEN),
+    rest: new REST({ version: '10', api: rest.url, retries: 0 }).setToken(LOOPBACK_TOKEN),
     ...(extra.concurrentCommands ? { concurrentCommands: extra.concurrentCommands } : {}),
   });
   apps.push(app);
@@ -91,14 +91,14 @@ function replica(extra: { services?: Services; concurrentCommands?: number } = {
 let first: { app: App; endpoint: InteractionsEndpoint };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'condor-http-interactions-'));
+  dir = makeTempDir('condor-http-interactions-');
   rest = await startDiscordRest();
   keys = generateKeyPairSync('ed25519');
   publicHex = Buffer.from(keys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
   const result = createConfig({
     DATABASE_PATH: join(dir, 'shared.db'),
     MARKET_DATA: 'demo',
-    DISCORD_TOKEN: TOKEN,
+    DISCORD_TOKEN: LOOPBACK_TOKEN,
     DISCORD_APPLICATION_ID: APPLICATION_ID,
     DISCORD_PUBLIC_KEY: publicHex,
     DISCORD_INTERACTIONS_PORT: '8787',
@@ -117,7 +117,7 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const endpoint of endpoints) await endpoint.stop();
-  for (const app of apps) app.close();
+  for (const app of apps) await app.close();
   await rest.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -136,7 +136,8 @@ async function post(endpoint: InteractionsEndpoint, payload: unknown, headers?: 
   const body = JSON.stringify(payload);
   const response = await fetch(urlOf(endpoint), { method: 'POST', body, headers: headers ?? signed(body) });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
 }
 
 const webhookRequests = (token: string) =>
@@ -156,7 +157,7 @@ describe('signed requests', () => {
     });
   });
 
-  it('defers /condor eval privately at once, then edits in the evaluation and its chart through the webhook route', async () => {
+  it('defers /condor eval privately at once, then edits in the evaluation and chart by webhook', async () => {
     const payload = command('condor eval', { ...STRIKES, expiry: '45' });
     const answer = await post(first.endpoint, payload);
     expect(answer).toEqual({ status: 200, body: { type: 5, data: { flags: 64 } } });
@@ -227,7 +228,7 @@ describe('signed requests', () => {
 });
 
 describe('a busy process', () => {
-  it('defers a new request while earlier commands still hold every command slot, and answers it after them', async () => {
+  it('defers a request while earlier commands hold every command slot, and answers it after them', async () => {
     // Backtests that finish only when the test says so: they hold the one command slot.
     const releases: (() => void)[] = [];
     const reply: Reply = { title: 'Backtest', visibility: 'caller', lines: ['done'], footer: [NOT_ADVICE] };
@@ -358,12 +359,12 @@ describe('start without the gateway', () => {
     return port;
   };
 
-  it('DISCORD_GATEWAY=off serves interactions only: no gateway login, the health report shows the endpoint', async () => {
+  it('DISCORD_GATEWAY=off serves interactions only: no gateway login; health shows the endpoint', async () => {
     const port = await freePort();
     const result = createConfig({
       DATABASE_PATH: join(dir, 'shared.db'),
       MARKET_DATA: 'demo',
-      DISCORD_TOKEN: TOKEN,
+      DISCORD_TOKEN: LOOPBACK_TOKEN,
       DISCORD_APPLICATION_ID: APPLICATION_ID,
       DISCORD_API_BASE: rest.url,
       DISCORD_PUBLIC_KEY: publicHex,
@@ -388,12 +389,12 @@ describe('start without the gateway', () => {
       expect(rest.find('GET', /^\/gateway\/bot$/)).toEqual([]);
     } finally {
       await running.stop(2_000);
-      app.close();
+      await app.close();
     }
   });
 
   it('the settings are checked with one line each', () => {
-    const base = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
+    const base = { DISCORD_TOKEN: LOOPBACK_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
     const problem = (env: Record<string, string>) => {
       const result = createConfig({ ...base, ...env });
       return result.ok ? null : result.error;

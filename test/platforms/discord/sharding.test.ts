@@ -3,20 +3,26 @@
 // dispatched on shard 1's connection is answered by shard 1's process; the scheduler starts in
 // shard 0's process only.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Shard, ShardingManager } from 'discord.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logging.ts';
 import { createShardManager, recommendedShards } from '../../../src/platforms/discord/sharding.ts';
-import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../../support/discord-gateway.ts';
-import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../../support/discord-interactions.ts';
-import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../../support/discord-rest.ts';
+import type { FakeGateway } from '../../support/discord-gateway.ts';
+import { APPLICATION_ID } from '../../support/discord-interactions.ts';
+import {
+  helpDispatch,
+  LOOPBACK_TOKEN,
+  startLoopbackDiscord,
+  type LoopbackDiscord,
+} from '../../support/discord-loopback.ts';
+import type { FakeDiscordRest } from '../../support/discord-rest.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 
-const TOKEN = 'MTAw.test-token-not-a-secret.loopback-only';
 let dir: string;
+let discord: LoopbackDiscord;
 let rest: FakeDiscordRest;
 let gateway: FakeGateway;
 let manager: ShardingManager | null = null;
@@ -24,10 +30,9 @@ let manager: ShardingManager | null = null;
 const logs = new Map<number, string[]>();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'condor-sharding-'));
-  rest = await startDiscordRest();
-  gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
-  rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url, 2), { sticky: true });
+  dir = makeTempDir('condor-sharding-');
+  discord = await startLoopbackDiscord(2);
+  ({ rest, gateway } = discord);
 });
 
 afterAll(async () => {
@@ -44,8 +49,7 @@ afterAll(async () => {
       }),
     );
   }
-  await gateway.close();
-  await rest.close();
+  await discord.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,10 +64,10 @@ const messages = (shard: number) =>
 
 it('runs two shard processes that each identify, answer their own commands, and run the scheduler once', async () => {
   // What `npm run start:sharded` asks Discord when DISCORD_SHARDS is unset.
-  expect(await recommendedShards(TOKEN, rest.url)).toBe(2);
+  expect(await recommendedShards(LOOPBACK_TOKEN, rest.url)).toBe(2);
   manager = createShardManager({
     file: fileURLToPath(new URL('../../../src/main.ts', import.meta.url)),
-    token: TOKEN,
+    token: LOOPBACK_TOKEN,
     totalShards: 2,
     logger: silentLogger,
     silent: true,
@@ -98,41 +102,10 @@ it('runs two shard processes that each identify, answer their own commands, and 
     [0, 2],
     [1, 2],
   ]);
-  expect(gateway.identifies.map((identify) => identify.token)).toEqual([TOKEN, TOKEN]);
+  expect(gateway.identifies.map((identify) => identify.token)).toEqual([LOOPBACK_TOKEN, LOOPBACK_TOKEN]);
 
   // A command on shard 1's connection only: answered once, by that process.
-  const user = { id: '600000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null };
-  gateway.dispatch(
-    'INTERACTION_CREATE',
-    {
-      id: '1600000000000000009',
-      application_id: APPLICATION_ID,
-      type: 2,
-      token: 'shard-one-token',
-      version: 1,
-      data: { id: '100', name: 'help', type: 1 },
-      guild_id: GUILD_ID,
-      channel: { id: CHANNEL_ID, type: 0 },
-      channel_id: CHANNEL_ID,
-      member: {
-        user,
-        roles: [],
-        permissions: '0',
-        nick: null,
-        joined_at: new Date(0).toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
-      app_permissions: '0',
-      locale: 'en-US',
-      guild_locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: {},
-      context: 0,
-    },
-    1,
-  );
+  gateway.dispatch('INTERACTION_CREATE', helpDispatch('1600000000000000009', 'shard-one-token'), 1);
   const callback = await rest.waitFor('POST', /^\/interactions\/1600000000000000009\/shard-one-token\/callback$/);
   expect(callback.body.data.embeds[0].title).toBe('condor-xyk commands');
   expect(rest.find('POST', /shard-one-token/)).toHaveLength(1);

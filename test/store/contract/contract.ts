@@ -2,18 +2,15 @@
 // against a store (sqlite.test.ts on a temp file, postgres.test.ts on a server the test starts).
 // Each test gets a new, empty database; `open` may be called several times on it, as several
 // workers would.
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/app/errors.ts';
-import type { Clock, LinkRedeemer, OpenPoll, Platform, Store } from '../../../src/app/ports.ts';
+import type { Clock, OpenPoll, Store } from '../../../src/app/ports.ts';
 import { DEFAULT_SETTINGS } from '../../../src/engine/index.ts';
-import { nonceFor } from '../../../src/app/delivery.ts';
-import {
-  LINK_CODE_ALPHABET,
-  LINK_FAILURE_WINDOW_MS,
-  POSITION_ID_ALPHABET,
-  REMOVED_REASON,
-} from '../../../src/store/index.ts';
-import { entrySnapshot, hedgeLayer, newPosition } from '../support.ts';
+import { claimantIsGone, nonceFor } from '../../../src/app/delivery.ts';
+import { POSITION_ID_ALPHABET, REMOVED_REASON } from '../../../src/store/index.ts';
+import { entrySnapshot, hedgeLayer, newPosition, T0, userErrorOf as refused } from '../support.ts';
+import { describeLinkContract } from './link.ts';
 
 export interface OpenOptions {
   clock?: Clock;
@@ -32,20 +29,6 @@ export interface ContractDatabase {
 export interface StoreEngine {
   /** A new, empty database, dropped (or left for the temp folder's cleanup) after the test. */
   newDatabase(): Promise<ContractDatabase>;
-}
-
-const T0 = 1_767_623_400_000;
-const TEN_MINUTES = 10 * 60_000;
-
-/** The UserError an awaited call throws or rejects with (fails when it does not). */
-async function refused(call: () => unknown): Promise<UserError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
 }
 
 async function rejects(call: () => unknown): Promise<unknown> {
@@ -91,12 +74,6 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
     const db = await database();
     return { db, store: await db.open(options) };
   };
-  const redeemerOf = async (store: Store, platform: Platform, platformUserId: string): Promise<LinkRedeemer> => ({
-    userId: await store.users.resolve(platform, platformUserId, platformUserId),
-    platform,
-    platformUserId,
-  });
-
   describe(`${name}: positions`, () => {
     it('add then get returns the position, its entry snapshot bit for bit, also from another store', async () => {
       const { db, store } = await openStore();
@@ -211,7 +188,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect(await db.count('position_events')).toBe(0);
     });
 
-    it('gives positions distinct 6-character ids from the unambiguous alphabet, and draws again on a collision', async () => {
+    it('gives distinct 6-character ids from the unambiguous alphabet, drawing again on a collision', async () => {
       const { store } = await openStore();
       const positions = store.forUser(await store.users.resolve('discord', '1', 'Ann')).positions;
       const pattern = new RegExp(`^[${POSITION_ID_ALPHABET}]{6}$`);
@@ -256,7 +233,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect((await bo.positions.list()).map((p) => p.id)).toEqual([bosPosition.id]);
     });
 
-    it('require answers the owner with the position and anyone else with the one position-not-found refusal', async () => {
+    it('require gives the owner the position, anyone else the one position-not-found refusal', async () => {
       const { ann, bo, annsPosition } = await setUp();
       expect(await ann.positions.require(annsPosition.id)).toEqual(await ann.positions.get(annsPosition.id));
       const other = await refused(() => bo.positions.require(annsPosition.id));
@@ -374,205 +351,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
     });
   });
 
-  describe(`${name}: link codes`, () => {
-    const setUp = async () => {
-      const { db, store } = await openStore();
-      const ann = await store.users.resolve('discord', '1', 'Ann');
-      const annOnTelegram = await store.users.resolve('telegram', '2', 'Ann T');
-      const stranger = await store.users.resolve('telegram', '3', 'Eve');
-      return { db, store, ann, annOnTelegram, stranger };
-    };
-
-    it('look like ABCD-EFGH from the unambiguous alphabet, and only a hash is stored', async () => {
-      const { db, store, ann } = await setUp();
-      const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
-      expect(code).toMatch(new RegExp(`^[${LINK_CODE_ALPHABET}]{4}-[${LINK_CODE_ALPHABET}]{4}$`));
-      const row = await db.row('SELECT * FROM link_codes');
-      expect(row).toMatchObject({ user_id: ann, created_ms: T0, expires_ms: T0 + TEN_MINUTES, used_ms: null });
-      expect(String(row!.code_hash)).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.stringify(row)).not.toContain(code.replace('-', ''));
-    });
-
-    it("merge the redeeming user into the code's owner: positions, events, layers, settings, subscriptions", async () => {
-      const { db, store, ann, annOnTelegram } = await setUp();
-      const annStore = store.forUser(ann);
-      const kept = await annStore.positions.add(newPosition({ note: 'from Discord' }));
-      await annStore.settings.update({ stopLoss: 3, thresholdMax: 0.25 });
-      const telegramStore = store.forUser(annOnTelegram);
-      const moved = await telegramStore.positions.add(newPosition({ note: 'from Telegram', openedMs: T0 + 1 }));
-      await telegramStore.positions.addHedgeLayer(moved.id, hedgeLayer(1));
-      const movedClosed = await telegramStore.positions.add(newPosition({ openedMs: T0 + 2 }));
-      await telegramStore.positions.close(movedClosed.id, { debit: 1, closedMs: T0 + 3, realizedPl: 2640 });
-      await telegramStore.settings.update({ stopLoss: 4, exitDte: 2, thresholdMin: 0.18, thresholdMax: 0.3 });
-      await store.subscriptions.upsert({
-        kind: 'personal',
-        platform: 'telegram',
-        chatId: '2',
-        userId: annOnTelegram,
-        time: '09:45',
-        nowMs: T0,
-      });
-      const eventsBefore = await telegramStore.positions.events(moved.id);
-
-      const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
-      const result = await store.users.redeemLinkCode(
-        await redeemerOf(store, 'telegram', '2'),
-        code.toLowerCase().replace('-', ''),
-        T0 + 60_000,
-      );
-
-      expect(result).toEqual({ userId: ann, merged: { positions: 2 } });
-      expect(await store.users.resolve('telegram', '2', 'Ann T')).toBe(ann);
-      expect((await store.users.identities(ann)).map((i) => `${i.platform}:${i.platformUserId}`).sort()).toEqual([
-        'discord:1',
-        'telegram:2',
-      ]);
-      expect(await db.row('SELECT count(*) AS n FROM users WHERE id = $1', annOnTelegram)).toEqual({ n: 0 });
-      const merged = store.forUser(ann).positions;
-      expect((await merged.list()).map((p) => p.id)).toEqual([kept.id, moved.id, movedClosed.id]);
-      expect((await merged.get(moved.id))!.hedgeLayers).toEqual([hedgeLayer(1)]);
-      expect(await merged.events(moved.id)).toEqual(eventsBefore);
-      // The owner's values win; the other's fill gaps; thresholds travel as a pair (the owner set one).
-      expect(await store.forUser(ann).settings.get()).toMatchObject({
-        stopLoss: 3,
-        exitDte: 2,
-        thresholdMin: 0.15,
-        thresholdMax: 0.25,
-      });
-      expect((await store.subscriptions.forChat('telegram', '2')).map((s) => s.userId)).toEqual([ann]);
-    });
-
-    it('is single use, expires after its time to live, and a newer code replaces the older', async () => {
-      const { store, ann, stranger } = await setUp();
-      const older = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
-      const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
-      const expired = await refused(async () =>
-        store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '2'), code, T0 + TEN_MINUTES),
-      );
-      expect(expired.identifier).toBe('link-expired');
-      expect(expired.message).toMatch(/10 minutes/);
-      const unknown = await refused(async () =>
-        store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '2'), older, T0 + 1),
-      );
-      expect(unknown.identifier).toBe('link-unknown');
-      expect(
-        (await store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '2'), code, T0 + TEN_MINUTES - 1)).userId,
-      ).toBe(ann);
-      const used = await refused(async () =>
-        store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '3'), code, T0 + 2),
-      );
-      expect(used.identifier).toBe('link-used');
-      expect(await store.users.resolve('telegram', '3', 'Eve')).toBe(stranger);
-    });
-
-    it("refuses the owner's own code as link-self, without counting it as a wrong code", async () => {
-      const { store, ann } = await setUp();
-      const code = await store.users.createLinkCode(ann, T0, TEN_MINUTES);
-      for (let i = 0; i < 6; i++) {
-        const error = await refused(async () =>
-          store.users.redeemLinkCode(await redeemerOf(store, 'discord', '1'), code, T0 + i),
-        );
-        expect(error.identifier).toBe('link-self');
-      }
-      expect((await store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '2'), code, T0 + 10)).userId).toBe(
-        ann,
-      );
-    });
-
-    it('locks an identity out after 5 wrong codes, across stores; the right code is refused, then works after the window', async () => {
-      const db = await database();
-      const [first, second] = [await db.open(), await db.open()];
-      const ann = await first.users.resolve('discord', '1', 'Ann');
-      const eve = await redeemerOf(first, 'telegram', '3');
-      const code = await first.users.createLinkCode(ann, T0, 2 * TEN_MINUTES);
-      const messages: string[] = [];
-      for (let i = 0; i < 5; i++) {
-        const error = await refused(() => (i % 2 ? first : second).users.redeemLinkCode(eve, 'ZZZZ-ZZZZ', T0 + i));
-        expect(error.identifier).toBe('link-unknown');
-        messages.push(error.message);
-      }
-      expect(messages[0]).toMatch(/4 tries left/);
-      expect(messages[3]).toMatch(/1 try left/);
-      const locked = await refused(() => second.users.redeemLinkCode(eve, code, T0 + 10));
-      expect(locked.identifier).toBe('link-locked');
-      expect(locked.message).toMatch(/locked for 10 more minutes/);
-      expect(await db.row('SELECT used_ms FROM link_codes')).toEqual({ used_ms: null });
-      const stillLocked = await refused(() => first.users.redeemLinkCode(eve, code, T0 + LINK_FAILURE_WINDOW_MS - 1));
-      expect(stillLocked.identifier).toBe('link-locked');
-      expect((await first.users.redeemLinkCode(eve, code, T0 + LINK_FAILURE_WINDOW_MS + 4)).userId).toBe(ann);
-    });
-
-    it('refuses two accounts on the same platform, merges nothing, and does not count it as a wrong code', async () => {
-      const { db, store, ann } = await setUp();
-      const other = await store.users.resolve('discord', '9', 'Other');
-      await store.forUser(other).positions.add(newPosition());
-      for (let i = 0; i < 6; i++) {
-        const code = await store.users.createLinkCode(ann, T0 + i, TEN_MINUTES);
-        const error = await refused(async () =>
-          store.users.redeemLinkCode(await redeemerOf(store, 'discord', '9'), code, T0 + i),
-        );
-        expect(error.identifier).toBe('link-same-platform');
-        expect(error.message).toMatch(/Both accounts have a discord identity/);
-      }
-      expect(await store.users.resolve('discord', '9', 'Other')).toBe(other);
-      expect(await store.forUser(other).positions.list()).toHaveLength(1);
-      expect(await db.count('users')).toBe(4);
-    });
-
-    it('one code redeemed by two identities at once merges once', async () => {
-      const db = await database();
-      const [first, second] = [await db.open(), await db.open()];
-      const ann = await first.users.resolve('discord', '1', 'Ann');
-      const code = await first.users.createLinkCode(ann, T0, TEN_MINUTES);
-      const outcomes = await Promise.allSettled([
-        first.users.redeemLinkCode(await redeemerOf(first, 'telegram', '2'), code, T0 + 1),
-        second.users.redeemLinkCode(await redeemerOf(second, 'telegram', '3'), code, T0 + 1),
-      ]);
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      const failure = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
-      // The loser finds the code used, or (when the winner's merge is already in) the owner already on Telegram.
-      expect(['link-used', 'link-same-platform']).toContain((failure.reason as UserError).identifier);
-      expect((await first.users.identities(ann)).length).toBe(2);
-    });
-
-    it("unlink splits a platform's identity into a new, empty user; positions stay; an old code is dropped", async () => {
-      const { store, ann } = await setUp();
-      await store.users.redeemLinkCode(
-        await redeemerOf(store, 'telegram', '2'),
-        await store.users.createLinkCode(ann, T0, TEN_MINUTES),
-        T0,
-      );
-      const { id } = await store.forUser(ann).positions.add(newPosition());
-      await store.forUser(ann).settings.update({ stopLoss: 3 });
-      for (const [platform, chatId] of [
-        ['telegram', '2'],
-        ['discord', 'dm1'],
-      ] as const) {
-        await store.subscriptions.upsert({ kind: 'personal', platform, chatId, userId: ann, time: '09:45', nowMs: T0 });
-      }
-      const pending = await store.users.createLinkCode(ann, T0 + 1, TEN_MINUTES);
-
-      await store.users.unlink(ann, 'telegram', T0 + 5);
-
-      const split = await store.users.resolve('telegram', '2', 'Ann T');
-      expect(split).not.toBe(ann);
-      expect(await store.users.identities(split)).toEqual([
-        { platform: 'telegram', platformUserId: '2', displayName: 'Ann T', linkedMs: T0 + 5 },
-      ]);
-      expect(await store.forUser(split).positions.list()).toEqual([]);
-      expect((await store.forUser(split).settings.get()).stopLoss).toBe(DEFAULT_SETTINGS.stopLoss);
-      expect(await store.forUser(ann).positions.get(id)).not.toBeNull();
-      expect((await store.forUser(ann).settings.get()).stopLoss).toBe(3);
-      expect((await store.subscriptions.forChat('telegram', '2')).map((s) => s.userId)).toEqual([split]);
-      expect((await store.subscriptions.forChat('discord', 'dm1')).map((s) => s.userId)).toEqual([ann]);
-      const old = await refused(async () =>
-        store.users.redeemLinkCode(await redeemerOf(store, 'telegram', '2'), pending, T0 + 6),
-      );
-      expect(old.identifier).toBe('link-unknown');
-      expect((await refused(() => store.users.unlink(ann, 'discord', T0))).identifier).toBe('unlink-last');
-      expect((await refused(() => store.users.unlink(ann, 'telegram', T0))).identifier).toBe('unlink-not-linked');
-    });
-  });
+  describeLinkContract(name, { database, openStore });
 
   describe(`${name}: subscriptions`, () => {
     const channel = { kind: 'channel' as const, platform: 'discord' as const, chatId: 'chan-1', userId: null };
@@ -644,7 +423,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect((await store.subscriptions.active()).map((s) => s.id)).toEqual([created.id]);
     });
 
-    it('moveChat follows a chat to its new id, or retires the row when the new chat is already subscribed', async () => {
+    it('moveChat follows a chat to its new id, or retires the row if the new chat is already subscribed', async () => {
       const { store } = await openStore();
       const group = await store.subscriptions.upsert({
         ...channel,
@@ -682,7 +461,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
   });
 
   describe(`${name}: quotes and polls`, () => {
-    it('keep the newest quote per symbol with its extras; an older one never overwrites; bad values are refused', async () => {
+    it('keep the newest quote per symbol with its extras, never an older one; bad values are refused', async () => {
       const { db, store } = await openStore();
       expect(await store.quotes.get('SPX')).toBeNull();
       const spx = {
@@ -745,6 +524,26 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
   describe(`${name}: the delivery ledger`, () => {
     const MONDAY = '2026-11-23';
 
+    it("store.ledger() claims in this process's name (host:pid:random)", async () => {
+      const { store } = await openStore();
+      const sub = await store.subscriptions.upsert({
+        kind: 'personal',
+        platform: 'telegram',
+        chatId: '7001',
+        userId: await store.users.resolve('telegram', '7001', 'Ann'),
+        time: '09:45',
+        nowMs: T0,
+      });
+      const mine = store.ledger();
+      // host:pid:random, so a restart on this host can tell the claimant is dead (claimantIsGone).
+      expect(mine.owner.startsWith(`${os.hostname()}:${process.pid}:`)).toBe(true);
+      expect(mine.owner.split(':').at(-1)).toMatch(/^[0-9a-f]{8}$/);
+      expect(claimantIsGone(mine.owner)).toBe(false); // this very process
+      await mine.ensure(sub.id, MONDAY, 'morning');
+      expect(await mine.claim(sub.id, MONDAY, 'morning', T0)).toBe(true);
+      expect((await store.ledger('other').get(sub.id, MONDAY, 'morning'))!.claimedBy).toBe(mine.owner);
+    });
+
     it('claims a row once; only the owner marks it sent; a stale claim can be taken over', async () => {
       const { store } = await openStore();
       const sub = await store.subscriptions.upsert({
@@ -762,7 +561,7 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
         attempts: 0,
         nonce: nonceFor(sub.id, MONDAY, 'morning'),
       });
-      expect((await b.ensure(sub.id, MONDAY, 'morning')).state).toBe('pending');
+      expect((await b.ensure(sub.id, MONDAY, 'morning')).state).toBe('pending'); // still one row
       expect(await a.claim(sub.id, MONDAY, 'morning', T0)).toBe(true);
       expect(await b.claim(sub.id, MONDAY, 'morning', T0)).toBe(false);
       expect(await a.get(sub.id, MONDAY, 'morning')).toMatchObject({
@@ -771,15 +570,15 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
         claimedMs: T0,
         attempts: 1,
       });
-      await b.markSent(key, 'x', T0);
+      await b.markSent(key, 'x', T0); // not b's claim: no effect
       expect((await a.get(sub.id, MONDAY, 'morning'))!.state).toBe('sending');
       expect(await b.touch(key, T0 + 1000)).toBe(false);
       expect(await a.touch(key, T0 + 1000)).toBe(true);
       expect((await b.inFlight(MONDAY, MONDAY)).map((d) => d.claimedBy)).toEqual(['process-a']);
-      expect(await a.inFlight(MONDAY, MONDAY)).toEqual([]);
-      expect(await b.reclaim(key, T0 + 60_000, 120_000)).toBe(false);
-      expect(await b.reclaim(key, T0 + 121_000, 120_000)).toBe(true);
-      expect(await a.touch(key, T0 + 122_000)).toBe(false);
+      expect(await a.inFlight(MONDAY, MONDAY)).toEqual([]); // its own rows are not "in flight elsewhere"
+      expect(await b.reclaim(key, T0 + 60_000, 120_000)).toBe(false); // 59 s old: a live process
+      expect(await b.reclaim(key, T0 + 121_000, 120_000)).toBe(true); // 120 s old: gone
+      expect(await a.touch(key, T0 + 122_000)).toBe(false); // a finds out it lost the claim
       await b.markSent(key, '42', T0 + 122_000);
       expect(await a.get(sub.id, MONDAY, 'morning')).toMatchObject({
         state: 'sent',
