@@ -367,10 +367,10 @@ function remembered<K, V>(compute: (key: K) => V, limit: number): (key: K) => V 
 }
 
 // The valuation clock asks, for every position, for each date's session up to its expiry (two luxon
-// wall-clock conversions each), for the New York date of the valuation instant and of the same time on the next
-// trading day: uncached, that was 90% of /position list (docs/decisions.md, "Sessions worked out once"). All
-// positions of a list share the instant, and the dates to their expiries overlap, so each answer is kept: per
-// date (about 250 a year) and per instant (two per list).
+// wall-clock conversions each), for the New York date of the valuation instant and of the same time
+// on the next trading day: uncached, that was nearly all of /position list (docs/decisions.md,
+// "Sessions worked out once"). All positions of a list share the instant, and the dates to their
+// expiries overlap, so each answer is kept: per date (about 250 a year) and per instant (two per list).
 const sessionOfDate = remembered((date: IsoDate): Readonly<{ openMs: number; closeMs: number }> | null => {
   const close = sessionClose(date);
   return close
