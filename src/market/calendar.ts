@@ -350,19 +350,48 @@ export function isQuoteStale(asOfMs: number, nowMs: number, maxAgeMinutes = 30):
   return asOfMs < session.lastCloseAt - maxAgeMs;
 }
 
+/**
+ * A function of one argument whose answers are kept: the calendar never changes while the process runs, so a
+ * kept answer never goes stale. Past `limit` keys the whole store is dropped and refilled as asked (a bound on
+ * memory, not a freshness rule).
+ */
+function remembered<K, V>(compute: (key: K) => V, limit: number): (key: K) => V {
+  const kept = new Map<K, V>();
+  return (key) => {
+    if (kept.has(key)) return kept.get(key)!;
+    const value = compute(key);
+    if (kept.size >= limit) kept.clear();
+    kept.set(key, value);
+    return value;
+  };
+}
+
+// The valuation clock asks, for every position, for each date's session up to its expiry (two luxon
+// wall-clock conversions each), for the New York date of the valuation instant and of the same time
+// on the next trading day: uncached, that was nearly all of /position list (docs/decisions.md,
+// "Sessions worked out once"). All positions of a list share the instant, and the dates to their
+// expiries overlap, so each answer is kept: per date (about 250 a year) and per instant (two per list).
+const sessionOfDate = remembered((date: IsoDate): Readonly<{ openMs: number; closeMs: number }> | null => {
+  const close = sessionClose(date);
+  return close
+    ? Object.freeze({ openMs: newYorkInstant(date, MARKET_OPEN), closeMs: newYorkInstant(date, close) })
+    : null;
+}, 10_000);
+
+const newYorkDateOfInstant = remembered(newYorkDate, 1_000);
+
+// Same New York wall-clock time (DST-correct), on the next trading day.
+const sameTimeNextTradingDay = remembered((epochMs: number): number => {
+  const here = DateTime.fromMillis(epochMs, { zone: NEW_YORK });
+  const { year, month, day } = yearMonthDay(nextTradingDay(here.toISODate()!));
+  return here.set({ year, month, day }).toMillis();
+}, 1_000);
+
 /** The NYSE sessions as the engine's clock reads them (src/engine/clock.ts). */
 export const NYSE_SESSIONS: TradingSessions = {
-  dateOf: newYorkDate,
-  sessionOf: (date) => {
-    const close = sessionClose(date);
-    return close ? { openMs: newYorkInstant(date, MARKET_OPEN), closeMs: newYorkInstant(date, close) } : null;
-  },
-  // Same New York wall-clock time (DST-correct), on the next trading day.
-  sameTimeNextTradingDay: (epochMs) => {
-    const here = DateTime.fromMillis(epochMs, { zone: NEW_YORK });
-    const { year, month, day } = yearMonthDay(nextTradingDay(here.toISODate()!));
-    return here.set({ year, month, day }).toMillis();
-  },
+  dateOf: newYorkDateOfInstant,
+  sessionOf: sessionOfDate,
+  sameTimeNextTradingDay,
 };
 
 /** Both clocks of an expiry at an instant, on the NYSE calendar. */
