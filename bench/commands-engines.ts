@@ -12,8 +12,8 @@
 // PostgreSQL runs on a server this bench starts itself (fsync off, as in the tests); skipped with a
 // line when none is installed. Prints figures; asserts nothing about time.
 // Run: npm run bench -- commands-engines
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { makeTempDir } from '../test/support/temp-dir.ts';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runLine, type Identity } from '../src/app/context.ts';
@@ -93,7 +93,7 @@ async function measure(label: string, env: Record<string, string>, dir: string):
   }
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'condor-bench-commands-'));
+const dir = makeTempDir('condor-bench-commands-');
 try {
   await measure('SQLite', {}, dir);
   if (!findPostgresBin()) {

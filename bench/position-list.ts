@@ -5,8 +5,8 @@
 // 50 positions (one expiry, default policy) as commands per second.
 // Run: npx tsx bench/position-list.ts. Prints p50/p99 and whether the target (p99 < 20 ms) is met;
 // asserts nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { makeTempDir } from '../test/support/temp-dir.ts';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runLine, type Identity } from '../src/app/context.ts';
@@ -40,7 +40,7 @@ const logger: Logger = {
   child: () => logger,
 };
 
-const dir = mkdtempSync(path.join(tmpdir(), 'condor-bench-'));
+const dir = makeTempDir('condor-bench-');
 try {
   // One fixed minute: the per-user budget of chain-priced evaluations (position add) is raised.
   const config = createConfig({
