@@ -1,6 +1,7 @@
 // The store: one SQLite file behind the app's ports. Statements are prepared once here; a
 // UserStore only binds its user id to them.
 import type { Database } from 'better-sqlite3';
+import { processOwner } from '../app/delivery.ts';
 import type { Clock, Store, UserStore } from '../app/ports.ts';
 import { openDatabase } from './database.ts';
 import { createLedger } from './ledger.ts';
@@ -37,6 +38,8 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
   const positionStatements = preparePositionStatements(db);
   const settingsStatements = prepareSettingsStatements(db);
   const newId = options.newPositionId ?? newPositionId;
+  // One owner per store, as on PostgreSQL: every ledger it hands out without a name claims as this process.
+  const processClaims = processOwner();
   return {
     engine: 'sqlite',
     db,
@@ -51,7 +54,7 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     subscriptions: createSubscriptionRepository(db, clock),
     quotes: createQuoteCache(db),
     polls: createPollRepository(db),
-    ledger: (owner) => createLedger(db, owner),
+    ledger: (owner = processClaims) => createLedger(db, owner),
     async close() {
       if (db.open) db.close();
     },

@@ -21,13 +21,6 @@ const AT = ny(MONDAY, '09:45');
 // The ledger's own behaviour (claims, ownership, stale claims, the default owner's name) is the store
 // contract's, run on SQLite and PostgreSQL: test/store/contract/contract.ts, "the delivery ledger".
 describe('the ledger itself', () => {
-  // Not in the contract: PostgreSQL's store hands every unnamed ledger one owner per store
-  // (src/store/postgres/store.ts), SQLite's a new owner per ledger.
-  it('on SQLite, each store.ledger() without a name claims under a name of its own', () => {
-    const t = schedulerApp(AT);
-    expect(t.app.store.ledger().owner).not.toBe(t.app.store.ledger().owner);
-  });
-
   it('derives a nonce of at most 25 characters from the key, the same on every retry', () => {
     expect(nonceFor(1, '2026-11-23', 'morning')).toBe('cx1261123m');
     expect(nonceFor(123_456_789, '2026-11-23', 'review')).toBe(nonceFor(123_456_789, '2026-11-23', 'review'));

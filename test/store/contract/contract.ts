@@ -539,6 +539,8 @@ export function describeStoreContract(name: string, engine: () => StoreEngine): 
       expect(mine.owner.startsWith(`${os.hostname()}:${process.pid}:`)).toBe(true);
       expect(mine.owner.split(':').at(-1)).toMatch(/^[0-9a-f]{8}$/);
       expect(claimantIsGone(mine.owner)).toBe(false); // this very process
+      // One owner per store: every unnamed ledger of this process claims under the same name.
+      expect(store.ledger().owner).toBe(mine.owner);
       await mine.ensure(sub.id, MONDAY, 'morning');
       expect(await mine.claim(sub.id, MONDAY, 'morning', T0)).toBe(true);
       expect((await store.ledger('other').get(sub.id, MONDAY, 'morning'))!.claimedBy).toBe(mine.owner);
