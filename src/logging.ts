@@ -75,6 +75,20 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
   };
 }
 
+/**
+ * An error as pino writes it, less the request it failed on: discord.js keeps the reply it was sending in
+ * `requestBody` and telegraf in `on.payload`, a user's positions and chat ids that have no place in a log.
+ * The route (`url`, `method`, `on.method`) stays, so the line still says what failed.
+ */
+function errorWithoutReply(error: Error): unknown {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  if ('requestBody' in serialized) serialized.requestBody = '[omitted]';
+  const on = serialized.on as Record<string, unknown> | undefined;
+  if (on && typeof on === 'object' && 'payload' in on) serialized.on = { ...on, payload: '[omitted]' };
+  return serialized;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const scrub = scrubber(options.secrets);
   const write = options.write ?? ((line: string) => process.stdout.write(line));
@@ -85,7 +99,7 @@ export function createLogger(options: LoggerOptions): Logger {
       // The pid tells an operator (and the tests) which process wrote a line: npm and tini wrap the bot.
       base: { app: 'condor-xyk', pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: errorWithoutReply },
     },
     stream,
   ) as unknown as Logger;

@@ -91,6 +91,9 @@ describe('a failed interaction reply is logged without its token', () => {
       'could not tell the user about the failure',
     ]);
     for (const entry of failures) expect(entry.err!.url).toMatch(`/interactions/${raw.id}/[redacted]/callback?`);
+    // Nor the reply it was sending: discord.js keeps it in the error's requestBody (here /help's text).
+    expect(all).not.toContain('/position add');
+    for (const entry of failures) expect((entry.err as { requestBody?: unknown }).requestBody).toBe('[omitted]');
   });
 });
 
@@ -107,5 +110,21 @@ describe('the scrubber', () => {
     expect(scrub(`PATCH /webhooks/${APPLICATION_ID}/${INTERACTION_TOKEN}/messages/@original?wait=true`)).toBe(
       `PATCH /webhooks/${APPLICATION_ID}/[redacted]/messages/@original?wait=true`,
     );
+  });
+});
+
+describe('a failed Bot API call', () => {
+  it('is logged with its method, without the message it was sending', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', secrets: [], write: (line) => void lines.push(line) });
+    // telegraf's TelegramError keeps the call in `on`: the method and the payload (chat id, the reply's text).
+    const error = Object.assign(new Error('400: Bad Request: chat not found'), {
+      on: { method: 'sendMessage', payload: { chat_id: 7001, text: 'Ann: 5465/5515/6160/6210 short condor' } },
+    });
+    logger.error({ err: error }, 'telegram send failed');
+    const entry = JSON.parse(lines.join('')) as { err: { message: string; on: { method: string; payload: unknown } } };
+    expect(entry.err.message).toBe('400: Bad Request: chat not found');
+    expect(entry.err.on).toEqual({ method: 'sendMessage', payload: '[omitted]' });
+    expect(lines.join('')).not.toContain('5465/5515');
   });
 });
