@@ -27,7 +27,8 @@ import { createTelegramSender } from '../../src/platforms/telegram/index.ts';
 import { commands } from '../../commands/index.ts';
 import { runMain, tempDir } from '../support/app.ts';
 import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../support/discord-gateway.ts';
-import { APPLICATION_ID, CHANNEL_ID, GUILD_ID } from '../support/discord-interactions.ts';
+import { APPLICATION_ID } from '../support/discord-interactions.ts';
+import { slashDispatch } from '../support/discord-loopback.ts';
 import {
   BOT_USER,
   discordError,
@@ -170,13 +171,6 @@ afterAll(async () => {
 
 // ------------------------------------------------------------------ driving the bots
 
-const DISCORD_USER = {
-  id: '600000000000000001',
-  username: 'alice',
-  discriminator: '0',
-  global_name: null,
-  avatar: null,
-};
 const OPTION_TYPES: Record<string, number> = { number: 10, integer: 4, boolean: 5 };
 
 /** Dispatches a slash command through the gateway; resolves with the request that answered it. */
@@ -195,33 +189,15 @@ async function discordSlash(
   const id = snowflake();
   const token = `interaction-token-${id}`;
   script?.(id, token);
-  gateway.dispatch('INTERACTION_CREATE', {
-    id,
-    application_id: APPLICATION_ID,
-    type: 2,
-    token,
-    version: 1,
-    data: { id: '100', name: root, type: 1, options: sub ? [{ type: 1, name: sub, options: values }] : values },
-    guild_id: GUILD_ID,
-    channel: { id: CHANNEL_ID, type: 0 },
-    channel_id: CHANNEL_ID,
-    member: {
-      user: DISCORD_USER,
-      roles: [],
-      permissions: '2048',
-      nick: null,
-      joined_at: new Date(0).toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    },
-    app_permissions: '0',
-    locale: 'en-US',
-    guild_locale: 'en-US',
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
-  });
+  gateway.dispatch(
+    'INTERACTION_CREATE',
+    slashDispatch({
+      id,
+      token,
+      data: { id: '100', name: root, type: 1, options: sub ? [{ type: 1, name: sub, options: values }] : values },
+      permissions: '2048', // Send Messages
+    }),
+  );
   const callback = await rest.waitFor('POST', new RegExp(`^/interactions/${id}/${token}/callback$`));
   if (callback.body?.type === 5)
     return rest.waitFor('PATCH', new RegExp(`^/webhooks/${APPLICATION_ID}/${token}/messages/@original$`));

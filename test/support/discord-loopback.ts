@@ -39,22 +39,32 @@ export const GATEWAY_USER = {
   avatar: null,
 };
 
-/** The INTERACTION_CREATE data of `/help` typed by GATEWAY_USER in the test guild's channel. */
-export function helpDispatch(id: string, token: string) {
+interface SlashDispatch {
+  id: string;
+  token: string;
+  /** The command as Discord sends it: `{ id, name, type: 1, options }`. */
+  data: Record<string, unknown>;
+  user?: typeof GATEWAY_USER;
+  /** The member's permission bits in the channel, as a decimal string ('0': none). */
+  permissions?: string;
+}
+
+/** The INTERACTION_CREATE data of a slash command typed by a guild member in the test guild's channel. */
+export function slashDispatch({ id, token, data, user = GATEWAY_USER, permissions = '0' }: SlashDispatch) {
   return {
     id,
     application_id: APPLICATION_ID,
     type: 2,
     token,
     version: 1,
-    data: { id: '100', name: 'help', type: 1 },
+    data,
     guild_id: GUILD_ID,
     channel: { id: CHANNEL_ID, type: 0 },
     channel_id: CHANNEL_ID,
     member: {
-      user: GATEWAY_USER,
+      user,
       roles: [],
-      permissions: '0',
+      permissions,
       nick: null,
       joined_at: new Date(0).toISOString(),
       deaf: false,
@@ -68,4 +78,9 @@ export function helpDispatch(id: string, token: string) {
     authorizing_integration_owners: {},
     context: 0,
   };
+}
+
+/** The INTERACTION_CREATE data of `/help` typed by GATEWAY_USER in the test guild's channel. */
+export function helpDispatch(id: string, token: string) {
+  return slashDispatch({ id, token, data: { id: '100', name: 'help', type: 1 } });
 }
