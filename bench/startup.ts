@@ -17,13 +17,27 @@ if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
   spawnSync(process.execPath, [path.join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
 }
 
-// Runs the bin inside a wrapper that writes the process's peak memory to stderr as it exits.
-const WRAPPER = `process.on('exit', () => process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS + '\\n'));
+// Runs the bin inside a wrapper that writes the process's peak memory to stderr as it exits and, on Linux, how
+// much of its resident memory at exit is its own (anonymous: heaps, code V8 compiled) and how much is file pages
+// (the node binary's code and ICU data, shared libraries: clean, shared with every other Node process).
+const WRAPPER = `import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  let split = '';
+  try {
+    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const kb = (field) => Number(new RegExp('^' + field + ':\\\\s+(\\\\d+)', 'm').exec(rollup)?.[1] ?? NaN);
+    split = ' anon ' + kb('Pss_Anon') + ' file ' + kb('Pss_File');
+  } catch {}
+  process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS + split + '\\n');
+});
 await import(${JSON.stringify(bin)});`;
 
 interface Sample {
   wallMs: number;
   maxRssMb: number;
+  /** At exit, from /proc/self/smaps_rollup (NaN elsewhere): the process's own pages and the file pages. */
+  anonMb: number;
+  fileMb: number;
 }
 
 function once(args: string[], input: string | null, firstOutput: boolean): Promise<Sample> {
@@ -53,7 +67,13 @@ function once(args: string[], input: string | null, firstOutput: boolean): Promi
       const rss = /maxRSS (\d+)/.exec(stderr);
       if (!rss) return reject(new Error(`no memory figure; stderr: ${stderr.slice(0, 300)}`));
       const end = firstOutput && firstAt ? firstAt : performance.now();
-      resolve({ wallMs: end - started, maxRssMb: Number(rss[1]) / 1024 });
+      const split = /maxRSS \d+ anon (\d+) file (\d+)/.exec(stderr);
+      resolve({
+        wallMs: end - started,
+        maxRssMb: Number(rss[1]) / 1024,
+        anonMb: split ? Number(split[1]) / 1024 : NaN,
+        fileMb: split ? Number(split[2]) / 1024 : NaN,
+      });
     });
   });
 }
@@ -63,10 +83,13 @@ async function measure(label: string, args: string[], input: string | null, firs
   for (let i = 0; i < RUNS; i++) samples.push(await once(args, input, firstOutput));
   const walls = samples.map((s) => s.wallMs).sort((a, b) => a - b);
   const rss = Math.max(...samples.map((s) => s.maxRssMb));
+  const anon = Math.max(...samples.map((s) => s.anonMb));
+  const file = Math.max(...samples.map((s) => s.fileMb));
+  const split = Number.isNaN(anon) ? '' : ` (at exit: ${anon.toFixed(0)} MB its own, ${file.toFixed(0)} MB file pages)`;
   console.log(
     `${label.padEnd(48)} median ${walls[Math.floor(RUNS / 2)]!.toFixed(0)} ms, ` +
       `worst ${walls[RUNS - 1]!.toFixed(0)} ms, ` +
-      `peak memory ${rss.toFixed(0)} MB (${RUNS} runs, Node ${process.version})`,
+      `peak memory ${rss.toFixed(0)} MB${split} (${RUNS} runs, Node ${process.version})`,
   );
 }
 
