@@ -2,7 +2,8 @@
 // src/store/postgres/link.ts on PostgreSQL): the limits, the refusals and their words. The stores
 // only read and write rows; what counts as a wrong guess and what each refusal says is decided here.
 import { UserError, type ErrorId } from '../app/errors.ts';
-import type { Platform } from '../app/ports.ts';
+import type { LinkResult, Platform } from '../app/ports.ts';
+import { normalizeLinkCode } from './link-code.ts';
 
 export const LINK_MAX_FAILURES = 5;
 export const LINK_FAILURE_WINDOW_MS = 10 * 60_000;
@@ -99,3 +100,63 @@ export function mergeRefusal(
 /** Refusals raised by the merge that are not wrong guesses: the attempt is refunded. */
 export const refundsAttempt = (error: unknown): boolean =>
   error instanceof UserError && error.identifier !== 'link-used';
+
+/**
+ * What redeeming a code asks of a store. Each step reads or writes on its own: no transaction spans
+ * them, so a charge and a refusal stay written whatever follows.
+ */
+export interface RedemptionSteps<Attempt> {
+  /**
+   * Checks the lockout and charges the attempt as one step, so concurrent attempts of one identity
+   * cannot all pass the check before any is charged; null when locked out (nothing charged).
+   */
+  charge(): Promise<Attempt | null>;
+  /** The lockout's refusal, saying how long it lasts. */
+  locked(): Promise<UserError>;
+  /** This identity's wrong codes in the window, the attempt being made included. */
+  failures(): Promise<number>;
+  /** The kept code whose hash is that of `code` (normalized), if any. */
+  findCode(code: string): Promise<CodeRow | undefined>;
+  refund(attempt: Attempt): Promise<void>;
+  /** Under the write lock: the merge checks, the code marked used, the attempt refunded, the merge. */
+  complete(row: CodeRow, attempt: Attempt): Promise<LinkResult>;
+}
+
+/**
+ * Redeems a typed code, on either store: the lockout before any hashing, every attempt charged
+ * before its hash is computed and refunded when it was not a wrong guess (src/store/link.ts's
+ * header says why).
+ */
+export async function redeemWith<Attempt>(
+  steps: RedemptionSteps<Attempt>,
+  redeemerUserId: string,
+  input: string,
+  nowMs: number,
+): Promise<LinkResult> {
+  const attempt = await steps.charge();
+  if (attempt === null) throw await steps.locked();
+  const unknown = async () => wrongCode(await steps.failures(), 'link-unknown', UNKNOWN_CODE);
+  const code = normalizeLinkCode(input);
+  if (!code) throw await unknown();
+  let row: CodeRow | undefined;
+  try {
+    row = await steps.findCode(code);
+  } catch (error) {
+    await steps.refund(attempt);
+    throw error;
+  }
+  if (!row) throw await unknown();
+  const failures = await steps.failures();
+  const refusal = codeRefusal(row, redeemerUserId, nowMs, () => failures);
+  if (refusal) {
+    if (refusal.refund) await steps.refund(attempt);
+    throw refusal.error;
+  }
+  try {
+    return await steps.complete(row, attempt);
+  } catch (error) {
+    // Not a guess: the right code between two accounts that cannot be joined.
+    if (refundsAttempt(error)) await steps.refund(attempt);
+    throw error;
+  }
+}

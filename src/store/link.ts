@@ -12,19 +12,17 @@
 // non-stop expect a hit after about 300 years.
 import type { Database } from 'better-sqlite3';
 import type { LinkRedeemer, LinkResult, Platform } from '../app/ports.ts';
-import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from './link-code.ts';
+import { formatLinkCode, hashLinkCode, newLinkCode } from './link-code.ts';
 import {
   CODE_RETENTION_MS,
-  codeRefusal,
   codeUsed,
   LINK_FAILURE_WINDOW_MS,
   LINK_MAX_FAILURES,
   lockedOut,
   mergeRefusal,
-  refundsAttempt,
-  UNKNOWN_CODE,
-  wrongCode,
+  redeemWith,
   type CodeRow,
+  type RedemptionSteps,
 } from './link-rules.ts';
 import { mergeUsers, prepareMergeStatements } from './merge.ts';
 import { isConstraintError, writeTransaction } from './transaction.ts';
@@ -124,32 +122,16 @@ export function createLinking(db: Database) {
     },
 
     async redeemLinkCode(who: LinkRedeemer, input: string, nowMs: number): Promise<LinkResult> {
-      if (failuresOf(who, nowMs) >= LINK_MAX_FAILURES) throw locked(who, nowMs);
-      // The charge and the refusals below are written on their own: no transaction to roll them back.
-      const attempt = chargeAttempt(who, nowMs);
-      const unknown = () => wrongCode(failuresOf(who, nowMs), 'link-unknown', UNKNOWN_CODE);
-      const code = normalizeLinkCode(input);
-      if (!code) throw unknown();
-      let row: CodeRow | undefined;
-      try {
-        row = s.findCode.get(await hash(code)) as CodeRow | undefined;
-      } catch (error) {
-        s.refund.run(attempt);
-        throw error;
-      }
-      if (!row) throw unknown();
-      const refusal = codeRefusal(row, who.userId, nowMs, () => failuresOf(who, nowMs));
-      if (refusal) {
-        if (refusal.refund) s.refund.run(attempt);
-        throw refusal.error;
-      }
-      try {
-        return complete(row.code_hash, row.user_id, who, nowMs, attempt);
-      } catch (error) {
-        // Not a guess: the right code between two accounts that cannot be joined.
-        if (refundsAttempt(error)) s.refund.run(attempt);
-        throw error;
-      }
+      // Synchronous steps: the check and the charge cannot interleave with another attempt's.
+      const steps: RedemptionSteps<number | bigint> = {
+        charge: async () => (failuresOf(who, nowMs) >= LINK_MAX_FAILURES ? null : chargeAttempt(who, nowMs)),
+        locked: async () => locked(who, nowMs),
+        failures: async () => failuresOf(who, nowMs),
+        findCode: async (code) => s.findCode.get(await hash(code)) as CodeRow | undefined,
+        refund: async (attempt) => void s.refund.run(attempt),
+        complete: async (row, attempt) => complete(row.code_hash, row.user_id, who, nowMs, attempt),
+      };
+      return redeemWith(steps, who.userId, input, nowMs);
     },
   };
 }

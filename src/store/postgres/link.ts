@@ -3,19 +3,17 @@
 // The lockout is checked before any hashing; every attempt is charged before its hash is computed
 // and refunded when it was not a wrong guess; the merge runs in one transaction behind the users lock.
 import type { LinkRedeemer, LinkResult, Platform } from '../../app/ports.ts';
-import { formatLinkCode, hashLinkCode, newLinkCode, normalizeLinkCode } from '../link-code.ts';
+import { formatLinkCode, hashLinkCode, newLinkCode } from '../link-code.ts';
 import {
   CODE_RETENTION_MS,
-  codeRefusal,
   codeUsed,
   LINK_FAILURE_WINDOW_MS,
   LINK_MAX_FAILURES,
   lockedOut,
   mergeRefusal,
-  refundsAttempt,
-  UNKNOWN_CODE,
-  wrongCode,
+  redeemWith,
   type CodeRow,
+  type RedemptionSteps,
 } from '../link-rules.ts';
 import { carriedSettings } from '../merge.ts';
 import type { Pool, PoolClient, Queryable } from './database.ts';
@@ -141,33 +139,15 @@ export async function createPostgresLinking(pool: Pool) {
     },
 
     async redeemLinkCode(who: LinkRedeemer, input: string, nowMs: number): Promise<LinkResult> {
-      // The charge and the refusals below are written on their own: no transaction to roll them back.
-      const attempt = await chargeAttempt(who, nowMs);
-      if (attempt === null) throw await locked(who, nowMs);
-      const unknown = async () => wrongCode(await failuresOf(who, nowMs), 'link-unknown', UNKNOWN_CODE);
-      const code = normalizeLinkCode(input);
-      if (!code) throw await unknown();
-      let row: CodeRow | undefined;
-      try {
-        row = (await pool.query<CodeRow>(SQL.findCode, [await hash(code)])).rows[0];
-      } catch (error) {
-        await refund(attempt);
-        throw error;
-      }
-      if (!row) throw await unknown();
-      const failures = await failuresOf(who, nowMs);
-      const refusal = codeRefusal(row, who.userId, nowMs, () => failures);
-      if (refusal) {
-        if (refusal.refund) await refund(attempt);
-        throw refusal.error;
-      }
-      try {
-        return await complete(row.code_hash, row.user_id, who, nowMs, attempt);
-      } catch (error) {
-        // Not a guess: the right code between two accounts that cannot be joined.
-        if (refundsAttempt(error)) await refund(attempt);
-        throw error;
-      }
+      const steps: RedemptionSteps<number> = {
+        charge: () => chargeAttempt(who, nowMs),
+        locked: () => locked(who, nowMs),
+        failures: () => failuresOf(who, nowMs),
+        findCode: async (code) => (await pool.query<CodeRow>(SQL.findCode, [await hash(code)])).rows[0],
+        refund,
+        complete: (row, attempt) => complete(row.code_hash, row.user_id, who, nowMs, attempt),
+      };
+      return redeemWith(steps, who.userId, input, nowMs);
     },
   };
 }
