@@ -1,5 +1,5 @@
 # condor-xyk: multi-stage image on Node 24 LTS. The build stage has the toolchain better-sqlite3 compiles with and
-# TypeScript; it compiles src/ to dist/ and keeps only the production dependencies, without better-sqlite3's C
+# esbuild; it bundles src/ into dist/ and keeps only the production dependencies, without better-sqlite3's C
 # sources and objects. The runtime stage has Node, that, and fonts for the charts, and runs compiled JavaScript as a
 # non-root user with the database on the /data volume.
 # The base is pinned by digest (node:24-bookworm-slim, 24.18.0); update both FROM lines together.
@@ -11,7 +11,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY tools ./tools
 COPY commands ./commands
 COPY src ./src

@@ -10,7 +10,8 @@ import { createConfig, secretsOf } from './config.ts';
 import { createLogger } from './logging.ts';
 import { createShardManager, recommendedShards } from './platforms/discord/sharding.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// Beside this file: main.ts in the sources (tsx), main.js in the build (dist/src).
+const MAIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url));
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');

@@ -264,20 +264,20 @@ export interface ChildResult {
 }
 
 /**
- * Runs `node --import tsx src/main.ts ...args` from the repository root with a clean environment
- * (no platform tokens, no LOG_LEVEL from outside) plus `env`, feeds `input` to standard input and
+ * Runs `node --import tsx src/main.ts ...args` (or `node ...entry ...args`) from the repository root with a clean
+ * environment (no platform tokens, no LOG_LEVEL from outside) plus `env`, feeds `input` to standard input and
  * closes it. Killed after timeoutMs; never sleeps.
  */
 export function runMain(
   args: string[],
-  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number; entry?: string[] } = {},
 ): Promise<ChildResult> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) => !/^(DISCORD_|TELEGRAM_|LOG_LEVEL|DATABASE_|MARKET_DATA|CHARTS_DIR|SUMMARY_|CONDOR_XYK_NOW$)/.test(key),
     ),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [...(options.entry ?? ['--import', 'tsx', 'src/main.ts']), ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, CONDOR_XYK_TEST: '1', CONDOR_XYK_NOW: PROGRAM_NOW, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
