@@ -1,10 +1,10 @@
 // Start time and memory of the package's own command, as a script or a newcomer meets it:
-//   condor-xyk run "/market"            (compiled dist/ when built, else the sources through tsx)
+//   condor-xyk run "/market"            (the bundle in dist/ when built, else the sources through tsx)
 //   condor-xyk start, to the console's first answer (piped standard input, no tokens)
 // Each run is a fresh process on a fresh database with the demo market. Prints the median and worst wall time and
-// the peak resident memory (the child reports its own maxRSS at exit). Builds dist/ first when it is missing.
+// the peak resident memory (the child reports its own maxRSS at exit). Builds dist/ first (npm run build).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from '../test/support/temp-dir.ts';
 
@@ -12,10 +12,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'condor-xyk.js');
 const RUNS = 7;
 
-if (!existsSync(path.join(root, 'dist', 'src', 'main.js'))) {
-  console.log('building dist/ first (npm run build)');
-  spawnSync(process.execPath, [path.join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
-}
+// Always from the sources as they are now (the build takes under a second), never a dist/ left from before.
+const built = spawnSync(process.execPath, [path.join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 
 // Runs the bin inside a wrapper that writes the process's peak memory to stderr as it exits and, on Linux, how
 // much of its resident memory at exit is its own (anonymous: heaps, code V8 compiled) and how much is file pages
