@@ -165,7 +165,7 @@ emit(f'  mark: {s(mark, 30)!r},')
 emit('} as const;')
 emit('')
 
-# ---------------------------------------------------------------- 5. the masking case of ENGINE.md §5
+# ---------------------------------------------------------------- 5. the masking case of docs/specification.md §5
 # SPX 5800, VIX 16 (flat 16% vol), 45 days (tau = 45/365), r 4%, q 1.3%: shorts at the grid strikes
 # (step 5) whose |delta| is nearest 0.16, wings 50, credit = model mark. Then spot -1.7% and VIX 20.
 mp.dps = 50
@@ -203,7 +203,7 @@ x_vol_unchanged = condor_mark(S1, v0)
 x_only_time = credit              # same instant: nothing but time changed, and no time passed
 y = cushion(S1)
 k0 = credit * y0
-emit('/** ENGINE.md §5 masking case, computed from the definitions (same instant, so x̂ = C). */')
+emit('/** docs/specification.md §5 masking case, computed from the definitions (same instant, so x̂ = C). */')
 emit('export const MASKING_CASE = {')
 emit(f'  strikes: {{ longPut: {strikes[0]}, shortPut: {strikes[1]}, shortCall: {strikes[2]}, longCall: {strikes[3]} }},')
 emit(f'  shortPutDelta: {s(bsm_delta("put", S0, mpf(strikes[1]), T, r, q, v0), 30)!r},')
