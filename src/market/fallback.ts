@@ -199,9 +199,8 @@ export function createFallbackMarket(options: FallbackMarketOptions): MarketPort
       const missingRequired = REQUIRED.filter((symbol) => resolved.get(symbol)!.quote === null);
       if (missingRequired.length) {
         const failure = resolved.get(missingRequired[0]!)!.failure!;
-        const demo = demoFallback(reporting, options, missingRequired, failure, nowMs);
-        await chainPending?.catch(() => undefined);
-        return demo;
+        // No wait for a chain the demo answer cannot use: it finishes for the cache or the budget aborts it.
+        return demoFallback(reporting, options, missingRequired, failure, nowMs);
       }
 
       const chainResult = chainPending ? await chainPending : null;

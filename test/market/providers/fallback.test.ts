@@ -11,6 +11,7 @@ import {
   type QuoteSource,
   type SourceQuote,
 } from '../../../src/market/fallback.ts';
+import type { BudgetTimer } from '../../../src/market/answer-budget.ts';
 import { HttpError } from '../../../src/market/http.ts';
 import { createStore } from '../../../src/store/index.ts';
 import { cboeOhlcCsv, quoteJson, recordingLogger } from '../../support/cboe-fixtures.ts';
@@ -165,7 +166,7 @@ describe('createFallbackMarket on a fake source', () => {
     };
   }
 
-  function market(source: QuoteSource, quotes: QuoteCache, logger = recordingLogger()) {
+  function market(source: QuoteSource, quotes: QuoteCache, logger = recordingLogger(), timer?: BudgetTimer) {
     const dataDir = tempDir('condor-market-');
     return {
       logger,
@@ -173,6 +174,7 @@ describe('createFallbackMarket on a fake source', () => {
         source,
         quotes,
         clock: { now: () => NOW },
+        ...(timer ? { timer } : {}),
         logger,
         rate: 0.04,
         dividendYield: 0.013,
@@ -220,6 +222,33 @@ describe('createFallbackMarket on a fake source', () => {
     expect(m.logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toContain(
       'market data: quote cache write failed',
     );
+  });
+
+  it('answers with demo data as soon as SPX is missing, without waiting for a chain it cannot use', async () => {
+    let chainSignal: AbortSignal | undefined;
+    let chainAborted: Promise<unknown> | undefined;
+    const source: QuoteSource = {
+      ...fakeSource({ VIX: live(17), VIX3M: live(18), VVIX: live(90) }),
+      // A chain download that never ends unless it is aborted.
+      chain: (signal) => {
+        chainSignal = signal;
+        chainAborted = new Promise((resolve) => signal!.addEventListener('abort', resolve, { once: true }));
+        return chainAborted.then(() => Promise.reject(signal!.reason));
+      },
+    };
+    let spendBudget = () => {};
+    // The budget runs out only when the test says so: before the change the snapshot waited for it.
+    const timer: BudgetTimer = () => new Promise<void>((resolve) => (spendBudget = resolve));
+    const store = createStore({ path: ':memory:' });
+    const snapshot = await market(source, store.quotes, recordingLogger(), timer).port.snapshot({ chain: true });
+    expect(snapshot.demo).toBe(true);
+    expect(snapshot.notes).toEqual(['Fake feed unreachable (HTTP 404) and no cached quotes: showing demo data.']);
+    // The chain request is still bounded by the budget: when it runs out, the download is aborted.
+    expect(chainSignal?.aborted).toBe(false);
+    spendBudget();
+    await chainAborted;
+    expect(chainSignal?.aborted).toBe(true);
+    await store.close();
   });
 
   it('a source without a chain says the legs use the VIX proxy', async () => {
