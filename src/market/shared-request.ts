@@ -30,9 +30,8 @@ export function createSharedRequests<T>(): SharedRequests<T> {
 
   function begin(key: string, start: (signal: AbortSignal) => Promise<T>): Running<T> {
     const controller = new AbortController();
-    const promise = (async () => start(controller.signal))().finally(() => {
-      if (running.get(key)?.controller === controller) running.delete(key);
-    });
+    // Settles later than this function returns (start is awaited), so `entry` is set by then.
+    const promise = (async () => start(controller.signal))().finally(() => forget(key, entry));
     const entry: Running<T> = { promise, controller, waiting: 0 };
     running.set(key, entry);
     return entry;
