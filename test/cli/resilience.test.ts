@@ -15,9 +15,9 @@ import {
   type BotProcess,
   type LogLine,
 } from '../support/bot-process.ts';
-import { gatewayBotAnswer, startDiscordGateway, type FakeGateway } from '../support/discord-gateway.ts';
 import { APPLICATION_ID } from '../support/discord-interactions.ts';
-import { BOT_USER, startDiscordRest, type FakeDiscordRest } from '../support/discord-rest.ts';
+import { startLoopbackDiscord, type LoopbackDiscord } from '../support/discord-loopback.ts';
+import { startDiscordRest, type FakeDiscordRest } from '../support/discord-rest.ts';
 import { apiError, startTelegramFake, type TelegramFake } from '../support/telegram-fake.ts';
 import { TOKEN as TELEGRAM_TOKEN } from '../support/telegram-harness.ts';
 
@@ -26,12 +26,18 @@ const CHILD = { timeout: 120_000 };
 /** SIGTERM must end the process within this (issue 13); the tests wait no longer. */
 const EXIT_WITHIN_MS = 10_000;
 
-async function discordFakes(): Promise<{ rest: FakeDiscordRest; gateway: FakeGateway }> {
+/** Discord's REST and gateway on loopback, /gateway/bot pointing at the gateway. */
+async function loopbackDiscord(): Promise<LoopbackDiscord> {
+  const discord = await startLoopbackDiscord();
+  onCleanup(() => discord.close());
+  return discord;
+}
+
+/** Discord's REST alone, for the tests that script /gateway/bot themselves. */
+async function discordRest(): Promise<FakeDiscordRest> {
   const rest = await startDiscordRest();
-  const gateway = await startDiscordGateway(BOT_USER, APPLICATION_ID);
   onCleanup(() => rest.close());
-  onCleanup(() => gateway.close());
-  return { rest, gateway };
+  return rest;
 }
 
 async function telegramFake(): Promise<TelegramFake> {
@@ -74,8 +80,7 @@ const attemptNumber = (n: number, platform: string) => (line: LogLine) =>
 
 describe('Telegram unreachable at start', CHILD, () => {
   it('connection refused: Discord and scheduler work on, Telegram retried with backoff, SIGTERM exits 0', async () => {
-    const { rest, gateway } = await discordFakes();
-    rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+    const { rest, gateway } = await loopbackDiscord();
     const healthPort = await freePort();
     const bot = start(
       botEnv({
@@ -110,8 +115,7 @@ describe('Telegram unreachable at start', CHILD, () => {
   });
 
   it('a server that accepts and never answers: Discord keeps working and SIGTERM still exits 0', async () => {
-    const { rest, gateway } = await discordFakes();
-    rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+    const { rest, gateway } = await loopbackDiscord();
     const silent = await startSilentServer();
     onCleanup(() => silent.close());
     const healthPort = await freePort();
@@ -138,7 +142,7 @@ describe('Telegram unreachable at start', CHILD, () => {
 
 describe('Discord unreachable or hostile at start', CHILD, () => {
   it('429 without Retry-After on /gateway/bot: requests bounded, logged; Telegram works; SIGTERM exits 0', async () => {
-    const { rest } = await discordFakes();
+    const rest = await discordRest();
     rest.script(
       'GET',
       /^\/gateway\/bot$/,
@@ -181,7 +185,7 @@ describe('Discord unreachable or hostile at start', CHILD, () => {
   });
 
   it('SIGTERM while a 429 with a long Retry-After is being waited out: exits 0', async () => {
-    const { rest } = await discordFakes();
+    const rest = await discordRest();
     rest.script(
       'GET',
       /^\/gateway\/bot$/,
@@ -225,8 +229,7 @@ describe('Discord unreachable or hostile at start', CHILD, () => {
 
 describe('a platform stopped for good', CHILD, () => {
   it('Telegram polling stopped on 409 reports unhealthy while Discord keeps running', async () => {
-    const { rest, gateway } = await discordFakes();
-    rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+    const { rest, gateway } = await loopbackDiscord();
     const telegram = await telegramFake();
     telegram.intercept('getUpdates', () =>
       apiError(
@@ -273,8 +276,7 @@ describe('a platform stopped for good', CHILD, () => {
 
 describe('one line per event', CHILD, () => {
   it('a healthy start logs each platform once, and the scheduler line keeps its timestamp', async () => {
-    const { rest, gateway } = await discordFakes();
-    rest.script('GET', /^\/gateway\/bot$/, gatewayBotAnswer(gateway.url), { sticky: true });
+    const { rest } = await loopbackDiscord();
     const telegram = await telegramFake();
     const healthPort = await freePort();
     const bot = start(
