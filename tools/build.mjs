@@ -26,7 +26,8 @@ const sourceLocation = {
   setup(builder) {
     builder.onLoad({ filter: /\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.')) return undefined;
+      // Handed to esbuild either way, so no file is read twice.
+      if (!source.includes('import.meta.')) return { contents: source, loader: 'ts' };
       const folder = path.relative(path.join(root, 'src'), path.dirname(args.path)).split(path.sep).join('/');
       if (folder.startsWith('..')) throw new Error(`${args.path} reads import.meta outside src/`);
       const url = folder ? `new URL(${JSON.stringify(`./${folder}/`)}, import.meta.url).href` : 'import.meta.url';

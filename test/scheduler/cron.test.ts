@@ -22,12 +22,19 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The fake timers' clock: it starts at useFakeTimers' `now` and moves only when the test advances it. */
+function fakeNow(): number {
+  const now = vi.getMockedSystemTime();
+  if (now === null) throw new Error('fake timers are not installed');
+  return now.getTime();
+}
+
 async function setup(startMs: number) {
-  // vitest's fake timers replace Date as well as the timers: Date.now() below is the fake clock that
-  // starts at startMs, the one node-cron reads too, never the machine's calendar.
+  // vitest's fake timers replace Date as well as the timers, so node-cron reads this same fake clock too, never
+  // the machine's calendar.
   vi.useFakeTimers({ now: startMs });
-  expect(Date.now()).toBe(startMs);
-  const clock = { now: () => Date.now() };
+  expect(fakeNow()).toBe(startMs);
+  const clock = { now: fakeNow };
   const logger = recordingLogger();
   const app = openSchedulerApp({ dbPath: tempDbPath(), clock, logger });
   onCleanup(() => app.close());
@@ -35,7 +42,7 @@ async function setup(startMs: number) {
   await subscribePersonal(app.deps, 'telegram', '7002', '09:46');
   const sender = memorySender({ now: clock.now });
   const pacer = createPacer({
-    now: () => Date.now(),
+    now: fakeNow,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
   const { options } = plannerFor(app, [sender], {
